@@ -1,0 +1,51 @@
+"""The `revealed` command line: thin commands over library functions."""
+
+import argparse
+import logging
+import sys
+
+from app import cli_core
+
+# Each module adds its sub-commands with register(subparsers); keep this list short and explicit.
+COMMAND_MODULES = [cli_core]
+
+
+class UsageError(Exception):
+    """A bad flag value or argument: printed as one line, exit code 2."""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The full argument parser with every registered command."""
+    parser = argparse.ArgumentParser(prog="revealed", description=__doc__)
+    parser.add_argument("-v", "--verbose", action="store_true", help="log debug detail")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    for module in COMMAND_MODULES:
+        module.register(sub)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the console script."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    logging.basicConfig(
+        level=logging.DEBUG if args.verbose else logging.INFO,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+        stream=sys.stderr,
+    )
+    try:
+        return args.func(args) or 0
+    except UsageError as exc:
+        print(f"revealed: error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("revealed: interrupted", file=sys.stderr)
+        return 130
+    except Exception as exc:  # one clear line for the user; -v shows the traceback
+        logging.getLogger("revealed").debug("failed", exc_info=True)
+        print(f"revealed: error: {exc}", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

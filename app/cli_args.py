@@ -1,0 +1,34 @@
+"""Argument types shared by CLI commands: each names the bad value and what was expected."""
+
+import argparse
+import datetime as dt
+
+
+def iso_date(value: str) -> dt.date:
+    """A YYYY-MM-DD date."""
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a date; expected YYYY-MM-DD") from None
+
+
+def positive_int(value: str) -> int:
+    """A whole number of at least 1."""
+    try:
+        n = int(value)
+    except ValueError:
+        n = 0
+    if n < 1:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a whole number of at least 1")
+    return n
+
+
+def non_negative_int(value: str) -> int:
+    """A whole number of at least 0."""
+    try:
+        n = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a whole number of at least 0") from None
+    if n < 0:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a whole number of at least 0")
+    return n

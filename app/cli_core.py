@@ -1,0 +1,27 @@
+"""Core commands: init and status."""
+
+from warehouse import db, paths, status
+
+
+def register(sub) -> None:
+    """Add init and status."""
+    p = sub.add_parser("init", help="create the warehouse and apply migrations")
+    p.set_defaults(func=cmd_init)
+    p = sub.add_parser("status", help="recent runs, rows and freshness per source")
+    p.add_argument("--runs", type=int, default=10, help="how many recent runs to show (default 10)")
+    p.set_defaults(func=cmd_status)
+
+
+def cmd_init(args) -> int:
+    """Create the warehouse file and apply migrations."""
+    con = db.connect()
+    con.close()
+    print(f"warehouse ready at {paths.warehouse_file()}")
+    return 0
+
+
+def cmd_status(args) -> int:
+    """Print freshness per source and the most recent runs."""
+    con = db.connect()
+    print(status.render(con, recent=args.runs))
+    return 0

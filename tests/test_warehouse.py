@@ -1,0 +1,52 @@
+"""Warehouse: migrations, slices and the run recorder on a real DuckDB file."""
+
+import datetime as dt
+
+import pandas as pd
+import pytest
+
+from warehouse import db, load, migrate, runs
+
+DAY = dt.date(2026, 3, 1)
+
+
+def test_migrations_apply_once_and_are_recorded(home):
+    con = db.connect()
+    versions = [v for (v,) in con.execute("SELECT version FROM schema_migrations ORDER BY 1").fetchall()]
+    assert versions == [v for v, _ in migrate.available()]
+    assert migrate.migrate(con) == []
+    con.close()
+
+
+def test_replace_slice_replaces_and_never_duplicates(con):
+    rows = pd.DataFrame({"as_of": [DAY, DAY], "run_id": ["r1", "r1"], "id": ["a/x", "b/y"], "downloads": [1, 2]})
+    load.replace_slice(con, "raw_hf_models", DAY, [rows])
+    load.replace_slice(con, "raw_hf_models", DAY, [rows.assign(run_id="r2")])
+    got = con.execute("SELECT id, run_id FROM raw_hf_models ORDER BY id").fetchall()
+    assert got == [("a/x", "r2"), ("b/y", "r2")]
+
+
+def test_failed_slice_leaves_previous_rows(con):
+    good = pd.DataFrame({"as_of": [DAY], "run_id": ["r1"], "id": ["a/x"], "downloads": [5]})
+    load.replace_slice(con, "raw_hf_models", DAY, [good])
+
+    def broken():
+        yield pd.DataFrame({"as_of": [DAY], "run_id": ["r2"], "id": ["c/z"], "downloads": [7]})
+        raise RuntimeError("page 2 was malformed")
+
+    with pytest.raises(RuntimeError, match="malformed"):
+        load.replace_slice(con, "raw_hf_models", DAY, broken())
+    assert con.execute("SELECT id, run_id FROM raw_hf_models").fetchall() == [("a/x", "r1")]
+
+
+def test_run_recorder_records_outcome(con):
+    run_id = runs.start_run(con, "hf", "http://127.0.0.1:1", DAY, sandbox=True)
+    runs.finish_run(con, run_id, runs.RunStats(requests=3, retries=1, rows=10), error="boom")
+    row = con.execute("SELECT status, requests, retries, rows_written, error, sandbox FROM collection_runs").fetchone()
+    assert row == ("failed", 3, 1, 10, "boom", True)
+
+
+def test_abandoned_runs_are_closed_as_failed(con):
+    runs.start_run(con, "hf", "http://127.0.0.1:1", DAY)
+    assert runs.close_abandoned(con) == 1
+    assert con.execute("SELECT status FROM collection_runs").fetchone() == ("failed",)
