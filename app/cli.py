@@ -4,10 +4,10 @@ import argparse
 import logging
 import sys
 
-from app import cli_core
+from app import cli_collect, cli_core, cli_export, cli_sandbox
 
 # Each module adds its sub-commands with register(subparsers); keep this list short and explicit.
-COMMAND_MODULES = [cli_core]
+COMMAND_MODULES = [cli_core, cli_collect, cli_sandbox, cli_export]
 
 
 class UsageError(Exception):

@@ -1,0 +1,12 @@
+"""The `revealed collect` command group; each source module adds its sub-command."""
+
+# Modules exposing register_collect(group_subparsers); add yours here (one line).
+MODULES: list = []
+
+
+def register(sub) -> None:
+    """Add the collect group and its sub-commands."""
+    parser = sub.add_parser("collect", help="collect data from a source into the warehouse")
+    group = parser.add_subparsers(dest="collect_command", required=True, metavar="COMMAND")
+    for module in MODULES:
+        module.register_collect(group)

@@ -1,0 +1,12 @@
+"""The `revealed sandbox` command group; each source module adds its sub-command."""
+
+# Modules exposing register_sandbox(group_subparsers); add yours here (one line).
+MODULES: list = []
+
+
+def register(sub) -> None:
+    """Add the sandbox group and its sub-commands."""
+    parser = sub.add_parser("sandbox", help="the local stand-in for the Hub, GitHub and benchmark sites (fictional data)")
+    group = parser.add_subparsers(dest="sandbox_command", required=True, metavar="COMMAND")
+    for module in MODULES:
+        module.register_sandbox(group)
