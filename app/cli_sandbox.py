@@ -6,7 +6,7 @@ MODULES: list = []
 
 def register(sub) -> None:
     """Add the sandbox group and its sub-commands."""
-    parser = sub.add_parser("sandbox", help="the local stand-in for the Hub, GitHub and benchmark sites (fictional data)")
+    parser = sub.add_parser("sandbox", help="local stand-in for the live services (fictional data)")
     group = parser.add_subparsers(dest="sandbox_command", required=True, metavar="COMMAND")
     for module in MODULES:
         module.register_sandbox(group)
