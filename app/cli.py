@@ -5,13 +5,10 @@ import logging
 import sys
 
 from app import cli_collect, cli_core, cli_export, cli_sandbox
+from app.cli_args import UsageError
 
 # Each module adds its sub-commands with register(subparsers); keep this list short and explicit.
 COMMAND_MODULES = [cli_core, cli_collect, cli_sandbox, cli_export]
-
-
-class UsageError(Exception):
-    """A bad flag value or argument: printed as one line, exit code 2."""
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -4,6 +4,10 @@ import argparse
 import datetime as dt
 
 
+class UsageError(Exception):
+    """A bad flag value or argument: printed as one line, exit code 2."""
+
+
 def iso_date(value: str) -> dt.date:
     """A YYYY-MM-DD date."""
     try:
