@@ -4,11 +4,11 @@ import argparse
 import logging
 import sys
 
-from app import cli_collect, cli_core, cli_export, cli_sandbox
+from app import cli_build, cli_collect, cli_core, cli_export, cli_sandbox
 from app.cli_args import UsageError
 
 # Each module adds its sub-commands with register(subparsers); keep this list short and explicit.
-COMMAND_MODULES = [cli_core, cli_collect, cli_sandbox, cli_export]
+COMMAND_MODULES = [cli_core, cli_collect, cli_sandbox, cli_export, cli_build]
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -1,0 +1,142 @@
+"""The build: an explicit, ordered list of steps from raw snapshots to marts.
+
+A step is either the name of pipelines/sql/<table>.sql (run as CREATE OR REPLACE TABLE <table> AS <file>)
+or a Python function step(con) -> None decorated with @produces(<tables>) so the build can log its rows.
+The build first writes `build_inputs` (key, value: inputs_hash, started_at) for steps such as meta to read.
+All steps run in one transaction: a failing step leaves every table (and the serving copy) as it was.
+"""
+
+import datetime as dt
+import hashlib
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+
+log = logging.getLogger(__name__)
+SQL = Path(__file__).parent / "sql"
+
+Step = str | Callable[[duckdb.DuckDBPyConnection], None]
+
+# Build order. Append your step where its inputs exist; keep one line per step.
+STEPS: list[Step] = [
+    "model_daily_raw",          # daily downloads from consecutive snapshots (pipelines/sql/model_daily_raw.sql)
+]
+
+
+class BuildError(RuntimeError):
+    """A build step failed; nothing the build wrote was kept."""
+
+
+def produces(*tables: str):
+    """Declare the tables a Python step writes, for progress logging."""
+    def mark(func):
+        func.tables = tables
+        return func
+    return mark
+
+
+@dataclass
+class StepReport:
+    """How one step went."""
+
+    name: str
+    seconds: float
+    rows: dict[str, int]
+
+
+@dataclass
+class BuildReport:
+    """What a build did: its inputs hash and one report per step."""
+
+    inputs_hash: str
+    started_at: dt.datetime
+    steps: list[StepReport] = field(default_factory=list)
+
+    @property
+    def seconds(self) -> float:
+        """Total time spent in steps."""
+        return sum(s.seconds for s in self.steps)
+
+
+def step_name(step: Step) -> str:
+    """A readable name for a step."""
+    return step if isinstance(step, str) else f"{step.__module__}.{step.__name__}"
+
+
+def step_tables(step: Step) -> tuple[str, ...]:
+    """The tables a step writes."""
+    return (step,) if isinstance(step, str) else getattr(step, "tables", ())
+
+
+def run_sql_step(con: duckdb.DuckDBPyConnection, table: str) -> None:
+    """Replace `table` with the result of pipelines/sql/<table>.sql."""
+    path = SQL / f"{table}.sql"
+    if not path.exists():
+        raise BuildError(f"build step {table!r} has no SQL file; expected {path}")
+    con.execute(f'CREATE OR REPLACE TABLE "{table}" AS\n{path.read_text()}')
+
+
+def raw_tables(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """The raw_* tables of the warehouse, sorted."""
+    rows = con.execute(
+        "SELECT table_name FROM duckdb_tables() WHERE database_name = current_database() "
+        "AND schema_name = 'main' AND table_name LIKE 'raw\\_%' ESCAPE '\\' ORDER BY 1"
+    ).fetchall()
+    return [name for (name,) in rows]
+
+
+def inputs_hash(con: duckdb.DuckDBPyConnection) -> str:
+    """A hash of what the build reads: per raw table, its as_of slices with row counts and run ids."""
+    digest = hashlib.sha256()
+    for table in raw_tables(con):
+        cols = {c for (c,) in con.execute(
+            "SELECT column_name FROM duckdb_columns() WHERE database_name = current_database() "
+            "AND table_name = ?", [table]).fetchall()}
+        runs = "min(run_id), max(run_id)" if "run_id" in cols else "NULL, NULL"
+        key = "as_of" if "as_of" in cols else "NULL"
+        for row in con.execute(f'SELECT {key}, count(*), {runs} FROM "{table}" GROUP BY 1 ORDER BY 1').fetchall():
+            digest.update(repr((table, *row)).encode())
+    return digest.hexdigest()[:16]
+
+
+def write_build_inputs(con: duckdb.DuckDBPyConnection, report: BuildReport) -> None:
+    """Record the inputs hash and start time where later steps (meta) can read them."""
+    con.execute("CREATE OR REPLACE TABLE build_inputs (key VARCHAR PRIMARY KEY, value VARCHAR)")
+    con.executemany("INSERT INTO build_inputs VALUES (?, ?)", [
+        ["inputs_hash", report.inputs_hash],
+        ["started_at", report.started_at.isoformat(timespec="seconds")],
+    ])
+
+
+def run_build(con: duckdb.DuckDBPyConnection, steps: list[Step] | None = None) -> BuildReport:
+    """Run every step in order inside one transaction, logging time and rows; raise BuildError on failure."""
+    steps = STEPS if steps is None else steps
+    report = BuildReport(inputs_hash(con), dt.datetime.now(dt.UTC).replace(tzinfo=None))
+    log.info("build started: %d steps, inputs %s", len(steps), report.inputs_hash)
+    con.execute("BEGIN")
+    try:
+        write_build_inputs(con, report)
+        for number, step in enumerate(steps, 1):
+            name = step_name(step)
+            began = time.perf_counter()
+            try:
+                run_sql_step(con, step) if isinstance(step, str) else step(con)
+            except BuildError:
+                raise
+            except Exception as exc:
+                raise BuildError(f"build step {name!r} failed: {exc}") from exc
+            rows = {t: con.execute(f'SELECT count(*) FROM "{t}"').fetchone()[0] for t in step_tables(step)}
+            report.steps.append(StepReport(name, time.perf_counter() - began, rows))
+            log.info("step %d/%d %s: %.2fs %s", number, len(steps), name, report.steps[-1].seconds,
+                     ", ".join(f"{t}={n:,} rows" for t, n in rows.items()))
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        log.error("build failed; the warehouse and the serving copy are unchanged")
+        raise
+    log.info("build finished in %.2fs", report.seconds)
+    return report
