@@ -22,6 +22,8 @@ def cmd_init(args) -> int:
 
 def cmd_status(args) -> int:
     """Print freshness per source and the most recent runs."""
-    con = db.connect()
+    con, note = db.connect_for_status()
+    if note:
+        print(f"NOTE: {note}")
     print(status.render(con, recent=args.runs))
     return 0

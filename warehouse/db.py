@@ -21,3 +21,14 @@ def connect_serving(path: Path | None = None) -> duckdb.DuckDBPyConnection:
     if not path.exists():
         raise FileNotFoundError(f"no published warehouse at {path}: run 'revealed build' first")
     return duckdb.connect(str(path), read_only=True)
+
+
+def connect_for_status() -> tuple[duckdb.DuckDBPyConnection, str | None]:
+    """The warehouse read-only, or the serving copy with a note when a writer holds the warehouse."""
+    path = paths.warehouse_file()
+    if not path.exists():
+        return connect(), None
+    try:
+        return duckdb.connect(str(path), read_only=True), None
+    except duckdb.IOException:
+        return connect_serving(), "the warehouse is being written right now: showing the last published state"

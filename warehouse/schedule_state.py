@@ -1,0 +1,76 @@
+"""The scheduler's state file: last and next run of every job, readable without opening the warehouse."""
+
+import datetime as dt
+import json
+import os
+import threading
+
+from warehouse import paths
+
+_lock = threading.Lock()
+HEARTBEAT_STALE = dt.timedelta(minutes=2)
+
+
+def state_file():
+    """Where the state lives: beside the warehouse."""
+    return paths.home() / "scheduler.json"
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+def _iso(t: dt.datetime | None) -> str | None:
+    return t.astimezone(dt.UTC).isoformat(timespec="seconds") if t else None
+
+
+def load() -> dict:
+    """The whole state: {"pid", "heartbeat", "jobs": {job_id: {...}}}; empty when the scheduler never ran."""
+    path = state_file()
+    if not path.exists():
+        return {"jobs": {}}
+    try:
+        state = json.loads(path.read_text())
+    except ValueError:
+        return {"jobs": {}}
+    state.setdefault("jobs", {})
+    return state
+
+
+def _save(state: dict) -> None:
+    path = state_file()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".json.tmp")
+    tmp.write_text(json.dumps(state, indent=1, sort_keys=True))
+    os.replace(tmp, path)
+
+
+def update_job(job_id: str, **fields) -> None:
+    """Merge fields (datetimes become ISO strings) into one job's record."""
+    with _lock:
+        state = load()
+        job = state["jobs"].setdefault(job_id, {})
+        for key, value in fields.items():
+            job[key] = _iso(value) if isinstance(value, dt.datetime) else value
+        _save(state)
+
+
+def heartbeat(active: bool, now: dt.datetime | None = None) -> None:
+    """Mark the scheduler process alive (or stopped)."""
+    with _lock:
+        state = load()
+        state["pid"] = os.getpid() if active else None
+        state["heartbeat"] = _iso(now or _now()) if active else None
+        _save(state)
+
+
+def last_ok(job_id: str) -> dt.datetime | None:
+    """When the job last finished successfully."""
+    value = load()["jobs"].get(job_id, {}).get("last_ok")
+    return dt.datetime.fromisoformat(value) if value else None
+
+
+def is_active(state: dict, now: dt.datetime | None = None) -> bool:
+    """True when a scheduler process has beaten its heart recently."""
+    beat = state.get("heartbeat")
+    return bool(beat) and (now or _now()) - dt.datetime.fromisoformat(beat) < HEARTBEAT_STALE
