@@ -6,6 +6,7 @@ import sys
 
 from app import cli_build, cli_collect, cli_core, cli_export, cli_sandbox
 from app.cli_args import UsageError
+from warehouse import lock
 
 # Each module adds its sub-commands with register(subparsers); keep this list short and explicit.
 COMMAND_MODULES = [cli_core, cli_collect, cli_sandbox, cli_export, cli_build]
@@ -21,6 +22,18 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+# Commands that write the warehouse hold the writer lock, so they never collide with the scheduler.
+WRITERS = {("init",), ("collect",), ("build",), ("sandbox", "simulate")}
+
+
+def writer_purpose(args) -> str | None:
+    """'revealed <command>' for commands that write the warehouse, None for readers."""
+    words = (args.command, getattr(args, "sandbox_command", None))
+    if (words[0],) in WRITERS or words in WRITERS:
+        return "revealed " + " ".join(w for w in words if w)
+    return None
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the console script."""
     parser = build_parser()
@@ -30,8 +43,12 @@ def main(argv: list[str] | None = None) -> int:
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
         stream=sys.stderr,
     )
+    purpose = writer_purpose(args)
     try:
-        return args.func(args) or 0
+        if purpose is None:
+            return args.func(args) or 0
+        with lock.hold(purpose):
+            return args.func(args) or 0
     except UsageError as exc:
         print(f"revealed: error: {exc}", file=sys.stderr)
         return 2
