@@ -1,0 +1,121 @@
+"""The build runs its steps in order in one transaction and publishes the serving copy atomically."""
+
+import datetime as dt
+import subprocess
+import sys
+
+import duckdb
+import pandas as pd
+import pytest
+
+from app import cli
+from pipelines import build
+from warehouse import db, paths, publish
+
+D = dt.date(2026, 3, 1)
+
+
+@build.produces("mart_models")
+def mart_from_raw(con) -> None:
+    """A stand-in mart step: one row per model of the latest snapshot."""
+    con.execute("CREATE OR REPLACE TABLE mart_models AS SELECT id AS model_id, downloads FROM raw_hf_models "
+                "WHERE as_of = (SELECT max(as_of) FROM raw_hf_models)")
+
+
+def broken(con) -> None:
+    """A step that fails after writing."""
+    con.execute("CREATE OR REPLACE TABLE mart_models AS SELECT 'half-built' AS model_id")
+    raise ValueError("column 'x' is not numeric")
+
+
+def snapshot(con, day: dt.date, downloads: dict[str, int], run_id: str = "r1") -> None:
+    """Insert one raw_hf_models slice."""
+    frame = pd.DataFrame({"as_of": day, "run_id": run_id, "id": list(downloads),
+                          "downloads": list(downloads.values()), "downloads_all_time": list(downloads.values())})
+    con.register("frame", frame)
+    con.execute("DELETE FROM raw_hf_models WHERE as_of = ?", [day])
+    con.execute("INSERT INTO raw_hf_models (as_of, run_id, id, downloads, downloads_all_time) SELECT * FROM frame")
+    con.unregister("frame")
+
+
+def serving_rows() -> list[tuple]:
+    """mart_models of the serving copy, read in a separate process as the app would."""
+    code = ("import duckdb, sys; c = duckdb.connect(sys.argv[1], read_only=True); "
+            "print(sorted(c.execute('SELECT * FROM mart_models').fetchall()))")
+    out = subprocess.run([sys.executable, "-c", code, str(paths.serving_file())], capture_output=True, text=True,
+                         check=True)
+    return eval(out.stdout)
+
+
+def test_steps_run_in_order_and_report_rows(con):
+    snapshot(con, D, {"a/x": 5, "b/y": 7})
+    snapshot(con, D + dt.timedelta(1), {"a/x": 8, "b/y": 7})
+    report = build.run_build(con, ["model_daily_raw", mart_from_raw])
+    assert [s.name.split(".")[-1] for s in report.steps] == ["model_daily_raw", "mart_from_raw"]
+    assert report.steps[0].rows == {"model_daily_raw": 2}
+    assert report.steps[1].rows == {"mart_models": 2}
+    inputs = dict(con.execute("SELECT * FROM build_inputs").fetchall())
+    assert inputs["inputs_hash"] == report.inputs_hash
+
+
+def test_inputs_hash_changes_with_what_the_build_reads(con):
+    snapshot(con, D, {"a/x": 5})
+    first = build.inputs_hash(con)
+    assert build.inputs_hash(con) == first
+    snapshot(con, D, {"a/x": 5}, run_id="r2")  # the same slice collected again
+    second = build.inputs_hash(con)
+    snapshot(con, D + dt.timedelta(1), {"a/x": 6}, run_id="r2")
+    assert len({first, second, build.inputs_hash(con)}) == 3
+
+
+def test_failing_step_keeps_warehouse_and_serving_copy(con):
+    snapshot(con, D, {"a/x": 5})
+    build.run_build(con, [mart_from_raw])
+    publish.publish(con)
+    snapshot(con, D + dt.timedelta(1), {"a/x": 9, "c/z": 1})
+    with pytest.raises(build.BuildError, match=r"test_build.broken' failed: column 'x' is not numeric"):
+        build.run_build(con, [mart_from_raw, broken])
+    assert con.execute("SELECT * FROM mart_models").fetchall() == [("a/x", 5)]
+    assert serving_rows() == [("a/x", 5)]
+
+
+def test_missing_sql_file_is_named(con):
+    with pytest.raises(build.BuildError, match=r"'mart_nothing' has no SQL file; expected .*mart_nothing.sql"):
+        build.run_build(con, ["mart_nothing"])
+
+
+def test_reader_connected_during_a_build_keeps_working(con):
+    snapshot(con, D, {"a/x": 5})
+    build.run_build(con, [mart_from_raw])
+    publish.publish(con)
+    reader = db.connect_serving()
+    snapshot(con, D + dt.timedelta(1), {"a/x": 9, "c/z": 1})
+    build.run_build(con, [mart_from_raw])
+    publish.publish(con)  # the open reader neither blocks the writer nor breaks
+    assert reader.execute("SELECT * FROM mart_models").fetchall() == [("a/x", 5)]
+    reader.close()
+    assert serving_rows() == [("a/x", 9), ("c/z", 1)]
+
+
+def test_publish_copies_marts_runs_and_meta_only(con, home):
+    con.execute("CREATE TABLE mart_demo AS SELECT 1 AS n")
+    con.execute("CREATE TABLE meta (key VARCHAR, value VARCHAR)")
+    con.execute("CREATE TABLE int_scratch AS SELECT 1 AS n")
+    publish.publish(con)
+    served = duckdb.connect(str(paths.serving_file()), read_only=True)
+    assert sorted(t for (t,) in served.execute("SHOW TABLES").fetchall()) == ["collection_runs", "mart_demo", "meta"]
+    served.close()
+    assert sorted(p.name for p in home.iterdir() if "serving" in p.name) == ["serving.duckdb"]
+
+
+def test_build_command_builds_and_publishes(home, capsys):
+    con = db.connect()
+    snapshot(con, D, {"a/x": 5})
+    snapshot(con, D + dt.timedelta(1), {"a/x": 8})
+    con.execute("INSERT INTO collection_runs (run_id, source, endpoint, as_of, started_at, status, sandbox) "
+                "VALUES ('r1', 'hf', 'http://127.0.0.1:1', ?, now(), 'ok', true)", [D])
+    con.close()
+    assert cli.main(["build"]) == 0
+    out = capsys.readouterr().out
+    assert "model_daily_raw" in out and "published" in out and "SANDBOX" in out
+    assert paths.serving_file().exists()
