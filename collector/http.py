@@ -1,0 +1,232 @@
+"""HTTP for every collector: sliding-window pacing, retries that honour rate-limit headers, token redaction."""
+
+import datetime as dt
+import email.utils
+import logging
+import re
+import threading
+import time
+from collections import deque
+from collections.abc import Callable
+from contextlib import contextmanager
+from urllib.parse import urljoin
+
+import httpx2
+import huggingface_hub
+import requests
+from huggingface_hub import constants as hf_constants
+from huggingface_hub.utils._http import default_client_factory
+
+from warehouse.runs import RunStats
+
+log = logging.getLogger(__name__)
+
+SANDBOX_HEADER = "X-Revealed-Sandbox"
+SANDBOX_VALUE = "fictional-data"
+RETRY_STATUSES = frozenset({408, 429, 500, 502, 503, 504})
+BASE_WAIT_S = 1.0
+MAX_BACKOFF_S = 60.0        # cap of the exponential backoff
+MAX_HEADER_WAIT_S = 900.0   # cap on a wait that a server asks for
+RATELIMIT = re.compile(r";\s*r=(\d+)\s*;\s*t=(\d+)")
+REQUESTS_TRANSIENT = (requests.Timeout, requests.ConnectionError)
+HTTPX_TRANSIENT = (httpx2.TimeoutException, httpx2.NetworkError, httpx2.RemoteProtocolError)
+
+sleep = time.sleep  # the one place this module waits; tests may swap it
+
+
+class HttpError(Exception):
+    """A request that failed for good; the message names the URL, the status and what was expected."""
+
+
+def retry_wait(attempt: int, headers) -> float:
+    """Seconds to wait before retry number attempt+1: what the server asked for, else capped exponential."""
+    headers = {k.lower(): v for k, v in (headers or {}).items()}
+    asked = None
+    if (value := headers.get("retry-after", "").strip()).isdigit():
+        asked = float(value)
+    elif value and (when := _http_date(value)) is not None:
+        asked = (when - dt.datetime.now(dt.UTC)).total_seconds()
+    elif (m := RATELIMIT.search(headers.get("ratelimit", ""))) and m.group(1) == "0":
+        asked = float(m.group(2))
+    elif headers.get("x-ratelimit-remaining") == "0" and headers.get("x-ratelimit-reset", "").isdigit():
+        asked = float(headers["x-ratelimit-reset"]) - time.time()
+    if asked is not None:
+        return min(MAX_HEADER_WAIT_S, max(0.0, asked))
+    return min(MAX_BACKOFF_S, BASE_WAIT_S * 2**attempt)
+
+
+def _http_date(value: str) -> dt.datetime | None:
+    """An HTTP-date as an aware datetime, or None when it is not one."""
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    return when if when.tzinfo else when.replace(tzinfo=dt.UTC)
+
+
+def is_retryable(status: int, headers) -> bool:
+    """429/5xx/408, and GitHub's 403 that means 'rate limited'."""
+    if status in RETRY_STATUSES:
+        return True
+    lowered = {k.lower(): v for k, v in (headers or {}).items()}
+    return status == 403 and (lowered.get("x-ratelimit-remaining") == "0" or "retry-after" in lowered)
+
+
+class Pacer:
+    """At most `calls` requests in any `window_s` seconds (a sliding window)."""
+
+    def __init__(self, calls: int, window_s: float, stats: RunStats):
+        if calls < 1 or window_s <= 0:
+            raise ValueError(f"pacing needs at least 1 call per positive window, got {calls} per {window_s}s")
+        self.calls, self.window_s, self.stats = calls, window_s, stats
+        self._sent: deque[float] = deque()
+        self._lock = threading.Lock()
+
+    def wait(self) -> None:
+        """Block until one more request fits in the window, then book it."""
+        with self._lock:
+            now = time.monotonic()
+            while self._sent and now - self._sent[0] >= self.window_s:
+                self._sent.popleft()
+            if len(self._sent) >= self.calls:
+                pause = self.window_s - (now - self._sent[0])
+                self.stats.extra["pacing_waits"] = self.stats.extra.get("pacing_waits", 0) + 1
+                log.debug("pacing: %d calls in %.0fs reached, waiting %.2fs", self.calls, self.window_s, pause)
+                sleep(pause)
+                self._sent.popleft()
+            self._sent.append(time.monotonic())
+
+
+class Meter:
+    """Pacing, retries, counters and the sandbox flag shared by all requests of one client."""
+
+    def __init__(self, stats: RunStats | None = None, calls_per_window: int = 1000, window_s: float = 300,
+                 max_retries: int = 6, token: str | None = None):
+        self.stats = stats if stats is not None else RunStats()
+        self.pacer = Pacer(calls_per_window, window_s, self.stats)
+        self.max_retries = max_retries
+        self.sandbox = False
+        self.last_url = ""
+        self._token = token
+
+    def redact(self, text: str) -> str:
+        """The text with the token, if any, masked."""
+        return text.replace(self._token, "***") if self._token else text
+
+    def send(self, send: Callable, method: str, url: str, transient: tuple):
+        """Call send() until it answers something other than a retryable failure; count every attempt."""
+        shown = self.redact(url)
+        self.last_url = shown
+        for attempt in range(self.max_retries + 1):
+            self.pacer.wait()
+            self.stats.requests += 1
+            try:
+                response = send()
+            except transient as exc:
+                problem, headers = f"{type(exc).__name__}: {self.redact(str(exc)) or 'no detail'}", {}
+            else:
+                if response.headers.get(SANDBOX_HEADER) == SANDBOX_VALUE:
+                    self.sandbox = True
+                if not is_retryable(response.status_code, response.headers):
+                    return response
+                problem, headers = f"HTTP {response.status_code}", response.headers
+                response.close()
+            if attempt == self.max_retries:
+                raise HttpError(f"{method} {shown} failed after {attempt + 1} attempts (last: {problem}); "
+                                "expected a 2xx answer")
+            wait = retry_wait(attempt, headers)
+            self.stats.retries += 1
+            log.warning("%s %s: %s; retry %d/%d in %.1fs", method, shown, problem, attempt + 1,
+                        self.max_retries, wait)
+            sleep(wait)
+        raise AssertionError("unreachable")
+
+
+class HttpClient:
+    """A paced, retrying JSON/HTTP client for one base URL."""
+
+    def __init__(self, base_url: str, token: str | None = None, calls_per_window: int = 1000,
+                 window_s: float = 300, max_retries: int = 6, timeout: float = 30.0,
+                 stats: RunStats | None = None):
+        self.base_url = base_url.rstrip("/") + "/"
+        self.timeout = timeout
+        self.meter = Meter(stats, calls_per_window, window_s, max_retries, token)
+        self._session = requests.Session()
+        if token:
+            self._session.headers["Authorization"] = f"Bearer {token}"
+
+    @property
+    def sandbox(self) -> bool:
+        """True once any response carried the sandbox header."""
+        return self.meter.sandbox
+
+    @property
+    def stats(self) -> RunStats:
+        """Requests and retries made so far."""
+        return self.meter.stats
+
+    def get(self, path_or_url: str, params=None, headers=None) -> requests.Response:
+        """GET; 2xx and 404 are returned, retryable failures retried, anything else raises HttpError."""
+        return self._request("GET", path_or_url, params=params, headers=headers)
+
+    def post_json(self, path_or_url: str, payload: dict, headers=None) -> requests.Response:
+        """POST a JSON body, with the same policy as get()."""
+        return self._request("POST", path_or_url, json=payload, headers=headers)
+
+    def _request(self, method: str, path_or_url: str, **kwargs) -> requests.Response:
+        url = urljoin(self.base_url, path_or_url.lstrip("/")) if "://" not in path_or_url else path_or_url
+        response = self.meter.send(
+            lambda: self._session.request(method, url, timeout=self.timeout, **kwargs),
+            method, url, REQUESTS_TRANSIENT,
+        )
+        if response.ok or response.status_code == 404:
+            return response
+        raise HttpError(f"{method} {self.meter.redact(response.url)} answered HTTP {response.status_code}; "
+                        "expected 2xx or 404")
+
+
+class _MeteredTransport(httpx2.BaseTransport):
+    """httpx transport for huggingface_hub that applies a Meter and a timeout to every request."""
+
+    def __init__(self, meter: Meter, timeout: float):
+        self._inner = httpx2.HTTPTransport()
+        self._meter = meter
+        self._timeout = {"connect": timeout, "read": timeout, "write": timeout, "pool": timeout}
+
+    def handle_request(self, request: httpx2.Request) -> httpx2.Response:
+        request.extensions["timeout"] = self._timeout  # huggingface_hub sends timeout=None otherwise
+
+        def send():
+            response = self._inner.handle_request(request)
+            response.read()  # inside the retry loop, so a reset or short body mid-transfer is retried
+            return response
+
+        return self._meter.send(send, request.method, str(request.url), HTTPX_TRANSIENT)
+
+    def close(self) -> None:
+        self._inner.close()
+
+
+@contextmanager
+def hub_session(meter: Meter, timeout: float = 30.0):
+    """Route huggingface_hub's HTTP through `meter` (pacing, retries, counting) with a timeout, then restore."""
+    # Telemetry would fetch an agent registry from huggingface.co whatever the endpoint: keep runs to the endpoint.
+    telemetry_off, hf_constants.HF_HUB_DISABLE_TELEMETRY = hf_constants.HF_HUB_DISABLE_TELEMETRY, True
+    huggingface_hub.set_client_factory(
+        lambda: httpx2.Client(transport=_MeteredTransport(meter, timeout), follow_redirects=True)
+    )
+    try:
+        yield meter
+    finally:
+        huggingface_hub.set_client_factory(default_client_factory)
+        hf_constants.HF_HUB_DISABLE_TELEMETRY = telemetry_off
+
+
+def retrying(fn: Callable, stats: RunStats, max_retries: int = 6):
+    """Call fn() with huggingface_hub's HTTP paced and retried by this module's policy; return its result.
+
+    fn must finish its HTTP before returning (do not return a lazy listing). For a whole run, open one
+    hub_session instead.
+    """
+    with hub_session(Meter(stats, max_retries=max_retries)):
+        return fn()
