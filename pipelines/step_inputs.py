@@ -1,0 +1,44 @@
+"""Inputs of the lineage, scoring and mart steps: optional upstream tables and the scoring settings."""
+
+import logging
+from dataclasses import asdict
+
+import duckdb
+
+from pipelines.profiles import Settings
+
+log = logging.getLogger(__name__)
+
+# Upstream tables a step may find absent (their producer not run yet): read through opt_<table> views,
+# which are empty when the table is missing, so a missing component becomes NULL, never zero.
+OPTIONAL = {
+    "model_noise": "model_id VARCHAR, as_of DATE, raw_downloads_30d BIGINT, organic_downloads_30d BIGINT, "
+                   "automation_share DOUBLE, noise_reasons VARCHAR, mostly_automation BOOLEAN",
+    "model_daily": "model_id VARCHAR, day DATE, raw_downloads BIGINT, organic_downloads BIGINT, imputed BOOLEAN",
+    "model_github": "model_id VARCHAR, repo VARCHAR, stars BIGINT, stars_growth_30d BIGINT, as_of_github DATE",
+    "model_clean_scores": "model_id VARCHAR, clean_score DOUBLE, clean_source VARCHAR",
+    "model_legacy_scores": "model_id VARCHAR, legacy_score DOUBLE, legacy_benchmark VARCHAR",
+}
+
+
+def table_exists(con: duckdb.DuckDBPyConnection, table: str) -> bool:
+    """Whether the warehouse's main schema has this table."""
+    return con.execute(
+        "SELECT count(*) FROM duckdb_tables() WHERE database_name = current_database() "
+        "AND schema_name = 'main' AND table_name = ?", [table]).fetchone()[0] > 0
+
+
+def prepare(con: duckdb.DuckDBPyConnection, settings: Settings) -> None:
+    """Create the opt_<table> views and the one-row revealed_settings table (both temporary)."""
+    for table, columns in OPTIONAL.items():
+        names = ", ".join(col.split()[0] for col in columns.split(", "))
+        if table_exists(con, table):
+            body = f'SELECT {names} FROM main."{table}"'
+        else:
+            log.info("%s is absent: its components are NULL", table)
+            casts = ", ".join(f"NULL::{col.split()[1]} AS {col.split()[0]}" for col in columns.split(", "))
+            body = f"SELECT {casts} WHERE false"
+        con.execute(f"CREATE OR REPLACE TEMP VIEW opt_{table} AS {body}")
+    values = asdict(settings)
+    con.execute("CREATE OR REPLACE TEMP TABLE revealed_settings AS SELECT "
+                + ", ".join(f"${name} AS {name}" for name in values), values)
