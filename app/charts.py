@@ -1,0 +1,83 @@
+"""Altair charts for the app pages; each takes a query result and returns a chart."""
+
+import altair as alt
+import pandas as pd
+
+HEIGHT = 260
+
+
+def downloads_history(daily: pd.DataFrame) -> alt.Chart:
+    """Raw vs organic downloads per day; imputed days marked."""
+    long = daily.melt(id_vars=["day", "imputed"], value_vars=["raw_downloads", "organic_downloads"],
+                      var_name="series", value_name="downloads")
+    long["series"] = long["series"].str.replace("_downloads", "")
+    base = alt.Chart(long).encode(
+        x=alt.X("day:T", title=None),
+        y=alt.Y("downloads:Q", title="downloads per day", axis=alt.Axis(format="~s")),
+        color=alt.Color("series:N", title=None, scale=alt.Scale(domain=["raw", "organic"])),
+        tooltip=["day:T", "series:N", alt.Tooltip("downloads:Q", format=","), "imputed:N"],
+    )
+    imputed = base.transform_filter("datum.imputed").mark_point(shape="diamond", size=60, filled=True)
+    return (base.mark_line() + imputed).properties(height=HEIGHT)
+
+
+def family_share(share: pd.DataFrame) -> alt.Chart:
+    """Stacked share of organic downloads per family over time."""
+    return alt.Chart(share).mark_area().encode(
+        x=alt.X("day:T", title=None),
+        y=alt.Y("share:Q", title="share of organic downloads", stack="normalize", axis=alt.Axis(format="%")),
+        color=alt.Color("family:N", title="family"),
+        tooltip=["day:T", "family:N", alt.Tooltip("share:Q", format=".1%"),
+                 alt.Tooltip("organic_downloads:Q", format=",")],
+    ).properties(height=HEIGHT)
+
+
+def derivative_growth(share: pd.DataFrame) -> alt.Chart:
+    """Derivative count per family over time (the 'other' bucket left out)."""
+    named = share[share["family"] != "other"]
+    return alt.Chart(named).mark_line().encode(
+        x=alt.X("day:T", title=None),
+        y=alt.Y("derivatives:Q", title="derivatives created so far"),
+        color=alt.Color("family:N", title="family"),
+        tooltip=["day:T", "family:N", alt.Tooltip("derivatives:Q", format=",")],
+    ).properties(height=HEIGHT)
+
+
+def concentration(conc: pd.DataFrame) -> alt.Chart:
+    """Top-5 family share and HHI of organic downloads over time."""
+    long = conc.melt(id_vars=["day"], value_vars=["top5_share", "hhi"], var_name="measure", value_name="value")
+    long["measure"] = long["measure"].map({"top5_share": "top-5 share", "hhi": "HHI"})
+    return alt.Chart(long).mark_line().encode(
+        x=alt.X("day:T", title=None),
+        y=alt.Y("value:Q", title=None, scale=alt.Scale(domain=[0, 1])),
+        color=alt.Color("measure:N", title=None),
+        tooltip=["day:T", "measure:N", alt.Tooltip("value:Q", format=".3f")],
+    ).properties(height=HEIGHT)
+
+
+def clean_vs_legacy(scores: pd.DataFrame) -> alt.Chart:
+    """Legacy claim against clean score per model; points above the diagonal overclaim."""
+    both = scores.dropna(subset=["clean_score", "legacy_score"])
+    points = alt.Chart(both).mark_circle(size=50, opacity=0.7).encode(
+        x=alt.X("clean_score:Q", title="clean score", scale=alt.Scale(domain=[0, 100])),
+        y=alt.Y("legacy_score:Q", title="legacy claim", scale=alt.Scale(domain=[0, 100])),
+        color=alt.Color("contamination_gap:Q", title="gap", scale=alt.Scale(scheme="orangered")),
+        tooltip=["model_id:N", alt.Tooltip("clean_score:Q", format=".1f"),
+                 alt.Tooltip("legacy_score:Q", format=".1f"), alt.Tooltip("contamination_gap:Q", format=".1f")],
+    )
+    diagonal = alt.Chart(pd.DataFrame({"x": [0, 100], "y": [0, 100]})).mark_line(
+        color="gray", strokeDash=[4, 4]).encode(x="x:Q", y="y:Q")
+    return (diagonal + points).properties(height=HEIGHT + 60)
+
+
+def noise_bars(noisy: pd.DataFrame) -> alt.Chart:
+    """Organic vs removed downloads for the noisiest models."""
+    long = noisy.melt(id_vars=["model_id"], value_vars=["organic_downloads_30d", "removed"],
+                      var_name="part", value_name="downloads")
+    long["part"] = long["part"].map({"organic_downloads_30d": "organic", "removed": "automation (removed)"})
+    return alt.Chart(long).mark_bar().encode(
+        y=alt.Y("model_id:N", sort=list(noisy["model_id"]), title=None),
+        x=alt.X("downloads:Q", title="downloads, last 30 days", axis=alt.Axis(format="~s")),
+        color=alt.Color("part:N", title=None),
+        tooltip=["model_id:N", "part:N", alt.Tooltip("downloads:Q", format=",")],
+    ).properties(height=max(HEIGHT, 22 * len(noisy)))

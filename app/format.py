@@ -1,0 +1,53 @@
+"""Number and date formats shared by the app pages and `revealed ask`."""
+
+import datetime as dt
+import math
+
+import pandas as pd
+
+
+def missing(value) -> bool:
+    """True for None, NaN and pandas NA."""
+    return value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value))
+
+
+def compact(value) -> str:
+    """1234567 -> '1.2M', 950 -> '950', None -> '-'."""
+    if missing(value):
+        return "-"
+    n = float(value)
+    for size, suffix in ((1e9, "B"), (1e6, "M"), (1e3, "k")):
+        if abs(n) >= size:
+            return f"{n / size:.1f}{suffix}"
+    return f"{n:.0f}"
+
+
+def pct(value, digits: int = 0) -> str:
+    """0.342 -> '34%'."""
+    return "-" if missing(value) else f"{float(value) * 100:.{digits}f}%"
+
+
+def score(value) -> str:
+    """A 0-100 score with one decimal."""
+    return "-" if missing(value) else f"{float(value):.1f}"
+
+
+def rank(value, low=None, high=None) -> str:
+    """'#3 (2-5)' with its interval, or '-' when unranked."""
+    if missing(value):
+        return "-"
+    text = f"#{int(value)}"
+    if not missing(low) and not missing(high):
+        text += f" ({int(low)}-{int(high)})"
+    return text
+
+
+def date(value) -> str:
+    """A date as YYYY-MM-DD; a timestamp as YYYY-MM-DD HH:MM."""
+    if missing(value) or value is pd.NaT:
+        return "-"
+    if isinstance(value, str):
+        return value
+    if isinstance(value, dt.datetime):
+        return value.strftime("%Y-%m-%d %H:%M")
+    return value.isoformat()

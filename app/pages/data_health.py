@@ -1,0 +1,31 @@
+"""Data health: pipeline state, freshness per source and recent collection runs."""
+
+import streamlit as st
+
+from app import format as fmt
+from app import queries
+from app.page_header import page_header
+
+meta = page_header("Data health")
+freshness, runs = queries.collection_status(recent=30)
+last = freshness["last_ok_at"].max() if not freshness.empty else None
+st.subheader(f"Pipeline idle · Last: {fmt.date(last)}")
+st.caption(f"Warehouse built {fmt.date(meta.get('built_at'))} · methodology {meta.get('methodology_version', '-')} "
+           f"· inputs {meta.get('inputs_hash', '-')}")
+
+st.subheader("Freshness per source")
+cols = st.columns(max(len(freshness), 1))
+for col, source in zip(cols, freshness.itertuples(), strict=False):
+    col.metric(source.source, fmt.date(source.last_ok_as_of),
+               delta=f"{source.failed_runs} failed run(s)" if source.failed_runs else "no failures",
+               delta_color="inverse" if source.failed_runs else "off")
+st.dataframe(freshness, hide_index=True)
+
+st.subheader("Recent collection runs")
+if runs.empty:
+    st.info("No collection runs recorded.")
+else:
+    failed = int((runs["status"] == "failed").sum())
+    st.write(f"{len(runs)} most recent runs, {failed} failed.")
+    st.dataframe(runs, hide_index=True, height=min(38 + 35 * len(runs), 560), column_config={
+        "rows_written": st.column_config.NumberColumn("rows", format="compact")})

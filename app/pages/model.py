@@ -1,0 +1,111 @@
+"""Model page: every component from raw input to score, the lineage tree and history charts."""
+
+import pandas as pd
+import streamlit as st
+
+from app import charts, queries
+from app import format as fmt
+from app.page_header import page_header
+
+CHILDREN = 15
+
+meta = page_header("Model")
+requested = st.query_params.get("model")
+text = st.text_input("Find a model by id", key="model_search", placeholder="owner/name or part of it")
+matches = queries.run("model_search", text=text or "", limit=50)["model_id"].tolist()
+
+model = queries.run("model", model_id=requested) if requested else pd.DataFrame()
+if requested and model.empty:
+    st.error(f"Unknown model id {requested!r}: no model with that id in the published data. "
+             "Expected a Hugging Face repo id such as owner/name; search for one below.")
+    requested = None
+if requested and requested not in matches:
+    matches.insert(0, requested)
+if not matches:
+    st.info(f"No model id contains {text!r}.")
+    st.stop()
+chosen = st.selectbox("Model", matches, index=matches.index(requested) if requested else 0, key="model_pick")
+if chosen != requested:
+    st.query_params["model"] = chosen
+    model = queries.run("model", model_id=chosen)
+m = model.iloc[0]
+
+st.header(m["model_id"])
+st.caption(f"family `{m['family']}` · license {m['license']} ({m['license_class']}) · {m['size_class']} "
+           f"({fmt.score(m['params_b'])}B params) · {m['pipeline_tag']} · "
+           f"{'open weight' if m['open_weight'] else 'gated weights'} · created {fmt.date(m['created_at'])}")
+cols = st.columns(5)
+cols[0].metric("Rank (90% interval)", fmt.rank(m["rank"], m["rank_low"], m["rank_high"]))
+cols[1].metric("Composite", fmt.score(m["composite"]))
+cols[2].metric("Coverage", fmt.pct(m["coverage"]))
+cols[3].metric("Organic downloads, 30 d", fmt.compact(m["organic_downloads_30d"]))
+cols[4].metric("Automation share", fmt.pct(m["automation_share"]))
+
+st.subheader("From raw input to score")
+inputs = pd.DataFrame([
+    ("adoption", m["adoption"], f"{fmt.compact(m['organic_downloads_30d'])} organic downloads in 30 days "
+     f"(raw {fmt.compact(m['raw_downloads_30d'])})", f"Hugging Face, {fmt.date(m['as_of_hf'])}"),
+    ("momentum", m["momentum"], "trend of daily organic downloads (chart below)",
+     f"Hugging Face, {fmt.date(m['as_of_hf'])}"),
+    ("ecosystem", m["ecosystem"], f"{fmt.compact(m['active_derivatives'])} active derivatives",
+     f"Hugging Face lineage, {fmt.date(m['as_of_hf'])}"),
+    ("community", m["community"], f"{fmt.compact(m['github_stars'])} GitHub stars, {fmt.compact(m['likes'])} likes",
+     f"GitHub, {fmt.date(m['as_of_github'])}"),
+    ("capability", m["capability"], f"clean score {fmt.score(m['clean_score'])} ({m['clean_source'] or 'none'})",
+     f"benchmarks, {fmt.date(m['as_of_benchmarks'])}"),
+], columns=["component", "score", "raw input", "source, as of"])
+inputs["score"] = inputs["score"].map(lambda v: "missing (not counted)" if fmt.missing(v) else fmt.score(v))
+st.dataframe(inputs, hide_index=True)
+st.caption(f"Composite {fmt.score(m['composite'])} = weighted mean of the present components under the default "
+           f"profile; coverage {fmt.pct(m['coverage'])} of the weight is present. "
+           f"Methodology {m['methodology_version']}, inputs {m['inputs_hash']}.")
+st.dataframe(queries.run("model_scores", model_id=m["model_id"]), hide_index=True,
+             column_config={"composite": st.column_config.NumberColumn(format="%.1f"),
+                            "coverage": st.column_config.NumberColumn(format="percent")})
+
+left, right = st.columns(2)
+with left:
+    st.subheader("Downloads: raw vs organic")
+    removed = (m["raw_downloads_30d"] or 0) - (m["organic_downloads_30d"] or 0)
+    reasons = [r for r in (m["noise_reasons"] or "").split(";") if r]
+    st.write(f"{fmt.compact(removed)} of {fmt.compact(m['raw_downloads_30d'])} downloads in 30 days removed as "
+             f"CI/automation ({fmt.pct(m['automation_share'])}). "
+             + (f"Reasons: {', '.join(f'`{r}`' for r in reasons)}." if reasons else "No noise detected."))
+    daily = queries.run("model_daily", model_id=m["model_id"])
+    if daily.empty:
+        st.info("No daily series for this model.")
+    else:
+        st.altair_chart(charts.downloads_history(daily))
+        st.caption("Diamonds mark imputed days (a gap in the snapshots filled with the average).")
+with right:
+    st.subheader("Derivatives and community")
+    d = st.columns(4)
+    for col, relation in zip(d, ["finetune", "quantized", "adapter", "merge"], strict=True):
+        col.metric(relation, fmt.compact(m[f"derivatives_{relation}"]))
+    st.write(f"**{fmt.compact(m['active_derivatives'])}** active derivatives (descendants with real organic use). "
+             f"**{fmt.compact(m['github_stars'])}** GitHub stars; their growth feeds the community score "
+             f"({fmt.score(m['community'])}).")
+    st.subheader("Benchmarks: clean vs legacy")
+    st.write(f"Clean {fmt.score(m['clean_score'])} ({m['clean_source'] or 'no clean score'}) · legacy claim "
+             f"{fmt.score(m['legacy_score'])} · contamination gap {fmt.score(m['contamination_gap'])}")
+    bench = queries.run("model_benchmarks", model_id=m["model_id"])
+    if not bench.empty:
+        st.dataframe(bench, hide_index=True, height=min(38 + 35 * len(bench), 300))
+
+st.subheader("Lineage")
+up, down = st.columns(2)
+with up:
+    st.write("**Parents**, up to the family root")
+    ancestors = queries.run("model_ancestors", model_id=m["model_id"])
+    if ancestors.empty:
+        st.write("None: this model is a root.")
+    else:
+        st.dataframe(ancestors, hide_index=True)
+with down:
+    st.write(f"**Largest children** (top {CHILDREN} by organic downloads)")
+    children = queries.run("model_children", model_id=m["model_id"], limit=CHILDREN)
+    if children.empty:
+        st.write("None recorded.")
+    else:
+        st.dataframe(children, hide_index=True, column_config={
+            "organic_downloads_30d": st.column_config.NumberColumn("organic 30d", format="compact")})

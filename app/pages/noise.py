@@ -1,0 +1,35 @@
+"""Noise: where CI and automation inflate download counts, and why."""
+
+import streamlit as st
+
+from app import charts, queries
+from app import format as fmt
+from app.page_header import page_header
+
+meta = page_header("Noise")
+totals = queries.run("noise_totals").iloc[0]
+cols = st.columns(4)
+cols[0].metric("Raw downloads, 30 d", fmt.compact(totals["raw"]))
+cols[1].metric("Organic downloads, 30 d", fmt.compact(totals["organic"]))
+cols[2].metric("Automation share", fmt.pct(totals["automation_share"], 1))
+cols[3].metric("Models mostly automated (>= 50%)", f"{int(totals['mostly_automated']):,}")
+
+min_raw = st.select_slider("Only models with at least this many raw downloads", [0, 100, 1_000, 10_000, 100_000],
+                           value=1_000, format_func=fmt.compact, key="noise_min_raw")
+noisy = queries.run("noise_models", min_raw=min_raw, limit=25)
+if noisy.empty:
+    st.info("No model has that many raw downloads.")
+    st.stop()
+left, right = st.columns([3, 2])
+with left:
+    st.subheader("Largest automation share")
+    st.altair_chart(charts.noise_bars(noisy))
+with right:
+    st.subheader("Downloads removed per reason")
+    st.dataframe(queries.run("noise_reasons"), hide_index=True,
+                 column_config={"removed": st.column_config.NumberColumn(format="compact")})
+noisy["automation_share"] = noisy["automation_share"] * 100
+st.dataframe(noisy, hide_index=True, column_config={
+    "automation_share": st.column_config.NumberColumn("automation", format="%.0f%%"),
+    **{c: st.column_config.NumberColumn(format="compact")
+       for c in ["raw_downloads_30d", "organic_downloads_30d", "removed"]}})

@@ -1,0 +1,82 @@
+"""Cached, parameterised queries on the published serving copy (app/sql/<name>.sql)."""
+
+from functools import cache
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+import streamlit as st
+
+from warehouse import db, paths, status
+
+SQL = Path(__file__).parent / "sql"
+NO_DATA = "No data yet: run `revealed build` to build and publish the warehouse."
+
+
+class NoData(Exception):
+    """Nothing has been published to the serving copy yet."""
+
+
+def serving_version() -> tuple[str, int]:
+    """The serving file and its modification time: the cache key that picks up a new publish."""
+    path = paths.serving_file()
+    try:
+        return str(path), path.stat().st_mtime_ns
+    except FileNotFoundError:
+        raise NoData(NO_DATA) from None
+
+
+@cache
+def sql(name: str) -> str:
+    """The text of app/sql/<name>.sql."""
+    return (SQL / f"{name}.sql").read_text()
+
+
+@st.cache_resource(max_entries=4, show_spinner=False, on_release=lambda con: con.close())
+def _connection(path: str, mtime: int) -> duckdb.DuckDBPyConnection:
+    """One read-only connection per published version."""
+    try:
+        return db.connect_serving(Path(path))
+    except FileNotFoundError:
+        raise NoData(NO_DATA) from None
+
+
+def cursor() -> duckdb.DuckDBPyConnection:
+    """A thread-local cursor on the current serving copy (close it when done)."""
+    return _connection(*serving_version()).cursor()
+
+
+@st.cache_data(max_entries=512, show_spinner=False)
+def _run(name: str, params: dict, path: str, mtime: int) -> pd.DataFrame:
+    """Run a named query once per published version and parameter set."""
+    cur = _connection(path, mtime).cursor()
+    try:
+        return cur.execute(sql(name), params).df()
+    finally:
+        cur.close()
+
+
+def run(name: str, **params) -> pd.DataFrame:
+    """Run app/sql/<name>.sql with named parameters ($name) against the serving copy."""
+    return _run(name, params, *serving_version())
+
+
+def meta() -> dict[str, str]:
+    """The meta table as a dict."""
+    frame = run("meta")
+    return dict(zip(frame["key"], frame["value"], strict=True))
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def _status(recent: int, path: str, mtime: int) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Freshness per source and the newest runs, as `revealed status` computes them."""
+    cur = _connection(path, mtime).cursor()
+    try:
+        return status.freshness(cur), status.recent_runs(cur, recent)
+    finally:
+        cur.close()
+
+
+def collection_status(recent: int = 20) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Freshness per source and the `recent` newest collection runs in the serving copy."""
+    return _status(recent, *serving_version())
