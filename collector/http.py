@@ -73,52 +73,54 @@ def is_retryable(status: int, headers) -> bool:
 
 
 class Pacer:
-    """At most `calls` requests in any `window_s` seconds (a sliding window)."""
+    """At most `calls` requests in any `window_s` seconds (a sliding window); share one per API quota."""
 
-    def __init__(self, calls: int, window_s: float, stats: RunStats):
+    def __init__(self, calls: int = 1000, window_s: float = 300):
         if calls < 1 or window_s <= 0:
             raise ValueError(f"pacing needs at least 1 call per positive window, got {calls} per {window_s}s")
-        self.calls, self.window_s, self.stats = calls, window_s, stats
+        self.calls, self.window_s = calls, window_s
         self._sent: deque[float] = deque()
         self._lock = threading.Lock()
 
-    def wait(self) -> None:
-        """Block until one more request fits in the window, then book it."""
+    def wait(self) -> bool:
+        """Block until one more request fits in the window, book it, and say whether it had to wait."""
         with self._lock:
             now = time.monotonic()
             while self._sent and now - self._sent[0] >= self.window_s:
                 self._sent.popleft()
-            if len(self._sent) >= self.calls:
+            waited = len(self._sent) >= self.calls
+            if waited:
                 pause = self.window_s - (now - self._sent[0])
-                self.stats.extra["pacing_waits"] = self.stats.extra.get("pacing_waits", 0) + 1
                 log.debug("pacing: %d calls in %.0fs reached, waiting %.2fs", self.calls, self.window_s, pause)
                 sleep(pause)
                 self._sent.popleft()
             self._sent.append(time.monotonic())
+            return waited
 
 
 class Meter:
     """Pacing, retries, counters and the sandbox flag shared by all requests of one client."""
 
     def __init__(self, stats: RunStats | None = None, calls_per_window: int = 1000, window_s: float = 300,
-                 max_retries: int = 6, token: str | None = None):
+                 max_retries: int = 6, token: str | None = None, pacer: Pacer | None = None):
         self.stats = stats if stats is not None else RunStats()
-        self.pacer = Pacer(calls_per_window, window_s, self.stats)
+        self.pacer = pacer or Pacer(calls_per_window, window_s)
         self.max_retries = max_retries
         self.sandbox = False
         self.last_url = ""
-        self._token = token
+        self.token = token
 
     def redact(self, text: str) -> str:
         """The text with the token, if any, masked."""
-        return text.replace(self._token, "***") if self._token else text
+        return text.replace(self.token, "***") if self.token else text
 
     def send(self, send: Callable, method: str, url: str, transient: tuple):
         """Call send() until it answers something other than a retryable failure; count every attempt."""
         shown = self.redact(url)
         self.last_url = shown
         for attempt in range(self.max_retries + 1):
-            self.pacer.wait()
+            if self.pacer.wait():
+                self.stats.extra["pacing_waits"] = self.stats.extra.get("pacing_waits", 0) + 1
             self.stats.requests += 1
             try:
                 response = send()

@@ -55,7 +55,7 @@ def _handler(script: Script):
 def server():
     script = Script()
     srv = ThreadingHTTPServer(("127.0.0.1", 0), _handler(script))
-    thread = threading.Thread(target=srv.serve_forever, daemon=True)
+    thread = threading.Thread(target=srv.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
     thread.start()
     script.url = f"http://127.0.0.1:{srv.server_address[1]}"
     yield script
