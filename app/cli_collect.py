@@ -1,7 +1,9 @@
 """The `revealed collect` command group; each source module adds its sub-command."""
 
+from app import cli_collect_benchmarks
+
 # Modules exposing register_collect(group_subparsers); add yours here (one line).
-MODULES: list = []
+MODULES: list = [cli_collect_benchmarks]
 
 
 def register(sub) -> None:
