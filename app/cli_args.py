@@ -2,6 +2,7 @@
 
 import argparse
 import datetime as dt
+import urllib.parse
 
 
 class UsageError(Exception):
@@ -36,3 +37,11 @@ def non_negative_int(value: str) -> int:
     if n < 0:
         raise argparse.ArgumentTypeError(f"{value!r} is not a whole number of at least 0")
     return n
+
+
+def http_url(value: str) -> str:
+    """An http(s) base URL such as https://huggingface.co, without a trailing slash."""
+    parts = urllib.parse.urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a URL; expected http(s)://host[:port]")
+    return value.rstrip("/")
