@@ -1,0 +1,232 @@
+"""Resolve benchmark model names to Hugging Face repo ids: links, API names, the alias table, normalised names."""
+
+import re
+import tomllib
+import unicodedata
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+ALIASES = Path(__file__).parent / "aliases.toml"
+ALIAS_KEYS = {"source", "name", "hf_id", "note"}  # plus optional override = true
+HF_ID = re.compile(r"^[A-Za-z0-9][\w.-]*/[\w.-]+$")
+HF_LINK = re.compile(r"^https?://(?:www\.)?huggingface\.co/(?!datasets/|spaces/)([^/?#\s]+/[^/?#\s]+)", re.I)
+SEPARATORS = re.compile(r"[^a-z0-9]+")
+LETTER_DIGIT = re.compile(r"(?<=[a-z])(?=\d)")
+# Tokens a benchmark adds to a name without changing the weights: provider suffixes, reasoning modes, efforts.
+MODE_TOKENS = {"turbo", "tput", "free", "latest", "thinking", "think", "nothink", "auto", "effort",
+               "low", "medium", "high", "xhigh"}
+# Tokens Hub ids carry that benchmark names often leave out.
+FILLER_TOKENS = ("instruct", "hf")
+PROMINENCE_LEAD = 5.0  # same-name copies: the leader needs this many times the runner-up's downloads
+N_CANDIDATES = 3
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One benchmark model name and the hints the benchmark publishes about it."""
+
+    source: str
+    model: str
+    hf_link: str | None = None
+    api_names: tuple[str, ...] = ()
+    organization: str | None = None
+
+
+@dataclass(frozen=True)
+class Match:
+    """The outcome for one name; hf_id is None unless a method resolved it."""
+
+    source: str
+    model: str
+    hf_id: str | None
+    method: str          # hf_link, api_name, alias, name, name_relaxed; closed, ambiguous, unmatched
+    candidates: str = ""  # best Hub ids with their similarity, for names left unresolved
+
+
+class AliasError(ValueError):
+    """The alias table is malformed; the message names the entry and the bad value."""
+
+
+@dataclass(frozen=True)
+class Alias:
+    """A reviewed mapping; hf_id None means no open repo; override beats the benchmark's own link/API names."""
+
+    hf_id: str | None
+    override: bool = False
+
+
+def load_aliases(path: Path = ALIASES) -> dict[tuple[str, str], Alias]:
+    """(source or '*', lower-cased name) -> Alias, from the checked-in TOML."""
+    try:
+        data = tomllib.loads(path.read_text())
+    except tomllib.TOMLDecodeError as exc:
+        raise AliasError(f"{path}: not valid TOML ({exc})") from None
+    table = {}
+    for number, raw in enumerate(data.get("alias", []), 1):
+        where = f"{path.name} alias {number}"
+        if set(raw) - {"override"} != ALIAS_KEYS:
+            raise AliasError(f"{where}: keys {sorted(raw)}; expected {sorted(ALIAS_KEYS)} and optionally override")
+        if not isinstance(raw.get("override", False), bool):
+            raise AliasError(f"{where}: override {raw['override']!r} is not true or false")
+        if not all(isinstance(raw[k], str) and raw[k].strip() for k in ALIAS_KEYS):
+            raise AliasError(f"{where}: every key needs a non-empty string (a note says why the alias holds)")
+        if raw["hf_id"] != "none" and not HF_ID.match(raw["hf_id"]):
+            raise AliasError(f"{where}: hf_id {raw['hf_id']!r} is not 'owner/name' or 'none'")
+        key = (raw["source"], raw["name"].lower())
+        if key in table:
+            raise AliasError(f"{where}: {raw['name']!r} for source {raw['source']!r} is listed twice")
+        table[key] = Alias(None if raw["hf_id"] == "none" else raw["hf_id"], raw.get("override", False))
+    return table
+
+
+def tokens(name: str) -> list[str]:
+    """Lower-case name tokens without the org prefix; separators and letter-digit joins split ('llama3' -> llama 3)."""
+    text = unicodedata.normalize("NFKC", name).lower().rsplit("/", 1)[-1]
+    return [t for t in SEPARATORS.split(LETTER_DIGIT.sub("-", text)) if t]
+
+
+def drop_dates(toks: list[str]) -> list[str]:
+    """Tokens without date suffixes: 20240620, 2024-06-20 (three tokens)."""
+    out, i = [], 0
+    while i < len(toks):
+        if re.fullmatch(r"20\d{6}", toks[i]):
+            i += 1
+        elif (re.fullmatch(r"20\d\d", toks[i]) and i + 2 < len(toks)
+              and re.fullmatch(r"\d\d", toks[i + 1]) and re.fullmatch(r"\d\d", toks[i + 2])):
+            i += 3
+        else:
+            out.append(toks[i])
+            i += 1
+    return out
+
+
+def exact_key(name: str) -> str:
+    """Normalised name: lower-case, no org prefix, one separator; size tokens kept."""
+    return "-".join(tokens(name))
+
+
+def _drop_meta(toks: list[str]) -> list[str]:
+    """Tokens without a leading 'meta' ('Meta-Llama-3.1' was renamed 'Llama-3.1')."""
+    return toks[1:] if toks[:1] == ["meta"] else toks
+
+
+def relaxed_key(name: str) -> str:
+    """Normalised benchmark name without dates, provider and reasoning-mode suffixes, or a leading 'meta'."""
+    return "-".join(_drop_meta([t for t in drop_dates(tokens(name)) if t not in MODE_TOKENS]))
+
+
+def hub_relaxed_keys(hf_id: str) -> set[str]:
+    """Keys a Hub id answers to in the relaxed stage: without a leading 'meta', with or without filler tokens."""
+    toks = _drop_meta(tokens(hf_id))
+    keys = {"-".join(toks)}
+    for filler in FILLER_TOKENS:
+        keys |= {"-".join(t for t in key.split("-") if t != filler) for key in keys}
+    return keys
+
+
+def link_id(link: str | None) -> str | None:
+    """The 'owner/name' of a huggingface.co model link, or None for any other link."""
+    m = HF_LINK.match((link or "").strip())
+    return m.group(1) if m else None
+
+
+def _org(text: str) -> str:
+    return re.sub(r"[^a-z0-9]", "", (text or "").lower())
+
+
+class HubIndex:
+    """The Hub ids a name can resolve to, indexed by normalised keys, with each id's declared parents."""
+
+    def __init__(self, ids: Iterable[str], parents: dict[str, set[str]] | None = None,
+                 prominence: dict[str, float] | None = None):
+        self.parents = parents or {}
+        self.prominence = prominence or {}
+        self.by_lower: dict[str, str] = {}
+        self.by_exact: dict[str, set[str]] = defaultdict(set)
+        self.by_relaxed: dict[str, set[str]] = defaultdict(set)
+        self.by_token: dict[str, set[str]] = defaultdict(set)
+        for hf_id in ids:
+            if hf_id.lower() in self.by_lower:
+                continue
+            self.by_lower[hf_id.lower()] = hf_id
+            toks = tokens(hf_id)
+            self.by_exact["-".join(toks)].add(hf_id)
+            for key in hub_relaxed_keys(hf_id):
+                self.by_relaxed[key].add(hf_id)
+            if toks:
+                self.by_token[toks[0]].add(hf_id)
+
+    def canonical(self, hf_id: str) -> str | None:
+        """The id as the Hub spells it (ids are case-insensitive), or None when the Hub does not have it."""
+        return self.by_lower.get(hf_id.lower())
+
+    def originals(self, ids: set[str], organization: str | None) -> list[str]:
+        """Candidates left after dropping derivatives of other candidates, then narrowing by organization.
+
+        When several remain, the first is the one with PROMINENCE_LEAD times the downloads of every other,
+        if there is such a leader; the others stay listed as alternatives.
+        """
+        kept = sorted(i for i in ids if not (self.parents.get(i, set()) & ids))
+        org = _org(organization)
+        if len(kept) > 1 and org:
+            owned = [i for i in kept if (owner := _org(i.split("/")[0])) and (org in owner or owner in org)]
+            kept = owned or kept
+        kept.sort(key=lambda i: -self.prominence.get(i, 0))
+        return kept
+
+    def leader(self, kept: list[str]) -> str | None:
+        """The only candidate, or the one far ahead of the others in prominence; None when it is a toss-up."""
+        if len(kept) == 1:
+            return kept[0]
+        first, second = (self.prominence.get(i, 0) for i in kept[:2])
+        return kept[0] if first > 0 and first >= PROMINENCE_LEAD * second else None
+
+    def candidates(self, name: str, n: int = N_CANDIDATES) -> str:
+        """The n Hub ids most similar to name (token Jaccard within ids sharing its first token)."""
+        toks = set(tokens(name))
+        first = tokens(name)[:1]
+        scored = []
+        for hf_id in self.by_token.get(first[0], ()) if first else ():
+            other = set(tokens(hf_id))
+            scored.append((len(toks & other) / len(toks | other), hf_id))
+        best = sorted(scored, key=lambda s: (-s[0], s[1]))[:n]
+        return "; ".join(f"{hf_id} ({score:.2f})" for score, hf_id in best if score >= 0.3)
+
+
+def match_entry(entry: Entry, hub: HubIndex, aliases: dict[tuple[str, str], Alias]) -> Match:
+    """Resolve one name: HF link, provider API names, alias table, then normalised names; never guess."""
+    def found(hf_id: str | None, method: str) -> Match:
+        return Match(entry.source, entry.model, hf_id, method)
+
+    def aliased() -> Match:
+        return found(hub.canonical(alias.hf_id) or alias.hf_id, "alias") if alias.hf_id else found(None, "closed")
+
+    alias = aliases.get((entry.source, entry.model.lower())) or aliases.get(("*", entry.model.lower()))
+    if alias and alias.override:
+        return aliased()
+    if linked := link_id(entry.hf_link):
+        return found(hub.canonical(linked) or linked, "hf_link")
+    for api in entry.api_names:
+        bare = re.sub(r"(:[\w.-]+|-turbo|-tput)$", "", api.strip(), flags=re.I)
+        if HF_ID.match(bare) and (hf_id := hub.canonical(api.strip()) or hub.canonical(bare)):
+            return found(hf_id, "api_name")
+    if alias:
+        return aliased()
+    for index, key, method in ((hub.by_exact, exact_key(entry.model), "name"),
+                               (hub.by_relaxed, relaxed_key(entry.model), "name_relaxed")):
+        kept = hub.originals(index.get(key, set()), entry.organization)
+        if not kept:
+            continue
+        others = "; ".join(kept[1:N_CANDIDATES * 2])
+        if hub.leader(kept):
+            return Match(entry.source, entry.model, kept[0], method, others)
+        return Match(entry.source, entry.model, None, "ambiguous", "; ".join(kept[:N_CANDIDATES * 2]))
+    return Match(entry.source, entry.model, None, "unmatched", hub.candidates(entry.model))
+
+
+def match_all(entries: Iterable[Entry], hub: HubIndex, aliases: dict | None = None) -> list[Match]:
+    """Resolve every entry with the checked-in alias table unless another is given."""
+    aliases = load_aliases() if aliases is None else aliases
+    return [match_entry(e, hub, aliases) for e in entries]
