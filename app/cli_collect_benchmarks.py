@@ -78,7 +78,7 @@ def comparison(con):
     wide = wide.reset_index().rename(columns={
         "model_date": "released", "score_global": f"clean (>={minimum} problems)", "n_items_global": "n_clean",
         "score_all_problems": "all problems", "n_items_all_problems": "n_all"})
-    wide["released"] = wide["released"].dt.date
+    wide["released"] = wide["released"].dt.strftime("%Y-%m-%d")
     wide = wide.astype({"n_clean": "Int64", "n_all": "Int64"})
     return wide.round(2).sort_values(["n_clean", "model"], ascending=[False, True])[
         ["model", "released", f"clean (>={minimum} problems)", "n_clean", "all problems", "n_all"]]
