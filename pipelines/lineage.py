@@ -15,7 +15,7 @@ log = logging.getLogger(__name__)
 @produces("lineage_edges", "model_family", "model_derivatives", "lineage_issues")
 def build(con: duckdb.DuckDBPyConnection) -> None:
     """Build step: lineage of the latest raw_hf_models slice."""
-    step_inputs.prepare(con, profiles.load().settings)
+    step_inputs.prepare(con, profiles.load())
     run_sql_step(con, "stg_lineage_edges")
     run_sql_step(con, "lineage_nodes")
     derive(con)
@@ -67,24 +67,22 @@ def roots(first_parent: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Root and depth of every node of an acyclic parent array (roots point at themselves), by pointer jumping."""
     ptr = first_parent.copy()
     depth = (ptr != np.arange(len(ptr))).astype(np.int64)
-    while True:
-        unsettled = ptr[ptr] != ptr
-        if not unsettled.any():
-            return ptr, depth
+    while (first_parent[ptr] != ptr).any():
         depth = depth + depth[ptr]
         ptr = ptr[ptr]
+    return ptr, depth
 
 
 def break_cycles(first_parent: np.ndarray) -> list[tuple[int, int]]:
     """Make the lowest node of each cycle a root (in place); return the dropped (child, parent) edges.
 
-    Pointer jumping settles every node whose chain ends at a root within log2(depth) rounds; the nodes that
-    stop settling lead into a cycle. Only those few are walked one by one.
+    Pointer jumping brings every node whose chain ends at a root onto that root within log2(depth) rounds;
+    the nodes still off a root once that count stops falling lead into a cycle. Only those are walked one by one.
     """
-    ptr = first_parent.copy()
-    left = len(ptr) + 1
+    is_root = first_parent == np.arange(len(first_parent))
+    ptr, left = first_parent.copy(), len(first_parent) + 1
     while True:
-        unsettled = np.flatnonzero(ptr[ptr] != ptr)
+        unsettled = np.flatnonzero(~is_root[ptr])
         if len(unsettled) == 0:
             return []
         if len(unsettled) >= left:

@@ -85,7 +85,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--top", type=int, default=15, help="rows in the top-N tables (default 15)")
     args = parser.parse_args(argv)
     con = duckdb.connect()
-    step_inputs.prepare(con, profiles.load().settings)
+    step_inputs.prepare(con, profiles.load())
     load_edges(con, args.edges)
     began = time.perf_counter()
     lineage.derive(con)

@@ -1,10 +1,12 @@
-"""Weight profiles and scoring settings from pipelines/profiles.toml (or the file in REVEALED_PROFILES)."""
+"""Weight profiles, scoring settings (pipelines/profiles.toml or $REVEALED_PROFILES) and the methodology version."""
 
 import os
 import tomllib
 from dataclasses import dataclass, fields
 from pathlib import Path
 
+# Bump when a formula, a default setting or a default profile changes (docs/methodology.md keeps the log).
+METHODOLOGY_VERSION = "1.0"
 COMPONENTS = ("adoption", "momentum", "ecosystem", "community", "capability")
 DEFAULT_FILE = Path(__file__).parent / "profiles.toml"
 WEIGHT_SUM_TOLERANCE = 0.01
@@ -28,6 +30,7 @@ class Settings:
     bootstrap_seed: int
     benchmark_noise_sd: float
     rank_interval: float
+    rank_interval_top_n: int
 
 
 @dataclass(frozen=True)
@@ -52,6 +55,7 @@ BOUNDS = {
     "bootstrap_seed": (0, None, True),
     "benchmark_noise_sd": (0, None, True),
     "rank_interval": (0, 1, False),
+    "rank_interval_top_n": (1, None, True),
 }
 
 

@@ -5,7 +5,7 @@ from dataclasses import asdict
 
 import duckdb
 
-from pipelines.profiles import Settings
+from pipelines.profiles import METHODOLOGY_VERSION, Config
 
 log = logging.getLogger(__name__)
 
@@ -28,7 +28,7 @@ def table_exists(con: duckdb.DuckDBPyConnection, table: str) -> bool:
         "AND schema_name = 'main' AND table_name = ?", [table]).fetchone()[0] > 0
 
 
-def prepare(con: duckdb.DuckDBPyConnection, settings: Settings) -> None:
+def prepare(con: duckdb.DuckDBPyConnection, config: Config) -> None:
     """Create the opt_<table> views and the one-row revealed_settings table (both temporary)."""
     for table, columns in OPTIONAL.items():
         names = ", ".join(col.split()[0] for col in columns.split(", "))
@@ -39,6 +39,7 @@ def prepare(con: duckdb.DuckDBPyConnection, settings: Settings) -> None:
             casts = ", ".join(f"NULL::{col.split()[1]} AS {col.split()[0]}" for col in columns.split(", "))
             body = f"SELECT {casts} WHERE false"
         con.execute(f"CREATE OR REPLACE TEMP VIEW opt_{table} AS {body}")
-    values = asdict(settings)
+    values = asdict(config.settings) | {"default_profile": config.default_profile,
+                                         "methodology_version": METHODOLOGY_VERSION}
     con.execute("CREATE OR REPLACE TEMP TABLE revealed_settings AS SELECT "
                 + ", ".join(f"${name} AS {name}" for name in values), values)

@@ -1,0 +1,42 @@
+-- Inputs of the score components per model and per family (docs/methodology.md, "Components"), with the
+-- adoption reference: organic downloads of the k-th most-downloaded entity of the cohort (RAM v2), where the
+-- cohort is size class and age since release, widened to the size class, then to all, when it has fewer than k.
+WITH s AS (SELECT * FROM revealed_settings),
+models AS (
+    SELECT 'model' AS entity_kind, model_id AS entity_id, size_class, age_class, organic_downloads_30d,
+           active_derivatives, github_stars AS stars, github_stars_growth_30d AS stars_growth_30d, clean_score
+    FROM model_facts
+),
+families AS (
+    -- size of the family's most-downloaded member, age of its oldest member; each member counted once
+    SELECT 'family', family,
+           coalesce(arg_max(size_class, coalesce(organic_downloads_30d, -1)), 'unknown'),
+           coalesce(arg_min(age_class, created_at), 'unknown'),
+           sum(organic_downloads_30d)::BIGINT,
+           count(*) FILTER (WHERE depth > 0 AND organic_downloads_30d >= s.active_derivative_min_downloads),
+           max(github_stars),
+           arg_max(github_stars_growth_30d, github_stars),
+           max(clean_score)
+    FROM model_facts, s
+    GROUP BY family, s.active_derivative_min_downloads
+),
+entities AS (SELECT * FROM models UNION ALL SELECT * FROM families),
+cohorts AS (
+    SELECT entity_kind, size_class, age_class, count(organic_downloads_30d) AS n,
+           list(organic_downloads_30d ORDER BY organic_downloads_30d DESC)
+               FILTER (WHERE organic_downloads_30d IS NOT NULL) AS tops
+    FROM entities
+    GROUP BY GROUPING SETS ((entity_kind, size_class, age_class), (entity_kind, size_class), (entity_kind))
+)
+SELECT e.*,
+       CASE WHEN c1.n >= s.adoption_reference_rank THEN 'size+age'
+            WHEN c2.n >= s.adoption_reference_rank THEN 'size' ELSE 'all' END AS adoption_cohort,
+       greatest(1, CASE WHEN c1.n >= s.adoption_reference_rank THEN c1.tops[s.adoption_reference_rank]
+                        WHEN c2.n >= s.adoption_reference_rank THEN c2.tops[s.adoption_reference_rank]
+                        ELSE c3.tops[least(s.adoption_reference_rank, c3.n)] END)::DOUBLE AS adoption_ref
+FROM entities e
+CROSS JOIN s
+LEFT JOIN cohorts c1 ON c1.entity_kind = e.entity_kind AND c1.size_class = e.size_class AND c1.age_class = e.age_class
+LEFT JOIN cohorts c2 ON c2.entity_kind = e.entity_kind AND c2.size_class = e.size_class AND c2.age_class IS NULL
+LEFT JOIN cohorts c3 ON c3.entity_kind = e.entity_kind AND c3.size_class IS NULL AND c3.age_class IS NULL
+ORDER BY e.entity_kind, e.entity_id
