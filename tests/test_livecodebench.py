@@ -1,0 +1,137 @@
+"""LiveCodeBench: contamination-free vs all-problems scores on the real results file, and bad files."""
+
+import datetime as dt
+import json
+
+import pytest
+from conftest import SHARED_DATA
+from static_server import serve
+
+from app.cli import main
+from collector import livecodebench
+from pipelines import benchmark_scores
+
+LCB = SHARED_DATA / "livecodebench"
+REAL_FILE = "performances_execution.json"
+AS_OF = dt.date(2026, 3, 1)
+
+
+@pytest.fixture
+def collected(con):
+    """The real results file collected over HTTP into the test warehouse."""
+    with serve(LCB) as url:
+        run_id, rows = livecodebench.collect(con, f"{url}/{REAL_FILE}", AS_OF)
+    return con, run_id, rows
+
+
+def lcb_scores(con) -> dict:
+    """(model, category) -> (score, n_items, window_start, window_end) from benchmark_scores."""
+    frame = benchmark_scores.scores(con)
+    frame = frame[frame["source"] == "livecodebench"]
+    return {(r.model, r.category): (None if r.score != r.score else round(r.score, 2), r.n_items,
+                                    None if r.window_start is None or r.window_start != r.window_start
+                                    else r.window_start.date(), r.window_end.date())
+            for r in frame.itertuples()}
+
+
+def test_clean_score_uses_only_problems_after_the_release(collected):
+    con, run_id, rows = collected
+    assert rows == 17_723
+    assert con.execute("SELECT status FROM collection_runs WHERE run_id = ?", [run_id]).fetchone() == ("ok",)
+    got = lcb_scores(con)
+    end = dt.date(2023, 11, 27)
+    # DeepSeek-Coder 33B Instruct: released 2023-08-30; 188 of 479 problems are newer.
+    assert got[("DSCoder-33b-Ins", "global")] == (26.65, 188, dt.date(2023, 8, 31), end)
+    assert got[("DSCoder-33b-Ins", "all_problems")] == (43.59, 479, dt.date(2023, 5, 8), end)
+    assert got[("Dracarys-72B-Instruct", "global")] == (55.69, 255, dt.date(2023, 8, 7), end)
+    # Released before every problem: both scores rest on the same 479 problems.
+    assert got[("Claude-2", "global")][:2] == got[("Claude-2", "all_problems")][:2] == (42.76, 479)
+    # 48 fresh problems are below the default minimum of 100: no score, not a noisy one.
+    assert got[("GPT-4O-2024-05-13", "global")][:2] == (None, 48)
+    # No release date in the model list: no window, no clean score.
+    assert got[("StarCoder", "global")][:3] == (None, 0, None)
+    assert got[("StarCoder", "all_problems")][:2] == (24.72, 479)
+
+
+def test_minimum_is_configurable_and_checked(collected, monkeypatch):
+    con, _, _ = collected
+    monkeypatch.setenv(benchmark_scores.MIN_PROBLEMS_ENV, "40")
+    assert lcb_scores(con)[("GPT-4O-2024-05-13", "global")][:2] == (41.67, 48)
+    monkeypatch.setenv(benchmark_scores.MIN_PROBLEMS_ENV, "many")
+    with pytest.raises(ValueError, match="REVEALED_LCB_MIN_PROBLEMS='many' is not a whole number of at least 1"):
+        benchmark_scores.min_problems()
+
+
+def test_cli_prints_clean_next_to_all_problems(home, capsys):
+    with serve(LCB) as url:
+        assert main(["collect", "benchmarks", "--skip", "livebench", "--livecodebench-url", f"{url}/{REAL_FILE}"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert "clean (>=100 problems)" in lines[1]
+    assert next(line for line in lines if line.strip().startswith("DSCoder-33b-Ins")).split() == [
+        "DSCoder-33b-Ins", "2023-08-30", "26.65", "188", "43.59", "479"]
+
+
+def generation_file(**changes) -> dict:
+    """A small file in the generation format of api-contracts.md 3.4 (pass@1, difficulty, platform)."""
+    day = 86_400_000
+    data = {
+        "performances": [{"question_id": f"q{i}", "model": m, "date": 1_700_000_000_000 + i * day,
+                          "difficulty": "easy", "pass@1": 10.0 * (i % 11), "platform": "atcoder"}
+                         for m in ("Alpha-7b", "Beta-2b") for i in range(6)],
+        "models": [{"model_name": "acme/alpha-7b", "model_repr": "Alpha-7b", "model_style": "X",
+                    "release_date": 1_700_000_000_000 + 2 * day, "link": "https://huggingface.co/acme/alpha-7b"}],
+        "date_marks": [1_700_000_000_000],
+    }
+    data.update(changes)
+    return data
+
+
+def test_generation_format_parses_with_difficulty_and_platform():
+    rows = livecodebench.parse_results(json.dumps(generation_file()), "performances_generation.json")
+    alpha = rows[rows["model"] == "Alpha-7b"]
+    assert len(rows) == 12 and set(alpha["difficulty"]) == {"easy"} and set(alpha["platform"]) == {"atcoder"}
+    assert alpha["model_release_date"].iloc[0] == dt.date(2023, 11, 16)
+    assert rows[rows["model"] == "Beta-2b"]["model_release_date"].isna().all()
+
+
+def _perf(**entry) -> list:
+    return [{**generation_file()["performances"][0], **entry}]
+
+
+BAD_FILES = {
+    "malformed JSON": ('{"performances": [', "is not valid JSON"),
+    "no performances key": (json.dumps({"models": []}), "expected an object with lists 'performances' and 'models'"),
+    "empty performances": (json.dumps(generation_file(performances=[])), "has no performances"),
+    "non-numeric pass@1": (json.dumps(generation_file(performances=_perf(**{"pass@1": "high"}))),
+                           "performances[0] (model 'Alpha-7b') has pass@1 'high'; expected a number from 0 to 100"),
+    "renamed pass@1": (json.dumps(generation_file(performances=[
+        {k.replace("pass@1", "pass_at_1"): v for k, v in p.items()} for p in _perf()])),
+        "performances[0] has no 'pass@1'"),
+    "date not epoch ms": (json.dumps(generation_file(performances=_perf(date="2023-11-14"))),
+                          "has date '2023-11-14'; expected epoch milliseconds"),
+    "duplicate result": (json.dumps(generation_file(performances=_perf() * 2)),
+                         "model 'Alpha-7b' has problem 'q0' twice"),
+}
+
+
+@pytest.mark.parametrize("case", BAD_FILES)
+def test_a_bad_file_fails_the_run_and_keeps_the_slice(con, tmp_path, case):
+    body, message = BAD_FILES[case]
+    target = tmp_path / livecodebench.DEFAULT_FILE
+    target.write_text(json.dumps(generation_file()))
+    with serve(tmp_path) as url:
+        livecodebench.collect(con, url, AS_OF)
+        target.write_text(body)
+        with pytest.raises(livecodebench.LiveCodeBenchError, match="performances_generation.json"):
+            livecodebench.collect(con, url, AS_OF)
+    status, error = con.execute("SELECT status, error FROM collection_runs ORDER BY started_at DESC").fetchone()
+    assert status == "failed" and message in error
+    assert con.execute("SELECT count(*), count(DISTINCT model) FROM raw_livecodebench_results WHERE as_of = ?",
+                       [AS_OF]).fetchone() == (12, 2)
+
+
+def test_url_names_a_folder_or_a_file():
+    assert livecodebench.split_url("https://livecodebench.github.io/") == (
+        "https://livecodebench.github.io", "performances_generation.json")
+    assert livecodebench.split_url("http://127.0.0.1:9/x/performances_execution.json") == (
+        "http://127.0.0.1:9/x", "performances_execution.json")
