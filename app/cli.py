@@ -4,12 +4,12 @@ import argparse
 import logging
 import sys
 
-from app import cli_build, cli_collect, cli_core, cli_export, cli_sandbox
+from app import cli_app, cli_build, cli_collect, cli_core, cli_export, cli_sandbox
 from app.cli_args import UsageError
 from warehouse import lock
 
 # Each module adds its sub-commands with register(subparsers); keep this list short and explicit.
-COMMAND_MODULES = [cli_core, cli_collect, cli_sandbox, cli_export, cli_build]
+COMMAND_MODULES = [cli_core, cli_collect, cli_sandbox, cli_export, cli_build, cli_app]
 
 
 def build_parser() -> argparse.ArgumentParser:

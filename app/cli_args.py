@@ -45,3 +45,14 @@ def http_url(value: str) -> str:
     if parts.scheme not in ("http", "https") or not parts.netloc:
         raise argparse.ArgumentTypeError(f"{value!r} is not a URL; expected http(s)://host[:port]")
     return value.rstrip("/")
+
+
+def port(value: str) -> int:
+    """A TCP port number from 1 to 65535."""
+    try:
+        n = int(value)
+    except ValueError:
+        n = 0
+    if not 1 <= n <= 65535:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a port; expected a whole number from 1 to 65535")
+    return n

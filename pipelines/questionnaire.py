@@ -1,0 +1,298 @@
+"""Model-selection questionnaires: YAML definitions, answer validation, and picks from mart_models with reasons."""
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from pipelines import profiles
+
+MAX_BYTES = 64 * 1024
+BUILTIN = Path(__file__).parent / "questionnaires"
+# mart_models columns a questionnaire may filter on, by kind of value.
+COLUMNS = {
+    "text": {"license", "license_class", "size_class", "pipeline_tag", "family"},
+    "bool": {"open_weight"},
+    "number": {"params_b", "automation_share", "coverage", "composite", "rank", *profiles.COMPONENTS,
+               "clean_score", "legacy_score", "contamination_gap", "derivatives_finetune", "derivatives_quantized",
+               "derivatives_adapter", "derivatives_merge", "active_derivatives", "github_stars",
+               "organic_downloads_30d", "raw_downloads_30d", "likes"},
+}
+ALL_COLUMNS = set().union(*COLUMNS.values())
+# weights_gb (questionnaire_picks.sql): params (billions) x bits per weight / 8 x 1.2 for KV cache and runtime.
+VRAM_OVERHEAD = 1.2
+DERIVED = {"weights_gb"}
+SETTINGS = {"bits": 16.0}  # values an option may set, with their defaults
+OPS = {"eq": "=", "ne": "<>", "lt": "<", "le": "<=", "gt": ">", "ge": ">=", "in": "IN", "present": "IS NOT NULL"}
+TYPES = ("choice", "multi_choice", "number", "boolean")
+TOP_KEYS = {"title", "description", "base_profile", "questions"}
+QUESTION_KEYS = {"id", "prompt", "help", "type", "options", "min", "max", "default", "filter", "if_true", "if_false"}
+EFFECT_KEYS = {"filters", "weights", "set"}
+OPTION_KEYS = {"value", "label"} | EFFECT_KEYS
+FILTER_KEYS = {"column", "op", "value"}
+
+
+class QuestionnaireError(ValueError):
+    """A bad questionnaire or answer: one line naming the bad value and what was expected."""
+
+
+@dataclass(frozen=True)
+class Questionnaire:
+    """A validated questionnaire."""
+
+    name: str
+    title: str
+    description: str
+    base_profile: str
+    questions: list[dict]
+
+    def question(self, qid: str) -> dict:
+        """The question with this id."""
+        return next(q for q in self.questions if q["id"] == qid)
+
+
+@dataclass
+class Pick:
+    """One recommended model with the reasons for it and the caveats against it."""
+
+    model_id: str
+    family: str
+    score: float
+    coverage: float
+    reasons: list[str] = field(default_factory=list)
+    caveats: list[str] = field(default_factory=list)
+
+
+def read_limited(path: Path, what: str) -> str:
+    """The text of a file of at most MAX_BYTES."""
+    path = Path(path)
+    try:
+        size = path.stat().st_size
+    except FileNotFoundError:
+        raise QuestionnaireError(f"{what} {path} does not exist") from None
+    if size > MAX_BYTES:
+        raise QuestionnaireError(f"{what} {path} is {size:,} bytes; expected at most {MAX_BYTES:,}")
+    return path.read_text(encoding="utf-8", errors="replace")
+
+
+def parse_yaml(text: str, what: str) -> dict:
+    """Safely parse YAML that must be a mapping."""
+    if len(text.encode()) > MAX_BYTES:
+        raise QuestionnaireError(f"{what} is {len(text.encode()):,} bytes; expected at most {MAX_BYTES:,}")
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        raise QuestionnaireError(f"{what} is not valid YAML: {' '.join(str(exc).split())}") from None
+    if not isinstance(data, dict):
+        raise QuestionnaireError(f"{what} is a {type(data).__name__}; expected a mapping of key: value")
+    return data
+
+
+def builtin_names() -> list[str]:
+    """Names of the built-in questionnaires."""
+    return sorted(p.stem for p in BUILTIN.glob("*.yaml"))
+
+
+def load(name: str) -> Questionnaire:
+    """A built-in questionnaire by name, or a questionnaire YAML file by path."""
+    if name in builtin_names():
+        path = BUILTIN / f"{name}.yaml"
+    elif name.endswith((".yaml", ".yml")):
+        path = Path(name)
+    else:
+        raise QuestionnaireError(f"unknown questionnaire {name!r}; expected one of {', '.join(builtin_names())} "
+                                 "or a path to a .yaml file")
+    return parse(read_limited(path, "questionnaire"), path.stem)
+
+
+def parse(text: str, name: str) -> Questionnaire:
+    """Validate a questionnaire definition."""
+    where = f"questionnaire {name!r}"
+    data = parse_yaml(text, where)
+    check_keys(data, TOP_KEYS, where, required={"title", "questions"})
+    config = profiles.load()
+    base = data.get("base_profile", config.default_profile)
+    if base not in config.profiles:
+        raise QuestionnaireError(f"{where}: base_profile {base!r} is not a profile; expected one of "
+                                 f"{', '.join(sorted(config.profiles))}")
+    questions = data["questions"]
+    if not isinstance(questions, list) or not questions:
+        raise QuestionnaireError(f"{where}: questions is {questions!r}; expected a non-empty list")
+    seen = set()
+    for i, q in enumerate(questions):
+        check_question(q, f"{where} question {i + 1}")
+        if q["id"] in seen:
+            raise QuestionnaireError(f"{where}: question id {q['id']!r} appears twice; expected unique ids")
+        seen.add(q["id"])
+    return Questionnaire(name, str(data["title"]), str(data.get("description", "")), base, questions)
+
+
+def check_keys(data, allowed: set, where: str, required: set = frozenset()) -> None:
+    """A mapping with only allowed keys and every required one."""
+    if not isinstance(data, dict):
+        raise QuestionnaireError(f"{where} is {data!r}; expected a mapping")
+    unknown = set(data) - allowed
+    if unknown:
+        raise QuestionnaireError(f"{where}: unknown key(s) {', '.join(sorted(map(str, unknown)))}; expected "
+                                 f"{', '.join(sorted(allowed))}")
+    missing = required - set(data)
+    if missing:
+        raise QuestionnaireError(f"{where}: missing key(s) {', '.join(sorted(missing))}")
+
+
+def check_question(q, where: str) -> None:
+    """Validate one question and its mappings to filters and weights."""
+    check_keys(q, QUESTION_KEYS, where, required={"id", "prompt", "type"})
+    where = f"{where} ({q['id']!r})"
+    if not isinstance(q["id"], str) or not q["id"].isidentifier():
+        raise QuestionnaireError(f"{where}: id must be a name of letters, digits and underscores")
+    if q["type"] not in TYPES:
+        raise QuestionnaireError(f"{where}: type {q['type']!r} is unknown; expected one of {', '.join(TYPES)}")
+    if q["type"] in ("choice", "multi_choice"):
+        options = q.get("options")
+        if not isinstance(options, list) or not options:
+            raise QuestionnaireError(f"{where}: options must be a non-empty list")
+        for option in options:
+            check_keys(option, OPTION_KEYS, f"{where} option", required={"value"})
+            check_effect(option, f"{where} option {option['value']!r}")
+    elif "options" in q:
+        raise QuestionnaireError(f"{where}: options are only for choice and multi_choice questions")
+    if q["type"] == "number":
+        for bound in ("min", "max"):
+            if not is_number(q.get(bound)):
+                raise QuestionnaireError(f"{where}: {bound} is {q.get(bound)!r}; expected a number")
+        if q["min"] > q["max"]:
+            raise QuestionnaireError(f"{where}: min {q['min']} is above max {q['max']}")
+    elif "min" in q or "max" in q:
+        raise QuestionnaireError(f"{where}: min and max are only for number questions")
+    if "filter" in q:
+        if q["type"] not in ("number", "multi_choice"):
+            raise QuestionnaireError(f"{where}: filter (answer as the value) is only for number and multi_choice")
+        check_keys(q["filter"], {"column", "op"}, f"{where} filter", required={"column", "op"})
+        expected_op = "in" if q["type"] == "multi_choice" else None
+        check_filter({**q["filter"], "value": 0 if expected_op is None else []}, f"{where} filter")
+        if expected_op and q["filter"]["op"] != "in":
+            raise QuestionnaireError(f"{where} filter: op {q['filter']['op']!r}; a multi_choice filter uses 'in'")
+    for branch in ("if_true", "if_false"):
+        if branch in q:
+            if q["type"] != "boolean":
+                raise QuestionnaireError(f"{where}: {branch} is only for boolean questions")
+            check_keys(q[branch], EFFECT_KEYS, f"{where} {branch}")
+            check_effect(q[branch], f"{where} {branch}")
+    if "default" in q:
+        check_answer(q, q["default"], f"{where} default")
+
+
+def check_effect(effect: dict, where: str) -> None:
+    """Validate the filters, weight changes and settings of an option or branch."""
+    filters = effect.get("filters", [])
+    if not isinstance(filters, list):
+        raise QuestionnaireError(f"{where}: filters is {filters!r}; expected a list")
+    for f in filters:
+        check_filter(f, f"{where} filter")
+    weights = effect.get("weights", {})
+    check_keys(weights, set(profiles.COMPONENTS), f"{where} weights")
+    for component, delta in weights.items():
+        if not is_number(delta) or not -1 <= delta <= 1:
+            raise QuestionnaireError(f"{where}: weight change for {component} is {delta!r}; "
+                                     "expected a number from -1 to 1")
+    settings = effect.get("set", {})
+    check_keys(settings, set(SETTINGS), f"{where} set")
+    for key, value in settings.items():
+        if not is_number(value) or not 1 <= value <= 32:
+            raise QuestionnaireError(f"{where}: {key} is {value!r}; expected a number from 1 to 32")
+
+
+def check_filter(f, where: str) -> None:
+    """A filter on an allow-listed column with a known operator and a value of the right type."""
+    check_keys(f, FILTER_KEYS, where, required={"column", "op"})
+    column, op = f["column"], f["op"]
+    if column not in ALL_COLUMNS | DERIVED:
+        raise QuestionnaireError(f"{where}: unknown column {column!r}; expected one of "
+                                 f"{', '.join(sorted(ALL_COLUMNS | DERIVED))}")
+    if op not in OPS:
+        raise QuestionnaireError(f"{where}: unknown op {op!r}; expected one of {', '.join(OPS)}")
+    value = f.get("value")
+    if op == "present":
+        return
+    kind = "number" if column in DERIVED else next(k for k, cols in COLUMNS.items() if column in cols)
+    values = value if op == "in" and isinstance(value, list) else [value]
+    ok = {"number": is_number, "bool": lambda v: isinstance(v, bool), "text": lambda v: isinstance(v, str)}[kind]
+    if (op == "in") != isinstance(value, list) or not all(ok(v) for v in values):
+        shape = f"a list of {kind} values" if op == "in" else f"a {kind}"
+        raise QuestionnaireError(f"{where}: value {value!r} for {column} {op}; expected {shape}")
+
+
+def is_number(value) -> bool:
+    """An int or float, not a bool."""
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def option_values(q: dict) -> list:
+    """The allowed values of a choice question."""
+    return [o["value"] for o in q["options"]]
+
+
+def check_answer(q: dict, value, where: str) -> None:
+    """An answer of the question's type and range."""
+    kind = q["type"]
+    if kind == "number":
+        if not is_number(value) or not q["min"] <= value <= q["max"]:
+            raise QuestionnaireError(f"{where}: {value!r} is not a number from {q['min']} to {q['max']}")
+    elif kind == "boolean":
+        if not isinstance(value, bool):
+            raise QuestionnaireError(f"{where}: {value!r} is not true or false")
+    elif kind == "choice":
+        if value not in option_values(q):
+            raise QuestionnaireError(f"{where}: {value!r} is not an option; expected one of "
+                                     f"{', '.join(map(str, option_values(q)))}")
+    elif not isinstance(value, list) or not value or any(v not in option_values(q) for v in value):
+        raise QuestionnaireError(f"{where}: {value!r} is not a non-empty list of options from "
+                                 f"{', '.join(map(str, option_values(q)))}")
+
+
+def answers_from_file(questionnaire: Questionnaire, path: Path) -> dict:
+    """Read and validate a YAML or JSON answers file."""
+    return check_answers(questionnaire, parse_yaml(read_limited(path, "answers file"), f"answers file {path}"))
+
+
+def check_answers(questionnaire: Questionnaire, answers: dict) -> dict:
+    """Every answer for a known question and valid; defaults fill the rest. Returns the full answers."""
+    ids = [q["id"] for q in questionnaire.questions]
+    unknown = [k for k in answers if k not in ids]
+    if unknown:
+        raise QuestionnaireError(f"unknown question {unknown[0]!r} in the answers; questionnaire "
+                                 f"{questionnaire.name!r} asks {', '.join(ids)}")
+    full = {}
+    for q in questionnaire.questions:
+        if q["id"] in answers:
+            check_answer(q, answers[q["id"]], f"answer to {q['id']!r}")
+            full[q["id"]] = answers[q["id"]]
+        elif "default" in q:
+            full[q["id"]] = q["default"]
+        else:
+            raise QuestionnaireError(f"no answer to {q['id']!r} and it has no default")
+    return full
+
+
+def answer_from_text(q: dict, text: str):
+    """A typed answer from what a person typed: a number, yes/no, an option (value or number), or a comma list."""
+    text = text.strip()
+    if q["type"] == "number":
+        try:
+            value = float(text)
+        except ValueError:
+            raise QuestionnaireError(f"{text!r} is not a number from {q['min']} to {q['max']}") from None
+        value = int(value) if value.is_integer() else value
+    elif q["type"] == "boolean":
+        words = {"y": True, "yes": True, "true": True, "n": False, "no": False, "false": False}
+        if text.lower() not in words:
+            raise QuestionnaireError(f"{text!r} is not an answer; expected yes or no")
+        value = words[text.lower()]
+    else:
+        values = option_values(q)
+        picked = [values[int(t) - 1] if t.isdigit() and 1 <= int(t) <= len(values) else t
+                  for t in (p.strip() for p in text.split(",")) if t]
+        value = picked if q["type"] == "multi_choice" else ",".join(picked)
+    check_answer(q, value, "answer")
+    return value
