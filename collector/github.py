@@ -1,0 +1,121 @@
+"""GitHub collector: snapshots of the tracked repositories, then star-history backfill, as one recorded run.
+
+With a token it asks GraphQL (100 repositories per query), without one REST (one request per repository).
+Against the sandbox the registry of real repositories is left out: its models are fictional, so only the
+repositories their model cards link to are tracked.
+"""
+
+import datetime as dt
+import json
+import logging
+from dataclasses import dataclass, field
+from urllib.parse import urljoin, urlsplit, urlunsplit
+
+import duckdb
+import pandas as pd
+import pyarrow as pa
+
+from collector.github_api import DEFAULT_API_URL, REST_HEADERS
+from collector.github_graphql import fetch_repos_graphql
+from collector.github_links import REGISTRY, tracked_repos
+from collector.github_rest import fetch_repo_rest
+from collector.github_stargazers import DEFAULT_BUDGET, backfill_stars
+from collector.hf import probe_sandbox
+from collector.http import HttpClient
+from warehouse import load, runs
+
+log = logging.getLogger(__name__)
+
+SOURCE, TABLE = "github", "raw_github_repos"
+REST_CALLS_PER_MINUTE = 900   # GitHub's secondary limit for REST points per minute
+LINK = pa.struct([("source", pa.string()), ("family", pa.string()), ("hf_org", pa.string()),
+                  ("model_glob", pa.string()), ("priority", pa.int32())])
+SCHEMA = pa.schema([
+    ("as_of", pa.date32()), ("run_id", pa.string()), ("repo", pa.string()), ("found", pa.bool_()),
+    ("renamed_to", pa.string()), ("stars", pa.int64()), ("forks", pa.int64()), ("watchers", pa.int64()),
+    ("open_issues", pa.int64()), ("pushed_at", pa.timestamp("us")), ("created_at", pa.timestamp("us")),
+    ("archived", pa.bool_()), ("api", pa.string()), ("links", pa.list_(LINK)), ("payload", pa.string()),
+])
+
+
+@dataclass
+class GithubRun:
+    """What one collection did."""
+
+    run_id: str
+    sandbox: bool
+    api: str
+    repos: int = 0
+    found: int = 0
+    renamed: list[tuple[str, str]] = field(default_factory=list)
+    missing: list[str] = field(default_factory=list)
+    backfill: dict = field(default_factory=dict)
+    requests: int = 0
+
+
+def endpoint(url: str) -> str:
+    """The API URL as recorded: without any user:password part."""
+    parts = urlsplit(url)
+    return urlunsplit(parts._replace(netloc=parts.hostname + (f":{parts.port}" if parts.port else "")))
+
+
+def fetch_repos(client: HttpClient, repos: list[str], graphql: bool):
+    """Snapshots of the repositories: GraphQL batches with a token, else REST one by one."""
+    if graphql:
+        yield from fetch_repos_graphql(client, repos)
+    else:
+        for repo in repos:
+            yield fetch_repo_rest(client, repo)
+
+
+def to_frame(rows: list[dict], links: dict[str, list[dict]], as_of: dt.date, run_id: str) -> pd.DataFrame:
+    """raw_github_repos rows for one slice, with Arrow-typed columns (the links are a list of structs)."""
+    records = [{**row, "as_of": as_of, "run_id": run_id, "links": links[row["repo"]],
+                "payload": json.dumps(row["payload"], sort_keys=True)} for row in rows]
+    return pa.Table.from_pylist(records, schema=SCHEMA).to_pandas(types_mapper=pd.ArrowDtype)
+
+
+def collect_github(con: duckdb.DuckDBPyConnection, api_url: str = DEFAULT_API_URL, token: str | None = None,
+                   as_of: dt.date | None = None, backfill_budget: int = DEFAULT_BUDGET,
+                   registry=REGISTRY) -> GithubRun:
+    """Snapshot every tracked repository into one raw_github_repos slice, then backfill star histories.
+
+    as_of defaults to the sandbox clock's date on the sandbox, else today (UTC).
+    """
+    stats = runs.RunStats()
+    client = HttpClient(api_url, token=token or None, stats=stats, calls_per_window=REST_CALLS_PER_MINUTE,
+                        window_s=60)
+    shown = endpoint(api_url)
+    try:
+        client.get("rate_limit", headers=REST_HEADERS)   # free on GitHub; tells the sandbox from GitHub
+        if client.sandbox:
+            as_of = as_of or probe_sandbox(urljoin(client.base_url, "/"), stats)
+    except Exception as exc:
+        failed = runs.start_run(con, SOURCE, shown, as_of or dt.datetime.now(dt.UTC).date(), sandbox=client.sandbox)
+        runs.finish_run(con, failed, stats, error=client.meter.redact(str(exc)))
+        raise
+    as_of = as_of or dt.datetime.now(dt.UTC).date()
+    run = GithubRun(runs.start_run(con, SOURCE, shown, as_of, sandbox=client.sandbox), client.sandbox,
+                    "graphql" if token else "rest")
+    try:
+        links = tracked_repos(con, use_registry=not client.sandbox, registry=registry)
+        log.info("github: %d repositories to snapshot via %s%s", len(links), run.api,
+                 " (sandbox: fictional data, model-card links only)" if client.sandbox else "")
+        rows = list(fetch_repos(client, list(links), graphql=bool(token)))
+        stats.rows = load.replace_slice(con, TABLE, as_of, [to_frame(rows, links, as_of, run.run_id)])
+        run.repos = len(rows)
+        run.found = sum(r["found"] for r in rows)
+        run.renamed = [(r["repo"], r["renamed_to"]) for r in rows if r["renamed_to"]]
+        run.missing = [r["repo"] for r in rows if not r["found"]]
+        current = {r["repo"]: r["renamed_to"] or r["repo"] for r in rows if r["found"]}
+        run.backfill = backfill_stars(con, client, current, backfill_budget, as_of, run.run_id)
+    except Exception as exc:
+        runs.finish_run(con, run.run_id, stats, error=client.meter.redact(str(exc)))
+        raise
+    run.requests = stats.requests
+    runs.finish_run(con, run.run_id, stats)
+    for old, new in run.renamed:
+        log.info("github: %s was renamed to %s", old, new)
+    if run.missing:
+        log.warning("github: %d repositories not found: %s", len(run.missing), ", ".join(run.missing[:10]))
+    return run
