@@ -1,0 +1,138 @@
+"""Model cards: fetch the README of the most downloaded models and store it with what it says."""
+
+import datetime as dt
+import logging
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from contextlib import nullcontext
+from dataclasses import dataclass
+from urllib.parse import quote
+
+import duckdb
+import pandas as pd
+
+from collector.card_parse import parse_card
+from collector.http import HttpClient, HttpError
+from warehouse.load import append_batch
+from warehouse.runs import RunStats, finish_run, start_run
+
+log = logging.getLogger(__name__)
+
+SOURCE = "hf_cards"
+DEFAULT_TOP = 1000
+MAX_README_BYTES = 1_000_000  # real cards are rarely over 100 kB; larger ones are stored as 'too_large'
+TABLES = ("raw_hf_model_cards", "card_github_links", "card_legacy_scores", "card_parse_skips")
+
+TOP_MODELS = """
+SELECT as_of, id FROM raw_hf_models
+WHERE as_of = (SELECT max(as_of) FROM raw_hf_models)
+ORDER BY downloads DESC NULLS LAST, id
+LIMIT ?
+"""
+
+
+@dataclass
+class CardsSummary:
+    """What one `collect cards` run stored."""
+
+    run_id: str
+    as_of: dt.date
+    statuses: dict[str, int]
+    links: int
+    scores: int
+    skips: int
+    sandbox: bool
+
+
+def top_models(con: duckdb.DuckDBPyConnection, top: int) -> tuple[dt.date, list[str]]:
+    """The as_of of the latest Hub slice and its `top` most downloaded (30-day) model ids."""
+    rows = con.execute(TOP_MODELS, [top]).fetchall()
+    if not rows:
+        raise RuntimeError("no Hugging Face snapshot in the warehouse yet: run 'revealed collect hf' first")
+    return rows[0][0], [model_id for _, model_id in rows]
+
+
+def card_path(model_id: str) -> str:
+    """Path of a model's README under the Hub endpoint (ids are percent-encoded, slash kept)."""
+    return f"/{quote(model_id, safe='/')}/raw/main/README.md"
+
+
+def fetch_cards(client: HttpClient, ids: Iterable[str]) -> Iterator[dict]:
+    """Yield {id, readme, status} per model; a 404, an oversized card or a failed request is a status."""
+    for model_id in ids:
+        try:
+            response = client.get(card_path(model_id))
+        except HttpError as exc:
+            log.warning("card of %s not fetched: %s", model_id, exc)
+            yield {"id": model_id, "readme": None, "status": "error"}
+            continue
+        if response.status_code == 404:
+            yield {"id": model_id, "readme": None, "status": "not_found"}
+        elif len(response.content) > MAX_README_BYTES:
+            log.warning("card of %s is %d bytes; the limit is %d", model_id, len(response.content), MAX_README_BYTES)
+            yield {"id": model_id, "readme": None, "status": "too_large"}
+        else:
+            yield {"id": model_id, "readme": response.content.decode("utf-8", errors="replace"), "status": "ok"}
+
+
+def parsed_tables(as_of: dt.date, run_id: str, cards: list[dict]) -> dict[str, pd.DataFrame]:
+    """The four card tables for one slice: the cards as fetched and what each one says."""
+    links, scores, skips = [], [], []
+    for card in cards:
+        if card["status"] != "ok":
+            continue
+        parsed = parse_card(card["readme"])
+        links += [(as_of, card["id"], repo, url) for repo, url in parsed.github]
+        scores += [(as_of, card["id"], name, score) for name, score in parsed.scores]
+        skips += [(as_of, card["id"], part, reason) for part, reason in parsed.skips]
+    raw = pd.DataFrame(cards, columns=["id", "readme", "status"]).assign(as_of=as_of, run_id=run_id)
+    return {
+        "raw_hf_model_cards": raw,
+        "card_github_links": pd.DataFrame(links, columns=["as_of", "id", "repo", "url"]),
+        "card_legacy_scores": pd.DataFrame(scores, columns=["as_of", "id", "benchmark", "score"]),
+        "card_parse_skips": pd.DataFrame(skips, columns=["as_of", "id", "part", "reason"]),
+    }
+
+
+def save_cards(con: duckdb.DuckDBPyConnection, as_of: dt.date, frames: dict[str, pd.DataFrame]) -> int:
+    """Replace the as_of slice of every card table in one transaction; return the card rows written."""
+    con.execute("BEGIN")
+    try:
+        for table in TABLES:
+            con.execute(f"DELETE FROM {table} WHERE as_of = ?", [as_of])
+            append_batch(con, table, frames[table])
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+    return len(frames["raw_hf_model_cards"])
+
+
+def collect_cards(con: duckdb.DuckDBPyConnection, endpoint: str, top: int = DEFAULT_TOP,
+                  token: str | None = None, progress=None) -> CardsSummary:
+    """Fetch, parse and store the cards of the top models of the latest Hub slice, recording the run.
+
+    `progress(label, total)`, when given, returns a context manager with update(n) (e.g. app.progress.Progress).
+    """
+    as_of, ids = top_models(con, top)
+    stats = RunStats()
+    client = HttpClient(endpoint, token=token, stats=stats)
+    cards = []
+    with progress("model cards", len(ids)) if progress else nullcontext() as bar:
+        for card in fetch_cards(client, ids):
+            cards.append(card)
+            if bar is not None:
+                bar.update(1)
+    run_id = start_run(con, SOURCE, endpoint, as_of, sandbox=client.sandbox)
+    statuses = dict(Counter(c["status"] for c in cards))
+    try:
+        if statuses.get("error", 0) == len(cards):
+            raise RuntimeError(f"every card request to {endpoint} failed; earlier card slices were kept")
+        frames = parsed_tables(as_of, run_id, cards)
+        stats.rows = save_cards(con, as_of, frames)
+    except Exception as exc:
+        finish_run(con, run_id, stats, error=client.meter.redact(str(exc)))
+        raise
+    finish_run(con, run_id, stats)
+    return CardsSummary(run_id, as_of, statuses, len(frames["card_github_links"]),
+                        len(frames["card_legacy_scores"]), len(frames["card_parse_skips"]), client.sandbox)
