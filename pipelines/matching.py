@@ -1,0 +1,60 @@
+"""Build step: benchmark model names -> Hugging Face repo ids (benchmark_matches), then the score tables."""
+
+import logging
+
+import duckdb
+import pyarrow as pa
+
+from pipelines.build import produces, run_sql_step
+from pipelines.name_match import Entry, HubIndex, match_all
+
+log = logging.getLogger(__name__)
+
+NAMES = """
+SELECT source, model, any_value(link) AS link, any_value(organization) AS organization,
+       any_value(other_names) AS other_names
+FROM benchmark_scores GROUP BY source, model ORDER BY source, model
+"""
+HUB = """
+SELECT id, coalesce(downloads, 0) AS downloads FROM raw_hf_models
+WHERE as_of = (SELECT max(as_of) FROM raw_hf_models)
+"""
+MATCHES = pa.schema([("source", pa.string()), ("model", pa.string()), ("hf_id", pa.string()),
+                     ("method", pa.string()), ("candidates", pa.string())])
+
+
+def hub_index(con: duckdb.DuckDBPyConnection) -> HubIndex:
+    """The ids of the latest Hub slice, their parents from lineage_edges and their 30-day downloads."""
+    downloads = dict(con.execute(HUB).fetchall())
+    parents: dict[str, set[str]] = {}
+    for child, parent in con.execute("SELECT child, parent FROM lineage_edges").fetchall():
+        parents.setdefault(child, set()).add(parent)
+    return HubIndex(sorted(downloads), parents, {k: float(v) for k, v in downloads.items()})
+
+
+def benchmark_entries(con: duckdb.DuckDBPyConnection) -> list[Entry]:
+    """Each distinct (source, model) of benchmark_scores with its link, organization and other names."""
+    return [Entry(source, model, link, tuple(others or ()), org)
+            for source, model, link, org, others in con.execute(NAMES).fetchall()]
+
+
+def write_matches(con: duckdb.DuckDBPyConnection) -> None:
+    """Replace benchmark_matches from benchmark_scores and the latest Hub slice."""
+    matches = match_all(benchmark_entries(con), hub_index(con))
+    table = pa.Table.from_pylist([m.__dict__ for m in matches], schema=MATCHES)
+    con.register("_matches", table)
+    try:
+        con.execute("CREATE OR REPLACE TABLE benchmark_matches AS SELECT * FROM _matches")
+    finally:
+        con.unregister("_matches")
+    unresolved = sum(m.hf_id is None and m.method != "closed" for m in matches)
+    log.info("matching: %d of %d benchmark names resolved; %d ambiguous or unknown (see benchmark_matches)",
+             sum(m.hf_id is not None for m in matches), len(matches), unresolved)
+
+
+@produces("benchmark_matches", "model_clean_scores", "model_legacy_scores", "mart_benchmarks")
+def build(con: duckdb.DuckDBPyConnection) -> None:
+    """Build step: match benchmark names, then per-model clean and legacy scores and mart_benchmarks."""
+    write_matches(con)
+    for table in ("model_clean_scores", "model_legacy_scores", "mart_benchmarks"):
+        run_sql_step(con, table)
