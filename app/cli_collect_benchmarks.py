@@ -3,7 +3,7 @@
 import datetime as dt
 import logging
 
-from app.cli_args import iso_date
+from app.cli_args import http_url, iso_date
 from collector import livebench, livecodebench
 from collector.http import HttpError
 from pipelines import benchmark_scores
@@ -15,9 +15,9 @@ log = logging.getLogger(__name__)
 def register_collect(group) -> None:
     """Add collect benchmarks."""
     p = group.add_parser("benchmarks", help="LiveBench releases and LiveCodeBench results")
-    p.add_argument("--livebench-url", default=livebench.DEFAULT_URL,
+    p.add_argument("--livebench-url", type=http_url, default=livebench.DEFAULT_URL,
                    help=f"folder serving table_<date>.csv and categories_<date>.json (default {livebench.DEFAULT_URL})")
-    p.add_argument("--livecodebench-url", default=livecodebench.DEFAULT_URL,
+    p.add_argument("--livecodebench-url", type=http_url, default=livecodebench.DEFAULT_URL,
                    help="folder serving performances_generation.json, or the URL of a .json results file "
                         f"(default {livecodebench.DEFAULT_URL})")
     p.add_argument("--release", type=iso_date, metavar="YYYY-MM-DD",

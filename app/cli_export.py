@@ -1,7 +1,9 @@
 """The `revealed export` command group; each source module adds its sub-command."""
 
+from app import cli_export_benchmarks
+
 # Modules exposing register_export(group_subparsers); add yours here (one line).
-MODULES: list = []
+MODULES: list = [cli_export_benchmarks]
 
 
 def register(sub) -> None:

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from collector.github import endpoint
 from collector.http import HttpClient, HttpError
 from warehouse import load, runs
 
@@ -215,16 +216,16 @@ def collect(con, url: str, as_of: dt.date, releases: list[dt.date] | None = None
     A bad file skips its release (earlier data kept) and marks the run failed; an unreachable service raises.
     """
     stats = runs.RunStats()
-    client = HttpClient(url, stats=stats)
+    client, shown = HttpClient(url, stats=stats), endpoint(url)
     outcomes: list[Outcome] = []
     try:
         meta = fetch_metadata(client)
     except LiveBenchError as exc:
         meta, outcomes = None, [Outcome("metadata", "failed", detail=str(exc))]
     except HttpError as exc:
-        runs.finish_run(con, runs.start_run(con, SOURCE, url, as_of, sandbox=client.sandbox), stats, error=str(exc))
+        runs.finish_run(con, runs.start_run(con, SOURCE, shown, as_of, sandbox=client.sandbox), stats, error=str(exc))
         raise
-    run_id = runs.start_run(con, SOURCE, url, as_of, sandbox=client.sandbox)
+    run_id = runs.start_run(con, SOURCE, shown, as_of, sandbox=client.sandbox)
     try:
         if meta is not None:
             n = load.replace_slice(con, MODELS_TABLE, as_of, [meta.assign(as_of=as_of, run_id=run_id)])
@@ -239,7 +240,7 @@ def collect(con, url: str, as_of: dt.date, releases: list[dt.date] | None = None
     if releases and any(o.status == "not published" for o in outcomes):
         problems += [f"{o.item}: {o.detail}" for o in outcomes if o.status == "not published"]
     if not any(o.status == "saved" and o.item != "metadata" for o in outcomes) and not problems:
-        problems.append(f"no release published at {url}; tried {', '.join(token(r) for r in KNOWN_RELEASES)}")
+        problems.append(f"no release published at {shown}; tried {', '.join(token(r) for r in KNOWN_RELEASES)}")
     runs.finish_run(con, run_id, stats, error="; ".join(problems) or None)
     return run_id, outcomes
 
@@ -252,7 +253,7 @@ def _collect_release(con, client: HttpClient, release: dt.date, as_of: dt.date, 
         log.warning("livebench %s skipped, earlier data kept: %s", release, exc)
         return Outcome(release.isoformat(), "failed", detail=f"skipped, earlier data kept: {exc}")
     if rows is None:
-        log.info("livebench %s: not published at %s", release, client.base_url)
+        log.info("livebench %s: not published (%s answered 404)", release, table_file(release))
         return Outcome(release.isoformat(), "not published", detail=f"{table_file(release)} answered 404")
     n = load.replace_slice(con, SCORES_TABLE, release, [rows.assign(release=release, as_of=as_of, run_id=run_id)],
                            key="release")

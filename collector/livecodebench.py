@@ -6,6 +6,7 @@ import logging
 
 import pandas as pd
 
+from collector.github import endpoint
 from collector.http import HttpClient, HttpError
 from warehouse import load, runs
 
@@ -124,28 +125,29 @@ def fetch_results(client: HttpClient, file_name: str) -> pd.DataFrame:
     """The parsed results file; raises LiveCodeBenchError when it is not published."""
     response = client.get(file_name)
     if response.status_code == 404:
-        raise LiveCodeBenchError(f"{client.base_url}{file_name} is not published (404); expected the LiveCodeBench "
-                                 "results file there")
+        raise LiveCodeBenchError(f"{file_name} is not published at {endpoint(client.base_url)} (404); expected the "
+                                 "LiveCodeBench results file there")
     return parse_results(response.text, file_name)
 
 
 def collect(con, url: str, as_of: dt.date) -> tuple[str, int]:
     """Fetch the results file and replace the as_of slice; return (run id, rows). Failures are recorded, then raised."""
     base, file_name = split_url(url)
+    shown = endpoint(url)
     stats = runs.RunStats()
     client = HttpClient(base, stats=stats)
     try:
         rows = fetch_results(client, file_name)
     except (HttpError, LiveCodeBenchError) as exc:
-        run_id = runs.start_run(con, SOURCE, url, as_of, sandbox=client.sandbox)
+        run_id = runs.start_run(con, SOURCE, shown, as_of, sandbox=client.sandbox)
         runs.finish_run(con, run_id, stats, error=str(exc))
         raise
-    run_id = runs.start_run(con, SOURCE, url, as_of, sandbox=client.sandbox)
+    run_id = runs.start_run(con, SOURCE, shown, as_of, sandbox=client.sandbox)
     try:
         stats.rows = load.replace_slice(con, TABLE, as_of, [rows.assign(as_of=as_of, run_id=run_id)])
     except Exception as exc:
         runs.finish_run(con, run_id, stats, error=str(exc))
         raise
     runs.finish_run(con, run_id, stats)
-    log.info("livecodebench: %d results of %d models from %s", len(rows), rows["model"].nunique(), url)
+    log.info("livecodebench: %d results of %d models from %s", len(rows), rows["model"].nunique(), shown)
     return run_id, stats.rows
