@@ -26,10 +26,10 @@ def replicates(inputs: pd.DataFrame, series: Series, point: np.ndarray, settings
     organic, reference = numbers(inputs, "organic_downloads_30d"), numbers(inputs, "adoption_ref")
     clean = numbers(inputs, "clean_score")
     window = series.last_30()
-    observed = window.mean(axis=1)
+    observed = window.mean(axis=1) if window.shape[1] else None
     for _ in range(settings.bootstrap_samples):
         scores = point.copy()
-        if window.shape[1]:
+        if observed is not None:
             with np.errstate(invalid="ignore", divide="ignore"):
                 factor = np.where(observed > 0, resample_days(rng, window) / observed, 1.0)
             scores[:, ADOPTION] = adoption(organic * factor, reference, settings.adoption_cap)

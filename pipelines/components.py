@@ -25,7 +25,7 @@ class Series:
         """Read entity_daily for one entity kind, aligned to `ids`."""
         window = settings.momentum_window_days
         span = max(ADOPTION_WINDOW_DAYS, window * (settings.momentum_baseline_windows + 1))
-        first, last = con.execute("SELECT min(day), max(day) FROM opt_model_daily").fetchone()
+        [(first, last)] = con.execute("SELECT min(day), max(day) FROM opt_model_daily").fetchall()
         if last is None:
             return cls(np.zeros((len(ids), 0)), window, 0)
         start = max(first, last - dt.timedelta(days=span - 1))
