@@ -56,7 +56,7 @@ class GithubRun:
 def endpoint(url: str) -> str:
     """The API URL as recorded: without any user:password part."""
     parts = urlsplit(url)
-    return urlunsplit(parts._replace(netloc=parts.hostname + (f":{parts.port}" if parts.port else "")))
+    return urlunsplit(parts._replace(netloc=parts.netloc.rsplit("@", 1)[-1]))
 
 
 def fetch_repos(client: HttpClient, repos: list[str], graphql: bool):

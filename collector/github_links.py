@@ -5,6 +5,7 @@ import re
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import duckdb
 
@@ -15,7 +16,7 @@ REPO_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9-]{0,38}/[A-Za-z0-9._-]{1,100}$")
 ENTRY_KEYS = {"family", "repo", "hf_orgs", "models"}
 
 CARD_LINKS = """
-SELECT id, repo FROM card_github_links
+SELECT id, repo, url FROM card_github_links
 WHERE as_of = (SELECT max(as_of) FROM card_github_links)
 ORDER BY id, repo
 """
@@ -82,14 +83,16 @@ def registry_links(entries: list[RegistryRepo]) -> dict[str, list[dict]]:
 
 
 def card_links(con: duckdb.DuckDBPyConnection) -> dict[str, list[dict]]:
-    """Repository -> links from the latest collected model cards (source 'readme:<hf id>')."""
+    """Repository -> links from the latest collected model cards (source 'readme:<hf id>'), as the card spells it."""
     try:
         rows = con.execute(CARD_LINKS).fetchall()
     except duckdb.CatalogException:
         log.warning("no card_github_links table yet: run 'revealed collect cards' to track model-card links")
         return {}
     links: dict[str, list[dict]] = {}
-    for hf_id, repo in rows:
+    for hf_id, lowered, url in rows:
+        spelled = "/".join(urlsplit(url).path.strip("/").split("/")[:2])
+        repo = spelled if spelled.lower() == lowered else lowered  # keep the card's spelling for display
         if not is_repo_name(repo):
             log.warning("skipping card link %r of %s: not a GitHub 'owner/name'", repo, hf_id)
             continue

@@ -2,12 +2,15 @@
 
 import csv
 import datetime as dt
+import logging
+import time
 
 import pytest
 from conftest import SHARED_DATA
 
-from collector import github, github_graphql, github_links
+from collector import github, github_graphql, github_links, http
 from collector.github_api import GitHubError
+from collector.sandbox import github_world, routes_github
 from pipelines import build, lineage
 from warehouse import load
 
@@ -139,3 +142,144 @@ def test_growth_from_real_weekly_snapshots(con):
     repo, source, _, stars, growth, basis = model_github(con)["deepseek-ai/DeepSeek-V3"]
     assert (repo, source, stars, basis) == ("deepseek-ai/DeepSeek-V3", "registry", last_stars, "snapshots")
     assert growth == expected > 0
+
+
+# --- collection runs against the sandbox --------------------------------------------------------------------
+
+def world_repos(world) -> list[github_world.Repo]:
+    return sorted({r.name: r for r in github_world.repos(world).values()}.values(), key=lambda r: r.number)
+
+
+def family_links(world) -> list[tuple[str, str]]:
+    """(family root id, repo) for every family root whose card links a repository."""
+    fam = world.families[world.families["github_repo"].notna()]
+    return list(zip(fam["family"], fam["github_repo"], strict=True))
+
+
+def save_card_links(con, as_of: dt.date, pairs: list[tuple[str, str]]) -> None:
+    """card_github_links rows as `revealed collect cards` writes them (repo lower-cased)."""
+    con.executemany("INSERT INTO card_github_links VALUES (?, ?, ?, ?)",
+                    [[as_of, hf_id, repo.lower(), f"https://github.com/{repo}"] for hf_id, repo in pairs])
+
+
+def snapshots(con) -> dict[str, tuple]:
+    rows = con.execute("SELECT repo, found, renamed_to, stars, api, links FROM raw_github_repos").fetchall()
+    return {r[0]: r[1:] for r in rows}
+
+
+def test_rest_run_without_token_records_found_renamed_and_missing(con, sandbox, world):
+    pairs = family_links(world) + [("someone/dead-link", "nobody/missing")]
+    save_card_links(con, sandbox.date, pairs)
+    run = github.collect_github(con, f"{sandbox.url}/github", backfill_budget=0)
+    repos = world_repos(world)
+    renamed = [r for r in repos if r.current != r.name]
+    assert (run.api, run.sandbox, run.repos) == ("rest", True, len(repos) + 1)
+    assert sandbox.request_count("/github/graphql") == 0
+    assert sandbox.request_count("/github/repos/") == len(repos) + 1 + len(renamed)  # a redirect is two requests
+    rows = snapshots(con)
+    for repo in repos:
+        found, renamed_to, stars, api, _ = rows[repo.name]
+        assert found is not repo.gone and api == "rest"
+        assert renamed_to == (repo.current if repo.current != repo.name else None)
+        assert stars == (None if repo.gone else github_world.stars_on(world, repo, sandbox.date))
+    assert rows["nobody/missing"][:3] == (False, None, None)
+    assert rows["nobody/missing"][4] == [readme_link("someone/dead-link")]
+    assert all(link["source"].startswith("readme:") for *_, links in rows.values() for link in links)
+    status, sandbox_flag, as_of, endpoint = con.execute(
+        "SELECT status, sandbox, as_of, endpoint FROM collection_runs WHERE source = 'github'").fetchone()
+    assert (status, sandbox_flag, as_of, endpoint) == ("ok", True, sandbox.date, f"{sandbox.url}/github")
+    assert con.execute("SELECT count(*) FROM raw_github_repos").fetchone()[0] == len(repos) + 1
+
+
+def test_graphql_asks_100_repositories_per_query_and_never_stores_or_logs_the_token(con, sandbox, world, caplog):
+    real = [repo for _, repo in family_links(world)]
+    fictional = [f"ghost-org-{i}/repo-{i}" for i in range(250 - len(set(real)))]
+    save_card_links(con, sandbox.date, [("org/model", repo) for repo in real]
+                    + [(f"org/model-{i}", repo) for i, repo in enumerate(fictional)])
+    caplog.set_level(logging.DEBUG)
+    run = github.collect_github(con, f"{sandbox.url}/github", token=TOKEN, backfill_budget=3)
+    assert (run.api, run.repos) == ("graphql", 250)
+    assert sandbox.request_count("/github/graphql") == 3
+    assert run.found == sum(not r.gone for r in world_repos(world)) and len(run.missing) == 250 - run.found
+    assert sandbox.request_count("/github/repos/") == 3  # the stargazer pages of the backfill, nothing else
+    assert not [r for r in caplog.records if TOKEN in r.getMessage()]
+    for (table,) in con.execute("SELECT table_name FROM duckdb_tables()").fetchall():
+        assert TOKEN not in repr(con.execute(f'SELECT * FROM "{table}"').fetchall()), table
+
+
+def test_failed_run_is_recorded_without_the_token(con, sandbox, world, monkeypatch):
+    monkeypatch.setattr(http, "sleep", lambda seconds: None)
+    save_card_links(con, sandbox.date, family_links(world))
+    sandbox.faults.add("500", count=50, path_prefix="/github/graphql")
+    with pytest.raises(http.HttpError, match="HTTP 500"):
+        github.collect_github(con, f"{sandbox.url}/github", token=TOKEN)
+    status, error = con.execute("SELECT status, error FROM collection_runs WHERE source = 'github'").fetchone()
+    assert status == "failed" and "graphql" in error and TOKEN not in error
+    assert con.execute("SELECT count(*) FROM raw_github_repos").fetchone()[0] == 0
+
+
+def test_rest_waits_for_the_rate_limit_reset(con, sandbox, world, monkeypatch):
+    waits = []
+    monkeypatch.setattr(http, "sleep", lambda seconds: (waits.append(seconds), time.sleep(seconds)))
+    live = [r for r in world_repos(world) if not r.gone and r.current == r.name][:5]
+    save_card_links(con, sandbox.date, [(f"org/m{i}", r.name) for i, r in enumerate(live)])
+    routes_github.set_limit(sandbox.url, "core", 3, window_s=3)
+    run = github.collect_github(con, f"{sandbox.url}/github", backfill_budget=0)
+    assert run.found == 5
+    assert waits and min(waits) > 1.5  # until x-ratelimit-reset, not the 1 s first backoff
+
+
+def test_secondary_limit_retry_after_is_honoured(con, sandbox, world, monkeypatch):
+    waits = []
+    monkeypatch.setattr(http, "sleep", waits.append)
+    repo = next(r for r in world_repos(world) if not r.gone and r.current == r.name)
+    save_card_links(con, sandbox.date, [("org/m", repo.name)])
+    routes_github.throttle(sandbox.url, 2, retry_after=7)
+    run = github.collect_github(con, f"{sandbox.url}/github", backfill_budget=0)
+    assert run.found == 1 and waits == [7.0, 7.0]
+
+
+def test_graphql_rate_limited_answer_waits_and_asks_again(con, sandbox, world, monkeypatch):
+    waits = []
+    monkeypatch.setattr(http, "sleep", lambda seconds: (waits.append(seconds), time.sleep(seconds)))
+    save_card_links(con, sandbox.date, [(f"org/m{i}", f"ghost/r{i}") for i in range(150)])
+    routes_github.set_limit(sandbox.url, "graphql", 1, window_s=2)
+    run = github.collect_github(con, f"{sandbox.url}/github", token=TOKEN, backfill_budget=0)
+    assert run.repos == 150 and sandbox.request_count("/github/graphql") == 3 and len(waits) == 1
+
+
+def test_graphql_error_payload_over_http_is_a_clear_error(sandbox):
+    client = http.HttpClient(f"{sandbox.url}/github", token=TOKEN)
+    body = github_graphql.post_query(client, "query { r0: repository(")
+    with pytest.raises(GitHubError, match="no data .*Parse error"):
+        github_graphql.parse_batch(["a/b"], body)
+
+
+def test_backfill_within_budget_resumes_and_gives_growth(con, sandbox, world):
+    repo = next(r for r in world_repos(world) if not r.gone and r.current == r.name
+                and 350 < github_world.stars_on(world, r, sandbox.date) <= 3000)
+    root = next(f for f, name in family_links(world) if name == repo.name)
+    save_card_links(con, sandbox.date, [(root, repo.name)])
+    stars = github_world.stars_on(world, repo, sandbox.date)
+    key = repo.name
+    github.collect_github(con, f"{sandbox.url}/github", backfill_budget=2)
+    assert sandbox.request_count(f"/github/repos/{repo.name}/stargazers") == 2
+    state = con.execute("SELECT status, pages, next_page, stars_counted, covered_through FROM github_backfill_state "
+                        "WHERE repo = ?", [key]).fetchone()
+    assert state[:4] == ("partial", 2, 3, 200)
+    counted = con.execute("SELECT sum(stars_added) FROM raw_github_star_history WHERE repo = ?", [key]).fetchone()[0]
+    assert counted == 200 and state[4] < sandbox.date
+
+    github.collect_github(con, f"{sandbox.url}/github", backfill_budget=100)
+    pages = -(-stars // 100)
+    assert sandbox.request_count(f"/github/repos/{repo.name}/stargazers") == pages
+    state = con.execute("SELECT status, next_page, covered_through FROM github_backfill_state").fetchone()
+    assert state == ("complete", None, sandbox.date)
+    assert con.execute("SELECT sum(stars_added) FROM raw_github_star_history").fetchone()[0] == stars
+
+    github.collect_github(con, f"{sandbox.url}/github", backfill_budget=100)  # nothing new to backfill
+    assert sandbox.request_count(f"/github/repos/{repo.name}/stargazers") == pages
+
+    save_models(con, sandbox.date, [(root, None)])
+    truth = stars - github_world.stars_on(world, repo, sandbox.date - dt.timedelta(days=30))
+    assert model_github(con)[root] == (repo.name, "readme", f"readme:{root}", stars, truth, "star_history")
