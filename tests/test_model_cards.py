@@ -1,0 +1,145 @@
+"""Model cards: parsing hostile and ordinary cards, and collecting them over loopback HTTP into DuckDB."""
+
+import logging
+
+import pytest
+from hub_rows import AS_OF, hub_snapshot
+from static_server import serve
+
+from collector import card_parse, http, model_cards
+from collector.card_parse import parse_card
+
+MMLU_CARD = """---
+license: apache-2.0
+base_model: acme/Widget-7B
+model-index:
+- name: Widget-7B-Instruct
+  results:
+  - task: {type: text-generation}
+    dataset: {name: MMLU (5-shot), type: cais/mmlu}
+    metrics:
+    - {type: acc, value: 0.712, name: accuracy}
+  - dataset: {name: GSM8k (5-shot), type: gsm8k}
+    metrics:
+    - {type: acc, value: "n/a"}
+    - {type: acc, value: "64.5%"}
+  - dataset: {name: HellaSwag, type: hellaswag}
+    metrics:
+    - {type: acc_norm, value: 230}
+  - dataset: {name: Some private eval}
+    metrics:
+    - {type: acc, value: 12}
+---
+# Widget
+Code at [GitHub](https://github.com/Acme/widget) and https://github.com/acme/Widget.git, see
+https://github.com/acme/widget/blob/main/train.py#L10. Not repos: https://github.com/orgs/acme,
+https://github.com/acme, https://github.com/topics/llm. Elsewhere: https://gist.github.com/acme/123.
+"""
+
+BOMB = "---\na: &a [x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]\n" \
+       "c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b]\nd: [*c, *c, *c, *c, *c, *c, *c, *c, *c]\n---\nbody\n"
+
+
+def test_ordinary_card_gives_scores_links_and_recorded_skips():
+    card = parse_card(MMLU_CARD)
+    assert card.scores == [("MMLU", 71.2), ("GSM8K", 64.5)]
+    assert card.github == [("acme/widget", "https://github.com/Acme/widget")]
+    reasons = [reason for _, reason in card.skips]
+    assert "GSM8K: metric value 'n/a' is not a number" in reasons
+    assert "HellaSwag: metric value '230' is outside 0-1 or 0-100" in reasons
+    assert {r for p, r in card.skips if p == "github_link"} == {
+        "not a repository page: https://github.com/orgs/acme", "not a repository page: https://github.com/acme",
+        "not a repository page: https://github.com/topics/llm"}
+
+
+@pytest.mark.parametrize(("text", "reason"), [
+    (BOMB, "aliases are not allowed"),
+    ("---\nx: !!python/object/apply:os.system ['echo pwned']\n---\n", "could not determine a constructor"),
+    ("---\nlicense: mit\n" + "k: v\n" * 60_000 + "---\n", "the limit is 256,000"),
+    ("---\n- just\n- a list\n---\n", "a list; expected a mapping"),
+    ("---\nmodel-index: [1,\n---\n", "malformed YAML"),
+    ("---\nmodel-index: {name: x}\n---\n", "model-index is a dict; expected a list"),
+])
+def test_hostile_front_matter_is_a_recorded_skip(text, reason):
+    card = parse_card(text)
+    assert card.scores == []
+    assert any(reason in r for _, r in card.skips), card.skips
+
+
+def test_cards_without_front_matter_and_odd_values_never_raise():
+    assert parse_card("") == card_parse.ParsedCard()
+    assert parse_card("# no front matter\n---\nnot yaml: [\n").skips == []
+    assert parse_card("---\nlicense: mit\nno closing fence\n").skips == []
+    odd = parse_card("---\nmodel-index:\n- results:\n  - dataset: {name: MMLU}\n    metrics: [{value: true}, "
+                     "{value: .nan}, {value: [1]}, {value: 55}]\n---\n")
+    assert odd.scores == [("MMLU", 55.0)] and len(odd.skips) == 3
+
+
+def test_a_flood_of_bad_links_is_capped():
+    card = parse_card(" ".join(f"https://github.com/orgs/o{i}" for i in range(500)))
+    assert len(card.skips) == card_parse.MAX_SKIPS_PER_PART
+
+
+def write_cards(folder, cards: dict[str, str | bytes]) -> None:
+    """Lay cards out as the Hub serves them: <id>/raw/main/README.md."""
+    for model_id, text in cards.items():
+        path = folder / model_id / "raw" / "main" / "README.md"
+        path.parent.mkdir(parents=True)
+        path.write_bytes(text if isinstance(text, bytes) else text.encode())
+
+
+@pytest.fixture
+def fast_retries(monkeypatch):
+    monkeypatch.setattr(http, "sleep", lambda s: None)
+
+
+def test_collect_stores_one_atomic_slice_and_reruns_replace_it(con, tmp_path):
+    hub_snapshot(con, [{"id": "acme/Widget-7B-Instruct", "downloads": 900}, {"id": "acme/Ghost-1B", "downloads": 800},
+                       {"id": "acme/Huge-3B", "downloads": 700}, {"id": "acme/Bomb-2B", "downloads": 600},
+                       {"id": "acme/Tail-1B", "downloads": 1}])
+    write_cards(tmp_path, {"acme/Widget-7B-Instruct": MMLU_CARD, "acme/Huge-3B": b"x" * 1_000_001,
+                           "acme/Bomb-2B": BOMB, "acme/Tail-1B": "---\nlicense: mit\n---\n"})
+    with serve(tmp_path) as url:
+        summary = model_cards.collect_cards(con, url, top=4)
+        again = model_cards.collect_cards(con, url, top=4)
+    assert summary.as_of == AS_OF and summary.statuses == {"ok": 2, "not_found": 1, "too_large": 1}
+    assert (summary.links, summary.scores) == (1, 2)
+    statuses = con.execute("SELECT id, status, readme IS NULL FROM raw_hf_model_cards ORDER BY id").fetchall()
+    assert statuses == [("acme/Bomb-2B", "ok", False), ("acme/Ghost-1B", "not_found", True),
+                        ("acme/Huge-3B", "too_large", True), ("acme/Widget-7B-Instruct", "ok", False)]
+    assert con.execute("SELECT run_id FROM raw_hf_model_cards GROUP BY 1").fetchall() == [(again.run_id,)]
+    assert con.execute("SELECT id, repo, url FROM card_github_links").fetchall() == [
+        ("acme/Widget-7B-Instruct", "acme/widget", "https://github.com/Acme/widget")]
+    assert con.execute("SELECT benchmark, score FROM card_legacy_scores ORDER BY 1").fetchall() == [
+        ("GSM8K", 64.5), ("MMLU", 71.2)]
+    skipped = con.execute("SELECT id, part FROM card_parse_skips WHERE part = 'front_matter'").fetchall()
+    assert skipped == [("acme/Bomb-2B", "front_matter")]
+    runs = con.execute("SELECT source, status, rows_written, sandbox FROM collection_runs "
+                       "WHERE source = 'hf_cards'").fetchall()
+    assert runs == [("hf_cards", "ok", 4, False)] * 2
+
+
+def test_failed_run_keeps_the_earlier_slice_and_never_logs_the_token(con, tmp_path, fast_retries, caplog):
+    hub_snapshot(con, [{"id": "acme/Widget-7B-Instruct"}])
+    write_cards(tmp_path, {"acme/Widget-7B-Instruct": MMLU_CARD})
+    with serve(tmp_path) as url:
+        model_cards.collect_cards(con, url, top=5)
+    with serve(tmp_path) as url:
+        dead = url  # the server is gone once the block ends
+    caplog.set_level(logging.DEBUG)
+    with pytest.raises(RuntimeError, match="every card request .* failed; earlier card slices were kept"):
+        model_cards.collect_cards(con, dead, top=5, token="hf_SECRET_token_123")
+    assert con.execute("SELECT count(*) FROM card_legacy_scores").fetchone()[0] == 2
+    failed = con.execute("SELECT status, error FROM collection_runs WHERE source = 'hf_cards' "
+                         "ORDER BY started_at DESC LIMIT 1").fetchone()
+    assert failed[0] == "failed" and "hf_SECRET" not in failed[1]
+    assert "hf_SECRET" not in caplog.text
+
+
+def test_collect_needs_a_hub_snapshot(con):
+    with pytest.raises(RuntimeError, match="run 'revealed collect hf' first"):
+        model_cards.collect_cards(con, "http://127.0.0.1:9", top=5)
+
+
+def test_card_path_encodes_unusual_ids():
+    assert model_cards.card_path("org/Ünïcode model.v2") == "/org/%C3%9Cn%C3%AFcode%20model.v2/raw/main/README.md"
