@@ -42,14 +42,21 @@ def _connection(path: str, mtime: int) -> duckdb.DuckDBPyConnection:
 
 
 def cursor() -> duckdb.DuckDBPyConnection:
-    """A thread-local cursor on the current serving copy (close it when done)."""
-    return _connection(*serving_version()).cursor()
+    """A cursor of its own on the current serving copy (close it when done)."""
+    return _cursor(*serving_version())
+
+
+def _cursor(path: str, mtime: int) -> duckdb.DuckDBPyConnection:
+    """A new cursor on one published version, reading the serving catalog."""
+    cur = _connection(path, mtime).cursor()
+    cur.execute(f"USE {db.SERVING_CATALOG}")
+    return cur
 
 
 @st.cache_data(max_entries=512, show_spinner=False)
 def _run(name: str, params: dict, path: str, mtime: int) -> pd.DataFrame:
     """Run a named query once per published version and parameter set."""
-    cur = _connection(path, mtime).cursor()
+    cur = _cursor(path, mtime)
     try:
         return cur.execute(sql(name), params).df()
     finally:
@@ -70,7 +77,7 @@ def meta() -> dict[str, str]:
 @st.cache_data(max_entries=64, show_spinner=False)
 def _status(recent: int, path: str, mtime: int) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Freshness per source and the newest runs, as `revealed status` computes them."""
-    cur = _connection(path, mtime).cursor()
+    cur = _cursor(path, mtime)
     try:
         return status.freshness(cur), status.recent_runs(cur, recent)
     finally:

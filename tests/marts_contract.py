@@ -60,7 +60,7 @@ def write(path: Path, models: int = 120, days: int = 35, seed: int = 7) -> Path:
     con.executemany(f"INSERT INTO mart_models VALUES ({', '.join(['?'] * 39)})", rows)
     con.execute("""CREATE TABLE mart_scores AS
         SELECT 'model' AS entity_kind, model_id AS entity_id, p.profile, composite, coverage, rank, rank_low,
-               rank_high FROM mart_models, (VALUES ('default'), ('capability_first')) p(profile)""")
+               rank_high FROM mart_models, (VALUES ('balanced'), ('capability')) p(profile)""")
     con.execute("""CREATE TABLE mart_families AS
         SELECT family, count(*) AS members, sum(raw_downloads_30d) AS raw_downloads_30d,
                sum(organic_downloads_30d) AS organic_downloads_30d,
@@ -76,7 +76,7 @@ def write(path: Path, models: int = 120, days: int = 35, seed: int = 7) -> Path:
                max(as_of_benchmarks) AS as_of_benchmarks, '0.1' AS methodology_version, 'abc' AS inputs_hash
         FROM mart_models GROUP BY family""")
     con.execute("""INSERT INTO mart_scores SELECT 'family', family, p.profile, composite, coverage, rank, rank_low,
-        rank_high FROM mart_families, (VALUES ('default'), ('capability_first')) p(profile)""")
+        rank_high FROM mart_families, (VALUES ('balanced'), ('capability')) p(profile)""")
     con.execute(f"""CREATE TABLE mart_model_daily AS
         SELECT model_id, DATE '{as_of}' - d::INTEGER AS day, (raw_downloads_30d / 30 + d * 7)::BIGINT AS raw_downloads,
                (organic_downloads_30d / 30 + d * 5)::BIGINT AS organic_downloads, d = 3 AS imputed

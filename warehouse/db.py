@@ -15,12 +15,21 @@ def connect(path: Path | None = None) -> duckdb.DuckDBPyConnection:
     return con
 
 
+SERVING_CATALOG = "serving"  # cursors of a serving connection start in memory: run USE serving on each
+
+
 def connect_serving(path: Path | None = None) -> duckdb.DuckDBPyConnection:
     """Open the published serving copy read-only; raise if nothing was published yet."""
     path = path or paths.serving_file()
     if not path.exists():
         raise FileNotFoundError(f"no published warehouse at {path}: run 'revealed build' first")
-    return duckdb.connect(str(path), read_only=True)
+    # ATTACH from a fresh in-memory instance: duckdb.connect(path) would hand back a cached instance that still
+    # holds the previous serving file open, so a long-lived reader (the app) would never see a new publish.
+    con = duckdb.connect()
+    quoted = str(path).replace("'", "''")
+    con.execute(f"ATTACH '{quoted}' AS {SERVING_CATALOG} (READ_ONLY)")
+    con.execute(f"USE {SERVING_CATALOG}")
+    return con
 
 
 def connect_for_status() -> tuple[duckdb.DuckDBPyConnection, str | None]:

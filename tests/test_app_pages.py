@@ -1,0 +1,158 @@
+"""Every app page through streamlit.testing AppTest on a published warehouse: no exceptions, real rows, the banner."""
+
+import os
+import shutil
+from pathlib import Path
+
+import duckdb
+import pytest
+from streamlit.testing.v1 import AppTest
+
+import marts_contract
+
+APP = str(Path(__file__).resolve().parents[1] / "app" / "streamlit_app.py")
+SANDBOX = "Sandbox data: fictional"
+
+
+@pytest.fixture(scope="module")
+def published(tmp_path_factory) -> Path:
+    """A REVEALED_HOME with a published serving copy."""
+    home = tmp_path_factory.mktemp("home")
+    marts_contract.write(home / "serving.duckdb")
+    return home
+
+
+@pytest.fixture
+def serving(published, monkeypatch) -> duckdb.DuckDBPyConnection:
+    """Point the app at the published home; a read-only connection to check what pages show."""
+    monkeypatch.setenv("REVEALED_HOME", str(published))
+    con = duckdb.connect(str(published / "serving.duckdb"), read_only=True)
+    yield con
+    con.close()
+
+
+def run_page(page: str | None = None, query: dict | None = None) -> AppTest:
+    """Run the app (optionally switched to app/pages/<page>.py) and fail on any exception."""
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.query_params.update(query or {})
+    at.run()
+    if page:
+        at.switch_page(f"pages/{page}.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def texts(at: AppTest) -> str:
+    """All markdown-ish text on the page, joined."""
+    parts = [e.value for kind in ("title", "header", "subheader", "markdown", "caption", "info", "error", "warning",
+                                  "success") for e in getattr(at, kind)]
+    return "\n".join(str(p) for p in parts)
+
+
+@pytest.mark.parametrize("page", [None, "model", "families", "benchmarks", "noise", "data_health", "questionnaire"])
+def test_every_page_runs_with_the_sandbox_banner(serving, page):
+    at = run_page(page)
+    assert any(SANDBOX in w.value for w in at.warning)
+
+
+def test_leaderboard_shows_ranked_models_in_rank_order(serving):
+    at = run_page()
+    board = at.dataframe[0].value
+    expected = serving.execute("""SELECT m.model_id FROM mart_models m JOIN mart_scores s
+        ON s.entity_kind = 'model' AND s.entity_id = m.model_id AND s.profile = 'balanced'
+        ORDER BY s.rank NULLS LAST, s.composite DESC NULLS LAST, m.model_id LIMIT 50""").fetchall()
+    assert board["model_id"].tolist() == [r[0] for r in expected]
+    assert board["trend"].map(len).min() > 1
+
+
+def test_leaderboard_filters_by_license_class_and_coverage(serving):
+    at = run_page()
+    at.multiselect(key="licenses").set_value(["permissive"])
+    at.slider(key="min_coverage").set_value(0.9).run()
+    board = at.dataframe[0].value
+    assert len(board) > 0
+    assert set(board["license_class"]) == {"permissive"}
+    assert board["coverage"].min() >= 90
+
+
+def test_leaderboard_families_view(serving):
+    at = run_page()
+    at.segmented_control(key="kind").set_value("Families").run()
+    board = at.dataframe[0].value
+    families = {r[0] for r in serving.execute("SELECT family FROM mart_families").fetchall()}
+    assert set(board["family"]) <= families and len(board) > 0
+
+
+def test_model_page_from_query_param_shows_every_component(serving):
+    model_id, family = serving.execute(
+        "SELECT model_id, family FROM mart_models WHERE model_id <> family ORDER BY rank LIMIT 1").fetchone()
+    at = run_page("model", {"model": model_id})
+    assert model_id in [h.value for h in at.header]
+    components = at.dataframe[0].value
+    assert components["component"].tolist() == ["adoption", "momentum", "ecosystem", "community", "capability"]
+    ancestors = next(df.value for df in at.dataframe if "parent" in df.value.columns)
+    assert family in ancestors["parent"].tolist()
+
+
+def test_model_page_unknown_id_names_it(serving):
+    at = run_page("model", {"model": "nobody/no-such-model"})
+    assert any("'nobody/no-such-model'" in e.value and "owner/name" in e.value for e in at.error)
+
+
+def test_benchmarks_page_lists_unmatched_names(serving):
+    unmatched = {r[0] for r in serving.execute("SELECT model FROM mart_benchmarks WHERE hf_id IS NULL").fetchall()}
+    at = run_page("benchmarks")
+    shown = next(df.value for df in at.dataframe if "name_in_source" in df.value.columns)
+    assert set(shown["name_in_source"]) == unmatched
+
+
+def test_noise_page_shows_most_automated_first(serving):
+    at = run_page("noise")
+    table = next(df.value for df in at.dataframe if "automation_share" in df.value.columns)
+    assert table["automation_share"].is_monotonic_decreasing and len(table) > 0
+
+
+def test_data_health_shows_runs_and_errors(serving):
+    at = run_page("data_health")
+    runs = next(df.value for df in at.dataframe if "run_id" in df.value.columns)
+    expected = serving.execute("SELECT count(*) FROM collection_runs").fetchone()[0]
+    assert len(runs) == min(expected, 30)
+    assert "Last:" in texts(at)
+
+
+def test_questionnaire_page_gives_a_shortlist(serving):
+    at = run_page("questionnaire")
+    at.selectbox(key="questionnaire").set_value("run_locally").run()
+    at.number_input(key="run_locally.vram_gb").set_value(8)
+    at.button[0].click().run()
+    assert not at.exception
+    picks = at.dataframe[0].value
+    assert len(picks) > 0
+    for model_id in picks["model"]:
+        params_b, open_weight, quantized = serving.execute(
+            "SELECT params_b, open_weight, derivatives_quantized FROM mart_models WHERE model_id = ?",
+            [model_id]).fetchone()
+        assert params_b * 4.65 / 8 * 1.2 <= 8 and open_weight and quantized > 0
+
+
+def test_no_published_data_says_run_build_without_paths(tmp_path, monkeypatch):
+    monkeypatch.setenv("REVEALED_HOME", str(tmp_path))
+    at = run_page()
+    shown = texts(at)
+    assert "revealed build" in shown and str(tmp_path) not in shown
+
+
+def test_a_new_publish_is_picked_up(published, tmp_path, monkeypatch):
+    home = tmp_path / "home"
+    home.mkdir()
+    shutil.copy(published / "serving.duckdb", home / "serving.duckdb")
+    monkeypatch.setenv("REVEALED_HOME", str(home))
+    before = run_page().dataframe[0].value["model_id"].iloc[0]
+    fresh = tmp_path / "next.duckdb"
+    marts_contract.write(fresh, seed=99)
+    os.replace(fresh, home / "serving.duckdb")
+    after = run_page().dataframe[0].value["model_id"].iloc[0]
+    expected = duckdb.connect(str(home / "serving.duckdb"), read_only=True).execute(
+        "SELECT entity_id FROM mart_scores WHERE entity_kind = 'model' AND profile = 'balanced' "
+        "ORDER BY rank NULLS LAST, composite DESC NULLS LAST, entity_id LIMIT 1").fetchone()[0]
+    assert after == expected and before != after
