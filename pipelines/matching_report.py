@@ -112,7 +112,9 @@ def render(ev: Evaluation, title: str) -> str:
              f"- labelled names: {len(ev.rows)} ({ev.positives} with an open Hugging Face repo)",
              f"- precision: {ev.precision:.3f} ({ev.correct} of {ev.predicted} matches right)",
              f"- recall: {ev.recall:.3f} ({ev.correct} of {ev.positives} open models found)",
-             "- methods: " + ", ".join(f"{k} {v}" for k, v in sorted(methods.items())), "",
+             "- methods: " + ", ".join(f"{k} {v}" for k, v in sorted(methods.items())),
+             f"- picked among same-name copies (the others kept as alternatives): "
+             f"{sum(bool(m.hf_id and m.candidates) for _, m in ev.rows)}", "",
              "Wrong matches:", ""]
     lines += [f"- `{r['source']}` `{r['name']}` -> `{m.hf_id}` ({m.method}); expected `{r['hf_id']}`"
               for r, m in wrong] or ["- none"]
