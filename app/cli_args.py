@@ -56,3 +56,15 @@ def port(value: str) -> int:
     if not 1 <= n <= 65535:
         raise argparse.ArgumentTypeError(f"{value!r} is not a port; expected a whole number from 1 to 65535")
     return n
+
+
+def iso_week(value: str) -> str:
+    """An ISO week YYYY-Www, e.g. 2026-W47."""
+    try:
+        year, week = value.split("-W")
+        dt.date.fromisocalendar(int(year), int(week), 1)
+        if len(year) != 4 or len(week) != 2:
+            raise ValueError(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r} is not an ISO week; expected YYYY-Www, e.g. 2026-W47") from None
+    return value

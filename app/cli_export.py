@@ -1,9 +1,9 @@
 """The `revealed export` command group; each source module adds its sub-command."""
 
-from app import cli_export_benchmarks
+from app import cli_export_benchmarks, cli_export_weekly
 
 # Modules exposing register_export(group_subparsers); add yours here (one line).
-MODULES: list = [cli_export_benchmarks]
+MODULES: list = [cli_export_benchmarks, cli_export_weekly]
 
 
 def register(sub) -> None:

@@ -1,0 +1,51 @@
+"""`revealed export weekly` (CSV snapshot of the published week) and `revealed export parquet` (history)."""
+
+from pathlib import Path
+
+import duckdb
+
+from app.cli_args import iso_week
+from pipelines.export_parquet import export_parquet
+from pipelines.export_weekly import export_weekly
+from warehouse import db, lock, paths
+
+
+def register_export(group) -> None:
+    """Add export weekly and export parquet."""
+    p = group.add_parser("weekly", help="models_<week>.csv and families_<week>.csv from the serving copy")
+    p.add_argument("--out", type=Path, default=Path("exports"), help="folder to write into (default ./exports)")
+    p.add_argument("--week", type=iso_week, help="ISO week YYYY-Www (default: the week of the Hub snapshot)")
+    p.set_defaults(func=cmd_weekly)
+    p = group.add_parser("parquet", help="history (raw Hub snapshots, daily series, noise) as hive-partitioned Parquet")
+    p.add_argument("--out", type=Path, default=Path("exports/parquet"), help="folder (default ./exports/parquet)")
+    p.set_defaults(func=cmd_parquet)
+
+
+def cmd_weekly(args) -> int:
+    """Write the weekly CSVs."""
+    con = db.connect_serving()
+    try:
+        written = export_weekly(con, args.out, args.week)
+        kind = con.execute("SELECT value FROM meta WHERE key = 'data_kind'").fetchall()[0][0]
+    finally:
+        con.close()
+    for path, rows in written.items():
+        print(f"wrote {path} ({rows:,} rows)")
+    if kind == "sandbox":
+        print("NOTE: SANDBOX data: fictional models; every row says data_kind=sandbox.")
+    return 0
+
+
+def cmd_parquet(args) -> int:
+    """Write the Parquet history; holds the writer lock so no collection or build changes it meanwhile."""
+    with lock.hold("export parquet"):
+        if not paths.warehouse_file().exists():
+            raise FileNotFoundError(f"no warehouse at {paths.warehouse_file()}: collect first")
+        con = duckdb.connect(str(paths.warehouse_file()), read_only=True)
+        try:
+            written = export_parquet(con, args.out)
+        finally:
+            con.close()
+    for table, rows in written.items():
+        print(f"wrote {args.out / table} ({rows:,} rows)")
+    return 0

@@ -1,0 +1,56 @@
+"""History as Parquet: raw_hf_models (without payload), model_daily and model_noise, hive-partitioned by as_of.
+
+Layout: <out>/<table>/as_of=YYYY-MM-DD/*.parquet; model_daily's as_of is the day the downloads happened.
+Each table is written to a temporary folder and renamed into place. Every row carries data_kind.
+"""
+
+import logging
+import shutil
+import uuid
+from pathlib import Path
+
+import duckdb
+
+from pipelines.step_inputs import table_exists
+
+log = logging.getLogger(__name__)
+# table -> SELECT list (as_of is the partition key)
+TABLES = {
+    "raw_hf_models": "* EXCLUDE (payload)",
+    "model_daily": "day AS as_of, *",
+    "model_noise": "*",
+}
+DATA_KIND = """SELECT CASE WHEN coalesce(bool_or(sandbox), false) THEN 'sandbox' ELSE 'live' END
+               FROM collection_runs WHERE source = 'hf'"""
+
+
+def export_parquet(con: duckdb.DuckDBPyConnection, out: Path) -> dict[str, int]:
+    """Write each history table that exists under out; return rows per table."""
+    if not table_exists(con, "raw_hf_models") or not con.execute("SELECT count(*) FROM raw_hf_models").fetchall()[0][0]:
+        raise ValueError("raw_hf_models is empty: nothing to export; collect first ('revealed collect hf' or "
+                         "'revealed sandbox simulate --days 3')")
+    [(kind,)] = con.execute(DATA_KIND).fetchall()
+    out.mkdir(parents=True, exist_ok=True)
+    written = {}
+    for table, select in TABLES.items():
+        if not table_exists(con, table):
+            log.info("%s does not exist yet (run 'revealed build'); not exported", table)
+            continue
+        fresh = out / f".{table}.{uuid.uuid4().hex[:8]}.tmp"
+        try:
+            con.execute(f"COPY (SELECT {select}, '{kind}' AS data_kind FROM {table}) TO '{fresh}' "
+                        "(FORMAT parquet, PARTITION_BY (as_of))")
+            replace_dir(fresh, out / table)
+        finally:
+            shutil.rmtree(fresh, ignore_errors=True)
+        [(written[table],)] = con.execute(f"SELECT count(*) FROM {table}").fetchall()
+    return written
+
+
+def replace_dir(fresh: Path, target: Path) -> None:
+    """Put the folder `fresh` at `target`, moving any old one aside first and deleting it after."""
+    old = target.with_name(f".{target.name}.{uuid.uuid4().hex[:8]}.old")
+    if target.exists():
+        target.rename(old)
+    fresh.rename(target)
+    shutil.rmtree(old, ignore_errors=True)

@@ -1,0 +1,117 @@
+"""Exports: weekly CSV columns, order, week checks and data_kind; Parquet history round trip."""
+
+import csv
+import datetime as dt
+
+import duckdb
+import pyarrow.dataset as ds
+import pytest
+from hub_rows import AS_OF, hub_snapshot, upstream_noise
+
+from app import cli
+from pipelines import build, export_weekly, lineage, marts, scoring
+from warehouse import publish
+
+WEEK = "2026-W44"  # AS_OF 2026-11-01 is the Sunday of ISO week 44
+
+
+def published(con, sandbox: bool = True) -> None:
+    """Two snapshots, upstream tables, a build and a published serving copy; the warehouse is closed after."""
+    for day in (AS_OF - dt.timedelta(days=1), AS_OF):
+        hub_snapshot(con, [{"id": "b/base"}, {"id": "u/ft", "parents": [("finetune", "b/base")]},
+                           {"id": "u/q", "parents": [("quantized", "u/ft")], "params": None}], as_of=day,
+                     sandbox=sandbox)
+    upstream_noise(con, {"b/base": 3000, "u/ft": 400, "u/q": 2})
+    build.run_build(con, [lineage.build, scoring.build, marts.build])
+    publish.publish(con)
+    con.close()
+
+
+def read_csv(path):
+    """Header and rows of a CSV file."""
+    with path.open() as handle:
+        rows = list(csv.reader(handle))
+    return rows[0], rows[1:]
+
+
+def test_weekly_columns_order_and_sandbox_flag(con, home, capsys):
+    published(con)
+    assert cli.main(["export", "weekly", "--out", str(home / "out")]) == 0
+    header, rows = read_csv(home / "out" / f"models_{WEEK}.csv")
+    assert header == [*export_weekly.MODEL_COLUMNS, "data_kind"]
+    required = ("model_id,family,rank,rank_low,rank_high,composite,raw_downloads_30d,organic_downloads_30d,"
+                "automation_share,noise_reasons,derivatives_finetune,derivatives_quantized,derivatives_adapter,"
+                "derivatives_merge,active_derivatives,github_stars,clean_score,clean_source,legacy_score,"
+                "contamination_gap,license,params_b,as_of_hf,as_of_github,as_of_benchmarks,methodology_version,"
+                "inputs_hash")
+    assert ",".join(header).startswith(required + ",")
+    assert len(rows) == 3 and {r[-1] for r in rows} == {"sandbox"}
+    by_id = {r[0]: dict(zip(header, r, strict=True)) for r in rows}
+    assert by_id["b/base"]["as_of_hf"] == "2026-11-01" and by_id["b/base"]["organic_downloads_30d"] == "3000"
+    assert by_id["b/base"]["derivatives_finetune"] == "1" and by_id["u/q"]["params_b"] == ""
+    fam_header, fam_rows = read_csv(home / "out" / f"families_{WEEK}.csv")
+    assert fam_header == [*export_weekly.FAMILY_COLUMNS, "data_kind"]
+    assert [r[0] for r in fam_rows] == ["b/base"] and fam_rows[0][-1] == "sandbox"
+    assert "SANDBOX" in capsys.readouterr().out
+    assert not list((home / "out").glob(".*"))  # no temporary files left
+
+
+def test_weekly_live_and_explicit_week(con, home):
+    published(con, sandbox=False)
+    assert cli.main(["export", "weekly", "--out", str(home / "out"), "--week", WEEK]) == 0
+    _, rows = read_csv(home / "out" / f"models_{WEEK}.csv")
+    assert {r[-1] for r in rows} == {"live"}
+
+
+def test_weekly_week_without_data_is_a_clear_error(con, home, capsys):
+    published(con)
+    assert cli.main(["export", "weekly", "--out", str(home / "out"), "--week", "2026-W01"]) == 1
+    err = capsys.readouterr().err
+    assert "no data for week 2026-W01" in err and WEEK in err
+    assert not (home / "out").exists() or not list((home / "out").iterdir())
+
+
+@pytest.mark.parametrize("week", ["2026-47", "2026-W60", "26-W01", "2026-W1"])
+def test_weekly_bad_week_format(home, capsys, week):
+    with pytest.raises(SystemExit) as stop:
+        cli.main(["export", "weekly", "--week", week])
+    assert stop.value.code == 2
+    assert f"{week!r} is not an ISO week; expected YYYY-Www" in capsys.readouterr().err
+
+
+def test_weekly_without_a_build(home, capsys):
+    assert cli.main(["export", "weekly", "--out", str(home / "out")]) == 1
+    assert "run 'revealed build' first" in capsys.readouterr().err
+
+
+def test_parquet_round_trip(con, home):
+    published(con)
+    out = home / "pq"
+    for _ in range(2):  # a second export replaces the first, never duplicates
+        assert cli.main(["export", "parquet", "--out", str(out)]) == 0
+    warehouse = duckdb.connect(str(home / "revealed.duckdb"), read_only=True)
+    for table, key in (("raw_hf_models", "as_of"), ("model_daily", "day"), ("model_noise", "as_of")):
+        back = f"read_parquet('{out}/{table}/*/*.parquet', hive_partitioning = true)"
+        columns = [c for (c,) in warehouse.execute(
+            "SELECT column_name FROM duckdb_columns() WHERE table_name = ? AND column_name <> 'payload' "
+            "ORDER BY column_index", [table]).fetchall()]
+        cols = ", ".join(columns)
+        diff = warehouse.execute(f"SELECT count(*) FROM ((SELECT {cols} FROM {table} EXCEPT ALL SELECT {cols} FROM "
+                                 f"{back}) UNION ALL (SELECT {cols} FROM {back} EXCEPT ALL SELECT {cols} FROM "
+                                 f"{table}))").fetchall()[0][0]
+        assert diff == 0, table
+        kinds = warehouse.execute(f"SELECT DISTINCT data_kind FROM {back}").fetchall()
+        assert kinds == [("sandbox",)]
+        dataset = ds.dataset(out / table, format="parquet", partitioning="hive")
+        assert dataset.count_rows() == warehouse.execute(f"SELECT count(*) FROM {table}").fetchall()[0][0]
+        assert "as_of" in dataset.schema.names and "payload" not in dataset.schema.names
+        assert key in dataset.schema.names
+    partitions = sorted(p.name for p in (out / "raw_hf_models").iterdir())
+    assert partitions == ["as_of=2026-10-31", "as_of=2026-11-01"]
+    assert not [p for p in out.iterdir() if p.name.startswith(".")]
+
+
+def test_parquet_with_nothing_collected(con, home, capsys):
+    con.close()
+    assert cli.main(["export", "parquet", "--out", str(home / "pq")]) == 1
+    assert "raw_hf_models is empty" in capsys.readouterr().err
