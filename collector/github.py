@@ -15,13 +15,13 @@ import duckdb
 import pandas as pd
 import pyarrow as pa
 
-from collector.github_api import DEFAULT_API_URL, REST_HEADERS
+from collector.github_api import DEFAULT_API_URL, REST_HEADERS, GitHubError
 from collector.github_graphql import fetch_repos_graphql
 from collector.github_links import REGISTRY, tracked_repos
 from collector.github_rest import fetch_repo_rest
 from collector.github_stargazers import DEFAULT_BUDGET, backfill_stars
-from collector.hf import probe_sandbox
-from collector.http import HttpClient
+from collector.hf import HfCollectError, probe_sandbox
+from collector.http import HttpClient, HttpError
 from warehouse import load, runs
 
 log = logging.getLogger(__name__)
@@ -75,6 +75,17 @@ def to_frame(rows: list[dict], links: dict[str, list[dict]], as_of: dt.date, run
     return pa.Table.from_pylist(records, schema=SCHEMA).to_pandas(types_mapper=pd.ArrowDtype)
 
 
+def probe(api_url: str, token: str | None, stats: runs.RunStats) -> dt.date | None:
+    """Check the API answers (GET /rate_limit, free on GitHub); the sandbox clock's date on the sandbox, else None."""
+    client = HttpClient(api_url, token=token or None, stats=stats, max_retries=1, timeout=10)
+    try:
+        client.get("rate_limit", headers=REST_HEADERS)
+        return probe_sandbox(urljoin(client.base_url, "/"), stats) if client.sandbox else None
+    except (HttpError, HfCollectError) as exc:
+        raise GitHubError(f"cannot reach the GitHub API at {endpoint(api_url)}: {client.meter.redact(str(exc))}") \
+            from None
+
+
 def collect_github(con: duckdb.DuckDBPyConnection, api_url: str = DEFAULT_API_URL, token: str | None = None,
                    as_of: dt.date | None = None, backfill_budget: int = DEFAULT_BUDGET,
                    registry=REGISTRY) -> GithubRun:
@@ -83,24 +94,23 @@ def collect_github(con: duckdb.DuckDBPyConnection, api_url: str = DEFAULT_API_UR
     as_of defaults to the sandbox clock's date on the sandbox, else today (UTC).
     """
     stats = runs.RunStats()
-    client = HttpClient(api_url, token=token or None, stats=stats, calls_per_window=REST_CALLS_PER_MINUTE,
-                        window_s=60)
     shown = endpoint(api_url)
     try:
-        client.get("rate_limit", headers=REST_HEADERS)   # free on GitHub; tells the sandbox from GitHub
-        if client.sandbox:
-            as_of = as_of or probe_sandbox(urljoin(client.base_url, "/"), stats)
-    except Exception as exc:
-        failed = runs.start_run(con, SOURCE, shown, as_of or dt.datetime.now(dt.UTC).date(), sandbox=client.sandbox)
-        runs.finish_run(con, failed, stats, error=client.meter.redact(str(exc)))
+        sandbox_date = probe(api_url, token, stats)
+    except GitHubError as exc:
+        failed = runs.start_run(con, SOURCE, shown, as_of or dt.datetime.now(dt.UTC).date())
+        runs.finish_run(con, failed, stats, error=str(exc))
         raise
-    as_of = as_of or dt.datetime.now(dt.UTC).date()
-    run = GithubRun(runs.start_run(con, SOURCE, shown, as_of, sandbox=client.sandbox), client.sandbox,
+    sandbox = sandbox_date is not None
+    as_of = as_of or sandbox_date or dt.datetime.now(dt.UTC).date()
+    client = HttpClient(api_url, token=token or None, stats=stats, calls_per_window=REST_CALLS_PER_MINUTE,
+                        window_s=60)
+    run = GithubRun(runs.start_run(con, SOURCE, shown, as_of, sandbox=sandbox), sandbox,
                     "graphql" if token else "rest")
     try:
-        links = tracked_repos(con, use_registry=not client.sandbox, registry=registry)
+        links = tracked_repos(con, use_registry=not sandbox, registry=registry)
         log.info("github: %d repositories to snapshot via %s%s", len(links), run.api,
-                 " (sandbox: fictional data, model-card links only)" if client.sandbox else "")
+                 " (sandbox: fictional data, model-card links only)" if sandbox else "")
         rows = list(fetch_repos(client, list(links), graphql=bool(token)))
         stats.rows = load.replace_slice(con, TABLE, as_of, [to_frame(rows, links, as_of, run.run_id)])
         run.repos = len(rows)
