@@ -19,6 +19,7 @@ MODE_TOKENS = {"turbo", "tput", "free", "latest", "thinking", "think", "nothink"
                "low", "medium", "high", "xhigh"}
 # Tokens Hub ids carry that benchmark names often leave out.
 FILLER_TOKENS = ("instruct", "hf")
+SYNONYMS = {"it": "instruct", "ins": "instruct"}  # spellings of "instruction-tuned"
 PROMINENCE_LEAD = 5.0  # same-name copies: the leader needs this many times the runner-up's downloads
 N_CANDIDATES = 3
 
@@ -107,23 +108,24 @@ def exact_key(name: str) -> str:
     return "-".join(tokens(name))
 
 
-def _drop_meta(toks: list[str]) -> list[str]:
-    """Tokens without a leading 'meta' ('Meta-Llama-3.1' was renamed 'Llama-3.1')."""
+def _relaxed(toks: list[str]) -> list[str]:
+    """Tokens with instruct synonyms unified and without a leading 'meta' ('Meta-Llama-3.1' became 'Llama-3.1')."""
+    toks = [SYNONYMS.get(t, t) for t in toks]
     return toks[1:] if toks[:1] == ["meta"] else toks
 
 
 def relaxed_key(name: str) -> str:
     """Normalised benchmark name without dates, provider and reasoning-mode suffixes, or a leading 'meta'."""
-    return "-".join(_drop_meta([t for t in drop_dates(tokens(name)) if t not in MODE_TOKENS]))
+    return "-".join(_relaxed([t for t in drop_dates(tokens(name)) if t not in MODE_TOKENS]))
 
 
-def hub_relaxed_keys(hf_id: str) -> set[str]:
-    """Keys a Hub id answers to in the relaxed stage: without a leading 'meta', with or without filler tokens."""
-    toks = _drop_meta(tokens(hf_id))
-    keys = {"-".join(toks)}
+def hub_relaxed_keys(hf_id: str) -> tuple[str, set[str]]:
+    """Keys a Hub id answers to in the relaxed stage: its relaxed name, and that name less filler tokens."""
+    full = "-".join(_relaxed(tokens(hf_id)))
+    keys = {full}
     for filler in FILLER_TOKENS:
         keys |= {"-".join(t for t in key.split("-") if t != filler) for key in keys}
-    return keys
+    return full, keys - {full}
 
 
 def link_id(link: str | None) -> str | None:
@@ -146,6 +148,7 @@ class HubIndex:
         self.by_lower: dict[str, str] = {}
         self.by_exact: dict[str, set[str]] = defaultdict(set)
         self.by_relaxed: dict[str, set[str]] = defaultdict(set)
+        self.by_filler: dict[str, set[str]] = defaultdict(set)
         self.by_token: dict[str, set[str]] = defaultdict(set)
         for hf_id in ids:
             if hf_id.lower() in self.by_lower:
@@ -153,8 +156,10 @@ class HubIndex:
             self.by_lower[hf_id.lower()] = hf_id
             toks = tokens(hf_id)
             self.by_exact["-".join(toks)].add(hf_id)
-            for key in hub_relaxed_keys(hf_id):
-                self.by_relaxed[key].add(hf_id)
+            full, fillerless = hub_relaxed_keys(hf_id)
+            self.by_relaxed[full].add(hf_id)
+            for key in fillerless:
+                self.by_filler[key].add(hf_id)
             if toks:
                 self.by_token[toks[0]].add(hf_id)
 
@@ -214,8 +219,9 @@ def match_entry(entry: Entry, hub: HubIndex, aliases: dict[tuple[str, str], Alia
             return found(hf_id, "api_name")
     if alias:
         return aliased()
+    relaxed = relaxed_key(entry.model)
     for index, key, method in ((hub.by_exact, exact_key(entry.model), "name"),
-                               (hub.by_relaxed, relaxed_key(entry.model), "name_relaxed")):
+                               (hub.by_relaxed, relaxed, "name_relaxed"), (hub.by_filler, relaxed, "name_relaxed")):
         kept = hub.originals(index.get(key, set()), entry.organization)
         if not kept:
             continue

@@ -23,7 +23,8 @@ HUB = HubIndex(
      "deepseek-ai/DeepSeek-R1-0528", "lmsys/vicuna-7b-v1.5", "Qwen/Qwen3-30B-A3B",
      "Qwen/Qwen3-235B-A22B-Thinking-2507", "Qwen/Qwen3-235B-A22B", "mistralai/Mistral-Large-Instruct-2411",
      "meta-llama/Llama-3.1-405B", "meta-llama/Llama-3.1-405B-Instruct",
-     "google/gemma-2-9b", "unsloth/gemma-2-9b", "fan/gemma-2-9b-it", "google/gemma-2-9b-it"],
+     "google/gemma-2-9b", "unsloth/gemma-2-9b", "fan/gemma-2-9b-it", "google/gemma-2-9b-it",
+     "acme/Foo-7B", "acme/Foo-7B-Instruct"],
     parents={"meta-llama/Llama-3.1-405B-Instruct": {"meta-llama/Llama-3.1-405B"},
              "fan/gemma-2-9b-it": {"google/gemma-2-9b-it"}},
 )
@@ -51,6 +52,8 @@ def test_normalised_keys_keep_sizes_and_drop_only_what_does_not_change_weights()
     ("mistral-large-2411", "mistralai/Mistral-Large-Instruct-2411", "name_relaxed"),
     ("meta-llama-3.1-405b-instruct-turbo", "meta-llama/Llama-3.1-405B-Instruct", "name_relaxed"),
     ("gemma-2-9b-it", "google/gemma-2-9b-it", "name"),  # fan/ copy declares google's repo as its parent
+    ("foo-7b-it", "acme/Foo-7B-Instruct", "name_relaxed"),
+    ("foo-7b-turbo", "acme/Foo-7B", "name_relaxed"),  # a name without filler prefers the id without it
 ])
 def test_names_resolve_to_the_right_repo(name, expected, method):
     got = resolve(name)
