@@ -93,7 +93,8 @@ def test_capability_and_community_when_present(con):
     con.execute("CREATE TABLE model_clean_scores AS SELECT 'o/m03' AS model_id, 61.5 AS clean_score, "
                 "'livebench:2025-12-23' AS clean_source")
     con.execute("CREATE TABLE model_github AS SELECT * FROM (VALUES ('o/m03', 'o/repo', 'card', 900, 40, "
-                "DATE '2026-10-31'), ('o/m04', 'o/other', 'card', 90, NULL, DATE '2026-10-30')) "
+                "DATE '2026-10-31'), ('o/m04', 'o/other', 'card', 90, NULL, DATE '2026-10-30'), "
+                "('o/m05', 'o/repo', 'family_root', 900, 40, DATE '2026-10-31')) "
                 "t(model_id, repo, link_source, stars, stars_growth_30d, as_of_github)")
     build.run_build(con, STEPS)
     m = models(con)
@@ -101,6 +102,8 @@ def test_capability_and_community_when_present(con):
     assert m.loc["o/m03", "community"] == pytest.approx(100.0)   # most stars and most growth
     assert m.loc["o/m04", "community"] == pytest.approx(100 * math.log1p(90) / math.log1p(900))
     assert m.loc["o/m04", "coverage"] == pytest.approx(0.75)
+    # a repository linked through the family root is shown but does not make the model's community score
+    assert m.loc["o/m05", "github_stars"] == 900 and math.isnan(m.loc["o/m05", "community"])
     assert str(m.loc["o/m03", "as_of_github"])[:10] == "2026-10-31"
     meta = dict(con.execute("SELECT * FROM meta").fetchall())
     assert meta["as_of_github"] == "2026-10-31"

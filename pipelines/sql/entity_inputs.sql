@@ -2,10 +2,18 @@
 -- adoption reference: organic downloads of the k-th most-downloaded entity of the cohort (RAM v2), where the
 -- cohort is size class and age since release, widened to the size class, then to all, when it has fewer than k.
 WITH s AS (SELECT * FROM revealed_settings),
+facts AS (
+    -- community counts a model's own repository only, not the family root's that model_github also links
+    SELECT *,
+           CASE WHEN github_link_source IS DISTINCT FROM 'family_root' THEN github_stars END AS own_stars,
+           CASE WHEN github_link_source IS DISTINCT FROM 'family_root' THEN github_stars_growth_30d END
+               AS own_stars_growth_30d
+    FROM model_facts
+),
 models AS (
     SELECT 'model' AS entity_kind, model_id AS entity_id, size_class, age_class, organic_downloads_30d,
-           active_derivatives, github_stars AS stars, github_stars_growth_30d AS stars_growth_30d, clean_score
-    FROM model_facts
+           active_derivatives, own_stars AS stars, own_stars_growth_30d AS stars_growth_30d, clean_score
+    FROM facts
 ),
 families AS (
     -- size of the family's most-downloaded member, age of its oldest member; each member counted once
@@ -14,10 +22,10 @@ families AS (
            coalesce(arg_min(age_class, created_at), 'unknown'),
            sum(organic_downloads_30d)::BIGINT,
            count(*) FILTER (WHERE depth > 0 AND organic_downloads_30d >= s.active_derivative_min_downloads),
-           max(github_stars),
-           arg_max(github_stars_growth_30d, github_stars),
+           max(own_stars),
+           arg_max(own_stars_growth_30d, own_stars),
            max(clean_score)
-    FROM model_facts, s
+    FROM facts, s
     GROUP BY family, s.active_derivative_min_downloads
 ),
 entities AS (SELECT * FROM models UNION ALL SELECT * FROM families),

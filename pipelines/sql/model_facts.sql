@@ -7,7 +7,7 @@ noise AS (
     SELECT n.* FROM opt_model_noise n JOIN latest l ON l.id = n.model_id AND l.as_of = n.as_of
 ),
 github AS (
-    SELECT model_id, arg_max(repo, stars) AS repo, max(stars) AS stars,
+    SELECT model_id, arg_max(repo, stars) AS repo, arg_max(link_source, stars) AS link_source, max(stars) AS stars,
            arg_max(stars_growth_30d, stars) AS stars_growth_30d, max(as_of_github) AS as_of_github
     FROM opt_model_github WHERE stars IS NOT NULL GROUP BY model_id
 ),
@@ -55,6 +55,7 @@ SELECT
     d.descendants,
     d.active_derivatives,
     g.repo AS github_repo,
+    g.link_source AS github_link_source,
     g.stars AS github_stars,
     g.stars_growth_30d AS github_stars_growth_30d,
     c.clean_score,
