@@ -94,8 +94,9 @@ def prompt_answers(questionnaire: qn.Questionnaire) -> dict:
         print(f"\n{q['prompt']}")
         for i, option in enumerate(q.get("options", []), 1):
             print(f"  {i}. {option['value']}: {option.get('label', option['value'])}")
-        hint = {"number": f"{q['min']} to {q['max']}", "boolean": "yes/no", "choice": "number or value",
-                "multi_choice": "numbers or values, comma-separated"}[q["type"]]
+        hint = (f"{q['min']} to {q['max']}" if q["type"] == "number" else
+                {"boolean": "yes/no", "choice": "number or value",
+                 "multi_choice": "numbers or values, comma-separated"}[q["type"]])
         default = q.get("default")
         shown = ", ".join(map(str, default)) if isinstance(default, list) else default
         suffix = f", default {'yes' if shown is True else 'no' if shown is False else shown}" if "default" in q else ""

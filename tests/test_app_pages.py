@@ -5,10 +5,9 @@ import shutil
 from pathlib import Path
 
 import duckdb
+import marts_contract
 import pytest
 from streamlit.testing.v1 import AppTest
-
-import marts_contract
 
 APP = str(Path(__file__).resolve().parents[1] / "app" / "streamlit_app.py")
 SANDBOX = "Sandbox data: fictional"

@@ -1,0 +1,109 @@
+"""`revealed ask` as a user runs it: a real subprocess, batch and interactive (through a pseudo-terminal)."""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import duckdb
+import marts_contract
+import pytest
+
+REVEALED = [sys.executable, "-m", "app.cli"]
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="module")
+def published(tmp_path_factory) -> Path:
+    """A REVEALED_HOME with a published serving copy."""
+    home = tmp_path_factory.mktemp("home")
+    marts_contract.write(home / "serving.duckdb")
+    return home
+
+
+def revealed(home: Path, *args: str, **kwargs) -> subprocess.CompletedProcess:
+    """Run the CLI with REVEALED_HOME set."""
+    env = {**os.environ, "REVEALED_HOME": str(home)}
+    return subprocess.run([*REVEALED, *args], env=env, cwd=ROOT, capture_output=True, text=True, timeout=120,
+                          **kwargs)
+
+
+def write(path: Path, text: str) -> Path:
+    path.write_text(text)
+    return path
+
+
+def test_batch_json_picks_obey_the_answers(published, tmp_path):
+    answers = write(tmp_path / "a.yaml", "vram_gb: 12\nprecision: q8_0\nopen_weight: true\n")
+    done = revealed(published, "ask", "--questionnaire", "run_locally", "--answers", str(answers),
+                    "--format", "json", "--top", "4")
+    assert done.returncode == 0, done.stderr
+    out = json.loads(done.stdout)
+    assert out["data_kind"] == "sandbox" and "fictional" in out["note"]
+    assert 0 < len(out["picks"]) <= 4
+    con = duckdb.connect(str(published / "serving.duckdb"), read_only=True)
+    for pick in out["picks"]:
+        assert set(pick) >= {"model_id", "family", "score", "reasons", "caveats"}
+        params_b, open_weight = con.execute("SELECT params_b, open_weight FROM mart_models WHERE model_id = ?",
+                                            [pick["model_id"]]).fetchone()
+        assert params_b * 8.5 / 8 * 1.2 <= 12 and open_weight
+    con.close()
+
+
+def test_batch_markdown_says_sandbox(published, tmp_path):
+    answers = write(tmp_path / "a.json", '{"licenses": ["permissive"], "max_automation": 0.5}')
+    done = revealed(published, "ask", "-q", "procurement", "--answers", str(answers))
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("# Procurement due diligence")
+    assert "Sandbox data: fictional" in done.stdout and "## 1. " in done.stdout and "- why: " in done.stdout
+
+
+@pytest.mark.parametrize(("content", "message"), [
+    ("ram: 8\n", "unknown question 'ram'"),
+    ("vram_gb: plenty\n", "'plenty' is not a number from 1 to 1024"),
+    ("vram_gb: 0\n", "0 is not a number from 1 to 1024"),
+    ("need_quantized: maybe\n", "'maybe' is not true or false"),
+    ("just a string\n", "is a str; expected a mapping"),
+    ("vram_gb: [\n", "is not valid YAML"),
+    ("#" * 70_000, "bytes; expected at most 65,536"),
+])
+def test_bad_answer_files_exit_2_with_one_line(published, tmp_path, content, message):
+    answers = write(tmp_path / "bad.yaml", content)
+    done = revealed(published, "ask", "-q", "run_locally", "--answers", str(answers))
+    assert done.returncode == 2
+    assert done.stdout == "" and message in done.stderr and done.stderr.count("\n") == 1
+
+
+def test_unknown_questionnaire_exits_2(published, tmp_path):
+    answers = write(tmp_path / "a.yaml", "x: 1\n")
+    done = revealed(published, "ask", "-q", "gpu_picker", "--answers", str(answers))
+    assert done.returncode == 2 and "unknown questionnaire 'gpu_picker'" in done.stderr
+
+
+def test_without_a_terminal_batch_flags_are_required(published):
+    done = revealed(published, "ask", stdin=subprocess.DEVNULL)
+    assert done.returncode == 2 and "--questionnaire NAME --answers FILE" in done.stderr
+
+
+def test_nothing_published_says_run_build(tmp_path):
+    answers = write(tmp_path / "a.yaml", "vram_gb: 8\n")
+    done = revealed(tmp_path, "ask", "-q", "run_locally", "--answers", str(answers))
+    assert done.returncode == 1 and "revealed build" in done.stderr
+
+
+def test_interactive_reprompts_until_valid_and_uses_defaults(published):
+    primary, replica = os.openpty()
+    env = {**os.environ, "REVEALED_HOME": str(published)}
+    proc = subprocess.Popen([*REVEALED, "ask", "--format", "json", "--top", "2"], stdin=replica,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, cwd=ROOT, text=True)
+    os.close(replica)
+    # questionnaire 3 of the sorted built-ins (run_locally); vram: bad, then 16; the rest: defaults.
+    os.write(primary, b"3\nlots\n16\n\n\n\n\n\n")
+    out, err = proc.communicate(timeout=120)
+    os.close(primary)
+    assert proc.returncode == 0, err
+    assert "'lots' is not a number from 1 to 1024" in out
+    result = json.loads(out[out.index("{"):])
+    assert result["questionnaire"] == "run_locally" and result["answers"]["vram_gb"] == 16
+    assert result["answers"]["precision"] == "q4_k_m" and len(result["picks"]) == 2

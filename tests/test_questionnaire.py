@@ -1,0 +1,180 @@
+"""Questionnaire engine: built-ins, validation of definitions and answers, and picks that obey every constraint."""
+
+import marts_contract
+import pytest
+import yaml
+
+from pipelines import questionnaire as qn
+from pipelines import questionnaire_picks
+from warehouse import db
+
+MINIMAL = {"title": "t", "questions": [{"id": "size", "prompt": "max size?", "type": "number", "min": 0, "max": 10,
+                                        "filter": {"column": "params_b", "op": "le"}}]}
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory):
+    """A read-only connection to a published warehouse."""
+    home = tmp_path_factory.mktemp("home")
+    con = db.connect_serving(marts_contract.write(home / "serving.duckdb"))
+    yield con
+    con.close()
+
+
+def definition(**changes) -> str:
+    """The minimal questionnaire YAML with top-level or first-question changes."""
+    data = yaml.safe_load(yaml.safe_dump(MINIMAL))
+    question = changes.pop("question", {})
+    data["questions"][0].update(question)
+    data.update(changes)
+    return yaml.safe_dump(data)
+
+
+def picks_with_rows(served, name: str, answers: dict, top: int = 25):
+    """Recommend, then fetch each pick's mart_models row."""
+    q = qn.load(name)
+    result = questionnaire_picks.recommend(served, q, qn.check_answers(q, answers), top=top)
+    assert result.picks, f"{name} {answers} gave no picks"
+    cols = [d[0] for d in served.execute("SELECT * FROM mart_models LIMIT 0").description]
+    rows = [dict(zip(cols, served.execute("SELECT * FROM mart_models WHERE model_id = ?", [p.model_id]).fetchone(),
+                     strict=True)) for p in result.picks]
+    return result, rows
+
+
+def test_builtins_load_with_three_or_more():
+    names = qn.builtin_names()
+    assert {"fine_tune_base", "run_locally", "procurement"} <= set(names)
+    for name in names:
+        assert qn.load(name).questions
+
+
+def test_fine_tune_picks_obey_license_size_and_ecosystem(served):
+    result, rows = picks_with_rows(served, "fine_tune_base", {"licenses": ["permissive", "copyleft"],
+                                                              "max_params_b": 20, "ecosystem": "strong"})
+    for row in rows:
+        assert row["license_class"] in ("permissive", "copyleft") and row["params_b"] <= 20
+        assert row["derivatives_finetune"] >= 10 and row["derivatives_adapter"] >= 5 and row["open_weight"]
+    assert [p.score for p in result.picks] == sorted((p.score for p in result.picks), reverse=True)
+
+
+@pytest.mark.parametrize(("vram", "precision", "bits"), [(8, "q4_k_m", 4.65), (24, "fp16", 16), (80, "q8_0", 8.5)])
+def test_run_locally_picks_fit_vram_and_have_quantized_builds(served, vram, precision, bits):
+    result, rows = picks_with_rows(served, "run_locally", {"vram_gb": vram, "precision": precision})
+    for row, pick in zip(rows, result.picks, strict=True):
+        assert row["params_b"] * bits / 8 * qn.VRAM_OVERHEAD <= vram
+        assert row["derivatives_quantized"] > 0 and row["open_weight"]
+        assert any("GB" in r and f"{bits:g}/8" in r for r in pick.reasons)
+
+
+def test_procurement_picks_have_clean_scores_and_low_noise(served):
+    result, rows = picks_with_rows(served, "procurement", {"max_automation": 0.2, "stability": "growing"})
+    for row in rows:
+        assert row["clean_score"] is not None and row["automation_share"] <= 0.2
+        assert row["momentum"] >= 50 and row["license_class"] == "permissive"
+
+
+def test_caveats_come_from_the_data(served):
+    q = qn.load("run_locally")
+    result = questionnaire_picks.recommend(served, q, qn.check_answers(q, {"vram_gb": 1024, "need_quantized": False,
+                                                                           "open_weight": False}), top=200)
+    caveats = [c for p in result.picks for c in p.caveats]
+    assert any(c.startswith("high automation share") for c in caveats)
+    assert any(c == "weights gated: access needs approval" for c in caveats)
+    assert any(c == "no clean benchmark score" for c in caveats)
+
+
+def test_impossible_constraints_give_no_picks_not_an_error(served):
+    q = qn.load("run_locally")
+    result = questionnaire_picks.recommend(served, q, qn.check_answers(q, {"vram_gb": 1, "precision": "fp16"}))
+    assert result.picks == [] and result.matched == 0
+
+
+def test_hostile_option_values_are_parameters_not_sql(served, tmp_path):
+    hostile = "permissive') OR TRUE --"
+    path = tmp_path / "hostile.yaml"
+    path.write_text(yaml.safe_dump({"title": "t", "questions": [{
+        "id": "lic", "prompt": "p", "type": "multi_choice", "options": [{"value": hostile}],
+        "filter": {"column": "license_class", "op": "in"}}]}))
+    q = qn.load(str(path))
+    result = questionnaire_picks.recommend(served, q, {"lic": [hostile]})
+    assert result.picks == []
+
+
+@pytest.mark.parametrize(("text", "message"), [
+    (definition(colour="red"), "unknown key(s) colour"),
+    (definition(question={"filter": {"column": "password", "op": "le"}}), "unknown column 'password'"),
+    (definition(question={"filter": {"column": "params_b", "op": "like"}}), "unknown op 'like'"),
+    (definition(question={"type": "slider"}), "type 'slider' is unknown"),
+    (definition(question={"min": "small"}), "min is 'small'; expected a number"),
+    (definition(question={"default": 99}), "99 is not a number from 0 to 10"),
+    (definition(question={"id": "drop table"}), "id must be a name"),
+    (definition(base_profile="nope"), "base_profile 'nope' is not a profile"),
+    (definition(questions=[MINIMAL["questions"][0]] * 2), "question id 'size' appears twice"),
+    (yaml.safe_dump({"title": "t", "questions": [{"id": "c", "prompt": "p", "type": "choice", "options": [
+        {"value": "a", "filters": [{"column": "open_weight", "op": "eq", "value": "yes"}]}]}]}),
+     "value 'yes' for open_weight eq; expected a bool"),
+    (yaml.safe_dump({"title": "t", "questions": [{"id": "c", "prompt": "p", "type": "choice", "options": [
+        {"value": "a", "weights": {"vibes": 0.5}}]}]}), "unknown key(s) vibes"),
+    ("- just\n- a list\n", "is a list; expected a mapping"),
+    ("title: [unclosed\n", "is not valid YAML"),
+])
+def test_bad_definitions_are_named(text, message):
+    with pytest.raises(qn.QuestionnaireError) as err:
+        qn.parse(text, "custom")
+    assert message in str(err.value) and "\n" not in str(err.value)
+
+
+def test_oversized_files_are_refused_before_parsing(tmp_path):
+    big = tmp_path / "big.yaml"
+    big.write_text("title: t\n" + "# padding\n" * 8000)
+    with pytest.raises(qn.QuestionnaireError, match=r"big.yaml is [\d,]+ bytes; expected at most 65,536"):
+        qn.load(str(big))
+    with pytest.raises(qn.QuestionnaireError, match="expected at most 65,536"):
+        qn.answers_from_file(qn.load("run_locally"), big)
+
+
+def test_unknown_questionnaire_lists_the_builtins():
+    with pytest.raises(qn.QuestionnaireError, match="unknown questionnaire 'gpu'; expected one of .*run_locally"):
+        qn.load("gpu")
+
+
+@pytest.mark.parametrize(("answers", "message"), [
+    ({"ram": 8}, "unknown question 'ram'"),
+    ({"vram_gb": "lots"}, "answer to 'vram_gb': 'lots' is not a number from 1 to 1024"),
+    ({"vram_gb": 5000}, "5000 is not a number from 1 to 1024"),
+    ({"vram_gb": True}, "True is not a number"),
+    ({"precision": "int3"}, "'int3' is not an option; expected one of fp16, q8_0, q4_k_m, q2_k"),
+    ({"need_quantized": "yes"}, "'yes' is not true or false"),
+])
+def test_bad_answers_are_named(answers, message):
+    with pytest.raises(qn.QuestionnaireError) as err:
+        qn.check_answers(qn.load("run_locally"), answers)
+    assert message in str(err.value)
+
+
+def test_bad_multi_choice_answer():
+    with pytest.raises(qn.QuestionnaireError, match="'closed' is not a non-empty list"):
+        qn.check_answers(qn.load("fine_tune_base"), {"licenses": "closed"})
+
+
+def test_answers_file_must_be_a_mapping(tmp_path):
+    path = tmp_path / "answers.yaml"
+    path.write_text("- 24\n- q4_k_m\n")
+    with pytest.raises(qn.QuestionnaireError, match="is a list; expected a mapping"):
+        qn.answers_from_file(qn.load("run_locally"), path)
+
+
+@pytest.mark.parametrize(("question", "text", "value"), [
+    ("vram_gb", "12", 12), ("vram_gb", "7.5", 7.5), ("need_quantized", "No", False), ("precision", "3", "q4_k_m"),
+    ("precision", "fp16", "fp16"),
+])
+def test_typed_answers_from_the_terminal(question, text, value):
+    q = qn.load("run_locally")
+    assert qn.answer_from_text(q.question(question), text) == value
+
+
+def test_terminal_multi_choice_by_numbers_and_names():
+    q = qn.load("fine_tune_base").question("licenses")
+    assert qn.answer_from_text(q, "1, copyleft") == ["permissive", "copyleft"]
+    with pytest.raises(qn.QuestionnaireError, match="'9'"):
+        qn.answer_from_text(q, "9")
