@@ -29,7 +29,8 @@ def append_batch(con: duckdb.DuckDBPyConnection, table: str, batch: pa.Table | p
         return 0
     con.register("_batch", batch)
     try:
-        cols = ", ".join(f'"{c}"' for c in batch.columns if c != "__index_level_0__")
+        names = batch.column_names if isinstance(batch, pa.Table) else batch.columns
+        cols = ", ".join(f'"{c}"' for c in names if c != "__index_level_0__")
         con.execute(f"INSERT INTO {table} ({cols}) SELECT {cols} FROM _batch")
     finally:
         con.unregister("_batch")

@@ -1,0 +1,194 @@
+"""Hugging Face model listing: fetch_models() pages /api/models by downloads, collect() loads one as_of slice."""
+
+import datetime as dt
+import json
+import logging
+import os
+from collections.abc import Iterable, Iterator
+from contextlib import nullcontext
+from dataclasses import dataclass
+from itertools import islice
+
+import duckdb
+import pyarrow as pa
+from huggingface_hub import HfApi
+from huggingface_hub.hf_api import ModelInfo
+
+from collector import hf_details
+from collector.http import HttpClient, HttpError, Meter, hub_session
+from warehouse.load import replace_slice
+from warehouse.runs import RunStats, finish_run, start_run
+
+log = logging.getLogger(__name__)
+
+DEFAULT_ENDPOINT = "https://huggingface.co"
+LIST_EXPAND = ["author", "createdAt", "lastModified", "downloads", "downloadsAllTime", "likes", "trendingScore",
+               "pipeline_tag", "library_name", "tags", "gated", "safetensors", "gguf"]
+RELATIONS = frozenset({"finetune", "quantized", "adapter", "merge"})
+BATCH_ROWS = 1000
+SCHEMA = pa.schema([
+    ("as_of", pa.date32()), ("run_id", pa.string()), ("id", pa.string()), ("author", pa.string()),
+    ("created_at", pa.timestamp("us")), ("last_modified", pa.timestamp("us")), ("downloads", pa.int64()),
+    ("downloads_all_time", pa.int64()), ("likes", pa.int64()), ("trending_score", pa.float64()),
+    ("pipeline_tag", pa.string()), ("library_name", pa.string()), ("tags", pa.list_(pa.string())),
+    ("license", pa.string()), ("params", pa.int64()), ("gated", pa.string()),
+    ("base_models", pa.list_(pa.struct([("relation", pa.string()), ("parent", pa.string())]))),
+    ("payload", pa.string()),
+])
+
+
+class HfCollectError(Exception):
+    """The Hub answered something the collector cannot use; the message names the URL and what was expected."""
+
+
+@dataclass
+class Collected:
+    """What one `collect` call did."""
+
+    run_id: str
+    rows: int
+    sandbox: bool
+    stats: RunStats
+    details: hf_details.DetailsResult | None = None
+
+
+def default_endpoint() -> str:
+    """HF_ENDPOINT from the environment, else the public Hub."""
+    return os.environ.get("HF_ENDPOINT", DEFAULT_ENDPOINT).rstrip("/")
+
+
+def base_models(tags: Iterable[str]) -> list[dict]:
+    """(relation, parent) pairs from the Hub's `base_model:<relation>:<id>` tags, in tag order."""
+    found = []
+    for tag in tags:
+        parts = tag.split(":", 2)
+        if len(parts) == 3 and parts[0] == "base_model" and parts[1] in RELATIONS:
+            found.append({"relation": parts[1], "parent": parts[2]})
+    return found
+
+
+def _naive_utc(value: dt.datetime | None) -> dt.datetime | None:
+    return value.astimezone(dt.UTC).replace(tzinfo=None) if value else None
+
+
+def _iso(value: dt.datetime | None) -> str | None:
+    return value.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z" if value else None
+
+
+def to_row(info: ModelInfo) -> dict:
+    """One raw_hf_models row (without as_of and run_id) from a listing entry."""
+    tags = list(info.tags or [])
+    safetensors = info.safetensors
+    gguf = info.gguf if isinstance(info.gguf, dict) else None
+    params = safetensors.total if safetensors else (gguf or {}).get("total")
+    payload = {
+        "id": info.id, "author": info.author, "createdAt": _iso(info.created_at),
+        "lastModified": _iso(info.last_modified), "downloads": info.downloads,
+        "downloadsAllTime": info.downloads_all_time, "likes": info.likes, "trendingScore": info.trending_score,
+        "pipeline_tag": info.pipeline_tag, "library_name": info.library_name, "tags": tags, "gated": info.gated,
+        "safetensors": {"parameters": safetensors.parameters, "total": safetensors.total} if safetensors else None,
+        "gguf": gguf,
+    }
+    return {
+        "id": info.id, "author": info.author,
+        "created_at": _naive_utc(info.created_at), "last_modified": _naive_utc(info.last_modified),
+        "downloads": info.downloads, "downloads_all_time": info.downloads_all_time, "likes": info.likes,
+        "trending_score": info.trending_score, "pipeline_tag": info.pipeline_tag,
+        "library_name": info.library_name, "tags": tags,
+        "license": next((t.split(":", 1)[1] for t in tags if t.startswith("license:")), None),
+        "params": params, "gated": None if info.gated is None else str(info.gated).lower(),
+        "base_models": base_models(tags), "payload": json.dumps(payload, default=str),
+    }
+
+
+def fetch_models(api: HfApi, meter: Meter, min_downloads: int = 100, limit: int | None = None) -> Iterator[dict]:
+    """Yield listing rows by descending 30-day downloads; stop below min_downloads or after limit rows."""
+    items = iter(api.list_models(sort="downloads", expand=LIST_EXPAND))
+    yielded = 0
+    while limit is None or yielded < limit:
+        try:
+            info = next(items)
+        except StopIteration:
+            return
+        except (ValueError, TypeError, KeyError, AttributeError) as exc:  # a body that is not a list of models
+            raise HfCollectError(f"malformed page from {meter.last_url}: expected a JSON array of model objects "
+                                 f"each with an 'id' ({type(exc).__name__}: {exc})") from exc
+        if not isinstance(info.downloads, int):
+            raise HfCollectError(f"malformed entry {info.id!r} from {meter.last_url}: expected an integer "
+                                 f"'downloads', got {info.downloads!r}")
+        if info.downloads < min_downloads:
+            return
+        yield to_row(info)
+        yielded += 1
+
+
+def batches(rows: Iterable[dict], as_of: dt.date, run_id: str, progress=None) -> Iterator[pa.Table]:
+    """Arrow tables of up to BATCH_ROWS rows, stamped with as_of and run_id."""
+    it = iter(rows)
+    while chunk := list(islice(it, BATCH_ROWS)):
+        for row in chunk:
+            row["as_of"], row["run_id"] = as_of, run_id
+        yield pa.Table.from_pylist(chunk, schema=SCHEMA)
+        if progress is not None:
+            progress.update(len(chunk))
+
+
+def probe_sandbox(endpoint: str, stats: RunStats) -> dt.date | None:
+    """The sandbox clock's date when the endpoint is the revealed sandbox (GET /_sandbox/info), else None."""
+    client = HttpClient(endpoint, max_retries=1, timeout=10, stats=stats)
+    try:
+        response = client.get("/_sandbox/info")
+    except HttpError as exc:
+        raise HfCollectError(f"cannot reach the Hub at {endpoint}: {exc}") from exc
+    try:
+        info = response.json() if response.status_code == 200 else {}
+        if info.get("sandbox") is True or client.sandbox:
+            return dt.date.fromisoformat(str(info.get("date")))
+    except (ValueError, AttributeError) as exc:
+        if client.sandbox:
+            raise HfCollectError(f"{endpoint}/_sandbox/info: expected JSON with a YYYY-MM-DD 'date' ({exc})") from exc
+    return None
+
+
+def collect(con: duckdb.DuckDBPyConnection, endpoint: str, as_of: dt.date | None = None, token: str | None = None,
+            min_downloads: int = 100, limit: int | None = None, details: int = 500,
+            calls_per_window: int = 1000, window_s: float = 300, progress=None) -> Collected:
+    """Collect the listing into raw_hf_models for as_of (one atomic slice), then the details pass.
+
+    as_of defaults to the sandbox clock's date on the sandbox, else today (UTC).
+
+    `progress(label, total)`, when given, returns a context manager with update(n) (e.g. app.progress.Progress).
+    """
+    stats = RunStats()
+    meter = Meter(stats, calls_per_window, window_s, token=token)
+    try:
+        sandbox_date = probe_sandbox(endpoint, stats)
+    except HfCollectError as exc:
+        run_id = start_run(con, "hf", endpoint, as_of or dt.datetime.now(dt.UTC).date())
+        finish_run(con, run_id, stats, error=meter.redact(str(exc)))
+        raise
+    sandbox = sandbox_date is not None
+    as_of = as_of or sandbox_date or dt.datetime.now(dt.UTC).date()
+    run_id = start_run(con, "hf", endpoint, as_of, sandbox=sandbox)
+    if sandbox:
+        log.info("%s is the revealed SANDBOX: the models collected are fictional", endpoint)
+    api = HfApi(endpoint=endpoint, token=token or False)
+    try:
+        with hub_session(meter), _bar(progress, f"hf listing {as_of}", limit) as bar:
+            rows = fetch_models(api, meter, min_downloads, limit)
+            stats.rows = replace_slice(con, "raw_hf_models", as_of, batches(rows, as_of, run_id, bar))
+    except BaseException as exc:
+        finish_run(con, run_id, stats, error=meter.redact(f"{type(exc).__name__}: {exc}"))
+        raise
+    finish_run(con, run_id, stats)
+    log.info("hf %s: %d models, %d requests, %d retries", as_of, stats.rows, stats.requests, stats.retries)
+    result = Collected(run_id, stats.rows, sandbox, stats)
+    if details:
+        with _bar(progress, f"hf details {as_of}", details) as bar:
+            result.details = hf_details.collect_details(con, api, endpoint, as_of, details, meter,
+                                                        sandbox=sandbox, progress=bar)
+    return result
+
+
+def _bar(progress, label: str, total: int | None):
+    return progress(label, total) if progress else nullcontext()

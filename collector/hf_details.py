@@ -1,0 +1,90 @@
+"""Second, bounded pass: /api/models/{id} for the top base models, for what the listing cannot give."""
+
+import datetime as dt
+import json
+import logging
+from collections.abc import Iterator
+from dataclasses import dataclass
+from itertools import islice
+
+import duckdb
+import pyarrow as pa
+from huggingface_hub import HfApi
+from huggingface_hub.errors import HFValidationError, RepositoryNotFoundError
+
+from collector.http import Meter, hub_session
+from warehouse.load import replace_slice
+from warehouse.runs import RunStats, finish_run, start_run
+
+log = logging.getLogger(__name__)
+
+DETAIL_EXPAND = ["childrenModelCount"]
+BATCH_ROWS = 500
+SCHEMA = pa.schema([("as_of", pa.date32()), ("run_id", pa.string()), ("id", pa.string()),
+                    ("children_count", pa.int64()), ("payload", pa.string())])
+TOP_BASE_MODELS = """
+SELECT id FROM raw_hf_models
+WHERE as_of = ? AND len(base_models) = 0
+ORDER BY downloads DESC, id
+LIMIT ?
+"""
+
+
+@dataclass
+class DetailsResult:
+    """What one details pass did."""
+
+    run_id: str
+    rows: int
+    skipped: int
+    stats: RunStats
+
+
+def top_base_models(con: duckdb.DuckDBPyConnection, as_of: dt.date, n: int) -> list[str]:
+    """Ids of the n most downloaded models of the as_of listing that have no parent."""
+    return [r[0] for r in con.execute(TOP_BASE_MODELS, [as_of, n]).fetchall()]
+
+
+def fetch_details(api: HfApi, ids: list[str], stats: RunStats) -> Iterator[dict]:
+    """Yield one detail row per id; ids the Hub no longer knows (or cannot address) are skipped and counted."""
+    for model_id in ids:
+        try:
+            info = api.model_info(model_id, expand=DETAIL_EXPAND)
+        except (RepositoryNotFoundError, HFValidationError) as exc:
+            stats.extra["skipped"] = stats.extra.get("skipped", 0) + 1
+            log.warning("details: skipped %r: %s", model_id, str(exc).splitlines()[0])
+            continue
+        count = info.children_model_count
+        yield {"id": model_id, "children_count": count,
+               "payload": json.dumps({"id": info.id, "childrenModelCount": count})}
+
+
+def _batches(rows: Iterator[dict], as_of: dt.date, run_id: str, progress) -> Iterator[pa.Table]:
+    while chunk := list(islice(rows, BATCH_ROWS)):
+        yield pa.Table.from_pylist([{**r, "as_of": as_of, "run_id": run_id} for r in chunk], schema=SCHEMA)
+        if progress is not None:
+            progress.update(len(chunk))
+
+
+def collect_details(con: duckdb.DuckDBPyConnection, api: HfApi, endpoint: str, as_of: dt.date, n: int,
+                    meter: Meter, sandbox: bool = False, progress=None) -> DetailsResult:
+    """Record childrenModelCount of the top n base models into raw_hf_model_details for as_of (one atomic slice).
+
+    `meter` supplies the pacer (share the listing's, so both passes keep to one API quota) and the token to redact.
+    """
+    stats = RunStats()
+    own = Meter(stats, max_retries=meter.max_retries, token=meter.token, pacer=meter.pacer)
+    run_id = start_run(con, "hf-details", endpoint, as_of, sandbox=sandbox)
+    ids = top_base_models(con, as_of, n)
+    try:
+        with hub_session(own):
+            rows = fetch_details(api, ids, stats)
+            stats.rows = replace_slice(con, "raw_hf_model_details", as_of, _batches(rows, as_of, run_id, progress))
+    except BaseException as exc:
+        finish_run(con, run_id, stats, error=own.redact(f"{type(exc).__name__}: {exc}"))
+        raise
+    finish_run(con, run_id, stats)
+    skipped = stats.extra.get("skipped", 0)
+    log.info("hf details %s: %d of %d base models, %d skipped, %d requests, %d retries",
+             as_of, stats.rows, len(ids), skipped, stats.requests, stats.retries)
+    return DetailsResult(run_id, stats.rows, skipped, stats)
