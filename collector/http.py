@@ -72,6 +72,19 @@ def is_retryable(status: int, headers) -> bool:
     return status == 403 and (lowered.get("x-ratelimit-remaining") == "0" or "retry-after" in lowered)
 
 
+def describe(exc: BaseException) -> str:
+    """Exception type plus its root cause in a few words, e.g. 'ConnectionError: Connection refused'."""
+    cause: BaseException | None = exc
+    for _ in range(8):
+        if isinstance(cause, OSError) and cause.strerror:
+            return f"{type(exc).__name__}: {cause.strerror}"
+        inner = cause.args[0] if cause.args and isinstance(cause.args[0], BaseException) else None
+        cause = getattr(cause, "reason", None) or inner or cause.__cause__ or cause.__context__
+        if not isinstance(cause, BaseException):
+            break
+    return f"{type(exc).__name__}: {str(exc)[:200] or 'no detail'}"
+
+
 class Pacer:
     """At most `calls` requests in any `window_s` seconds (a sliding window); share one per API quota."""
 
@@ -125,7 +138,7 @@ class Meter:
             try:
                 response = send()
             except transient as exc:
-                problem, headers = f"{type(exc).__name__}: {self.redact(str(exc)) or 'no detail'}", {}
+                problem, headers = self.redact(describe(exc)), {}
             else:
                 if response.headers.get(SANDBOX_HEADER) == SANDBOX_VALUE:
                     self.sandbox = True
@@ -135,7 +148,7 @@ class Meter:
                 response.close()
             if attempt == self.max_retries:
                 raise HttpError(f"{method} {shown} failed after {attempt + 1} attempts (last: {problem}); "
-                                "expected a 2xx answer")
+                                f"expected {'a 2xx answer' if headers else 'an HTTP answer'}")
             wait = retry_wait(attempt, headers)
             self.stats.retries += 1
             log.warning("%s %s: %s; retry %d/%d in %.1fs", method, shown, problem, attempt + 1,
