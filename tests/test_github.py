@@ -16,6 +16,7 @@ from warehouse import load
 
 TOKEN = "ghp_sandboxSECRETtoken0123456789"
 DAY = dt.date(2026, 3, 2)
+GITHUB_STEPS = ["github_repo_stats", "model_github", "mart_github_repos", "mart_github_daily"]
 
 
 def readme_link(hf_id: str) -> dict:
@@ -43,7 +44,9 @@ def save_models(con, as_of: dt.date, models: list[tuple[str, str | None]]) -> No
 
 
 def model_github(con) -> dict[str, tuple]:
-    build.run_sql_step(con, "model_github")
+    """Run the GitHub build steps; model_github rows by model id."""
+    for step in GITHUB_STEPS:
+        build.run_sql_step(con, step)
     rows = con.execute("SELECT model_id, repo, link_source, link_detail, stars, stars_growth_30d, growth_basis "
                        "FROM model_github").fetchall()
     return {r[0]: r[1:] for r in rows}
@@ -283,3 +286,9 @@ def test_backfill_within_budget_resumes_and_gives_growth(con, sandbox, world):
     save_models(con, sandbox.date, [(root, None)])
     truth = stars - github_world.stars_on(world, repo, sandbox.date - dt.timedelta(days=30))
     assert model_github(con)[root] == (repo.name, "readme", f"readme:{root}", stars, truth, "star_history")
+    daily = con.execute("SELECT day, stars FROM mart_github_daily WHERE repo = ? AND source = 'star_history'",
+                        [repo.name]).fetchall()
+    assert len(daily) > 30
+    assert all(n == github_world.stars_on(world, repo, day) for day, n in daily)
+    assert con.execute("SELECT models_linked, history_status, link_sources FROM mart_github_repos").fetchone() == \
+        (1, "complete", f"readme:{root}")
