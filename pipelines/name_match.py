@@ -119,9 +119,9 @@ def relaxed_key(name: str) -> str:
     return "-".join(_relaxed([t for t in drop_dates(tokens(name)) if t not in MODE_TOKENS]))
 
 
-def hub_relaxed_keys(hf_id: str) -> tuple[str, set[str]]:
-    """Keys a Hub id answers to in the relaxed stage: its relaxed name, and that name less filler tokens."""
-    full = "-".join(_relaxed(tokens(hf_id)))
+def hub_relaxed_keys(toks: list[str]) -> tuple[str, set[str]]:
+    """Keys a Hub id's tokens answer to in the relaxed stage: its relaxed name, and that name less fillers."""
+    full = "-".join(_relaxed(toks))
     keys = {full}
     for filler in FILLER_TOKENS:
         keys |= {"-".join(t for t in key.split("-") if t != filler) for key in keys}
@@ -150,13 +150,15 @@ class HubIndex:
         self.by_relaxed: dict[str, set[str]] = defaultdict(set)
         self.by_filler: dict[str, set[str]] = defaultdict(set)
         self.by_token: dict[str, set[str]] = defaultdict(set)
+        self.token_sets: dict[str, frozenset[str]] = {}
         for hf_id in ids:
             if hf_id.lower() in self.by_lower:
                 continue
             self.by_lower[hf_id.lower()] = hf_id
             toks = tokens(hf_id)
             self.by_exact["-".join(toks)].add(hf_id)
-            full, fillerless = hub_relaxed_keys(hf_id)
+            self.token_sets[hf_id] = frozenset(toks)
+            full, fillerless = hub_relaxed_keys(toks)
             self.by_relaxed[full].add(hf_id)
             for key in fillerless:
                 self.by_filler[key].add(hf_id)
@@ -190,11 +192,11 @@ class HubIndex:
 
     def candidates(self, name: str, n: int = N_CANDIDATES) -> str:
         """The n Hub ids most similar to name (token Jaccard within ids sharing its first token)."""
-        toks = set(tokens(name))
         first = tokens(name)[:1]
+        toks = set(tokens(name))
         scored = []
         for hf_id in self.by_token.get(first[0], ()) if first else ():
-            other = set(tokens(hf_id))
+            other = self.token_sets[hf_id]
             scored.append((len(toks & other) / len(toks | other), hf_id))
         best = sorted(scored, key=lambda s: (-s[0], s[1]))[:n]
         return "; ".join(f"{hf_id} ({score:.2f})" for score, hf_id in best if score >= 0.3)
