@@ -1,9 +1,9 @@
 """The `revealed collect` command group; each source module adds its sub-command."""
 
-from app import cli_collect_benchmarks
+from app import cli_collect_benchmarks, cli_collect_cards, cli_collect_github, cli_collect_hf
 
 # Modules exposing register_collect(group_subparsers); add yours here (one line).
-MODULES: list = [cli_collect_benchmarks]
+MODULES: list = [cli_collect_benchmarks, cli_collect_cards, cli_collect_github, cli_collect_hf]
 
 
 def register(sub) -> None:
