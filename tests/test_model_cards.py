@@ -6,8 +6,10 @@ import pytest
 from hub_rows import AS_OF, hub_snapshot
 from static_server import serve
 
+from app import cli
 from collector import card_parse, http, model_cards
 from collector.card_parse import parse_card
+from warehouse import db
 
 MMLU_CARD = """---
 license: apache-2.0
@@ -143,3 +145,18 @@ def test_collect_needs_a_hub_snapshot(con):
 
 def test_card_path_encodes_unusual_ids():
     assert model_cards.card_path("org/Ünïcode model.v2") == "/org/%C3%9Cn%C3%AFcode%20model.v2/raw/main/README.md"
+
+
+def test_cli_collect_cards_prints_what_it_stored(home, tmp_path, capsys):
+    con = db.connect()
+    hub_snapshot(con, [{"id": "acme/Widget-7B-Instruct", "downloads": 9}, {"id": "acme/Gone-1B", "downloads": 5}])
+    con.close()
+    write_cards(tmp_path / "site", {"acme/Widget-7B-Instruct": MMLU_CARD})
+    with serve(tmp_path / "site") as url:
+        assert cli.main(["collect", "cards", "--endpoint", url, "--top", "2"]) == 0
+    out = capsys.readouterr().out
+    assert f"(as_of {AS_OF}) from {url}: 1 not_found, 1 ok; 1 GitHub links, 2 legacy scores" in out
+    with pytest.raises(SystemExit) as exit_info:
+        cli.main(["collect", "cards", "--top", "0"])
+    assert exit_info.value.code == 2
+    assert "'0' is not a whole number of at least 1" in capsys.readouterr().err
