@@ -11,7 +11,9 @@ from pathlib import Path
 ALIASES = Path(__file__).parent / "aliases.toml"
 ALIAS_KEYS = {"source", "name", "hf_id", "note"}  # plus optional override = true
 HF_ID = re.compile(r"^[A-Za-z0-9][\w.-]*/[\w.-]+$")
-HF_LINK = re.compile(r"^https?://(?:www\.)?huggingface\.co/(?!datasets/|spaces/)([^/?#\s]+/[^/?#\s]+)", re.I)
+HF_LINK = re.compile(r"^https?://(?:www\.)?huggingface\.co/"
+                     r"(?!(?:datasets|spaces|collections|docs|blog|papers|organizations|models|settings)/)"
+                     r"([^/?#\s]+/[^/?#\s]+)", re.I)
 SEPARATORS = re.compile(r"[^a-z0-9]+")
 LETTER_DIGIT = re.compile(r"(?<=[a-z])(?=\d)")
 # Tokens a benchmark adds to a name without changing the weights: provider suffixes, reasoning modes, efforts.
@@ -43,7 +45,7 @@ class Match:
     model: str
     hf_id: str | None
     method: str          # hf_link, api_name, alias, name, name_relaxed; closed, ambiguous, unmatched
-    candidates: str = ""  # best Hub ids with their similarity, for names left unresolved
+    candidates: str = ""  # unresolved: the nearest Hub ids; resolved among copies: the ids it was preferred to
 
 
 class AliasError(ValueError):

@@ -85,6 +85,7 @@ def test_links_and_api_names_come_first():
     got = resolve("qwen2.5-72b-instruct", api_names=("qwen-max", "Qwen/Qwen2.5-72B-Instruct-Turbo"))
     assert (got.hf_id, got.method) == ("Qwen/Qwen2.5-72B-Instruct", "api_name")
     assert resolve("x", hf_link="https://openai.com/index/hello-gpt-4o/").method == "unmatched"
+    assert resolve("x", hf_link="https://huggingface.co/collections/Qwen/qwen25").method == "unmatched"
 
 
 def test_checked_in_alias_table_loads_and_overrides_wrong_links():
