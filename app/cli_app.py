@@ -1,7 +1,7 @@
 """`revealed app` (serve the Streamlit app) and `revealed ask` (questionnaires in the terminal)."""
 
 import json
-import subprocess
+import os
 import sys
 from pathlib import Path
 
@@ -38,9 +38,10 @@ def streamlit_command(listen_port: int) -> list[str]:
 
 
 def cmd_app(args) -> int:
-    """Run the Streamlit app until interrupted."""
+    """Become the Streamlit server (so signals reach it directly) until interrupted."""
     print(f"revealed app on http://127.0.0.1:{args.port} (Ctrl+C to stop)", flush=True)
-    return subprocess.call(streamlit_command(args.port))
+    command = streamlit_command(args.port)
+    os.execv(command[0], command)
 
 
 def cmd_ask(args) -> int:

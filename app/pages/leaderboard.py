@@ -44,7 +44,8 @@ if total == 0:
     st.info("No rows match these filters.")
     st.stop()
 pages = math.ceil(total / page_size)
-page_no = st.number_input(f"Page (of {pages:,})", min_value=1, max_value=pages, value=1, key="page_no")
+about, paging = st.columns([5, 1], vertical_alignment="bottom")
+page_no = paging.number_input(f"Page (of {pages:,})", min_value=1, max_value=pages, value=1, key="page_no")
 rows = queries.run(query, **params, limit=page_size, offset=(page_no - 1) * page_size)
 
 trend_query = "model_trends" if models else "family_trends"
@@ -59,23 +60,23 @@ config = {
     "composite": st.column_config.ProgressColumn(min_value=0, max_value=100, format="%.1f"),
     "coverage": percent,
     "organic_downloads_30d": st.column_config.NumberColumn("organic 30d", format="compact"),
-    "trend": st.column_config.LineChartColumn(f"organic downloads, last {TREND_DAYS} days"),
+    "trend": st.column_config.LineChartColumn(f"last {TREND_DAYS} days", width="small",
+                                             help="organic downloads per day"),
     "clean_score": st.column_config.NumberColumn("clean score", format="%.1f"),
 }
 config |= {c: st.column_config.NumberColumn(format="%.0f") for c in COMPONENTS}
 if models:
     rows["automation_share"] = rows["automation_share"] * 100
     config["automation_share"] = st.column_config.NumberColumn("automation", format="%.0f%%")
-    columns = ["rank (90% interval)", "model_id", "composite", "coverage", *COMPONENTS, "trend",
-               "organic_downloads_30d", "automation_share", "clean_score", "license_class", "size_class",
-               "pipeline_tag"]
+    columns = ["rank (90% interval)", "model_id", "composite", "coverage", "trend", "organic_downloads_30d",
+               "automation_share", *COMPONENTS, "clean_score", "license_class", "size_class", "pipeline_tag"]
 else:
     rows["organic_share"] = rows["organic_share"] * 100
     config["organic_share"] = st.column_config.NumberColumn("share of organic", format="%.1f%%")
-    columns = ["rank (90% interval)", "family", "composite", "coverage", "members", "trend", "organic_downloads_30d",
-               "organic_share", "active_derivatives", "clean_score", "top_model", "license_class"]
+    columns = ["rank (90% interval)", "family", "composite", "coverage", "trend", "organic_downloads_30d",
+               "organic_share", "members", "active_derivatives", "clean_score", "top_model", "license_class"]
 
-st.caption(f"{total:,} {kind.lower()} · profile `{profile}` · Hugging Face as of {fmt.date(meta.get('as_of_hf'))} · "
+about.caption(f"{total:,} {kind.lower()} · profile `{profile}` · Hugging Face as of {fmt.date(meta.get('as_of_hf'))} · "
            f"methodology {meta.get('methodology_version', '-')} · select a row to open its model page")
 event = st.dataframe(rows, hide_index=True, column_order=columns, column_config=config, key="board",
                      on_select="rerun", selection_mode="single-row", height=min(38 + 35 * len(rows), 720))

@@ -1,0 +1,142 @@
+"""The real app in a real browser: `revealed app` on a free port, driven through Playwright and Debian's Chromium."""
+
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+import marts_contract
+from pipelines import questionnaire as qn
+from pipelines import questionnaire_picks
+from warehouse import db
+
+pytestmark = pytest.mark.browser
+CHROMIUM = "/usr/bin/chromium"
+ROOT = Path(__file__).resolve().parents[1]
+WAIT_MS = 60_000
+
+if not Path(CHROMIUM).exists() or not shutil.which("chromium"):
+    if os.environ.get("CI") == "true":
+        pytest.fail(f"CI needs Chromium at {CHROMIUM}: run apt-get install -y chromium", pytrace=False)
+    pytest.skip(f"no Chromium at {CHROMIUM} (apt-get install -y chromium); browser tests skipped",
+                allow_module_level=True)
+
+from playwright.sync_api import expect, sync_playwright  # noqa: E402  (only once Chromium is known to exist)
+
+
+expect.set_options(timeout=WAIT_MS)
+
+
+def free_port() -> int:
+    """A TCP port nobody listens on right now."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def home(tmp_path_factory) -> Path:
+    """A REVEALED_HOME with a published serving copy."""
+    path = tmp_path_factory.mktemp("home")
+    marts_contract.write(path / "serving.duckdb")
+    return path
+
+
+@pytest.fixture(scope="module")
+def app_url(home):
+    """`revealed app` serving the published home; stopped (its own process group only) afterwards."""
+    port = free_port()
+    proc = subprocess.Popen([sys.executable, "-m", "app.cli", "app", "--port", str(port)], cwd=ROOT,
+                            env={**os.environ, "REVEALED_HOME": str(home)}, start_new_session=True,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
+                if response.status == 200:
+                    break
+        except OSError:
+            if proc.poll() is not None or time.monotonic() > deadline:
+                proc.kill()
+                pytest.fail(f"revealed app did not come up on {url}: {proc.stderr.read().decode()[-2000:]}")
+            time.sleep(0.3)
+    yield url
+    os.killpg(proc.pid, signal.SIGTERM)
+    proc.wait(timeout=30)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Debian's Chromium, headless; Playwright's own browsers are never downloaded."""
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=CHROMIUM, args=[
+            "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"])
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser):
+    """A fresh laptop-sized page."""
+    context = browser.new_context(viewport={"width": 1440, "height": 900})
+    page = context.new_page()
+    page.set_default_timeout(WAIT_MS)
+    yield page
+    context.close()
+
+
+@pytest.fixture(scope="module")
+def serving(home):
+    """A read-only connection for what the pages should show."""
+    con = db.connect_serving(home / "serving.duckdb")
+    yield con
+    con.close()
+
+
+def expect_sandbox_banner(page) -> None:
+    expect(page.get_by_text("Sandbox data: fictional.")).to_be_visible()
+
+
+def test_leaderboard_renders_real_rows(page, app_url, serving, home):
+    top = serving.execute("""SELECT entity_id FROM mart_scores WHERE entity_kind = 'model' AND profile = 'balanced'
+        ORDER BY rank NULLS LAST, composite DESC NULLS LAST, entity_id LIMIT 2""").fetchall()
+    page.goto(app_url)
+    expect_sandbox_banner(page)
+    grid = page.locator("[data-testid='stDataFrame']").first
+    for (model_id,) in top:
+        expect(grid.locator("[role='gridcell']", has_text=model_id).first).to_be_attached()  # the grid's a11y table
+    assert str(home) not in page.content()
+
+
+def test_model_page_from_the_url(page, app_url, serving):
+    model_id, raw = serving.execute(
+        "SELECT model_id, raw_downloads_30d FROM mart_models WHERE model_id <> family ORDER BY rank LIMIT 1").fetchone()
+    page.goto(f"{app_url}/model?model={model_id}")
+    expect_sandbox_banner(page)
+    expect(page.get_by_role("heading", name=model_id)).to_be_visible()
+    expect(page.get_by_text("From raw input to score")).to_be_visible()
+    expect(page.get_by_text("Parents, up to the family root")).to_be_visible()
+
+
+def test_unknown_model_in_the_url_is_named(page, app_url):
+    page.goto(f"{app_url}/model?model=nobody/missing-model")
+    expect(page.get_by_text("Unknown model id 'nobody/missing-model'")).to_be_visible()
+
+
+def test_questionnaire_to_a_shortlist(page, app_url, serving):
+    q = qn.load(qn.builtin_names()[0])
+    expected = questionnaire_picks.recommend(serving, q, qn.check_answers(q, {}), top=5).picks
+    page.goto(f"{app_url}/questionnaire")
+    expect_sandbox_banner(page)
+    page.get_by_role("button", name="Show my shortlist").click()
+    expect(page.get_by_role("heading", name="Shortlist")).to_be_visible()
+    expect(page.get_by_text(f"1. {expected[0].model_id}", exact=True)).to_be_visible()
+    expect(page.get_by_role("link", name="Open the model page").first).to_be_visible()
