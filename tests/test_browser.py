@@ -10,9 +10,10 @@ import time
 import urllib.request
 from pathlib import Path
 
-import pytest
-
 import marts_contract
+import pytest
+from playwright.sync_api import expect, sync_playwright
+
 from pipelines import questionnaire as qn
 from pipelines import questionnaire_picks
 from warehouse import db
@@ -27,8 +28,6 @@ if not Path(CHROMIUM).exists() or not shutil.which("chromium"):
         pytest.fail(f"CI needs Chromium at {CHROMIUM}: run apt-get install -y chromium", pytrace=False)
     pytest.skip(f"no Chromium at {CHROMIUM} (apt-get install -y chromium); browser tests skipped",
                 allow_module_level=True)
-
-from playwright.sync_api import expect, sync_playwright  # noqa: E402  (only once Chromium is known to exist)
 
 
 expect.set_options(timeout=WAIT_MS)
