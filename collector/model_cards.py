@@ -12,6 +12,7 @@ import duckdb
 import pandas as pd
 
 from collector.card_parse import parse_card
+from collector.github import endpoint as shown_endpoint
 from collector.http import HttpClient, HttpError
 from warehouse.load import append_batch
 from warehouse.runs import RunStats, finish_run, start_run
@@ -123,11 +124,12 @@ def collect_cards(con: duckdb.DuckDBPyConnection, endpoint: str, top: int = DEFA
             cards.append(card)
             if bar is not None:
                 bar.update(1)
-    run_id = start_run(con, SOURCE, endpoint, as_of, sandbox=client.sandbox)
+    shown = shown_endpoint(endpoint)  # never record a user:password part
+    run_id = start_run(con, SOURCE, shown, as_of, sandbox=client.sandbox)
     statuses = dict(Counter(c["status"] for c in cards))
     try:
         if statuses.get("error", 0) == len(cards):
-            raise RuntimeError(f"every card request to {endpoint} failed; earlier card slices were kept")
+            raise RuntimeError(f"every card request to {shown} failed; earlier card slices were kept")
         frames = parsed_tables(as_of, run_id, cards)
         stats.rows = save_cards(con, as_of, frames)
     except Exception as exc:

@@ -103,7 +103,7 @@ def test_collect_stores_one_atomic_slice_and_reruns_replace_it(con, tmp_path):
                            "acme/Bomb-2B": BOMB, "acme/Tail-1B": "---\nlicense: mit\n---\n"})
     with serve(tmp_path) as url:
         summary = model_cards.collect_cards(con, url, top=4)
-        again = model_cards.collect_cards(con, url, top=4)
+        again = model_cards.collect_cards(con, url.replace("http://", "http://me:pw@"), top=4)
     assert summary.as_of == AS_OF and summary.statuses == {"ok": 2, "not_found": 1, "too_large": 1}
     assert (summary.links, summary.scores) == (1, 2)
     statuses = con.execute("SELECT id, status, readme IS NULL FROM raw_hf_model_cards ORDER BY id").fetchall()
@@ -116,9 +116,9 @@ def test_collect_stores_one_atomic_slice_and_reruns_replace_it(con, tmp_path):
         ("GSM8K", 64.5), ("MMLU", 71.2)]
     skipped = con.execute("SELECT id, part FROM card_parse_skips WHERE part = 'front_matter'").fetchall()
     assert skipped == [("acme/Bomb-2B", "front_matter")]
-    runs = con.execute("SELECT source, status, rows_written, sandbox FROM collection_runs "
+    runs = con.execute("SELECT endpoint, status, rows_written, sandbox FROM collection_runs "
                        "WHERE source = 'hf_cards'").fetchall()
-    assert runs == [("hf_cards", "ok", 4, False)] * 2
+    assert runs == [(url, "ok", 4, False)] * 2  # recorded without the user:password part
 
 
 def test_failed_run_keeps_the_earlier_slice_and_never_logs_the_token(con, tmp_path, fast_retries, caplog):
