@@ -19,7 +19,8 @@ def write(path: Path, models: int = 120, days: int = 35, seed: int = 7) -> Path:
     con = duckdb.connect(str(path))
     con.execute("CREATE TABLE meta (key VARCHAR, value VARCHAR)")
     con.executemany("INSERT INTO meta VALUES (?, ?)", [
-        ("data_kind", "sandbox"), ("methodology_version", "0.1"), ("inputs_hash", "abc"),
+        ("data_kind", "sandbox"), ("methodology_version", "0.1"), ("default_profile", "balanced"),
+        ("inputs_hash", "abc"),
         ("built_at", "2026-11-20T06:00:00"), ("as_of_hf", str(as_of)), ("as_of_github", str(as_of)),
         ("as_of_benchmarks", str(as_of))])
     rows, lineage = [], []

@@ -1,5 +1,6 @@
 """Every app page through streamlit.testing AppTest on a published warehouse: no exceptions, real rows, the banner."""
 
+import datetime as dt
 import os
 import shutil
 from pathlib import Path
@@ -8,6 +9,8 @@ import duckdb
 import marts_contract
 import pytest
 from streamlit.testing.v1 import AppTest
+
+from warehouse import schedule_state
 
 APP = str(Path(__file__).resolve().parents[1] / "app" / "streamlit_app.py")
 SANDBOX = "Sandbox data: fictional"
@@ -116,7 +119,7 @@ def test_data_health_shows_runs_and_errors(serving):
     runs = next(df.value for df in at.dataframe if "run_id" in df.value.columns)
     expected = serving.execute("SELECT count(*) FROM collection_runs").fetchone()[0]
     assert len(runs) == min(expected, 30)
-    assert "Last:" in texts(at)
+    assert "Pipeline idle · Last:" in texts(at)
 
 
 def test_questionnaire_page_gives_a_shortlist(serving):
@@ -155,3 +158,18 @@ def test_a_new_publish_is_picked_up(published, tmp_path, monkeypatch):
         "SELECT entity_id FROM mart_scores WHERE entity_kind = 'model' AND profile = 'balanced' "
         "ORDER BY rank NULLS LAST, composite DESC NULLS LAST, entity_id LIMIT 1").fetchone()[0]
     assert after == expected and before != after
+
+
+def test_data_health_shows_an_active_scheduler(published, tmp_path, monkeypatch):
+    shutil.copy(published / "serving.duckdb", tmp_path / "serving.duckdb")
+    monkeypatch.setenv("REVEALED_HOME", str(tmp_path))
+    now = dt.datetime.now(dt.UTC)
+    schedule_state.heartbeat(True)
+    schedule_state.update_job("collect_hf", last_end=now - dt.timedelta(hours=1), last_status="ok",
+                              next_run=now + dt.timedelta(hours=23))
+    at = run_page("data_health")
+    expected = f"Pipeline active · Last: {(now - dt.timedelta(hours=1)):%Y-%m-%d %H:%M} UTC · Next: " \
+               f"{(now + dt.timedelta(hours=23)):%Y-%m-%d %H:%M} UTC"
+    assert expected in texts(at)
+    jobs = next(df.value for df in at.dataframe if "job" in df.value.columns)
+    assert jobs["job"].tolist() == ["collect_hf"]

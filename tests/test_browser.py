@@ -2,25 +2,19 @@
 
 import os
 import shutil
-import signal
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import marts_contract
 import pytest
 from playwright.sync_api import expect, sync_playwright
 
+from app import app_server
 from pipelines import questionnaire as qn
 from pipelines import questionnaire_picks
 from warehouse import db
 
 pytestmark = pytest.mark.browser
-CHROMIUM = "/usr/bin/chromium"
-ROOT = Path(__file__).resolve().parents[1]
+CHROMIUM = app_server.CHROMIUM
 WAIT_MS = 60_000
 
 if not Path(CHROMIUM).exists() or not shutil.which("chromium"):
@@ -33,13 +27,6 @@ if not Path(CHROMIUM).exists() or not shutil.which("chromium"):
 expect.set_options(timeout=WAIT_MS)
 
 
-def free_port() -> int:
-    """A TCP port nobody listens on right now."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def home(tmp_path_factory) -> Path:
     """A REVEALED_HOME with a published serving copy."""
@@ -50,34 +37,16 @@ def home(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="module")
 def app_url(home):
-    """`revealed app` serving the published home; stopped (its own process group only) afterwards."""
-    port = free_port()
-    proc = subprocess.Popen([sys.executable, "-m", "app.cli", "app", "--port", str(port)], cwd=ROOT,
-                            env={**os.environ, "REVEALED_HOME": str(home)}, start_new_session=True,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
-                if response.status == 200:
-                    break
-        except OSError:
-            if proc.poll() is not None or time.monotonic() > deadline:
-                proc.kill()
-                pytest.fail(f"revealed app did not come up on {url}: {proc.stderr.read().decode()[-2000:]}")
-            time.sleep(0.3)
-    yield url
-    os.killpg(proc.pid, signal.SIGTERM)
-    proc.wait(timeout=30)
+    """`revealed app` serving the published home."""
+    with app_server.running_app(home) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
 def browser():
     """Debian's Chromium, headless; Playwright's own browsers are never downloaded."""
     with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, args=[
-            "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"])
+        chromium = p.chromium.launch(executable_path=CHROMIUM, args=app_server.CHROMIUM_ARGS)
         yield chromium
         chromium.close()
 

@@ -5,11 +5,14 @@ import streamlit as st
 from app import format as fmt
 from app import queries
 from app.page_header import page_header
+from warehouse import status
 
 meta = page_header("Data health")
 freshness, runs = queries.collection_status(recent=30)
-last = freshness["last_ok_at"].max() if not freshness.empty else None
-st.subheader(f"Pipeline idle · Last: {fmt.date(last)}")
+st.subheader(status.pipeline_header())
+jobs = status.jobs_table()
+if not jobs.empty:
+    st.dataframe(jobs, hide_index=True)
 st.caption(f"Warehouse built {fmt.date(meta.get('built_at'))} · methodology {meta.get('methodology_version', '-')} "
            f"· inputs {meta.get('inputs_hash', '-')}")
 

@@ -7,7 +7,6 @@ import streamlit as st
 from app import format as fmt
 from app import queries
 from app.page_header import page_header
-from pipelines import profiles
 
 TREND_DAYS = 30
 COMPONENTS = ["adoption", "momentum", "ecosystem", "community", "capability"]
@@ -23,7 +22,7 @@ def values(field: str) -> list[str]:
 
 top = st.columns([1, 1, 2, 1])
 kind = top[0].segmented_control("Rank", ["Models", "Families"], default="Models", key="kind") or "Models"
-profile_names = queries.run("profiles", default=profiles.load().default_profile)["profile"].tolist()
+profile_names = queries.run("profiles", default=meta.get("default_profile", ""))["profile"].tolist()
 profile = top[1].selectbox("Weight profile", profile_names, key="profile")
 tasks = top[2].multiselect("Task", values("pipeline_tag"), key="tasks")
 page_size = top[3].selectbox("Rows per page", [25, 50, 100], index=1, key="page_size")

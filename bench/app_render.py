@@ -1,0 +1,98 @@
+"""Time to first render of the leaderboard in a real browser (Debian Chromium via Playwright) on a big warehouse.
+
+python bench/app_render.py [--models 100000] [--days 35] [--starts 3] [--loads 7] [--home DIR]
+
+Without --home it builds a synthetic warehouse of --models models (bench/synthetic_hub.py, then the lineage,
+scoring and marts steps) and publishes it. A load is timed from navigation until the top-ranked model's row
+is in the leaderboard grid. The first load after each server start is cold (empty query caches); the rest are
+warm (a new browser session each, cached queries).
+"""
+
+import argparse
+import logging
+import os
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).parent))
+
+from playwright.sync_api import expect, sync_playwright  # noqa: E402
+from synthetic_hub import fill  # noqa: E402
+
+from app import app_server  # noqa: E402
+from pipelines import build, lineage, marts, profiles, scoring  # noqa: E402
+from warehouse import db, publish  # noqa: E402
+
+log = logging.getLogger("bench.app_render")
+
+
+def build_home(models: int, days: int) -> Path:
+    """A fresh REVEALED_HOME with a published synthetic warehouse."""
+    home = Path(tempfile.mkdtemp(prefix="bench-app-"))
+    os.environ["REVEALED_HOME"] = str(home)
+    con = db.connect()
+    began = time.perf_counter()
+    fill(con, models, days)
+    build.run_build(con, [lineage.build, scoring.build, marts.build])
+    publish.publish(con)
+    con.close()
+    log.info("built and published %s models x %s days in %.0f s", f"{models:,}", days, time.perf_counter() - began)
+    return home
+
+
+def top_model(home: Path) -> tuple[str, int]:
+    """The model the leaderboard shows first, and how many models the warehouse holds."""
+    con = db.connect_serving(home / "serving.duckdb")
+    first = con.execute("SELECT entity_id FROM mart_scores WHERE entity_kind = 'model' AND profile = ? "
+                        "ORDER BY rank NULLS LAST, composite DESC NULLS LAST, entity_id LIMIT 1",
+                        [profiles.load().default_profile]).fetchone()[0]
+    count = con.execute("SELECT count(*) FROM mart_models").fetchone()[0]
+    con.close()
+    return first, count
+
+
+def time_loads(home: Path, starts: int, loads: int) -> tuple[list[float], list[float]]:
+    """Seconds to first render: cold (first load per server start) and warm loads."""
+    first, _ = top_model(home)
+    cold, warm = [], []
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=app_server.CHROMIUM, args=app_server.CHROMIUM_ARGS)
+        for start in range(starts):
+            with app_server.running_app(home) as url:
+                for i in range(loads):
+                    context = chromium.new_context(viewport={"width": 1440, "height": 900})
+                    page = context.new_page()
+                    began = time.perf_counter()
+                    page.goto(url)
+                    cell = page.locator("[data-testid='stDataFrame'] [role='gridcell']", has_text=first).first
+                    expect(cell).to_be_attached(timeout=120_000)
+                    seconds = time.perf_counter() - began
+                    (warm if i else cold).append(seconds)
+                    log.info("start %d load %d: %.2f s", start + 1, i + 1, seconds)
+                    context.close()
+        chromium.close()
+    return cold, warm
+
+
+def main() -> None:
+    """Build (or reuse) a warehouse, then time leaderboard loads."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--models", type=int, default=100_000)
+    parser.add_argument("--days", type=int, default=35)
+    parser.add_argument("--starts", type=int, default=3)
+    parser.add_argument("--loads", type=int, default=7)
+    parser.add_argument("--home", type=Path, help="an existing REVEALED_HOME with a published serving copy")
+    args = parser.parse_args()
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s", stream=sys.stderr)
+    home = args.home or build_home(args.models, args.days)
+    _, count = top_model(home)
+    cold, warm = time_loads(home, args.starts, args.loads)
+    print(f"leaderboard first render, {count:,} models, real Chromium: cold median {statistics.median(cold):.2f} s "
+          f"({len(cold)} server starts), warm median {statistics.median(warm):.2f} s ({len(warm)} loads)")
+
+
+if __name__ == "__main__":
+    main()
