@@ -25,7 +25,8 @@ DEFAULT_ENDPOINT = "https://huggingface.co"
 LIST_EXPAND = ["author", "createdAt", "lastModified", "downloads", "downloadsAllTime", "likes", "trendingScore",
                "pipeline_tag", "library_name", "tags", "gated", "safetensors", "gguf"]
 RELATIONS = frozenset({"finetune", "quantized", "adapter", "merge"})
-BATCH_ROWS = 1000
+PAGE_ROWS = 1000     # rows turned into one Arrow table at a time (the Hub's page size)
+LOAD_ROWS = 20_000   # rows per INSERT: DuckDB's per-statement cost dominates below ~10k rows
 SCHEMA = pa.schema([
     ("as_of", pa.date32()), ("run_id", pa.string()), ("id", pa.string()), ("author", pa.string()),
     ("created_at", pa.timestamp("us")), ("last_modified", pa.timestamp("us")), ("downloads", pa.int64()),
@@ -123,14 +124,20 @@ def fetch_models(api: HfApi, meter: Meter, min_downloads: int = 100, limit: int 
 
 
 def batches(rows: Iterable[dict], as_of: dt.date, run_id: str, progress=None) -> Iterator[pa.Table]:
-    """Arrow tables of up to BATCH_ROWS rows, stamped with as_of and run_id."""
+    """Arrow tables stamped with as_of and run_id: built a page at a time, handed over LOAD_ROWS at a time."""
     it = iter(rows)
-    while chunk := list(islice(it, BATCH_ROWS)):
+    pending: list[pa.Table] = []
+    while chunk := list(islice(it, PAGE_ROWS)):
         for row in chunk:
             row["as_of"], row["run_id"] = as_of, run_id
-        yield pa.Table.from_pylist(chunk, schema=SCHEMA)
+        pending.append(pa.Table.from_pylist(chunk, schema=SCHEMA))
         if progress is not None:
             progress.update(len(chunk))
+        if len(pending) * PAGE_ROWS >= LOAD_ROWS:
+            yield pa.concat_tables(pending)
+            pending = []
+    if pending:
+        yield pa.concat_tables(pending)
 
 
 def probe_sandbox(endpoint: str, stats: RunStats) -> dt.date | None:

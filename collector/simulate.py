@@ -1,0 +1,37 @@
+"""Run the real Hugging Face collector against an in-process sandbox for consecutive simulated days."""
+
+import datetime as dt
+import logging
+
+import duckdb
+
+from collector import hf
+from collector.sandbox.server import SandboxServer
+
+log = logging.getLogger(__name__)
+
+
+def default_start(world, days: int) -> dt.date:
+    """The first day of a `days`-long simulation that ends on the sandbox's today."""
+    return world.today - dt.timedelta(days=days - 1)
+
+
+def simulate(con: duckdb.DuckDBPyConnection, world, days: int, start: dt.date | None = None,
+             min_downloads: int = 100, details: int = 500, progress=None) -> list[hf.Collected]:
+    """Collect `world` as seen on each of `days` days from `start` (as_of = that day); return each day's result.
+
+    `progress` is passed to collector.hf.collect (a factory of progress bars, or None).
+    """
+    if days < 1:
+        raise ValueError(f"days must be at least 1, got {days}")
+    start = start or default_start(world, days)
+    results = []
+    with SandboxServer(world, date=start).start() as server:
+        for offset in range(days):
+            day = start + dt.timedelta(days=offset)
+            server.set_date(day)
+            log.info("sandbox day %s (%d/%d): collecting fictional models from %s", day, offset + 1, days,
+                     server.url)
+            results.append(hf.collect(con, server.url, day, min_downloads=min_downloads, details=details,
+                                      progress=progress))
+    return results
