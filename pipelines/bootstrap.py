@@ -8,37 +8,47 @@ momentum; and the clean benchmark score, by Gaussian noise. Ecosystem and commun
 import numpy as np
 import pandas as pd
 
-from pipelines.components import Series, adoption, composite, momentum, numbers
+from pipelines.components import Series, adoption, momentum, numbers
 from pipelines.profiles import COMPONENTS, Settings
 
 ADOPTION, MOMENTUM, CAPABILITY = (COMPONENTS.index(c) for c in ("adoption", "momentum", "capability"))
 
 
-def resample_days(rng: np.random.Generator, values: np.ndarray) -> np.ndarray:
-    """Mean per row over the columns drawn with replacement (the same draw for every row)."""
+CHUNK = 32  # replicates drawn together: one matrix product per window and chunk
+
+
+def resample_days(rng: np.random.Generator, values: np.ndarray, count: int) -> np.ndarray:
+    """Rows x count: each column the row means over days drawn with replacement (one draw shared by all rows)."""
     days = values.shape[1]
-    return values @ rng.multinomial(days, np.full(days, 1 / days)) / days
+    return values @ (rng.multinomial(days, np.full(days, 1 / days), size=count).T / days)
 
 
 def replicates(inputs: pd.DataFrame, series: Series, point: np.ndarray, settings: Settings, seed_key: int):
-    """Yield settings.bootstrap_samples component matrices shaped like `point` (same NaN pattern)."""
+    """Yield settings.bootstrap_samples component matrices shaped like `point`, with NaN as 0 (coverage is fixed)."""
     rng = np.random.default_rng([settings.bootstrap_seed, seed_key])
-    organic, reference = numbers(inputs, "organic_downloads_30d"), numbers(inputs, "adoption_ref")
-    clean = numbers(inputs, "clean_score")
-    window = series.last_30()
-    observed = window.mean(axis=1) if window.shape[1] else None
-    for _ in range(settings.bootstrap_samples):
-        scores = point.copy()
+    organic, reference = numbers(inputs, "organic_downloads_30d")[:, None], numbers(inputs, "adoption_ref")[:, None]
+    clean = numbers(inputs, "clean_score")[:, None]
+    window = np.ascontiguousarray(series.last_30())
+    recent, baseline = np.ascontiguousarray(series.recent()), np.ascontiguousarray(series.baseline())
+    observed = window.mean(axis=1)[:, None] if window.shape[1] else None
+    missing = np.isnan(point)
+    for start in range(0, settings.bootstrap_samples, CHUNK):
+        count = min(CHUNK, settings.bootstrap_samples - start)
+        parts = {CAPABILITY: np.clip(clean + rng.normal(0, settings.benchmark_noise_sd, (len(point), count)), 0, 100)}
         if observed is not None:
             with np.errstate(invalid="ignore", divide="ignore"):
-                factor = np.where(observed > 0, resample_days(rng, window) / observed, 1.0)
-            scores[:, ADOPTION] = adoption(organic * factor, reference, settings.adoption_cap)
+                factor = np.where(observed > 0, resample_days(rng, window, count) / observed, 1.0)
+            parts[ADOPTION] = adoption(organic * factor, reference, settings.adoption_cap)
         if series.baseline_days:
-            scores[:, MOMENTUM] = momentum(resample_days(rng, series.recent()), resample_days(rng, series.baseline()))
-        scores[:, CAPABILITY] = np.clip(clean + rng.normal(0, settings.benchmark_noise_sd, len(clean)), 0, 100)
-        # a replicate never changes coverage: where resampling left nothing to compute, keep the point value
-        scores = np.where(np.isnan(scores), point, scores)
-        yield np.where(np.isnan(point), np.nan, scores)
+            parts[MOMENTUM] = momentum(resample_days(rng, recent, count), resample_days(rng, baseline, count))
+        for j in range(count):
+            scores = point.copy()
+            for column, values in parts.items():
+                scores[:, column] = values[:, j]
+            # where resampling left nothing to compute, keep the point value; where the point is missing, stay out
+            scores = np.where(np.isnan(scores), point, scores)
+            scores[missing] = 0.0
+            yield scores
 
 
 def rank_intervals(inputs: pd.DataFrame, series: Series, point: np.ndarray, settings: Settings, seed_key: int,
@@ -46,23 +56,32 @@ def rank_intervals(inputs: pd.DataFrame, series: Series, point: np.ndarray, sett
     """Per profile (weights, ranked mask, point ranks): low and high rank (entities x 2, NaN when not computed).
 
     Intervals are computed for the best settings.rank_interval_top_n ranks of each profile; a replicate ranks
-    each of them against every ranked entity. The interval is widened to include the point rank.
+    them among every ranked entity (ties within a replicate fall in sort order). The interval is widened to
+    include the point rank.
     """
-    tops = {name: np.flatnonzero(rank <= settings.rank_interval_top_n) for name, (_, _, rank) in profiles.items()}
+    covered = {name: (~np.isnan(point)).astype(float) @ w for name, (w, _, _) in profiles.items()}
+    ranked_ids = {name: np.flatnonzero(ranked) for name, (_, ranked, _) in profiles.items()}
+    # positions, within the ranked entities, of those that get an interval
+    tops = {name: np.flatnonzero(rank[ranked_ids[name]] <= settings.rank_interval_top_n)
+            for name, (_, _, rank) in profiles.items()}
     ranks = {name: np.empty((len(top), settings.bootstrap_samples), dtype=np.int32) for name, top in tops.items()}
     for b, scores in enumerate(replicates(inputs, series, point, settings, seed_key)):
-        for name, (weights, ranked, _) in profiles.items():
-            value, _ = composite(scores, weights)
-            ordered = np.sort(-value[ranked])
-            ranks[name][:, b] = np.searchsorted(ordered, -value[tops[name]], side="left") + 1
+        for name, (weights, _, _) in profiles.items():
+            ids = ranked_ids[name]
+            value = scores[ids] @ weights / covered[name][ids]
+            order = np.argsort(-value)
+            rank = np.empty(len(ids), dtype=np.int32)
+            rank[order] = np.arange(1, len(ids) + 1, dtype=np.int32)
+            ranks[name][:, b] = rank[tops[name]]
     tail = (1 - settings.rank_interval) / 2
     out = {}
     for name, (_, _, rank) in profiles.items():
         interval = np.full((len(point), 2), np.nan)
-        if len(tops[name]):
+        chosen = ranked_ids[name][tops[name]]
+        if len(chosen):
             low = np.quantile(ranks[name], tail, axis=1, method="lower")
             high = np.quantile(ranks[name], 1 - tail, axis=1, method="higher")
-            interval[tops[name], 0] = np.minimum(low, rank[tops[name]])
-            interval[tops[name], 1] = np.maximum(high, rank[tops[name]])
+            interval[chosen, 0] = np.minimum(low, rank[chosen])
+            interval[chosen, 1] = np.maximum(high, rank[chosen])
         out[name] = interval
     return out

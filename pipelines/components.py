@@ -103,7 +103,7 @@ def numbers(frame: pd.DataFrame, column: str) -> np.ndarray:
 def composite(scores: np.ndarray, weights: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Weighted mean over the covered components, and coverage = covered weight / total weight."""
     present = ~np.isnan(scores)
-    covered = present @ weights
+    covered = present.astype(float) @ weights
     with np.errstate(invalid="ignore", divide="ignore"):
         value = np.where(present, scores, 0.0) @ weights / covered
     return np.where(covered > 0, value, np.nan), covered / weights.sum()

@@ -30,18 +30,20 @@ families AS (
 ),
 entities AS (SELECT * FROM models UNION ALL SELECT * FROM families),
 cohorts AS (
+    -- per cohort: how many entities have organic downloads, the k-th highest count and the lowest
     SELECT entity_kind, size_class, age_class, count(organic_downloads_30d) AS n,
-           list(organic_downloads_30d ORDER BY organic_downloads_30d DESC)
-               FILTER (WHERE organic_downloads_30d IS NOT NULL) AS tops
-    FROM entities
+           (list(organic_downloads_30d ORDER BY organic_downloads_30d DESC)
+               FILTER (WHERE organic_downloads_30d IS NOT NULL))[any_value(s.adoption_reference_rank)] AS kth,
+           min(organic_downloads_30d) AS lowest
+    FROM entities, s
     GROUP BY GROUPING SETS ((entity_kind, size_class, age_class), (entity_kind, size_class), (entity_kind))
 )
 SELECT e.*,
        CASE WHEN c1.n >= s.adoption_reference_rank THEN 'size+age'
             WHEN c2.n >= s.adoption_reference_rank THEN 'size' ELSE 'all' END AS adoption_cohort,
-       greatest(1, CASE WHEN c1.n >= s.adoption_reference_rank THEN c1.tops[s.adoption_reference_rank]
-                        WHEN c2.n >= s.adoption_reference_rank THEN c2.tops[s.adoption_reference_rank]
-                        ELSE c3.tops[least(s.adoption_reference_rank, c3.n)] END)::DOUBLE AS adoption_ref
+       greatest(1, CASE WHEN c1.n >= s.adoption_reference_rank THEN c1.kth
+                        WHEN c2.n >= s.adoption_reference_rank THEN c2.kth
+                        ELSE coalesce(c3.kth, c3.lowest) END)::DOUBLE AS adoption_ref
 FROM entities e
 CROSS JOIN s
 LEFT JOIN cohorts c1 ON c1.entity_kind = e.entity_kind AND c1.size_class = e.size_class AND c1.age_class = e.age_class

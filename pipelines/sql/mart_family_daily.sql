@@ -13,4 +13,3 @@ created AS (
 SELECT o.family, o.day, o.organic_downloads, coalesce(c.derivatives, 0)::BIGINT AS derivatives
 FROM organic o
 ASOF LEFT JOIN created c ON c.family = o.family AND o.day >= c.created
-ORDER BY o.family, o.day

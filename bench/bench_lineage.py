@@ -1,0 +1,33 @@
+"""Time and peak memory of the lineage step on a synthetic snapshot: python bench/bench_lineage.py [n_models]."""
+
+import os
+import resource
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).parent))
+
+from synthetic_hub import fill  # noqa: E402
+
+from pipelines import build, lineage  # noqa: E402
+from warehouse import db  # noqa: E402
+
+
+def main() -> None:
+    """Fill, then time one lineage build."""
+    n = int(sys.argv[1]) if len(sys.argv) > 1 else 1_000_000
+    os.environ["REVEALED_HOME"] = tempfile.mkdtemp(prefix="bench-lineage-")
+    con = db.connect()
+    fill(con, n)
+    began = time.perf_counter()
+    report = build.run_build(con, [lineage.build])
+    seconds = time.perf_counter() - began
+    rows = report.steps[0].rows
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"lineage over {n:,} models: {seconds:.1f}s, peak RSS {peak:,.0f} MiB, {rows}")
+
+
+if __name__ == "__main__":
+    main()
