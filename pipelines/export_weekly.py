@@ -1,6 +1,6 @@
 """Weekly CSV snapshot: models_<YYYY-Www>.csv and families_<YYYY-Www>.csv from the serving copy.
 
-Every row carries data_kind ('sandbox' or 'live'): sandbox rows are fictional (docs/exports.md).
+Every row carries data_kind ('sandbox' or 'live'): sandbox rows are fictional (docs/methodology.md, "Exports").
 """
 
 import datetime as dt
