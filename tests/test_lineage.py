@@ -55,7 +55,7 @@ def test_merge_follows_the_first_listed_parent_and_counts_once(con):
     assert families(con)["u/merge"] == ("m/b", 2)
     rows = {r[0]: r[1:] for r in con.execute(
         "SELECT model_id, derivatives_merge, descendants, active_derivatives FROM model_derivatives").fetchall()}
-    assert rows["m/a"] == (1, 2, 1)      # merge and its quantization below; only the merge has >= 5 downloads
+    assert rows["m/a"] == (1, 2, 1)      # merge and its quantization below; only the merge has >= 6 downloads
     assert rows["u/ft"] == (1, 2, 1)
     assert rows["m/b"] == (0, 3, 2)      # ft, merge, q: the merge's two paths count it once
     members = con.execute("SELECT family, count(*) FROM model_family GROUP BY 1 ORDER BY 1").fetchall()
@@ -77,7 +77,7 @@ def test_deep_chain_and_self_reference(con):
 
 def test_active_derivative_threshold_comes_from_the_profiles_file(con, tmp_path, monkeypatch):
     text = (lineage.profiles.DEFAULT_FILE.read_text()
-            .replace("active_derivative_min_downloads = 5", "active_derivative_min_downloads = 50"))
+            .replace("active_derivative_min_downloads = 6", "active_derivative_min_downloads = 50"))
     (tmp_path / "p.toml").write_text(text)
     monkeypatch.setenv("REVEALED_PROFILES", str(tmp_path / "p.toml"))
     run(con, [{"id": "b/b"}, {"id": "u/1", "parents": [("finetune", "b/b")]},
