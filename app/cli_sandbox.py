@@ -1,7 +1,9 @@
 """The `revealed sandbox` command group; each source module adds its sub-command."""
 
+from app import cli_sandbox_serve
+
 # Modules exposing register_sandbox(group_subparsers); add yours here (one line).
-MODULES: list = []
+MODULES: list = [cli_sandbox_serve]
 
 
 def register(sub) -> None:
