@@ -1,0 +1,182 @@
+"""The sandbox world: determinism, calibration against the shared data, traffic and truth."""
+
+import datetime as dt
+import re
+
+import numpy as np
+import pandas as pd
+import pytest
+from conftest import SHARED_DATA
+
+from collector.sandbox import world_api
+from collector.sandbox.world import World
+
+COLUMNS = ["id", "author", "family", "parent", "parent2", "relation", "params", "created", "license", "pipeline_tag",
+           "library_name", "gated", "likes", "fixture", "automation_kind", "capability", "legacy_score",
+           "github_repo"]
+
+
+@pytest.fixture(scope="module")
+def big() -> World:
+    """A world large enough for distribution checks."""
+    return World(seed=11, n_models=6000)
+
+
+def test_models_have_every_documented_column(world):
+    assert list(world.models.columns) == COLUMNS
+    assert len(world.models) == 300 and world.models["id"].is_unique
+    assert list(world.families.columns) == ["family", "org", "name", "created", "params", "github_repo"]
+    assert set(world.models["family"]) == set(world.families["family"])
+
+
+def test_same_seed_is_identical_and_other_seed_differs(world):
+    again = World(seed=7, n_models=300)
+    pd.testing.assert_frame_equal(world.models, again.models)
+    day = world.today
+    for a, b in zip(world.daily(day - dt.timedelta(days=9), day), again.daily(day - dt.timedelta(days=9), day),
+                    strict=True):
+        np.testing.assert_array_equal(a, b)
+    other = World(seed=8, n_models=300)
+    assert set(other.models["id"]) != set(world.models["id"])
+
+
+def test_relation_mix_matches_hub_stats_in_shared_readme(big):
+    text = (SHARED_DATA / "README.md").read_text()
+    figures = {k: int(v.replace(",", "")) for k, v in re.findall(r"(adapter|finetune|quantized|merge) ([\d,]+)", text)}
+    declared, total = (int(x.replace(",", "")) for x in re.search(r"([\d,]+) models,\s+of which ([\d,]+) declare",
+                                                                   text).groups()[::-1])
+    want = pd.Series(figures) / sum(figures.values())
+    got = big.models["relation"].value_counts(normalize=True)
+    # Instruct versions of the major releases are extra finetunes, so allow 5 points either way.
+    for relation, share in want.items():
+        assert abs(got[relation] - share) < 0.05, (relation, got[relation], share)
+    assert abs(big.models["relation"].notna().mean() - declared / total) < 0.03
+
+
+def test_lineage_shape_like_the_real_edge_sample(big):
+    edges = pd.read_csv(SHARED_DATA / "hf" / "lineage_edges_sample.csv")
+    real_quantized_leaf = (~edges.loc[edges["edge"] == "quantized", "target"].isin(edges["source"])).mean()
+    lineage = big.lineage_truth()
+    quantized = lineage.loc[lineage["relation"] == "quantized", "child"]
+    assert (~quantized.isin(lineage["parent"])).mean() >= real_quantized_leaf - 0.03
+    per_parent = lineage.groupby("parent").size()
+    real_per_parent = edges.groupby("source").size()
+    assert per_parent.median() <= real_per_parent.median() + 1
+    assert per_parent.max() >= 20 * per_parent.median()  # heavy tail of derivatives per parent
+    merges = lineage[lineage["relation"] == "merge"].groupby("child").size()
+    assert len(merges) and (merges == 2).all()
+    missing = set(lineage["parent"]) - set(big.models["id"])
+    assert missing, "some parents should be missing from the listing"
+    assert (big.models.loc[big.models["parent"].isna(), "family"] == big.models.loc[big.models["parent"].isna(), "id"]
+            ).all()
+
+
+def test_downloads_are_heavy_tailed(big):
+    d30 = np.sort(big.downloads_30d(big.today))[::-1]
+    top_share = d30[: len(d30) // 100].sum() / d30.sum()
+    assert top_share > 0.4
+    assert np.median(d30) < d30.mean() / 10
+
+
+def test_windows_agree_with_daily_values(world):
+    day = world.today
+    organic, automation = world.daily(day - dt.timedelta(days=30), day - dt.timedelta(days=1))
+    np.testing.assert_array_equal(world.downloads_30d(day), (organic + automation).sum(axis=1))
+    before = world.downloads_all_time(day - dt.timedelta(days=1))
+    after = world.downloads_all_time(day)
+    np.testing.assert_array_equal(after - before, (organic + automation)[:, -1])
+    np.testing.assert_array_equal(world.downloads_all_time(day, idx=[3, 5]), after[[3, 5]])
+
+
+def test_nothing_before_creation_and_listing_hides_future_models(world):
+    created = world.models["created"]
+    i = int(np.argmax(created.to_numpy() > world.start))
+    born = created[i]
+    organic, automation = world.daily(born - dt.timedelta(days=5), born + dt.timedelta(days=5), idx=[i])
+    assert organic[0, :5].sum() == 0 and automation[0, :5].sum() == 0
+    assert i in world.listing_order(born) and i not in world.listing_order(born - dt.timedelta(days=1))
+    order = world.listing_order(world.today)
+    d30 = world.downloads_30d(world.today)[order]
+    assert (np.diff(d30) <= 0).all() and len(order) == (created <= world.today).sum()
+
+
+def test_truth_matches_the_served_window(world):
+    truth = world.truth(world.today)
+    visible = world.visible(world.today)
+    np.testing.assert_array_equal(truth["raw_30d"], world.downloads_30d(world.today)[visible])
+    assert (truth["raw_30d"] == truth["organic_30d"] + truth["automation_30d"]).all()
+    assert (truth["mostly_automation"] == (truth["automation_share"] > 0.5)).all()
+
+
+def test_automation_kinds_have_their_signatures(big):
+    day = big.today
+    organic, automation = big.daily(day - dt.timedelta(days=55), day - dt.timedelta(days=1))
+    kinds = big.models["automation_kind"].to_numpy()
+    first = day - dt.timedelta(days=55)
+    weekend = np.array([(first + dt.timedelta(days=k)).weekday() >= 5 for k in range(55)])
+    active = automation.sum(axis=1) > 0
+    weekday = (kinds == "weekday") & active
+    assert weekday.any() and automation[weekday][:, weekend].sum() == 0
+    floor = (kinds == "floor") & (automation.min(axis=1) > 20)
+    assert floor.any()
+    spread = automation[floor].std(axis=1) / automation[floor].mean(axis=1)
+    assert np.median(spread) < 0.1  # flat floors
+    burst = (kinds == "burst") & active
+    assert burst.any() and (np.median((automation[burst] > 0).sum(axis=1)) <= 12)
+    assert automation[kinds == "none"].sum() == 0
+    truth = big.truth(day)
+    assert 0.02 < (truth["automation_kind"] != "none").mean() < 0.1
+    assert truth["mostly_automation"].sum() >= 10
+    assert (truth.loc[truth["mostly_automation"], "automation_kind"] != "none").all()
+
+
+def test_fixtures_look_like_test_repos(big):
+    fixtures = big.models[big.models["fixture"]]
+    assert len(fixtures) > 20
+    assert fixtures["id"].str.contains("test|tiny|dummy").all()
+    assert (fixtures["params"] < 10_000_000).all() and fixtures["likes"].max() <= 1
+    assert (fixtures["automation_kind"] == "fixture").all()
+
+
+def test_benchmark_and_legacy_columns(big):
+    m = big.models
+    covered = m["capability"].notna()
+    assert 20 < covered.sum() < len(m) * 0.05
+    assert m.loc[covered, "capability"].between(0, 100).all()
+    claims = m[m["legacy_score"].notna() & covered]
+    inflated = claims["legacy_score"] - (28 + 0.62 * claims["capability"])
+    assert (inflated > 5).mean() > 0.1 and (inflated.abs() < 5).mean() > 0.5
+    assert m.loc[m["github_repo"].notna(), "relation"].isna().all()
+
+
+def test_odd_ids_exist(world):
+    ids = world.models["id"]
+    assert ids.map(lambda s: not s.isascii()).any()
+    assert (ids.str.len() > 80).any() and ids.str.contains(r"\.", regex=True).any()
+
+
+def test_tags_and_tag_filter_agree(big):
+    c = big.col
+    sample = np.random.default_rng(0).choice(big.n_models, 200, replace=False)
+    probes = ["gguf", "peft", "merge", "safetensors", "license:mit", "text-generation"]
+    probes += [f"base_model:{c['parent'][i]}" for i in sample if c["parent"][i] is not None][:5]
+    probes += [f"base_model:{c['relation'][i]}:{c['parent'][i]}" for i in sample if c["parent"][i] is not None][:5]
+    for tag in probes:
+        mask = world_api.tag_mask(c, tag)
+        assert mask.any(), tag
+        for i in sample:
+            assert (tag in world_api.tags(c, int(i))) == mask[i], (tag, c["id"][i])
+
+
+def test_readme_front_matter_and_repo_link(world):
+    m = world.models
+    child = int(m.index[m["parent"].notna()][0])
+    card = world.readme(child)
+    assert card.startswith("---\n") and f"base_model: {m['parent'][child]}" in card and "Fictional" in card
+    root = int(m.index[m["github_repo"].notna()][0])
+    assert f"https://github.com/{m['github_repo'][root]}" in world.readme(root)
+
+
+def test_too_small_world_is_refused():
+    with pytest.raises(ValueError, match="n_models=10"):
+        World(n_models=10)
