@@ -25,9 +25,10 @@ def main() -> None:
     began = time.perf_counter()
     report = build.run_build(con, [lineage.build, scoring.build, marts.build])
     total = time.perf_counter() - began
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    peak, cpu = usage.ru_maxrss / 1024, usage.ru_utime + usage.ru_stime
     steps = ", ".join(f"{s.name.split('.')[1]} {s.seconds:.1f}s" for s in report.steps)
-    print(f"{n:,} models x {days} days: {total:.1f}s ({steps}), peak RSS {peak:,.0f} MiB")
+    print(f"{n:,} models x {days} days: {total:.1f}s ({steps}), peak RSS {peak:,.0f} MiB, CPU {cpu:.0f}s incl. fill")
 
 
 if __name__ == "__main__":

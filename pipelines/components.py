@@ -21,23 +21,23 @@ class Series:
     baseline_days: int       # covered days of the baseline windows (0: momentum cannot be computed)
 
     @classmethod
-    def load(cls, con: duckdb.DuckDBPyConnection, kind: str, ids: pd.Index, settings: Settings) -> "Series":
-        """Read entity_daily for one entity kind, aligned to `ids`."""
+    def load(cls, con: duckdb.DuckDBPyConnection, kind: str, n: int, settings: Settings) -> "Series":
+        """Read entity_daily for one entity kind; rows follow entity_inputs ordered by entity_id."""
         window = settings.momentum_window_days
         span = max(ADOPTION_WINDOW_DAYS, window * (settings.momentum_baseline_windows + 1))
         [(first, last)] = con.execute("SELECT min(day), max(day) FROM opt_model_daily").fetchall()
         if last is None:
-            return cls(np.zeros((len(ids), 0)), window, 0)
+            return cls(np.zeros((n, 0)), window, 0)
         start = max(first, last - dt.timedelta(days=span - 1))
         days = (last - start).days + 1
-        rows = con.execute("SELECT entity_id, day, organic_downloads FROM entity_daily WHERE entity_kind = ?",
-                           [kind]).df()
-        matrix = np.zeros((len(ids), days))
-        if len(rows):
-            col = (pd.to_datetime(rows["day"]) - pd.Timestamp(start)).dt.days.to_numpy()
-            row = ids.get_indexer(rows["entity_id"])
-            keep = (row >= 0) & (col >= 0)
-            matrix[row[keep], col[keep]] = rows["organic_downloads"].to_numpy()[keep]
+        cells = con.execute("""
+            SELECT i.row, (d.day - ?::DATE)::INTEGER AS col, d.organic_downloads
+            FROM entity_daily d
+            JOIN (SELECT entity_id, row_number() OVER (ORDER BY entity_id) - 1 AS row
+                  FROM entity_inputs WHERE entity_kind = ?) i USING (entity_id)
+            WHERE d.entity_kind = ? AND d.day >= ?::DATE""", [start, kind, kind, start]).fetchnumpy()
+        matrix = np.zeros((n, days))
+        matrix[cells["row"], cells["col"]] = cells["organic_downloads"]
         baseline = min(days - window, window * settings.momentum_baseline_windows)
         return cls(matrix, window, baseline if baseline >= window else 0)
 

@@ -25,7 +25,7 @@ def build(con: duckdb.DuckDBPyConnection) -> None:
     components, scores = [], []
     for seed_key, kind in enumerate(KINDS):
         inputs = con.execute("SELECT * FROM entity_inputs WHERE entity_kind = ? ORDER BY entity_id", [kind]).df()
-        series = Series.load(con, kind, pd.Index(inputs["entity_id"]), config.settings)
+        series = Series.load(con, kind, len(inputs), config.settings)
         point = point_components(inputs, series, config.settings)
         components.append(pd.concat([inputs[["entity_kind", "entity_id"]],
                                      pd.DataFrame(point, columns=list(COMPONENTS))], axis=1))

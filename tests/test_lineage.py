@@ -108,3 +108,21 @@ def test_real_edge_sample(capsys):
     out = capsys.readouterr().out
     assert "30,341 distinct edges" in out and "self_reference | 42" in out
     assert "meta-llama/Llama-3.1-8B | 2218 |" in out
+
+
+def test_sandbox_lineage_matches_the_worlds_truth(con):
+    from collector import simulate
+    from collector.sandbox.world import World
+
+    world = World(seed=3, n_models=400)
+    simulate.simulate(con, world, days=2, min_downloads=0, details=0)
+    build.run_build(con, [lineage.build])
+    listed = {i for (i,) in con.execute("SELECT model_id FROM lineage_nodes").fetchall()}
+    truth = world.lineage_truth()
+    truth = truth[truth["child"].isin(listed)]
+    expected = set(truth[["child", "parent", "relation"]].itertuples(index=False, name=None))
+    assert len(expected) > 50
+    assert set(con.execute("SELECT child, parent, relation FROM lineage_edges").fetchall()) == expected
+    known = world.models.set_index("id")
+    family = families(con)
+    assert {m: f for m, (f, _) in family.items()} == {m: known.loc[m, "family"] for m in listed}
