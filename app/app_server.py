@@ -23,11 +23,10 @@ def free_port() -> int:
 
 
 @contextmanager
-def running_app(home: Path, timeout: float = 60):
-    """Serve the app for REVEALED_HOME=home; yield its URL once healthy; stop its process group afterwards."""
+def serving(command, env: dict | None = None, timeout: float = 60):
+    """Run command(port) (a Streamlit server) on a free port; yield its URL once healthy; stop its process group."""
     port = free_port()
-    proc = subprocess.Popen([sys.executable, "-m", "app.cli", "app", "--port", str(port)], cwd=ROOT,
-                            env={**os.environ, "REVEALED_HOME": str(home)}, start_new_session=True,
+    proc = subprocess.Popen(command(port), cwd=ROOT, env={**os.environ, **(env or {})}, start_new_session=True,
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     url = f"http://127.0.0.1:{port}"
     try:
@@ -36,6 +35,12 @@ def running_app(home: Path, timeout: float = 60):
     finally:
         os.killpg(proc.pid, signal.SIGTERM)
         proc.wait(timeout=30)
+
+
+def running_app(home: Path, timeout: float = 60):
+    """`revealed app` for REVEALED_HOME=home, as a context manager yielding its URL."""
+    return serving(lambda port: [sys.executable, "-m", "app.cli", "app", "--port", str(port)],
+                   {"REVEALED_HOME": str(home)}, timeout)
 
 
 def wait_healthy(url: str, proc: subprocess.Popen, timeout: float) -> None:

@@ -5,7 +5,8 @@ python bench/app_render.py [--models 100000] [--days 35] [--starts 3] [--loads 7
 Without --home it builds a synthetic warehouse of --models models (bench/synthetic_hub.py, then the lineage,
 scoring and marts steps) and publishes it. A load is timed from navigation until the top-ranked model's row
 is in the leaderboard grid. The first load after each server start is cold (empty query caches); the rest are
-warm (a new browser session each, cached queries).
+warm (a new browser session each, cached queries). For scale it also times an empty Streamlit page the
+same way: the floor that any Streamlit app pays for its front end on this machine.
 """
 
 import argparse
@@ -54,27 +55,41 @@ def top_model(home: Path) -> tuple[str, int]:
     return first, count
 
 
-def time_loads(home: Path, starts: int, loads: int) -> tuple[list[float], list[float]]:
-    """Seconds to first render: cold (first load per server start) and warm loads."""
-    first, _ = top_model(home)
+def time_loads(serve, marker, starts: int, loads: int) -> tuple[list[float], list[float]]:
+    """Seconds until `marker(page)` is in the page: cold (first load per server start) and warm loads."""
     cold, warm = [], []
     with sync_playwright() as p:
         chromium = p.chromium.launch(executable_path=app_server.CHROMIUM, args=app_server.CHROMIUM_ARGS)
         for start in range(starts):
-            with app_server.running_app(home) as url:
+            with serve() as url:
                 for i in range(loads):
                     context = chromium.new_context(viewport={"width": 1440, "height": 900})
                     page = context.new_page()
                     began = time.perf_counter()
                     page.goto(url)
-                    cell = page.locator("[data-testid='stDataFrame'] [role='gridcell']", has_text=first).first
-                    expect(cell).to_be_attached(timeout=120_000)
+                    expect(marker(page)).to_be_attached(timeout=120_000)
                     seconds = time.perf_counter() - began
                     (warm if i else cold).append(seconds)
                     log.info("start %d load %d: %.2f s", start + 1, i + 1, seconds)
                     context.close()
         chromium.close()
     return cold, warm
+
+
+def floor(starts: int, loads: int) -> tuple[list[float], list[float]]:
+    """The same timing for an empty Streamlit page."""
+    script = Path(tempfile.mkdtemp(prefix="bench-floor-")) / "empty.py"
+    script.write_text('import streamlit as st\nst.title("empty page")\n')
+    command = [sys.executable, "-m", "streamlit", "run", str(script), "--server.headless", "true",
+               "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false", "--server.port"]
+    return time_loads(lambda: app_server.serving(lambda port: [*command, str(port)]),
+                      lambda page: page.get_by_text("empty page"), starts, loads)
+
+
+def summary(label: str, cold: list[float], warm: list[float]) -> str:
+    """One line of medians."""
+    return (f"{label}: cold median {statistics.median(cold):.2f} s ({len(cold)} server starts), "
+            f"warm median {statistics.median(warm):.2f} s ({len(warm)} loads)")
 
 
 def main() -> None:
@@ -88,10 +103,14 @@ def main() -> None:
     args = parser.parse_args()
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s", stream=sys.stderr)
     home = args.home or build_home(args.models, args.days)
-    _, count = top_model(home)
-    cold, warm = time_loads(home, args.starts, args.loads)
-    print(f"leaderboard first render, {count:,} models, real Chromium: cold median {statistics.median(cold):.2f} s "
-          f"({len(cold)} server starts), warm median {statistics.median(warm):.2f} s ({len(warm)} loads)")
+    first, count = top_model(home)
+    grid_cell = "[data-testid='stDataFrame'] [role='gridcell']"
+    cold, warm = time_loads(lambda: app_server.running_app(home),
+                            lambda page: page.locator(grid_cell, has_text=first).first, args.starts, args.loads)
+    empty = floor(args.starts, args.loads)
+    print(summary(f"leaderboard first render, {count:,} models, real Chromium", cold, warm))
+    print(summary("empty Streamlit page, same harness", *empty))
+    print(f"load average during the run: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
 
 
 if __name__ == "__main__":

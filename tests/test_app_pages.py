@@ -173,3 +173,9 @@ def test_data_health_shows_an_active_scheduler(published, tmp_path, monkeypatch)
     assert expected in texts(at)
     jobs = next(df.value for df in at.dataframe if "job" in df.value.columns)
     assert jobs["job"].tolist() == ["collect_hf"]
+
+
+def test_model_page_oversized_id_is_cut_short(serving):
+    at = run_page("model", {"model": "x/" + "y" * 5000})
+    error = at.error[0].value
+    assert error.startswith("Unknown model id 'x/yyy") and len(error) < 400

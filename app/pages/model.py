@@ -16,7 +16,8 @@ matches = queries.run("model_search", text=text or "", limit=50)["model_id"].tol
 
 model = queries.run("model", model_id=requested) if requested else pd.DataFrame()
 if requested and model.empty:
-    st.error(f"Unknown model id {requested!r}: no model with that id in the published data. "
+    shown = requested if len(requested) <= 120 else f"{requested[:120]}..."
+    st.error(f"Unknown model id {shown!r}: no model with that id in the published data. "
              "Expected a Hugging Face repo id such as owner/name; search for one below.")
     requested = None
 if requested and requested not in matches:
