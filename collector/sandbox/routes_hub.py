@@ -11,7 +11,6 @@ import numpy as np
 
 from collector.sandbox import world_api
 from collector.sandbox.routing import Request, Response
-from collector.sandbox.world_hash import hash_cells
 
 PREFIXES = ("/api/models", "/")
 MAX_LIMIT = 1000
@@ -113,9 +112,8 @@ def _sort_key(req: Request, sort: str) -> np.ndarray:
         return w.col["likes"]
     if sort == "trendingScore":
         return w.trending_score(req.date)
-    day = w.last_modified(req.date) if sort == "lastModified" else w.created_ordinals()
-    seconds = (hash_cells(w.seed, 301, np.arange(w.n_models)) % np.uint64(86_400)).astype(np.int64)
-    return day * 86_400 + seconds
+    created, modified = world_api.timestamps(w, None, req.date)
+    return modified if sort == "lastModified" else created
 
 
 def _mask(req: Request) -> np.ndarray | None:

@@ -93,7 +93,8 @@ class SandboxServer:
         """Bind and serve in a daemon thread."""
         self._httpd = _HTTPServer((self._host, self._port), _Handler)
         self._httpd.sandbox = self
-        self._thread = threading.Thread(target=self._httpd.serve_forever, name="sandbox-server", daemon=True)
+        self._thread = threading.Thread(target=self._httpd.serve_forever, args=(0.05,), name="sandbox-server",
+                                        daemon=True)
         self._thread.start()
         return self
 

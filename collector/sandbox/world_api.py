@@ -31,10 +31,19 @@ def _hex(world, stream: int, idx: np.ndarray, n_words: int) -> list[str]:
     return ["".join(f"{int(w[j]):016x}" for w in words) for j in range(len(idx))]
 
 
-def _iso(ordinal: int, seconds: int) -> str:
-    """ISO-8601 timestamp with milliseconds and Z, as the Hub writes it."""
-    day = dt.date.fromordinal(int(ordinal))
-    return f"{day.isoformat()}T{seconds // 3600:02d}:{seconds // 60 % 60:02d}:{seconds % 60:02d}.000Z"
+def _iso(seconds: int) -> str:
+    """ISO-8601 timestamp with milliseconds and Z, as the Hub writes it, from seconds since day ordinal 0."""
+    day, rest = divmod(seconds, 86_400)
+    return f"{dt.date.fromordinal(day).isoformat()}T{rest // 3600:02d}:{rest // 60 % 60:02d}:{rest % 60:02d}.000Z"
+
+
+def timestamps(world, idx, date: dt.date) -> tuple[np.ndarray, np.ndarray]:
+    """createdAt and lastModified of models idx as seconds since day ordinal 0, as seen on date."""
+    idx = np.arange(world.n_models) if idx is None else np.asarray(idx, dtype=np.int64)
+    seconds = (hash_cells(world.seed, 301, idx) % np.uint64(86_400)).astype(np.int64)
+    created = world.created_ordinals()[idx] * 86_400 + seconds
+    modified = world.last_modified(date, idx) * 86_400 + (seconds + 7 * 3_600) % 86_400
+    return created, np.maximum(created, modified)
 
 
 def has_safetensors(c: dict, idx) -> np.ndarray:
@@ -125,9 +134,7 @@ def build_models(world, idx: np.ndarray, date: dt.date, fields) -> list[dict]:
         col["trendingScore"] = world.trending_score(date, idx).tolist()
     if fields & {"sha"}:
         col["sha"] = [h[:40] for h in _hex(world, 201, idx, 3)]
-    seconds = (hash_cells(world.seed, 301, idx) % np.uint64(86_400)).astype(np.int64)
-    created = world._t["created"][idx]
-    modified = world.last_modified(date, idx)
+    created, modified = timestamps(world, idx, date)
     offsets, kids = world.children if "childrenModelCount" in fields else (None, None)
     out = []
     for k, i in enumerate(idx.tolist()):
@@ -135,8 +142,8 @@ def build_models(world, idx: np.ndarray, date: dt.date, fields) -> list[dict]:
         params = int(c["params"][i])
         value = {
             "author": c["author"][i],
-            "createdAt": _iso(created[k], int(seconds[k])),
-            "lastModified": _iso(modified[k], int((seconds[k] + 3_600 * 7) % 86_400)),
+            "createdAt": _iso(int(created[k])),
+            "lastModified": _iso(int(modified[k])),
             "private": False,
             "disabled": False,
             "gated": c["gated"][i],

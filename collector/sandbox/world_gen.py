@@ -102,6 +102,7 @@ def generate(seed: int, n_models: int, start: dt.date) -> tuple[pd.DataFrame, pd
     odd = m0 + rng.choice(n_minor, n_odd, replace=False)
     name[odd] = names.odd_names(rng, n_odd)
     created[m0:f0] = _growth_days(rng, n_minor, span)
+    created[odd] = rng.integers(0, SPAN_BEFORE, n_odd)  # odd names exist on every default date
 
     # Test fixtures: CI repos with tiny parameter counts and no real users.
     author[f0:d0] = names.pick(rng, names.FIXTURE_ORGS, n_fix)
