@@ -32,6 +32,7 @@ def replicates(inputs: pd.DataFrame, series: Series, point: np.ndarray, settings
     recent, baseline = np.ascontiguousarray(series.recent()), np.ascontiguousarray(series.baseline())
     observed = window.mean(axis=1)[:, None] if window.shape[1] else None
     missing = np.isnan(point)
+    base = np.where(missing, 0.0, point)
     for start in range(0, settings.bootstrap_samples, CHUNK):
         count = min(CHUNK, settings.bootstrap_samples - start)
         parts = {CAPABILITY: np.clip(clean + rng.normal(0, settings.benchmark_noise_sd, (len(point), count)), 0, 100)}
@@ -41,13 +42,14 @@ def replicates(inputs: pd.DataFrame, series: Series, point: np.ndarray, settings
             parts[ADOPTION] = adoption(organic * factor, reference, settings.adoption_cap)
         if series.baseline_days:
             parts[MOMENTUM] = momentum(resample_days(rng, recent, count), resample_days(rng, baseline, count))
+        for column, values in parts.items():
+            # where resampling left nothing to compute, keep the point value; where the point is missing, stay out
+            values[:] = np.where(np.isnan(values), base[:, column, None], values)
+            values[missing[:, column]] = 0.0
         for j in range(count):
-            scores = point.copy()
+            scores = base.copy()
             for column, values in parts.items():
                 scores[:, column] = values[:, j]
-            # where resampling left nothing to compute, keep the point value; where the point is missing, stay out
-            scores = np.where(np.isnan(scores), point, scores)
-            scores[missing] = 0.0
             yield scores
 
 
@@ -65,10 +67,12 @@ def rank_intervals(inputs: pd.DataFrame, series: Series, point: np.ndarray, sett
     tops = {name: np.flatnonzero(rank[ranked_ids[name]] <= settings.rank_interval_top_n)
             for name, (_, _, rank) in profiles.items()}
     ranks = {name: np.empty((len(top), settings.bootstrap_samples), dtype=np.int32) for name, top in tops.items()}
+    weights = np.column_stack([w for w, _, _ in profiles.values()])
     for b, scores in enumerate(replicates(inputs, series, point, settings, seed_key)):
-        for name, (weights, _, _) in profiles.items():
+        weighted = scores @ weights
+        for p, name in enumerate(profiles):
             ids = ranked_ids[name]
-            value = scores[ids] @ weights / covered[name][ids]
+            value = weighted[ids, p] / covered[name][ids]
             order = np.argsort(-value)
             rank = np.empty(len(ids), dtype=np.int32)
             rank[order] = np.arange(1, len(ids) + 1, dtype=np.int32)
