@@ -43,9 +43,11 @@ def cmd_parquet(args) -> int:
             raise FileNotFoundError(f"no warehouse at {paths.warehouse_file()}: collect first")
         con = duckdb.connect(str(paths.warehouse_file()), read_only=True)
         try:
-            written = export_parquet(con, args.out)
+            written, kind = export_parquet(con, args.out)
         finally:
             con.close()
     for table, rows in written.items():
         print(f"wrote {args.out / table} ({rows:,} rows)")
+    if kind == "sandbox":
+        print("NOTE: SANDBOX data: fictional models; every row says data_kind=sandbox.")
     return 0

@@ -24,8 +24,8 @@ DATA_KIND = """SELECT CASE WHEN coalesce(bool_or(sandbox), false) THEN 'sandbox'
                FROM collection_runs WHERE source = 'hf'"""
 
 
-def export_parquet(con: duckdb.DuckDBPyConnection, out: Path) -> dict[str, int]:
-    """Write each history table that exists under out; return rows per table."""
+def export_parquet(con: duckdb.DuckDBPyConnection, out: Path) -> tuple[dict[str, int], str]:
+    """Write each history table that exists under out; return rows per table and the data kind."""
     if not table_exists(con, "raw_hf_models") or not con.execute("SELECT count(*) FROM raw_hf_models").fetchall()[0][0]:
         raise ValueError("raw_hf_models is empty: nothing to export; collect first ('revealed collect hf' or "
                          "'revealed sandbox simulate --days 3')")
@@ -44,7 +44,7 @@ def export_parquet(con: duckdb.DuckDBPyConnection, out: Path) -> dict[str, int]:
         finally:
             shutil.rmtree(fresh, ignore_errors=True)
         [(written[table],)] = con.execute(f"SELECT count(*) FROM {table}").fetchall()
-    return written
+    return written, kind
 
 
 def replace_dir(fresh: Path, target: Path) -> None:

@@ -84,11 +84,12 @@ def test_weekly_without_a_build(home, capsys):
     assert "run 'revealed build' first" in capsys.readouterr().err
 
 
-def test_parquet_round_trip(con, home):
+def test_parquet_round_trip(con, home, capsys):
     published(con)
     out = home / "pq"
     for _ in range(2):  # a second export replaces the first, never duplicates
         assert cli.main(["export", "parquet", "--out", str(out)]) == 0
+    assert "NOTE: SANDBOX data" in capsys.readouterr().out
     warehouse = duckdb.connect(str(home / "revealed.duckdb"), read_only=True)
     for table, key in (("raw_hf_models", "as_of"), ("model_daily", "day"), ("model_noise", "as_of")):
         back = f"read_parquet('{out}/{table}/*/*.parquet', hive_partitioning = true)"
