@@ -37,7 +37,7 @@ def families(con: duckdb.DuckDBPyConnection) -> None:
         SELECT id, (row_number() OVER (ORDER BY id) - 1)::BIGINT AS code FROM (
             SELECT model_id AS id FROM lineage_nodes UNION SELECT child FROM lineage_edges
             UNION SELECT parent FROM lineage_edges)""")
-    n = con.execute("SELECT count(*) FROM lineage_ids").fetchone()[0]
+    [(n,)] = con.execute("SELECT count(*) FROM lineage_ids").fetchall()
     child, parent = con.execute("""SELECT c.code, p.code FROM lineage_edges e
         JOIN lineage_ids c ON c.id = e.child JOIN lineage_ids p ON p.id = e.parent
         WHERE e.parent_order = 1""").fetchnumpy().values()
