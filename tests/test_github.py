@@ -153,6 +153,12 @@ def world_repos(world) -> list[github_world.Repo]:
     return sorted({r.name: r for r in github_world.repos(world).values()}.values(), key=lambda r: r.number)
 
 
+def live(world, day: dt.date) -> list[github_world.Repo]:
+    """Repositories that answer 200 under their linked name on day."""
+    return [r for r in world_repos(world)
+            if r.current == r.name and github_world.lookup(world, *r.name.split("/"), day)]
+
+
 def family_links(world) -> list[tuple[str, str]]:
     """(family root id, repo) for every family root whose card links a repository."""
     fam = world.families[world.families["github_repo"].notna()]
@@ -182,9 +188,10 @@ def test_rest_run_without_token_records_found_renamed_and_missing(con, sandbox, 
     rows = snapshots(con)
     for repo in repos:
         found, renamed_to, stars, api, _ = rows[repo.name]
-        assert found is not repo.gone and api == "rest"
+        exists = github_world.lookup(world, *repo.name.split("/"), sandbox.date) is not None
+        assert found is exists and api == "rest"
         assert renamed_to == (repo.current if repo.current != repo.name else None)
-        assert stars == (None if repo.gone else github_world.stars_on(world, repo, sandbox.date))
+        assert stars == (github_world.stars_on(world, repo, sandbox.date) if exists else None)
     assert rows["nobody/missing"][:3] == (False, None, None)
     assert rows["nobody/missing"][4] == [readme_link("someone/dead-link")]
     assert all(link["source"].startswith("readme:") for *_, links in rows.values() for link in links)
@@ -195,15 +202,16 @@ def test_rest_run_without_token_records_found_renamed_and_missing(con, sandbox, 
 
 
 def test_graphql_asks_100_repositories_per_query_and_never_stores_or_logs_the_token(con, sandbox, world, caplog):
-    real = [repo for _, repo in family_links(world)]
-    fictional = [f"ghost-org-{i}/repo-{i}" for i in range(250 - len(set(real)))]
+    real = sorted({repo for _, repo in family_links(world)})
+    fictional = [f"ghost-org-{i}/repo-{i}" for i in range(250 - len(real))]
     save_card_links(con, sandbox.date, [("org/model", repo) for repo in real]
                     + [(f"org/model-{i}", repo) for i, repo in enumerate(fictional)])
     caplog.set_level(logging.DEBUG)
     run = github.collect_github(con, f"{sandbox.url}/github", token=TOKEN, backfill_budget=3)
     assert (run.api, run.repos) == ("graphql", 250)
     assert sandbox.request_count("/github/graphql") == 3
-    assert run.found == sum(not r.gone for r in world_repos(world)) and len(run.missing) == 250 - run.found
+    exists = [github_world.lookup(world, *r.name.split("/"), sandbox.date) for r in world_repos(world)]
+    assert run.found == sum(e is not None for e in exists) and len(run.missing) == 250 - run.found
     assert sandbox.request_count("/github/repos/") == 3  # the stargazer pages of the backfill, nothing else
     assert not [r for r in caplog.records if TOKEN in r.getMessage()]
     for (table,) in con.execute("SELECT table_name FROM duckdb_tables()").fetchall():
@@ -224,19 +232,18 @@ def test_failed_run_is_recorded_without_the_token(con, sandbox, world, monkeypat
 def test_rest_waits_for_the_rate_limit_reset(con, sandbox, world, monkeypatch):
     waits = []
     monkeypatch.setattr(http, "sleep", lambda seconds: (waits.append(seconds), time.sleep(seconds)))
-    live = [r for r in world_repos(world) if not r.gone and r.current == r.name][:5]
-    save_card_links(con, sandbox.date, [(f"org/m{i}", r.name) for i, r in enumerate(live)])
+    names = [r.name for r in live(world, sandbox.date)] + ["ghost/one", "ghost/two", "ghost/three"]
+    save_card_links(con, sandbox.date, [(f"org/m{i}", name) for i, name in enumerate(names)])
     routes_github.set_limit(sandbox.url, "core", 3, window_s=3)
     run = github.collect_github(con, f"{sandbox.url}/github", backfill_budget=0)
-    assert run.found == 5
+    assert (run.repos, run.found) == (len(names), len(names) - 3)
     assert waits and min(waits) > 1.5  # until x-ratelimit-reset, not the 1 s first backoff
 
 
 def test_secondary_limit_retry_after_is_honoured(con, sandbox, world, monkeypatch):
     waits = []
     monkeypatch.setattr(http, "sleep", waits.append)
-    repo = next(r for r in world_repos(world) if not r.gone and r.current == r.name)
-    save_card_links(con, sandbox.date, [("org/m", repo.name)])
+    save_card_links(con, sandbox.date, [("org/m", live(world, sandbox.date)[0].name)])
     routes_github.throttle(sandbox.url, 2, retry_after=7)
     run = github.collect_github(con, f"{sandbox.url}/github", backfill_budget=0)
     assert run.found == 1 and waits == [7.0, 7.0]
@@ -259,8 +266,7 @@ def test_graphql_error_payload_over_http_is_a_clear_error(sandbox):
 
 
 def test_backfill_within_budget_resumes_and_gives_growth(con, sandbox, world):
-    repo = next(r for r in world_repos(world) if not r.gone and r.current == r.name
-                and 350 < github_world.stars_on(world, r, sandbox.date) <= 3000)
+    repo = next(r for r in live(world, sandbox.date) if 350 < github_world.stars_on(world, r, sandbox.date) <= 3000)
     root = next(f for f, name in family_links(world) if name == repo.name)
     save_card_links(con, sandbox.date, [(root, repo.name)])
     stars = github_world.stars_on(world, repo, sandbox.date)

@@ -3,7 +3,8 @@
 Fictional data. A repository is created a week before its first family's root model; stars arrive as a
 launch spike that settles to a steady rate, both scaled by the likes of the family roots that link to it.
 Stars seen on day D are those given up to D-1 (like the Hub's download windows). A few repositories are
-renamed (the old name redirects), archived, or gone (404), so collectors meet those cases.
+renamed (the old name redirects), archived, or gone (404), so collectors meet those cases; a repository
+answers 404 until it is created.
 """
 
 import datetime as dt
@@ -18,7 +19,7 @@ PRE_RELEASE_DAYS = 7
 SPIKE_DAYS = 10.0            # e-folding time of the launch spike
 SPIKE, STEADY = 6.0, 1.0     # launch-spike and steady star rates, in units of the popularity rate
 EVERY = 20                   # one repository in EVERY is renamed, one archived, one gone
-RENAMED, ARCHIVED, GONE = 3, 7, 11
+RENAMED, ARCHIVED, GONE = 1, 2, 3    # early slots, so even a small world has one of each
 
 
 @dataclass(frozen=True)
@@ -55,9 +56,10 @@ def repos(world) -> dict[str, Repo]:
     return found
 
 
-def lookup(world, owner: str, name: str) -> Repo | None:
-    """The repository answering to owner/name (old or current name), None when there is none."""
-    return repos(world).get(f"{owner}/{name}".lower())
+def lookup(world, owner: str, name: str, date: dt.date) -> Repo | None:
+    """The repository answering to owner/name (old or current name) on date; None when gone or not created yet."""
+    repo = repos(world).get(f"{owner}/{name}".lower())
+    return repo if repo is not None and not repo.gone and repo.created <= date else None
 
 
 @lru_cache(maxsize=4096)

@@ -95,8 +95,8 @@ def handle(req: Request) -> Response | None:
     if not allowed:
         return _message(403, "API rate limit exceeded for 127.0.0.1. (Sandbox: fictional GitHub.)", headers)
     m = REPO_PATH.match(path)
-    repo = github_world.lookup(req.world, m.group(1), m.group(2)) if m else None
-    if repo is None or repo.gone:
+    repo = github_world.lookup(req.world, m.group(1), m.group(2), req.date) if m else None
+    if repo is None:
         return _message(404, "Not Found", headers)
     if f"{m.group(1)}/{m.group(2)}".lower() != repo.current.lower():
         location = f"{req.base_url}/github/repos/{repo.current}{m.group(3) or ''}"
@@ -203,8 +203,8 @@ def _graphql(req: Request) -> Response:
                                           "ID 1. (Sandbox: fictional GitHub.)"}]}, headers)
     data, errors = {}, []
     for alias, owner, name in LOOKUP.findall(query):
-        repo = github_world.lookup(req.world, owner, name)
-        if repo is None or repo.gone:
+        repo = github_world.lookup(req.world, owner, name, req.date)
+        if repo is None:
             data[alias] = None
             errors.append({"type": "NOT_FOUND", "path": [alias], "locations": [{"line": 1, "column": 9}],
                            "message": f"Could not resolve to a Repository with the name '{owner}/{name}'."})

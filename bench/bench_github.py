@@ -1,0 +1,53 @@
+"""Requests and time of a GitHub collection against the in-process sandbox, REST vs GraphQL, then the build steps.
+
+Run: .venv/bin/python bench/bench_github.py [n_models] [extra_links]
+Every family root's card link is tracked, plus `extra_links` dead links (default 2,000) so the GraphQL batching
+shows at scale. Sandbox data is fictional.
+"""
+
+import os
+import resource
+import sys
+import tempfile
+import time
+
+from collector import github, hf
+from collector.sandbox.server import SandboxServer
+from collector.sandbox.world import World
+from pipelines import build, lineage
+from warehouse import db
+
+STEPS = ["github_repo_stats", "model_github", "mart_github_repos", "mart_github_daily"]
+
+
+def main() -> None:
+    """Collect once per API with the same links, then time the GitHub build steps."""
+    n = int(sys.argv[1]) if len(sys.argv) > 1 else 10_000
+    extra = int(sys.argv[2]) if len(sys.argv) > 2 else 2_000
+    os.environ["REVEALED_HOME"] = tempfile.mkdtemp(prefix="bench-github-")
+    world = World(n_models=n)
+    con = db.connect()
+    fam = world.families[world.families["github_repo"].notna()]
+    links = [(f, r) for f, r in zip(fam["family"], fam["github_repo"], strict=True)]
+    links += [(f"bench/model-{i}", f"bench-ghost-{i}/repo") for i in range(extra)]
+    with SandboxServer(world).start() as server:
+        con.executemany("INSERT INTO card_github_links VALUES (?, ?, ?, ?)",
+                        [[server.date, hf_id, repo.lower(), f"https://github.com/{repo}"] for hf_id, repo in links])
+        for token in (None, "bench-token"):
+            began = time.perf_counter()
+            run = github.collect_github(con, f"{server.url}/github", token=token, backfill_budget=50)
+            seconds = time.perf_counter() - began
+            print(f"{run.api:>7}: {run.repos:,} repositories ({run.found:,} found) in {seconds:.1f}s, "
+                  f"{run.requests:,} requests incl. {run.backfill.get('pages', 0)} stargazer pages")
+        hf.collect(con, server.url, details=0)
+    lineage.build(con)
+    began = time.perf_counter()
+    for step in STEPS:
+        build.run_sql_step(con, step)
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"build steps {', '.join(STEPS)}: {time.perf_counter() - began:.2f}s; peak RSS {peak:,.0f} MiB "
+          "(sandbox: fictional data)")
+
+
+if __name__ == "__main__":
+    main()
