@@ -7,7 +7,7 @@ from hub_rows import AS_OF, hub_snapshot
 from static_server import serve
 
 from app import cli
-from collector import card_parse, http, model_cards
+from collector import card_parse, hf, http, model_cards
 from collector.card_parse import parse_card
 from warehouse import db
 
@@ -160,3 +160,20 @@ def test_cli_collect_cards_prints_what_it_stored(home, tmp_path, capsys):
         cli.main(["collect", "cards", "--top", "0"])
     assert exit_info.value.code == 2
     assert "'0' is not a whole number of at least 1" in capsys.readouterr().err
+
+
+def test_sandbox_cards_say_what_the_world_put_in_them(con, world, sandbox, fast_retries):
+    hf.collect(con, sandbox.url, min_downloads=0, details=0)
+    sandbox.faults.add("500", count=2, path_prefix="/")  # the first card requests fail and are retried
+    summary = model_cards.collect_cards(con, sandbox.url, top=120)
+    assert summary.sandbox and summary.statuses == {"ok": 120}
+    ids = [i for (i,) in con.execute("SELECT id FROM raw_hf_model_cards").fetchall()]
+    truth = world.models.set_index("id").loc[ids]
+    want_links = {(i, r.lower()) for i, r in truth["github_repo"].dropna().items()}
+    assert set(con.execute("SELECT id, repo FROM card_github_links").fetchall()) == want_links
+    want_scores = {i: round(s, 4) for i, s in truth["legacy_score"].dropna().items()}
+    got_scores = dict(con.execute("SELECT id, score FROM card_legacy_scores WHERE benchmark = 'MMLU'").fetchall())
+    assert got_scores == pytest.approx(want_scores) and want_scores
+    assert con.execute("SELECT count(*) FROM card_parse_skips").fetchone()[0] == 0
+    run = con.execute("SELECT sandbox, retries FROM collection_runs WHERE run_id = ?", [summary.run_id]).fetchone()
+    assert run == (True, 2)
