@@ -62,7 +62,7 @@ def test_leaderboard_shows_ranked_models_in_rank_order(serving):
     board = at.dataframe[0].value
     expected = serving.execute("""SELECT m.model_id FROM mart_models m JOIN mart_scores s
         ON s.entity_kind = 'model' AND s.entity_id = m.model_id AND s.profile = 'balanced'
-        ORDER BY s.rank NULLS LAST, s.composite DESC NULLS LAST, m.model_id LIMIT 50""").fetchall()
+        ORDER BY s.rank NULLS LAST, s.composite DESC NULLS LAST, m.model_id LIMIT 25""").fetchall()
     assert board["model_id"].tolist() == [r[0] for r in expected]
     assert board["trend"].map(len).min() > 1
 
@@ -179,3 +179,13 @@ def test_model_page_oversized_id_is_cut_short(serving):
     at = run_page("model", {"model": "x/" + "y" * 5000})
     error = at.error[0].value
     assert error.startswith("Unknown model id 'x/yyy") and len(error) < 400
+
+
+def test_leaderboard_pages_through_every_model(serving):
+    at = run_page()
+    at.selectbox(key="page_size").set_value(100).run()
+    at.number_input(key="page_no").set_value(2).run()
+    expected = serving.execute("""SELECT m.model_id FROM mart_models m JOIN mart_scores s
+        ON s.entity_kind = 'model' AND s.entity_id = m.model_id AND s.profile = 'balanced'
+        ORDER BY s.rank NULLS LAST, s.composite DESC NULLS LAST, m.model_id LIMIT 100 OFFSET 100""").fetchall()
+    assert at.dataframe[0].value["model_id"].tolist() == [r[0] for r in expected] != []

@@ -25,7 +25,7 @@ kind = top[0].segmented_control("Rank", ["Models", "Families"], default="Models"
 profile_names = queries.run("profiles", default=meta.get("default_profile", ""))["profile"].tolist()
 profile = top[1].selectbox("Weight profile", profile_names, key="profile")
 tasks = top[2].multiselect("Task", values("pipeline_tag"), key="tasks")
-page_size = top[3].selectbox("Rows per page", [25, 50, 100], index=1, key="page_size")
+page_size = top[3].selectbox("Rows per page", [25, 50, 100], key="page_size")
 row = st.columns([1, 1, 1, 1])
 licenses = row[0].multiselect("License class", values("license_class"), key="licenses")
 sizes = row[1].multiselect("Size class", values("size_class"), key="sizes")
