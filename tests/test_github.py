@@ -8,11 +8,12 @@ import time
 import pytest
 from conftest import SHARED_DATA
 
+from app import cli
 from collector import github, github_graphql, github_links, http
 from collector.github_api import GitHubError
 from collector.sandbox import github_world, routes_github
 from pipelines import build, lineage
-from warehouse import load
+from warehouse import db, load
 
 TOKEN = "ghp_sandboxSECRETtoken0123456789"
 DAY = dt.date(2026, 3, 2)
@@ -298,3 +299,22 @@ def test_backfill_within_budget_resumes_and_gives_growth(con, sandbox, world):
     assert all(n == github_world.stars_on(world, repo, day) for day, n in daily)
     assert con.execute("SELECT models_linked, history_status, link_sources FROM mart_github_repos").fetchone() == \
         (1, "complete", f"readme:{root}")
+
+
+def test_collect_github_command(home, sandbox, world, capsys):
+    con = db.connect()
+    save_card_links(con, sandbox.date, family_links(world))
+    con.close()
+    assert cli.main(["collect", "github", "--api-url", f"{sandbox.url}/github", "--backfill-budget", "1"]) == 0
+    out = capsys.readouterr().out
+    renamed = next(r for r in world_repos(world) if r.current != r.name)
+    assert out.startswith("NOTE: SANDBOX data: these repositories are fictional")
+    assert "via rest" in out and f"renamed: {renamed.name} -> {renamed.current}" in out
+    assert "star history backfill: 1 pages" in out
+
+
+def test_collect_github_command_rejects_a_bad_budget(home, capsys):
+    with pytest.raises(SystemExit) as exit_:
+        cli.main(["collect", "github", "--backfill-budget", "-3"])
+    assert exit_.value.code == 2
+    assert "'-3' is not a whole number of at least 0" in capsys.readouterr().err
