@@ -1,9 +1,9 @@
 """The `revealed sandbox` command group; each source module adds its sub-command."""
 
-from app import cli_sandbox_serve
+from app import cli_sandbox_serve, cli_sandbox_simulate
 
 # Modules exposing register_sandbox(group_subparsers); add yours here (one line).
-MODULES: list = [cli_sandbox_serve]
+MODULES: list = [cli_sandbox_serve, cli_sandbox_simulate]
 
 
 def register(sub) -> None:

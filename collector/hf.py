@@ -112,7 +112,7 @@ def fetch_models(api: HfApi, meter: Meter, min_downloads: int = 100, limit: int 
         except StopIteration:
             return
         except (ValueError, TypeError, KeyError, AttributeError) as exc:  # a body that is not a list of models
-            raise HfCollectError(f"malformed page from {meter.last_url}: expected a JSON array of model objects "
+            raise HfCollectError(f"malformed or truncated page from {meter.last_url}: expected a JSON array of models "
                                  f"each with an 'id' ({type(exc).__name__}: {exc})") from exc
         if not isinstance(info.downloads, int):
             raise HfCollectError(f"malformed entry {info.id!r} from {meter.last_url}: expected an integer "
@@ -159,7 +159,8 @@ def probe_sandbox(endpoint: str, stats: RunStats) -> dt.date | None:
 
 def collect(con: duckdb.DuckDBPyConnection, endpoint: str, as_of: dt.date | None = None, token: str | None = None,
             min_downloads: int = 100, limit: int | None = None, details: int = 500,
-            calls_per_window: int = 1000, window_s: float = 300, progress=None) -> Collected:
+            calls_per_window: int = 1000, window_s: float = 300, timeout: float = 30.0,
+            progress=None) -> Collected:
     """Collect the listing into raw_hf_models for as_of (one atomic slice), then the details pass.
 
     as_of defaults to the sandbox clock's date on the sandbox, else today (UTC).
@@ -167,7 +168,7 @@ def collect(con: duckdb.DuckDBPyConnection, endpoint: str, as_of: dt.date | None
     `progress(label, total)`, when given, returns a context manager with update(n) (e.g. app.progress.Progress).
     """
     stats = RunStats()
-    meter = Meter(stats, calls_per_window, window_s, token=token)
+    meter = Meter(stats, calls_per_window, window_s, token=token, timeout=timeout)
     try:
         sandbox_date = probe_sandbox(endpoint, stats)
     except HfCollectError as exc:

@@ -70,10 +70,11 @@ def collect_details(con: duckdb.DuckDBPyConnection, api: HfApi, endpoint: str, a
                     meter: Meter, sandbox: bool = False, progress=None) -> DetailsResult:
     """Record childrenModelCount of the top n base models into raw_hf_model_details for as_of (one atomic slice).
 
-    `meter` supplies the pacer (share the listing's, so both passes keep to one API quota) and the token to redact.
+    `meter` supplies the pacer (share the listing's, so both passes keep to one API quota), retries, timeout and
+    the token to redact.
     """
     stats = RunStats()
-    own = Meter(stats, max_retries=meter.max_retries, token=meter.token, pacer=meter.pacer)
+    own = Meter(stats, max_retries=meter.max_retries, token=meter.token, pacer=meter.pacer, timeout=meter.timeout)
     run_id = start_run(con, "hf-details", endpoint, as_of, sandbox=sandbox)
     ids = top_base_models(con, as_of, n)
     try:

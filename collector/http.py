@@ -112,11 +112,13 @@ class Pacer:
 
 
 class Meter:
-    """Pacing, retries, counters and the sandbox flag shared by all requests of one client."""
+    """Pacing, retries, timeout, counters and the sandbox flag shared by all requests of one client."""
 
     def __init__(self, stats: RunStats | None = None, calls_per_window: int = 1000, window_s: float = 300,
-                 max_retries: int = 6, token: str | None = None, pacer: Pacer | None = None):
+                 max_retries: int = 6, token: str | None = None, pacer: Pacer | None = None,
+                 timeout: float = 30.0):
         self.stats = stats if stats is not None else RunStats()
+        self.timeout = timeout
         self.pacer = pacer or Pacer(calls_per_window, window_s)
         self.max_retries = max_retries
         self.sandbox = False
@@ -164,8 +166,7 @@ class HttpClient:
                  window_s: float = 300, max_retries: int = 6, timeout: float = 30.0,
                  stats: RunStats | None = None):
         self.base_url = base_url.rstrip("/") + "/"
-        self.timeout = timeout
-        self.meter = Meter(stats, calls_per_window, window_s, max_retries, token)
+        self.meter = Meter(stats, calls_per_window, window_s, max_retries, token, timeout=timeout)
         self._session = requests.Session()
         if token:
             self._session.headers["Authorization"] = f"Bearer {token}"
@@ -191,7 +192,7 @@ class HttpClient:
     def _request(self, method: str, path_or_url: str, **kwargs) -> requests.Response:
         url = urljoin(self.base_url, path_or_url.lstrip("/")) if "://" not in path_or_url else path_or_url
         response = self.meter.send(
-            lambda: self._session.request(method, url, timeout=self.timeout, **kwargs),
+            lambda: self._session.request(method, url, timeout=self.meter.timeout, **kwargs),
             method, url, REQUESTS_TRANSIENT,
         )
         if response.ok or response.status_code == 404:
@@ -203,10 +204,10 @@ class HttpClient:
 class _MeteredTransport(httpx2.BaseTransport):
     """httpx transport for huggingface_hub that applies a Meter and a timeout to every request."""
 
-    def __init__(self, meter: Meter, timeout: float):
+    def __init__(self, meter: Meter):
         self._inner = httpx2.HTTPTransport()
         self._meter = meter
-        self._timeout = {"connect": timeout, "read": timeout, "write": timeout, "pool": timeout}
+        self._timeout = dict.fromkeys(("connect", "read", "write", "pool"), meter.timeout)
 
     def handle_request(self, request: httpx2.Request) -> httpx2.Response:
         request.extensions["timeout"] = self._timeout  # huggingface_hub sends timeout=None otherwise
@@ -223,12 +224,12 @@ class _MeteredTransport(httpx2.BaseTransport):
 
 
 @contextmanager
-def hub_session(meter: Meter, timeout: float = 30.0):
-    """Route huggingface_hub's HTTP through `meter` (pacing, retries, counting) with a timeout, then restore."""
+def hub_session(meter: Meter):
+    """Route huggingface_hub's HTTP through `meter` (pacing, retries, timeout, counting), then restore."""
     # Telemetry would fetch an agent registry from huggingface.co whatever the endpoint: keep runs to the endpoint.
     telemetry_off, hf_constants.HF_HUB_DISABLE_TELEMETRY = hf_constants.HF_HUB_DISABLE_TELEMETRY, True
     huggingface_hub.set_client_factory(
-        lambda: httpx2.Client(transport=_MeteredTransport(meter, timeout), follow_redirects=True)
+        lambda: httpx2.Client(transport=_MeteredTransport(meter), follow_redirects=True)
     )
     try:
         yield meter

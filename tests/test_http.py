@@ -176,8 +176,8 @@ def test_hub_session_paces_retries_and_counts_huggingface_hub_calls(server, wait
 
 def test_hub_session_applies_a_timeout_huggingface_hub_leaves_unset(server, waits):
     server.add("/api/models/org/m", delay=1.0)
-    meter = http.Meter(max_retries=1)
-    with http.hub_session(meter, timeout=0.2), pytest.raises(http.HttpError, match="ReadTimeout"):
+    meter = http.Meter(max_retries=1, timeout=0.2)
+    with http.hub_session(meter), pytest.raises(http.HttpError, match="ReadTimeout"):
         HfApi(endpoint=server.url, token=False).model_info("org/m")
     assert meter.stats.requests == 2
 

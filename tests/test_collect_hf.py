@@ -1,0 +1,225 @@
+"""The Hugging Face collector against the sandbox: real huggingface_hub client over loopback, real DuckDB file."""
+
+import datetime as dt
+import logging
+
+import pytest
+
+from app import cli
+from collector import hf, http
+from collector.sandbox.server import SandboxServer
+from collector.sandbox.world import World
+from collector.simulate import simulate
+
+TOKEN = "hf_sandboxSECRET42"
+
+
+@pytest.fixture(scope="module")
+def big_world() -> World:
+    """A fictional world of about 2,000 visible models: three listing pages of 1,000."""
+    return World(seed=7, n_models=2500)
+
+
+@pytest.fixture
+def hub(big_world):
+    """A sandbox server over big_world."""
+    with SandboxServer(big_world) as server:
+        yield server
+
+
+class FaultsAfterFirstPage:
+    """A progress bar that injects sandbox faults once the first page is in, so they hit the run mid-way."""
+
+    def __init__(self, server, kinds):
+        self.server, self.kinds, self.pages = server, kinds, 0
+
+    def __call__(self, label, total):
+        return self
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        return None
+
+    def update(self, n):
+        self.pages += 1
+        if self.pages == 1:
+            for kind, count, *seconds in self.kinds:
+                self.server.faults.add(kind, count=count, seconds=seconds[0] if seconds else None)
+
+
+@pytest.fixture(autouse=True)
+def waits(monkeypatch):
+    """Record the waits collector.http asks for (Retry-After, backoff, pacing) instead of sleeping through them."""
+    recorded: list[float] = []
+    monkeypatch.setattr(http, "sleep", recorded.append)
+    return recorded
+
+
+def expected(world, day: dt.date, floor: int = 0) -> list[dict]:
+    """What the listing on `day` must hold, straight from the world, in listing order."""
+    order = world.listing_order(day)
+    d30 = world.downloads_30d(day, order)
+    keep, d30 = order[d30 >= floor], d30[d30 >= floor]
+    all_time = world.downloads_all_time(day, keep)
+    models = world.models.iloc[keep].to_dict("records")
+    rows = []
+    for m, downloads, total in zip(models, d30.tolist(), all_time.tolist(), strict=True):
+        parents = [p for p in (m["parent"], m["parent2"]) if isinstance(p, str)]
+        rows.append({
+            "id": m["id"], "author": m["author"], "downloads": downloads, "downloads_all_time": total,
+            "license": m["license"], "gated": str(m["gated"]).lower(),
+            "base_models": [{"relation": m["relation"], "parent": p} for p in parents],
+        })
+    return rows
+
+
+def stored(con, day: dt.date) -> list[dict]:
+    """The stored slice for day, in listing order."""
+    df = con.execute(
+        "SELECT id, author, downloads, downloads_all_time, license, gated, base_models FROM raw_hf_models "
+        "WHERE as_of = ? ORDER BY downloads DESC, id", [day]).df()
+    return [{**r, "base_models": list(r["base_models"])} for r in df.to_dict("records")]
+
+
+def run_row(con, run_id: str) -> dict:
+    return con.execute("SELECT * FROM collection_runs WHERE run_id = ?", [run_id]).df().to_dict("records")[0]
+
+
+def by_id(rows):
+    return sorted(rows, key=lambda r: (-r["downloads"], r["id"]))
+
+
+def test_multi_page_collection_equals_the_world_row_for_row(con, big_world, hub):
+    result = hf.collect(con, hub.url, min_downloads=0, details=0)
+    day = hub.date
+    assert result.sandbox and result.rows == len(expected(big_world, day)) > 2000
+    assert stored(con, day) == by_id(expected(big_world, day))
+    listing_requests = hub.request_count("/api/models")
+    assert listing_requests == 3
+    run = run_row(con, result.run_id)
+    assert (run["status"], run["sandbox"], run["rows_written"]) == ("ok", True, result.rows)
+    assert run["requests"] == result.stats.requests == listing_requests + 1  # + the /_sandbox/info probe
+
+
+def test_floor_stops_the_listing_early_and_limit_caps_it(con, big_world, hub):
+    day = hub.date
+    floor = int(big_world.downloads_30d(day, [big_world.listing_order(day)[40]])[0])
+    result = hf.collect(con, hub.url, min_downloads=floor, details=0)
+    assert stored(con, day) == by_id(expected(big_world, day, floor))
+    assert 40 <= result.rows < 1000 and hub.request_count("/api/models") == 1  # sorted: no second page needed
+    capped = hf.collect(con, hub.url, as_of=day - dt.timedelta(days=1), min_downloads=0, limit=7, details=0)
+    assert capped.rows == 7 and hub.request_count("/api/models") == 2
+
+
+def test_params_and_lineage_map_from_safetensors_gguf_and_tags(con, world, sandbox):
+    hf.collect(con, sandbox.url, min_downloads=0, details=0)
+    got = dict(con.execute("SELECT id, params FROM raw_hf_models WHERE as_of = ?", [sandbox.date]).fetchall())
+    for i in world.listing_order(sandbox.date)[:60].tolist():
+        item = world.api_model(int(i), sandbox.date, ["safetensors", "gguf"])
+        want = (item.get("safetensors") or item.get("gguf") or {}).get("total")
+        assert got[item["id"]] == want, item
+
+
+def test_429_and_5xx_mid_run_are_survived_and_counted(con, big_world, hub, waits):
+    faults = FaultsAfterFirstPage(hub, [("429", 2), ("503", 1), ("500", 1), ("reset", 1), ("timeout", 1, 6.0)])
+    result = hf.collect(con, hub.url, min_downloads=0, details=0, progress=faults, timeout=3.0)
+    assert stored(con, hub.date) == by_id(expected(big_world, hub.date))
+    assert result.stats.retries == 6 and run_row(con, result.run_id)["retries"] == 6
+    assert waits[:2] == [1.0, 1.0]  # the sandbox's Retry-After, then exponential backoff
+    assert result.stats.requests == 1 + 3 + 6
+
+
+def test_a_run_that_cannot_finish_leaves_the_old_slice_and_is_recorded_failed(con, big_world, hub):
+    good = hf.collect(con, hub.url, min_downloads=0, details=0)
+    faults = FaultsAfterFirstPage(hub, [("500", 1000)])
+    with pytest.raises(http.HttpError, match=r"GET http://127\.0\.0\.1:\d+/api/models\?.*cursor=.* failed after 7 "):
+        hf.collect(con, hub.url, min_downloads=0, details=0, progress=faults)
+    assert stored(con, hub.date) == by_id(expected(big_world, hub.date))
+    assert con.execute("SELECT DISTINCT run_id FROM raw_hf_models").fetchall() == [(good.run_id,)]
+    failed = con.execute("SELECT status, error FROM collection_runs WHERE run_id != ? AND source = 'hf'",
+                         [good.run_id]).fetchall()
+    assert len(failed) == 1 and failed[0][0] == "failed" and "HTTP 500" in failed[0][1]
+
+
+@pytest.mark.parametrize("kind", ["malformed", "truncated"])
+def test_a_broken_later_page_fails_the_run_and_writes_nothing(con, hub, kind):
+    faults = FaultsAfterFirstPage(hub, [(kind, 1000)])
+    with pytest.raises(hf.HfCollectError, match=r"malformed or truncated page from http://127\.0\.0\.1:\d+/api/models\?.*cursor="):
+        hf.collect(con, hub.url, min_downloads=0, details=0, progress=faults)
+    assert con.execute("SELECT count(*) FROM raw_hf_models").fetchone() == (0,)
+    status, error = con.execute("SELECT status, error FROM collection_runs WHERE source = 'hf'").fetchone()
+    assert status == "failed" and "expected a JSON array" in error
+
+
+def test_rerunning_an_as_of_replaces_and_never_duplicates(con, world, sandbox):
+    hf.collect(con, sandbox.url, min_downloads=0, details=0)
+    second = hf.collect(con, sandbox.url, min_downloads=0, details=0)
+    n = len(expected(world, sandbox.date))
+    assert con.execute("SELECT count(*), count(DISTINCT id) FROM raw_hf_models").fetchone() == (n, n)
+    assert con.execute("SELECT DISTINCT run_id FROM raw_hf_models").fetchall() == [(second.run_id,)]
+
+
+def test_odd_ids_round_trip(con, world, sandbox):
+    hf.collect(con, sandbox.url, min_downloads=0, details=0)
+    ids = {r[0] for r in con.execute("SELECT id FROM raw_hf_models").fetchall()}
+    odd = [i for i in world.models["id"] if not i.isascii() or len(i) > 60 or "." in i.split("/")[1]]
+    visible = {r["id"] for r in expected(world, sandbox.date)}
+    assert odd and {i for i in odd if i in visible} <= ids
+    assert any(not i.isascii() for i in ids) and any(len(i) > 60 for i in ids)
+
+
+def test_details_pass_records_child_counts_of_top_base_models(con, world, sandbox):
+    result = hf.collect(con, sandbox.url, min_downloads=0, details=5)
+    rows = con.execute("SELECT id, children_count FROM raw_hf_model_details WHERE as_of = ?",
+                       [sandbox.date]).fetchall()
+    top = con.execute("SELECT id FROM raw_hf_models WHERE len(base_models) = 0 ORDER BY downloads DESC, id "
+                      "LIMIT 5").fetchall()
+    assert [r[0] for r in rows] == [t[0] for t in top] and result.details.rows == 5
+    for model_id, count in rows:
+        i = int(world.models.index[world.models["id"] == model_id][0])
+        assert count == world.api_model(i, sandbox.date, ["childrenModelCount"])["childrenModelCount"]
+    assert run_row(con, result.details.run_id)["status"] == "ok"
+
+
+def test_pacing_waits_when_the_window_is_small(con, hub, waits):
+    result = hf.collect(con, hub.url, min_downloads=0, details=3, calls_per_window=2, window_s=60)
+    assert result.stats.extra["pacing_waits"] == 1  # three listing pages at two calls per window
+    assert result.details.stats.extra["pacing_waits"] == 3  # the details pass shares the listing's quota
+    assert len(waits) == 4 and all(0 < w <= 60 for w in waits)
+
+
+def test_token_never_reaches_runs_rows_or_logs(con, world, sandbox, caplog):
+    caplog.set_level(logging.DEBUG)
+    sandbox.faults.add("500", count=1000)
+    with pytest.raises(http.HttpError):
+        hf.collect(con, sandbox.url, token=TOKEN, min_downloads=0, details=0)
+    dump = str(con.execute("SELECT * FROM collection_runs").fetchall())
+    assert TOKEN not in dump and TOKEN not in caplog.text
+    assert "HTTP 500" in dump
+
+
+def test_cli_collect_hf_and_bad_values(home, sandbox, capsys):
+    assert cli.main(["collect", "hf", "--endpoint", sandbox.url, "--limit", "5", "--details", "2",
+                     "--min-downloads", "0"]) == 0
+    out = capsys.readouterr().out
+    assert "SANDBOX" in out and "5 models" in out and "2 base models" in out
+    with pytest.raises(SystemExit) as exit_:
+        cli.main(["collect", "hf", "--min-downloads", "-3"])
+    assert exit_.value.code == 2 and "'-3' is not a whole number of at least 0" in capsys.readouterr().err
+
+
+def test_cli_unreachable_endpoint_is_one_line_and_exit_1(home, capsys):
+    assert cli.main(["collect", "hf", "--endpoint", "http://127.0.0.1:9", "--details", "0"]) == 1
+    err = capsys.readouterr().err.strip().splitlines()
+    assert err[-1].startswith("revealed: error: cannot reach the Hub at http://127.0.0.1:9")
+
+
+def test_simulate_collects_consecutive_days(con, world):
+    results = simulate(con, world, days=3, min_downloads=0, details=2)
+    days = [r[0] for r in con.execute("SELECT DISTINCT as_of FROM raw_hf_models ORDER BY 1").fetchall()]
+    assert days == [world.today - dt.timedelta(days=k) for k in (2, 1, 0)]
+    for day, result in zip(days, results, strict=True):
+        assert stored(con, day) == by_id(expected(world, day))
+        assert result.sandbox and result.details.rows == 2
