@@ -44,6 +44,7 @@ class _Handler(BaseHTTPRequestHandler):
     """Hands every request to the SandboxServer that owns the listening socket."""
 
     protocol_version = "HTTP/1.1"
+    disable_nagle_algorithm = True  # headers and body go out as separate writes; don't wait on delayed ACKs
 
     def do_GET(self):  # noqa: N802 (http.server naming)
         self.server.sandbox.handle(self)
