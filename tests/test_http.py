@@ -51,10 +51,15 @@ def _handler(script: Script):
     return Handler
 
 
+class QuietServer(ThreadingHTTPServer):
+    def handle_error(self, request, client_address):
+        pass  # a client that timed out and left is expected here
+
+
 @pytest.fixture
 def server():
     script = Script()
-    srv = ThreadingHTTPServer(("127.0.0.1", 0), _handler(script))
+    srv = QuietServer(("127.0.0.1", 0), _handler(script))
     thread = threading.Thread(target=srv.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
     thread.start()
     script.url = f"http://127.0.0.1:{srv.server_address[1]}"
