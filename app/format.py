@@ -49,5 +49,5 @@ def date(value) -> str:
     if isinstance(value, str):
         return value
     if isinstance(value, dt.datetime):
-        return value.strftime("%Y-%m-%d %H:%M")
+        return value.strftime("%Y-%m-%d" if value.time() == dt.time() else "%Y-%m-%d %H:%M")
     return value.isoformat()

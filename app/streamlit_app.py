@@ -1,17 +1,17 @@
-"""The revealed app: page navigation (each page starts with app.page_header)."""
+"""The revealed app: page navigation over app/views (not pages/, which Streamlit would also serve on its own)."""
 
 import streamlit as st
 
 st.set_page_config(page_title="revealed", page_icon=":material/leaderboard:", layout="wide")
 
 PAGES = [
-    st.Page("pages/leaderboard.py", title="Leaderboard", icon=":material/leaderboard:", default=True),
-    st.Page("pages/model.py", title="Model", icon=":material/deployed_code:"),
-    st.Page("pages/families.py", title="Families", icon=":material/account_tree:"),
-    st.Page("pages/benchmarks.py", title="Benchmarks", icon=":material/fact_check:"),
-    st.Page("pages/noise.py", title="Noise", icon=":material/filter_alt:"),
-    st.Page("pages/data_health.py", title="Data health", icon=":material/monitor_heart:"),
-    st.Page("pages/questionnaire.py", title="Questionnaire", icon=":material/quiz:"),
+    st.Page("views/leaderboard.py", title="Leaderboard", icon=":material/leaderboard:", default=True),
+    st.Page("views/model.py", title="Model", icon=":material/deployed_code:"),
+    st.Page("views/families.py", title="Families", icon=":material/account_tree:"),
+    st.Page("views/benchmarks.py", title="Benchmarks", icon=":material/fact_check:"),
+    st.Page("views/noise.py", title="Noise", icon=":material/filter_alt:"),
+    st.Page("views/data_health.py", title="Data health", icon=":material/monitor_heart:"),
+    st.Page("views/questionnaire.py", title="Questionnaire", icon=":material/quiz:"),
 ]
 page = st.navigation(PAGES)
 

@@ -34,12 +34,12 @@ def serving(published, monkeypatch) -> duckdb.DuckDBPyConnection:
 
 
 def run_page(page: str | None = None, query: dict | None = None) -> AppTest:
-    """Run the app (optionally switched to app/pages/<page>.py) and fail on any exception."""
+    """Run the app (optionally switched to app/views/<page>.py) and fail on any exception."""
     at = AppTest.from_file(APP, default_timeout=60)
     at.query_params.update(query or {})
     at.run()
     if page:
-        at.switch_page(f"pages/{page}.py").run()
+        at.switch_page(f"views/{page}.py").run()
     assert not at.exception, [e.value for e in at.exception]
     return at
 

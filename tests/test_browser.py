@@ -73,6 +73,18 @@ def expect_sandbox_banner(page) -> None:
     expect(page.get_by_text("Sandbox data: fictional.")).to_be_visible()
 
 
+def test_model_page_from_the_url_first(page, app_url, serving):
+    model_id, raw = serving.execute(
+        "SELECT model_id, raw_downloads_30d FROM mart_models WHERE model_id <> family ORDER BY rank LIMIT 1").fetchone()
+    page.goto(f"{app_url}/model?model={model_id}")
+    expect_sandbox_banner(page)
+    expect(page.get_by_role("heading", name=model_id)).to_be_visible()
+    expect(page.get_by_text("From raw input to score")).to_be_visible()
+    # first page of a fresh server opened by deep link: still the app's own navigation, not the bare file
+    expect(page.get_by_role("link", name="Leaderboard")).to_be_visible()
+    expect(page.get_by_text("Parents, up to the family root")).to_be_visible()
+
+
 def test_leaderboard_renders_real_rows(page, app_url, serving, home):
     top = serving.execute("""SELECT entity_id FROM mart_scores WHERE entity_kind = 'model' AND profile = 'balanced'
         ORDER BY rank NULLS LAST, composite DESC NULLS LAST, entity_id LIMIT 2""").fetchall()
@@ -82,16 +94,6 @@ def test_leaderboard_renders_real_rows(page, app_url, serving, home):
     for (model_id,) in top:
         expect(grid.locator("[role='gridcell']", has_text=model_id).first).to_be_attached()  # the grid's a11y table
     assert str(home) not in page.content()
-
-
-def test_model_page_from_the_url(page, app_url, serving):
-    model_id, raw = serving.execute(
-        "SELECT model_id, raw_downloads_30d FROM mart_models WHERE model_id <> family ORDER BY rank LIMIT 1").fetchone()
-    page.goto(f"{app_url}/model?model={model_id}")
-    expect_sandbox_banner(page)
-    expect(page.get_by_role("heading", name=model_id)).to_be_visible()
-    expect(page.get_by_text("From raw input to score")).to_be_visible()
-    expect(page.get_by_text("Parents, up to the family root")).to_be_visible()
 
 
 def test_unknown_model_in_the_url_is_named(page, app_url):

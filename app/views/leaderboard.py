@@ -81,7 +81,7 @@ event = st.dataframe(rows, hide_index=True, column_order=columns, column_config=
                      on_select="rerun", selection_mode="single-row", height=min(38 + 35 * len(rows), 720))
 selected = event.selection.rows if event else []
 if selected:
-    st.switch_page("pages/model.py", query_params={"model": rows.iloc[selected[0]][entity]})
+    st.switch_page("views/model.py", query_params={"model": rows.iloc[selected[0]][entity]})
 
 
 def filtered_csv() -> str:

@@ -66,5 +66,5 @@ if submitted:
             why, against = st.columns(2)
             why.markdown("\n".join(f"- {r}" for r in p.reasons))
             against.markdown("\n".join(f"- :orange[{c}]" for c in p.caveats) or "- no caveats from the data")
-            st.page_link("pages/model.py", label="Open the model page", query_params={"model": p.model_id},
+            st.page_link("views/model.py", label="Open the model page", query_params={"model": p.model_id},
                          icon=":material/arrow_forward:")
