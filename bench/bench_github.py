@@ -44,9 +44,10 @@ def main() -> None:
     began = time.perf_counter()
     for step in STEPS:
         build.run_sql_step(con, step)
+    seconds = time.perf_counter() - began
+    rows = ", ".join(f"{t} {con.execute(f'SELECT count(*) FROM {t}').fetchone()[0]:,}" for t in STEPS)
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(f"build steps {', '.join(STEPS)}: {time.perf_counter() - began:.2f}s; peak RSS {peak:,.0f} MiB "
-          "(sandbox: fictional data)")
+    print(f"build steps: {seconds:.2f}s ({rows}); peak RSS {peak:,.0f} MiB (sandbox: fictional data)")
 
 
 if __name__ == "__main__":
