@@ -16,8 +16,8 @@ PREFIXES = ("/api/models", "/")
 MAX_LIMIT = 1000
 SORTS = ("trendingScore", "downloads", "likes", "createdAt", "lastModified")
 _README = re.compile(r"^/([^/]+)/([^/]+)/(?:raw|resolve)/main/README\.md$")
-_ORDER_CACHE: dict[tuple, np.ndarray] = {}
 _ORDER_LOCK = threading.Lock()
+_CACHED_QUERIES = 32
 
 
 class BadRequest(ValueError):
@@ -136,10 +136,11 @@ def _mask(req: Request) -> np.ndarray | None:
 def _order(req: Request, sort: str, ascending: bool) -> np.ndarray:
     """Model indices in listing order for this query (cached per world, date and query)."""
     keys = ("filter", "other", "author", "search", "pipeline_tag", "gated")
-    cache_key = (id(req.world), req.date, sort, ascending, tuple((k, tuple(req.query.get(k, []))) for k in keys))
+    cache = req.world.query_cache
+    cache_key = (req.date, sort, ascending, tuple((k, tuple(req.query.get(k, []))) for k in keys))
     with _ORDER_LOCK:
-        if cache_key in _ORDER_CACHE:
-            return _ORDER_CACHE[cache_key]
+        if cache_key in cache:
+            return cache[cache_key]
     mask = _mask(req)
     if sort == "downloads" and mask is None:
         order = req.world.listing_order(req.date)
@@ -148,9 +149,9 @@ def _order(req: Request, sort: str, ascending: bool) -> np.ndarray:
     if ascending:
         order = order[::-1]
     with _ORDER_LOCK:
-        if len(_ORDER_CACHE) >= 32:
-            _ORDER_CACHE.pop(next(iter(_ORDER_CACHE)))
-        _ORDER_CACHE[cache_key] = order
+        if len(cache) >= _CACHED_QUERIES:
+            cache.pop(next(iter(cache)))
+        cache[cache_key] = order
     return order
 
 

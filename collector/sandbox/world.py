@@ -33,6 +33,7 @@ class World:
         self._window_cache: dict[tuple[int, int], tuple[np.ndarray, np.ndarray]] = {}
         self._cum_cache: dict[int, tuple[np.ndarray, np.ndarray]] = {}
         self._order_cache: dict[int, np.ndarray] = {}
+        self.query_cache: dict[tuple, np.ndarray] = {}  # listing orders per query, kept by the Hub routes
         self._modified = self._t["created"] + np.floor(uniform(seed, 11, np.arange(n_models)) ** 3 * 120).astype(int)
 
     def __repr__(self) -> str:

@@ -306,7 +306,8 @@ def _automation(rng: np.random.Generator, total: int, kind: np.ndarray, level: n
     amount = np.where(code == 3, amount * rng.uniform(8, 40, total), amount)
     start = created + np.where(code == 1, 0, rng.integers(0, 60, total))
     last_day = span + 30
-    burst_start = np.sort(rng.integers(0, last_day, (total, 3)), axis=1)
+    # Bursts fall around the sandbox's today, where collections look (from 60 days before start on).
+    burst_start = np.sort(rng.integers(SPAN_BEFORE - 60, last_day, (total, 3)), axis=1)
     burst_start = np.maximum(burst_start, (created + 3)[:, None])
     burst_len = rng.integers(1, 5, (total, 3))
     burst_len[rng.random((total, 3)) < 0.35] = 0
