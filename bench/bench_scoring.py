@@ -27,7 +27,7 @@ def main() -> None:
     total = time.perf_counter() - began
     usage = resource.getrusage(resource.RUSAGE_SELF)
     peak, cpu = usage.ru_maxrss / 1024, usage.ru_utime + usage.ru_stime
-    steps = ", ".join(f"{s.name.split('.')[1]} {s.seconds:.1f}s" for s in report.steps)
+    steps = ", ".join(f"{s.name.split(':')[0].split('.')[-1]} {s.seconds:.1f}s" for s in report.steps)
     print(f"{n:,} models x {days} days: {total:.1f}s ({steps}), peak RSS {peak:,.0f} MiB, CPU {cpu:.0f}s incl. fill")
 
 
