@@ -30,7 +30,7 @@ VALUES (?, ?, ?, ?, ?, ?, ?, now())
 
 
 @dataclass
-class Progress:
+class Backfill:
     """One repository's backfill: where it resumes and what this run read."""
 
     repo: str               # the tracked name, key of the state
@@ -45,19 +45,19 @@ class Progress:
     requests: int = 0       # stargazer requests made this run
 
 
-def pending(con: duckdb.DuckDBPyConnection, repos: dict[str, str]) -> list[Progress]:
+def pending(con: duckdb.DuckDBPyConnection, repos: dict[str, str]) -> list[Backfill]:
     """Backfills still to do for tracked repo -> current name: partial ones first (resumed), then new ones."""
     state = {row[0]: row for row in con.execute(STATE).fetchall()}
     resumed, new = [], []
     for repo, current in repos.items():
         if repo not in state:
-            new.append(Progress(repo, current))
+            new.append(Backfill(repo, current))
         elif state[repo][-1] == "partial":
-            resumed.append(Progress(repo, current, *state[repo][1:5]))
+            resumed.append(Backfill(repo, current, *state[repo][1:5]))
     return resumed + new
 
 
-def read_pages(client: HttpClient, job: Progress, budget: int) -> None:
+def read_pages(client: HttpClient, job: Backfill, budget: int) -> None:
     """Read stargazer pages into job until done or `budget` requests are spent."""
     while job.requests < budget and job.next_page is not None:
         if job.next_page > MAX_PAGES:
@@ -83,7 +83,7 @@ def read_pages(client: HttpClient, job: Progress, budget: int) -> None:
             job.status = "complete"
 
 
-def save(con: duckdb.DuckDBPyConnection, job: Progress, as_of: dt.date, run_id: str) -> None:
+def save(con: duckdb.DuckDBPyConnection, job: Backfill, as_of: dt.date, run_id: str) -> None:
     """Add the days read and the new state in one transaction."""
     if job.status == "complete":
         job.covered_through = as_of
