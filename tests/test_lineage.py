@@ -126,3 +126,14 @@ def test_sandbox_lineage_matches_the_worlds_truth(con):
     known = world.models.set_index("id")
     family = families(con)
     assert {m: f for m, (f, _) in family.items()} == {m: known.loc[m, "family"] for m in listed}
+
+
+@pytest.mark.parametrize(("text", "message"), [
+    ("from,to,edge\na,b,finetuned\n", "expected at least ['edge', 'source', 'target']"),
+    ("source,target,edge\na,b,cloned\n", "unknown edge kind(s) ['cloned']"),
+])
+def test_edge_sample_bad_input(tmp_path, text, message):
+    (tmp_path / "edges.csv").write_text(text)
+    with pytest.raises(ValueError) as err:
+        lineage_sample.main([str(tmp_path / "edges.csv")])
+    assert message in str(err.value) and "edges.csv" in str(err.value)
