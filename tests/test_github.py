@@ -9,7 +9,7 @@ import pytest
 from conftest import SHARED_DATA
 
 from app import cli
-from collector import github, github_graphql, github_links, http
+from collector import github, github_graphql, github_links, github_stargazers, http
 from collector.github_api import GitHubError
 from collector.sandbox import github_world, routes_github
 from pipelines import build, lineage
@@ -318,3 +318,16 @@ def test_collect_github_command_rejects_a_bad_budget(home, capsys):
         cli.main(["collect", "github", "--backfill-budget", "-3"])
     assert exit_.value.code == 2
     assert "'-3' is not a whole number of at least 0" in capsys.readouterr().err
+
+
+def test_backfill_capped_and_broken_pages_keep_the_run(con, sandbox, world, monkeypatch):
+    monkeypatch.setattr(github_stargazers, "MAX_PAGES", 2)
+    big = [r for r in live(world, sandbox.date) if github_world.stars_on(world, r, sandbox.date) > 300][:2]
+    save_card_links(con, sandbox.date, [(f"org/m{i}", r.name) for i, r in enumerate(big)])
+    sandbox.faults.add("malformed", count=1, path_prefix=f"/github/repos/{big[1].name}/stargazers")
+    run = github.collect_github(con, f"{sandbox.url}/github", backfill_budget=10)
+    assert run.backfill == {"pages": 2, "capped": 1, "failed": 1}
+    state = con.execute("SELECT repo, status, pages, next_page FROM github_backfill_state").fetchall()
+    assert state == [(big[0].name, "capped", 2, None)]
+    assert con.execute("SELECT status FROM collection_runs WHERE source = 'github'").fetchone() == ("ok",)
+    assert con.execute("SELECT count(*) FILTER (WHERE found) FROM raw_github_repos").fetchone() == (2,)
