@@ -5,6 +5,7 @@ import pytest
 from conftest import SHARED_DATA
 from hub_rows import hub_snapshot, upstream_noise
 
+from collector import simulate
 from pipelines import build, lineage, lineage_sample
 
 
@@ -110,11 +111,7 @@ def test_real_edge_sample(capsys):
     assert "meta-llama/Llama-3.1-8B | 2218 |" in out
 
 
-def test_sandbox_lineage_matches_the_worlds_truth(con):
-    from collector import simulate
-    from collector.sandbox.world import World
-
-    world = World(seed=3, n_models=400)
+def test_sandbox_lineage_matches_the_worlds_truth(con, world):
     simulate.simulate(con, world, days=2, min_downloads=0, details=0)
     build.run_build(con, [lineage.build])
     listed = {i for (i,) in con.execute("SELECT model_id FROM lineage_nodes").fetchall()}
