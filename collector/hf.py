@@ -14,9 +14,8 @@ import pyarrow as pa
 from huggingface_hub import HfApi
 from huggingface_hub.hf_api import ModelInfo
 
-from collector import hf_details
+from collector import hf_details, hf_load
 from collector.http import HttpClient, HttpError, Meter, hub_session
-from warehouse.load import replace_slice
 from warehouse.runs import RunStats, finish_run, start_run
 
 log = logging.getLogger(__name__)
@@ -78,7 +77,7 @@ def _iso(value: dt.datetime | None) -> str | None:
 
 def to_row(info: ModelInfo) -> dict:
     """One raw_hf_models row (without as_of and run_id) from a listing entry."""
-    tags = list(info.tags or [])
+    tags = info.tags  # None when the Hub sent none: lineage and license are then unknown, not empty
     safetensors = info.safetensors
     gguf = info.gguf if isinstance(info.gguf, dict) else None
     params = safetensors.total if safetensors else (gguf or {}).get("total")
@@ -96,17 +95,36 @@ def to_row(info: ModelInfo) -> dict:
         "downloads": info.downloads, "downloads_all_time": info.downloads_all_time, "likes": info.likes,
         "trending_score": info.trending_score, "pipeline_tag": info.pipeline_tag,
         "library_name": info.library_name, "tags": tags,
-        "license": next((t.split(":", 1)[1] for t in tags if t.startswith("license:")), None),
+        "license": next((t.split(":", 1)[1] for t in tags or [] if t.startswith("license:")), None),
         "params": params, "gated": None if info.gated is None else str(info.gated).lower(),
-        "base_models": base_models(tags), "payload": json.dumps(payload, default=str),
+        "base_models": None if tags is None else base_models(tags), "payload": json.dumps(payload, default=str),
     }
 
 
+def check(info: ModelInfo, url: str) -> None:
+    """Raise HfCollectError naming the model and page when a field the tables need has the wrong type."""
+    counts = {"downloads": info.downloads, "downloadsAllTime": info.downloads_all_time, "likes": info.likes}
+    for name, value in counts.items():
+        if not (value is None and name != "downloads") and (type(value) is not int or value < 0):
+            raise HfCollectError(f"malformed entry {info.id!r} from {url}: expected '{name}' to be a whole number "
+                                 f"of at least 0, got {value!r}")
+    if info.trending_score is not None and type(info.trending_score) not in (int, float):
+        raise HfCollectError(f"malformed entry {info.id!r} from {url}: expected 'trendingScore' to be a number, "
+                             f"got {info.trending_score!r}")
+    if info.tags is not None and not (isinstance(info.tags, list) and all(isinstance(t, str) for t in info.tags)):
+        raise HfCollectError(f"malformed entry {info.id!r} from {url}: expected 'tags' to be a list of strings, "
+                             f"got {info.tags!r}")
+
+
 def fetch_models(api: HfApi, meter: Meter, min_downloads: int = 100, limit: int | None = None) -> Iterator[dict]:
-    """Yield listing rows by descending 30-day downloads; stop below min_downloads or after limit rows."""
+    """Yield listing rows by descending 30-day downloads, skipping those below min_downloads.
+
+    The listing is sorted, so it stops after a page's worth of models in a row below the floor (one page, not
+    one model, so that a page served out of order loses nothing), or after `limit` rows.
+    """
     items = iter(api.list_models(sort="downloads", expand=LIST_EXPAND))
-    yielded = 0
-    while limit is None or yielded < limit:
+    yielded = below = 0
+    while (limit is None or yielded < limit) and below < PAGE_ROWS:
         try:
             info = next(items)
         except StopIteration:
@@ -114,11 +132,11 @@ def fetch_models(api: HfApi, meter: Meter, min_downloads: int = 100, limit: int 
         except (ValueError, TypeError, KeyError, AttributeError) as exc:  # a body that is not a list of models
             raise HfCollectError(f"malformed or truncated page from {meter.last_url}: expected a JSON array of models "
                                  f"each with an 'id' ({type(exc).__name__}: {exc})") from exc
-        if not isinstance(info.downloads, int):
-            raise HfCollectError(f"malformed entry {info.id!r} from {meter.last_url}: expected an integer "
-                                 f"'downloads', got {info.downloads!r}")
+        check(info, meter.last_url)
         if info.downloads < min_downloads:
-            return
+            below += 1
+            continue
+        below = 0
         yield to_row(info)
         yielded += 1
 
@@ -184,7 +202,7 @@ def collect(con: duckdb.DuckDBPyConnection, endpoint: str, as_of: dt.date | None
     try:
         with hub_session(meter), _bar(progress, f"hf listing {as_of}", limit) as bar:
             rows = fetch_models(api, meter, min_downloads, limit)
-            stats.rows = replace_slice(con, "raw_hf_models", as_of, batches(rows, as_of, run_id, bar))
+            stats.rows = hf_load.load_listing(con, as_of, batches(rows, as_of, run_id, bar), stats)
     except BaseException as exc:
         finish_run(con, run_id, stats, error=meter.redact(f"{type(exc).__name__}: {exc}"))
         raise

@@ -30,8 +30,8 @@ def hub(big_world):
 class FaultsAfterFirstPage:
     """A progress bar that injects sandbox faults once the first page is in, so they hit the run mid-way."""
 
-    def __init__(self, server, kinds):
-        self.server, self.kinds, self.pages = server, kinds, 0
+    def __init__(self, server, faults: list[dict]):
+        self.server, self.faults, self.pages = server, faults, 0
 
     def __call__(self, label, total):
         return self
@@ -45,8 +45,8 @@ class FaultsAfterFirstPage:
     def update(self, n):
         self.pages += 1
         if self.pages == 1:
-            for kind, count, *seconds in self.kinds:
-                self.server.faults.add(kind, count=count, seconds=seconds[0] if seconds else None)
+            for fault in self.faults:
+                self.server.faults.add(**fault)
 
 
 @pytest.fixture(autouse=True)
@@ -108,9 +108,10 @@ def test_floor_stops_the_listing_early_and_limit_caps_it(con, big_world, hub):
     floor = int(big_world.downloads_30d(day, [big_world.listing_order(day)[40]])[0])
     result = hf.collect(con, hub.url, min_downloads=floor, details=0)
     assert stored(con, day) == by_id(expected(big_world, day, floor))
-    assert 40 <= result.rows < 1000 and hub.request_count("/api/models") == 1  # sorted: no second page needed
+    # sorted: it stops a page's worth of models below the floor, so in the second of three pages
+    assert 40 <= result.rows < 1000 and hub.request_count("/api/models") == 2
     capped = hf.collect(con, hub.url, as_of=day - dt.timedelta(days=1), min_downloads=0, limit=7, details=0)
-    assert capped.rows == 7 and hub.request_count("/api/models") == 2
+    assert capped.rows == 7 and hub.request_count("/api/models") == 3
 
 
 def test_params_and_lineage_map_from_safetensors_gguf_and_tags(con, world, sandbox):
@@ -123,7 +124,8 @@ def test_params_and_lineage_map_from_safetensors_gguf_and_tags(con, world, sandb
 
 
 def test_429_and_5xx_mid_run_are_survived_and_counted(con, big_world, hub, waits):
-    faults = FaultsAfterFirstPage(hub, [("429", 2), ("503", 1), ("500", 1), ("reset", 1), ("timeout", 1, 6.0)])
+    faults = FaultsAfterFirstPage(hub, [{"kind": "429", "count": 2}, {"kind": "503"}, {"kind": "500"},
+                                        {"kind": "reset"}, {"kind": "timeout", "seconds": 6.0}])
     result = hf.collect(con, hub.url, min_downloads=0, details=0, progress=faults, timeout=3.0)
     assert stored(con, hub.date) == by_id(expected(big_world, hub.date))
     assert result.stats.retries == 6 and run_row(con, result.run_id)["retries"] == 6
@@ -133,7 +135,7 @@ def test_429_and_5xx_mid_run_are_survived_and_counted(con, big_world, hub, waits
 
 def test_a_run_that_cannot_finish_leaves_the_old_slice_and_is_recorded_failed(con, big_world, hub):
     good = hf.collect(con, hub.url, min_downloads=0, details=0)
-    faults = FaultsAfterFirstPage(hub, [("500", 1000)])
+    faults = FaultsAfterFirstPage(hub, [{"kind": "500", "count": 1000}])
     with pytest.raises(http.HttpError, match=r"GET http://127\.0\.0\.1:\d+/api/models\?.*cursor=.* failed after 7 "):
         hf.collect(con, hub.url, min_downloads=0, details=0, progress=faults)
     assert stored(con, hub.date) == by_id(expected(big_world, hub.date))
@@ -145,12 +147,54 @@ def test_a_run_that_cannot_finish_leaves_the_old_slice_and_is_recorded_failed(co
 
 @pytest.mark.parametrize("kind", ["malformed", "truncated"])
 def test_a_broken_later_page_fails_the_run_and_writes_nothing(con, hub, kind):
-    faults = FaultsAfterFirstPage(hub, [(kind, 1000)])
+    faults = FaultsAfterFirstPage(hub, [{"kind": kind, "count": 1000}])
     with pytest.raises(hf.HfCollectError, match=r"malformed or truncated page from http://127\.0\.0\.1:\d+/api/models\?.*cursor="):
         hf.collect(con, hub.url, min_downloads=0, details=0, progress=faults)
     assert con.execute("SELECT count(*) FROM raw_hf_models").fetchone() == (0,)
     status, error = con.execute("SELECT status, error FROM collection_runs WHERE source = 'hf'").fetchone()
     assert status == "failed" and "expected a JSON array" in error
+
+
+@pytest.mark.parametrize(("kind", "field", "message"), [
+    ("missing_field", "downloads", "expected 'downloads' to be a whole number of at least 0, got None"),
+    ("mistyped_field", "likes", "expected 'likes' to be a whole number of at least 0, got '"),
+    ("null_field", "tags", None),
+])
+def test_schema_drift_fails_the_run_naming_model_and_page_or_is_tolerated(con, big_world, hub, kind, field, message):
+    faults = FaultsAfterFirstPage(hub, [{"kind": kind, "field": field}])
+    if message is None:  # a model without tags is legal: its tags and lineage are stored as unknown (NULL)
+        hf.collect(con, hub.url, min_downloads=0, details=0, progress=faults)
+        unknown = "SELECT count(*) FROM raw_hf_models WHERE tags IS NULL AND base_models IS NULL AND license IS NULL"
+        assert con.execute(unknown).fetchone()[0] == 1000
+        return
+    with pytest.raises(hf.HfCollectError, match=r"malformed entry '.+' from http://127\.0\.0\.1:\d+/api/models\?"):
+        hf.collect(con, hub.url, min_downloads=0, details=0, progress=faults)
+    error = con.execute("SELECT error FROM collection_runs WHERE source = 'hf'").fetchone()[0]
+    assert message in error and con.execute("SELECT count(*) FROM raw_hf_models").fetchone() == (0,)
+
+
+def test_a_page_served_twice_is_stored_once(con, big_world, hub):
+    faults = FaultsAfterFirstPage(hub, [{"kind": "duplicate_page"}])
+    result = hf.collect(con, hub.url, min_downloads=0, details=0, progress=faults)
+    assert stored(con, hub.date) == by_id(expected(big_world, hub.date))
+    assert result.stats.extra["duplicates"] == 1000 and result.rows == len(expected(big_world, hub.date))
+
+
+def test_a_page_out_of_order_at_the_floor_loses_nothing(con, big_world, hub):
+    day = hub.date
+    floor = int(big_world.downloads_30d(day, [big_world.listing_order(day)[1500]])[0])
+    faults = FaultsAfterFirstPage(hub, [{"kind": "out_of_order"}])
+    hf.collect(con, hub.url, min_downloads=floor, details=0, progress=faults)
+    assert stored(con, day) == by_id(expected(big_world, day, floor))
+
+
+def test_no_scratch_table_is_left_behind(con, hub):
+    faults = FaultsAfterFirstPage(hub, [{"kind": "malformed"}])
+    with pytest.raises(hf.HfCollectError):
+        hf.collect(con, hub.url, min_downloads=0, details=0, progress=faults)
+    hf.collect(con, hub.url, min_downloads=0, details=0)
+    tables = {r[0] for r in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()}
+    assert "scratch_raw_hf_models" not in tables and "raw_hf_models" in tables
 
 
 def test_rerunning_an_as_of_replaces_and_never_duplicates(con, world, sandbox):
