@@ -123,6 +123,7 @@ def to_json(result: questionnaire_picks.Result) -> str:
         "answers": result.answers,
         "weights": {c: round(w, 4) for c, w in result.plan.weights.items()},
         "matched": result.matched,
+        "notes": result.notes,
         "picks": [{"model_id": p.model_id, "family": p.family, "score": p.score, "coverage": p.coverage,
                    "reasons": p.reasons, "caveats": p.caveats} for p in result.picks],
     }, indent=2, default=str)
@@ -134,7 +135,8 @@ def to_markdown(result: questionnaire_picks.Result) -> str:
     if result.data_kind != "live":
         lines += [f"> {SANDBOX_NOTE}", ""]
     weights = ", ".join(f"{c} {w:.0%}" for c, w in result.plan.weights.items() if w > 0)
-    lines += [f"{result.matched:,} models meet every constraint; weights: {weights}.", ""]
+    lines += [f"Models meeting every constraint: {result.matched:,}; weights: {weights}.",
+              *(f"Note: {n}." for n in result.notes), ""]
     if not result.picks:
         lines.append("No model meets every constraint: relax an answer and ask again.")
     for i, p in enumerate(result.picks, 1):
@@ -144,3 +146,4 @@ def to_markdown(result: questionnaire_picks.Result) -> str:
         lines += [f"- caveat: {c}" for c in p.caveats]
         lines.append("")
     return "\n".join(lines).rstrip() + "\n"
+

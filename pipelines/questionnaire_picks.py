@@ -35,10 +35,11 @@ class Result:
     picks: list[Pick]
     matched: int
     data_kind: str
+    notes: list[str]
 
 
-def plan(questionnaire: Questionnaire, answers: dict) -> Plan:
-    """Turn validated answers into filters, adjusted weights and settings."""
+def plan(questionnaire: Questionnaire, answers: dict, absent: tuple[str, ...] = ()) -> Plan:
+    """Turn validated answers into filters, adjusted weights and settings; `absent` components get no weight."""
     result = Plan(weights=dict(profiles.load().profiles[questionnaire.base_profile]))
 
     def apply(effect: dict, qid: str) -> None:
@@ -59,10 +60,11 @@ def plan(questionnaire: Questionnaire, answers: dict) -> Plan:
             apply(q.get("if_true" if answer else "if_false", {}), q["id"])
         if "filter" in q:
             result.filters.append({**q["filter"], "value": answer, "question": q["id"]})
-    weights = {c: max(w, 0.0) for c, w in result.weights.items()}
+    weights = {c: 0.0 if c in absent else max(w, 0.0) for c, w in result.weights.items()}
     total = sum(weights.values())
     if total == 0:
-        raise QuestionnaireError("these answers remove every component weight; expected at least one above 0")
+        raise QuestionnaireError("these answers leave no weight on a component this build has data for; "
+                                 f"expected at least one of {', '.join(c for c in weights if c not in absent)}")
     result.weights = {c: w / total for c, w in weights.items()}
     return result
 
@@ -85,7 +87,9 @@ def where_clause(filters: list[dict]) -> tuple[str, dict]:
 
 def recommend(con: duckdb.DuckDBPyConnection, questionnaire: Questionnaire, answers: dict, top: int = 10) -> Result:
     """The best `top` models that meet every hard constraint, scored under the adjusted weights."""
-    p = plan(questionnaire, answers)
+    counts = con.execute(f"SELECT {', '.join(f'count({c})' for c in profiles.COMPONENTS)} FROM mart_models").fetchone()
+    absent = tuple(c for c, n in zip(profiles.COMPONENTS, counts, strict=True) if n == 0)
+    p = plan(questionnaire, answers, absent)
     where, params = where_clause(p.filters)
     params |= {f"w_{c}": w for c, w in p.weights.items()}
     params |= {"bits": p.settings["bits"], "overhead": VRAM_OVERHEAD, "top": top,
@@ -94,7 +98,8 @@ def recommend(con: duckdb.DuckDBPyConnection, questionnaire: Questionnaire, answ
     kind = con.execute("SELECT value FROM meta WHERE key = 'data_kind'").fetchone()
     picks = [make_pick(row, p) for row in frame.to_dict("records")]
     matched = int(frame["matched"].iloc[0]) if len(frame) else 0
-    return Result(questionnaire, answers, p, picks, matched, kind[0] if kind else "unknown")
+    notes = [f"no {c} data in this build: its weight is spread over the other components" for c in absent]
+    return Result(questionnaire, answers, p, picks, matched, kind[0] if kind else "unknown", notes)
 
 
 def make_pick(row: dict, p: Plan) -> Pick:

@@ -1,5 +1,6 @@
 """Questionnaire engine: built-ins, validation of definitions and answers, and picks that obey every constraint."""
 
+import duckdb
 import marts_contract
 import pytest
 import yaml
@@ -178,3 +179,16 @@ def test_terminal_multi_choice_by_numbers_and_names():
     assert qn.answer_from_text(q, "1, copyleft") == ["permissive", "copyleft"]
     with pytest.raises(qn.QuestionnaireError, match="'9'"):
         qn.answer_from_text(q, "9")
+
+
+def test_a_component_without_any_data_gets_no_weight(tmp_path):
+    path = marts_contract.write(tmp_path / "serving.duckdb")
+    with duckdb.connect(str(path)) as con:
+        con.execute("UPDATE mart_models SET capability = NULL")
+    served = db.connect_serving(path)
+    q = qn.load("run_locally")
+    result = questionnaire_picks.recommend(served, q, qn.check_answers(q, {}))
+    served.close()
+    assert result.plan.weights["capability"] == 0 and sum(result.plan.weights.values()) == pytest.approx(1)
+    assert result.notes == ["no capability data in this build: its weight is spread over the other components"]
+    assert result.picks and not any("capability" in c for p in result.picks for c in p.caveats)

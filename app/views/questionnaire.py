@@ -52,7 +52,9 @@ if submitted:
         cur.close()
     weights = ", ".join(f"{c} {w:.0%}" for c, w in result.plan.weights.items() if w > 0)
     st.subheader("Shortlist")
-    st.caption(f"{result.matched:,} models meet every constraint · weights: {weights}")
+    st.caption(f"Models meeting every constraint: {result.matched:,} · weights: {weights}")
+    for note in result.notes:
+        st.info(note)
     if not result.picks:
         st.info("No model meets every constraint: relax an answer and try again.")
         st.stop()
