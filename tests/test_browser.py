@@ -1,5 +1,7 @@
 """The real app in a real browser: `revealed app` on a free port, driven through Playwright and Debian's Chromium."""
 
+import csv
+import io
 import os
 import shutil
 from pathlib import Path
@@ -110,3 +112,15 @@ def test_questionnaire_to_a_shortlist(page, app_url, serving):
     expect(page.get_by_role("heading", name="Shortlist")).to_be_visible()
     expect(page.get_by_text(f"1. {expected[0].model_id}", exact=True)).to_be_visible()
     expect(page.get_by_role("link", name="Open the model page").first).to_be_visible()
+
+
+def test_leaderboard_csv_download_holds_the_whole_filtered_view(page, app_url, serving):
+    page.goto(app_url)
+    expect_sandbox_banner(page)
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Download the filtered view as CSV").click()
+    rows = list(csv.DictReader(io.StringIO(Path(download.value.path()).read_text())))
+    total = serving.execute("SELECT count(*) FROM mart_scores WHERE entity_kind = 'model' AND profile = 'balanced'"
+                            ).fetchone()[0]
+    assert len(rows) == total and {r["data_kind"] for r in rows} == {"sandbox"}
+    assert download.value.suggested_filename == "revealed-models-balanced.csv"
