@@ -23,6 +23,7 @@ log = logging.getLogger(__name__)
 DEFAULT_ENDPOINT = "https://huggingface.co"
 LIST_EXPAND = ["author", "createdAt", "lastModified", "downloads", "downloadsAllTime", "likes", "trendingScore",
                "pipeline_tag", "library_name", "tags", "gated", "safetensors", "gguf"]
+MODEL_INFO_ATTRS = frozenset(vars(ModelInfo(id="-")))  # what huggingface_hub maps; the rest are extra fields
 RELATIONS = frozenset({"finetune", "quantized", "adapter", "merge"})
 PAGE_ROWS = 1000     # rows turned into one Arrow table at a time (the Hub's page size)
 LOAD_ROWS = 20_000   # rows per INSERT: DuckDB's per-statement cost dominates below ~10k rows
@@ -71,24 +72,22 @@ def _naive_utc(value: dt.datetime | None) -> dt.datetime | None:
     return value.astimezone(dt.UTC).replace(tzinfo=None) if value else None
 
 
-def _iso(value: dt.datetime | None) -> str | None:
-    return value.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z" if value else None
-
-
 def to_row(info: ModelInfo) -> dict:
-    """One raw_hf_models row (without as_of and run_id) from a listing entry."""
+    """One raw_hf_models row (without as_of and run_id) from a listing entry.
+
+    Every field of the entry lands in a column, except those without one of their own (`_id`, the
+    safetensors dtype breakdown, gguf, and any field the Hub adds later), which go to `payload` as JSON.
+    Repeating the whole entry there would make payload most of the bytes loaded, for nothing new.
+    """
     tags = info.tags  # None when the Hub sent none: lineage and license are then unknown, not empty
     safetensors = info.safetensors
     gguf = info.gguf if isinstance(info.gguf, dict) else None
     params = safetensors.total if safetensors else (gguf or {}).get("total")
-    payload = {
-        "id": info.id, "author": info.author, "createdAt": _iso(info.created_at),
-        "lastModified": _iso(info.last_modified), "downloads": info.downloads,
-        "downloadsAllTime": info.downloads_all_time, "likes": info.likes, "trendingScore": info.trending_score,
-        "pipeline_tag": info.pipeline_tag, "library_name": info.library_name, "tags": tags, "gated": info.gated,
-        "safetensors": {"parameters": safetensors.parameters, "total": safetensors.total} if safetensors else None,
-        "gguf": gguf,
-    }
+    payload = {k: v for k, v in vars(info).items() if k not in MODEL_INFO_ATTRS and v is not None}
+    if safetensors:
+        payload["safetensors"] = {"parameters": safetensors.parameters, "total": safetensors.total}
+    if gguf:
+        payload["gguf"] = gguf
     return {
         "id": info.id, "author": info.author,
         "created_at": _naive_utc(info.created_at), "last_modified": _naive_utc(info.last_modified),
@@ -97,7 +96,8 @@ def to_row(info: ModelInfo) -> dict:
         "library_name": info.library_name, "tags": tags,
         "license": next((t.split(":", 1)[1] for t in tags or [] if t.startswith("license:")), None),
         "params": params, "gated": None if info.gated is None else str(info.gated).lower(),
-        "base_models": None if tags is None else base_models(tags), "payload": json.dumps(payload, default=str),
+        "base_models": None if tags is None else base_models(tags),
+        "payload": json.dumps(payload, default=str, ensure_ascii=False),
     }
 
 
