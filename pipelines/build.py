@@ -1,13 +1,15 @@
 """The build: an explicit, ordered list of steps from raw snapshots to marts.
 
-A step is either the name of pipelines/sql/<table>.sql (run as CREATE OR REPLACE TABLE <table> AS <file>)
-or a Python function step(con) -> None decorated with @produces(<tables>) so the build can log its rows.
+A step is the name of pipelines/sql/<table>.sql (run as CREATE OR REPLACE TABLE <table> AS <file>), or a
+Python function step(con) -> None decorated with @produces(<tables>) so the build can log its rows, given as
+"module:function" (imported when the build runs, so step modules may import this one) or as the function.
 The build first writes `build_inputs` (key, value: inputs_hash, started_at) for steps such as meta to read.
 All steps run in one transaction: a failing step leaves every table (and the serving copy) as it was.
 """
 
 import datetime as dt
 import hashlib
+import importlib
 import logging
 import time
 from collections.abc import Callable
@@ -24,6 +26,7 @@ Step = str | Callable[[duckdb.DuckDBPyConnection], None]
 # Build order. Append your step where its inputs exist; keep one line per step.
 STEPS: list[Step] = [
     "model_daily_raw",          # daily downloads from consecutive snapshots (pipelines/sql/model_daily_raw.sql)
+    "pipelines.denoise:build",  # model_noise and model_daily: organic downloads
 ]
 
 
@@ -64,11 +67,22 @@ class BuildReport:
 
 def step_name(step: Step) -> str:
     """A readable name for a step."""
-    return step if isinstance(step, str) else f"{step.__module__}.{step.__name__}"
+    return step if isinstance(step, str) else f"{step.__module__}:{step.__name__}"
+
+
+def resolve(step: Step) -> Step:
+    """The function behind a "module:function" step; SQL step names and functions as they are."""
+    if not isinstance(step, str) or ":" not in step:
+        return step
+    module, _, name = step.partition(":")
+    try:
+        return getattr(importlib.import_module(module), name)
+    except (ImportError, AttributeError) as exc:
+        raise BuildError(f"build step {step!r} names no function; expected 'module:function' ({exc})") from exc
 
 
 def step_tables(step: Step) -> tuple[str, ...]:
-    """The tables a step writes."""
+    """The tables a (resolved) step writes."""
     return (step,) if isinstance(step, str) else getattr(step, "tables", ())
 
 
@@ -121,7 +135,7 @@ def run_build(con: duckdb.DuckDBPyConnection, steps: list[Step] | None = None) -
     try:
         write_build_inputs(con, report)
         for number, step in enumerate(steps, 1):
-            name = step_name(step)
+            name, step = step_name(step), resolve(step)
             began = time.perf_counter()
             try:
                 run_sql_step(con, step) if isinstance(step, str) else step(con)

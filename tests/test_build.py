@@ -51,7 +51,7 @@ def test_steps_run_in_order_and_report_rows(con):
     snapshot(con, D, {"a/x": 5, "b/y": 7})
     snapshot(con, D + dt.timedelta(1), {"a/x": 8, "b/y": 7})
     report = build.run_build(con, ["model_daily_raw", mart_from_raw])
-    assert [s.name.split(".")[-1] for s in report.steps] == ["model_daily_raw", "mart_from_raw"]
+    assert [s.name.split(":")[-1] for s in report.steps] == ["model_daily_raw", "mart_from_raw"]
     assert report.steps[0].rows == {"model_daily_raw": 2}
     assert report.steps[1].rows == {"mart_models": 2}
     inputs = dict(con.execute("SELECT * FROM build_inputs").fetchall())
@@ -73,7 +73,7 @@ def test_failing_step_keeps_warehouse_and_serving_copy(con):
     build.run_build(con, [mart_from_raw])
     publish.publish(con)
     snapshot(con, D + dt.timedelta(1), {"a/x": 9, "c/z": 1})
-    with pytest.raises(build.BuildError, match=r"test_build.broken' failed: column 'x' is not numeric"):
+    with pytest.raises(build.BuildError, match=r"test_build:broken' failed: column 'x' is not numeric"):
         build.run_build(con, [mart_from_raw, broken])
     assert con.execute("SELECT * FROM mart_models").fetchall() == [("a/x", 5)]
     assert serving_rows() == [("a/x", 5)]

@@ -1,0 +1,150 @@
+"""Build step: split daily downloads into organic demand and CI/automation (model_noise, model_daily).
+
+Reads model_daily_raw and raw_hf_models only (never the sandbox's truth). Method: docs/denoising.md.
+"""
+
+import logging
+
+import duckdb
+import numpy as np
+import pyarrow as pa
+
+from pipelines import denoise_signals as sig
+from pipelines.build import produces
+
+log = logging.getLogger(__name__)
+WINDOW_DAYS = 30
+BLOCK_DAYS = 30
+ROW_CHUNK = 50_000
+
+MODELS = """
+WITH latest AS (SELECT max(as_of) AS as_of FROM raw_hf_models),
+children AS (
+    SELECT b.parent AS id, count(*) AS children
+    FROM (SELECT unnest(base_models) AS b FROM raw_hf_models WHERE as_of = (SELECT as_of FROM latest))
+    GROUP BY 1
+)
+SELECT i.m, r.id, r.author, r.params, coalesce(r.likes, 0) AS likes, r.downloads, r.as_of,
+       CAST(r.created_at AS DATE) AS created, coalesce(k.children, 0) AS children,
+       r.as_of = (SELECT as_of FROM latest) AS in_latest
+FROM (SELECT * FROM raw_hf_models QUALIFY row_number() OVER (PARTITION BY id ORDER BY as_of DESC) = 1) r
+JOIN denoise_ids i ON i.model_id = r.id
+LEFT JOIN children k ON k.id = r.id
+ORDER BY i.m
+"""
+
+DAILY = """
+SELECT d.model_id, d.day, d.raw_downloads, d.imputed, d.decreased, i.m, (d.day - $first)::INTEGER AS t
+FROM model_daily_raw d JOIN denoise_ids i USING (model_id)
+"""
+
+
+def cohort_of(params: np.ndarray) -> np.ndarray:
+    """Size class index per model (-1 when the size is unknown), the cohort for engagement outliers."""
+    return np.where(np.isnan(params) | (params <= 0), -1, np.digitize(params, [1e9, 1e10, 4e10, 1e11]))
+
+
+def matrix(daily: pa.Table, n_models: int, n_days: int) -> tuple[np.ndarray, np.ndarray]:
+    """Dense models x days matrices of raw downloads and of observed (not imputed) downloads, NaN elsewhere."""
+    m, t = daily["m"].to_numpy(), daily["t"].to_numpy()
+    raw = daily["raw_downloads"].to_numpy().astype(np.float64)
+    x = np.full((n_models, n_days), np.nan)
+    x[m, t] = raw
+    observed = x.copy()
+    imputed = daily["imputed"].to_numpy(zero_copy_only=False)
+    observed[m[imputed], t[imputed]] = np.nan
+    return x, observed
+
+
+def automation(x: np.ndarray, observed: np.ndarray, age: np.ndarray, weekend: np.ndarray, fixture: np.ndarray):
+    """Automation per model and day, and per-model flags (burst, weekday_only, floor) of the last block."""
+    burst = np.zeros_like(x)
+    for lo in range(0, len(x), ROW_CHUNK):
+        burst[lo:lo + ROW_CHUNK] = sig.bursts(x[lo:lo + ROW_CHUNK], age[lo:lo + ROW_CHUNK])
+    y, y_obs = x - burst, observed - burst
+    n_days = x.shape[1]
+    last = slice(max(0, n_days - BLOCK_DAYS), n_days)
+    fit = sig.block_stats(y_obs[~fixture, last], weekend[last])
+    a, c = sig.fit_noise(fit["mean"], fit["var"])
+    usable = (fit["m_wd"] >= 20) & (fit["n_we"] >= 4)
+    dip = float(np.median(1 - fit["m_we"][usable] / fit["m_wd"][usable])) if usable.sum() >= 20 else 0.2
+    log.info("noise model: variance %.3f*m^2 + %.3f*m, weekend dip %.2f", a, c, dip)
+    steady = np.zeros_like(x)
+    weekday_flag = floor_flag = np.zeros(len(x), dtype=bool)
+    for end in range(n_days, 0, -BLOCK_DAYS):
+        cols = slice(max(0, end - BLOCK_DAYS), end)
+        s = sig.block_stats(y_obs[:, cols], weekend[cols])
+        auto_wd, wd = sig.weekday_only(y[:, cols], weekend[cols], s, dip, a, c)
+        s2 = sig.block_stats(np.where(wd[:, None], np.nan, y_obs[:, cols]), weekend[cols])
+        auto_fl, fl = sig.floors(y[:, cols], s2, a, c)
+        steady[:, cols] = auto_wd + auto_fl
+        if end == n_days:
+            weekday_flag, floor_flag = wd, fl
+    auto = np.where(fixture[:, None], x, burst + steady)
+    return np.where(np.isnan(x), np.nan, np.clip(auto, 0, x)), burst, weekday_flag, floor_flag
+
+
+def noise_rows(models, x: np.ndarray, auto: np.ndarray, burst: np.ndarray, in_window: np.ndarray,
+               flags: dict[str, np.ndarray]) -> pa.Table:
+    """model_noise: 30-day raw and organic downloads to the latest as_of, automation share and reasons."""
+    keep = models["in_latest"].to_numpy()
+    xw, aw = x[:, in_window], auto[:, in_window]
+    raw, auto_obs, burst_obs = np.nansum(xw, axis=1), np.nansum(aw, axis=1), burst[:, in_window].sum(axis=1)
+    w = models["downloads"].fillna(0).to_numpy().astype(np.float64)
+    # downloads of window days the series lacks (not listed then): a burst when far above the usual rate,
+    # else they carry the steady (non-burst) automation share of the days seen
+    rate = sig.nan_median(np.where(np.isnan(xw), np.nan, xw - aw), axis=1)
+    unseen = np.maximum(w - raw, 0)
+    unseen_burst = sig.unseen_bursts(unseen, np.isnan(xw).sum(axis=1), rate)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        steady_share = np.nan_to_num(np.clip((auto_obs - burst_obs) / (raw - burst_obs), 0, 1))
+    auto_30d = auto_obs + unseen_burst + (unseen - unseen_burst) * steady_share
+    auto_30d = np.where(flags["test_fixture"], w, auto_30d)
+    organic = np.rint(np.clip(w - auto_30d, 0, w)).astype(np.int64)
+    share = np.divide(w - organic, w, out=np.zeros_like(w), where=w > 0)
+    flags = flags | {"burst": flags["burst"] | (unseen_burst > 0) & ~flags["test_fixture"]}
+    names = list(flags)
+    hits = np.column_stack([flags[k] for k in names])
+    reasons = np.array([";".join(n for n, h in zip(names, row, strict=True) if h) for row in hits], dtype=object)
+    return pa.table({
+        "model_id": models["id"].to_numpy()[keep], "as_of": models["as_of"].to_numpy()[keep],
+        "raw_downloads_30d": w[keep].astype(np.int64), "organic_downloads_30d": organic[keep],
+        "automation_share": share[keep], "noise_reasons": reasons[keep], "mostly_automation": share[keep] > 0.5,
+    })
+
+
+@produces("model_noise", "model_daily")
+def build(con: duckdb.DuckDBPyConnection) -> None:
+    """Compute model_noise and model_daily (raw and organic downloads per model and day)."""
+    con.execute("CREATE OR REPLACE TEMP TABLE denoise_ids AS SELECT model_id, (row_number() OVER "
+                "(ORDER BY model_id) - 1)::BIGINT AS m FROM (SELECT DISTINCT id AS model_id FROM raw_hf_models)")
+    models = con.execute(MODELS).df()
+    first, last = con.execute("SELECT min(day), max(day) FROM model_daily_raw").fetchall()[0]
+    n_days = (last - first).days + 1 if first else 0
+    daily = con.sql(DAILY, params={"first": first}).to_arrow_table()
+    x, observed = matrix(daily, len(models), n_days)
+    days = np.datetime64(first or "1970-01-01", "D") + np.arange(n_days)
+    weekend = ((days.astype(np.int64) + 3) % 7) >= 5  # 1970-01-01 was a Thursday
+    created = models["created"].to_numpy(dtype="datetime64[D]", na_value=np.datetime64("NaT"))
+    age = (days[None, :] - created[:, None]).astype(np.float64)
+    age[np.isnat(created)] = np.inf
+    params = models["params"].to_numpy(dtype=np.float64, na_value=np.nan)
+    names = models["id"].str.split("/", n=1).str[-1].to_numpy()
+    fixture = sig.fixture_flags(models["author"].to_numpy(), names, params, models["likes"].to_numpy(),
+                                models["children"].to_numpy())
+    auto, burst, weekday_flag, floor_flag = automation(x, observed, age, weekend, fixture)
+    as_of = np.datetime64(con.execute("SELECT max(as_of) FROM raw_hf_models").fetchall()[0][0] or "1970-01-01", "D")
+    in_window = (days >= as_of - WINDOW_DAYS) & (days < as_of)
+    flags = {"test_fixture": fixture, "burst": (burst[:, in_window] > 0).any(axis=1) & ~fixture,
+             "floor": floor_flag & ~fixture, "weekday_only": weekday_flag & ~fixture,
+             "engagement_outlier": sig.engagement_outliers(models["downloads"].fillna(0), models["likes"],
+                                                           models["children"], cohort_of(params))}
+    noise = noise_rows(models, x, auto, burst, in_window, flags)
+    organic = np.rint(x - np.nan_to_num(auto))[daily["m"].to_numpy(), daily["t"].to_numpy()].astype(np.int64)
+    daily = daily.append_column("organic_downloads", pa.array(organic))
+    con.execute("CREATE OR REPLACE TABLE model_noise AS SELECT model_id, CAST(as_of AS DATE) AS as_of, "
+                "raw_downloads_30d, organic_downloads_30d, automation_share, noise_reasons, mostly_automation "
+                "FROM noise ORDER BY model_id")
+    con.execute("CREATE OR REPLACE TABLE model_daily AS SELECT model_id, day, raw_downloads, organic_downloads, "
+                "imputed, decreased FROM daily ORDER BY model_id, day")
+    log.info("de-noised %d models over %d days", len(noise), n_days)

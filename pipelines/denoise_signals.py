@@ -1,0 +1,151 @@
+"""De-noising signals over a models x days matrix of daily downloads (NaN where a day is not observed).
+
+Each signal returns the automation it explains per model and day, plus a per-model flag. The method and
+its thresholds are described in docs/denoising.md.
+"""
+
+import re
+
+import numpy as np
+
+# Test and CI fixture repositories: known test orgs and fixture names (field notes: hf-internal-testing,
+# trl-internal-testing, `tiny-random-*`), only when the model is small; or tiny with no engagement at all.
+TEST_ORG = re.compile(r"(^|[-_])(test|testing|ci|fixtures?)([-_]|$)", re.IGNORECASE)
+TEST_NAME = re.compile(r"(^tiny-random)|(^dummy[-_])|([-_](testing|ci|test)$)", re.IGNORECASE)
+FIXTURE_MAX_PARAMS = 100_000_000
+TINY_PARAMS = 10_000_000
+
+BURST_WINDOW = 15            # days in the centred rolling median that is a burst's baseline
+BURST_FACTOR = 3.0           # a burst day is above FACTOR x baseline + SCALES x robust scale + MIN
+BURST_SCALES = 4.0
+BURST_MIN = 5.0
+LAUNCH_DAYS = 2              # a launch's ramp-up is demand: no bursts on a model's first days
+WEEKDAY_RATIO = 0.5          # weekend level below this share of the weekday level ...
+Z = 2.5                      # flags need the evidence this many standard errors beyond organic noise
+KURTOSIS = 1.6               # variance of a sample variance vs normal noise: heavy-tailed daily noise
+MIN_DAYS = 10                # fewer observed days in a block: no weekday or floor estimate
+
+
+def fixture_flags(author, name, params, likes, children) -> np.ndarray:
+    """Test and fixture repositories: named like fixtures and small, or tiny with no likes and no children."""
+    author = np.asarray(author, dtype=object)
+    name = np.asarray(name, dtype=object)
+    params = np.asarray(params, dtype=np.float64)
+    params = np.where(params > 0, params, np.nan)  # 0 means the Hub did not say
+    small = np.isnan(params) | (params < FIXTURE_MAX_PARAMS)
+    named = np.array([bool(TEST_ORG.search(a or "")) or bool(TEST_NAME.search(n or ""))
+                      for a, n in zip(author, name, strict=True)], dtype=bool)
+    tiny = (params < TINY_PARAMS) & (np.asarray(likes) == 0) & (np.asarray(children) == 0)
+    return (named & small) | tiny
+
+
+def nan_median(a: np.ndarray, axis: int = -1) -> np.ndarray:
+    """Median ignoring NaN along an axis (NaN when all are NaN), by sorting: fast for many short rows."""
+    s = np.sort(a, axis=axis)
+    n = np.sum(~np.isnan(a), axis=axis, keepdims=True)
+    lo = np.take_along_axis(s, np.maximum((n - 1) // 2, 0), axis=axis)
+    hi = np.take_along_axis(s, np.maximum(n // 2, 0), axis=axis)
+    return np.squeeze(np.where(n > 0, (lo + hi) / 2, np.nan), axis=axis)
+
+
+def rolling_median(x: np.ndarray, window: int) -> np.ndarray:
+    """Centred rolling median along days, ignoring NaN (shorter windows at the edges)."""
+    half = window // 2
+    padded = np.pad(x, ((0, 0), (half, half)), constant_values=np.nan)
+    return nan_median(np.lib.stride_tricks.sliding_window_view(padded, window, axis=1), axis=-1)
+
+
+def bursts(x: np.ndarray, age: np.ndarray) -> np.ndarray:
+    """Automation on burst days: the excess over a rolling median far beyond the model's robust spread."""
+    base = rolling_median(x, BURST_WINDOW)
+    scale = 1.4826 * nan_median(np.abs(x - base), axis=1)[:, None]
+    hit = (x > BURST_FACTOR * base + BURST_SCALES * scale + BURST_MIN) & (age >= LAUNCH_DAYS)
+    return np.where(hit, x - base, 0.0)
+
+
+def unseen_bursts(unseen: np.ndarray, n_unseen: np.ndarray, rate: np.ndarray) -> np.ndarray:
+    """Downloads on days the listing missed, beyond what the model's usual daily rate explains (same rule)."""
+    expected = n_unseen * np.nan_to_num(rate)
+    hit = unseen > BURST_FACTOR * expected + BURST_SCALES * np.sqrt(expected) + BURST_MIN
+    return np.where(hit, unseen - expected, 0.0)
+
+
+def fit_noise(mean: np.ndarray, var: np.ndarray) -> tuple[float, float]:
+    """Day-to-day variance of demand as a*m^2 + c*m, fitted robustly over the population (medians)."""
+    ok = np.isfinite(mean) & np.isfinite(var) & (mean > 0)
+    big = ok & (mean >= 20)
+    a = float(np.median(var[big] / mean[big] ** 2)) if big.sum() >= 20 else 0.13
+    small = ok & (mean >= 3) & (mean < 30)
+    c = float(np.median((var[small] - a * mean[small] ** 2) / mean[small])) if small.sum() >= 20 else 0.5
+    return a, max(c, 0.05)
+
+
+def noise_var(m: np.ndarray, a: float, c: float) -> np.ndarray:
+    """Expected day-to-day variance of organic demand at level m."""
+    return a * m ** 2 + c * m
+
+
+def level_for_var(v: np.ndarray, a: float, c: float) -> np.ndarray:
+    """The organic level whose expected variance is v (inverse of noise_var)."""
+    return (-c + np.sqrt(c * c + 4 * a * np.maximum(v, 0))) / (2 * a)
+
+
+def block_stats(y: np.ndarray, weekend: np.ndarray) -> dict[str, np.ndarray]:
+    """Per row: mean, weekday and weekend means and counts, and the day-to-day variance of same-kind days."""
+    wd, we = ~weekend[None, :] & ~np.isnan(y), weekend[None, :] & ~np.isnan(y)
+    pair = ~np.isnan(y[:, 1:]) & ~np.isnan(y[:, :-1]) & (weekend[1:] == weekend[:-1])[None, :]
+    diff2 = np.where(pair, (y[:, 1:] - y[:, :-1]) ** 2, 0.0)
+    n_pairs = pair.sum(axis=1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return {
+            "n": (~np.isnan(y)).sum(axis=1), "mean": np.nansum(y, axis=1) / (~np.isnan(y)).sum(axis=1),
+            "n_wd": wd.sum(axis=1), "n_we": we.sum(axis=1),
+            "m_wd": np.where(wd, y, 0).sum(axis=1) / wd.sum(axis=1),
+            "m_we": np.where(we, y, 0).sum(axis=1) / we.sum(axis=1),
+            "var": diff2.sum(axis=1) / (2 * n_pairs), "n_pairs": n_pairs,
+        }
+
+
+def weekday_only(y: np.ndarray, weekend: np.ndarray, s: dict, dip: float, a: float, c: float):
+    """Automation on weekdays only: weekday level far above the weekend level scaled by the usual weekend dip."""
+    organic_wd = s["m_we"] / (1 - dip)
+    excess = s["m_wd"] - organic_wd
+    se = np.sqrt(noise_var(s["m_wd"], a, c) / np.maximum(s["n_wd"], 1)
+                 + noise_var(s["m_we"], a, c) / np.maximum(s["n_we"], 1) / (1 - dip) ** 2)
+    flag = ((s["m_we"] < WEEKDAY_RATIO * s["m_wd"]) & (excess > Z * se)
+            & (s["n_wd"] >= MIN_DAYS // 2) & (s["n_we"] >= 2))
+    auto = np.where(flag[:, None] & ~weekend[None, :], np.minimum(excess[:, None], y), 0.0)
+    return np.nan_to_num(auto), flag
+
+
+def floors(y: np.ndarray, s: dict, a: float, c: float):
+    """A flat floor: the level minus the organic level implied by the day-to-day variation (the floor's is ~0).
+
+    Flagged when the day-to-day variance is significantly below what organic demand at that level shows:
+    log(var / expected) below -Z standard errors of a log sample variance, sqrt(2 * KURTOSIS / pairs).
+    """
+    organic = level_for_var(s["var"], a, c)
+    floor = s["mean"] - organic
+    with np.errstate(invalid="ignore", divide="ignore"):
+        log_q = np.log(s["var"] / noise_var(s["mean"], a, c))
+    limit = -Z * np.sqrt(2 * KURTOSIS / np.maximum(s["n_pairs"], 1))
+    flag = (log_q < limit) & (s["n_pairs"] >= MIN_DAYS // 2 + 1) & np.isfinite(floor) & (floor > 0)
+    auto = np.where(flag[:, None], np.minimum(np.nan_to_num(floor)[:, None], y), 0.0)
+    return np.nan_to_num(auto), flag
+
+
+def engagement_outliers(raw_30d, likes, children, cohort) -> np.ndarray:
+    """Downloads far above what the model's likes and derivatives predict within its cohort (robust residuals)."""
+    x = np.log1p(np.asarray(likes, dtype=np.float64) + np.asarray(children, dtype=np.float64))
+    y = np.log1p(np.asarray(raw_30d, dtype=np.float64))
+    out = np.zeros(len(y), dtype=bool)
+    cohort = np.asarray(cohort, dtype=object)
+    for key in set(cohort):
+        rows = np.flatnonzero(cohort == key)
+        if len(rows) < 30:
+            continue
+        slope, icept = np.polyfit(x[rows], y[rows], 1)
+        resid = y[rows] - (slope * x[rows] + icept)
+        mad = 1.4826 * np.median(np.abs(resid - np.median(resid)))
+        out[rows] = resid - np.median(resid) > 4 * mad
+    return out

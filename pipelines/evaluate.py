@@ -1,0 +1,117 @@
+"""Measure de-noising against the sandbox's ground truth: collect a world over HTTP, build, compare."""
+
+import datetime as dt
+import logging
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import duckdb
+import numpy as np
+import pandas as pd
+
+from collector.sandbox.world import World
+from collector.simulate import simulate
+from pipelines import build
+from warehouse import db
+
+log = logging.getLogger(__name__)
+DENOISE_STEP = "pipelines.denoise:build"
+
+
+@dataclass
+class Evaluation:
+    """Accuracy of the organic estimates for one world, over the models the collector listed."""
+
+    seed: int
+    models: int
+    days: int
+    as_of: dt.date
+    listed: int
+    spearman_organic: float
+    spearman_raw: float
+    mdape_organic: float
+    mdape_raw: float
+    mdape_automated: float
+    precision: float
+    recall: float
+    flagged: int
+    truly_mostly_automation: int
+
+
+def spearman(a, b) -> float:
+    """Spearman rank correlation (average ranks for ties)."""
+    ra, rb = pd.Series(a).rank().to_numpy(), pd.Series(b).rank().to_numpy()
+    return float(np.corrcoef(ra, rb)[0, 1])
+
+
+def mdape(estimate, truth) -> float:
+    """Median absolute percentage error over the rows whose true value is positive."""
+    estimate, truth = np.asarray(estimate, dtype=float), np.asarray(truth, dtype=float)
+    ok = truth > 0
+    return float(np.median(np.abs(estimate[ok] - truth[ok]) / truth[ok])) if ok.any() else float("nan")
+
+
+def compare(noise: pd.DataFrame, truth: pd.DataFrame) -> dict:
+    """Metrics of model_noise rows against World.truth rows of the same as_of (joined on model id)."""
+    both = noise.merge(truth, left_on="model_id", right_on="id", how="inner", suffixes=("", "_true"))
+    if both.empty:
+        raise ValueError("no model of model_noise is in the truth table; expected the same world and as_of")
+    flagged, actual = both["mostly_automation"].to_numpy(bool), both["mostly_automation_true"].to_numpy(bool)
+    automated = (both["automation_30d"] > 0) & (both["automation_kind"] != "fixture")
+    return {
+        "listed": len(both),
+        "spearman_organic": spearman(both["organic_downloads_30d"], both["organic_30d"]),
+        "spearman_raw": spearman(both["raw_downloads_30d"], both["organic_30d"]),
+        "mdape_organic": mdape(both["organic_downloads_30d"], both["organic_30d"]),
+        "mdape_raw": mdape(both["raw_downloads_30d"], both["organic_30d"]),
+        "mdape_automated": mdape(both.loc[automated, "organic_downloads_30d"], both.loc[automated, "organic_30d"]),
+        "precision": float((flagged & actual).sum() / max(flagged.sum(), 1)),
+        "recall": float((flagged & actual).sum() / max(actual.sum(), 1)),
+        "flagged": int(flagged.sum()), "truly_mostly_automation": int(actual.sum()),
+    }
+
+
+def evaluate(folder: Path, seed: int = 11, models: int = 10_000, days: int = 45) -> Evaluation:
+    """Collect `days` simulated days of a fresh world into a new warehouse under folder, build, compare.
+
+    The build runs the steps up to and including de-noising (the later steps do not change its figures).
+    """
+    if days < 2:
+        raise ValueError(f"days={days} gives no daily series; expected at least 2 (30 or more for floors)")
+    path = Path(folder) / "evaluate.duckdb"
+    if path.exists():
+        raise FileExistsError(f"{path} already exists; expected a fresh folder for the evaluation warehouse")
+    world = World(seed=seed, n_models=models)
+    con = db.connect(path)
+    try:
+        simulate(con, world, days, details=0)
+        steps = build.STEPS[:build.STEPS.index(DENOISE_STEP) + 1]
+        build.run_build(con, steps)
+        noise = con.execute("SELECT * FROM model_noise").df()
+        as_of = noise_as_of(con)
+    finally:
+        con.close()
+    metrics = compare(noise, world.truth(as_of))
+    return Evaluation(seed=seed, models=models, days=days, as_of=as_of, **metrics)
+
+
+def noise_as_of(con: duckdb.DuckDBPyConnection) -> dt.date:
+    """The as_of of the de-noised 30-day figures."""
+    return con.execute("SELECT max(as_of) FROM model_noise").fetchall()[0][0]
+
+
+def render(result: Evaluation) -> str:
+    """A plain-text report of one evaluation."""
+    r = asdict(result)
+    return "\n".join([
+        "NOTE: sandbox evaluation on FICTIONAL data (a synthetic world with known ground truth).",
+        f"seed {r['seed']}, {r['models']:,} models, {r['days']} days collected, as_of {r['as_of']}, "
+        f"{r['listed']:,} models listed",
+        f"{'metric':<44}{'raw':>10}{'de-noised':>12}",
+        f"{'Spearman vs true organic 30-day ranking':<44}{r['spearman_raw']:>10.3f}{r['spearman_organic']:>12.3f}",
+        f"{'MdAPE of organic 30-day downloads':<44}{r['mdape_raw']:>10.1%}{r['mdape_organic']:>12.1%}",
+        f"{'MdAPE, automated models (not fixtures)':<44}{'':>10}{r['mdape_automated']:>12.1%}",
+        f"{'mostly automation: precision':<44}{'':>10}{r['precision']:>12.3f}",
+        f"{'mostly automation: recall':<44}{'':>10}{r['recall']:>12.3f}",
+        f"flagged {r['flagged']}, truly mostly automation {r['truly_mostly_automation']}",
+    ])
