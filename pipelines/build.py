@@ -23,7 +23,8 @@ SQL = Path(__file__).parent / "sql"
 
 Step = str | Callable[[duckdb.DuckDBPyConnection], None]
 
-# Build order. Append your step where its inputs exist; keep one line per step.
+# Build order. Add your step where its inputs exist, one line each: a SQL table name or "module:function"
+# (a string, not an import: step modules import produces from here).
 STEPS: list[Step] = [
     "model_daily_raw",          # daily downloads from consecutive snapshots (pipelines/sql/model_daily_raw.sql)
     "pipelines.denoise:build",  # model_noise and model_daily: organic downloads
