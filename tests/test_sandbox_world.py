@@ -65,10 +65,20 @@ def test_lineage_shape_like_the_real_edge_sample(big):
     assert per_parent.max() >= 20 * per_parent.median()  # heavy tail of derivatives per parent
     merges = lineage[lineage["relation"] == "merge"].groupby("child").size()
     assert len(merges) and (merges == 2).all()
+    real_deep = _deep_share(edges.drop_duplicates("target").set_index("target")["source"])
+    first_parent = big.models.set_index("id")["parent"].dropna()
+    assert abs(_deep_share(first_parent) - real_deep) < 0.15  # finetunes of finetunes, quantizations of those
     missing = set(lineage["parent"]) - set(big.models["id"])
     assert missing, "some parents should be missing from the listing"
     assert (big.models.loc[big.models["parent"].isna(), "family"] == big.models.loc[big.models["parent"].isna(), "id"]
             ).all()
+
+
+def _deep_share(parent_of: pd.Series) -> float:
+    """Share of derived models two or more levels below their root."""
+    parents = parent_of.to_dict()
+    deep = [child for child, parent in parents.items() if parent in parents and parents[parent] != child]
+    return len(deep) / len(parents)
 
 
 def test_downloads_are_heavy_tailed(big):

@@ -1,5 +1,7 @@
 """Fictional names for sandbox orgs, users, model series and derived repos."""
 
+import functools
+
 import numpy as np
 import pandas as pd
 
@@ -16,15 +18,19 @@ _MERGE_SUFFIXES = ["Merge", "SLERP", "TIES", "DARE", "passthrough", "MoE-merge"]
 _ODD_NAMES = ["Café-Lumière", "Ōkami-Shiro", "Zürich-Tal", "Ñandú-Chat", "Smørrebrød", "Ünïcode-Tëst"]
 
 
+@functools.cache
+def _vocabulary(n_syllables: int, capital: bool) -> np.ndarray:
+    """Every word of n syllables (onset + vowel each), sorted."""
+    words = [""]
+    for _ in range(n_syllables):
+        words = [w + o + v for w in words for o in _ONSETS for v in _VOWELS]
+    return np.array([w.capitalize() if capital else w for w in words], dtype=object)
+
+
 def syllable_words(rng: np.random.Generator, n: int, n_syllables: int = 2, capital: bool = True) -> np.ndarray:
     """n pronounceable fictional words."""
-    parts = [np.array(_ONSETS)[rng.integers(0, len(_ONSETS), n)].astype(object)
-             + np.array(_VOWELS)[rng.integers(0, len(_VOWELS), n)].astype(object)
-             for _ in range(n_syllables)]
-    words = parts[0]
-    for p in parts[1:]:
-        words = words + p
-    return np.array([w.capitalize() for w in words], dtype=object) if capital else words
+    vocabulary = _vocabulary(n_syllables, capital)
+    return vocabulary[rng.integers(0, len(vocabulary), n)]
 
 
 def org_names(rng: np.random.Generator, n: int) -> np.ndarray:
@@ -44,13 +50,12 @@ def user_names(rng: np.random.Generator, n: int) -> np.ndarray:
 
 def size_label(params: np.ndarray) -> np.ndarray:
     """'7B', '0.5B', '350M' style labels; '' for unknown sizes."""
-    out = np.full(len(params), "", dtype=object)
-    b = params / 1e9
-    big = b >= 1
-    out[big] = [f"{x:.0f}B" if x >= 10 or x == int(x) else f"{x:.1f}B" for x in b[big]]
-    small = (params > 0) & ~big
-    out[small] = [f"{x / 1e6:.0f}M" for x in params[small]]
-    return out
+    b = np.asarray(params, dtype=np.float64) / 1e9
+    key = np.where(b >= 10, np.round(b), np.where(b >= 1, np.round(b, 1), -np.round(b * 1e3)))
+    unique, inverse = np.unique(key, return_inverse=True)
+    labels = np.array(["" if k == 0 else f"{-k:.0f}M" if k < 0 else f"{k:.0f}B" if k == int(k) else f"{k:.1f}B"
+                       for k in unique], dtype=object)
+    return labels[inverse.reshape(-1)]
 
 
 def pick(rng: np.random.Generator, choices: list[str], n: int) -> np.ndarray:
@@ -88,10 +93,15 @@ def odd_names(rng: np.random.Generator, n: int) -> np.ndarray:
 
 def make_unique(ids: pd.Series) -> pd.Series:
     """Append -v2, -v3 ... to repeated ids (case-insensitively, as on the Hub)."""
-    ids = ids.copy()
+    ids = ids.reset_index(drop=True)
     for _ in range(5):
-        dup = ids.str.lower().groupby(ids.str.lower()).cumcount()
-        if not (dup > 0).any():
+        codes = pd.factorize(ids.str.lower())[0]
+        order = np.argsort(codes, kind="stable")
+        first = np.r_[True, codes[order][1:] != codes[order][:-1]]
+        rank = np.empty(len(ids), dtype=np.int64)
+        rank[order] = np.arange(len(ids)) - np.maximum.accumulate(np.where(first, np.arange(len(ids)), 0))
+        dup = np.flatnonzero(rank > 0)
+        if not len(dup):
             return ids
-        ids[dup > 0] = ids[dup > 0] + "-v" + (dup[dup > 0] + 1).astype(str)
+        ids[dup] = ids[dup] + "-v" + pd.Series(rank[dup] + 1, index=dup).astype(str)
     return ids
