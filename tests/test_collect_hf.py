@@ -173,6 +173,14 @@ def test_schema_drift_fails_the_run_naming_model_and_page_or_is_tolerated(con, b
     assert message in error and con.execute("SELECT count(*) FROM raw_hf_models").fetchone() == (0,)
 
 
+def test_fields_without_a_column_are_kept_in_payload(con, hub):
+    faults = FaultsAfterFirstPage(hub, [{"kind": "extra_field"}])
+    hf.collect(con, hub.url, min_downloads=0, details=0, progress=faults)
+    payloads = con.execute("SELECT payload->>'$.sandboxUnexpectedField.note', payload->>'$._id' FROM raw_hf_models "
+                           "WHERE json_extract(payload, '$.sandboxUnexpectedField') IS NOT NULL").fetchall()
+    assert len(payloads) == 1000 and all(note and len(_id) == 24 for note, _id in payloads)
+
+
 def test_a_page_served_twice_is_stored_once(con, big_world, hub):
     faults = FaultsAfterFirstPage(hub, [{"kind": "duplicate_page"}])
     result = hf.collect(con, hub.url, min_downloads=0, details=0, progress=faults)
