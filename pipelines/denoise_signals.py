@@ -23,6 +23,8 @@ LAUNCH_DAYS = 2              # a launch's ramp-up is demand: no bursts on a mode
 WEEKDAY_RATIO = 0.5          # weekend level below this share of the weekday level ...
 Z = 2.5                      # flags need the evidence this many standard errors beyond organic noise
 KURTOSIS = 1.6               # variance of a sample variance vs normal noise: heavy-tailed daily noise
+OUTLIER_MADS = 4.0           # engagement outlier: log downloads this many robust spreads above the cohort line
+OUTLIER_MIN_MAD = 0.25
 MIN_DAYS = 10                # fewer observed days in a block: no weekday or floor estimate
 
 
@@ -134,18 +136,28 @@ def floors(y: np.ndarray, s: dict, a: float, c: float):
     return np.nan_to_num(auto), flag
 
 
+def resistant_line(x: np.ndarray, y: np.ndarray) -> tuple[float, float]:
+    """Tukey's resistant line: slope through the medians of the outer thirds by x, median intercept."""
+    order = np.argsort(x, kind="stable")
+    third = max(1, len(x) // 3)
+    left, right = order[:third], order[-third:]
+    run = np.median(x[right]) - np.median(x[left])
+    slope = (np.median(y[right]) - np.median(y[left])) / run if run > 0 else 0.0
+    return float(slope), float(np.median(y - slope * x))
+
+
 def engagement_outliers(raw_30d, likes, children, cohort) -> np.ndarray:
-    """Downloads far above what the model's likes and derivatives predict within its cohort (robust residuals)."""
+    """Downloads far above what likes and derivatives predict within the cohort (robust line and spread)."""
     x = np.log1p(np.asarray(likes, dtype=np.float64) + np.asarray(children, dtype=np.float64))
     y = np.log1p(np.asarray(raw_30d, dtype=np.float64))
     out = np.zeros(len(y), dtype=bool)
-    cohort = np.asarray(cohort, dtype=object)
-    for key in set(cohort):
+    cohort = np.asarray(cohort)
+    for key in np.unique(cohort):
         rows = np.flatnonzero(cohort == key)
         if len(rows) < 30:
             continue
-        slope, icept = np.polyfit(x[rows], y[rows], 1)
+        slope, icept = resistant_line(x[rows], y[rows])
         resid = y[rows] - (slope * x[rows] + icept)
-        mad = 1.4826 * np.median(np.abs(resid - np.median(resid)))
-        out[rows] = resid - np.median(resid) > 4 * mad
+        mad = max(1.4826 * np.median(np.abs(resid)), OUTLIER_MIN_MAD)
+        out[rows] = resid > OUTLIER_MADS * mad
     return out

@@ -1,0 +1,114 @@
+"""Each de-noising signal on small constructed series in a real DuckDB, and no false flags on clean demand."""
+
+import datetime as dt
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from pipelines import build
+from warehouse import db
+
+DAYS = 45
+FIRST = dt.date(2026, 3, 2)  # a Monday
+AS_OF = FIRST + dt.timedelta(days=DAYS)
+WEEKEND = np.array([(FIRST + dt.timedelta(days=k)).weekday() >= 5 for k in range(DAYS)])
+RNG = np.random.default_rng(3)
+
+
+def organic(level: float) -> np.ndarray:
+    """Clean demand: log-normal day-to-day noise and a weekend dip."""
+    return np.rint(level * np.exp(0.3 * RNG.standard_normal(DAYS)) * np.where(WEEKEND, 0.8, 1.0))
+
+
+def snapshots(model: str, daily: np.ndarray, likes: int, params: int | None = 7_000_000_000) -> pd.DataFrame:
+    """Daily snapshots as the Hub shows them: all-time and 30-day counts up to the day before as_of."""
+    history = 50_000
+    rows = []
+    for k in range(1, DAYS + 1):
+        rows.append({"as_of": FIRST + dt.timedelta(days=k), "run_id": "test", "id": model,
+                     "author": model.split("/")[0], "created_at": pd.Timestamp("2025-01-01"),
+                     "downloads": int(daily[max(0, k - 30):k].sum() + 100 * max(0, 30 - k)),
+                     "downloads_all_time": int(history + daily[:k].sum()), "likes": likes, "params": params})
+    rows.insert(0, dict(rows[0], as_of=FIRST, downloads_all_time=history))
+    return pd.DataFrame(rows)
+
+
+# model id -> (organic demand, automation, likes, params)
+CASES = {}
+for i in range(40):
+    level = float(30 * 1.08 ** i)
+    likes = int((level * 30) ** 0.6 * np.exp(0.5 * RNG.standard_normal()))
+    CASES[f"clean-org/model-{i}"] = (organic(level), np.zeros(DAYS), likes, 7_000_000_000)
+CASES["hf-internal-testing/tiny-random-LlamaForCausalLM"] = (np.zeros(DAYS), np.full(DAYS, 300.0), 0, 1_000_000)
+burst = np.zeros(DAYS)
+burst[[33, 34, 35]] = 6000
+CASES["ci-heavy/bursty-7B"] = (organic(100), burst, 300, 7_000_000_000)
+CASES["ci-heavy/floored-7B"] = (organic(60), np.rint(400 + RNG.normal(0, 4, DAYS)), 150, 7_000_000_000)
+weekdays = np.where(WEEKEND, 0, np.rint(500 * np.exp(0.05 * RNG.standard_normal(DAYS))))
+CASES["ci-heavy/weekday-7B"] = (organic(60), weekdays, 150, 7_000_000_000)
+CASES["quiet-org/unloved-7B"] = (organic(3000), np.zeros(DAYS), 0, 7_000_000_000)
+
+
+@pytest.fixture(scope="module")
+def noise(tmp_path_factory) -> pd.DataFrame:
+    """model_noise of the constructed warehouse, indexed by model id, with the true organic 30-day counts."""
+    con = db.connect(tmp_path_factory.mktemp("denoise") / "w.duckdb")
+    frame = pd.concat([snapshots(m, o + a, likes, params) for m, (o, a, likes, params) in CASES.items()])
+    con.register("frame", frame)
+    con.execute("INSERT INTO raw_hf_models (as_of, run_id, id, author, created_at, downloads, downloads_all_time, "
+                "likes, params) SELECT as_of, run_id, id, author, created_at, downloads, downloads_all_time, likes, "
+                "params FROM frame")
+    build.run_build(con, ["model_daily_raw", "pipelines.denoise:build"])
+    out = con.execute("SELECT * FROM model_noise").df().set_index("model_id")
+    daily = con.execute("SELECT count(*), sum(organic_downloads) FILTER (WHERE organic_downloads > raw_downloads) "
+                        "FROM model_daily").fetchall()[0]
+    con.close()
+    assert daily[0] == len(CASES) * DAYS and daily[1] is None  # one row a day; organic never above raw
+    out["true_organic"] = [int(CASES[m][0][-30:].sum()) for m in out.index]
+    return out
+
+
+def test_every_model_is_scored_as_of_the_last_snapshot(noise):
+    assert len(noise) == len(CASES)
+    assert set(noise["as_of"]) == {pd.Timestamp(AS_OF)}
+
+
+def test_clean_organic_series_are_not_flagged(noise):
+    clean = noise.loc[noise.index.str.startswith("clean-org/")]
+    assert (clean["noise_reasons"] == "").all()
+    assert (clean["organic_downloads_30d"] == clean["raw_downloads_30d"]).all()
+    assert not clean["mostly_automation"].any()
+
+
+def test_fixture_repo_is_all_automation(noise):
+    row = noise.loc["hf-internal-testing/tiny-random-LlamaForCausalLM"]
+    assert row["noise_reasons"].split(";")[0] == "test_fixture"
+    assert row["organic_downloads_30d"] == 0 and row["mostly_automation"]
+
+
+def test_burst_is_removed(noise):
+    row = noise.loc["ci-heavy/bursty-7B"]
+    assert "burst" in row["noise_reasons"].split(";")
+    assert row["mostly_automation"]
+    assert row["organic_downloads_30d"] == pytest.approx(row["true_organic"], rel=0.1)
+
+
+def test_flat_floor_is_removed(noise):
+    row = noise.loc["ci-heavy/floored-7B"]
+    assert row["noise_reasons"] == "floor"
+    assert row["mostly_automation"]
+    assert row["organic_downloads_30d"] == pytest.approx(row["true_organic"], rel=0.3)
+
+
+def test_weekday_only_traffic_is_removed(noise):
+    row = noise.loc["ci-heavy/weekday-7B"]
+    assert row["noise_reasons"] == "weekday_only"
+    assert row["mostly_automation"]
+    assert row["organic_downloads_30d"] == pytest.approx(row["true_organic"], rel=0.3)
+
+
+def test_downloads_far_out_of_line_with_engagement_are_flagged_not_removed(noise):
+    row = noise.loc["quiet-org/unloved-7B"]
+    assert row["noise_reasons"] == "engagement_outlier"
+    assert row["organic_downloads_30d"] == row["raw_downloads_30d"]
