@@ -4,12 +4,12 @@ import argparse
 import logging
 import sys
 
-from app import cli_app, cli_build, cli_collect, cli_core, cli_export, cli_sandbox
+from app import cli_app, cli_build, cli_collect, cli_core, cli_export, cli_sandbox, cli_schedule
 from app.cli_args import UsageError
 from warehouse import lock
 
 # Each module adds its sub-commands with register(subparsers); keep this list short and explicit.
-COMMAND_MODULES = [cli_core, cli_collect, cli_sandbox, cli_export, cli_build, cli_app]
+COMMAND_MODULES = [cli_core, cli_collect, cli_sandbox, cli_export, cli_build, cli_schedule, cli_app]
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -43,6 +43,8 @@ def main(argv: list[str] | None = None) -> int:
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
         stream=sys.stderr,
     )
+    for noisy in ("httpx", "httpx2", "urllib3"):  # one line per request is noise; our collectors log summaries
+        logging.getLogger(noisy).setLevel(logging.DEBUG if args.verbose else logging.WARNING)
     purpose = writer_purpose(args)
     try:
         if purpose is None:

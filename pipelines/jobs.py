@@ -1,0 +1,140 @@
+"""What the scheduler and `revealed up` run: collect a source, then build and publish; the weekly export."""
+
+import datetime as dt
+import logging
+import os
+from dataclasses import dataclass, field
+
+import duckdb
+from apscheduler.triggers.cron import CronTrigger
+
+from collector import github, hf, livebench, livecodebench, model_cards
+from pipelines import build
+from pipelines.export_weekly import export_weekly
+from pipelines.schedule import JobSpec
+from warehouse import db, paths, publish
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Sources:
+    """Where each source is read from: the live services or the in-process sandbox."""
+
+    kind: str  # 'live' or 'sandbox'
+    hf_endpoint: str
+    github_api: str
+    livebench_url: str
+    livecodebench_url: str
+    server: object = field(default=None, repr=False)  # the SandboxServer when kind == 'sandbox'
+
+    @property
+    def sandbox(self) -> bool:
+        """True when the data is the sandbox's fictional world."""
+        return self.kind == "sandbox"
+
+
+def live_sources() -> Sources:
+    """The real services; each base URL can be overridden from the environment."""
+    return Sources(
+        "live",
+        os.environ.get("HF_ENDPOINT", hf.default_endpoint()),
+        os.environ.get("GITHUB_API_URL", github.DEFAULT_API_URL),
+        os.environ.get("LIVEBENCH_URL", livebench.DEFAULT_URL),
+        os.environ.get("LIVECODEBENCH_URL", f"{livecodebench.DEFAULT_URL}/{livecodebench.DEFAULT_FILE}"),
+    )
+
+
+def sandbox_sources(server) -> Sources:
+    """Every source served by one running SandboxServer."""
+    return Sources("sandbox", server.url, f"{server.url}/github", f"{server.url}/livebench",
+                   f"{server.url}/livecodebench/{livecodebench.DEFAULT_FILE}", server)
+
+
+def latest_hf_as_of(con: duckdb.DuckDBPyConnection) -> dt.date | None:
+    """The newest Hub snapshot date in the warehouse."""
+    return con.execute("SELECT max(as_of) FROM raw_hf_models").fetchone()[0]
+
+
+def as_of(sources: Sources) -> dt.date:
+    """The observation date: the sandbox clock, or today (UTC)."""
+    return sources.server.date if sources.sandbox else dt.datetime.now(dt.UTC).date()
+
+
+def collect_hf(con: duckdb.DuckDBPyConnection, sources: Sources, progress=None, details: int = 500):
+    """One Hub snapshot; on the sandbox the simulated clock first moves to the day after the latest snapshot."""
+    if sources.sandbox:
+        latest = latest_hf_as_of(con)
+        if latest is not None:
+            sources.server.set_date(latest + dt.timedelta(days=1))
+    return hf.collect(con, sources.hf_endpoint, as_of(sources), token=os.environ.get("HF_TOKEN"),
+                      details=details, progress=progress)
+
+
+def collect_cards(con: duckdb.DuckDBPyConnection, sources: Sources, progress=None):
+    """Model cards of the top models of the latest snapshot."""
+    return model_cards.collect_cards(con, sources.hf_endpoint, token=os.environ.get("HF_TOKEN"), progress=progress)
+
+
+def collect_github(con: duckdb.DuckDBPyConnection, sources: Sources):
+    """Snapshots of every tracked GitHub repository."""
+    return github.collect_github(con, sources.github_api, token=os.environ.get("GITHUB_TOKEN"), as_of=as_of(sources))
+
+
+def collect_benchmarks(con: duckdb.DuckDBPyConnection, sources: Sources):
+    """Every LiveBench release and the LiveCodeBench results."""
+    day = as_of(sources)
+    livebench.collect(con, sources.livebench_url, day)
+    livecodebench.collect(con, sources.livecodebench_url, day)
+
+
+def build_and_publish(con: duckdb.DuckDBPyConnection) -> build.BuildReport:
+    """Run the pipelines and publish the serving copy."""
+    report = build.run_build(con)
+    publish.publish(con)
+    return report
+
+
+def export_dir():
+    """Where `revealed up` and the scheduler write the weekly export."""
+    return paths.home() / "exports"
+
+
+def export_weekly_csv() -> dict:
+    """The weekly CSV export of the published data: {path: rows}."""
+    con = db.connect_serving()
+    try:
+        return export_weekly(con, export_dir())
+    finally:
+        con.close()
+
+
+def _with_warehouse(*steps):
+    def run():
+        con = db.connect()
+        try:
+            for step in steps:
+                step(con)
+        finally:
+            con.close()
+    return run
+
+
+def job_specs(sources: Sources) -> list[JobSpec]:
+    """The schedule: daily Hub and GitHub, weekly cards and benchmarks, each followed by a build; weekly export."""
+    def cron(**when):
+        return CronTrigger(timezone=dt.UTC, **when)
+
+    return [
+        JobSpec("hf", "collect Hugging Face, then build", cron(hour=2, minute=0),
+                _with_warehouse(lambda con: collect_hf(con, sources), build_and_publish)),
+        JobSpec("github", "collect GitHub stars, then build", cron(hour=3, minute=0),
+                _with_warehouse(lambda con: collect_github(con, sources), build_and_publish)),
+        JobSpec("cards", "collect model cards, then build", cron(day_of_week="mon", hour=3, minute=30),
+                _with_warehouse(lambda con: collect_cards(con, sources), build_and_publish)),
+        JobSpec("benchmarks", "collect LiveBench and LiveCodeBench, then build",
+                cron(day_of_week="mon", hour=4, minute=0),
+                _with_warehouse(lambda con: collect_benchmarks(con, sources), build_and_publish)),
+        JobSpec("export", "write the weekly CSV export", cron(day_of_week="mon", hour=6, minute=0),
+                export_weekly_csv),
+    ]
