@@ -136,8 +136,14 @@ def link_id(link: str | None) -> str | None:
     return m.group(1) if m else None
 
 
-def _org(text: str) -> str:
+def _org(text: str | None) -> str:
     return re.sub(r"[^a-z0-9]", "", (text or "").lower())
+
+
+def owned_by(hf_id: str, organization: str | None) -> bool:
+    """Whether the id's owner and the organization name contain one another ('Meta' ~ 'meta-llama')."""
+    org, owner = _org(organization), _org(hf_id.split("/")[0])
+    return bool(org and owner) and (org in owner or owner in org)
 
 
 class HubIndex:
@@ -171,19 +177,10 @@ class HubIndex:
         """The id as the Hub spells it (ids are case-insensitive), or None when the Hub does not have it."""
         return self.by_lower.get(hf_id.lower())
 
-    def originals(self, ids: set[str], organization: str | None) -> list[str]:
-        """Candidates left after dropping derivatives of other candidates, then narrowing by organization.
-
-        When several remain, the first is the one with PROMINENCE_LEAD times the downloads of every other,
-        if there is such a leader; the others stay listed as alternatives.
-        """
-        kept = sorted(i for i in ids if not (self.parents.get(i, set()) & ids))
-        org = _org(organization)
-        if len(kept) > 1 and org:
-            owned = [i for i in kept if (owner := _org(i.split("/")[0])) and (org in owner or owner in org)]
-            kept = owned or kept
-        kept.sort(key=lambda i: -self.prominence.get(i, 0))
-        return kept
+    def originals(self, ids: set[str]) -> list[str]:
+        """Candidates that are not derivatives of other candidates, the most prominent (downloads) first."""
+        return sorted((i for i in ids if not (self.parents.get(i, set()) & ids)),
+                      key=lambda i: (-self.prominence.get(i, 0), i))
 
     def leader(self, kept: list[str]) -> str | None:
         """The only candidate, or the one far ahead of the others in prominence; None when it is a toss-up."""
@@ -224,9 +221,15 @@ def match_entry(entry: Entry, hub: HubIndex, aliases: dict[tuple[str, str], Alia
     if alias:
         return aliased()
     relaxed = relaxed_key(entry.model)
-    for index, key, method in ((hub.by_exact, exact_key(entry.model), "name"),
-                               (hub.by_relaxed, relaxed, "name_relaxed"), (hub.by_filler, relaxed, "name_relaxed")):
-        kept = hub.originals(index.get(key, set()), entry.organization)
+    tiers = [(hub.by_exact.get(exact_key(entry.model), set()), "name"),
+             (hub.by_relaxed.get(relaxed, set()), "name_relaxed"), (hub.by_filler.get(relaxed, set()), "name_relaxed")]
+    pool = set().union(*(ids for ids, _ in tiers))
+    # When the benchmark names the organization and some candidate belongs to it, only those count.
+    owned = {i for i in pool if owned_by(i, entry.organization)}
+    for ids, method in tiers:
+        # A derivative named like its own parent (a copy, or '-it' for '-Instruct') stands for that parent.
+        ids = {next((p for p in sorted(hub.parents.get(i, ())) if p in pool), i) for i in ids}
+        kept = hub.originals(ids & owned if owned else ids)
         if not kept:
             continue
         others = "; ".join(kept[1:N_CANDIDATES * 2])
