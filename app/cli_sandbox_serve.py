@@ -1,6 +1,7 @@
 """`revealed sandbox serve`: the fictional Hub, GitHub and benchmark sites on loopback until Ctrl-C."""
 
 import logging
+import signal
 import threading
 
 from app.cli_args import iso_date, non_negative_int, positive_int
@@ -30,8 +31,12 @@ def cmd_serve(args) -> int:
     print(f"Sandbox at {server.url} serves FICTIONAL data (not real Hugging Face, GitHub or benchmark data)",
           flush=True)
     print(f"Hub endpoint: {server.url}  GitHub API: {server.url}/github  simulated date: {server.date}", flush=True)
+    stop = threading.Event()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, lambda *_: stop.set())
     try:
-        threading.Event().wait()
+        stop.wait()
     finally:
         server.stop()
+    log.info("sandbox server stopped")
     return 0

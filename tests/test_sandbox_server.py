@@ -2,6 +2,7 @@
 
 import datetime as dt
 import json
+import signal
 import subprocess
 import sys
 import threading
@@ -275,9 +276,12 @@ def test_sandbox_serve_command_answers_info(tmp_path):
         url = line.split(" ")[2]
         info = requests.get(f"{url}/_sandbox/info", timeout=TIMEOUT).json()
         assert info["sandbox"] is True and info["seed"] == 3 and info["models"] == 200
+        proc.send_signal(signal.SIGINT)
+        assert proc.wait(timeout=10) == 0
     finally:
-        proc.terminate()
-        proc.wait(timeout=10)
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait(timeout=10)
 
 
 def test_server_as_context_manager_releases_the_port(world):

@@ -90,7 +90,7 @@ def damage(fault: Fault, response: Response, own_url: str) -> Response:
     if fault.kind == "malformed":
         return Response(200, b'[{"id": "sandbox-malformed", "downloads": }', response.headers)
     if fault.kind == "truncated":
-        raw = body if isinstance(body, bytes) else json.dumps(body).encode()
+        raw = body if isinstance(body, bytes) else body.encode() if isinstance(body, str) else json.dumps(body).encode()
         return Response(response.status, raw[: max(1, len(raw) // 2)], response.headers)
     items = body if isinstance(body, list) else [body] if isinstance(body, dict) else []
     if fault.kind == "out_of_order":
