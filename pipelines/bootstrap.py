@@ -41,7 +41,8 @@ def replicates(inputs: pd.DataFrame, series: Series, point: np.ndarray, settings
                 factor = np.where(observed > 0, resample_days(rng, window, count) / observed, 1.0)
             parts[ADOPTION] = adoption(organic * factor, reference, settings.adoption_cap)
         if series.baseline_days:
-            parts[MOMENTUM] = momentum(resample_days(rng, recent, count), resample_days(rng, baseline, count))
+            parts[MOMENTUM] = momentum(resample_days(rng, recent, count), resample_days(rng, baseline, count),
+                                       settings.momentum_prior_daily)
         for column, values in parts.items():
             # where resampling left nothing to compute, keep the point value; where the point is missing, stay out
             values[:] = np.where(np.isnan(values), base[:, column, None], values)

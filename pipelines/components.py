@@ -60,11 +60,13 @@ def adoption(organic: np.ndarray, reference: np.ndarray, cap: float) -> np.ndarr
     return 100 * np.minimum(1.0, np.log1p(organic / reference) / np.log1p(cap))
 
 
-def momentum(recent_daily: np.ndarray, baseline_daily: np.ndarray) -> np.ndarray:
-    """100 * recent / (recent + baseline) mean daily organic downloads: 50 flat, above 50 growing."""
+def momentum(recent_daily: np.ndarray, baseline_daily: np.ndarray, prior: float) -> np.ndarray:
+    """100 * (recent + prior) / (recent + baseline + 2 prior) mean daily organic downloads: 50 flat, above 50
+    growing; the prior (pseudo-downloads per day in both windows) keeps a handful of downloads from looking like
+    a surge. NaN when neither window has any downloads."""
     total = recent_daily + baseline_daily
     with np.errstate(invalid="ignore", divide="ignore"):
-        return np.where(total > 0, 100 * recent_daily / total, np.nan)
+        return np.where(total > 0, 100 * (recent_daily + prior) / (total + 2 * prior), np.nan)
 
 
 def log_share(values: np.ndarray) -> np.ndarray:
@@ -88,7 +90,8 @@ def point_components(inputs: pd.DataFrame, series: Series, settings: Settings) -
     organic, reference = numbers(inputs, "organic_downloads_30d"), numbers(inputs, "adoption_ref")
     out[:, col["adoption"]] = adoption(organic, reference, settings.adoption_cap)
     if series.baseline_days:
-        out[:, col["momentum"]] = momentum(series.recent().mean(axis=1), series.baseline().mean(axis=1))
+        out[:, col["momentum"]] = momentum(series.recent().mean(axis=1), series.baseline().mean(axis=1),
+                                           settings.momentum_prior_daily)
     out[:, col["ecosystem"]] = log_share(numbers(inputs, "active_derivatives"))
     out[:, col["community"]] = community(numbers(inputs, "stars"), numbers(inputs, "stars_growth_30d"))
     out[:, col["capability"]] = np.clip(numbers(inputs, "clean_score"), 0, 100)

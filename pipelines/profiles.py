@@ -23,9 +23,11 @@ class Settings:
     active_derivative_min_downloads: int
     min_coverage: float
     adoption_reference_rank: int
+    adoption_cohort_min: int
     adoption_cap: float
     momentum_window_days: int
     momentum_baseline_windows: int
+    momentum_prior_daily: float
     bootstrap_samples: int
     bootstrap_seed: int
     benchmark_noise_sd: float
@@ -48,9 +50,11 @@ BOUNDS = {
     "active_derivative_min_downloads": (0, None, True),
     "min_coverage": (0, 1, False),
     "adoption_reference_rank": (1, None, True),
+    "adoption_cohort_min": (1, None, True),
     "adoption_cap": (1, None, False),
     "momentum_window_days": (1, None, True),
     "momentum_baseline_windows": (1, None, True),
+    "momentum_prior_daily": (0, None, True),
     "bootstrap_samples": (10, None, True),
     "bootstrap_seed": (0, None, True),
     "benchmark_noise_sd": (0, None, True),

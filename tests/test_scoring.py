@@ -109,19 +109,28 @@ def test_capability_and_community_when_present(con):
     assert meta["as_of_github"] == "2026-10-31"
 
 
-def test_adoption_normalises_within_the_cohort(con):
+def test_adoption_normalises_within_the_cohort(con, monkeypatch, tmp_path):
+    use_profiles(monkeypatch, tmp_path, edited("adoption_cohort_min = 100", "adoption_cohort_min = 12"))
     world(con)
     build.run_build(con, STEPS)
     refs = dict(con.execute("SELECT entity_id, adoption_ref FROM entity_inputs WHERE entity_kind = 'model'")
                 .fetchall())
     cohort = dict(con.execute("SELECT entity_id, adoption_cohort FROM entity_inputs").fetchall())
-    # thirteen 7B models of one age: the reference is the 10th highest organic count (RAM v2)
+    # thirteen 7B models of one age, twelve with downloads: the reference is the 10th highest (RAM v2)
     tenth = sorted([300 * (i + 1) for i in range(12)] + [900, 0], reverse=True)[9]
     assert refs["o/m00"] == tenth and cohort["o/m00"] == "size+age"
     assert cohort["big/one"] == "all"      # alone in its size class: widened to every model
     m = models(con)
     at_reference = next(k for k in COHORT if 300 * (COHORT.index(k) + 1) == tenth)
     assert m.loc[at_reference, "adoption"] == pytest.approx(100 * math.log(2) / math.log(11))
+
+
+def test_small_cohorts_widen_to_all(con):
+    world(con)  # the default adoption_cohort_min (100) is more than this whole world
+    build.run_build(con, STEPS)
+    rows = con.execute("SELECT DISTINCT adoption_cohort, adoption_ref FROM entity_inputs WHERE entity_kind = 'model'")
+    everyone = sorted([300 * (i + 1) for i in range(12)] + [900, 0, 5000], reverse=True)
+    assert rows.fetchall() == [("all", everyone[9])]
 
 
 def test_momentum_follows_the_trend(con):

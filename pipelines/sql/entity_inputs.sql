@@ -1,6 +1,7 @@
 -- Inputs of the score components per model and per family (docs/methodology.md, "Components"), with the
 -- adoption reference: organic downloads of the k-th most-downloaded entity of the cohort (RAM v2), where the
--- cohort is size class and age since release, widened to the size class, then to all, when it has fewer than k.
+-- cohort is size class and age since release, widened to the size class, then to all, when fewer than
+-- max(k, adoption_cohort_min) of its entities have organic downloads.
 WITH s AS (SELECT * FROM revealed_settings),
 facts AS (
     -- community counts a model's own repository only, not the family root's that model_github also links
@@ -31,18 +32,19 @@ families AS (
 entities AS (SELECT * FROM models UNION ALL SELECT * FROM families),
 cohorts AS (
     -- per cohort: how many entities have organic downloads, the k-th highest count and the lowest
-    SELECT entity_kind, size_class, age_class, count(organic_downloads_30d) AS n,
+    SELECT entity_kind, size_class, age_class,
+           count(*) FILTER (WHERE organic_downloads_30d > 0) AS n,
            (list(organic_downloads_30d ORDER BY organic_downloads_30d DESC)
                FILTER (WHERE organic_downloads_30d IS NOT NULL))[any_value(s.adoption_reference_rank)] AS kth,
-           min(organic_downloads_30d) AS lowest
+           min(organic_downloads_30d) AS lowest,
+           greatest(any_value(s.adoption_reference_rank), any_value(s.adoption_cohort_min)) AS needed
     FROM entities, s
     GROUP BY GROUPING SETS ((entity_kind, size_class, age_class), (entity_kind, size_class), (entity_kind))
 )
 SELECT e.*,
-       CASE WHEN c1.n >= s.adoption_reference_rank THEN 'size+age'
-            WHEN c2.n >= s.adoption_reference_rank THEN 'size' ELSE 'all' END AS adoption_cohort,
-       greatest(1, CASE WHEN c1.n >= s.adoption_reference_rank THEN c1.kth
-                        WHEN c2.n >= s.adoption_reference_rank THEN c2.kth
+       CASE WHEN c1.n >= c1.needed THEN 'size+age' WHEN c2.n >= c2.needed THEN 'size' ELSE 'all' END
+           AS adoption_cohort,
+       greatest(1, CASE WHEN c1.n >= c1.needed THEN c1.kth WHEN c2.n >= c2.needed THEN c2.kth
                         ELSE coalesce(c3.kth, c3.lowest) END)::DOUBLE AS adoption_ref
 FROM entities e
 CROSS JOIN s
