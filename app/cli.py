@@ -6,7 +6,7 @@ import sys
 
 from app import cli_app, cli_build, cli_collect, cli_core, cli_export, cli_sandbox, cli_schedule
 from app.cli_args import UsageError
-from warehouse import lock
+from warehouse import db, lock
 
 # Each module adds its sub-commands with register(subparsers); keep this list short and explicit.
 COMMAND_MODULES = [cli_core, cli_collect, cli_sandbox, cli_export, cli_build, cli_schedule, cli_app]
@@ -50,6 +50,7 @@ def main(argv: list[str] | None = None) -> int:
         if purpose is None:
             return args.func(args) or 0
         with lock.hold(purpose):
+            db.recover()
             return args.func(args) or 0
     except UsageError as exc:
         print(f"revealed: error: {exc}", file=sys.stderr)

@@ -9,7 +9,7 @@ from app.cli_args import UsageError, port, positive_int
 from app.progress import Progress
 from pipelines import jobs, up
 from pipelines.schedule import Scheduler
-from warehouse import lock, paths, status
+from warehouse import db, lock, paths, status
 
 
 def register(sub) -> None:
@@ -81,6 +81,9 @@ def cmd_up(args) -> int:
     sources = up.start_sources(settings)
     try:
         with lock.hold("revealed up: first collection and build"):
+            closed = db.recover()
+            if closed:
+                _say(f"Marked {closed} run(s) left unfinished by a stopped process as failed.")
             up.bring_up(settings, sources, _say, progress=Progress)
     except BaseException:
         if sources.server is not None:

@@ -9,7 +9,7 @@ from apscheduler.events import EVENT_JOB_MAX_INSTANCES, EVENT_JOB_MISSED
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.cron import CronTrigger
 
-from warehouse import lock, schedule_state
+from warehouse import db, lock, schedule_state
 
 log = logging.getLogger(__name__)
 
@@ -55,6 +55,7 @@ def run_job(spec: JobSpec, clock: Callable[[], dt.datetime] = lambda: dt.datetim
     schedule_state.update_job(spec.id, description=spec.description, last_start=clock(), running=True)
     try:
         with lock.hold(f"scheduler: {spec.id}", wait=LOCK_WAIT_S):
+            db.recover()
             spec.run()
     except Exception as exc:  # the scheduler keeps running; the failure is recorded and shown
         log.exception("job %s failed", spec.id)

@@ -12,7 +12,7 @@ from collector import simulate
 from collector.sandbox.server import SandboxServer
 from collector.sandbox.world import World
 from pipelines import build, jobs
-from warehouse import db, paths, runs, schedule_state
+from warehouse import db, paths, schedule_state
 
 log = logging.getLogger(__name__)
 
@@ -116,9 +116,6 @@ def bring_up(settings: Settings, sources: jobs.Sources, say: Callable[[str], Non
     done = []
     con = db.connect()
     try:
-        closed = runs.close_abandoned(con)
-        if closed:
-            say(f"Marked {closed} run(s) left unfinished by a stopped process as failed.")
         if sources.sandbox:
             _backfill_sandbox(con, settings, sources, say, progress)
         day = jobs.as_of(sources)

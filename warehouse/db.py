@@ -6,6 +6,7 @@ import duckdb
 
 from warehouse import paths
 from warehouse.migrate import migrate
+from warehouse.runs import close_abandoned
 
 
 def connect(path: Path | None = None) -> duckdb.DuckDBPyConnection:
@@ -41,3 +42,12 @@ def connect_for_status() -> tuple[duckdb.DuckDBPyConnection, str | None]:
         return duckdb.connect(str(path), read_only=True), None
     except duckdb.IOException:
         return connect_serving(), "the warehouse is being written right now: showing the last published state"
+
+
+def recover() -> int:
+    """With the writer lock held: mark runs a killed writer left 'running' as failed; return how many."""
+    con = connect()
+    try:
+        return close_abandoned(con)
+    finally:
+        con.close()

@@ -1,0 +1,140 @@
+"""SIGKILL at random points: the collector and the build die, nothing partial stays, the next run completes."""
+
+import datetime as dt
+import os
+import random
+import signal
+import subprocess
+import sys
+import time
+
+import duckdb
+import pytest
+
+from collector.sandbox.server import SandboxServer
+from collector.sandbox.world import World
+from warehouse import db
+
+pytestmark = pytest.mark.slow
+
+# Seeded so a failure can be replayed; several points per target, from early to late in the run.
+KILL_POINTS = random.Random(20261123).sample(range(5, 95), 3)
+
+
+@pytest.fixture(scope="module")
+def big_world() -> World:
+    """About two thousand visible fictional models: three listing pages."""
+    return World(seed=5, n_models=2500)
+
+
+def revealed(home, *args, wait=True, **kw):
+    env = {**os.environ, "REVEALED_HOME": str(home)}
+    cmd = [sys.executable, "-m", "app.cli", *args]
+    if wait:
+        return subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=300, **kw)
+    return subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+
+
+def kill_after(proc: subprocess.Popen, seconds: float) -> bool:
+    """SIGKILL proc after `seconds` unless it ended first; True when it was killed."""
+    try:
+        proc.wait(seconds)
+        return False
+    except subprocess.TimeoutExpired:
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
+        return True
+
+
+def slices(home) -> dict:
+    con = duckdb.connect(str(home / "revealed.duckdb"), read_only=True)
+    try:
+        return dict(con.execute("SELECT as_of, count(*) FROM raw_hf_models GROUP BY 1").fetchall())
+    finally:
+        con.close()
+
+
+def runs(home) -> list[tuple]:
+    con = duckdb.connect(str(home / "revealed.duckdb"), read_only=True)
+    try:
+        return con.execute(
+            "SELECT status, error FROM collection_runs WHERE source = 'hf' ORDER BY started_at").fetchall()
+    finally:
+        con.close()
+
+
+@pytest.mark.parametrize("percent", KILL_POINTS)
+def test_collector_killed_mid_run_leaves_no_partial_slice(tmp_path, big_world, percent):
+    with SandboxServer(big_world) as server:
+        day = server.date
+        first = revealed(tmp_path, "collect", "hf", "--endpoint", server.url, "--as-of", str(day), "--details", "0")
+        assert first.returncode == 0, first.stderr
+        complete = slices(tmp_path)[day]
+        server.faults.add("slow", count=4, seconds=1.0)  # stretch the run so the kill lands inside it
+        listed = server.request_count("/api/models")
+        proc = revealed(tmp_path, "collect", "hf", "--endpoint", server.url, "--as-of", str(day), "--details", "0",
+                        wait=False)
+        while server.request_count("/api/models") == listed and proc.poll() is None:
+            time.sleep(0.01)  # the run is recorded before its first listing request
+        killed = kill_after(proc, 3.0 * percent / 100)
+        server.faults.clear()
+        assert killed, "the run ended before the kill point"
+        assert slices(tmp_path) == {day: complete}  # the old slice, whole; nothing of the killed run
+        again = revealed(tmp_path, "collect", "hf", "--endpoint", server.url, "--as-of", str(day), "--details", "0")
+        assert again.returncode == 0, again.stderr
+    assert slices(tmp_path) == {day: complete}
+    statuses = [s for s, _ in runs(tmp_path)]
+    assert statuses == ["ok", "failed", "ok"]  # the killed run is closed as failed by the next writer
+    assert "abandoned" in runs(tmp_path)[1][1]
+
+
+@pytest.mark.parametrize("percent", KILL_POINTS)
+def test_build_killed_mid_run_keeps_the_serving_copy(tmp_path, big_world, percent):
+    os.environ["REVEALED_HOME"] = str(tmp_path)
+    try:
+        from collector.simulate import simulate
+        con = db.connect()
+        simulate(con, big_world, days=3, details=0)
+        con.close()
+    finally:
+        del os.environ["REVEALED_HOME"]
+    began = time.monotonic()
+    first = revealed(tmp_path, "build")
+    took = time.monotonic() - began
+    assert first.returncode == 0, first.stderr
+    serving = tmp_path / "serving.duckdb"
+    before = serving.read_bytes()
+    proc = revealed(tmp_path, "build", wait=False)
+    assert kill_after(proc, took * percent / 100), "the build ended before the kill point"
+    assert serving.read_bytes() == before  # never half-written: the old copy until a new one is complete
+    reader = duckdb.connect(str(serving), read_only=True)
+    assert reader.execute("SELECT count(*) FROM mart_models").fetchone()[0] > 0
+    reader.close()
+    again = revealed(tmp_path, "build")
+    assert again.returncode == 0, again.stderr
+    leftovers = [p.name for p in tmp_path.iterdir() if p.name not in {
+        "revealed.duckdb", "revealed.duckdb.wal", "serving.duckdb", "revealed.lock"}]
+    assert leftovers == []
+
+
+def test_reader_keeps_the_last_good_data_while_a_build_runs(tmp_path, big_world):
+    os.environ["REVEALED_HOME"] = str(tmp_path)
+    try:
+        from collector.simulate import simulate
+        con = db.connect()
+        simulate(con, big_world, days=2, details=0, start=big_world.today - dt.timedelta(days=1))
+        con.close()
+    finally:
+        del os.environ["REVEALED_HOME"]
+    assert revealed(tmp_path, "build").returncode == 0
+    reader = duckdb.connect(str(tmp_path / "serving.duckdb"), read_only=True)
+    expected = reader.execute("SELECT count(*), sum(organic_downloads_30d) FROM mart_models").fetchall()
+    proc = revealed(tmp_path, "build", wait=False)
+    reads = 0
+    while proc.poll() is None:
+        assert reader.execute("SELECT count(*), sum(organic_downloads_30d) FROM mart_models").fetchall() == expected
+        reads += 1
+        time.sleep(0.05)
+    assert proc.returncode == 0, proc.stderr.read()
+    assert reads > 0
+    reader.close()
