@@ -29,6 +29,7 @@ STEPS: list[Step] = [
     "model_daily_raw",          # daily downloads from consecutive snapshots (pipelines/sql/model_daily_raw.sql)
     "pipelines.denoise:build",  # model_noise and model_daily: organic downloads
     "pipelines.lineage:build",  # lineage_edges, model_family, model_derivatives, lineage_issues
+    "pipelines.benchmark_scores:build",  # benchmark_scores: LiveBench averages, LiveCodeBench clean windows
     "pipelines.scoring:build",  # keep near last (reads every step above): components, composites, rank intervals
     "pipelines.marts:build",    # keep last: mart_* tables and meta (docs/marts.md)
 ]
