@@ -9,6 +9,7 @@ import pytest
 from hub_rows import AS_OF, hub_snapshot, upstream_noise
 
 from app import cli
+from collector import simulate
 from pipelines import build, export_weekly, lineage, marts, scoring
 from warehouse import publish
 
@@ -116,3 +117,23 @@ def test_parquet_with_nothing_collected(con, home, capsys):
     con.close()
     assert cli.main(["export", "parquet", "--out", str(home / "pq")]) == 1
     assert "raw_hf_models is empty" in capsys.readouterr().err
+
+
+def test_sandbox_end_to_end(con, home, world):
+    simulate.simulate(con, world, days=16, min_downloads=0, details=0)
+    build.run_build(con)  # the whole build as `revealed build` runs it
+    publish.publish(con)
+    week = export_weekly.iso_week(world.today)
+    con.close()
+    assert cli.main(["export", "weekly", "--out", str(home / "out")]) == 0
+    header, rows = read_csv(home / "out" / f"models_{week}.csv")
+    models = [dict(zip(header, r, strict=True)) for r in rows]
+    assert {m["data_kind"] for m in models} == {"sandbox"}
+    ranked = [m for m in models if m["rank"]]
+    assert len(ranked) > 100 and [int(m["rank"]) for m in ranked] == list(range(1, len(ranked) + 1))
+    assert all(int(m["rank_low"]) <= int(m["rank"]) <= int(m["rank_high"]) for m in ranked)
+    assert all(int(m["organic_downloads_30d"]) <= int(m["raw_downloads_30d"]) for m in models)
+    truth = world.models.set_index("id")["family"]
+    assert all(m["family"] == truth[m["model_id"]] for m in models)
+    _, families = read_csv(home / "out" / f"families_{week}.csv")
+    assert len(families) == len({m["family"] for m in models})
