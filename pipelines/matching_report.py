@@ -1,6 +1,6 @@
-"""Precision and recall of the name matcher on the hand-labelled set, over the real reference files.
+"""Precision and recall of the name matcher: on the hand-labelled real names, or on a sandbox world.
 
-Run: .venv/bin/python -m pipelines.matching_report [--data DIR] [--labels CSV]
+Run: .venv/bin/python -m pipelines.matching_report [--data DIR] [--labels CSV] [--sandbox N_MODELS]
 """
 
 import argparse
@@ -12,7 +12,15 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
+import duckdb
+
+from collector import hf, livebench, livecodebench
+from collector.sandbox import routes_bench
+from collector.sandbox.server import SandboxServer
+from collector.sandbox.world import World
+from pipelines import benchmark_scores, build, lineage, matching
 from pipelines.name_match import Entry, HubIndex, Match, link_id, load_aliases, match_all
+from warehouse.migrate import migrate
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT.parent / "shared" / "data"
@@ -93,10 +101,9 @@ def evaluate(data: Path = DATA, labels_path: Path = LABELS, use_aliases: bool = 
     missing = [(r["source"], r["name"]) for r in labels if (r["source"], r["name"]) not in entries]
     if missing:
         raise ValueError(f"labelled names not found in the reference files: {missing[:5]}")
-    wanted = [entries[r["source"], r["name"]] for r in labels]
     hub = reference_hub(data, entries.values(), labels)
-    matches = match_all(wanted, hub, load_aliases() if use_aliases else {})
-    rows = list(zip(labels, matches, strict=True))
+    matched = dict(zip(entries, match_all(entries.values(), hub, load_aliases() if use_aliases else {}), strict=True))
+    rows = [(r, matched[r["source"], r["name"]]) for r in labels]
     predicted = sum(m.hf_id is not None for _, m in rows)
     correct = sum(m.hf_id is not None and m.hf_id.lower() == r["hf_id"].lower() for r, m in rows)
     positives = sum(r["hf_id"] != "none" for r, _ in rows)
@@ -124,13 +131,38 @@ def render(ev: Evaluation, title: str) -> str:
     return "\n".join(lines)
 
 
+def sandbox_figures(n_models: int) -> str:
+    """Collect a fictional sandbox world over loopback HTTP into a scratch DuckDB, build, and score the matches."""
+    world, con = World(n_models=n_models), duckdb.connect()
+    migrate(con)
+    with SandboxServer(world) as server:
+        hf.collect(con, server.url, min_downloads=0, details=0)
+        livebench.collect(con, f"{server.url}/livebench", server.date)
+        livecodebench.collect(con, f"{server.url}/livecodebench", server.date)
+    build.run_build(con, [lineage.build, benchmark_scores.build, matching.build])
+    truth = dict(zip(routes_bench.covered(world)["model"], routes_bench.covered(world)["hf_id"], strict=True))
+    got = con.execute("SELECT model, hf_id FROM benchmark_matches").fetchall()
+    bare = match_all([Entry("livebench", m) for m in {m for m, _ in got}], matching.hub_index(con), {})
+    right = sum(h == truth[m] for m, h in got)
+    return "\n".join([
+        f"### Sandbox world of {n_models:,} models (SANDBOX: fictional data)", "",
+        f"- full pipeline: {len(got)} benchmark names, {right} right, "
+        f"{sum(h is not None and h != truth[m] for m, h in got)} wrong",
+        f"- names alone: {len(bare)} names, {sum(b.hf_id == truth[b.model] for b in bare)} right, "
+        f"{sum(b.hf_id is not None and b.hf_id != truth[b.model] for b in bare)} wrong"])
+
+
 def main(argv: list[str] | None = None) -> int:
-    """Print the report with and without the alias table."""
+    """Print the report with and without the alias table, or the sandbox figures."""
     parser = argparse.ArgumentParser(prog="python -m pipelines.matching_report", description=__doc__)
     parser.add_argument("--data", type=Path, default=DATA, help=f"reference data folder (default {DATA})")
     parser.add_argument("--labels", type=Path, default=LABELS, help="labelled CSV (default tests/labels/...)")
+    parser.add_argument("--sandbox", type=int, metavar="N_MODELS", help="score a sandbox world of this size instead")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING)
+    if args.sandbox:
+        print(sandbox_figures(args.sandbox))
+        return 0
     print(render(evaluate(args.data, args.labels, use_aliases=True), "With the alias table"))
     print()
     print(render(evaluate(args.data, args.labels, use_aliases=False), "Without the alias table (automatic only)"))

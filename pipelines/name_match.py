@@ -44,7 +44,7 @@ class Match:
     source: str
     model: str
     hf_id: str | None
-    method: str          # hf_link, api_name, alias, name, name_relaxed; closed, ambiguous, unmatched
+    method: str  # hf_link, api_name, alias, same_name, name, name_relaxed; or closed, ambiguous, unmatched
     candidates: str = ""  # unresolved: the nearest Hub ids; resolved among copies: the ids it was preferred to
 
 
@@ -201,8 +201,8 @@ class HubIndex:
         return "; ".join(f"{hf_id} ({score:.2f})" for score, hf_id in best if score >= 0.3)
 
 
-def match_entry(entry: Entry, hub: HubIndex, aliases: dict[tuple[str, str], Alias]) -> Match:
-    """Resolve one name: HF link, provider API names, alias table, then normalised names; never guess."""
+def match_explicit(entry: Entry, hub: HubIndex, aliases: dict[tuple[str, str], Alias]) -> Match | None:
+    """Resolve by what someone stated: reviewed override, HF link, provider API name, alias; None if nothing did."""
     def found(hf_id: str | None, method: str) -> Match:
         return Match(entry.source, entry.model, hf_id, method)
 
@@ -218,8 +218,11 @@ def match_entry(entry: Entry, hub: HubIndex, aliases: dict[tuple[str, str], Alia
         bare = re.sub(r"(:[\w.-]+|-turbo|-tput)$", "", api.strip(), flags=re.I)
         if HF_ID.match(bare) and (hf_id := hub.canonical(api.strip()) or hub.canonical(bare)):
             return found(hf_id, "api_name")
-    if alias:
-        return aliased()
+    return aliased() if alias else None
+
+
+def match_name(entry: Entry, hub: HubIndex) -> Match:
+    """Resolve by normalised name against the Hub ids; ambiguous or unknown names stay unmatched."""
     relaxed = relaxed_key(entry.model)
     tiers = [(hub.by_exact.get(exact_key(entry.model), set()), "name"),
              (hub.by_relaxed.get(relaxed, set()), "name_relaxed"), (hub.by_filler.get(relaxed, set()), "name_relaxed")]
@@ -240,6 +243,22 @@ def match_entry(entry: Entry, hub: HubIndex, aliases: dict[tuple[str, str], Alia
 
 
 def match_all(entries: Iterable[Entry], hub: HubIndex, aliases: dict | None = None) -> list[Match]:
-    """Resolve every entry with the checked-in alias table unless another is given."""
+    """Resolve every entry (checked-in alias table unless another is given); never guess.
+
+    Names the benchmarks tie to a repo explicitly (link, API name, alias) are resolved first; the same name in
+    another benchmark then takes that repo (method same_name) before normalised-name matching is tried.
+    """
     aliases = load_aliases() if aliases is None else aliases
-    return [match_entry(e, hub, aliases) for e in entries]
+    entries = list(entries)
+    explicit = [match_explicit(e, hub, aliases) for e in entries]
+    stated: dict[str, set[str]] = defaultdict(set)
+    for m in explicit:
+        if m is not None and m.hf_id:
+            stated[m.model.lower()].add(m.hf_id)
+    out = []
+    for entry, m in zip(entries, explicit, strict=True):
+        same = stated.get(entry.model.lower(), set())
+        if m is None and len(same) == 1:
+            m = Match(entry.source, entry.model, next(iter(same)), "same_name")
+        out.append(m or match_name(entry, hub))
+    return out

@@ -6,6 +6,8 @@ import pytest
 from conftest import SHARED_DATA
 from hub_rows import AS_OF, hub_snapshot
 
+from collector import hf, livebench, livecodebench
+from collector.sandbox import routes_bench
 from pipelines import benchmark_scores, build, lineage, matching
 from pipelines.matching_report import evaluate
 from pipelines.name_match import (
@@ -14,7 +16,7 @@ from pipelines.name_match import (
     HubIndex,
     exact_key,
     load_aliases,
-    match_entry,
+    match_all,
     relaxed_key,
 )
 
@@ -31,7 +33,7 @@ HUB = HubIndex(
 
 
 def resolve(name, hub=HUB, **hints):
-    return match_entry(Entry("livebench", name, **hints), hub, {})
+    return match_all([Entry("livebench", name, **hints)], hub, {})[0]
 
 
 def test_normalised_keys_keep_sizes_and_drop_only_what_does_not_change_weights():
@@ -100,8 +102,17 @@ def test_checked_in_alias_table_loads_and_overrides_wrong_links():
     aliases = load_aliases()
     assert aliases["livebench", "qwen2.5-max"].hf_id is None
     entry = Entry("livebench", "gemma-2-9b-it", "https://huggingface.co/google/gemma-2-9b")
-    assert match_entry(entry, HUB, aliases).hf_id == "google/gemma-2-9b-it"
-    assert match_entry(Entry("livebench", "qwen2.5-max"), HUB, aliases).method == "closed"
+    assert match_all([entry], HUB, aliases)[0].hf_id == "google/gemma-2-9b-it"
+    assert match_all([Entry("livebench", "qwen2.5-max")], HUB, aliases)[0].method == "closed"
+
+
+def test_a_name_one_benchmark_ties_to_a_repo_means_the_same_repo_in_another():
+    hub = HubIndex(["lab/Miobe-32B-Instruct", "fan/Miobe-32B-it"])
+    entries = [Entry("livecodebench", "miobe-32b-it"),
+               Entry("livebench", "Miobe-32B-it", api_names=("lab/Miobe-32B-Instruct",))]
+    got = [(m.hf_id, m.method) for m in match_all(entries, hub, {})]
+    assert got == [("lab/Miobe-32B-Instruct", "same_name"), ("lab/Miobe-32B-Instruct", "api_name")]
+    assert match_all(entries[:1], hub, {})[0].hf_id == "fan/Miobe-32B-it"  # alone, the exact name wins
 
 
 @pytest.mark.parametrize(("text", "error"), [
@@ -187,3 +198,21 @@ def test_build_step_writes_matches_scores_and_mart(con, monkeypatch):
                       "AND category = 'global'").fetchone()
     assert row == ("acme/Widget-7B-Instruct", "acme/Widget-7B")
     assert con.execute("SELECT count(*) FROM mart_benchmarks WHERE hf_id IS NULL AND kind = 'clean'").fetchone()[0] > 0
+
+
+def test_sandbox_benchmark_names_resolve_to_the_world_truth(con, world, sandbox):
+    hf.collect(con, sandbox.url, min_downloads=0, details=0)
+    livebench.collect(con, f"{sandbox.url}/livebench", sandbox.date)
+    livecodebench.collect(con, f"{sandbox.url}/livecodebench", sandbox.date)
+    build.run_build(con, [lineage.build, benchmark_scores.build, matching.build])
+    truth = dict(zip(routes_bench.covered(world)["model"], routes_bench.covered(world)["hf_id"], strict=True))
+    got = con.execute("SELECT model, hf_id, method FROM benchmark_matches").fetchall()
+    assert len(got) >= 10 and all(hf_id == truth[model] for model, hf_id, _ in got), got
+    family = world.models.set_index("id")["family"]
+    rows = con.execute("SELECT DISTINCT hf_id, family FROM mart_benchmarks WHERE kind = 'clean'").fetchall()
+    assert rows and all(fam == family[hf_id] for hf_id, fam in rows)
+    # The benchmark spellings alone (dated, '-turbo', '-it'; no link, API name or organization) still resolve.
+    names = {model for model, _, _ in got}
+    bare = match_all([Entry("livebench", name) for name in names], matching.hub_index(con), {})
+    assert not [m for m in bare if m.hf_id and m.hf_id != truth[m.model]]
+    assert sum(m.hf_id == truth[m.model] for m in bare) >= 0.8 * len(names)
