@@ -11,8 +11,7 @@ def model_id(expr: str) -> str:
 
 
 def fill(con: duckdb.DuckDBPyConnection, n: int, days: int = 0) -> None:
-    """n models, 30% of them derivatives of an earlier model (2% of those merges with a second parent), plus
-    model_noise and, when days > 0, a model_daily series of that many days."""
+    """n models (30% derivatives, 2% of those merges), model_noise, and `days` days of model_daily."""
     bases = int(n * 0.7)
     con.execute("CREATE OR REPLACE TEMP MACRO h(x, k, m) AS (hash(x, k) % m)::BIGINT")
     con.execute("INSERT INTO collection_runs (run_id, source, endpoint, as_of, started_at, status, sandbox) "

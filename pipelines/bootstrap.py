@@ -56,12 +56,9 @@ def replicates(inputs: pd.DataFrame, series: Series, point: np.ndarray, settings
 
 def rank_intervals(inputs: pd.DataFrame, series: Series, point: np.ndarray, settings: Settings, seed_key: int,
                    profiles: dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]]) -> dict[str, np.ndarray]:
-    """Per profile (weights, ranked mask, point ranks): low and high rank (entities x 2, NaN when not computed).
-
-    Intervals are computed for the best settings.rank_interval_top_n ranks of each profile; a replicate ranks
-    them among every ranked entity (ties within a replicate fall in sort order). The interval is widened to
-    include the point rank.
-    """
+    """Per profile (weights, ranked mask, point ranks): low and high rank (entities x 2, NaN when not computed)."""
+    # Only the best rank_interval_top_n ranks get intervals; a replicate ranks them among every ranked entity
+    # (ties within a replicate fall in sort order); intervals are widened to include the point rank.
     covered = {name: (~np.isnan(point)).astype(float) @ w for name, (w, _, _) in profiles.items()}
     ranked_ids = {name: np.flatnonzero(ranked) for name, (_, ranked, _) in profiles.items()}
     # positions, within the ranked entities, of those that get an interval

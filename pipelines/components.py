@@ -61,9 +61,7 @@ def adoption(organic: np.ndarray, reference: np.ndarray, cap: float) -> np.ndarr
 
 
 def momentum(recent_daily: np.ndarray, baseline_daily: np.ndarray, prior: float) -> np.ndarray:
-    """100 * (recent + prior) / (recent + baseline + 2 prior) mean daily organic downloads: 50 flat, above 50
-    growing; the prior (pseudo-downloads per day in both windows) keeps a handful of downloads from looking like
-    a surge. NaN when neither window has any downloads."""
+    """100 * (recent + prior) / (recent + baseline + 2 prior) daily means: 50 flat; NaN with no downloads at all."""
     total = recent_daily + baseline_daily
     with np.errstate(invalid="ignore", divide="ignore"):
         return np.where(total > 0, 100 * (recent_daily + prior) / (total + 2 * prior), np.nan)

@@ -74,11 +74,9 @@ def roots(first_parent: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 
 def break_cycles(first_parent: np.ndarray) -> list[tuple[int, int]]:
-    """Make the lowest node of each cycle a root (in place); return the dropped (child, parent) edges.
-
-    Pointer jumping brings every node whose chain ends at a root onto that root within log2(depth) rounds;
-    the nodes still off a root once that count stops falling lead into a cycle. Only those are walked one by one.
-    """
+    """Make the lowest node of each cycle a root (in place); return the dropped (child, parent) edges."""
+    # Pointer jumping brings every node whose chain ends at a root onto it within log2(depth) rounds; nodes
+    # still off a root once their count stops falling lead into a cycle, and only those are walked one by one.
     is_root = first_parent == np.arange(len(first_parent))
     ptr, left = first_parent.copy(), len(first_parent) + 1
     while True:

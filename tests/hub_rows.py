@@ -8,8 +8,7 @@ AS_OF = dt.date(2026, 11, 1)
 
 
 def hub_snapshot(con, models: list[dict], as_of: dt.date = AS_OF, sandbox: bool = True) -> None:
-    """Insert one raw_hf_models slice and its collection run; a model dict has id and optional
-    parents [(relation, parent)], params, downloads, created (date), license, gated."""
+    """Insert one raw_hf_models slice and its run; model keys: id, parents [(relation, parent)], params, ..."""
     run_id = f"hf-{as_of}"
     con.execute("INSERT INTO collection_runs (run_id, source, endpoint, as_of, started_at, status, sandbox) "
                 "VALUES (?, 'hf', 'http://127.0.0.1', ?, now(), 'ok', ?)", [run_id, as_of, sandbox])
@@ -24,8 +23,7 @@ def hub_snapshot(con, models: list[dict], as_of: dt.date = AS_OF, sandbox: bool 
 
 def upstream_noise(con, organic: dict[str, int], as_of: dt.date = AS_OF, days: int = 40,
                    trend: dict[str, float] | None = None) -> None:
-    """model_noise and model_daily as the de-noising step writes them: organic 30-day counts, and a daily series
-    over `days` days ending the day before as_of whose level grows by trend[id] per day (default flat)."""
+    """model_noise and model_daily as de-noising writes them; trend[id] is the daily growth (default flat)."""
     rows = [{"model_id": k, "as_of": as_of, "raw_downloads_30d": int(v * 1.25), "organic_downloads_30d": v,
              "automation_share": 0.2, "noise_reasons": "burst", "mostly_automation": False} for k, v in organic.items()]
     con.register("_noise", pd.DataFrame(rows))
