@@ -1,0 +1,97 @@
+"""Secrets never reach logs, the database, exports or error messages; user input never reaches SQL as text."""
+
+import logging
+import re
+import subprocess
+import sys
+
+import duckdb
+import pytest
+
+from collector import hf
+from collector.sandbox.server import SandboxServer
+from collector.sandbox.world import World
+from pipelines import jobs, up
+from warehouse import db
+
+HF_SECRET = "hf_SENTINELsecretTOKEN0123456789"
+GH_SECRET = "ghp_SENTINELsecretTOKEN0123456789"
+SECRETS = (HF_SECRET.encode(), GH_SECRET.encode())
+
+
+def files_with_secrets(root) -> list[str]:
+    """Every file under root whose bytes contain a secret."""
+    return [str(p) for p in root.rglob("*") if p.is_file() and any(s in p.read_bytes() for s in SECRETS)]
+
+
+@pytest.fixture(scope="module")
+def pipeline_with_tokens(tmp_path_factory):
+    """A whole sandbox bring-up with both tokens set, its logs and output captured."""
+    home = tmp_path_factory.mktemp("secure")
+    mp = pytest.MonkeyPatch()
+    mp.setenv("REVEALED_HOME", str(home))
+    mp.setenv("HF_TOKEN", HF_SECRET)
+    mp.setenv("GITHUB_TOKEN", GH_SECRET)
+    records: list[str] = []
+    handler = logging.Handler(logging.DEBUG)
+    handler.emit = lambda record: records.append(record.getMessage() + (record.exc_text or ""))
+    logging.getLogger().addHandler(handler)
+    previous = logging.getLogger().level
+    logging.getLogger().setLevel(logging.DEBUG)
+    said: list[str] = []
+    world = World(seed=3, n_models=600)
+    server = SandboxServer(world).start()
+    try:
+        settings = up.Settings("sandbox", 3, 600, history_days=3)
+        up.bring_up(settings, jobs.sandbox_sources(server), said.append)
+        graphql_calls = server.request_count("/github/graphql")
+        yield home, records, said, graphql_calls
+    finally:
+        server.stop()
+        logging.getLogger().removeHandler(handler)
+        logging.getLogger().setLevel(previous)
+        mp.undo()
+
+
+def test_tokens_were_used(pipeline_with_tokens):
+    _, _, _, graphql_calls = pipeline_with_tokens
+    assert graphql_calls > 0  # GitHub is read through GraphQL only when a token is set
+
+
+def test_no_secret_in_logs_output_database_or_exports(pipeline_with_tokens, tmp_path):
+    home, records, said, _ = pipeline_with_tokens
+    assert records and said
+    assert not [r for r in records + said if HF_SECRET in r or GH_SECRET in r]
+    parquet = home / "parquet"
+    subprocess.run([sys.executable, "-m", "app.cli", "export", "parquet", "--out", str(parquet)], check=True,
+                   env={"REVEALED_HOME": str(home), "PATH": ""}, capture_output=True)
+    assert any(parquet.rglob("*.parquet"))
+    assert (home / "serving.duckdb").exists() and any((home / "exports").iterdir())
+    assert files_with_secrets(home) == []
+
+
+def test_failed_run_error_never_carries_the_token(home):
+    con = db.connect()
+    with pytest.raises(Exception) as failure:
+        hf.collect(con, "http://127.0.0.1:9", token=HF_SECRET, details=0)
+    error = con.execute("SELECT error FROM collection_runs").fetchone()[0]
+    con.close()
+    assert error and HF_SECRET not in error and HF_SECRET not in str(failure.value)
+    assert files_with_secrets(home) == []
+
+
+@pytest.mark.parametrize("hostile", ["x' OR '1'='1", "a/b'; DROP TABLE mart_models; --", "%' --"])
+def test_hostile_model_ids_are_parameters_not_sql(pipeline_with_tokens, monkeypatch, hostile):
+    home, *_ = pipeline_with_tokens
+    monkeypatch.setenv("REVEALED_HOME", str(home))
+    from app import queries
+    before = duckdb.connect(str(home / "serving.duckdb"), read_only=True)
+    count = before.execute("SELECT count(*) FROM mart_models").fetchone()[0]
+    before.close()
+    for name in ("model", "model_ancestors", "model_benchmarks", "model_children", "model_daily", "model_scores",
+                 "model_search"):
+        params = {key: 10 if key == "limit" else hostile for key in set(re.findall(r"\$(\w+)", queries.sql(name)))}
+        assert queries.run(name, **params).empty, name
+    after = duckdb.connect(str(home / "serving.duckdb"), read_only=True)
+    assert after.execute("SELECT count(*) FROM mart_models").fetchone()[0] == count
+    after.close()
