@@ -29,6 +29,10 @@ STEPS: list[Step] = [
     "model_daily_raw",          # daily downloads from consecutive snapshots (pipelines/sql/model_daily_raw.sql)
     "pipelines.denoise:build",  # model_noise and model_daily: organic downloads
     "pipelines.lineage:build",  # lineage_edges, model_family, model_derivatives, lineage_issues
+    "github_repo_stats",        # per-repository stars, 30-day growth, provenance (docs/github.md)
+    "model_github",             # each model's linked repository: own card, registry, or family root
+    "mart_github_repos",        # the app's GitHub view: tracked repositories and why
+    "mart_github_daily",        # stars per repository and day
     "pipelines.benchmark_scores:build",  # benchmark_scores: LiveBench averages, LiveCodeBench clean windows
     "pipelines.scoring:build",  # keep near last (reads every step above): components, composites, rank intervals
     "pipelines.marts:build",    # keep last: mart_* tables and meta (docs/marts.md)
