@@ -28,7 +28,8 @@ def derive(con: duckdb.DuckDBPyConnection) -> None:
     run_sql_step(con, "lineage_issues")
     run_sql_step(con, "model_derivatives")
     for issue, n in con.execute("SELECT issue, count(*) FROM lineage_issues GROUP BY 1 ORDER BY 1").fetchall():
-        log.info("lineage: %d model(s) with %s (see lineage_issues)", n, issue)
+        log.log(logging.WARNING if issue == "cycle_broken" else logging.INFO,
+                "lineage: %d model(s) with %s (see lineage_issues)", n, issue)
 
 
 def families(con: duckdb.DuckDBPyConnection) -> None:
