@@ -81,6 +81,18 @@ def test_sorts_directions_filters_search_author(sandbox, api, world):
     assert all(word in m.id.lower() for m in api.list_models(search=word)) and list(api.list_models(search=word))
 
 
+def test_parameter_library_and_gated_filters(sandbox, api, world):
+    m = world.models.set_index("id")
+    sized = list(api.list_models(num_parameters="min:6B,max:20B", expand=["safetensors"]))
+    assert sized and all(6e9 <= m.loc[x.id, "params"] <= 20e9 for x in sized)
+    gguf = {x["id"] for x in _get(sandbox, "/api/models?library=gguf").json()}
+    assert gguf and gguf == set(
+        m.index[(m["library_name"] == "gguf") & (m["created"] <= sandbox.date)])
+    assert all(m.loc[x.id, "gated"] for x in api.list_models(gated=True)) and list(api.list_models(gated=True))
+    r = _get(sandbox, "/api/models?num_parameters=lots")
+    assert r.status_code == 400 and "'lots'" in r.json()["error"]
+
+
 def test_expand_returns_only_the_asked_fields(sandbox, api, world):
     item = _get(sandbox, "/api/models?limit=3&expand[]=author&expand=likes").json()[0]
     assert set(item) == {"_id", "id", "author", "likes"}

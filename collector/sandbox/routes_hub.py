@@ -16,6 +16,8 @@ PREFIXES = ("/api/models", "/")
 MAX_LIMIT = 1000
 SORTS = ("trendingScore", "downloads", "likes", "createdAt", "lastModified")
 _README = re.compile(r"^/([^/]+)/([^/]+)/(?:raw|resolve)/main/README\.md$")
+_PARAMS = re.compile(r"^(\d+(?:\.\d+)?)([kKmMbBtT]?)$")
+_UNITS = {"": 1, "K": 1e3, "M": 1e6, "B": 1e9, "T": 1e12}
 _ORDER_LOCK = threading.Lock()
 _CACHED_QUERIES = 32
 
@@ -126,6 +128,11 @@ def _mask(req: Request) -> np.ndarray | None:
         masks.append(req.world.models["id"].str.contains(term, case=False, regex=False).to_numpy())
     if "pipeline_tag" in req.query:
         masks.append(c["pipeline_tag"] == req.query["pipeline_tag"][-1])
+    if "library" in req.query:
+        masks.append(c["library_name"] == req.query["library"][-1])
+    if "num_parameters" in req.query:
+        low, high = _parameter_range(req.query["num_parameters"][-1])
+        masks.append((c["params"] >= low) & (c["params"] <= high) & (c["params"] > 0))
     if "gated" in req.query:
         masks.append((c["gated"] != False) == _flag(req, "gated"))  # noqa: E712 (gated is False or a string)
     if not masks:
@@ -133,9 +140,21 @@ def _mask(req: Request) -> np.ndarray | None:
     return np.logical_and.reduce(masks)
 
 
+def _parameter_range(spec: str) -> tuple[float, float]:
+    """Bounds from a num_parameters value such as 'min:6B,max:128B'."""
+    bounds = {"min": 0.0, "max": float("inf")}
+    for part in spec.split(","):
+        key, _, value = part.partition(":")
+        match = _PARAMS.match(value.strip())
+        if key.strip() not in bounds or not match:
+            raise BadRequest(f"num_parameters={spec!r} is not understood; expected e.g. 'min:6B,max:128B'")
+        bounds[key.strip()] = float(match.group(1)) * _UNITS[match.group(2).upper()]
+    return bounds["min"], bounds["max"]
+
+
 def _order(req: Request, sort: str, ascending: bool) -> np.ndarray:
     """Model indices in listing order for this query (cached per world, date and query)."""
-    keys = ("filter", "other", "author", "search", "pipeline_tag", "gated")
+    keys = ("filter", "other", "author", "search", "pipeline_tag", "library", "num_parameters", "gated")
     cache = req.world.query_cache
     cache_key = (req.date, sort, ascending, tuple((k, tuple(req.query.get(k, []))) for k in keys))
     with _ORDER_LOCK:
