@@ -52,9 +52,12 @@ def write_matches(con: duckdb.DuckDBPyConnection) -> None:
              sum(m.hf_id is not None for m in matches), len(matches), unresolved)
 
 
-@produces("benchmark_matches", "model_clean_scores", "model_legacy_scores", "mart_benchmarks")
+SQL_STEPS = ("model_clean_scores", "model_legacy_scores", "mart_benchmarks", "mart_benchmark_matches")
+
+
+@produces("benchmark_matches", *SQL_STEPS)
 def build(con: duckdb.DuckDBPyConnection) -> None:
-    """Build step: match benchmark names, then per-model clean and legacy scores and mart_benchmarks."""
+    """Build step: match benchmark names, then per-model clean and legacy scores and the benchmark marts."""
     write_matches(con)
-    for table in ("model_clean_scores", "model_legacy_scores", "mart_benchmarks"):
+    for table in SQL_STEPS:
         run_sql_step(con, table)

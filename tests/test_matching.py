@@ -198,6 +198,11 @@ def test_build_step_writes_matches_scores_and_mart(con, monkeypatch):
                       "AND category = 'global'").fetchone()
     assert row == ("acme/Widget-7B-Instruct", "acme/Widget-7B")
     assert con.execute("SELECT count(*) FROM mart_benchmarks WHERE hf_id IS NULL AND kind = 'clean'").fetchone()[0] > 0
+    review = con.execute("SELECT model, hf_id, family, method, candidates FROM mart_benchmark_matches "
+                         "WHERE model IN ('widget-7b-instruct', 'mystery-model-9b') ORDER BY model").fetchall()
+    assert review == [("mystery-model-9b", None, None, "unmatched", None),
+                      ("widget-7b-instruct", "acme/Widget-7B-Instruct", "acme/Widget-7B", "name",
+                       "copycat/Widget-7B-Instruct")]
 
 
 def test_sandbox_benchmark_names_resolve_to_the_world_truth(con, world, sandbox):
