@@ -1,7 +1,11 @@
 """The sandbox world: determinism, calibration against the shared data, traffic and truth."""
 
 import datetime as dt
+import json
+import os
 import re
+import subprocess
+import sys
 
 import numpy as np
 import pandas as pd
@@ -38,6 +42,15 @@ def test_same_seed_is_identical_and_other_seed_differs(world):
         np.testing.assert_array_equal(a, b)
     other = World(seed=8, n_models=300)
     assert set(other.models["id"]) != set(world.models["id"])
+
+
+def test_same_seed_is_identical_across_processes(world):
+    code = ("import json, sys; from collector.sandbox.world import World; w = World(seed=7, n_models=300); "
+            "print(json.dumps([w.api_model(i, w.today) for i in range(0, 300, 7)]) + w.readme(3))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                         env={**os.environ, "PYTHONHASHSEED": "123"}).stdout
+    here = json.dumps([world.api_model(i, world.today) for i in range(0, 300, 7)]) + world.readme(3)
+    assert out.rstrip("\n") == here.rstrip("\n")
 
 
 def test_relation_mix_matches_hub_stats_in_shared_readme(big):

@@ -176,7 +176,7 @@ def build_models(world, idx: np.ndarray, date: dt.date, fields) -> list[dict]:
         for name, values in col.items():
             value[name] = values[k]
         item = {"_id": ids[k][:24], "id": c["id"][i]}
-        item.update({f: value[f] for f in fields if value.get(f) is not None})
+        item.update({f: value[f] for f in EXPAND_VALUES if f in fields and value.get(f) is not None})
         out.append(item)
     return out
 
