@@ -24,6 +24,11 @@ FAMILY_COLUMNS = (
     "as_of_github", "as_of_benchmarks", "methodology_version", "inputs_hash",
 )
 
+# Decimals kept in the CSV: scores to 0.01 points, shares to 0.0001, parameters to millions.
+DECIMALS = {"composite": 2, "adoption": 2, "momentum": 2, "ecosystem": 2, "community": 2, "capability": 2,
+            "clean_score": 2, "legacy_score": 2, "contamination_gap": 2, "automation_share": 4, "coverage": 4,
+            "organic_share": 4, "params_b": 3}
+
 
 class ExportError(ValueError):
     """The export cannot be written: names the bad value and what was expected."""
@@ -69,8 +74,8 @@ def export_weekly(con: duckdb.DuckDBPyConnection, out: Path, week: str | None = 
     written = {}
     for name, table, columns, key in (("models", "mart_models", MODEL_COLUMNS, "model_id"),
                                       ("families", "mart_families", FAMILY_COLUMNS, "family")):
-        sql = (f"SELECT {', '.join(columns)}, '{kind}' AS data_kind FROM {table} "
-               f"ORDER BY rank NULLS LAST, {key}")
+        select = ", ".join(f"round({c}, {DECIMALS[c]}) AS {c}" if c in DECIMALS else c for c in columns)
+        sql = f"SELECT {select}, '{kind}' AS data_kind FROM {table} ORDER BY rank NULLS LAST, {key}"
         path = out / f"{name}_{week}.csv"
         written[path] = write_csv(con, sql, path)
     return written

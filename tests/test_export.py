@@ -50,6 +50,8 @@ def test_weekly_columns_order_and_sandbox_flag(con, home, capsys):
     by_id = {r[0]: dict(zip(header, r, strict=True)) for r in rows}
     assert by_id["b/base"]["as_of_hf"] == "2026-11-01" and by_id["b/base"]["organic_downloads_30d"] == "3000"
     assert by_id["b/base"]["derivatives_finetune"] == "1" and by_id["u/q"]["params_b"] == ""
+    assert by_id["b/base"]["params_b"] == "7.0" and by_id["b/base"]["automation_share"] == "0.2"
+    assert all(len(r["composite"].partition(".")[2]) <= 2 for r in by_id.values())
     fam_header, fam_rows = read_csv(home / "out" / f"families_{WEEK}.csv")
     assert fam_header == [*export_weekly.FAMILY_COLUMNS, "data_kind"]
     assert [r[0] for r in fam_rows] == ["b/base"] and fam_rows[0][-1] == "sandbox"
