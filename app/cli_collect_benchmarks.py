@@ -2,12 +2,14 @@
 
 import datetime as dt
 import logging
+from urllib.parse import urlsplit
 
 from app.cli_args import http_url, iso_date
-from collector import livebench, livecodebench
+from collector import hf, livebench, livecodebench
 from collector.http import HttpError
 from pipelines import benchmark_scores
 from warehouse import db
+from warehouse.runs import RunStats
 
 log = logging.getLogger(__name__)
 
@@ -22,14 +24,15 @@ def register_collect(group) -> None:
                         f"(default {livecodebench.DEFAULT_URL})")
     p.add_argument("--release", type=iso_date, metavar="YYYY-MM-DD",
                    help="collect only this LiveBench release (default: every known release the site publishes)")
-    p.add_argument("--as-of", type=iso_date, metavar="YYYY-MM-DD", help="observation date (default: today, UTC)")
+    p.add_argument("--as-of", type=iso_date, metavar="YYYY-MM-DD",
+                   help="observation date (default: the sandbox clock on the sandbox, else today UTC)")
     p.add_argument("--skip", choices=["livebench", "livecodebench"], help="leave one source out")
     p.set_defaults(func=cmd_collect_benchmarks)
 
 
 def cmd_collect_benchmarks(args) -> int:
     """Collect both sources; print what each release gave and LiveCodeBench's clean vs all-problems scores."""
-    as_of = args.as_of or dt.datetime.now(dt.UTC).date()
+    as_of = args.as_of or default_as_of(args.livebench_url if args.skip != "livebench" else args.livecodebench_url)
     con = db.connect()
     failed = False
     try:
@@ -40,6 +43,16 @@ def cmd_collect_benchmarks(args) -> int:
     finally:
         con.close()
     return 1 if failed else 0
+
+
+def default_as_of(url: str) -> dt.date:
+    """The sandbox clock's date when url is on the revealed sandbox, else today (UTC)."""
+    parts = urlsplit(url)
+    try:
+        day = hf.probe_sandbox(f"{parts.scheme}://{parts.netloc}", RunStats())
+    except hf.HfCollectError:
+        day = None  # unreachable: the collector itself says so
+    return day or dt.datetime.now(dt.UTC).date()
 
 
 def _livebench(con, url: str, as_of: dt.date, releases: list[dt.date] | None) -> bool:
@@ -79,7 +92,8 @@ def comparison(con):
         "model_date": "released", "score_global": f"clean (>={minimum} problems)", "n_items_global": "n_clean",
         "score_all_problems": "all problems", "n_items_all_problems": "n_all"})
     wide["released"] = wide["released"].dt.strftime("%Y-%m-%d")
-    wide = wide.astype({"n_clean": "Int64", "n_all": "Int64"})
+    wide = wide.astype({"n_clean": "Int64", "n_all": "Int64", f"clean (>={minimum} problems)": float,
+                        "all problems": float})
     return wide.round(2).sort_values(["n_clean", "model"], ascending=[False, True])[
         ["model", "released", f"clean (>={minimum} problems)", "n_clean", "all problems", "n_all"]]
 

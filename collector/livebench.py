@@ -1,5 +1,6 @@
 """LiveBench leaderboard files: per-release task scores, category lists and model metadata."""
 
+import csv
 import datetime as dt
 import io
 import json
@@ -78,12 +79,8 @@ def parse_table(text: str, name: str, categories: dict[str, list[str]]) -> pd.Da
     """Long rows (model, task, category, score) from a leaderboard CSV; empty cells become NaN scores."""
     if not text.strip():
         raise LiveBenchError(f"{name} is empty; expected a header 'model,<task>,...' and one row per model")
-    try:
-        frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
-    except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
-        raise LiveBenchError(f"{name} is not a readable CSV ({str(exc).strip()})") from None
-    columns = [str(c).strip() for c in frame.columns]
-    frame.columns = columns
+    frame = _frame(text, name)
+    columns = list(frame.columns)
     if "model" not in columns:
         raise LiveBenchError(f"{name} has no 'model' column (header: {','.join(columns)[:200]}); "
                              "expected 'model' followed by task columns")
@@ -96,13 +93,12 @@ def parse_table(text: str, name: str, categories: dict[str, list[str]]) -> pd.Da
                              f"unexpected column(s): {unexpected}; expected columns: model,{','.join(listed)}")
     if frame.empty:
         raise LiveBenchError(f"{name} has a header but no model rows; expected one row per model")
-    models = frame["model"].str.strip()
+    models = frame["model"]
     if (models == "").any():
         raise LiveBenchError(f"{name}: row {int((models == '').idxmax()) + 2} has an empty model name")
     if models.duplicated().any():
         raise LiveBenchError(f"{name}: model {models[models.duplicated()].iloc[0]!r} appears twice; "
                              "expected one row per model")
-    frame["model"] = models
     extra = [t for t in tasks if t not in listed]
     if extra:
         log.warning("%s: column(s) %s are in no category; kept raw, left out of the averages", name, extra)
@@ -115,7 +111,6 @@ def parse_table(text: str, name: str, categories: dict[str, list[str]]) -> pd.Da
 
 def _score(cell: str, name: str, model: str, task: str) -> float:
     """One 0-100 score cell; empty is NaN (not run)."""
-    cell = cell.strip()
     if cell == "":
         return math.nan
     try:
@@ -162,17 +157,26 @@ def parse_metadata(text: str, api_names_text: str | None) -> pd.DataFrame:
     return meta
 
 
+def _frame(text: str, name: str) -> pd.DataFrame:
+    """A CSV as stripped strings; every line must have as many fields as the header (a cut-off file does not)."""
+    rows = [row for row in csv.reader(io.StringIO(text)) if row]
+    if not rows:
+        raise LiveBenchError(f"{name} is empty; expected a header line and one line per model")
+    header = [c.strip() for c in rows[0]]
+    bad = next((n for n, row in enumerate(rows[1:], 2) if len(row) != len(header)), None)
+    if bad is not None:
+        raise LiveBenchError(f"{name}: line {bad} has {len(rows[bad - 1])} fields but the header has {len(header)}; "
+                             "the file looks cut off or malformed")
+    return pd.DataFrame([[c.strip() for c in row] for row in rows[1:]], columns=header, dtype=object)
+
+
 def _read_csv(text: str, name: str, columns: tuple[str, ...]) -> pd.DataFrame:
     """A CSV of strings with the expected columns."""
-    try:
-        frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
-    except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
-        raise LiveBenchError(f"{name} is not a readable CSV ({str(exc).strip()})") from None
-    frame.columns = [str(c).strip() for c in frame.columns]
+    frame = _frame(text, name)
     missing = [c for c in columns if c not in frame.columns]
     if missing:
         raise LiveBenchError(f"{name} lacks column(s) {missing}; expected {','.join(columns)}")
-    return frame[list(columns)].apply(lambda s: s.str.strip())
+    return frame[list(columns)]
 
 
 def _version_date(value: str) -> dt.date | None:

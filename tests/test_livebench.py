@@ -117,6 +117,8 @@ BAD_FILES = {
     "missing model column": ("table", lambda t: t.replace("model,", "name,", 1), "has no 'model' column"),
     "non-numeric score": ("table", _bad_score, "score 'n/a' for model 'claude-4-sonnet-20250514-base', "
                                                "task 'zebra_puzzle' is not a number from 0 to 100"),
+    "cut-off file": ("table", lambda t: t[: t.index("\n", len(t) // 2) - 12],
+                     "fields but the header has 22; the file looks cut off or malformed"),
     "empty release": ("table", lambda t: "", "table_2025_12_23.csv is empty"),
     "header only": ("table", lambda t: t.splitlines()[0] + "\n", "has a header but no model rows"),
     "malformed JSON": ("categories", lambda t: t[: len(t) // 2], "categories_2025_12_23.json is not valid JSON"),
