@@ -37,10 +37,11 @@ def cmd_collect_github(args) -> int:
 
 def summary(run: github.GithubRun) -> str:
     """What a collection did, in a few lines; sandbox data is labelled as fictional."""
-    backfill = ", ".join(f"{n} {what}" for what, n in sorted(run.backfill.items())) or "nothing to do"
+    states = ", ".join(f"{n} {state}" for state, n in sorted(run.backfill.items()) if state != "pages")
     lines = [f"github {run.run_id}: {run.found} of {run.repos} repositories found via {run.api}, "
              f"{len(run.renamed)} renamed, {run.requests} requests",
-             f"star history backfill: {backfill}"]
+             f"star history backfill: {run.backfill.get('pages', 0)} stargazer pages read"
+             + (f" ({states})" if states else "")]
     lines += [f"  renamed: {old} -> {new}" for old, new in run.renamed]
     lines += [f"  not found: {repo}" for repo in run.missing]
     if run.sandbox:

@@ -117,8 +117,8 @@ def collect_github(con: duckdb.DuckDBPyConnection, api_url: str = DEFAULT_API_UR
         run.found = sum(r["found"] for r in rows)
         run.renamed = [(r["repo"], r["renamed_to"]) for r in rows if r["renamed_to"]]
         run.missing = [r["repo"] for r in rows if not r["found"]]
-        current = {r["repo"]: r["renamed_to"] or r["repo"] for r in rows if r["found"]}
-        run.backfill = backfill_stars(con, client, current, backfill_budget, as_of, run.run_id)
+        run.backfill = backfill_stars(con, client, [r for r in rows if r["found"]], backfill_budget, as_of,
+                                      run.run_id)
     except Exception as exc:
         runs.finish_run(con, run.run_id, stats, error=client.meter.redact(str(exc)))
         raise

@@ -45,13 +45,19 @@ class Backfill:
     requests: int = 0       # stargazer requests made this run
 
 
-def pending(con: duckdb.DuckDBPyConnection, repos: dict[str, str]) -> list[Backfill]:
-    """Backfills still to do for tracked repo -> current name: partial ones first (resumed), then new ones."""
+def pending(con: duckdb.DuckDBPyConnection, found: list[dict]) -> list[Backfill]:
+    """Backfills still to do for found snapshot rows: partial ones first (resumed), then new ones, fewest stars first.
+
+    A new repository with more stars than GitHub lists over REST is 'capped' at once, without spending requests.
+    """
     state = {row[0]: row for row in con.execute(STATE).fetchall()}
     resumed, new = [], []
-    for repo, current in repos.items():
+    for row in sorted(found, key=lambda r: r["stars"]):
+        repo, current = row["repo"], row["renamed_to"] or row["repo"]
         if repo not in state:
-            new.append(Backfill(repo, current))
+            capped = row["stars"] > MAX_PAGES * PER_PAGE
+            new.append(Backfill(repo, current, next_page=None if capped else 1,
+                                status="capped" if capped else "partial"))
         elif state[repo][-1] == "partial":
             resumed.append(Backfill(repo, current, *state[repo][1:5]))
     return resumed + new
@@ -104,13 +110,17 @@ def save(con: duckdb.DuckDBPyConnection, job: Backfill, as_of: dt.date, run_id: 
         raise
 
 
-def backfill_stars(con: duckdb.DuckDBPyConnection, client: HttpClient, repos: dict[str, str], budget: int,
+def backfill_stars(con: duckdb.DuckDBPyConnection, client: HttpClient, found: list[dict], budget: int,
                    as_of: dt.date, run_id: str) -> dict:
-    """Backfill star histories of tracked repo -> current name within `budget` requests; return a summary."""
+    """Backfill star histories of the found snapshot rows within `budget` requests; return a summary."""
     summary = Counter()
-    for job in pending(con, repos):
+    for job in pending(con, found):
+        if job.status == "capped":
+            save(con, job, as_of, run_id)
+            summary["capped"] += 1
+            continue
         if budget <= 0:
-            break
+            continue
         started = job.pages
         try:
             read_pages(client, job, budget)

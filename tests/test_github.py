@@ -310,7 +310,7 @@ def test_collect_github_command(home, sandbox, world, capsys):
     renamed = next(r for r in world_repos(world) if r.current != r.name)
     assert out.startswith("NOTE: SANDBOX data: these repositories are fictional")
     assert "via rest" in out and f"renamed: {renamed.name} -> {renamed.current}" in out
-    assert "star history backfill: 1 pages" in out
+    assert "star history backfill: 1 stargazer pages read (1 " in out
 
 
 def test_collect_github_command_rejects_a_bad_budget(home, capsys):
@@ -321,13 +321,16 @@ def test_collect_github_command_rejects_a_bad_budget(home, capsys):
 
 
 def test_backfill_capped_and_broken_pages_keep_the_run(con, sandbox, world, monkeypatch):
-    monkeypatch.setattr(github_stargazers, "MAX_PAGES", 2)
-    big = [r for r in live(world, sandbox.date) if github_world.stars_on(world, r, sandbox.date) > 300][:2]
-    save_card_links(con, sandbox.date, [(f"org/m{i}", r.name) for i, r in enumerate(big)])
-    sandbox.faults.add("malformed", count=1, path_prefix=f"/github/repos/{big[1].name}/stargazers")
+    monkeypatch.setattr(github_stargazers, "MAX_PAGES", 2)  # GitHub lists 400 pages; the small world is smaller
+    repos = live(world, sandbox.date)
+    big = sorted(r.name for r in repos if github_world.stars_on(world, r, sandbox.date) > 200)
+    small = next(r.name for r in repos if 0 < github_world.stars_on(world, r, sandbox.date) <= 200)
+    save_card_links(con, sandbox.date, [(f"org/m{i}", name) for i, name in enumerate([*big, small])])
+    sandbox.faults.add("malformed", count=1, path_prefix=f"/github/repos/{small}/stargazers")
     run = github.collect_github(con, f"{sandbox.url}/github", backfill_budget=10)
-    assert run.backfill == {"pages": 2, "capped": 1, "failed": 1}
-    state = con.execute("SELECT repo, status, pages, next_page FROM github_backfill_state").fetchall()
-    assert state == [(big[0].name, "capped", 2, None)]
+    assert big and run.backfill == {"capped": len(big), "failed": 1}
+    assert sandbox.request_count("/github/repos/") == len(big) + 1 + 1  # snapshots, then one broken page
+    state = con.execute("SELECT repo, status, pages, next_page FROM github_backfill_state ORDER BY repo").fetchall()
+    assert state == [(name, "capped", 0, None) for name in big]
     assert con.execute("SELECT status FROM collection_runs WHERE source = 'github'").fetchone() == ("ok",)
-    assert con.execute("SELECT count(*) FILTER (WHERE found) FROM raw_github_repos").fetchone() == (2,)
+    assert con.execute("SELECT count(*) FILTER (WHERE found) FROM raw_github_repos").fetchone() == (len(big) + 1,)
