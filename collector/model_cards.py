@@ -125,6 +125,8 @@ def collect_cards(con: duckdb.DuckDBPyConnection, endpoint: str, top: int = DEFA
             if bar is not None:
                 bar.update(1)
     shown = shown_endpoint(endpoint)  # never record a user:password part
+    if client.sandbox:
+        log.info("%s is the revealed SANDBOX: these model cards are fictional", shown)
     run_id = start_run(con, SOURCE, shown, as_of, sandbox=client.sandbox)
     statuses = dict(Counter(c["status"] for c in cards))
     try:

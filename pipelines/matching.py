@@ -48,8 +48,11 @@ def write_matches(con: duckdb.DuckDBPyConnection) -> None:
     finally:
         con.unregister("_matches")
     unresolved = sum(m.hf_id is None and m.method != "closed" for m in matches)
-    log.info("matching: %d of %d benchmark names resolved; %d ambiguous or unknown (see benchmark_matches)",
-             sum(m.hf_id is not None for m in matches), len(matches), unresolved)
+    sandbox = con.execute("SELECT coalesce(bool_or(sandbox), false) FROM collection_runs "
+                          "WHERE source IN ('livebench', 'livecodebench')").fetchone()[0]
+    log.info("matching%s: %d of %d benchmark names resolved; %d ambiguous or unknown (see benchmark_matches)",
+             " (SANDBOX: fictional names)" if sandbox else "", sum(m.hf_id is not None for m in matches),
+             len(matches), unresolved)
 
 
 SQL_STEPS = ("model_clean_scores", "model_legacy_scores", "mart_benchmarks", "mart_benchmark_matches")

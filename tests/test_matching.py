@@ -1,6 +1,7 @@
 """Entity matching: normalisation, the alias table, the labelled real-name set, and the build step on DuckDB."""
 
 import datetime as dt
+import logging
 
 import pytest
 from conftest import SHARED_DATA
@@ -205,11 +206,13 @@ def test_build_step_writes_matches_scores_and_mart(con, monkeypatch):
                        "copycat/Widget-7B-Instruct")]
 
 
-def test_sandbox_benchmark_names_resolve_to_the_world_truth(con, world, sandbox):
+def test_sandbox_benchmark_names_resolve_to_the_world_truth(con, world, sandbox, caplog):
     hf.collect(con, sandbox.url, min_downloads=0, details=0)
     livebench.collect(con, f"{sandbox.url}/livebench", sandbox.date)
     livecodebench.collect(con, f"{sandbox.url}/livecodebench", sandbox.date)
+    caplog.set_level(logging.INFO, logger="pipelines.matching")
     build.run_build(con, [lineage.build, benchmark_scores.build, matching.build])
+    assert "matching (SANDBOX: fictional names)" in caplog.text
     truth = dict(zip(routes_bench.covered(world)["model"], routes_bench.covered(world)["hf_id"], strict=True))
     got = con.execute("SELECT model, hf_id, method FROM benchmark_matches").fetchall()
     assert len(got) >= 10 and all(hf_id == truth[model] for model, hf_id, _ in got), got
