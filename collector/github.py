@@ -12,7 +12,6 @@ from dataclasses import dataclass, field
 from urllib.parse import urljoin, urlsplit, urlunsplit
 
 import duckdb
-import pandas as pd
 import pyarrow as pa
 
 from collector.github_api import DEFAULT_API_URL, REST_HEADERS, GitHubError
@@ -68,11 +67,11 @@ def fetch_repos(client: HttpClient, repos: list[str], graphql: bool):
             yield fetch_repo_rest(client, repo)
 
 
-def to_frame(rows: list[dict], links: dict[str, list[dict]], as_of: dt.date, run_id: str) -> pd.DataFrame:
-    """raw_github_repos rows for one slice, with Arrow-typed columns (the links are a list of structs)."""
+def to_arrow(rows: list[dict], links: dict[str, list[dict]], as_of: dt.date, run_id: str) -> pa.Table:
+    """raw_github_repos rows for one slice."""
     records = [{**row, "as_of": as_of, "run_id": run_id, "links": links[row["repo"]],
                 "payload": json.dumps(row["payload"], sort_keys=True)} for row in rows]
-    return pa.Table.from_pylist(records, schema=SCHEMA).to_pandas(types_mapper=pd.ArrowDtype)
+    return pa.Table.from_pylist(records, schema=SCHEMA)
 
 
 def probe(api_url: str, token: str | None, stats: runs.RunStats) -> dt.date | None:
@@ -112,7 +111,7 @@ def collect_github(con: duckdb.DuckDBPyConnection, api_url: str = DEFAULT_API_UR
         log.info("github: %d repositories to snapshot via %s%s", len(links), run.api,
                  " (sandbox: fictional data, model-card links only)" if sandbox else "")
         rows = list(fetch_repos(client, list(links), graphql=bool(token)))
-        stats.rows = load.replace_slice(con, TABLE, as_of, [to_frame(rows, links, as_of, run.run_id)])
+        stats.rows = load.replace_slice(con, TABLE, as_of, [to_arrow(rows, links, as_of, run.run_id)])
         run.repos = len(rows)
         run.found = sum(r["found"] for r in rows)
         run.renamed = [(r["repo"], r["renamed_to"]) for r in rows if r["renamed_to"]]

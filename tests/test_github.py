@@ -2,10 +2,12 @@
 
 import csv
 import datetime as dt
+import json
 import logging
 import time
 
 import pytest
+import static_server
 from conftest import SHARED_DATA
 
 from app import cli
@@ -17,6 +19,15 @@ from warehouse import db, load
 
 TOKEN = "ghp_sandboxSECRETtoken0123456789"
 DAY = dt.date(2026, 3, 2)
+# GET /repos/octocat/Hello-World, the official example (api-contracts.md 2.1)
+HELLO_WORLD = {
+    "id": 1296269, "node_id": "MDEwOlJlcG9zaXRvcnkxMjk2MjY5", "name": "Hello-World", "full_name": "octocat/Hello-World",
+    "owner": {"login": "octocat", "id": 1}, "private": False, "fork": False, "language": None, "forks_count": 9,
+    "stargazers_count": 80, "watchers_count": 80, "size": 108, "default_branch": "master", "open_issues_count": 0,
+    "is_template": True, "topics": ["octocat", "atom", "electron", "api"], "archived": False, "disabled": False,
+    "visibility": "public", "pushed_at": "2011-01-26T19:06:43Z", "created_at": "2011-01-26T19:01:12Z",
+    "updated_at": "2011-01-26T19:14:43Z", "forks": 9, "open_issues": 0, "watchers": 80, "subscribers_count": 42,
+}
 GITHUB_STEPS = ["github_repo_stats", "model_github", "mart_github_repos", "mart_github_daily"]
 
 
@@ -32,7 +43,7 @@ def snapshot(repo: str, stars: int | None, found: bool = True, renamed_to: str |
 
 
 def save_snapshots(con, as_of: dt.date, rows: list[dict], links: dict[str, list[dict]]) -> None:
-    load.replace_slice(con, "raw_github_repos", as_of, [github.to_frame(rows, links, as_of, "test-run")])
+    load.replace_slice(con, "raw_github_repos", as_of, [github.to_arrow(rows, links, as_of, "test-run")])
 
 
 def save_models(con, as_of: dt.date, models: list[tuple[str, str | None]]) -> None:
@@ -334,3 +345,35 @@ def test_backfill_capped_and_broken_pages_keep_the_run(con, sandbox, world, monk
     assert state == [(name, "capped", 0, None) for name in big]
     assert con.execute("SELECT status FROM collection_runs WHERE source = 'github'").fetchone() == ("ok",)
     assert con.execute("SELECT count(*) FILTER (WHERE found) FROM raw_github_repos").fetchone() == (len(big) + 1,)
+
+
+def test_tracked_repos_merge_registry_and_cards_case_insensitively(con, tmp_path):
+    registry = tmp_path / "registry.toml"
+    registry.write_text('[[repo]]\nfamily = "Qwen"\nrepo = "QwenLM/Qwen3"\nhf_orgs = ["Qwen"]\nmodels = ["Qwen3-*"]\n')
+    save_card_links(con, DAY, [("Qwen/Qwen3-8B", "QwenLM/Qwen3"), ("alice/m", "Alice/Tool")])
+    tracked = github_links.tracked_repos(con, use_registry=True, registry=registry)
+    assert list(tracked) == ["QwenLM/Qwen3", "Alice/Tool"]
+    assert [link["source"] for link in tracked["QwenLM/Qwen3"]] == ["registry", "readme:Qwen/Qwen3-8B"]
+    assert list(github_links.tracked_repos(con, use_registry=False, registry=registry)) == ["QwenLM/Qwen3",
+                                                                                              "Alice/Tool"]
+    assert github_links.tracked_repos(con, use_registry=False)["QwenLM/Qwen3"] == [readme_link("Qwen/Qwen3-8B")]
+
+
+def test_live_run_tracks_the_registry(con, tmp_path):
+    # a stand-in for api.github.com without the sandbox header: static files in GitHub's REST shapes
+    api = tmp_path / "api"
+    (api / "repos" / "octocat").mkdir(parents=True)
+    (api / "rate_limit").write_text(json.dumps({"resources": {"core": {"limit": 60, "remaining": 59}}}))
+    (api / "repos" / "octocat" / "Hello-World").write_text(json.dumps(HELLO_WORLD))
+    registry = tmp_path / "registry.toml"
+    registry.write_text('[[repo]]\nfamily = "Hello"\nrepo = "octocat/Hello-World"\nhf_orgs = ["octo"]\n'
+                        'models = ["*"]\n')
+    save_card_links(con, DAY, [("someone/model", "someone/gone")])
+    with static_server.serve(api) as url:
+        run = github.collect_github(con, url, as_of=DAY, backfill_budget=0, registry=registry)
+    assert (run.sandbox, run.api, run.found, run.missing) == (False, "rest", 1, ["someone/gone"])
+    row = con.execute("SELECT stars, forks, watchers, open_issues, pushed_at, archived, links FROM raw_github_repos "
+                      "WHERE repo = 'octocat/Hello-World'").fetchone()
+    assert row[:6] == (80, 9, 42, 0, dt.datetime(2011, 1, 26, 19, 6, 43), False)
+    assert row[6] == [{"source": "registry", "family": "Hello", "hf_org": "octo", "model_glob": "*", "priority": 0}]
+    assert con.execute("SELECT sandbox FROM collection_runs").fetchone() == (False,)
