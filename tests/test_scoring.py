@@ -193,3 +193,20 @@ def test_no_upstream_tables_at_all(con):
     m = models(con)
     assert m["adoption"].isna().all() and m["momentum"].isna().all() and m["rank"].isna().all()
     assert m.loc["a/a", "ecosystem"] == 0.0    # b/b has no organic downloads, so it is not an active derivative
+
+
+def test_no_uncertainty_gives_zero_width_intervals(con):
+    world(con)  # flat daily series and no benchmark scores: every replicate equals the point estimate
+    build.run_build(con, STEPS)
+    ranked = con.execute("""SELECT rank, rank_low, rank_high,
+            min(rank) OVER tie AS tie_low, max(rank) OVER tie AS tie_high
+        FROM mart_scores WHERE rank IS NOT NULL
+        WINDOW tie AS (PARTITION BY entity_kind, profile, round(composite, 9))""").fetchall()
+    # intervals stay within exact ties (d/ft and o/m02 both have 900 downloads): zero width for everyone else
+    assert ranked and all(tie_low <= low <= rank <= high <= tie_high for rank, low, high, tie_low, tie_high in ranked)
+    assert any(tie_low < tie_high for *_, tie_low, tie_high in ranked)
+
+
+def test_missing_profiles_file(tmp_path):
+    with pytest.raises(profiles.ProfileError, match="nope.toml does not exist"):
+        profiles.load(tmp_path / "nope.toml")
