@@ -26,7 +26,7 @@ def table_exists(con: duckdb.DuckDBPyConnection, table: str) -> bool:
     """Whether the warehouse's main schema has this table."""
     return con.execute(
         "SELECT count(*) FROM duckdb_tables() WHERE database_name = current_database() "
-        "AND schema_name = 'main' AND table_name = ?", [table]).fetchone()[0] > 0
+        "AND schema_name = 'main' AND table_name = ?", [table]).fetchall()[0][0] > 0
 
 
 def prepare(con: duckdb.DuckDBPyConnection, config: Config) -> None:
