@@ -1,9 +1,9 @@
 """The `revealed sandbox` command group; each source module adds its sub-command."""
 
-from app import cli_sandbox_evaluate, cli_sandbox_serve, cli_sandbox_simulate
+from app import cli_sandbox_evaluate, cli_sandbox_faults, cli_sandbox_serve, cli_sandbox_simulate
 
 # Modules exposing register_sandbox(group_subparsers); add yours here (one line).
-MODULES: list = [cli_sandbox_serve, cli_sandbox_simulate, cli_sandbox_evaluate]
+MODULES: list = [cli_sandbox_serve, cli_sandbox_simulate, cli_sandbox_evaluate, cli_sandbox_faults]
 
 
 def register(sub) -> None:

@@ -6,8 +6,8 @@
 
 Each stage runs as its own `revealed` process on a fresh REVEALED_HOME; the figures are wall time and the
 peak RSS of that process (GNU time). `sandbox simulate` serves the world from the same process, so its
-memory includes the sandbox. The first render is bench/app_render.py's measure (one load here). Sandbox
-data is fictional.
+memory includes the sandbox. The first render is bench/app_render.py's measure (one browser start, three
+loads). Sandbox data is fictional.
 """
 
 import argparse
@@ -40,7 +40,8 @@ def main() -> None:
     parser.add_argument("--models", type=int, default=10_000)
     parser.add_argument("--days", type=int, default=30)
     parser.add_argument("--details", type=int, default=500, help="details pass size per simulated day")
-    parser.add_argument("--home", type=Path, help="REVEALED_HOME to use (default: a new temporary folder)")
+    parser.add_argument("--home", type=Path,
+                        help="REVEALED_HOME to use (default: a new temporary folder); one already collected is reused")
     args = parser.parse_args()
     home = args.home or Path(tempfile.mkdtemp(prefix="revealed-scale-"))
     env = {**os.environ, "REVEALED_HOME": str(home)}
@@ -50,12 +51,15 @@ def main() -> None:
         "build": [*REVEALED, "build"],
         "export_weekly": [*REVEALED, "export", "weekly", "--out", str(home / "exports")],
         "export_parquet": [*REVEALED, "export", "parquet", "--out", str(home / "parquet")],
-        "first_render": [sys.executable, "bench/app_render.py", "--home", str(home), "--loads", "1"],
+        "first_render": [sys.executable, "bench/app_render.py", "--home", str(home), "--starts", "1", "--loads", "3"],
     }
     result = {"models": args.models, "days": args.days, "home": str(home)}
+    if (home / "revealed.duckdb").exists():
+        del stages["collect"]
     for name, cmd in stages.items():
         print(f"{name}...", file=sys.stderr, flush=True)
         result[name] = timed(cmd, env)
+        print(f"{name}: {result[name]}", file=sys.stderr, flush=True)
     result["warehouse_mb"] = round((home / "revealed.duckdb").stat().st_size / 2**20)
     result["serving_mb"] = round((home / "serving.duckdb").stat().st_size / 2**20)
     print(json.dumps(result, indent=1))
