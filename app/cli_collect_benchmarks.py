@@ -60,7 +60,7 @@ def _livebench(con, url: str, as_of: dt.date, releases: list[dt.date] | None) ->
     try:
         run_id, outcomes = livebench.collect(con, url, as_of, releases)
     except HttpError as exc:
-        print(f"LiveBench {url}: FAILED, nothing changed: {exc}")
+        print(f"LiveBench {url}: FAILED: {exc} (releases saved before the failure are kept, nothing else changed)")
         return True
     status, note = _run(con, run_id)
     print(f"LiveBench {url}: run {run_id} {status}{note}")

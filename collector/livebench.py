@@ -261,5 +261,6 @@ def _collect_release(con, client: HttpClient, release: dt.date, as_of: dt.date, 
         return Outcome(release.isoformat(), "not published", detail=f"{table_file(release)} answered 404")
     n = load.replace_slice(con, SCORES_TABLE, release, [rows.assign(release=release, as_of=as_of, run_id=run_id)],
                            key="release")
-    log.info("livebench %s: %d task scores of %d models", release, n, rows["model"].nunique())
+    log.info("livebench %s: %d task scores of %d models%s", release, n, rows["model"].nunique(),
+             " (SANDBOX: fictional data)" if client.sandbox else "")
     return Outcome(release.isoformat(), "saved", n)

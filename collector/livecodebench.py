@@ -149,5 +149,6 @@ def collect(con, url: str, as_of: dt.date) -> tuple[str, int]:
         runs.finish_run(con, run_id, stats, error=str(exc))
         raise
     runs.finish_run(con, run_id, stats)
-    log.info("livecodebench: %d results of %d models from %s", len(rows), rows["model"].nunique(), shown)
+    log.info("livecodebench: %d results of %d models from %s%s", len(rows), rows["model"].nunique(), shown,
+             " (SANDBOX: fictional data)" if client.sandbox else "")
     return run_id, stats.rows

@@ -9,8 +9,9 @@ from conftest import SHARED_DATA
 from static_server import serve
 
 from app.cli import main
-from collector import livebench
+from collector import http, livebench
 from pipelines import benchmark_scores
+from warehouse import db
 
 LB = SHARED_DATA / "livebench"
 RELEASES = sorted(dt.datetime.strptime(p.stem, "table_%Y_%m_%d").date() for p in LB.glob("table_*.csv"))
@@ -181,3 +182,16 @@ def test_cli_rejects_a_bad_release_date(home, capsys):
     with pytest.raises(SystemExit):
         main(["collect", "benchmarks", "--release", "2025-13-01"])
     assert "'2025-13-01' is not a date; expected YYYY-MM-DD" in capsys.readouterr().err
+
+
+def test_an_unreachable_site_fails_the_run_and_writes_nothing(home, monkeypatch, capsys):
+    monkeypatch.setattr(http, "sleep", lambda s: None)
+    with serve(LB) as url:
+        pass  # the port is free again: nothing listens there
+    assert main(["collect", "benchmarks", "--skip", "livecodebench", "--livebench-url", url,
+                 "--as-of", "2026-03-01"]) == 1
+    assert "FAILED" in capsys.readouterr().out
+    con = db.connect()
+    assert con.execute("SELECT status, rows_written FROM collection_runs").fetchall() == [("failed", 0)]
+    assert con.execute("SELECT count(*) FROM raw_livebench_scores").fetchone() == (0,)
+    con.close()
