@@ -10,6 +10,7 @@ collecting over HTTP: this measures the build, not the collector. Data is fictio
 import argparse
 import datetime as dt
 import logging
+import multiprocessing
 import resource
 import statistics
 import sys
@@ -54,20 +55,37 @@ def peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def run(models: int, days: int, runs: int, folder: Path) -> list[float]:
-    """Seed once, then time `runs` full builds; return the wall times."""
-    con = db.connect(folder / f"bench_{models}_{days}.duckdb")
+def seed_file(path: Path, models: int, days: int) -> None:
+    """Create a seeded warehouse file (runs in a child process, so its memory is not the build's)."""
+    con = db.connect(path)
     began = time.perf_counter()
     seed_raw(con, World(seed=7, n_models=models), days)
-    rows = con.execute("SELECT count(*) FROM raw_hf_models").fetchone()[0]
+    rows = con.execute("SELECT count(*) FROM raw_hf_models").fetchall()[0][0]
     log.info("seeded %s raw rows in %.1fs", f"{rows:,}", time.perf_counter() - began)
-    times = []
+    con.close()
+
+
+def time_builds(path: Path, runs: int, queue) -> None:
+    """Run `runs` full builds; put (wall times, per-step times, peak RSS in MB) on the queue."""
+    con = db.connect(path)
+    times, steps = [], {}
     for _ in range(runs):
         began = time.perf_counter()
-        build.run_build(con)
+        report = build.run_build(con)
         times.append(time.perf_counter() - began)
+        for step in report.steps:
+            steps.setdefault(step.name, []).append(step.seconds)
     con.close()
-    return times
+    queue.put((times, steps, peak_rss_mb()))
+
+
+def in_child(target, *args) -> None:
+    """Run target(*args) in a fresh process and fail if it fails."""
+    child = multiprocessing.Process(target=target, args=args)
+    child.start()
+    child.join()
+    if child.exitcode != 0:
+        raise RuntimeError(f"{target.__name__} failed with exit code {child.exitcode}")
 
 
 def main(argv=None) -> int:
@@ -76,14 +94,24 @@ def main(argv=None) -> int:
     parser.add_argument("--models", type=int, nargs="*", default=[100_000, 1_000_000])
     parser.add_argument("--days", type=int, nargs="*", default=[90, 30])
     parser.add_argument("--runs", type=int, nargs="*", default=[3, 1])
+    parser.add_argument("--cache", type=Path, help="keep seeded warehouses in this folder and reuse them")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s: %(message)s", stream=sys.stderr)
     print("NOTE: sandbox data (fictional models)")
     for models, days, runs in zip(args.models, args.days, args.runs, strict=True):
-        with tempfile.TemporaryDirectory() as folder:
-            times = run(models, days, runs, Path(folder))
+        with tempfile.TemporaryDirectory() as scratch:
+            folder = args.cache or Path(scratch)
+            folder.mkdir(parents=True, exist_ok=True)
+            path = folder / f"bench_{models}_{days}.duckdb"
+            if not path.exists():
+                in_child(seed_file, path, models, days)
+            queue = multiprocessing.Queue()
+            in_child(time_builds, path, runs, queue)
+            times, steps, rss = queue.get()
         print(f"build {models:>9,} models x {days:>3} days: median {statistics.median(times):6.1f}s "
-              f"over {runs} run(s) {[round(t, 1) for t in times]}, peak RSS {peak_rss_mb():,.0f} MB")
+              f"over {runs} run(s) {[round(t, 1) for t in times]}, peak RSS of the build {rss:,.0f} MB")
+        for name, seconds in steps.items():
+            print(f"    {name:<40} median {statistics.median(seconds):6.2f}s")
     return 0
 
 

@@ -157,7 +157,9 @@ def run_build(con: duckdb.DuckDBPyConnection, steps: list[Step] | None = None) -
             report.steps.append(StepReport(name, time.perf_counter() - began, rows))
             log.info("step %d/%d %s: %.2fs %s", number, len(steps), name, report.steps[-1].seconds,
                      ", ".join(f"{t}={n:,} rows" for t, n in rows.items()))
+        began = time.perf_counter()
         con.execute("COMMIT")
+        log.info("committed in %.2fs", time.perf_counter() - began)
     except BaseException:
         con.execute("ROLLBACK")
         log.error("build failed; the warehouse and the serving copy are unchanged")
