@@ -252,11 +252,13 @@ def test_token_never_reaches_runs_rows_or_logs(con, world, sandbox, caplog):
     assert "HTTP 500" in dump
 
 
-def test_cli_collect_hf_and_bad_values(home, sandbox, capsys):
+def test_cli_collect_hf_and_bad_values(home, sandbox, capsys, caplog):
+    caplog.set_level(logging.INFO)
     assert cli.main(["collect", "hf", "--endpoint", sandbox.url, "--limit", "5", "--details", "2",
                      "--min-downloads", "0"]) == 0
     out = capsys.readouterr().out
     assert "SANDBOX" in out and "5 models" in out and "2 base models" in out
+    assert f"hf listing {sandbox.date}: 5/5 models (100%)" in caplog.text  # progress, logged when not a TTY
     with pytest.raises(SystemExit) as exit_:
         cli.main(["collect", "hf", "--min-downloads", "-3"])
     assert exit_.value.code == 2 and "'-3' is not a whole number of at least 0" in capsys.readouterr().err
