@@ -59,6 +59,13 @@ def test_popular_families_get_more_stars(world):
     assert github_world.stars_on(world, high, day) > github_world.stars_on(world, low, day)
 
 
+def test_launch_month_dominates_as_on_real_model_repositories(world):
+    # real: a year after launch DeepSeek-V3 had 1.14x and ChatGLM2-6B 1.33x their 30-day star counts
+    top = max(world_repos(world), key=lambda r: r.rate)
+    month, year = (github_world.stars_on(world, top, top.created + dt.timedelta(days=d)) for d in (30, 365))
+    assert 1.1 < year / month < 1.6
+
+
 def test_unknown_gone_and_future_repositories_are_404(sandbox, world):
     gone = next(r for r in world_repos(world) if r.gone)
     future = next(r for r in world_repos(world) if r.created > world.today)
