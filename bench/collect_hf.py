@@ -1,0 +1,162 @@
+"""Benchmark `collect hf` against sandbox worlds, next to the straightforward approach a user would write.
+
+    .venv/bin/python bench/collect_hf.py --sizes 10000,100000 --runs 3
+    .venv/bin/python bench/collect_hf.py --sizes 1000000 --runs 1 --naive-sample 200
+
+The sandbox server runs in its own process, so its memory is not counted. Each collector run is a fresh
+process writing a fresh DuckDB file; it reports wall time, requests, peak RSS (ru_maxrss) and the time spent
+writing DuckDB (staging inserts plus the swap: rows/s of the load part). The straightforward approach is
+`list_models(full=True)` plus `model_info(expand=["downloadsAllTime"])` per model for the all-time count and
+one `executemany` INSERT per row; model_info and the row inserts are timed on a sample and extrapolated.
+Figures are sandbox (fictional) data.
+"""
+
+import argparse
+import json
+import os
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def peak_rss_mb() -> float:
+    """Peak resident memory of this process in MB (Linux reports KiB)."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def serve(models: int) -> None:
+    """Child: run a sandbox server over an n-model world until stdin closes."""
+    from collector.sandbox.server import SandboxServer
+    from collector.sandbox.world import World
+
+    with SandboxServer(World(n_models=models)).start() as server:
+        print(server.url, flush=True)
+        sys.stdin.read()
+
+
+def collect(url: str, home: str) -> None:
+    """Child: one real collection (whole listing, no details pass) into a fresh warehouse; print metrics."""
+    from collector import hf
+    from warehouse import db
+
+    base_rss = peak_rss_mb()
+    con = db.connect(Path(home) / "bench.duckdb")
+    t = time.perf_counter()
+    result = hf.collect(con, url, min_downloads=0, details=0)
+    wall = time.perf_counter() - t
+    listing = result.stats.requests - 1  # minus the /_sandbox/info probe
+    load_s = result.stats.extra["load_s"]  # staging inserts plus the swap, as timed by collector.hf_load
+    print(json.dumps({"rows": result.rows, "wall_s": wall, "listing_requests": listing,
+                      "per_1000": 1000 * listing / max(result.rows, 1), "load_s": load_s,
+                      "rows_per_s": result.rows / load_s if load_s else None,
+                      "peak_rss_mb": peak_rss_mb(), "rss_after_imports_mb": base_rss,
+                      "load_avg_1m": os.getloadavg()[0]}))
+
+
+def naive(url: str, home: str, sample: int) -> None:
+    """Child: list_models(full=True) + model_info per model (sampled) + row-by-row INSERT (sampled)."""
+    import datetime as dt
+
+    import httpx2
+    import huggingface_hub
+    from huggingface_hub import HfApi
+
+    from warehouse import db
+
+    requests = 0
+
+    def count(request):
+        nonlocal requests
+        requests += str(request.url).startswith(url)  # not huggingface_hub's own telemetry calls
+
+    huggingface_hub.set_client_factory(lambda: httpx2.Client(event_hooks={"request": [count]}, follow_redirects=True))
+    api = HfApi(endpoint=url, token=False)
+    t = time.perf_counter()
+    models = list(api.list_models(sort="downloads", full=True))
+    list_s = time.perf_counter() - t
+    listing = requests
+    step = max(1, len(models) // sample)
+    picked = models[::step][:sample]
+    t = time.perf_counter()
+    all_time = {m.id: api.model_info(m.id, expand=["downloadsAllTime"]).downloads_all_time for m in picked}
+    info_s = (time.perf_counter() - t) / len(picked)
+    con = db.connect(Path(home) / "naive.duckdb")
+    rows = [(dt.date(2026, 3, 1), "naive", m.id, m.downloads, all_time[m.id], m.likes) for m in picked]
+    t = time.perf_counter()
+    con.executemany("INSERT INTO raw_hf_models (as_of, run_id, id, downloads, downloads_all_time, likes) "
+                    "VALUES (?, ?, ?, ?, ?, ?)", rows)
+    insert_s = (time.perf_counter() - t) / len(rows)
+    n = len(models)
+    print(json.dumps({"rows": n, "list_s": list_s, "listing_requests": listing, "per_1000": 1000 * listing / n,
+                      "model_info_s_each": info_s, "sampled": len(picked),
+                      "wall_s_extrapolated": list_s + n * info_s + n * insert_s,
+                      "requests_extrapolated": listing + n, "rows_per_s": 1 / insert_s,
+                      "peak_rss_mb": peak_rss_mb()}))
+
+
+def child(args: list[str]) -> dict:
+    """Run this script in a fresh process and parse the JSON it prints last."""
+    out = subprocess.run([sys.executable, __file__, *args], cwd=ROOT, capture_output=True, text=True, check=True)
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def bench(models: int, runs: int, sample: int) -> dict:
+    """Median figures of `runs` collector runs and one straightforward run against one n-model world."""
+    server = subprocess.Popen([sys.executable, __file__, "serve", str(models)], cwd=ROOT, text=True,
+                              stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+    try:
+        url = server.stdout.readline().strip()
+        ours = []
+        for _ in range(runs):
+            with tempfile.TemporaryDirectory() as home:
+                ours.append(child(["collect", url, home]))
+        with tempfile.TemporaryDirectory() as home:
+            theirs = child(["naive", url, home, str(sample)])
+    finally:
+        server.stdin.close()
+        server.wait(timeout=60)
+    median = {k: statistics.median(r[k] for r in ours) for k in ours[0] if ours[0][k] is not None}
+    return {"models": models, "runs": runs, "collector_median": median, "collector_runs": ours,
+            "straightforward": theirs}
+
+
+def report(result: dict) -> str:
+    """One Markdown table row per approach."""
+    m, s = result["collector_median"], result["straightforward"]
+    return "\n".join([
+        f"| {result['models']:,} | revealed (median of {result['runs']}) | {m['wall_s']:.1f} s | "
+        f"{m['per_1000']:.3f} | {m['peak_rss_mb']:.0f} MB | {m['rows_per_s']:,.0f} |",
+        f"| {result['models']:,} | straightforward (model_info sample {s['sampled']}) | "
+        f"{s['wall_s_extrapolated']:,.0f} s (extrapolated) | {s['per_1000']:.3f} + 1,000 model_info | "
+        f"{s['peak_rss_mb']:.0f} MB | {s['rows_per_s']:,.0f} |",
+    ])
+
+
+def main() -> None:
+    """Parse flags, run the benchmark per world size, print JSON details and a Markdown table."""
+    if len(sys.argv) > 1 and sys.argv[1] in ("serve", "collect", "naive"):
+        mode, rest = sys.argv[1], sys.argv[2:]
+        {"serve": lambda: serve(int(rest[0])), "collect": lambda: collect(*rest),
+         "naive": lambda: naive(rest[0], rest[1], int(rest[2]))}[mode]()
+        return
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sizes", default="10000,100000", help="comma-separated world sizes")
+    parser.add_argument("--runs", type=int, default=3, help="collector runs per size (median reported)")
+    parser.add_argument("--naive-sample", type=int, default=300, help="model_info calls timed per size")
+    args = parser.parse_args()
+    results = [bench(int(n), args.runs, args.naive_sample) for n in args.sizes.split(",")]
+    print(json.dumps(results, indent=1))
+    print("| models | approach | wall time | listing requests per 1,000 models | peak RSS | rows/s into DuckDB |")
+    print("|---|---|---|---|---|---|")
+    for result in results:
+        print(report(result))
+
+
+if __name__ == "__main__":
+    main()
