@@ -61,15 +61,14 @@ def _csv(path: Path) -> list[dict]:
 def reference_entries(data: Path) -> dict[tuple[str, str], Entry]:
     """Every benchmark name in the reference files with the hints its source publishes (link, API names, org)."""
     meta = {r["model"]: r for r in _csv(data / "livebench" / "model_metadata.csv")}
-    api: dict[str, list[str]] = {}
+    api: dict[str, set[str]] = {}  # as collector.livebench reads it: API names and aliases per display_name
     for r in _csv(data / "livebench" / "model_api_names.csv"):
-        for key in [r["display_name"], *filter(None, r["aliases"].split("|"))]:
-            api.setdefault(key, []).append(r["api_name"])
+        api.setdefault(r["display_name"], set()).update([r["api_name"], *filter(None, r["aliases"].split("|"))])
     entries = {}
     names = {row["model"] for table in data.glob("livebench/table_*.csv") for row in _csv(table)}
     for name in names:
         m = meta.get(name, {})
-        entries["livebench", name] = Entry("livebench", name, m.get("url") or None, tuple(api.get(name, ())),
+        entries["livebench", name] = Entry("livebench", name, m.get("url") or None, tuple(sorted(api.get(name, ()))),
                                            m.get("organization") or None)
     for m in json.loads((data / "livecodebench" / "performances_execution.json").read_text())["models"]:
         entries["livecodebench", m["model_repr"]] = Entry("livecodebench", m["model_repr"], m.get("link"),

@@ -214,11 +214,19 @@ def match_explicit(entry: Entry, hub: HubIndex, aliases: dict[tuple[str, str], A
         return aliased()
     if linked := link_id(entry.hf_link):
         return found(hub.canonical(linked) or linked, "hf_link")
-    for api in entry.api_names:
-        bare = re.sub(r"(:[\w.-]+|-turbo|-tput)$", "", api.strip(), flags=re.I)
-        if HF_ID.match(bare) and (hf_id := hub.canonical(api.strip()) or hub.canonical(bare)):
-            return found(hf_id, "api_name")
+    if stated := sorted({hf_id for api in entry.api_names if (hf_id := api_hub_id(api, hub))}):
+        # Several providers may name different repos: prefer the one named like the model, else the first.
+        named = [i for i in stated if relaxed_key(i) == relaxed_key(entry.model)]
+        pick = named[0] if len(named) == 1 else stated[0]
+        return Match(entry.source, entry.model, pick, "api_name", "; ".join(i for i in stated if i != pick))
     return aliased() if alias else None
+
+
+def api_hub_id(api_name: str, hub: HubIndex) -> str | None:
+    """The Hub id a provider API name refers to, as the Hub spells it, also without provider decorations."""
+    api_name = api_name.strip()
+    bare = re.sub(r"(:[\w.-]+|-turbo|-tput)$", "", api_name, flags=re.I)
+    return (hub.canonical(api_name) or hub.canonical(bare)) if HF_ID.match(bare) else None
 
 
 def match_name(entry: Entry, hub: HubIndex) -> Match:
