@@ -76,6 +76,15 @@ def fetch_cards(client: HttpClient, ids: Iterable[str]) -> Iterator[dict]:
             yield {"id": model_id, "readme": response.content.decode("utf-8", errors="replace"), "status": "ok"}
 
 
+def keep_earlier(con: duckdb.DuckDBPyConnection, as_of: dt.date, cards: list[dict]) -> list[dict]:
+    """Cards whose request failed this time keep what an earlier run of the same slice fetched."""
+    failed = [c["id"] for c in cards if c["status"] == "error"]
+    earlier = dict(con.execute(
+        "SELECT id, readme FROM raw_hf_model_cards WHERE as_of = ? AND status = 'ok' AND list_contains(?, id)",
+        [as_of, failed]).fetchall()) if failed else {}
+    return [{**c, "readme": earlier[c["id"]], "status": "ok"} if c["id"] in earlier else c for c in cards]
+
+
 def parsed_tables(as_of: dt.date, run_id: str, cards: list[dict]) -> dict[str, pd.DataFrame]:
     """The four card tables for one slice: the cards as fetched and what each one says."""
     links, scores, skips = [], [], []
@@ -128,10 +137,11 @@ def collect_cards(con: duckdb.DuckDBPyConnection, endpoint: str, top: int = DEFA
     if client.sandbox:
         log.info("%s is the revealed SANDBOX: these model cards are fictional", shown)
     run_id = start_run(con, SOURCE, shown, as_of, sandbox=client.sandbox)
-    statuses = dict(Counter(c["status"] for c in cards))
     try:
-        if statuses.get("error", 0) == len(cards):
+        if all(c["status"] == "error" for c in cards):
             raise RuntimeError(f"every card request to {shown} failed; earlier card slices were kept")
+        cards = keep_earlier(con, as_of, cards)
+        statuses = dict(Counter(c["status"] for c in cards))
         frames = parsed_tables(as_of, run_id, cards)
         stats.rows = save_cards(con, as_of, frames)
     except Exception as exc:

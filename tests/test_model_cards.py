@@ -177,3 +177,16 @@ def test_sandbox_cards_say_what_the_world_put_in_them(con, world, sandbox, fast_
     assert con.execute("SELECT count(*) FROM card_parse_skips").fetchone()[0] == 0
     run = con.execute("SELECT sandbox, retries FROM collection_runs WHERE run_id = ?", [summary.run_id]).fetchone()
     assert run == (True, 2)
+
+
+def test_a_card_that_fails_on_a_rerun_keeps_what_was_fetched_before(con, world, sandbox, fast_retries):
+    hf.collect(con, sandbox.url, min_downloads=0, details=0)
+    model_cards.collect_cards(con, sandbox.url, top=5)
+    before = dict(con.execute("SELECT id, readme FROM raw_hf_model_cards").fetchall())
+    broken = sorted(before)[0]
+    sandbox.faults.add("500", count=100, path_prefix=f"/{broken}/")
+    again = model_cards.collect_cards(con, sandbox.url, top=5)
+    assert again.statuses == {"ok": 5}
+    assert dict(con.execute("SELECT id, readme FROM raw_hf_model_cards").fetchall()) == before
+    retries = con.execute("SELECT retries FROM collection_runs WHERE run_id = ?", [again.run_id]).fetchone()[0]
+    assert retries == 6  # the broken card really failed: every retry was spent on it
