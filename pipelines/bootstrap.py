@@ -59,8 +59,9 @@ def rank_intervals(inputs: pd.DataFrame, series: Series, point: np.ndarray, sett
     """Per profile (weights, ranked mask, point ranks): low and high rank (entities x 2, NaN when not computed)."""
     # Only the best rank_interval_top_n ranks get intervals; a replicate ranks them among every ranked entity
     # (ties within a replicate fall in sort order); intervals are widened to include the point rank.
-    covered = {name: (~np.isnan(point)).astype(float) @ w for name, (w, _, _) in profiles.items()}
     ranked_ids = {name: np.flatnonzero(ranked) for name, (_, ranked, _) in profiles.items()}
+    covered = {name: (~np.isnan(point[ranked_ids[name]])).astype(float) @ w for name, (w, _, _) in profiles.items()}
+    places = {name: np.arange(1, len(ids) + 1, dtype=np.int32) for name, ids in ranked_ids.items()}
     # positions, within the ranked entities, of those that get an interval
     tops = {name: np.flatnonzero(rank[ranked_ids[name]] <= settings.rank_interval_top_n)
             for name, (_, _, rank) in profiles.items()}
@@ -69,12 +70,10 @@ def rank_intervals(inputs: pd.DataFrame, series: Series, point: np.ndarray, sett
     for b, scores in enumerate(replicates(inputs, series, point, settings, seed_key)):
         weighted = scores @ weights
         for p, name in enumerate(profiles):
-            ids = ranked_ids[name]
-            value = weighted[ids, p] / covered[name][ids]
-            order = np.argsort(-value)
-            rank = np.empty(len(ids), dtype=np.int32)
-            rank[order] = np.arange(1, len(ids) + 1, dtype=np.int32)
-            ranks[name][:, b] = rank[tops[name]]
+            order = np.argsort(-weighted[ranked_ids[name], p] / covered[name])
+            replicate_rank = np.empty(len(order), dtype=np.int32)
+            replicate_rank[order] = places[name]
+            ranks[name][:, b] = replicate_rank[tops[name]]
     tail = (1 - settings.rank_interval) / 2
     out = {}
     for name, (_, _, rank) in profiles.items():
