@@ -8,6 +8,7 @@ import yaml
 
 MAX_FRONT_MATTER = 256_000   # characters of YAML we are willing to parse
 MAX_SKIPS_PER_PART = 10      # a hostile card cannot flood card_parse_skips
+MAX_DEPTH = 50               # real model-index blocks nest about 6 levels deep
 
 FRONT_START = re.compile(r"\A\ufeff?---[ \t]*\r?\n")
 FRONT_END = re.compile(r"^---[ \t]*$", re.M)
@@ -39,13 +40,22 @@ BENCHMARKS = [
 
 
 class _CardLoader(yaml.SafeLoader):
-    """SafeLoader that refuses aliases, so an anchor bomb cannot expand into billions of nodes."""
+    """SafeLoader that refuses aliases (anchor bombs) and deep nesting (recursion exhaustion)."""
+
+    depth = 0
 
     def compose_node(self, parent, index):
         if self.check_event(yaml.AliasEvent):
             mark = self.peek_event().start_mark
             raise yaml.composer.ComposerError(None, None, "YAML aliases are not allowed in card metadata", mark)
-        return super().compose_node(parent, index)
+        if self.depth >= MAX_DEPTH:
+            mark = self.peek_event().start_mark
+            raise yaml.composer.ComposerError(None, None, f"nesting deeper than {MAX_DEPTH} levels", mark)
+        self.depth += 1
+        try:
+            return super().compose_node(parent, index)
+        finally:
+            self.depth -= 1
 
 
 @dataclass
@@ -75,8 +85,8 @@ def load_front_matter(yaml_text: str) -> dict:
         raise ValueError(f"front matter is {len(yaml_text):,} characters; the limit is {MAX_FRONT_MATTER:,}")
     try:
         meta = yaml.load(yaml_text, Loader=_CardLoader)
-    except yaml.YAMLError as exc:
-        raise ValueError(f"malformed YAML: {' '.join(str(exc).split())}") from None
+    except (yaml.YAMLError, ValueError, TypeError, OverflowError) as exc:  # bad dates etc. raise plain errors
+        raise ValueError(f"malformed YAML: {' '.join(str(exc).split())[:250]}") from None
     if meta is None:
         return {}
     if not isinstance(meta, dict):

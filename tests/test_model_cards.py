@@ -58,8 +58,11 @@ def test_ordinary_card_gives_scores_links_and_recorded_skips():
     (BOMB, "aliases are not allowed"),
     ("---\nx: !!python/object/apply:os.system ['echo pwned']\n---\n", "could not determine a constructor"),
     ("---\nlicense: mit\n" + "k: v\n" * 60_000 + "---\n", "the limit is 256,000"),
+    ("---\na: " + "[" * 5000 + "]" * 5000 + "\n---\n", "nesting deeper than 50 levels"),
+    ("---\n" + "".join(" " * i + f"k{i}:\n" for i in range(200)) + "---\n", "nesting deeper than 50 levels"),
     ("---\n- just\n- a list\n---\n", "a list; expected a mapping"),
     ("---\nmodel-index: [1,\n---\n", "malformed YAML"),
+    ("---\nreleased: 2024-13-45\n---\n", "malformed YAML: month must be in 1..12"),
     ("---\nmodel-index: {name: x}\n---\n", "model-index is a dict; expected a list"),
 ])
 def test_hostile_front_matter_is_a_recorded_skip(text, reason):
