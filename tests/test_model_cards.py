@@ -1,6 +1,7 @@
 """Model cards: parsing hostile and ordinary cards, and collecting them over loopback HTTP into DuckDB."""
 
 import logging
+import random
 
 import pytest
 from hub_rows import AS_OF, hub_snapshot
@@ -78,6 +79,15 @@ def test_cards_without_front_matter_and_odd_values_never_raise():
     odd = parse_card("---\nmodel-index:\n- results:\n  - dataset: {name: MMLU}\n    metrics: [{value: true}, "
                      "{value: .nan}, {value: [1]}, {value: 55}]\n---\n")
     assert odd.scores == [("MMLU", 55.0)] and len(odd.skips) == 3
+
+
+def test_random_yaml_shaped_noise_never_raises():
+    rng = random.Random(7)
+    pieces = ["---\n", "model-index:", "\n- ", "results:", "  ", "{", "}", "[", "]", ": ", "&a ", "*a", "!!int ",
+              "value: ", "0.5", "1e999", "'", '"', "#", "https://github.com/", "x/y", "\t", "\x00", "é", "---"]
+    for _ in range(500):
+        card = parse_card("---\n" + "".join(rng.choice(pieces) for _ in range(rng.randint(1, 60))))
+        assert all(0 <= score <= 100 for _, score in card.scores)
 
 
 def test_a_flood_of_bad_links_is_capped():
