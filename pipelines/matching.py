@@ -19,6 +19,7 @@ HUB = """
 SELECT id, coalesce(downloads, 0) AS downloads FROM raw_hf_models
 WHERE as_of = (SELECT max(as_of) FROM raw_hf_models)
 """
+SQL_STEPS = ("model_clean_scores", "model_legacy_scores", "mart_benchmarks", "mart_benchmark_matches")
 MATCHES = pa.schema([("source", pa.string()), ("model", pa.string()), ("hf_id", pa.string()),
                      ("method", pa.string()), ("candidates", pa.string())])
 
@@ -53,9 +54,6 @@ def write_matches(con: duckdb.DuckDBPyConnection) -> None:
     log.info("matching%s: %d of %d benchmark names resolved; %d ambiguous or unknown (see benchmark_matches)",
              " (SANDBOX: fictional names)" if sandbox else "", sum(m.hf_id is not None for m in matches),
              len(matches), unresolved)
-
-
-SQL_STEPS = ("model_clean_scores", "model_legacy_scores", "mart_benchmarks", "mart_benchmark_matches")
 
 
 @produces("benchmark_matches", *SQL_STEPS)
