@@ -47,9 +47,13 @@ def read_labels(path: Path = LABELS) -> list[dict]:
     """The labelled rows: source, name, hf_id ('none' when the model has no open repo), note."""
     with path.open(newline="") as f:
         rows = list(csv.DictReader(f))
+    seen = set()
     for number, row in enumerate(rows, 2):
         if not row["hf_id"] or (row["hf_id"] != "none" and "/" not in row["hf_id"]):
             raise ValueError(f"{path.name} line {number}: hf_id {row['hf_id']!r} is not 'owner/name' or 'none'")
+        if (row["source"], row["name"]) in seen:
+            raise ValueError(f"{path.name} line {number}: {row['source']} {row['name']!r} is labelled twice")
+        seen.add((row["source"], row["name"]))
     return rows
 
 

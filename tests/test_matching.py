@@ -10,7 +10,7 @@ from hub_rows import AS_OF, hub_snapshot
 from collector import hf, livebench, livecodebench
 from collector.sandbox import routes_bench
 from pipelines import benchmark_scores, build, lineage, matching
-from pipelines.matching_report import evaluate
+from pipelines.matching_report import evaluate, read_labels
 from pipelines.name_match import (
     AliasError,
     Entry,
@@ -149,6 +149,17 @@ def test_labelled_real_names_precision_and_recall():
     assert auto.precision >= 0.96 and auto.recall >= 0.89
     reviewed = evaluate(use_aliases=True)
     assert reviewed.precision == 1.0 and reviewed.recall >= 0.97
+
+
+@pytest.mark.parametrize(("rows", "error"), [
+    ("livebench,x,Qwen,n\n", "'Qwen' is not 'owner/name' or 'none'"),
+    ("livebench,x,none,n\nlivebench,x,a/b,n\n", "labelled twice"),
+])
+def test_malformed_labels_are_rejected(tmp_path, rows, error):
+    path = tmp_path / "labels.csv"
+    path.write_text("source,name,hf_id,note\n" + rows)
+    with pytest.raises(ValueError, match=error):
+        read_labels(path)
 
 
 def livebench_rows(con, release, scores: dict[str, float], meta: dict[str, tuple]):
