@@ -22,9 +22,10 @@ BURST_MIN = 5.0
 LAUNCH_DAYS = 2              # a launch's ramp-up is demand: no bursts on a model's first days
 WEEKDAY_RATIO = 0.5          # weekend level below this share of the weekday level ...
 Z = 2.5                      # flags need the evidence this many standard errors beyond organic noise
-KURTOSIS = 1.6               # variance of a sample variance vs normal noise: heavy-tailed daily noise
 OUTLIER_MADS = 4.0           # engagement outlier: log downloads this many robust spreads above the cohort line
 OUTLIER_MIN_MAD = 0.25
+FLOOR_Z = 3.0                # floors: spreads below the population's centre
+FLOOR_PAIRS = 12             # floors: fewest same-kind consecutive day pairs in a block
 MIN_DAYS = 10                # fewer observed days in a block: no weekday or floor estimate
 
 
@@ -123,15 +124,30 @@ def weekday_only(y: np.ndarray, weekend: np.ndarray, s: dict, dip: float, a: flo
 def floors(y: np.ndarray, s: dict, a: float, c: float):
     """A flat floor: the level minus the organic level implied by the day-to-day variation (the floor's is ~0).
 
-    Flagged when the day-to-day variance is significantly below what organic demand at that level shows:
-    log(var / expected) below -Z standard errors of a log sample variance, sqrt(2 * KURTOSIS / pairs).
+    The test is against an empirical null: within bins of similar level, the population's (mostly organic)
+    log ratio of observed to expected variance, scaled to 20 pairs, gives the centre and robust spread; a row
+    is flagged when its ratio lies FLOOR_Z spreads below the centre. The centre also corrects the expected variance.
     """
-    organic = level_for_var(s["var"], a, c)
-    floor = s["mean"] - organic
     with np.errstate(invalid="ignore", divide="ignore"):
         log_q = np.log(s["var"] / noise_var(s["mean"], a, c))
-    limit = -Z * np.sqrt(2 * KURTOSIS / np.maximum(s["n_pairs"], 1))
-    flag = (log_q < limit) & (s["n_pairs"] >= MIN_DAYS // 2 + 1) & np.isfinite(floor) & (floor > 0)
+    scale = np.sqrt(np.maximum(s["n_pairs"], 1) / 20)
+    ok = np.isfinite(log_q) & (s["n_pairs"] >= FLOOR_PAIRS)
+    centre, spread = np.zeros(len(log_q)), np.ones(len(log_q))
+    if ok.sum() >= 20:
+        rows = np.flatnonzero(ok)
+        n_bins = int(np.clip(len(rows) // 100, 1, 10))
+        edges = np.quantile(np.log(s["mean"][rows]), np.linspace(0, 1, n_bins + 1)[1:-1])
+        bins = np.digitize(np.log(np.maximum(s["mean"], 1e-9)), edges)
+        for b in range(n_bins):
+            members = rows[bins[rows] == b]
+            z = log_q[members] * scale[members]
+            centre[bins == b] = np.median(z)
+            spread[bins == b] = max(1.4826 * np.median(np.abs(z - np.median(z))), 0.1)
+    with np.errstate(invalid="ignore"):
+        z = (log_q * scale - centre) / spread
+        organic = level_for_var(s["var"] * np.exp(-centre / scale), a, c)
+    floor = s["mean"] - organic
+    flag = ok & (z < -FLOOR_Z) & np.isfinite(floor) & (floor > 0)
     auto = np.where(flag[:, None], np.minimum(np.nan_to_num(floor)[:, None], y), 0.0)
     return np.nan_to_num(auto), flag
 
