@@ -26,10 +26,10 @@ def edited(old: str, new: str) -> str:
 
 
 def world(con, trend=None) -> None:
-    """Twelve 7B models of one age (one cohort), two derivatives, and a 100B+ model alone in its size class."""
+    """Twelve 7B models (one cohort), two derivatives, a lone 100B+ model and n/none (never de-noised)."""
     models = [{"id": m} for m in COHORT]
     models += [{"id": "d/ft", "parents": [("finetune", "o/m11")]}, {"id": "d/q", "parents": [("quantized", "d/ft")]},
-               {"id": "big/one", "params": 400_000_000_000}]
+               {"id": "big/one", "params": 400_000_000_000}, {"id": "n/none"}]
     hub_snapshot(con, models)
     organic = {m: 300 * (i + 1) for i, m in enumerate(COHORT)} | {"d/ft": 900, "d/q": 0, "big/one": 5000}
     upstream_noise(con, organic, trend=trend)
@@ -45,7 +45,7 @@ def models(con) -> pd.DataFrame:
     ("adoption = 0.30\n", "adoption = -0.30\n", "weight of adoption is -0.3; expected a number >= 0"),
     ("adoption = 0.30\n", "adoption = 0.60\n", "weights sum to 1.3; expected 1"),
     ('default_profile = "balanced"', 'default_profile = "nope"', "default_profile 'nope' is not a profile"),
-    ("min_coverage = 0.6", "min_coverage = 1.5", "setting min_coverage is 1.5; expected a number > 0 and <= 1"),
+    ("min_coverage = 0.5", "min_coverage = 1.5", "setting min_coverage is 1.5; expected a number > 0 and <= 1"),
     ("bootstrap_samples = 200", "bootstrap_samples = 2.5", "setting bootstrap_samples is 2.5; expected a whole"),
     ("rank_interval = 0.9", "rank_interval = 0.9\nspeed = 3", "unknown setting(s) ['speed']"),
     ("[profiles.balanced]", "[profiles.balanced", "is not valid TOML"),
@@ -82,9 +82,12 @@ def test_missing_components_are_null_and_not_counted(con):
     assert row["coverage"] == pytest.approx(0.65)  # adoption .30 + momentum .15 + ecosystem .20
     expected = (0.30 * row["adoption"] + 0.15 * row["momentum"] + 0.20 * row["ecosystem"]) / 0.65
     assert row["composite"] == pytest.approx(expected)
-    # d/q has no organic downloads: momentum is undefined, so coverage falls below min_coverage and it is not ranked
+    # d/q has no organic downloads: momentum is undefined, coverage 0.5 is still enough to be ranked
     assert math.isnan(m.loc["d/q", "momentum"]) and m.loc["d/q", "coverage"] == pytest.approx(0.5)
-    assert pd.isna(m.loc["d/q", "rank"]) and pd.isna(m.loc["d/q", "rank_low"])
+    assert m.loc["d/q", "rank"] > 0
+    # n/none has no de-noised downloads: only ecosystem (0.2) is known, so it is not ranked and not zero-filled
+    assert math.isnan(m.loc["n/none", "adoption"]) and m.loc["n/none", "coverage"] == pytest.approx(0.2)
+    assert pd.isna(m.loc["n/none", "rank"]) and pd.isna(m.loc["n/none", "rank_low"])
     assert sorted(m["rank"].dropna().astype(int)) == list(range(1, len(m) - 1 + 1))
 
 
@@ -142,7 +145,7 @@ def test_momentum_follows_the_trend(con):
 
 
 def test_min_coverage_threshold_from_profiles(con, monkeypatch, tmp_path):
-    use_profiles(monkeypatch, tmp_path, edited("min_coverage = 0.6", "min_coverage = 0.7"))
+    use_profiles(monkeypatch, tmp_path, edited("min_coverage = 0.5", "min_coverage = 0.7"))
     world(con)
     build.run_build(con, STEPS)
     assert models(con)["rank"].isna().all()  # nobody has more than 0.65 of the weight without benchmarks
