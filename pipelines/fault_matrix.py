@@ -74,7 +74,7 @@ def _run(source: Source, sources: jobs.Sources) -> str:
         status, error = "failed", str(exc)
     finally:
         con.close()
-    return "ok" if status == "ok" else f"failed: {(error or '').splitlines()[0][:90]}"
+    return "ok" if status == "ok" else f"failed: {(error or '').splitlines()[0]}"
 
 
 def _fingerprint(source: Source) -> list:
@@ -140,6 +140,7 @@ def to_markdown(outcomes: list[Outcome]) -> str:
     lines = ["| source | fault | faulted run | slice intact | run recorded | next run |",
              "|---|---|---|---|---|---|"]
     for o in outcomes:
-        lines.append(f"| {o.source} | {o.fault} | {o.first_run.replace('|', '/')} | {'yes' if o.slice_intact else 'NO'}"
+        shown = o.first_run if len(o.first_run) <= 100 else o.first_run[:99] + "…"
+        lines.append(f"| {o.source} | {o.fault} | {shown.replace('|', '/')} | {'yes' if o.slice_intact else 'NO'}"
                      f" | {'yes' if o.recorded else 'NO'} | {'ok' if o.next_run_ok else 'FAILED'} |")
     return "\n".join(lines)
