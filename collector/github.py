@@ -79,8 +79,13 @@ def probe(api_url: str, token: str | None, stats: runs.RunStats) -> dt.date | No
     client = HttpClient(api_url, token=token or None, stats=stats, max_retries=1, timeout=10)
     try:
         client.get("rate_limit", headers=REST_HEADERS)
+    except HttpError as exc:
+        if exc.status is None:  # nothing answered; an API that answers 429 or 5xx is retried by the run itself
+            raise GitHubError(f"cannot reach the GitHub API at {endpoint(api_url)}: "
+                              f"{client.meter.redact(str(exc))}") from None
+    try:
         return probe_sandbox(urljoin(client.base_url, "/"), stats) if client.sandbox else None
-    except (HttpError, HfCollectError) as exc:
+    except HfCollectError as exc:
         raise GitHubError(f"cannot reach the GitHub API at {endpoint(api_url)}: {client.meter.redact(str(exc))}") \
             from None
 

@@ -37,6 +37,10 @@ sleep = time.sleep  # the one place this module waits; tests may swap it
 class HttpError(Exception):
     """A request that failed for good; the message names the URL, the status and what was expected."""
 
+    def __init__(self, message: str, status: int | None = None):
+        super().__init__(message)
+        self.status = status  # the last HTTP status, None when the server never answered
+
 
 def retry_wait(attempt: int, headers) -> float:
     """Seconds to wait before retry number attempt+1: what the server asked for, else capped exponential."""
@@ -137,11 +141,13 @@ class Meter:
             if self.pacer.wait():
                 self.stats.extra["pacing_waits"] = self.stats.extra.get("pacing_waits", 0) + 1
             self.stats.requests += 1
+            status = None
             try:
                 response = send()
             except transient as exc:
                 problem, headers = self.redact(describe(exc)), {}
             else:
+                status = response.status_code
                 if response.headers.get(SANDBOX_HEADER) == SANDBOX_VALUE:
                     self.sandbox = True
                 if not is_retryable(response.status_code, response.headers):
@@ -150,7 +156,7 @@ class Meter:
                 response.close()
             if attempt == self.max_retries:
                 raise HttpError(f"{method} {shown} failed after {attempt + 1} attempts (last: {problem}); "
-                                f"expected {'a 2xx answer' if headers else 'an HTTP answer'}")
+                                f"expected {'a 2xx answer' if headers else 'an HTTP answer'}", status)
             wait = retry_wait(attempt, headers)
             self.stats.retries += 1
             log.warning("%s %s: %s; retry %d/%d in %.1fs", method, shown, problem, attempt + 1,
