@@ -7,19 +7,17 @@ import sys
 from pathlib import Path
 
 import duckdb
-import marts_contract
 import pytest
+import sandbox_built
 
 REVEALED = [sys.executable, "-m", "app.cli"]
 ROOT = Path(__file__).resolve().parents[1]
 
 
 @pytest.fixture(scope="module")
-def published(tmp_path_factory) -> Path:
-    """A REVEALED_HOME with a published serving copy."""
-    home = tmp_path_factory.mktemp("home")
-    marts_contract.write(home / "serving.duckdb")
-    return home
+def published() -> Path:
+    """A REVEALED_HOME with a sandbox-built, published serving copy."""
+    return sandbox_built.built_home()
 
 
 def revealed(home: Path, *args: str, **kwargs) -> subprocess.CompletedProcess:
@@ -52,7 +50,8 @@ def test_batch_json_picks_obey_the_answers(published, tmp_path):
 
 
 def test_batch_markdown_says_sandbox(published, tmp_path):
-    answers = write(tmp_path / "a.json", '{"licenses": ["permissive"], "max_automation": 0.5}')
+    answers = write(tmp_path / "a.json", '{"licenses": ["permissive"], "max_automation": 0.5, "clean_required": false, '
+                                         '"stability": "any"}')
     done = revealed(published, "ask", "-q", "procurement", "--answers", str(answers))
     assert done.returncode == 0, done.stderr
     assert done.stdout.startswith("# Procurement due diligence")

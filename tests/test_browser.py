@@ -6,8 +6,8 @@ import os
 import shutil
 from pathlib import Path
 
-import marts_contract
 import pytest
+import sandbox_built
 from playwright.sync_api import expect, sync_playwright
 
 from app import app_server
@@ -30,11 +30,9 @@ expect.set_options(timeout=WAIT_MS)
 
 
 @pytest.fixture(scope="module")
-def home(tmp_path_factory) -> Path:
-    """A REVEALED_HOME with a published serving copy."""
-    path = tmp_path_factory.mktemp("home")
-    marts_contract.write(path / "serving.duckdb")
-    return path
+def home() -> Path:
+    """A REVEALED_HOME with a sandbox-built, published serving copy."""
+    return sandbox_built.built_home()
 
 
 @pytest.fixture(scope="module")
@@ -75,6 +73,11 @@ def expect_sandbox_banner(page) -> None:
     expect(page.get_by_text("Sandbox data: fictional.")).to_be_visible()
 
 
+def settle(page) -> None:
+    """Wait until the app's script run is over (a click during a rerun can be dropped)."""
+    expect(page.get_by_test_id("stApp")).to_have_attribute("data-test-script-state", "notRunning")
+
+
 def test_model_page_from_the_url_first(page, app_url, serving):
     model_id, raw = serving.execute(
         "SELECT model_id, raw_downloads_30d FROM mart_models WHERE model_id <> family ORDER BY rank LIMIT 1").fetchone()
@@ -104,10 +107,14 @@ def test_unknown_model_in_the_url_is_named(page, app_url):
 
 
 def test_questionnaire_to_a_shortlist(page, app_url, serving):
-    q = qn.load(qn.builtin_names()[0])
+    q = qn.load("run_locally")
     expected = questionnaire_picks.recommend(serving, q, qn.check_answers(q, {}), top=5).picks
     page.goto(f"{app_url}/questionnaire")
     expect_sandbox_banner(page)
+    page.get_by_test_id("stSelectbox").first.click()
+    page.get_by_role("option", name=q.title).click()
+    expect(page.get_by_text(q.questions[0]["prompt"])).to_be_visible()
+    settle(page)
     page.get_by_role("button", name="Show my shortlist").click()
     expect(page.get_by_role("heading", name="Shortlist")).to_be_visible()
     expect(page.get_by_text(f"1. {expected[0].model_id}", exact=True)).to_be_visible()

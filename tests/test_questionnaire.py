@@ -1,8 +1,10 @@
 """Questionnaire engine: built-ins, validation of definitions and answers, and picks that obey every constraint."""
 
+import shutil
+
 import duckdb
-import marts_contract
 import pytest
+import sandbox_built
 import yaml
 
 from pipelines import questionnaire as qn
@@ -14,10 +16,9 @@ MINIMAL = {"title": "t", "questions": [{"id": "size", "prompt": "max size?", "ty
 
 
 @pytest.fixture(scope="module")
-def served(tmp_path_factory):
-    """A read-only connection to a published warehouse."""
-    home = tmp_path_factory.mktemp("home")
-    con = db.connect_serving(marts_contract.write(home / "serving.duckdb"))
+def served():
+    """A read-only connection to the sandbox-built, published warehouse."""
+    con = db.connect_serving(sandbox_built.built_home() / "serving.duckdb")
     yield con
     con.close()
 
@@ -51,11 +52,19 @@ def test_builtins_load_with_three_or_more():
 
 def test_fine_tune_picks_obey_license_size_and_ecosystem(served):
     result, rows = picks_with_rows(served, "fine_tune_base", {"licenses": ["permissive", "copyleft"],
-                                                              "max_params_b": 20, "ecosystem": "strong"})
+                                                              "max_params_b": 20, "ecosystem": "some"})
     for row in rows:
         assert row["license_class"] in ("permissive", "copyleft") and row["params_b"] <= 20
-        assert row["derivatives_finetune"] >= 10 and row["derivatives_adapter"] >= 5 and row["open_weight"]
+        assert row["pipeline_tag"] == "text-generation" and row["open_weight"]
     assert [p.score for p in result.picks] == sorted((p.score for p in result.picks), reverse=True)
+
+
+def test_fine_tune_strong_ecosystem_requires_finetunes_and_adapters(served):
+    _, rows = picks_with_rows(served, "fine_tune_base", {
+        "licenses": ["permissive", "copyleft", "restricted", "unknown"], "max_params_b": 1000, "task": "any",
+        "ecosystem": "strong", "open_weight": False})
+    for row in rows:
+        assert row["derivatives_finetune"] >= 10 and row["derivatives_adapter"] >= 5
 
 
 @pytest.mark.parametrize(("vram", "precision", "bits"), [(8, "q4_k_m", 4.65), (24, "fp16", 16), (80, "q8_0", 8.5)])
@@ -67,11 +76,21 @@ def test_run_locally_picks_fit_vram_and_have_quantized_builds(served, vram, prec
         assert any("GB" in r and f"{bits:g}/8" in r for r in pick.reasons)
 
 
-def test_procurement_picks_have_clean_scores_and_low_noise(served):
-    result, rows = picks_with_rows(served, "procurement", {"max_automation": 0.2, "stability": "growing"})
+def test_procurement_picks_have_low_noise_and_momentum(served):
+    result, rows = picks_with_rows(served, "procurement", {"max_automation": 0.2, "stability": "steady",
+                                                           "clean_required": False})
     for row in rows:
-        assert row["clean_score"] is not None and row["automation_share"] <= 0.2
-        assert row["momentum"] >= 50 and row["license_class"] == "permissive"
+        assert row["automation_share"] <= 0.2 and row["momentum"] >= 30
+        assert row["license_class"] == "permissive" and row["open_weight"]
+
+
+def test_procurement_clean_scores_required(served):
+    q = qn.load("procurement")
+    result = questionnaire_picks.recommend(served, q, qn.check_answers(q, {"clean_required": True}), top=200)
+    clean = {m for (m,) in served.execute("SELECT model_id FROM mart_models WHERE clean_score IS NOT NULL").fetchall()}
+    assert {p.model_id for p in result.picks} <= clean
+    if not clean:
+        assert result.matched == 0
 
 
 def test_caveats_come_from_the_data(served):
@@ -182,13 +201,14 @@ def test_terminal_multi_choice_by_numbers_and_names():
 
 
 def test_a_component_without_any_data_gets_no_weight(tmp_path):
-    path = marts_contract.write(tmp_path / "serving.duckdb")
+    path = tmp_path / "serving.duckdb"
+    shutil.copy(sandbox_built.built_home() / "serving.duckdb", path)
     with duckdb.connect(str(path)) as con:
-        con.execute("UPDATE mart_models SET capability = NULL")
+        con.execute("UPDATE mart_models SET momentum = NULL")
     served = db.connect_serving(path)
     q = qn.load("run_locally")
     result = questionnaire_picks.recommend(served, q, qn.check_answers(q, {}))
     served.close()
-    assert result.plan.weights["capability"] == 0 and sum(result.plan.weights.values()) == pytest.approx(1)
-    assert result.notes == ["no capability data in this build: its weight is spread over the other components"]
-    assert result.picks and not any("capability" in c for p in result.picks for c in p.caveats)
+    assert result.plan.weights["momentum"] == 0 and sum(result.plan.weights.values()) == pytest.approx(1)
+    assert "no momentum data in this build: its weight is spread over the other components" in result.notes
+    assert result.picks and not any("momentum" in c for p in result.picks for c in p.caveats)
