@@ -7,6 +7,7 @@ import logging
 
 import duckdb
 import numpy as np
+import pandas as pd
 import pyarrow as pa
 
 from pipelines import denoise_signals as sig
@@ -14,7 +15,7 @@ from pipelines.build import produces
 
 log = logging.getLogger(__name__)
 WINDOW_DAYS = 30
-BLOCK_DAYS = 30
+BLOCK_DAYS = 45
 ROW_CHUNK = 50_000
 
 MODELS = """
@@ -103,9 +104,10 @@ def noise_rows(models, x: np.ndarray, auto: np.ndarray, burst: np.ndarray, in_wi
     organic = np.rint(np.clip(w - auto_30d, 0, w)).astype(np.int64)
     share = np.divide(w - organic, w, out=np.zeros_like(w), where=w > 0)
     flags = flags | {"burst": flags["burst"] | (unseen_burst > 0) & ~flags["test_fixture"]}
-    names = list(flags)
-    hits = np.column_stack([flags[k] for k in names])
-    reasons = np.array([";".join(n for n, h in zip(names, row, strict=True) if h) for row in hits], dtype=object)
+    reasons = pd.Series("", index=range(len(w)), dtype=object)
+    for name, hit in flags.items():
+        reasons = reasons.where(~hit, reasons + ";" + name)
+    reasons = reasons.str.lstrip(";").to_numpy()
     return pa.table({
         "model_id": models["id"].to_numpy()[keep], "as_of": models["as_of"].to_numpy()[keep],
         "raw_downloads_30d": w[keep].astype(np.int64), "organic_downloads_30d": organic[keep],

@@ -7,11 +7,12 @@ its thresholds are described in docs/denoising.md.
 import re
 
 import numpy as np
+import pandas as pd
 
 # Test and CI fixture repositories: known test orgs and fixture names (field notes: hf-internal-testing,
 # trl-internal-testing, `tiny-random-*`), only when the model is small; or tiny with no engagement at all.
-TEST_ORG = re.compile(r"(^|[-_])(test|testing|ci|fixtures?)([-_]|$)", re.IGNORECASE)
-TEST_NAME = re.compile(r"(^tiny-random)|(^dummy[-_])|([-_](testing|ci|test)$)", re.IGNORECASE)
+TEST_ORG = re.compile(r"(?:^|[-_])(?:test|testing|ci|fixtures?)(?:[-_]|$)", re.IGNORECASE)
+TEST_NAME = re.compile(r"^tiny-random|^dummy[-_]|[-_](?:testing|ci|test)$", re.IGNORECASE)
 FIXTURE_MAX_PARAMS = 100_000_000
 TINY_PARAMS = 10_000_000
 
@@ -36,8 +37,8 @@ def fixture_flags(author, name, params, likes, children) -> np.ndarray:
     params = np.asarray(params, dtype=np.float64)
     params = np.where(params > 0, params, np.nan)  # 0 means the Hub did not say
     small = np.isnan(params) | (params < FIXTURE_MAX_PARAMS)
-    named = np.array([bool(TEST_ORG.search(a or "")) or bool(TEST_NAME.search(n or ""))
-                      for a, n in zip(author, name, strict=True)], dtype=bool)
+    named = (pd.Series(author, dtype=object).fillna("").str.contains(TEST_ORG).to_numpy(bool)
+             | pd.Series(name, dtype=object).fillna("").str.contains(TEST_NAME).to_numpy(bool))
     tiny = (params < TINY_PARAMS) & (np.asarray(likes) == 0) & (np.asarray(children) == 0)
     return (named & small) | tiny
 
@@ -125,8 +126,9 @@ def floors(y: np.ndarray, s: dict, a: float, c: float):
     """A flat floor: the level minus the organic level implied by the day-to-day variation (the floor's is ~0).
 
     The test is against an empirical null: within bins of similar level, the population's (mostly organic)
-    log ratio of observed to expected variance, scaled to 20 pairs, gives the centre and robust spread; a row
-    is flagged when its ratio lies FLOOR_Z spreads below the centre. The centre also corrects the expected variance.
+    log ratio of observed to expected variance gives the centre, and its deviations scaled to 20 day pairs the
+    robust spread; a row is flagged when it lies FLOOR_Z spreads below the centre. The centre also corrects
+    the expected variance before the organic level is read off it.
     """
     with np.errstate(invalid="ignore", divide="ignore"):
         log_q = np.log(s["var"] / noise_var(s["mean"], a, c))
@@ -140,12 +142,12 @@ def floors(y: np.ndarray, s: dict, a: float, c: float):
         bins = np.digitize(np.log(np.maximum(s["mean"], 1e-9)), edges)
         for b in range(n_bins):
             members = rows[bins[rows] == b]
-            z = log_q[members] * scale[members]
-            centre[bins == b] = np.median(z)
-            spread[bins == b] = max(1.4826 * np.median(np.abs(z - np.median(z))), 0.1)
+            centre[bins == b] = np.median(log_q[members])
+            z = (log_q[members] - centre[members]) * scale[members]
+            spread[bins == b] = max(1.4826 * np.median(np.abs(z)), 0.1)
     with np.errstate(invalid="ignore"):
-        z = (log_q * scale - centre) / spread
-        organic = level_for_var(s["var"] * np.exp(-centre / scale), a, c)
+        z = (log_q - centre) * scale / spread
+        organic = level_for_var(s["var"] * np.exp(-centre), a, c)
     floor = s["mean"] - organic
     flag = ok & (z < -FLOOR_Z) & np.isfinite(floor) & (floor > 0)
     auto = np.where(flag[:, None], np.minimum(np.nan_to_num(floor)[:, None], y), 0.0)

@@ -98,7 +98,9 @@ def test_flat_floor_is_removed(noise):
     row = noise.loc["ci-heavy/floored-7B"]
     assert row["noise_reasons"] == "floor"
     assert row["mostly_automation"]
-    assert row["organic_downloads_30d"] == pytest.approx(row["true_organic"], rel=0.3)
+    # the organic level is read off the day-to-day variance: about 25% error at 30-45 days (docs/denoising.md)
+    assert row["organic_downloads_30d"] == pytest.approx(row["true_organic"], rel=0.4)
+    assert row["organic_downloads_30d"] < row["raw_downloads_30d"] / 4
 
 
 def test_weekday_only_traffic_is_removed(noise):
