@@ -7,9 +7,9 @@ import streamlit as st
 from app import format as fmt
 from app import queries
 from app.page_header import page_header
+from pipelines.profiles import COMPONENTS
 
 TREND_DAYS = 30
-COMPONENTS = ["adoption", "momentum", "ecosystem", "community", "capability"]
 
 meta = page_header("Leaderboard")
 options = queries.run("filter_options")
@@ -75,8 +75,8 @@ else:
     columns = ["rank (90% interval)", "family", "composite", "coverage", "trend", "organic_downloads_30d",
                "organic_share", "members", "active_derivatives", "clean_score", "top_model", "license_class"]
 
-about.caption(f"{total:,} {kind.lower()} · profile `{profile}` · Hugging Face as of {fmt.date(meta.get('as_of_hf'))} · "
-           f"methodology {meta.get('methodology_version', '-')} · select a row to open its model page")
+about.caption(f"{total:,} {kind.lower()} · profile `{profile}` · Hugging Face as of {fmt.date(meta.get('as_of_hf'))}"
+              f" · methodology {meta.get('methodology_version', '-')} · select a row to open its model page")
 event = st.dataframe(rows, hide_index=True, column_order=columns, column_config=config, key="board",
                      on_select="rerun", selection_mode="single-row", height=min(38 + 35 * len(rows), 720))
 selected = event.selection.rows if event else []
