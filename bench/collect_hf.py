@@ -116,8 +116,10 @@ def bench(models: int, runs: int, sample: int) -> dict:
         for _ in range(runs):
             with tempfile.TemporaryDirectory() as home:
                 ours.append(child(["collect", url, home]))
+            print(f"{models:,} models, revealed: {json.dumps(ours[-1])}", file=sys.stderr, flush=True)
         with tempfile.TemporaryDirectory() as home:
             theirs = child(["naive", url, home, str(sample)])
+        print(f"{models:,} models, straightforward: {json.dumps(theirs)}", file=sys.stderr, flush=True)
     finally:
         server.stdin.close()
         server.wait(timeout=60)
