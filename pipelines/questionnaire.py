@@ -1,5 +1,6 @@
 """Model-selection questionnaires: YAML definitions, answer validation, and picks from mart_models with reasons."""
 
+import reprlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -30,6 +31,17 @@ QUESTION_KEYS = {"id", "prompt", "help", "type", "options", "min", "max", "defau
 EFFECT_KEYS = {"filters", "weights", "set"}
 OPTION_KEYS = {"value", "label"} | EFFECT_KEYS
 FILTER_KEYS = {"column", "op", "value"}
+
+
+SHORT = reprlib.Repr()
+SHORT.maxstring = SHORT.maxother = 60
+SHORT.maxlist = SHORT.maxdict = 4
+SHORT.maxlevel = 2
+
+
+def shown(value) -> str:
+    """A short repr of a value from a file or a person: hostile input never floods an error message."""
+    return SHORT.repr(value)
 
 
 class QuestionnaireError(ValueError):
@@ -100,29 +112,29 @@ def load(name: str) -> Questionnaire:
     elif name.endswith((".yaml", ".yml")):
         path = Path(name)
     else:
-        raise QuestionnaireError(f"unknown questionnaire {name!r}; expected one of {', '.join(builtin_names())} "
+        raise QuestionnaireError(f"unknown questionnaire {shown(name)}; expected one of {', '.join(builtin_names())} "
                                  "or a path to a .yaml file")
     return parse(read_limited(path, "questionnaire"), path.stem)
 
 
 def parse(text: str, name: str) -> Questionnaire:
     """Validate a questionnaire definition."""
-    where = f"questionnaire {name!r}"
+    where = f"questionnaire {shown(name)}"
     data = parse_yaml(text, where)
     check_keys(data, TOP_KEYS, where, required={"title", "questions"})
     config = profiles.load()
     base = data.get("base_profile", config.default_profile)
     if base not in config.profiles:
-        raise QuestionnaireError(f"{where}: base_profile {base!r} is not a profile; expected one of "
+        raise QuestionnaireError(f"{where}: base_profile {shown(base)} is not a profile; expected one of "
                                  f"{', '.join(sorted(config.profiles))}")
     questions = data["questions"]
     if not isinstance(questions, list) or not questions:
-        raise QuestionnaireError(f"{where}: questions is {questions!r}; expected a non-empty list")
+        raise QuestionnaireError(f"{where}: questions is {shown(questions)}; expected a non-empty list")
     seen = set()
     for i, q in enumerate(questions):
         check_question(q, f"{where} question {i + 1}")
         if q["id"] in seen:
-            raise QuestionnaireError(f"{where}: question id {q['id']!r} appears twice; expected unique ids")
+            raise QuestionnaireError(f"{where}: question id {shown(q['id'])} appears twice; expected unique ids")
         seen.add(q["id"])
     return Questionnaire(name, str(data["title"]), str(data.get("description", "")), base, questions)
 
@@ -130,7 +142,7 @@ def parse(text: str, name: str) -> Questionnaire:
 def check_keys(data, allowed: set, where: str, required: set = frozenset()) -> None:
     """A mapping with only allowed keys and every required one."""
     if not isinstance(data, dict):
-        raise QuestionnaireError(f"{where} is {data!r}; expected a mapping")
+        raise QuestionnaireError(f"{where} is {shown(data)}; expected a mapping")
     unknown = set(data) - allowed
     if unknown:
         raise QuestionnaireError(f"{where}: unknown key(s) {', '.join(sorted(map(str, unknown)))}; expected "
@@ -143,24 +155,24 @@ def check_keys(data, allowed: set, where: str, required: set = frozenset()) -> N
 def check_question(q, where: str) -> None:
     """Validate one question and its mappings to filters and weights."""
     check_keys(q, QUESTION_KEYS, where, required={"id", "prompt", "type"})
-    where = f"{where} ({q['id']!r})"
+    where = f"{where} ({shown(q['id'])})"
     if not isinstance(q["id"], str) or not q["id"].isidentifier():
         raise QuestionnaireError(f"{where}: id must be a name of letters, digits and underscores")
     if q["type"] not in TYPES:
-        raise QuestionnaireError(f"{where}: type {q['type']!r} is unknown; expected one of {', '.join(TYPES)}")
+        raise QuestionnaireError(f"{where}: type {shown(q['type'])} is unknown; expected one of {', '.join(TYPES)}")
     if q["type"] in ("choice", "multi_choice"):
         options = q.get("options")
         if not isinstance(options, list) or not options:
             raise QuestionnaireError(f"{where}: options must be a non-empty list")
         for option in options:
             check_keys(option, OPTION_KEYS, f"{where} option", required={"value"})
-            check_effect(option, f"{where} option {option['value']!r}")
+            check_effect(option, f"{where} option {shown(option['value'])}")
     elif "options" in q:
         raise QuestionnaireError(f"{where}: options are only for choice and multi_choice questions")
     if q["type"] == "number":
         for bound in ("min", "max"):
             if not is_number(q.get(bound)):
-                raise QuestionnaireError(f"{where}: {bound} is {q.get(bound)!r}; expected a number")
+                raise QuestionnaireError(f"{where}: {bound} is {shown(q.get(bound))}; expected a number")
         if q["min"] > q["max"]:
             raise QuestionnaireError(f"{where}: min {q['min']} is above max {q['max']}")
     elif "min" in q or "max" in q:
@@ -172,7 +184,7 @@ def check_question(q, where: str) -> None:
         expected_op = "in" if q["type"] == "multi_choice" else None
         check_filter({**q["filter"], "value": 0 if expected_op is None else []}, f"{where} filter")
         if expected_op and q["filter"]["op"] != "in":
-            raise QuestionnaireError(f"{where} filter: op {q['filter']['op']!r}; a multi_choice filter uses 'in'")
+            raise QuestionnaireError(f"{where} filter: op {shown(q['filter']['op'])}; a multi_choice filter uses 'in'")
     for branch in ("if_true", "if_false"):
         if branch in q:
             if q["type"] != "boolean":
@@ -187,20 +199,20 @@ def check_effect(effect: dict, where: str) -> None:
     """Validate the filters, weight changes and settings of an option or branch."""
     filters = effect.get("filters", [])
     if not isinstance(filters, list):
-        raise QuestionnaireError(f"{where}: filters is {filters!r}; expected a list")
+        raise QuestionnaireError(f"{where}: filters is {shown(filters)}; expected a list")
     for f in filters:
         check_filter(f, f"{where} filter")
     weights = effect.get("weights", {})
     check_keys(weights, set(profiles.COMPONENTS), f"{where} weights")
     for component, delta in weights.items():
         if not is_number(delta) or not -1 <= delta <= 1:
-            raise QuestionnaireError(f"{where}: weight change for {component} is {delta!r}; "
+            raise QuestionnaireError(f"{where}: weight change for {component} is {shown(delta)}; "
                                      "expected a number from -1 to 1")
     settings = effect.get("set", {})
     check_keys(settings, set(SETTINGS), f"{where} set")
     for key, value in settings.items():
         if not is_number(value) or not 1 <= value <= 32:
-            raise QuestionnaireError(f"{where}: {key} is {value!r}; expected a number from 1 to 32")
+            raise QuestionnaireError(f"{where}: {key} is {shown(value)}; expected a number from 1 to 32")
 
 
 def check_filter(f, where: str) -> None:
@@ -208,10 +220,10 @@ def check_filter(f, where: str) -> None:
     check_keys(f, FILTER_KEYS, where, required={"column", "op"})
     column, op = f["column"], f["op"]
     if column not in ALL_COLUMNS | DERIVED:
-        raise QuestionnaireError(f"{where}: unknown column {column!r}; expected one of "
+        raise QuestionnaireError(f"{where}: unknown column {shown(column)}; expected one of "
                                  f"{', '.join(sorted(ALL_COLUMNS | DERIVED))}")
     if op not in OPS:
-        raise QuestionnaireError(f"{where}: unknown op {op!r}; expected one of {', '.join(OPS)}")
+        raise QuestionnaireError(f"{where}: unknown op {shown(op)}; expected one of {', '.join(OPS)}")
     value = f.get("value")
     if op == "present":
         return
@@ -220,7 +232,7 @@ def check_filter(f, where: str) -> None:
     ok = {"number": is_number, "bool": lambda v: isinstance(v, bool), "text": lambda v: isinstance(v, str)}[kind]
     if (op == "in") != isinstance(value, list) or not all(ok(v) for v in values):
         shape = f"a list of {kind} values" if op == "in" else f"a {kind}"
-        raise QuestionnaireError(f"{where}: value {value!r} for {column} {op}; expected {shape}")
+        raise QuestionnaireError(f"{where}: value {shown(value)} for {column} {op}; expected {shape}")
 
 
 def is_number(value) -> bool:
@@ -238,16 +250,16 @@ def check_answer(q: dict, value, where: str) -> None:
     kind = q["type"]
     if kind == "number":
         if not is_number(value) or not q["min"] <= value <= q["max"]:
-            raise QuestionnaireError(f"{where}: {value!r} is not a number from {q['min']} to {q['max']}")
+            raise QuestionnaireError(f"{where}: {shown(value)} is not a number from {q['min']} to {q['max']}")
     elif kind == "boolean":
         if not isinstance(value, bool):
-            raise QuestionnaireError(f"{where}: {value!r} is not true or false")
+            raise QuestionnaireError(f"{where}: {shown(value)} is not true or false")
     elif kind == "choice":
         if value not in option_values(q):
-            raise QuestionnaireError(f"{where}: {value!r} is not an option; expected one of "
+            raise QuestionnaireError(f"{where}: {shown(value)} is not an option; expected one of "
                                      f"{', '.join(map(str, option_values(q)))}")
     elif not isinstance(value, list) or not value or any(v not in option_values(q) for v in value):
-        raise QuestionnaireError(f"{where}: {value!r} is not a non-empty list of options from "
+        raise QuestionnaireError(f"{where}: {shown(value)} is not a non-empty list of options from "
                                  f"{', '.join(map(str, option_values(q)))}")
 
 
@@ -261,17 +273,17 @@ def check_answers(questionnaire: Questionnaire, answers: dict) -> dict:
     ids = [q["id"] for q in questionnaire.questions]
     unknown = [k for k in answers if k not in ids]
     if unknown:
-        raise QuestionnaireError(f"unknown question {unknown[0]!r} in the answers; questionnaire "
-                                 f"{questionnaire.name!r} asks {', '.join(ids)}")
+        raise QuestionnaireError(f"unknown question {shown(unknown[0])} in the answers; questionnaire "
+                                 f"{shown(questionnaire.name)} asks {', '.join(ids)}")
     full = {}
     for q in questionnaire.questions:
         if q["id"] in answers:
-            check_answer(q, answers[q["id"]], f"answer to {q['id']!r}")
+            check_answer(q, answers[q["id"]], f"answer to {shown(q['id'])}")
             full[q["id"]] = answers[q["id"]]
         elif "default" in q:
             full[q["id"]] = q["default"]
         else:
-            raise QuestionnaireError(f"no answer to {q['id']!r} and it has no default")
+            raise QuestionnaireError(f"no answer to {shown(q['id'])} and it has no default")
     return full
 
 
@@ -282,12 +294,12 @@ def answer_from_text(q: dict, text: str):
         try:
             value = float(text)
         except ValueError:
-            raise QuestionnaireError(f"{text!r} is not a number from {q['min']} to {q['max']}") from None
+            raise QuestionnaireError(f"{shown(text)} is not a number from {q['min']} to {q['max']}") from None
         value = int(value) if value.is_integer() else value
     elif q["type"] == "boolean":
         words = {"y": True, "yes": True, "true": True, "n": False, "no": False, "false": False}
         if text.lower() not in words:
-            raise QuestionnaireError(f"{text!r} is not an answer; expected yes or no")
+            raise QuestionnaireError(f"{shown(text)} is not an answer; expected yes or no")
         value = words[text.lower()]
     else:
         values = option_values(q)

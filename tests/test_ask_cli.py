@@ -106,3 +106,11 @@ def test_interactive_reprompts_until_valid_and_uses_defaults(published):
     result = json.loads(out[out.index("{"):])
     assert result["questionnaire"] == "run_locally" and result["answers"]["vram_gb"] == 16
     assert result["answers"]["precision"] == "q4_k_m" and len(result["picks"]) == 2
+
+
+def test_alias_bomb_answer_gets_a_short_error(published, tmp_path):
+    lines = ["licenses:", '  - &a0 ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]']
+    lines += [f"  - &a{i} [{', '.join([f'*a{i - 1}'] * 9)}]" for i in range(1, 9)]
+    answers = write(tmp_path / "bomb.yaml", "\n".join(lines) + "\n")
+    done = revealed(published, "ask", "-q", "fine_tune_base", "--answers", str(answers))
+    assert done.returncode == 2 and "answer to 'licenses'" in done.stderr and len(done.stderr) < 400
