@@ -148,5 +148,5 @@ def build(con: duckdb.DuckDBPyConnection) -> None:
                 "raw_downloads_30d, organic_downloads_30d, automation_share, noise_reasons, mostly_automation "
                 "FROM noise ORDER BY model_id")
     con.execute("CREATE OR REPLACE TABLE model_daily AS SELECT model_id, day, raw_downloads, organic_downloads, "
-                "imputed, decreased FROM daily ORDER BY model_id, day")
+                "imputed, decreased FROM daily")
     log.info("de-noised %d models over %d days", len(noise), n_days)

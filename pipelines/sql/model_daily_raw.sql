@@ -6,10 +6,26 @@
 --   fallback: downloads_all_time is missing at an end; each day is booked at the 30-day count / 30 (imputed).
 --   first sighting: the first all-time count is history (no rows), unless the model was created on or after
 --             the series' first day, when it is exactly the downloads since creation.
+-- Models that always have an all-time count (nearly all) take a single-window fast path.
 WITH snaps AS (
     SELECT id AS model_id, as_of, downloads AS window_30d, downloads_all_time AS all_time,
            CAST(created_at AS DATE) AS created
     FROM raw_hf_models
+),
+first_day AS (SELECT min(as_of) AS first_day FROM raw_hf_models),
+patchy AS (SELECT DISTINCT model_id FROM snaps WHERE all_time IS NULL),
+complete AS (
+    SELECT model_id, as_of, all_time, created,
+        lag(as_of) OVER w AS prev_as_of, lag(all_time) OVER w AS prev_all_time
+    FROM snaps ANTI JOIN patchy USING (model_id)
+    WINDOW w AS (PARTITION BY model_id ORDER BY as_of)
+),
+complete_spans AS (
+    SELECT model_id, as_of, coalesce(prev_as_of, created) AS span_start,
+        CASE WHEN prev_as_of IS NULL THEN all_time ELSE greatest(all_time - prev_all_time, 0) END AS total,
+        false AS fallback, coalesce(all_time < prev_all_time, false) AS decreased
+    FROM complete, first_day
+    WHERE prev_as_of IS NOT NULL OR created >= first_day
 ),
 marked AS (
     SELECT *,
@@ -18,10 +34,10 @@ marked AS (
             OVER (w ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS known_as_of,
         last_value(all_time IGNORE NULLS) OVER (w ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS known_all_time,
         count(all_time) OVER (w ROWS BETWEEN 1 FOLLOWING AND UNBOUNDED FOLLOWING) > 0 AS known_later
-    FROM snaps
+    FROM snaps SEMI JOIN patchy USING (model_id)
     WINDOW w AS (PARTITION BY model_id ORDER BY as_of)
 ),
-spans AS (
+patchy_spans AS (
     SELECT model_id, as_of,
         CASE WHEN exact THEN known_as_of WHEN prev_as_of IS NOT NULL THEN prev_as_of ELSE created END AS span_start,
         CASE
@@ -33,20 +49,22 @@ spans AS (
         END::BIGINT AS total,
         NOT exact AND prev_as_of IS NOT NULL AS fallback,
         coalesce(exact AND all_time < known_all_time, false) AS decreased
-    FROM (
-        SELECT *, coalesce(all_time IS NOT NULL AND known_all_time IS NOT NULL, false) AS exact
-        FROM marked, (SELECT min(as_of) AS first_day FROM raw_hf_models)
-    )
+    FROM (SELECT *, all_time IS NOT NULL AND known_all_time IS NOT NULL AS exact FROM marked, first_day)
     -- skip snapshots inside an exact span and first sightings whose count is history
     WHERE NOT (all_time IS NULL AND known_all_time IS NOT NULL AND known_later)
       AND (exact OR prev_as_of IS NOT NULL OR created >= first_day)
 ),
 sized AS (
-    SELECT *, (as_of - span_start)::BIGINT AS n_days FROM spans WHERE as_of > span_start AND total IS NOT NULL
+    SELECT *, (as_of - span_start)::BIGINT AS n_days
+    FROM (SELECT * FROM complete_spans UNION ALL SELECT * FROM patchy_spans)
+    WHERE as_of > span_start AND total IS NOT NULL
 )
+SELECT model_id, span_start AS day, total AS raw_downloads, fallback AS imputed, decreased
+FROM sized WHERE n_days = 1
+UNION ALL
 SELECT model_id,
        span_start + CAST(i AS INTEGER) AS day,
        (total * (i + 1)) // n_days - (total * i) // n_days AS raw_downloads,
-       fallback OR n_days > 1 AS imputed,
+       true AS imputed,
        decreased
-FROM (SELECT *, unnest(range(n_days)) AS i FROM sized)
+FROM (SELECT *, unnest(range(n_days)) AS i FROM sized WHERE n_days > 1)
