@@ -39,6 +39,14 @@ SELECT d.model_id, d.day, d.raw_downloads, d.imputed, d.decreased, i.m, (d.day -
 FROM model_daily_raw d JOIN denoise_ids i USING (model_id)
 """
 
+# Output columns, typed (an empty build keeps its types).
+NOISE_COLUMNS = ("model_id::VARCHAR AS model_id, as_of::DATE AS as_of, raw_downloads_30d::BIGINT AS raw_downloads_30d, "
+                 "organic_downloads_30d::BIGINT AS organic_downloads_30d, automation_share::DOUBLE AS automation_share, "
+                 "noise_reasons::VARCHAR AS noise_reasons, mostly_automation::BOOLEAN AS mostly_automation")
+DAILY_COLUMNS = ("model_id::VARCHAR AS model_id, day::DATE AS day, raw_downloads::BIGINT AS raw_downloads, "
+                 "organic_downloads::BIGINT AS organic_downloads, imputed::BOOLEAN AS imputed, "
+                 "decreased::BOOLEAN AS decreased")
+
 
 def cohort_of(params: np.ndarray) -> np.ndarray:
     """Size class index per model (-1 when the size is unknown), the cohort for engagement outliers."""
@@ -144,9 +152,6 @@ def build(con: duckdb.DuckDBPyConnection) -> None:
     noise = noise_rows(models, x, auto, burst, in_window, flags)
     organic = np.rint(x - np.nan_to_num(auto))[daily["m"].to_numpy(), daily["t"].to_numpy()].astype(np.int64)
     daily = daily.append_column("organic_downloads", pa.array(organic))
-    con.execute("CREATE OR REPLACE TABLE model_noise AS SELECT model_id, CAST(as_of AS DATE) AS as_of, "
-                "raw_downloads_30d, organic_downloads_30d, automation_share, noise_reasons, mostly_automation "
-                "FROM noise ORDER BY model_id")
-    con.execute("CREATE OR REPLACE TABLE model_daily AS SELECT model_id, day, raw_downloads, organic_downloads, "
-                "imputed, decreased FROM daily")
+    con.execute(f"CREATE OR REPLACE TABLE model_noise AS SELECT {NOISE_COLUMNS} FROM noise ORDER BY model_id")
+    con.execute(f"CREATE OR REPLACE TABLE model_daily AS SELECT {DAILY_COLUMNS} FROM daily")
     log.info("de-noised %d models over %d days", len(noise), n_days)

@@ -79,6 +79,14 @@ def test_failing_step_keeps_warehouse_and_serving_copy(con):
     assert serving_rows() == [("a/x", 5)]
 
 
+def test_empty_warehouse_builds_typed_empty_tables(con):
+    build.run_build(con, build.STEPS[:build.STEPS.index("pipelines.denoise:build") + 1])
+    types = dict(con.execute("SELECT column_name, data_type FROM duckdb_columns() WHERE table_name = 'model_noise'"
+                             ).fetchall())
+    assert types["model_id"] == "VARCHAR" and types["noise_reasons"] == "VARCHAR"
+    assert con.execute("SELECT count(*) FROM model_daily").fetchall() == [(0,)]
+
+
 def test_missing_sql_file_is_named(con):
     with pytest.raises(build.BuildError, match=r"'mart_nothing' has no SQL file; expected .*mart_nothing.sql"):
         build.run_build(con, ["mart_nothing"])
