@@ -40,9 +40,11 @@ FROM model_daily_raw d JOIN denoise_ids i USING (model_id)
 """
 
 # Output columns, typed (an empty build keeps its types).
-NOISE_COLUMNS = ("model_id::VARCHAR AS model_id, as_of::DATE AS as_of, raw_downloads_30d::BIGINT AS raw_downloads_30d, "
-                 "organic_downloads_30d::BIGINT AS organic_downloads_30d, automation_share::DOUBLE AS automation_share, "
-                 "noise_reasons::VARCHAR AS noise_reasons, mostly_automation::BOOLEAN AS mostly_automation")
+NOISE_COLUMNS = ("model_id::VARCHAR AS model_id, as_of::DATE AS as_of, "
+                 "raw_downloads_30d::BIGINT AS raw_downloads_30d, "
+                 "organic_downloads_30d::BIGINT AS organic_downloads_30d, "
+                 "automation_share::DOUBLE AS automation_share, noise_reasons::VARCHAR AS noise_reasons, "
+                 "mostly_automation::BOOLEAN AS mostly_automation")
 DAILY_COLUMNS = ("model_id::VARCHAR AS model_id, day::DATE AS day, raw_downloads::BIGINT AS raw_downloads, "
                  "organic_downloads::BIGINT AS organic_downloads, imputed::BOOLEAN AS imputed, "
                  "decreased::BOOLEAN AS decreased")
