@@ -35,8 +35,15 @@ ORDER BY i.m
 """
 
 DAILY = """
-SELECT d.model_id, d.day, d.raw_downloads, d.imputed, d.decreased, i.m, (d.day - $first)::INTEGER AS t
+SELECT d.rowid - (SELECT min(rowid) FROM model_daily_raw) AS row, i.m, (d.day - $first)::INTEGER AS t, d.raw_downloads, d.imputed
 FROM model_daily_raw d JOIN denoise_ids i USING (model_id)
+"""
+# model_daily: model_daily_raw plus the organic column, matched by row position (no id strings through Python;
+# row ids of a table created in the build's transaction start at a large offset, hence the min)
+WRITE_DAILY = """
+CREATE OR REPLACE TABLE model_daily AS
+SELECT r.model_id, r.day, r.raw_downloads, o.organic_downloads::BIGINT AS organic_downloads, r.imputed, r.decreased
+FROM model_daily_raw r POSITIONAL JOIN organic o
 """
 
 # Output columns, typed (an empty build keeps its types).
@@ -45,9 +52,6 @@ NOISE_COLUMNS = ("model_id::VARCHAR AS model_id, as_of::DATE AS as_of, "
                  "organic_downloads_30d::BIGINT AS organic_downloads_30d, "
                  "automation_share::DOUBLE AS automation_share, noise_reasons::VARCHAR AS noise_reasons, "
                  "mostly_automation::BOOLEAN AS mostly_automation")
-DAILY_COLUMNS = ("model_id::VARCHAR AS model_id, day::DATE AS day, raw_downloads::BIGINT AS raw_downloads, "
-                 "organic_downloads::BIGINT AS organic_downloads, imputed::BOOLEAN AS imputed, "
-                 "decreased::BOOLEAN AS decreased")
 
 
 def cohort_of(params: np.ndarray) -> np.ndarray:
@@ -152,8 +156,14 @@ def build(con: duckdb.DuckDBPyConnection) -> None:
              "engagement_outlier": sig.engagement_outliers(models["downloads"].fillna(0), models["likes"],
                                                            models["children"], cohort_of(params))}
     noise = noise_rows(models, x, auto, burst, in_window, flags)
-    organic = np.rint(x - np.nan_to_num(auto))[daily["m"].to_numpy(), daily["t"].to_numpy()].astype(np.int64)
-    daily = daily.append_column("organic_downloads", pa.array(organic))
-    con.execute(f"CREATE OR REPLACE TABLE model_noise AS SELECT {NOISE_COLUMNS} FROM noise ORDER BY model_id")
-    con.execute(f"CREATE OR REPLACE TABLE model_daily AS SELECT {DAILY_COLUMNS} FROM daily")
+    by_row = np.zeros(len(daily), dtype=np.int64)
+    by_row[daily["row"].to_numpy()] = np.rint(x - np.nan_to_num(auto))[daily["m"].to_numpy(), daily["t"].to_numpy()]
+    con.register("noise", noise)
+    con.register("organic", pa.table({"organic_downloads": by_row}))
+    try:
+        con.execute(f"CREATE OR REPLACE TABLE model_noise AS SELECT {NOISE_COLUMNS} FROM noise ORDER BY model_id")
+        con.execute(WRITE_DAILY)
+    finally:
+        con.unregister("noise")
+        con.unregister("organic")
     log.info("de-noised %d models over %d days", len(noise), n_days)
