@@ -76,7 +76,8 @@ else:
                "organic_share", "members", "active_derivatives", "clean_score", "top_model", "license_class"]
 
 about.caption(f"{total:,} {kind.lower()} · profile `{profile}` · Hugging Face as of {fmt.date(meta.get('as_of_hf'))}"
-              f" · methodology {meta.get('methodology_version', '-')} · select a row to open its model page")
+              f" · methodology {meta.get('methodology_version', '-')} · select a row to open its model page"
+              + ("" if models else " · task, license, size and open-weight filters apply to each family's root model"))
 event = st.dataframe(rows, hide_index=True, column_order=columns, column_config=config, key="board",
                      on_select="rerun", selection_mode="single-row", height=min(38 + 35 * len(rows), 720))
 selected = event.selection.rows if event else []
