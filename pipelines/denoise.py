@@ -35,7 +35,8 @@ ORDER BY i.m
 """
 
 DAILY = """
-SELECT d.rowid - (SELECT min(rowid) FROM model_daily_raw) AS row, i.m, (d.day - $first)::INTEGER AS t, d.raw_downloads, d.imputed
+SELECT d.rowid - (SELECT min(rowid) FROM model_daily_raw) AS row, i.m, (d.day - $first)::INTEGER AS t,
+       d.raw_downloads, d.imputed
 FROM model_daily_raw d JOIN denoise_ids i USING (model_id)
 """
 # model_daily: model_daily_raw plus the organic column, matched by row position (no id strings through Python;
@@ -90,8 +91,8 @@ def automation(x: np.ndarray, observed: np.ndarray, age: np.ndarray, weekend: np
         cols = slice(max(0, end - BLOCK_DAYS), end)
         s = sig.block_stats(y_obs[:, cols], weekend[cols])
         auto_wd, wd = sig.weekday_only(y[:, cols], weekend[cols], s, dip, a, c)
-        s2 = sig.block_stats(np.where(wd[:, None], np.nan, y_obs[:, cols]), weekend[cols])
-        auto_fl, fl = sig.floors(y[:, cols], s2, a, c)
+        rest = np.where(wd[:, None], np.nan, y_obs[:, cols])
+        auto_fl, fl = sig.floors(y[:, cols], rest, sig.block_stats(rest, weekend[cols]), a, c)
         steady[:, cols] = auto_wd + auto_fl
         if end == n_days:
             weekday_flag, floor_flag = wd, fl

@@ -122,34 +122,60 @@ def weekday_only(y: np.ndarray, weekend: np.ndarray, s: dict, dip: float, a: flo
     return np.nan_to_num(auto), flag
 
 
-def floors(y: np.ndarray, s: dict, a: float, c: float):
-    """A flat floor: the level minus the organic level implied by the day-to-day variation (the floor's is ~0).
+def empirical_null(stat: np.ndarray, level: np.ndarray, ok: np.ndarray, scale: np.ndarray):
+    """Per row, the population's centre and robust spread of `stat` among rows of similar level (bins).
 
-    The test is against an empirical null: within bins of similar level, the population's (mostly organic)
-    log ratio of observed to expected variance gives the centre, and its deviations scaled to 20 day pairs the
-    robust spread; a row is flagged when it lies FLOOR_Z spreads below the centre. The centre also corrects
-    the expected variance before the organic level is read off it.
+    Deviations from the centre are multiplied by `scale` (sqrt of the row's sample size over a reference)
+    before the spread is taken, so rows with more days get a proportionally narrower null.
     """
+    centre, spread = np.zeros(len(stat)), np.ones(len(stat))
+    rows = np.flatnonzero(ok)
+    if len(rows) < 20:
+        return centre, spread
+    n_bins = int(np.clip(len(rows) // 100, 1, 10))
+    edges = np.quantile(np.log(level[rows]), np.linspace(0, 1, n_bins + 1)[1:-1])
+    bins = np.digitize(np.log(np.maximum(level, 1e-9)), edges)
+    for b in range(n_bins):
+        members = rows[bins[rows] == b]
+        centre[bins == b] = np.median(stat[members])
+        deviation = (stat[members] - centre[members]) * scale[members]
+        spread[bins == b] = max(1.4826 * np.median(np.abs(deviation)), 0.02)
+    return centre, spread
+
+
+def low_quantile(y: np.ndarray, q: float) -> np.ndarray:
+    """Per row, the q-quantile (lower order statistic) of the non-NaN values."""
+    s = np.sort(y, axis=1)
+    n = (~np.isnan(y)).sum(axis=1)
+    k = np.floor(np.maximum(n - 1, 0) * q).astype(np.int64)
+    return np.where(n > 0, np.take_along_axis(s, k[:, None], axis=1)[:, 0], np.nan)
+
+
+def floors(y: np.ndarray, y_obs: np.ndarray, s: dict, a: float, c: float):
+    """A flat floor under organic demand, by two tests against the population (empirical nulls per level).
+
+    - flatness: the day-to-day variance is far below what organic demand at that level shows; the organic
+      level is read off the variance (after the population's bias at that level) and the floor is the rest;
+    - never drops: the low days (10th percentile) sit far closer to the median than organic demand's do;
+      organic median = (median - low) / (1 - the population's usual low/median ratio), floor = the rest.
+    A row is flagged when either statistic lies FLOOR_Z robust spreads beyond its population's centre.
+    """
+    scale = np.sqrt(np.maximum(s["n_pairs"], 1) / 20)
+    ok = (s["n_pairs"] >= FLOOR_PAIRS) & (s["mean"] > 0)
     with np.errstate(invalid="ignore", divide="ignore"):
         log_q = np.log(s["var"] / noise_var(s["mean"], a, c))
-    scale = np.sqrt(np.maximum(s["n_pairs"], 1) / 20)
-    ok = np.isfinite(log_q) & (s["n_pairs"] >= FLOOR_PAIRS)
-    centre, spread = np.zeros(len(log_q)), np.ones(len(log_q))
-    if ok.sum() >= 20:
-        rows = np.flatnonzero(ok)
-        n_bins = int(np.clip(len(rows) // 100, 1, 10))
-        edges = np.quantile(np.log(s["mean"][rows]), np.linspace(0, 1, n_bins + 1)[1:-1])
-        bins = np.digitize(np.log(np.maximum(s["mean"], 1e-9)), edges)
-        for b in range(n_bins):
-            members = rows[bins[rows] == b]
-            centre[bins == b] = np.median(log_q[members])
-            z = (log_q[members] - centre[members]) * scale[members]
-            spread[bins == b] = max(1.4826 * np.median(np.abs(z)), 0.1)
-    with np.errstate(invalid="ignore"):
-        z = (log_q - centre) * scale / spread
-        organic = level_for_var(s["var"] * np.exp(-centre), a, c)
-    floor = s["mean"] - organic
-    flag = ok & (z < -FLOOR_Z) & np.isfinite(floor) & (floor > 0)
+        med, low = low_quantile(y_obs, 0.5), low_quantile(y_obs, 0.1)
+        ratio = low / med
+    flat_ok, low_ok = ok & np.isfinite(log_q), ok & np.isfinite(ratio) & (med >= 5)
+    centre, spread = empirical_null(log_q, s["mean"], flat_ok, scale)
+    r_centre, r_spread = empirical_null(ratio, s["mean"], low_ok, scale)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        flat = flat_ok & ((log_q - centre) * scale / spread < -FLOOR_Z)
+        steady = low_ok & ((ratio - r_centre) * scale / r_spread > FLOOR_Z) & (r_centre < 1)
+        floor_flat = s["mean"] - level_for_var(s["var"] * np.exp(-centre), a, c)
+        floor_low = med - (med - low) / (1 - r_centre)
+    floor = np.where(flat, floor_flat, np.where(steady, floor_low, 0.0))
+    flag = (flat | steady) & np.isfinite(floor) & (floor > 0)
     auto = np.where(flag[:, None], np.minimum(np.nan_to_num(floor)[:, None], y), 0.0)
     return np.nan_to_num(auto), flag
 
