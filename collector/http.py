@@ -229,9 +229,18 @@ class _MeteredTransport(httpx2.BaseTransport):
         self._inner.close()
 
 
+_open_sessions: list[Meter] = []  # huggingface_hub has one HTTP client per process, so one session at a time
+
+
 @contextmanager
 def hub_session(meter: Meter):
-    """Route huggingface_hub's HTTP through `meter` (pacing, retries, timeout, counting), then restore."""
+    """Route huggingface_hub's HTTP through `meter` (pacing, retries, timeout, counting), then restore.
+
+    huggingface_hub's client is process-wide: one session at a time (a second one raises RuntimeError).
+    """
+    if _open_sessions:
+        raise RuntimeError("a huggingface_hub session is already open in this process; run collections one by one")
+    _open_sessions.append(meter)
     # Telemetry would fetch an agent registry from huggingface.co whatever the endpoint: keep runs to the endpoint.
     telemetry_off, hf_constants.HF_HUB_DISABLE_TELEMETRY = hf_constants.HF_HUB_DISABLE_TELEMETRY, True
     huggingface_hub.set_client_factory(
@@ -242,13 +251,16 @@ def hub_session(meter: Meter):
     finally:
         huggingface_hub.set_client_factory(default_client_factory)
         hf_constants.HF_HUB_DISABLE_TELEMETRY = telemetry_off
+        _open_sessions.clear()
 
 
 def retrying(fn: Callable, stats: RunStats, max_retries: int = 6):
     """Call fn() with huggingface_hub's HTTP paced and retried by this module's policy; return its result.
 
-    fn must finish its HTTP before returning (do not return a lazy listing). For a whole run, open one
-    hub_session instead.
+    Inside an open hub_session, that session's policy and counters already apply and fn() is simply called.
+    fn must finish its HTTP before returning (not return a lazy listing); for a whole run open a hub_session.
     """
+    if _open_sessions:
+        return fn()
     with hub_session(Meter(stats, max_retries=max_retries)):
         return fn()

@@ -194,3 +194,15 @@ def test_retrying_retries_model_info(server, waits):
     info = http.retrying(lambda: HfApi(endpoint=server.url, token=False).model_info("org/m"), stats)
     assert info.children_model_count == 3
     assert stats.retries == 1 and waits == [1.0]
+
+
+def test_one_hub_session_at_a_time_and_retrying_inside_one_uses_it(server, waits):
+    server.add("/api/models/org/m", status=503)
+    server.add("/api/models/org/m", body={"id": "org/m"})
+    outer, inner = RunStats(), RunStats()
+    with http.hub_session(http.Meter(outer)):
+        with pytest.raises(RuntimeError, match="already open"), http.hub_session(http.Meter()):
+            pass
+        info = http.retrying(lambda: HfApi(endpoint=server.url, token=False).model_info("org/m"), inner)
+    assert info.id == "org/m"
+    assert (outer.requests, outer.retries, inner.requests) == (2, 1, 0)
