@@ -2,6 +2,7 @@
 
 import datetime as dt
 import logging
+import tempfile
 
 import pytest
 
@@ -196,13 +197,21 @@ def test_a_page_out_of_order_at_the_floor_loses_nothing(con, big_world, hub):
     assert stored(con, day) == by_id(expected(big_world, day, floor))
 
 
-def test_no_scratch_table_is_left_behind(con, hub):
+def test_no_staging_file_is_left_behind(con, hub, tmp_path, monkeypatch):
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "tmp"))
+    (tmp_path / "tmp").mkdir()
     faults = FaultsAfterFirstPage(hub, [{"kind": "malformed"}])
     with pytest.raises(hf.HfCollectError):
         hf.collect(con, hub.url, min_downloads=0, details=0, progress=faults)
+    assert list((tmp_path / "tmp").iterdir()) == []
     hf.collect(con, hub.url, min_downloads=0, details=0)
-    tables = {r[0] for r in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()}
-    assert "scratch_raw_hf_models" not in tables and "raw_hf_models" in tables
+    assert list((tmp_path / "tmp").iterdir()) == []
+
+
+def test_an_empty_listing_empties_the_slice(con, hub):
+    hf.collect(con, hub.url, min_downloads=0, details=0)
+    result = hf.collect(con, hub.url, min_downloads=10**12, details=0)
+    assert result.rows == 0 and con.execute("SELECT count(*) FROM raw_hf_models").fetchone() == (0,)
 
 
 def test_rerunning_an_as_of_replaces_and_never_duplicates(con, world, sandbox):
