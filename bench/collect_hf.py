@@ -119,9 +119,11 @@ def bench(models: int, runs: int, sample: int) -> dict:
             with tempfile.TemporaryDirectory() as home:
                 ours.append(child(["collect", url, home]))
             print(f"{models:,} models, revealed: {json.dumps(ours[-1])}", file=sys.stderr, flush=True)
-        with tempfile.TemporaryDirectory() as home:
-            theirs = child(["naive", url, home, str(sample)])
-        print(f"{models:,} models, straightforward: {json.dumps(theirs)}", file=sys.stderr, flush=True)
+        theirs = None
+        if sample:
+            with tempfile.TemporaryDirectory() as home:
+                theirs = child(["naive", url, home, str(sample)])
+            print(f"{models:,} models, straightforward: {json.dumps(theirs)}", file=sys.stderr, flush=True)
     finally:
         server.stdin.close()
         server.wait(timeout=60)
@@ -133,14 +135,14 @@ def bench(models: int, runs: int, sample: int) -> dict:
 def report(result: dict) -> str:
     """One Markdown table row per approach."""
     m, s = result["collector_median"], result["straightforward"]
-    return "\n".join([
-        f"| {result['models']:,} | revealed (median of {result['runs']}) | {m['wall_s']:.1f} s | "
-        f"{m['per_1000']:.3f} | {m['peak_rss_mb']:.0f} MB | "
-        f"{m['rows_per_s']:,.0f} ({m['rows_per_cpu_s']:,.0f} per CPU s) |",
-        f"| {result['models']:,} | straightforward (model_info sample {s['sampled']}) | "
-        f"{s['wall_s_extrapolated']:,.0f} s (extrapolated) | {s['per_1000']:.3f} + 1,000 model_info | "
-        f"{s['peak_rss_mb']:.0f} MB | {s['rows_per_s']:,.0f} |",
-    ])
+    lines = [f"| {result['models']:,} | revealed (median of {result['runs']}) | {m['wall_s']:.1f} s | "
+             f"{m['per_1000']:.3f} | {m['peak_rss_mb']:.0f} MB | "
+             f"{m['rows_per_s']:,.0f} ({m['rows_per_cpu_s']:,.0f} per CPU s) |"]
+    if s:
+        lines.append(f"| {result['models']:,} | straightforward (model_info sample {s['sampled']}) | "
+                     f"{s['wall_s_extrapolated']:,.0f} s (extrapolated) | {s['per_1000']:.3f} + 1,000 model_info | "
+                     f"{s['peak_rss_mb']:.0f} MB | {s['rows_per_s']:,.0f} |")
+    return "\n".join(lines)
 
 
 def main() -> None:
@@ -153,7 +155,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", default="10000,100000", help="comma-separated world sizes")
     parser.add_argument("--runs", type=int, default=3, help="collector runs per size (median reported)")
-    parser.add_argument("--naive-sample", type=int, default=300, help="model_info calls timed per size")
+    parser.add_argument("--naive-sample", type=int, default=300,
+                        help="model_info calls timed per size; 0 leaves the straightforward approach out")
     args = parser.parse_args()
     results = [bench(int(n), args.runs, args.naive_sample) for n in args.sizes.split(",")]
     print(json.dumps(results, indent=1))
