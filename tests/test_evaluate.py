@@ -26,7 +26,8 @@ def test_metrics_on_a_known_comparison():
 
 
 def test_evaluate_meets_the_targets_on_an_untuned_seed(tmp_path):
-    result = evaluate.evaluate(tmp_path, seed=23, models=4000, days=35)
+    # tuned on seeds 7 and 23 (10,000 models); seed 5 with 4,000 models measured 0.997 / 0.985 / 0.93
+    result = evaluate.evaluate(tmp_path, seed=5, models=4000, days=35)
     assert result.as_of == dt.date(2026, 3, 2)
     assert result.listed > 300
     assert result.spearman_organic >= 0.95 and result.spearman_organic > result.spearman_raw + 0.1
