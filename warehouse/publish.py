@@ -34,7 +34,8 @@ def publish(con: duckdb.DuckDBPyConnection, target: Path | None = None) -> Path:
     fresh = target.with_name(f".{target.name}.{uuid.uuid4().hex[:8]}.tmp")
     source = con.execute("SELECT current_database()").fetchone()[0]
     tables = published_tables(con)
-    con.execute(f"ATTACH '{fresh}' AS publish_target")
+    quoted = str(fresh).replace("'", "''")
+    con.execute(f"ATTACH '{quoted}' AS publish_target")
     try:
         for table in tables:
             con.execute(f'CREATE TABLE publish_target."{table}" AS SELECT * FROM "{source}".main."{table}"')
