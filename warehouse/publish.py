@@ -31,6 +31,8 @@ def publish(con: duckdb.DuckDBPyConnection, target: Path | None = None) -> Path:
     see the new one. The live warehouse is never file-copied: tables go through ATTACH.
     """
     target = target or paths.serving_file()
+    for stale in target.parent.glob(f".{target.name}.*.tmp*"):  # left by a publish that was killed
+        stale.unlink(missing_ok=True)
     fresh = target.with_name(f".{target.name}.{uuid.uuid4().hex[:8]}.tmp")
     source = con.execute("SELECT current_database()").fetchone()[0]
     tables = published_tables(con)
