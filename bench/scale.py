@@ -32,7 +32,7 @@ def timed(cmd: list[str], env: dict) -> dict:
     if done.returncode != 0:
         raise SystemExit(f"{' '.join(cmd)} failed:\n{done.stderr[-3000:]}")
     rss_kb = int(re.search(r"Maximum resident set size \(kbytes\): (\d+)", done.stderr).group(1))
-    return {"seconds": round(wall, 1), "peak_rss_mb": round(rss_kb / 1024)}
+    return {"seconds": round(wall, 1), "peak_rss_mb": round(rss_kb / 1024), "said": done.stdout.strip().splitlines()[:1]}
 
 
 def main() -> None:
