@@ -25,14 +25,15 @@ REVEALED = [sys.executable, "-m", "app.cli"]
 
 
 def timed(cmd: list[str], env: dict) -> dict:
-    """Run cmd under GNU time; return wall seconds and peak RSS in MB."""
+    """Run cmd under GNU time; return wall seconds, peak RSS in MB and the first line it printed."""
     began = time.perf_counter()
     done = subprocess.run(["/usr/bin/time", "-v", *cmd], env=env, cwd=ROOT, capture_output=True, text=True)
     wall = time.perf_counter() - began
     if done.returncode != 0:
         raise SystemExit(f"{' '.join(cmd)} failed:\n{done.stderr[-3000:]}")
     rss_kb = int(re.search(r"Maximum resident set size \(kbytes\): (\d+)", done.stderr).group(1))
-    return {"seconds": round(wall, 1), "peak_rss_mb": round(rss_kb / 1024), "said": done.stdout.strip().splitlines()[:1]}
+    said = done.stdout.strip().splitlines()[:1]
+    return {"seconds": round(wall, 1), "peak_rss_mb": round(rss_kb / 1024), "said": said}
 
 
 def main() -> None:
