@@ -75,6 +75,9 @@ def matrix(daily: pa.Table, n_models: int, n_days: int) -> tuple[np.ndarray, np.
 def automation(x: np.ndarray, observed: np.ndarray, age: np.ndarray, weekend: np.ndarray, fixture: np.ndarray):
     """Automation per model and day, and per-model flags (burst, weekday_only, floor) of the last block."""
     burst = np.zeros_like(x)
+    if x.shape[1] == 0:  # a single snapshot: no daily series to read bursts, floors or weekdays from yet
+        none = np.zeros(len(x), dtype=bool)
+        return np.where(fixture[:, None], x, burst), burst, none, none
     for lo in range(0, len(x), ROW_CHUNK):
         burst[lo:lo + ROW_CHUNK] = sig.bursts(x[lo:lo + ROW_CHUNK], age[lo:lo + ROW_CHUNK])
     y, y_obs = x - burst, observed - burst

@@ -44,7 +44,9 @@ def fixture_flags(author, name, params, likes, children) -> np.ndarray:
 
 
 def nan_median(a: np.ndarray, axis: int = -1) -> np.ndarray:
-    """Median ignoring NaN along an axis (NaN when all are NaN), by sorting: fast for many short rows."""
+    """Median ignoring NaN along an axis (NaN when all are NaN or none), by sorting: fast for many short rows."""
+    if a.shape[axis] == 0:
+        return np.full(np.delete(a.shape, axis), np.nan)
     s = np.sort(a, axis=axis)
     n = np.sum(~np.isnan(a), axis=axis, keepdims=True)
     lo = np.take_along_axis(s, np.maximum((n - 1) // 2, 0), axis=axis)
