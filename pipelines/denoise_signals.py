@@ -72,7 +72,8 @@ def bursts(x: np.ndarray, age: np.ndarray) -> np.ndarray:
 def unseen_bursts(unseen: np.ndarray, n_unseen: np.ndarray, rate: np.ndarray) -> np.ndarray:
     """Downloads on days the listing missed, beyond what the model's usual daily rate explains (same rule)."""
     expected = n_unseen * np.nan_to_num(rate)
-    hit = unseen > BURST_FACTOR * expected + BURST_SCALES * np.sqrt(expected) + BURST_MIN
+    # with no day seen there is no usual rate to compare with
+    hit = np.isfinite(rate) & (unseen > BURST_FACTOR * expected + BURST_SCALES * np.sqrt(expected) + BURST_MIN)
     return np.where(hit, unseen - expected, 0.0)
 
 

@@ -87,6 +87,13 @@ def test_empty_warehouse_builds_typed_empty_tables(con):
     assert con.execute("SELECT count(*) FROM model_daily").fetchall() == [(0,)]
 
 
+def test_a_single_snapshot_builds_without_guessing_automation(con):
+    snapshot(con, D, {"a/x": 300, "hf-internal-testing/tiny-random-X": 500})
+    build.run_build(con, build.STEPS[:build.STEPS.index("pipelines.denoise:build") + 1])
+    rows = con.execute("SELECT model_id, organic_downloads_30d, noise_reasons FROM model_noise ORDER BY 1").fetchall()
+    assert rows == [("a/x", 300, ""), ("hf-internal-testing/tiny-random-X", 0, "test_fixture")]
+
+
 def test_missing_sql_file_is_named(con):
     with pytest.raises(build.BuildError, match=r"'mart_nothing' has no SQL file; expected .*mart_nothing.sql"):
         build.run_build(con, ["mart_nothing"])
