@@ -68,10 +68,15 @@ def profiles_file() -> Path:
     return Path(os.environ["REVEALED_PROFILES"]) if os.environ.get("REVEALED_PROFILES") else DEFAULT_FILE
 
 
+MAX_BYTES = 64 * 1024  # a profiles file is a page of weights; anything bigger is not one
+
+
 def load(path: Path | None = None) -> Config:
     """Read and validate a profiles file."""
     path = Path(path) if path else profiles_file()
     try:
+        if path.stat().st_size > MAX_BYTES:
+            raise ProfileError(f"profiles file {path} is {path.stat().st_size:,} bytes; expected at most {MAX_BYTES:,}")
         data = tomllib.loads(path.read_text())
     except FileNotFoundError:
         raise ProfileError(f"profiles file {path} does not exist") from None

@@ -213,3 +213,11 @@ def test_no_uncertainty_gives_zero_width_intervals(con):
 def test_missing_profiles_file(tmp_path):
     with pytest.raises(profiles.ProfileError, match="nope.toml does not exist"):
         profiles.load(tmp_path / "nope.toml")
+
+
+def test_an_oversized_profiles_file_is_refused(tmp_path):
+    from pipelines import profiles
+    big = tmp_path / "profiles.toml"
+    big.write_text("# padding\n" * 10_000)
+    with pytest.raises(profiles.ProfileError, match="expected at most 65,536"):
+        profiles.load(big)
