@@ -94,6 +94,13 @@ def test_model_page_from_query_param_shows_every_component(serving):
     assert family in ancestors["parent"].tolist()
 
 
+def test_model_page_shows_the_linked_repository_and_its_growth(serving):
+    model_id, repo = serving.execute(
+        "SELECT model_id, github_repo FROM mart_models WHERE github_repo IS NOT NULL ORDER BY rank LIMIT 1").fetchone()
+    at = run_page("model", {"model": model_id})
+    assert any(f"GitHub: {repo}" in c.value and "stars in the last 30 days" in c.value for c in at.caption)
+
+
 def test_model_page_unknown_id_names_it(serving):
     at = run_page("model", {"model": "nobody/no-such-model"})
     assert any("'nobody/no-such-model'" in e.value and "owner/name" in e.value for e in at.error)

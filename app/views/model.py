@@ -86,6 +86,10 @@ with right:
     st.write(f"**{fmt.compact(m['active_derivatives'])}** active derivatives (descendants with real organic use). "
              f"**{fmt.compact(m['github_stars'])}** GitHub stars; their growth feeds the community score "
              f"({fmt.score(m['community'])}).")
+    if m["github_repo"]:
+        st.caption(f"GitHub: {m['github_repo']} (linked by {m['github_link_source']}), "
+                   f"{fmt.compact(m['github_stars_growth_30d'])} stars in the last 30 days, "
+                   f"as of {fmt.date(m['as_of_github'])}.")
     st.subheader("Benchmarks: clean vs legacy")
     st.write(f"Clean {fmt.score(m['clean_score'])} ({m['clean_source'] or 'no clean score'}) · legacy claim "
              f"{fmt.score(m['legacy_score'])} · contamination gap {fmt.score(m['contamination_gap'])}")
