@@ -43,7 +43,7 @@ def main(argv: list[str] | None = None) -> int:
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
         stream=sys.stderr,
     )
-    for noisy in ("httpx", "httpx2", "urllib3"):  # one line per request is noise; our collectors log summaries
+    for noisy in ("httpx", "httpx2", "urllib3", "apscheduler"):  # per-request and per-tick lines are noise
         logging.getLogger(noisy).setLevel(logging.DEBUG if args.verbose else logging.WARNING)
     purpose = writer_purpose(args)
     try:
