@@ -5,6 +5,14 @@ import datetime as dt
 import urllib.parse
 
 
+def add_group(sub, name: str, help: str, modules: list, hook: str) -> None:
+    """A command group `revealed <name> COMMAND`; each module adds its sub-command through module.<hook>(group)."""
+    parser = sub.add_parser(name, help=help)
+    group = parser.add_subparsers(dest=f"{name}_command", required=True, metavar="COMMAND")
+    for module in modules:
+        getattr(module, hook)(group)
+
+
 class UsageError(Exception):
     """A bad flag value or argument: printed as one line, exit code 2."""
 

@@ -1,6 +1,5 @@
 """`revealed collect hf`: the Hugging Face listing and the details pass into the warehouse."""
 
-import logging
 import os
 
 from app.cli_args import http_url, iso_date, non_negative_int, positive_int
@@ -29,7 +28,6 @@ def register_collect(group) -> None:
 def cmd_collect_hf(args) -> int:
     """Collect one as_of slice of the Hub listing (HF_TOKEN from the environment) and print what it did."""
     endpoint = args.endpoint or hf.default_endpoint()
-    quiet_transport_logs(args)
     con = db.connect()
     try:
         result = hf.collect(con, endpoint, args.as_of, token=os.environ.get("HF_TOKEN") or None,
@@ -39,12 +37,6 @@ def cmd_collect_hf(args) -> int:
         con.close()
     print(summary(result, endpoint))
     return 0
-
-
-def quiet_transport_logs(args) -> None:
-    """Drop httpx's line per request unless -v: collector.http already logs every retry and wait."""
-    if not getattr(args, "verbose", False):
-        logging.getLogger("httpx2").setLevel(logging.WARNING)
 
 
 def _progress(label: str, total: int | None) -> Progress:

@@ -1,6 +1,7 @@
 """The `revealed export` command group; each source module adds its sub-command."""
 
 from app import cli_export_benchmarks, cli_export_weekly
+from app.cli_args import add_group
 
 # Modules exposing register_export(group_subparsers); add yours here (one line).
 MODULES: list = [cli_export_benchmarks, cli_export_weekly]
@@ -8,7 +9,4 @@ MODULES: list = [cli_export_benchmarks, cli_export_weekly]
 
 def register(sub) -> None:
     """Add the export group and its sub-commands."""
-    parser = sub.add_parser("export", help="write CSV and Parquet exports")
-    group = parser.add_subparsers(dest="export_command", required=True, metavar="COMMAND")
-    for module in MODULES:
-        module.register_export(group)
+    add_group(sub, "export", "write CSV and Parquet exports", MODULES, "register_export")

@@ -29,11 +29,16 @@ def cmd_weekly(args) -> int:
         kind = con.execute("SELECT value FROM meta WHERE key = 'data_kind'").fetchall()[0][0]
     finally:
         con.close()
+    report({str(path): rows for path, rows in written.items()}, kind)
+    return 0
+
+
+def report(written: dict[str, int], kind: str) -> None:
+    """One line per file written, and the sandbox note."""
     for path, rows in written.items():
         print(f"wrote {path} ({rows:,} rows)")
     if kind == "sandbox":
         print("NOTE: SANDBOX data: fictional models; every row says data_kind=sandbox.")
-    return 0
 
 
 def cmd_parquet(args) -> int:
@@ -46,8 +51,5 @@ def cmd_parquet(args) -> int:
             written, kind = export_parquet(con, args.out)
         finally:
             con.close()
-    for table, rows in written.items():
-        print(f"wrote {args.out / table} ({rows:,} rows)")
-    if kind == "sandbox":
-        print("NOTE: SANDBOX data: fictional models; every row says data_kind=sandbox.")
+    report({str(args.out / table): rows for table, rows in written.items()}, kind)
     return 0

@@ -1,7 +1,7 @@
 """`revealed sandbox simulate`: the real collector against an in-process sandbox, day after day."""
 
 from app.cli_args import iso_date, non_negative_int, positive_int
-from app.cli_collect_hf import quiet_transport_logs, summary
+from app.cli_collect_hf import summary
 from app.progress import Progress
 from collector.sandbox.world import World
 from collector.simulate import simulate
@@ -26,7 +26,6 @@ def register_sandbox(group) -> None:
 
 def cmd_simulate(args) -> int:
     """Build the world, then collect each simulated day and print one summary per day."""
-    quiet_transport_logs(args)
     world = World(seed=args.seed, n_models=args.models)
     con = db.connect()
     try:
