@@ -5,7 +5,7 @@ import os
 from app.cli_args import http_url, positive_int
 from app.progress import Progress
 from collector import hf, model_cards
-from collector.github import endpoint as shown_endpoint
+from collector.http import public_url
 from warehouse import db
 
 
@@ -32,6 +32,6 @@ def cmd_collect_cards(args) -> int:
     statuses = ", ".join(f"{n:,} {status}" for status, n in sorted(s.statuses.items()))
     if s.sandbox:
         print("NOTE: SANDBOX data: these model cards are fictional, not real Hugging Face data.")
-    print(f"cards {s.run_id} (as_of {s.as_of}) from {shown_endpoint(endpoint)}: {statuses}; {s.links:,} GitHub links, "
+    print(f"cards {s.run_id} (as_of {s.as_of}) from {public_url(endpoint)}: {statuses}; {s.links:,} GitHub links, "
           f"{s.scores:,} legacy scores, {s.skips:,} parts skipped (see card_parse_skips)")
     return 0

@@ -9,7 +9,7 @@ import datetime as dt
 import json
 import logging
 from dataclasses import dataclass, field
-from urllib.parse import urljoin, urlsplit, urlunsplit
+from urllib.parse import urljoin
 
 import duckdb
 import pyarrow as pa
@@ -20,7 +20,7 @@ from collector.github_links import REGISTRY, tracked_repos
 from collector.github_rest import fetch_repo_rest
 from collector.github_stargazers import DEFAULT_BUDGET, backfill_stars
 from collector.hf import HfCollectError, probe_sandbox
-from collector.http import HttpClient, HttpError
+from collector.http import HttpClient, HttpError, public_url
 from warehouse import load, runs
 
 log = logging.getLogger(__name__)
@@ -52,12 +52,6 @@ class GithubRun:
     requests: int = 0
 
 
-def endpoint(url: str) -> str:
-    """The API URL as recorded: without any user:password part."""
-    parts = urlsplit(url)
-    return urlunsplit(parts._replace(netloc=parts.netloc.rsplit("@", 1)[-1]))
-
-
 def fetch_repos(client: HttpClient, repos: list[str], graphql: bool):
     """Snapshots of the repositories: GraphQL batches with a token, else REST one by one."""
     if graphql:
@@ -81,12 +75,12 @@ def probe(api_url: str, token: str | None, stats: runs.RunStats) -> dt.date | No
         client.get("rate_limit", headers=REST_HEADERS)
     except HttpError as exc:
         if exc.status is None:  # nothing answered; an API that answers 429 or 5xx is retried by the run itself
-            raise GitHubError(f"cannot reach the GitHub API at {endpoint(api_url)}: "
+            raise GitHubError(f"cannot reach the GitHub API at {public_url(api_url)}: "
                               f"{client.meter.redact(str(exc))}") from None
     try:
         return probe_sandbox(urljoin(client.base_url, "/"), stats) if client.sandbox else None
     except HfCollectError as exc:
-        raise GitHubError(f"cannot reach the GitHub API at {endpoint(api_url)}: {client.meter.redact(str(exc))}") \
+        raise GitHubError(f"cannot reach the GitHub API at {public_url(api_url)}: {client.meter.redact(str(exc))}") \
             from None
 
 
@@ -98,7 +92,7 @@ def collect_github(con: duckdb.DuckDBPyConnection, api_url: str = DEFAULT_API_UR
     as_of defaults to the sandbox clock's date on the sandbox, else today (UTC).
     """
     stats = runs.RunStats()
-    shown = endpoint(api_url)
+    shown = public_url(api_url)
     try:
         sandbox_date = probe(api_url, token, stats)
     except GitHubError as exc:

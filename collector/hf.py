@@ -15,7 +15,7 @@ from huggingface_hub import HfApi
 from huggingface_hub.hf_api import ModelInfo
 
 from collector import hf_details, hf_load
-from collector.http import HttpClient, HttpError, Meter, hub_session
+from collector.http import HttpClient, HttpError, Meter, hub_session, public_url
 from warehouse.runs import RunStats, finish_run, start_run
 
 log = logging.getLogger(__name__)
@@ -190,12 +190,12 @@ def collect(con: duckdb.DuckDBPyConnection, endpoint: str, as_of: dt.date | None
     try:
         sandbox_date = probe_sandbox(endpoint, stats)
     except HfCollectError as exc:
-        run_id = start_run(con, "hf", endpoint, as_of or dt.datetime.now(dt.UTC).date())
+        run_id = start_run(con, "hf", public_url(endpoint), as_of or dt.datetime.now(dt.UTC).date())
         finish_run(con, run_id, stats, error=meter.redact(str(exc)))
         raise
     sandbox = sandbox_date is not None
     as_of = as_of or sandbox_date or dt.datetime.now(dt.UTC).date()
-    run_id = start_run(con, "hf", endpoint, as_of, sandbox=sandbox)
+    run_id = start_run(con, "hf", public_url(endpoint), as_of, sandbox=sandbox)
     if sandbox:
         log.info("%s is the revealed SANDBOX: the models collected are fictional", endpoint)
     api = HfApi(endpoint=endpoint, token=token or False)

@@ -9,7 +9,7 @@ import time
 from collections import deque
 from collections.abc import Callable
 from contextlib import contextmanager
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlsplit, urlunsplit
 
 import httpx2
 import huggingface_hub
@@ -32,6 +32,12 @@ REQUESTS_TRANSIENT = (requests.Timeout, requests.ConnectionError)
 HTTPX_TRANSIENT = (httpx2.TimeoutException, httpx2.NetworkError, httpx2.RemoteProtocolError)
 
 sleep = time.sleep  # the one place this module waits; tests may swap it
+
+
+def public_url(url: str) -> str:
+    """The URL as it may be logged or recorded: without any user:password part."""
+    parts = urlsplit(url)
+    return urlunsplit(parts._replace(netloc=parts.netloc.rsplit("@", 1)[-1]))
 
 
 class HttpError(Exception):

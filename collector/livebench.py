@@ -11,8 +11,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from collector.github import endpoint
-from collector.http import HttpClient, HttpError
+from collector.http import HttpClient, HttpError, public_url
 from warehouse import load, runs
 
 log = logging.getLogger(__name__)
@@ -220,7 +219,7 @@ def collect(con, url: str, as_of: dt.date, releases: list[dt.date] | None = None
     A bad file skips its release (earlier data kept) and marks the run failed; an unreachable service raises.
     """
     stats = runs.RunStats()
-    client, shown = HttpClient(url, stats=stats), endpoint(url)
+    client, shown = HttpClient(url, stats=stats), public_url(url)
     outcomes: list[Outcome] = []
     try:
         meta = fetch_metadata(client)

@@ -6,8 +6,7 @@ import logging
 
 import pandas as pd
 
-from collector.github import endpoint
-from collector.http import HttpClient, HttpError
+from collector.http import HttpClient, HttpError, public_url
 from warehouse import load, runs
 
 log = logging.getLogger(__name__)
@@ -125,7 +124,7 @@ def fetch_results(client: HttpClient, file_name: str) -> pd.DataFrame:
     """The parsed results file; raises LiveCodeBenchError when it is not published."""
     response = client.get(file_name)
     if response.status_code == 404:
-        raise LiveCodeBenchError(f"{file_name} is not published at {endpoint(client.base_url)} (404); expected the "
+        raise LiveCodeBenchError(f"{file_name} is not published at {public_url(client.base_url)} (404); expected the "
                                  "LiveCodeBench results file there")
     return parse_results(response.text, file_name)
 
@@ -133,7 +132,7 @@ def fetch_results(client: HttpClient, file_name: str) -> pd.DataFrame:
 def collect(con, url: str, as_of: dt.date) -> tuple[str, int]:
     """Fetch the results file and replace the as_of slice; return (run id, rows). Failures are recorded, then raised."""
     base, file_name = split_url(url)
-    shown = endpoint(url)
+    shown = public_url(url)
     stats = runs.RunStats()
     client = HttpClient(base, stats=stats)
     try:

@@ -12,8 +12,7 @@ import duckdb
 import pandas as pd
 
 from collector.card_parse import parse_card
-from collector.github import endpoint as shown_endpoint
-from collector.http import HttpClient, HttpError
+from collector.http import HttpClient, HttpError, public_url
 from warehouse.load import append_batch
 from warehouse.runs import RunStats, finish_run, start_run
 
@@ -133,7 +132,7 @@ def collect_cards(con: duckdb.DuckDBPyConnection, endpoint: str, top: int = DEFA
             cards.append(card)
             if bar is not None:
                 bar.update(1)
-    shown = shown_endpoint(endpoint)  # never record a user:password part
+    shown = public_url(endpoint)  # never record a user:password part
     if client.sandbox:
         log.info("%s is the revealed SANDBOX: these model cards are fictional", shown)
     run_id = start_run(con, SOURCE, shown, as_of, sandbox=client.sandbox)
