@@ -59,22 +59,30 @@ class Outcome:
         return self.slice_intact and self.recorded and self.next_run_ok
 
 
-def _last_run(con, source: str) -> tuple[str, str | None]:
-    name = "livecodebench" if source == "livecodebench" else source
-    return con.execute("SELECT status, error FROM collection_runs WHERE source = ? ORDER BY started_at DESC LIMIT 1",
-                       [name]).fetchone()
+def _runs(con, source: str) -> list[tuple[str, str | None]]:
+    return con.execute("SELECT status, error FROM collection_runs WHERE source = ? ORDER BY started_at",
+                       [source]).fetchall()
 
 
-def _run(source: Source, sources: jobs.Sources) -> str:
+def _run(source: Source, sources: jobs.Sources) -> tuple[str, bool]:
+    """Collect once: 'ok' or 'failed: <reason>', and whether this run was recorded with that outcome."""
     con = db.connect()
     try:
-        source.collect(con, sources)
-        status, error = _last_run(con, source.name)
-    except Exception as exc:  # a failed run is an outcome here, not an error of the matrix
-        status, error = "failed", str(exc)
+        before = len(_runs(con, source.name))
+        raised = None
+        try:
+            source.collect(con, sources)
+        except Exception as exc:  # a failed run is an outcome here, not an error of the matrix
+            raised = str(exc)
+        new = _runs(con, source.name)[before:]
     finally:
         con.close()
-    return "ok" if status == "ok" else f"failed: {(error or '').splitlines()[0]}"
+    status, error = new[-1] if new else ("unrecorded", None)
+    # recorded: ok without an error, or failed with its reason; a run that raised must not say ok
+    recorded = status in ("ok", "failed") and (status == "failed") == bool(error) and not (raised and status == "ok")
+    if status == "ok" and not raised:
+        return "ok", recorded
+    return f"failed: {(raised or error or '').splitlines()[0]}", recorded
 
 
 def _fingerprint(source: Source) -> list:
@@ -115,14 +123,11 @@ def run_matrix(models: int = 600, scenarios=SCENARIOS, sources=SOURCES, workdir:
                     server.set_date(world.today)
                     server.faults.add(kind, count=count, path_prefix=source.path_prefix,
                                       seconds=1.0 if kind == "slow" else None)
-                    first = _run(source, sandbox)
+                    first, recorded = _run(source, sandbox)
                     server.faults.clear()
-                    con = db.connect()
-                    recorded = _last_run(con, source.name)[0] in ("ok", "failed")
-                    con.close()
                     intact = _fingerprint(source) == baseline[source.name]
                     server.set_date(world.today)
-                    again = _run(source, sandbox)
+                    again, _ = _run(source, sandbox)
                     outcomes.append(Outcome(source.name, f"{kind} x{count}", first, intact, recorded,
                                             again == "ok" and _fingerprint(source) == baseline[source.name]))
                     shutil.rmtree(home)

@@ -35,15 +35,19 @@ def holder() -> dict | None:
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
-            text = os.pread(fd, 4096, 0).decode("utf-8", "replace")
-            try:
-                return json.loads(text)
-            except ValueError:
-                return {"pid": None, "purpose": "unknown", "since": None}
+            return _read_info(fd) or {"pid": None, "purpose": "unknown", "since": None}
         fcntl.flock(fd, fcntl.LOCK_UN)
         return None
     finally:
         os.close(fd)
+
+
+def _read_info(fd: int) -> dict | None:
+    """What the holder wrote into the lock file, or None when it is unreadable."""
+    try:
+        return json.loads(os.pread(fd, 4096, 0).decode("utf-8", "replace"))
+    except ValueError:
+        return None
 
 
 def _describe(info: dict | None) -> str:
@@ -67,12 +71,8 @@ def _acquire_file(info: dict, wait: float) -> int:
             break
         except BlockingIOError:
             if time.monotonic() >= deadline:
-                text = os.pread(fd, 4096, 0).decode("utf-8", "replace")
+                other = _read_info(fd)
                 os.close(fd)
-                try:
-                    other = json.loads(text)
-                except ValueError:
-                    other = None
                 raise _busy(other) from None
             time.sleep(0.2)
     os.ftruncate(fd, 0)
