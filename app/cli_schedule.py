@@ -66,9 +66,6 @@ def _serve(sources: jobs.Sources, app_port: int | None) -> int:
             except subprocess.TimeoutExpired:
                 app.kill()
         scheduler.shutdown()
-        if sources.server is not None:
-            sources.server.stop()
-        _say("revealed stopped cleanly.")
 
 
 def cmd_up(args) -> int:
@@ -78,27 +75,25 @@ def cmd_up(args) -> int:
     except up.UpError as exc:
         raise UsageError(str(exc)) from None
     _say(f"revealed up: {settings.source} data in {paths.home()}")
-    sources = up.start_sources(settings)
-    try:
+    with up.running_sources(settings) as sources:
         with lock.hold("revealed up: first collection and build"):
             closed = db.recover()
             if closed:
                 _say(f"Marked {closed} run(s) left unfinished by a stopped process as failed.")
             up.bring_up(settings, sources, _say, progress=Progress)
-    except BaseException:
-        if sources.server is not None:
-            sources.server.stop()
-        raise
-    if args.no_serve:
-        if sources.server is not None:
-            sources.server.stop()
-        _say("Set-up done (--no-serve): run 'revealed up' again to schedule and serve.")
-        return 0
-    return _serve(sources, args.port)
+        if args.no_serve:
+            _say("Set-up done (--no-serve): run 'revealed up' again to schedule and serve.")
+            return 0
+        code = _serve(sources, args.port)
+    _say("revealed stopped cleanly.")
+    return code
 
 
 def cmd_schedule(args) -> int:
     """Run the scheduled jobs against the sources the last `revealed up` chose (live when there was none)."""
     settings = up.saved_settings() or up.Settings("live")
     _say(f"revealed schedule: {settings.source} data in {paths.home()}")
-    return _serve(up.start_sources(settings), None)
+    with up.running_sources(settings) as sources:
+        code = _serve(sources, None)
+    _say("revealed stopped cleanly.")
+    return code

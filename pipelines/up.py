@@ -1,5 +1,6 @@
 """`revealed up`: bring the whole pipeline up from nothing, or resume it, on live services or the sandbox."""
 
+import contextlib
 import datetime as dt
 import json
 import logging
@@ -85,13 +86,15 @@ def choose(choice: str, requested: Settings, say: Callable[[str], None]) -> Sett
     return settings
 
 
-def start_sources(settings: Settings) -> jobs.Sources:
-    """The live sources, or a sandbox server started in this process."""
+@contextlib.contextmanager
+def running_sources(settings: Settings):
+    """The live sources, or a sandbox server run in this process for as long as the block lasts."""
     if settings.source == "live":
-        return jobs.live_sources()
+        yield jobs.live_sources()
+        return
     world = World(seed=settings.seed, n_models=settings.models)
-    server = SandboxServer(world, date=world.today).start()
-    return jobs.sandbox_sources(server)
+    with SandboxServer(world, date=world.today) as server:
+        yield jobs.sandbox_sources(server)
 
 
 def _has_ok_run(con, source: str, day: dt.date) -> bool:
