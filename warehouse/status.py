@@ -61,8 +61,9 @@ def jobs_table(state: dict | None = None) -> pd.DataFrame:
 
 def render(con: duckdb.DuckDBPyConnection, recent: int = 10) -> str:
     """Plain-text status report."""
-    lines = [pipeline_header()]
-    jobs = jobs_table()
+    state = schedule_state.load()
+    lines = [pipeline_header(state)]
+    jobs = jobs_table(state)
     if not jobs.empty:
         lines += ["", "Scheduled jobs:", jobs.to_string(index=False)]
     fresh = freshness(con)
