@@ -24,7 +24,7 @@ def resample_days(rng: np.random.Generator, values: np.ndarray, count: int) -> n
 
 
 def replicates(inputs: pd.DataFrame, series: Series, point: np.ndarray, settings: Settings, seed_key: int):
-    """Yield settings.bootstrap_samples component matrices shaped like `point`, with NaN as 0 (coverage is fixed)."""
+    """Yield chunks of replicates: {component column: entities x count values}, NaN-free; others keep the point."""
     rng = np.random.default_rng([settings.bootstrap_seed, seed_key])
     organic, reference = numbers(inputs, "organic_downloads_30d")[:, None], numbers(inputs, "adoption_ref")[:, None]
     clean = numbers(inputs, "clean_score")[:, None]
@@ -47,38 +47,51 @@ def replicates(inputs: pd.DataFrame, series: Series, point: np.ndarray, settings
             # where resampling left nothing to compute, keep the point value; where the point is missing, stay out
             values[:] = np.where(np.isnan(values), base[:, column, None], values)
             values[missing[:, column]] = 0.0
-        for j in range(count):
-            scores = base.copy()
-            for column, values in parts.items():
-                scores[:, column] = values[:, j]
-            yield scores
+        yield parts
+
+
+def ranks_among(scores: np.ndarray, top: np.ndarray) -> np.ndarray:
+    """1 + how many of `scores` are higher than each of scores[top] (ties share the better rank; NaN never counts)."""
+    values = scores[top]
+    contenders = np.sort(scores[scores >= values.min()])  # only these can outrank a top entity
+    order = np.argsort(values)
+    ranks = np.empty(len(values), dtype=np.int32)
+    ranks[order] = len(contenders) - np.searchsorted(contenders, values[order], side="right") + 1
+    return ranks
 
 
 def rank_intervals(inputs: pd.DataFrame, series: Series, point: np.ndarray, settings: Settings, seed_key: int,
                    profiles: dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]]) -> dict[str, np.ndarray]:
     """Per profile (weights, ranked mask, point ranks): low and high rank (entities x 2, NaN when not computed)."""
-    # Only the best rank_interval_top_n ranks get intervals; a replicate ranks them among every ranked entity
-    # (ties within a replicate fall in sort order); intervals are widened to include the point rank.
-    ranked_ids = {name: np.flatnonzero(ranked) for name, (_, ranked, _) in profiles.items()}
-    covered = {name: (~np.isnan(point[ranked_ids[name]])).astype(float) @ w for name, (w, _, _) in profiles.items()}
-    places = {name: np.arange(1, len(ids) + 1, dtype=np.int32) for name, ids in ranked_ids.items()}
-    # positions, within the ranked entities, of those that get an interval
-    tops = {name: np.flatnonzero(rank[ranked_ids[name]] <= settings.rank_interval_top_n)
-            for name, (_, _, rank) in profiles.items()}
+    # Only the best rank_interval_top_n ranks get intervals; a replicate ranks them among every ranked entity;
+    # intervals are widened to include the point rank.
+    fixed = np.where(np.isnan(point), 0.0, point)
+    base, scale, tops = {}, {}, {}
+    for name, (w, ranked, rank) in profiles.items():
+        base[name] = fixed @ w
+        with np.errstate(divide="ignore"):  # unranked entities get NaN: they are never counted
+            scale[name] = np.where(ranked, 1 / ((~np.isnan(point)).astype(float) @ w), np.nan)
+        tops[name] = np.flatnonzero(ranked & (rank <= settings.rank_interval_top_n))
     ranks = {name: np.empty((len(top), settings.bootstrap_samples), dtype=np.int32) for name, top in tops.items()}
-    weights = np.column_stack([w for w, _, _ in profiles.values()])
-    for b, scores in enumerate(replicates(inputs, series, point, settings, seed_key)):
-        weighted = scores @ weights
-        for p, name in enumerate(profiles):
-            order = np.argsort(-weighted[ranked_ids[name], p] / covered[name])
-            replicate_rank = np.empty(len(order), dtype=np.int32)
-            replicate_rank[order] = places[name]
-            ranks[name][:, b] = replicate_rank[tops[name]]
+    done = 0
+    for parts in replicates(inputs, series, point, settings, seed_key):
+        columns = list(parts)
+        count = parts[columns[0]].shape[1]
+        # the resampled components' change from the point, one replicate per row (each sort reads contiguous memory)
+        change = np.stack([(parts[c] - fixed[:, c, None]).T for c in columns]).reshape(len(columns), -1)
+        for name, (w, _, _) in profiles.items():
+            if len(tops[name]):
+                weighted = (w[columns] @ change).reshape(count, -1)
+                weighted += base[name]
+                weighted *= scale[name]
+                for j in range(count):
+                    ranks[name][:, done + j] = ranks_among(weighted[j], tops[name])
+        done += count
     tail = (1 - settings.rank_interval) / 2
     out = {}
     for name, (_, _, rank) in profiles.items():
         interval = np.full((len(point), 2), np.nan)
-        chosen = ranked_ids[name][tops[name]]
+        chosen = tops[name]
         if len(chosen):
             low = np.quantile(ranks[name], tail, axis=1, method="lower")
             high = np.quantile(ranks[name], 1 - tail, axis=1, method="higher")
