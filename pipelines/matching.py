@@ -41,7 +41,8 @@ def benchmark_entries(con: duckdb.DuckDBPyConnection) -> list[Entry]:
 
 def write_matches(con: duckdb.DuckDBPyConnection) -> None:
     """Replace benchmark_matches from benchmark_scores and the latest Hub slice."""
-    matches = match_all(benchmark_entries(con), hub_index(con))
+    entries = benchmark_entries(con)
+    matches = match_all(entries, hub_index(con)) if entries else []  # the index costs seconds at 100k ids
     table = pa.Table.from_pylist([m.__dict__ for m in matches], schema=MATCHES)
     con.register("_matches", table)
     try:

@@ -123,10 +123,12 @@ def relaxed_key(name: str) -> str:
 
 def hub_relaxed_keys(toks: list[str]) -> tuple[str, set[str]]:
     """Keys a Hub id's tokens answer to in the relaxed stage: its relaxed name, and that name less fillers."""
-    full = "-".join(_relaxed(toks))
+    relaxed = _relaxed(toks)
+    full = "-".join(relaxed)
     keys = {full}
     for filler in FILLER_TOKENS:
-        keys |= {"-".join(t for t in key.split("-") if t != filler) for key in keys}
+        if filler in relaxed:
+            keys |= {"-".join(t for t in key.split("-") if t != filler) for key in keys}
     return full, keys - {full}
 
 
