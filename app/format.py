@@ -2,13 +2,15 @@
 
 import datetime as dt
 import math
-
-import pandas as pd
+import sys
 
 
 def missing(value) -> bool:
-    """True for None, NaN and pandas NA."""
-    return value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value))
+    """True for None, NaN and pandas NA/NaT (pandas is not imported for this: the leaderboard runs without it)."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return True
+    pd = sys.modules.get("pandas")  # a pandas NA or NaT can only exist once pandas is loaded
+    return pd is not None and (value is pd.NA or value is pd.NaT)
 
 
 def compact(value) -> str:
@@ -32,6 +34,16 @@ def score(value) -> str:
     return "-" if missing(value) else f"{float(value):.1f}"
 
 
+def whole(value) -> str:
+    """A number rounded to a whole one: 73.4 -> '73'."""
+    return "-" if missing(value) else f"{float(value):.0f}"
+
+
+def count(value) -> str:
+    """A count with thousands separators: 12345 -> '12,345'."""
+    return "-" if missing(value) else f"{int(value):,}"
+
+
 def rank(value, low=None, high=None) -> str:
     """'#3 (2-5)' with its interval, or '-' when unranked."""
     if missing(value):
@@ -44,7 +56,7 @@ def rank(value, low=None, high=None) -> str:
 
 def date(value) -> str:
     """A date as YYYY-MM-DD; a timestamp as YYYY-MM-DD HH:MM."""
-    if missing(value) or value is pd.NaT:
+    if missing(value):
         return "-"
     if isinstance(value, str):
         return value

@@ -1,13 +1,18 @@
 """Cached, parameterised queries on the published serving copy (app/sql/<name>.sql)."""
 
+from __future__ import annotations
+
 from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import duckdb
-import pandas as pd
 import streamlit as st
 
-from warehouse import db, paths, status
+from warehouse import db, paths
+
+if TYPE_CHECKING:  # pandas is imported by the first run() (DuckDB's .df()): records() and meta() stay without it
+    import pandas as pd
 
 SQL = Path(__file__).parent / "sql"
 NO_DATA = "No data yet: run `revealed build` to build and publish the warehouse."
@@ -68,15 +73,33 @@ def run(name: str, **params) -> pd.DataFrame:
     return _run(name, params, *serving_version())
 
 
+@st.cache_data(max_entries=512, show_spinner=False)
+def _records(name: str, params: dict, path: str, mtime: int) -> list[dict]:
+    """Run a named query once per published version and parameter set, as plain rows."""
+    cur = _cursor(path, mtime)
+    try:
+        cur.execute(sql(name), params)
+        names = [d[0] for d in cur.description]
+        return [dict(zip(names, row, strict=True)) for row in cur.fetchall()]
+    finally:
+        cur.close()
+
+
+def records(name: str, **params) -> list[dict]:
+    """Like run(), as a list of dicts: no pandas import, which costs a cold page more than its queries."""
+    return _records(name, params, *serving_version())
+
+
 def meta() -> dict[str, str]:
     """The meta table as a dict."""
-    frame = run("meta")
-    return dict(zip(frame["key"], frame["value"], strict=True))
+    return {row["key"]: row["value"] for row in records("meta")}
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
 def _status(recent: int, path: str, mtime: int) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Freshness per source and the newest runs, as `revealed status` computes them."""
+    from warehouse import status  # imports pandas: only the data health page needs it
+
     cur = _cursor(path, mtime)
     try:
         return status.freshness(cur), status.recent_runs(cur, recent)

@@ -4,7 +4,9 @@ import datetime as dt
 import os
 import shutil
 from pathlib import Path
+from urllib.parse import quote
 
+import board_html
 import duckdb
 import pytest
 import sandbox_built
@@ -55,32 +57,56 @@ def test_every_page_runs_with_the_sandbox_banner(serving, page):
     assert any(SANDBOX in w.value for w in at.warning)
 
 
+TOP_25 = """SELECT m.model_id, s.rank, s.rank_low, s.rank_high, s.composite FROM mart_models m JOIN mart_scores s
+    ON s.entity_kind = 'model' AND s.entity_id = m.model_id AND s.profile = 'balanced'
+    ORDER BY s.rank NULLS LAST, s.composite DESC NULLS LAST, m.model_id LIMIT 25"""
+
+
+def board(at: AppTest) -> list[dict[str, dict]]:
+    """The leaderboard's HTML table as rows of {header: cell}."""
+    assert len(at.html) == 1 and not at.dataframe, "the leaderboard is one static HTML table"
+    return board_html.rows(at.html[0].value)
+
+
 def test_leaderboard_shows_ranked_models_in_rank_order(serving):
     at = run_page()
-    board = at.dataframe[0].value
-    expected = serving.execute("""SELECT m.model_id FROM mart_models m JOIN mart_scores s
-        ON s.entity_kind = 'model' AND s.entity_id = m.model_id AND s.profile = 'balanced'
-        ORDER BY s.rank NULLS LAST, s.composite DESC NULLS LAST, m.model_id LIMIT 25""").fetchall()
-    assert board["model_id"].tolist() == [r[0] for r in expected]
-    assert board["trend"].map(len).min() > 1
+    rows = board(at)
+    expected = serving.execute(TOP_25).fetchall()
+    assert [r["model"]["text"] for r in rows] == [e[0] for e in expected]
+    assert [r["model"]["links"] for r in rows] == [[f"model?model={quote(e[0])}"] for e in expected]
+    model_id, rank, low, high, composite = expected[0]
+    assert rows[0]["rank (90% interval)"]["text"] == f"#{rank} ({low}-{high})"
+    assert rows[0]["composite"]["text"] == f"{composite:.1f}"
+    for r in rows:  # a sparkline per row, described for screen readers
+        assert r["last 30 days"]["images"][0].startswith("30 days of organic downloads: ")
+
+
+def test_leaderboard_interactive_grid_on_demand_shows_the_same_page(serving):
+    at = run_page()
+    at.toggle(key="grid").set_value(True).run()
+    assert not at.html
+    grid = at.dataframe[0].value
+    assert grid["model_id"].tolist() == [e[0] for e in serving.execute(TOP_25).fetchall()]
+    assert grid["trend"].map(len).min() > 1
 
 
 def test_leaderboard_filters_by_license_class_and_coverage(serving):
     at = run_page()
     at.multiselect(key="licenses").set_value(["permissive"])
     at.slider(key="min_coverage").set_value(0.5).run()
-    board = at.dataframe[0].value
-    assert len(board) > 0
-    assert set(board["license_class"]) == {"permissive"}
-    assert board["coverage"].min() >= 50
+    rows = board(at)
+    assert len(rows) > 0
+    assert {r["license"]["text"] for r in rows} == {"permissive"}
+    assert min(int(r["coverage"]["text"].rstrip("%")) for r in rows) >= 50
 
 
 def test_leaderboard_families_view(serving):
     at = run_page()
     at.segmented_control(key="kind").set_value("Families").run()
-    board = at.dataframe[0].value
+    rows = board(at)
     families = {r[0] for r in serving.execute("SELECT family FROM mart_families").fetchall()}
-    assert set(board["family"]) <= families and len(board) > 0
+    assert {r["family"]["text"] for r in rows} <= families and len(rows) > 0
+    assert all(r["family"]["links"] == [f"model?model={quote(r['family']['text'])}"] for r in rows)
 
 
 def test_model_page_from_query_param_shows_every_component(serving):
@@ -157,13 +183,13 @@ def test_a_new_publish_is_picked_up(published, tmp_path, monkeypatch):
     home.mkdir()
     shutil.copy(published / "serving.duckdb", home / "serving.duckdb")
     monkeypatch.setenv("REVEALED_HOME", str(home))
-    before = run_page().dataframe[0].value["model_id"].tolist()
+    before = board_html.column(run_page().html[0].value, "model")
     fresh = tmp_path / "next.duckdb"
     shutil.copy(published / "serving.duckdb", fresh)
     with duckdb.connect(str(fresh)) as con:  # the next build ranks the current last row first
         con.execute("UPDATE mart_scores SET rank = 0 WHERE entity_kind = 'model' AND entity_id = ?", [before[-1]])
     os.replace(fresh, home / "serving.duckdb")
-    after = run_page().dataframe[0].value["model_id"].tolist()
+    after = board_html.column(run_page().html[0].value, "model")
     assert after[0] == before[-1] and after[1:] == before[:-1]
 
 
@@ -195,4 +221,4 @@ def test_leaderboard_pages_through_every_model(serving):
     expected = serving.execute("""SELECT m.model_id FROM mart_models m JOIN mart_scores s
         ON s.entity_kind = 'model' AND s.entity_id = m.model_id AND s.profile = 'balanced'
         ORDER BY s.rank NULLS LAST, s.composite DESC NULLS LAST, m.model_id LIMIT 100 OFFSET 100""").fetchall()
-    assert at.dataframe[0].value["model_id"].tolist() == [r[0] for r in expected] != []
+    assert board_html.column(at.html[0].value, "model") == [r[0] for r in expected] != []

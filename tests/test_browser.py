@@ -3,6 +3,7 @@
 import csv
 import io
 import os
+import re
 import shutil
 from pathlib import Path
 
@@ -90,15 +91,38 @@ def test_model_page_from_the_url_first(page, app_url, serving):
     expect(page.get_by_text("Parents, up to the family root")).to_be_visible()
 
 
+TOP_2 = """SELECT entity_id FROM mart_scores WHERE entity_kind = 'model' AND profile = 'balanced'
+    ORDER BY rank NULLS LAST, composite DESC NULLS LAST, entity_id LIMIT 2"""
+
+
+def board_row(page, model_id: str):
+    """The leaderboard table's row that links to model_id's page."""
+    link = page.get_by_role("link", name=model_id, exact=True)
+    return page.get_by_role("table", name="Models leaderboard, page 1").get_by_role("row").filter(has=link)
+
+
 def test_leaderboard_renders_real_rows(page, app_url, serving, home):
-    top = serving.execute("""SELECT entity_id FROM mart_scores WHERE entity_kind = 'model' AND profile = 'balanced'
-        ORDER BY rank NULLS LAST, composite DESC NULLS LAST, entity_id LIMIT 2""").fetchall()
+    top = [model_id for (model_id,) in serving.execute(TOP_2).fetchall()]
     page.goto(app_url)
     expect_sandbox_banner(page)
-    grid = page.locator("[data-testid='stDataFrame']").first
-    for (model_id,) in top:
-        expect(grid.locator("[role='gridcell']", has_text=model_id).first).to_be_attached()  # the grid's a11y table
+    for model_id in top:
+        expect(board_row(page, model_id)).to_be_visible()
+    first = board_row(page, top[0])
+    expect(first.get_by_role("cell").first).to_have_text(re.compile(r"^#1\b"))
+    # the sparkline survives Streamlit's HTML sanitizer and is drawn (a data-URI SVG image with its description)
+    sparkline = first.get_by_role("img", name=re.compile("^30 days of organic downloads: "))
+    expect(sparkline).to_be_visible()
+    assert sparkline.evaluate("img => img.complete && img.naturalWidth > 0")
     assert str(home) not in page.content()
+
+
+def test_leaderboard_link_opens_the_model_page(page, app_url, serving):
+    model_id = serving.execute(TOP_2).fetchone()[0]
+    page.goto(app_url)
+    board_row(page, model_id).get_by_role("link", name=model_id, exact=True).click()
+    expect(page.get_by_role("heading", name=model_id)).to_be_visible()
+    expect(page.get_by_text("From raw input to score")).to_be_visible()
+    assert page.url.endswith(f"/model?model={model_id}")
 
 
 def test_unknown_model_in_the_url_is_named(page, app_url):

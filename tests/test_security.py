@@ -95,3 +95,31 @@ def test_hostile_model_ids_are_parameters_not_sql(pipeline_with_tokens, monkeypa
     after = duckdb.connect(str(home / "serving.duckdb"), read_only=True)
     assert after.execute("SELECT count(*) FROM mart_models").fetchone()[0] == count
     after.close()
+
+
+def test_leaderboard_table_escapes_every_value():
+    from html.parser import HTMLParser
+
+    import board_html
+
+    from app import board
+
+    hostile = '<script>alert(1)</script>"\'&x'
+    row = {"rank": 1, "rank_low": 1, "rank_high": 2, "model_id": hostile, "composite": 50.0, "coverage": 0.5,
+           "trend": [1, 2, 3], "organic_downloads_30d": 10, "automation_share": 0.1, "clean_score": None,
+           "license_class": "<img src=x onerror=alert(1)>", "size_class": "<1B", "pipeline_tag": "a&b",
+           **dict.fromkeys(("adoption", "momentum", "ecosystem", "community", "capability"), 1.0)}
+    body = board.table([row], board.columns(True, 30), label=hostile)
+    tags: list[tuple[str, dict]] = []
+    parser = HTMLParser()
+    parser.handle_starttag = lambda tag, attrs: tags.append((tag, dict(attrs)))
+    parser.feed(body)
+    assert {t for t, _ in tags} <= {"style", "div", "table", "thead", "tbody", "tr", "th", "td", "a", "b", "span",
+                                    "img"}
+    assert [a["src"][:26] for t, a in tags if t == "img"] == ["data:image/svg+xml;base64,"]  # the sparkline only
+    assert not [name for _, a in tags for name in a if name.startswith("on")]
+    shown = board_html.rows(body)[0]
+    assert shown["model"]["text"] == hostile
+    assert shown["model"]["links"] == ["model?model=%3Cscript%3Ealert%281%29%3C/script%3E%22%27%26x"]
+    assert (shown["license"]["text"], shown["size"]["text"], shown["task"]["text"]) == (row["license_class"], "<1B",
+                                                                                      "a&b")
