@@ -18,24 +18,24 @@ CHUNK = 32  # replicates drawn together: one matrix product per window and chunk
 
 
 def resample_days(rng: np.random.Generator, values: np.ndarray, count: int) -> np.ndarray:
-    """Rows x count: each column the row means over days drawn with replacement (one draw shared by all rows)."""
+    """Count x rows: each row the means of `values`' rows over days drawn with replacement (one draw for all)."""
     days = values.shape[1]
-    return values @ (rng.multinomial(days, np.full(days, 1 / days), size=count).T / days)
+    return (rng.multinomial(days, np.full(days, 1 / days), size=count) / days) @ values.T
 
 
 def replicates(inputs: pd.DataFrame, series: Series, point: np.ndarray, settings: Settings, seed_key: int):
-    """Yield chunks of replicates: {component column: entities x count values}, NaN-free; others keep the point."""
+    """Yield chunks of replicates: {component column: count x entities values}, NaN-free; others keep the point."""
     rng = np.random.default_rng([settings.bootstrap_seed, seed_key])
-    organic, reference = numbers(inputs, "organic_downloads_30d")[:, None], numbers(inputs, "adoption_ref")[:, None]
-    clean = numbers(inputs, "clean_score")[:, None]
+    organic, reference = numbers(inputs, "organic_downloads_30d"), numbers(inputs, "adoption_ref")
+    clean = numbers(inputs, "clean_score")
     window = np.ascontiguousarray(series.last_30())
     recent, baseline = np.ascontiguousarray(series.recent()), np.ascontiguousarray(series.baseline())
-    observed = window.mean(axis=1)[:, None] if window.shape[1] else None
+    observed = window.mean(axis=1) if window.shape[1] else None
     missing = np.isnan(point)
     base = np.where(missing, 0.0, point)
     for start in range(0, settings.bootstrap_samples, CHUNK):
         count = min(CHUNK, settings.bootstrap_samples - start)
-        parts = {CAPABILITY: np.clip(clean + rng.normal(0, settings.benchmark_noise_sd, (len(point), count)), 0, 100)}
+        parts = {CAPABILITY: np.clip(clean + rng.normal(0, settings.benchmark_noise_sd, (count, len(point))), 0, 100)}
         if observed is not None:
             with np.errstate(invalid="ignore", divide="ignore"):
                 factor = np.where(observed > 0, resample_days(rng, window, count) / observed, 1.0)
@@ -45,8 +45,8 @@ def replicates(inputs: pd.DataFrame, series: Series, point: np.ndarray, settings
                                        settings.momentum_prior_daily)
         for column, values in parts.items():
             # where resampling left nothing to compute, keep the point value; where the point is missing, stay out
-            values[:] = np.where(np.isnan(values), base[:, column, None], values)
-            values[missing[:, column]] = 0.0
+            values[:] = np.where(np.isnan(values), base[:, column], values)
+            values[:, missing[:, column]] = 0.0
         yield parts
 
 
@@ -76,9 +76,9 @@ def rank_intervals(inputs: pd.DataFrame, series: Series, point: np.ndarray, sett
     done = 0
     for parts in replicates(inputs, series, point, settings, seed_key):
         columns = list(parts)
-        count = parts[columns[0]].shape[1]
+        count = parts[columns[0]].shape[0]
         # the resampled components' change from the point, one replicate per row (each sort reads contiguous memory)
-        change = np.stack([(parts[c] - fixed[:, c, None]).T for c in columns]).reshape(len(columns), -1)
+        change = np.stack([parts[c] - fixed[:, c] for c in columns]).reshape(len(columns), -1)
         for name, (w, _, _) in profiles.items():
             if len(tops[name]):
                 weighted = (w[columns] @ change).reshape(count, -1)
