@@ -9,7 +9,10 @@ created AS (
            sum(count(*)) OVER (PARTITION BY family ORDER BY created_at::DATE) AS derivatives
     FROM model_facts WHERE depth > 0 AND created_at IS NOT NULL
     GROUP BY family, created_at::DATE
-)
+),
+grown AS (SELECT DISTINCT family FROM created)  -- most families have no derivatives: no ASOF join for them
+SELECT family, day, organic_downloads, 0::BIGINT AS derivatives FROM organic ANTI JOIN grown USING (family)
+UNION ALL
 SELECT o.family, o.day, o.organic_downloads, coalesce(c.derivatives, 0)::BIGINT AS derivatives
-FROM organic o
+FROM (SELECT * FROM organic SEMI JOIN grown USING (family)) o
 ASOF LEFT JOIN created c ON c.family = o.family AND o.day >= c.created
