@@ -12,6 +12,7 @@ import pytest
 import sandbox_built
 from streamlit.testing.v1 import AppTest
 
+from app import noise_reasons
 from warehouse import schedule_state
 
 APP = str(Path(__file__).resolve().parents[1] / "app" / "streamlit_app.py")
@@ -146,6 +147,23 @@ def test_noise_page_shows_most_automated_first(serving):
     at = run_page("noise")
     table = next(df.value for df in at.dataframe if "automation_share" in df.value.columns)
     assert table["automation_share"].is_monotonic_decreasing and len(table) > 0
+
+
+def test_noise_page_explains_every_reason_the_pipeline_gave(serving):
+    given = {r[0] for r in serving.execute("SELECT DISTINCT unnest(string_split(noise_reasons, ';')) "
+                                           "FROM mart_models WHERE noise_reasons <> ''").fetchall()}
+    at = run_page("noise")
+    reasons = next(df.value for df in at.dataframe if "meaning" in df.value.columns)
+    assert set(reasons["reason"]) == given - {""} and len(reasons) > 0
+    assert reasons["meaning"].tolist() == [noise_reasons.REASONS[r] for r in reasons["reason"]]
+
+
+def test_model_page_says_why_downloads_were_removed(serving):
+    model_id, reasons = serving.execute(
+        "SELECT model_id, noise_reasons FROM mart_models WHERE noise_reasons <> '' ORDER BY rank LIMIT 1").fetchone()
+    at = run_page("model", {"model": model_id})
+    for code in noise_reasons.codes(reasons):
+        assert f"`{code}`: {noise_reasons.REASONS[code]}" in texts(at)
 
 
 def test_data_health_shows_runs_and_errors(serving):

@@ -3,7 +3,7 @@
 import pandas as pd
 import streamlit as st
 
-from app import charts, queries
+from app import charts, noise_reasons, queries
 from app import format as fmt
 from app.page_header import page_header
 
@@ -68,10 +68,11 @@ left, right = st.columns(2)
 with left:
     st.subheader("Downloads: raw vs organic")
     removed = (m["raw_downloads_30d"] or 0) - (m["organic_downloads_30d"] or 0)
-    reasons = [r for r in (m["noise_reasons"] or "").split(";") if r]
+    reasons = noise_reasons.codes(m["noise_reasons"])
     st.write(f"{fmt.compact(removed)} of {fmt.compact(m['raw_downloads_30d'])} downloads in 30 days removed as "
-             f"CI/automation ({fmt.pct(m['automation_share'])}). "
-             + (f"Reasons: {', '.join(f'`{r}`' for r in reasons)}." if reasons else "No noise detected."))
+             f"CI/automation ({fmt.pct(m['automation_share'])}). " + ("Why:" if reasons else "No noise detected."))
+    if reasons:
+        st.markdown("\n".join(f"- `{r}`: {noise_reasons.meaning(r)}" for r in reasons))
     daily = queries.run("model_daily", model_id=m["model_id"])
     if daily.empty:
         st.info("No daily series for this model.")

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from app import charts, queries
+from app import charts, noise_reasons, queries
 from app import format as fmt
 from app.page_header import page_header
 
@@ -26,8 +26,11 @@ with left:
     st.altair_chart(charts.noise_bars(noisy))
 with right:
     st.subheader("Downloads removed per reason")
-    st.dataframe(queries.run("noise_reasons"), hide_index=True,
-                 column_config={"removed": st.column_config.NumberColumn(format="compact")})
+    reasons = queries.run("noise_reasons")
+    reasons["meaning"] = reasons["reason"].map(noise_reasons.meaning)
+    st.dataframe(reasons, hide_index=True,
+                 column_config={"removed": st.column_config.NumberColumn(format="compact"),
+                                "meaning": st.column_config.TextColumn(width="large")})
 noisy["automation_share"] = noisy["automation_share"] * 100
 st.dataframe(noisy, hide_index=True, column_config={
     "automation_share": st.column_config.NumberColumn("automation", format="%.0f%%"),
