@@ -80,6 +80,7 @@ def automation(x: np.ndarray, observed: np.ndarray, age: np.ndarray, weekend: np
         return np.where(fixture[:, None], x, burst), burst, none, none
     for lo in range(0, len(x), ROW_CHUNK):
         burst[lo:lo + ROW_CHUNK] = sig.bursts(x[lo:lo + ROW_CHUNK], age[lo:lo + ROW_CHUNK])
+    burst += sig.gap_bursts(x - burst, observed - burst)
     y, y_obs = x - burst, observed - burst
     n_days = x.shape[1]
     last = slice(max(0, n_days - BLOCK_DAYS), n_days)
@@ -95,7 +96,7 @@ def automation(x: np.ndarray, observed: np.ndarray, age: np.ndarray, weekend: np
         s = sig.block_stats(y_obs[:, cols], weekend[cols])
         auto_wd, wd = sig.weekday_only(y[:, cols], weekend[cols], s, dip, a, c)
         rest = np.where(wd[:, None], np.nan, y_obs[:, cols])
-        auto_fl, fl = sig.floors(y[:, cols], rest, sig.block_stats(rest, weekend[cols]), a, c)
+        auto_fl, fl = sig.floors(y[:, cols], rest, weekend[cols])
         steady[:, cols] = auto_wd + auto_fl
         if end == n_days:
             weekday_flag, floor_flag = wd, fl

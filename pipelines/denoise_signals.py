@@ -26,7 +26,11 @@ Z = 2.5                      # flags need the evidence this many standard errors
 OUTLIER_MADS = 4.0           # engagement outlier: log downloads this many robust spreads above the cohort line
 OUTLIER_MIN_MAD = 0.25
 FLOOR_Z = 3.0                # floors: spreads below the population's centre
-FLOOR_PAIRS = 12             # floors: fewest same-kind consecutive day pairs in a block
+FLOOR_DAYS = 20              # floors: fewest observed days in a block
+FLOOR_BISECTIONS = 12        # floors: bisection steps for the floor's size (1/4096 of the lowest day)
+LOG_OFFSET = 0.5             # log(y + offset): days with no download stay finite
+LEVEL_WEEKDAYS = 11          # a day's local level: rolling median of about two weeks of the same kind of day
+LEVEL_WEEKEND_DAYS = 5
 MIN_DAYS = 10                # fewer observed days in a block: no weekday or floor estimate
 
 
@@ -55,18 +59,67 @@ def nan_median(a: np.ndarray, axis: int = -1) -> np.ndarray:
 
 
 def rolling_median(x: np.ndarray, window: int) -> np.ndarray:
-    """Centred rolling median along days, ignoring NaN (shorter windows at the edges)."""
+    """Centred rolling median along days, ignoring NaN (shorter windows at the edges).
+
+    One sort of the sliding windows; the non-NaN count of each window comes from a running count of the
+    row (NaN sorts last, so the middle of the first n sorted values is the median). The sort runs in
+    float32 when that holds every value exactly (whole counts below 2^24): half the memory, same result.
+    """
+    if x.shape[1] == 0:
+        return x.astype(np.float64)
+    narrow = x.astype(np.float32)
+    if np.array_equal(narrow, x, equal_nan=True):
+        x = narrow
     half = window // 2
     padded = np.pad(x, ((0, 0), (half, half)), constant_values=np.nan)
-    return nan_median(np.lib.stride_tricks.sliding_window_view(padded, window, axis=1), axis=-1)
+    s = np.sort(np.lib.stride_tricks.sliding_window_view(padded, window, axis=1), axis=-1)
+    seen = np.pad(np.cumsum(~np.isnan(x), axis=1), ((0, 0), (half + 1, half)), mode="edge")
+    seen[:, :half + 1] = 0
+    n = (seen[:, window:] - seen[:, :-window])[..., None]
+    lo = np.take_along_axis(s, np.maximum((n - 1) // 2, 0), axis=-1)
+    hi = np.take_along_axis(s, np.maximum(n // 2, 0), axis=-1)
+    return np.where(n > 0, (lo.astype(np.float64) + hi) / 2, np.nan)[..., 0]
 
 
 def bursts(x: np.ndarray, age: np.ndarray) -> np.ndarray:
-    """Automation on burst days: the excess over a rolling median far beyond the model's robust spread."""
+    """Automation on burst days: the excess over a rolling median far beyond the model's robust spread.
+
+    Only rows with a day above BURST_MIN can hold a burst (the threshold is never lower), so only they are read.
+    """
+    out = np.zeros_like(x)
+    with np.errstate(invalid="ignore"):
+        rows = np.flatnonzero((x > BURST_MIN).any(axis=1))
+    x, age = x[rows], age[rows]
     base = rolling_median(x, BURST_WINDOW)
     scale = 1.4826 * nan_median(np.abs(x - base), axis=1)[:, None]
     hit = (x > BURST_FACTOR * base + BURST_SCALES * scale + BURST_MIN) & (age >= LAUNCH_DAYS)
-    return np.where(hit, x - base, 0.0)
+    out[rows] = np.where(hit, x - base, 0.0)
+    return out
+
+
+def gap_bursts(x: np.ndarray, observed: np.ndarray) -> np.ndarray:
+    """Automation on listing gaps: a run of imputed days (a span's total spread evenly) far above the usual rate.
+
+    The run is tested in aggregate by the unseen-burst rule against the model's median observed day; the
+    excess is automation, spread like the run. A launch booked over several days (a model first listed some
+    days after its creation) is tested the same way, against the days that follow it.
+    """
+    burst = np.zeros_like(x)
+    imputed = ~np.isnan(x) & np.isnan(observed)
+    rows = np.flatnonzero(imputed.any(axis=1))
+    if not len(rows):
+        return burst
+    sub, obs = imputed[rows], observed[rows]
+    rate = nan_median(obs, axis=1)
+    starts = sub & ~np.pad(sub, ((0, 0), (1, 0)))[:, :-1]
+    run = np.where(sub, np.cumsum(starts, axis=1), 0)
+    key = (np.arange(len(rows))[:, None] * (x.shape[1] + 1) + run)[sub]
+    total = np.bincount(key, weights=x[rows][sub], minlength=len(rows) * (x.shape[1] + 1))
+    days = np.bincount(key, minlength=len(total)).astype(np.float64)
+    excess = unseen_bursts(total, days, np.repeat(rate, x.shape[1] + 1))
+    share = np.divide(excess, total, out=np.zeros_like(total), where=total > 0)
+    burst[rows] = np.where(sub, share[np.arange(len(rows))[:, None] * (x.shape[1] + 1) + run] * x[rows], 0.0)
+    return burst
 
 
 def unseen_bursts(unseen: np.ndarray, n_unseen: np.ndarray, rate: np.ndarray) -> np.ndarray:
@@ -90,11 +143,6 @@ def fit_noise(mean: np.ndarray, var: np.ndarray) -> tuple[float, float]:
 def noise_var(m: np.ndarray, a: float, c: float) -> np.ndarray:
     """Expected day-to-day variance of organic demand at level m."""
     return a * m ** 2 + c * m
-
-
-def level_for_var(v: np.ndarray, a: float, c: float) -> np.ndarray:
-    """The organic level whose expected variance is v (inverse of noise_var)."""
-    return (-c + np.sqrt(c * c + 4 * a * np.maximum(v, 0))) / (2 * a)
 
 
 def block_stats(y: np.ndarray, weekend: np.ndarray) -> dict[str, np.ndarray]:
@@ -146,40 +194,67 @@ def empirical_null(stat: np.ndarray, level: np.ndarray, ok: np.ndarray, scale: n
     return centre, spread
 
 
-def low_quantile(y: np.ndarray, q: float) -> np.ndarray:
-    """Per row, the q-quantile (lower order statistic) of the non-NaN values."""
-    s = np.sort(y, axis=1)
-    n = (~np.isnan(y)).sum(axis=1)
-    k = np.floor(np.maximum(n - 1, 0) * q).astype(np.int64)
-    return np.where(n > 0, np.take_along_axis(s, k[:, None], axis=1)[:, 0], np.nan)
+def local_level(y: np.ndarray, weekend: np.ndarray) -> np.ndarray:
+    """Each day's local level: the rolling median of the nearby days of the same kind (weekday or weekend).
 
-
-def floors(y: np.ndarray, y_obs: np.ndarray, s: dict, a: float, c: float):
-    """A flat floor under organic demand, by two tests against the population (empirical nulls per level).
-
-    - flatness: the day-to-day variance is far below what organic demand at that level shows; the organic
-      level is read off the variance (after the population's bias at that level) and the floor is the rest;
-    - never drops: the low days (10th percentile) sit far closer to the median than organic demand's do;
-      organic median = (median - low) / (1 - the population's usual low/median ratio), floor = the rest.
-    A row is flagged when either statistic lies FLOOR_Z robust spreads beyond its population's centre.
+    About two weeks of each kind (LEVEL_WEEKDAYS weekdays, LEVEL_WEEKEND_DAYS weekend days), so a weekly
+    cycle or a slow trend is level, not noise.
     """
-    scale = np.sqrt(np.maximum(s["n_pairs"], 1) / 20)
-    ok = (s["n_pairs"] >= FLOOR_PAIRS) & (s["mean"] > 0)
+    level = np.full_like(y, np.nan)
+    level[:, ~weekend] = rolling_median(y[:, ~weekend], LEVEL_WEEKDAYS)
+    level[:, weekend] = rolling_median(y[:, weekend], LEVEL_WEEKEND_DAYS)
+    return level
+
+
+def log_dispersion(y: np.ndarray, level: np.ndarray, floor: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Per row, the mean absolute deviation of log(y - floor + LOG_OFFSET) from log(level - floor + LOG_OFFSET).
+
+    A median commutes with subtracting a constant and with the log, so the local level of the days without
+    the floor is level - floor: one rolling median serves every candidate floor.
+    """
     with np.errstate(invalid="ignore", divide="ignore"):
-        log_q = np.log(s["var"] / noise_var(s["mean"], a, c))
-        med, low = low_quantile(y_obs, 0.5), low_quantile(y_obs, 0.1)
-        ratio = low / med
-    flat_ok, low_ok = ok & np.isfinite(log_q), ok & np.isfinite(ratio) & (med >= 5)
-    centre, spread = empirical_null(log_q, s["mean"], flat_ok, scale)
-    r_centre, r_spread = empirical_null(ratio, s["mean"], low_ok, scale)
+        deviation = np.abs(np.log(np.maximum(y - floor[:, None], 0) + LOG_OFFSET)
+                           - np.log(np.maximum(level - floor[:, None], 0) + LOG_OFFSET))
+        n = (~np.isnan(deviation)).sum(axis=1)
+        return np.nansum(deviation, axis=1) / n, n
+
+
+def floor_level(y: np.ndarray, level: np.ndarray, target: np.ndarray) -> np.ndarray:
+    """Per row, the floor F below the row's lowest day at which log(y - F) is as dispersed as target.
+
+    Subtracting a constant from y stretches the relative day-to-day changes, so the dispersion rises with F:
+    F is found by bisection between 0 and the lowest day.
+    """
+    lo, hi = np.zeros(len(y)), np.nanmin(y, axis=1)
+    for _ in range(FLOOR_BISECTIONS):
+        mid = (lo + hi) / 2
+        below = log_dispersion(y, level, mid)[0] < target
+        lo, hi = np.where(below, mid, lo), np.where(below, hi, mid)
+    return (lo + hi) / 2
+
+
+def floors(y: np.ndarray, y_obs: np.ndarray, weekend: np.ndarray):
+    """A flat floor under organic demand: relative day-to-day changes far smaller than organic demand's.
+
+    Organic demand varies by a roughly constant factor from day to day at any level, so the dispersion of
+    log downloads around their local level (log_dispersion) is compared with the population's (an empirical
+    null per level bin, most models being organic); a floor F adds a constant and compresses it. A row is
+    flagged FLOOR_Z robust spreads below its bin's centre; F is then the level whose removal brings the
+    dispersion back to the centre (floor_level).
+    """
+    level = local_level(y_obs, weekend)
+    disp, n = log_dispersion(y_obs, level, np.zeros(len(y)))
     with np.errstate(invalid="ignore", divide="ignore"):
-        flat = flat_ok & ((log_q - centre) * scale / spread < -FLOOR_Z)
-        steady = low_ok & ((ratio - r_centre) * scale / r_spread > FLOOR_Z) & (r_centre < 1)
-        floor_flat = s["mean"] - level_for_var(s["var"] * np.exp(-centre), a, c)
-        floor_low = med - (med - low) / (1 - r_centre)
-    floor = np.where(flat, floor_flat, np.where(steady, floor_low, 0.0))
-    flag = (flat | steady) & np.isfinite(floor) & (floor > 0)
-    auto = np.where(flag[:, None], np.minimum(np.nan_to_num(floor)[:, None], y), 0.0)
+        stat, mean = np.log(disp), np.nansum(y_obs, axis=1) / n
+    ok = (n >= FLOOR_DAYS) & (mean > 0) & np.isfinite(stat)
+    scale = np.sqrt(np.maximum(n, 1) / 20)
+    centre, spread = empirical_null(stat, mean, ok, scale)
+    flag = ok & ((centre - stat) * scale / spread > FLOOR_Z)
+    floor = np.zeros(len(y))
+    if flag.any():
+        floor[flag] = floor_level(y_obs[flag], level[flag], np.exp(centre[flag]))
+    flag &= floor > 0
+    auto = np.where(flag[:, None], np.minimum(floor[:, None], y), 0.0)
     return np.nan_to_num(auto), flag
 
 
