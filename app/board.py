@@ -12,18 +12,18 @@ from urllib.parse import quote
 from app import format as fmt
 from pipelines.profiles import COMPONENTS
 
-SPARK_WIDTH, SPARK_HEIGHT = 96, 22
+SPARK_WIDTH, SPARK_HEIGHT = 72, 20
 LINE = "#4c78a8"
 STYLE = """<style>
 .rv-board {overflow-x: auto}
-.rv-board table {border-collapse: collapse; width: 100%; font-size: 0.875rem; font-variant-numeric: tabular-nums}
-.rv-board th {text-align: left; font-weight: 600; padding: 0.4rem 0.5rem; white-space: nowrap;
+.rv-board table {border-collapse: collapse; width: 100%; font-size: 0.8125rem; font-variant-numeric: tabular-nums}
+.rv-board th {text-align: left; vertical-align: bottom; font-weight: 600; padding: 0.4rem 0.3rem; line-height: 1.2;
               border-bottom: 1px solid rgba(128, 128, 128, 0.4)}
-.rv-board td {padding: 0.25rem 0.5rem; white-space: nowrap; border-bottom: 1px solid rgba(128, 128, 128, 0.15)}
+.rv-board td {padding: 0.25rem 0.3rem; white-space: nowrap; border-bottom: 1px solid rgba(128, 128, 128, 0.15)}
 .rv-board .num {text-align: right}
 .rv-board tbody tr:hover {background: rgba(128, 128, 128, 0.08)}
 .rv-board .interval {opacity: 0.6; font-size: 0.8rem}
-.rv-board .bar {display: inline-block; width: 3.5rem; height: 0.4rem; margin-right: 0.4rem; vertical-align: middle;
+.rv-board .bar {display: inline-block; width: 2.5rem; height: 0.4rem; margin-right: 0.3rem; vertical-align: middle;
                 border-radius: 0.2rem; background: rgba(128, 128, 128, 0.2); overflow: hidden}
 .rv-board .bar span {display: block; height: 100%; background: #4c78a8}
 .rv-board img {vertical-align: middle}
@@ -108,11 +108,14 @@ def header(column: Column) -> str:
 
 
 def table(rows: list[dict], columns: list[Column], label: str) -> str:
-    """The rows as an HTML table (named `label` for screen readers); each column's cell function escapes its value."""
+    """The rows as an HTML table (named `label` for screen readers); each column's cell function escapes its value.
+
+    Its look is STYLE, which the page writes first (st.html of style alone): the browser then fetches Streamlit's
+    HTML renderer while the page's queries still run, not after the table arrives."""
     head = "".join(header(c) for c in columns)
     body = "".join("<tr>" + "".join(f'<td{" class=num" if c.numeric else ""}>{c.cell(row)}</td>' for c in columns)
                    + "</tr>" for row in rows)
-    return (f'{STYLE}<div class="rv-board"><table aria-label="{html.escape(label)}">'
+    return (f'<div class="rv-board"><table aria-label="{html.escape(label)}">'
             f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div>")
 
 

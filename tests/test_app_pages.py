@@ -63,10 +63,16 @@ TOP_25 = """SELECT m.model_id, s.rank, s.rank_low, s.rank_high, s.composite FROM
     ORDER BY s.rank NULLS LAST, s.composite DESC NULLS LAST, m.model_id LIMIT 25"""
 
 
+def table_html(at: AppTest) -> str:
+    """The leaderboard's one static HTML table (the page's other st.html is its style sheet alone)."""
+    tables = [h.value for h in at.html if "<table" in h.value]
+    assert len(tables) == 1 and not at.dataframe, "the leaderboard is one static HTML table, no data grid"
+    return tables[0]
+
+
 def board(at: AppTest) -> list[dict[str, dict]]:
     """The leaderboard's HTML table as rows of {header: cell}."""
-    assert len(at.html) == 1 and not at.dataframe, "the leaderboard is one static HTML table"
-    return board_html.rows(at.html[0].value)
+    return board_html.rows(table_html(at))
 
 
 def test_leaderboard_shows_ranked_models_in_rank_order(serving):
@@ -84,8 +90,8 @@ def test_leaderboard_shows_ranked_models_in_rank_order(serving):
 
 def test_leaderboard_interactive_grid_on_demand_shows_the_same_page(serving):
     at = run_page()
-    at.toggle(key="grid").set_value(True).run()
-    assert not at.html
+    at.segmented_control(key="view").set_value("Interactive grid").run()
+    assert not [h for h in at.html if "<table" in h.value]
     grid = at.dataframe[0].value
     assert grid["model_id"].tolist() == [e[0] for e in serving.execute(TOP_25).fetchall()]
     assert grid["trend"].map(len).min() > 1
@@ -99,6 +105,7 @@ def test_leaderboard_filters_by_license_class_and_coverage(serving):
     assert len(rows) > 0
     assert {r["license"]["text"] for r in rows} == {"permissive"}
     assert min(int(r["coverage"]["text"].rstrip("%")) for r in rows) >= 50
+    assert any("license permissive; coverage at least 50%" in c.value for c in at.caption)  # what is applied
 
 
 def test_leaderboard_families_view(serving):
@@ -201,13 +208,13 @@ def test_a_new_publish_is_picked_up(published, tmp_path, monkeypatch):
     home.mkdir()
     shutil.copy(published / "serving.duckdb", home / "serving.duckdb")
     monkeypatch.setenv("REVEALED_HOME", str(home))
-    before = board_html.column(run_page().html[0].value, "model")
+    before = board_html.column(table_html(run_page()), "model")
     fresh = tmp_path / "next.duckdb"
     shutil.copy(published / "serving.duckdb", fresh)
     with duckdb.connect(str(fresh)) as con:  # the next build ranks the current last row first
         con.execute("UPDATE mart_scores SET rank = 0 WHERE entity_kind = 'model' AND entity_id = ?", [before[-1]])
     os.replace(fresh, home / "serving.duckdb")
-    after = board_html.column(run_page().html[0].value, "model")
+    after = board_html.column(table_html(run_page()), "model")
     assert after[0] == before[-1] and after[1:] == before[:-1]
 
 
@@ -234,9 +241,9 @@ def test_model_page_oversized_id_is_cut_short(serving):
 
 def test_leaderboard_pages_through_every_model(serving):
     at = run_page()
-    at.selectbox(key="page_size").set_value(100).run()
+    at.segmented_control(key="page_size").set_value(100).run()
     at.number_input(key="page_no").set_value(2).run()
     expected = serving.execute("""SELECT m.model_id FROM mart_models m JOIN mart_scores s
         ON s.entity_kind = 'model' AND s.entity_id = m.model_id AND s.profile = 'balanced'
         ORDER BY s.rank NULLS LAST, s.composite DESC NULLS LAST, m.model_id LIMIT 100 OFFSET 100""").fetchall()
-    assert board_html.column(at.html[0].value, "model") == [r[0] for r in expected] != []
+    assert board_html.column(table_html(at), "model") == [r[0] for r in expected] != []

@@ -10,8 +10,12 @@ from app.page_header import page_header
 from pipelines.profiles import COMPONENTS
 
 TREND_DAYS = 30
+PAGE_SIZES = [25, 50, 100]
+VIEWS = ["Table", "Interactive grid"]
+MAX_BUTTONS = 6  # more weight profiles than this get a drop-down instead of buttons
 
 meta = page_header("Leaderboard")
+st.html(board.STYLE)
 options = queries.records("filter_options")
 
 
@@ -20,18 +24,32 @@ def values(field: str) -> list[str]:
     return [o["value"] for o in options if o["field"] == field]
 
 
-top = st.columns([1, 1, 2, 1])
-kind = top[0].segmented_control("Rank", ["Models", "Families"], default="Models", key="kind") or "Models"
+# Button groups, and the filters in a popover (drawn only when opened): drop-down, slider and number widgets each
+# load their own scripts in the browser, which is most of what the first screen used to wait for.
+bar = st.container(horizontal=True, vertical_alignment="bottom", gap="medium")
+about = st.container()
+kind = bar.segmented_control("Rank", ["Models", "Families"], default="Models", required=True, key="kind")
 profile_names = [p["profile"] for p in queries.records("profiles", default=meta.get("default_profile", ""))]
-profile = top[1].selectbox("Weight profile", profile_names, key="profile")
-tasks = top[2].multiselect("Task", values("pipeline_tag"), key="tasks")
-page_size = top[3].selectbox("Rows per page", [25, 50, 100], key="page_size")
-row = st.columns([1, 1, 1, 1])
-licenses = row[0].multiselect("License class", values("license_class"), key="licenses")
-sizes = row[1].multiselect("Size class", values("size_class"), key="sizes")
-min_coverage = row[2].slider("Minimum coverage", 0.0, 1.0, 0.0, 0.05, key="min_coverage",
+if not profile_names:
+    st.info("Nothing is ranked in the published data yet.")
+    st.stop()
+if len(profile_names) <= MAX_BUTTONS:
+    profile = bar.segmented_control("Weight profile", profile_names, default=profile_names[0], required=True,
+                                    key="profile")
+else:
+    profile = bar.selectbox("Weight profile", profile_names, key="profile", width=200)
+with bar.popover("Filters", icon=":material/filter_list:"):
+    tasks = st.multiselect("Task", values("pipeline_tag"), key="tasks")
+    licenses = st.multiselect("License class", values("license_class"), key="licenses")
+    sizes = st.multiselect("Size class", values("size_class"), key="sizes")
+    min_coverage = st.slider("Minimum coverage", 0.0, 1.0, 0.0, 0.05, key="min_coverage",
                              help="share of the profile's weight whose components are present")
-open_only = row[3].toggle("Open weight only", key="open_only")
+    open_only = st.toggle("Open weight only", key="open_only")
+page_size = bar.segmented_control("Rows per page", PAGE_SIZES, default=PAGE_SIZES[0], required=True, key="page_size")
+view = bar.segmented_control("View", VIEWS, default=VIEWS[0], required=True, key="view",
+                             help="the interactive grid sorts this page by any column and opens a selected row's "
+                                  "model page; it takes about a second longer to draw")
+interactive = view == VIEWS[1]
 
 models = kind == "Models"
 query = "leaderboard_models" if models else "leaderboard_families"
@@ -54,8 +72,7 @@ if not rows:
     st.stop()
 total = rows[0]["total"]
 pages = math.ceil(total / page_size)
-about, switch, paging = st.columns([4, 1, 1], vertical_alignment="bottom")
-page_no = paging.number_input(f"Page (of {pages:,})", min_value=1, max_value=pages, value=1, key="page_no")
+page_no = bar.number_input(f"Page (of {pages:,})", min_value=1, max_value=pages, value=1, key="page_no", width=150)
 if page_no != asked:
     rows = page_rows(page_no)
 trends = queries.records("model_trends" if models else "family_trends", ids=[r[entity] for r in rows],
@@ -64,13 +81,15 @@ by_id = {t[entity]: t["trend"] for t in trends}
 for r in rows:
     r["trend"] = by_id.get(r[entity])
 
-interactive = switch.toggle("Interactive grid", key="grid",
-                            help="sort this page by any column and select a row; the grid takes longer to draw")
-about.caption(f"{total:,} {kind.lower()} · profile `{profile}` · Hugging Face as of {fmt.date(meta.get('as_of_hf'))}"
-              f" · methodology {meta.get('methodology_version', '-')} · "
-              + ("select a row" if interactive else f"click a {'model' if models else 'family'}")
-              + " to open its model page"
-              + ("" if models else " · task, license, size and open-weight filters apply to each family's root model"))
+chosen = [f"{name} {', '.join(picked)}" for name, picked in (("task", tasks), ("license", licenses),
+                                                              ("size", sizes)) if picked]
+chosen += [f"coverage at least {min_coverage:.0%}"] * (min_coverage > 0) + ["open weight only"] * open_only
+about.caption(fmt.markdown_text(
+    f"{total:,} {kind.lower()} · profile {profile} · "
+    + (f"filters: {'; '.join(chosen)}" if chosen else "no filters")
+    + ("" if models or not chosen else " (on each family's root model)")
+    + f" · Hugging Face as of {fmt.date(meta.get('as_of_hf'))} · methodology {meta.get('methodology_version', '-')}"
+    + f" · {'select a row' if interactive else 'click a ' + ('model' if models else 'family')} to open its model page"))
 
 
 def grid(rows: list[dict]) -> None:
