@@ -26,6 +26,7 @@ STYLE = """<style>
                 border-radius: 0.2rem; background: rgba(128, 128, 128, 0.2); overflow: hidden}
 .rv-board .bar span {display: block; height: 100%; background: #4c78a8}
 .rv-board img {vertical-align: middle}
+.rv-caption {font-size: 0.875rem; opacity: 0.6; margin: 0 0 0.5rem 0}
 </style>"""
 
 
@@ -37,6 +38,11 @@ class Column:
     cell: Callable[[dict], str]
     numeric: bool = False
     help: str = ""
+
+
+def caption(words: str) -> str:
+    """A line of small print above the table (escaped)."""
+    return f'<p class="rv-caption">{html.escape(words)}</p>'
 
 
 def text(value) -> str:

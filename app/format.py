@@ -2,7 +2,6 @@
 
 import datetime as dt
 import math
-import re
 import sys
 
 
@@ -65,7 +64,3 @@ def date(value) -> str:
         return value.strftime("%Y-%m-%d" if value.time() == dt.time() else "%Y-%m-%d %H:%M")
     return value.isoformat()
 
-
-def markdown_text(text: str) -> str:
-    """Text that Streamlit's Markdown shows as written: its punctuation backslash-escaped."""
-    return re.sub(r"([\\`*_{}\[\]()<>#+\-.!|~$:])", r"\\\1", text)

@@ -27,7 +27,6 @@ def values(field: str) -> list[str]:
 # Button groups, and the filters in a popover (drawn only when opened): drop-down, slider and number widgets each
 # load their own scripts in the browser, which is most of what the first screen used to wait for.
 bar = st.container(horizontal=True, vertical_alignment="bottom", gap="medium")
-about = st.container()
 kind = bar.segmented_control("Rank", ["Models", "Families"], default="Models", required=True, key="kind")
 profile_names = [p["profile"] for p in queries.records("profiles", default=meta.get("default_profile", ""))]
 if not profile_names:
@@ -84,12 +83,12 @@ for r in rows:
 chosen = [f"{name} {', '.join(picked)}" for name, picked in (("task", tasks), ("license", licenses),
                                                               ("size", sizes)) if picked]
 chosen += [f"coverage at least {min_coverage:.0%}"] * (min_coverage > 0) + ["open weight only"] * open_only
-about.caption(fmt.markdown_text(
+about = board.caption(
     f"{total:,} {kind.lower()} · profile {profile} · "
     + (f"filters: {'; '.join(chosen)}" if chosen else "no filters")
     + ("" if models or not chosen else " (on each family's root model)")
     + f" · Hugging Face as of {fmt.date(meta.get('as_of_hf'))} · methodology {meta.get('methodology_version', '-')}"
-    + f" · {'select a row' if interactive else 'click a ' + ('model' if models else 'family')} to open its model page"))
+    + f" · {'select a row' if interactive else 'click a ' + ('model' if models else 'family')} to open its model page")
 
 
 def grid(rows: list[dict]) -> None:
@@ -128,9 +127,10 @@ def grid(rows: list[dict]) -> None:
 
 
 if interactive:
+    st.html(about)
     grid(rows)
 else:
-    st.html(board.table(rows, board.columns(models, TREND_DAYS), label=f"{kind} leaderboard, page {page_no}"))
+    st.html(about + board.table(rows, board.columns(models, TREND_DAYS), label=f"{kind} leaderboard, page {page_no}"))
 
 
 def filtered_csv() -> str:
