@@ -78,25 +78,29 @@ def automation(x: np.ndarray, observed: np.ndarray, age: np.ndarray, weekend: np
     if x.shape[1] == 0:  # a single snapshot: no daily series to read bursts, floors or weekdays from yet
         none = np.zeros(len(x), dtype=bool)
         return np.where(fixture[:, None], x, burst), burst, none, none
+    gap = sig.gap_bursts(x, observed)  # first, so a gap's spread-out burst does not lift the rolling baseline
     for lo in range(0, len(x), ROW_CHUNK):
-        burst[lo:lo + ROW_CHUNK] = sig.bursts(x[lo:lo + ROW_CHUNK], age[lo:lo + ROW_CHUNK])
-    burst += sig.gap_bursts(x - burst, observed - burst)
+        burst[lo:lo + ROW_CHUNK] = sig.bursts(x[lo:lo + ROW_CHUNK] - gap[lo:lo + ROW_CHUNK], age[lo:lo + ROW_CHUNK])
+    burst += gap
     y, y_obs = x - burst, observed - burst
     n_days = x.shape[1]
     last = slice(max(0, n_days - BLOCK_DAYS), n_days)
     fit = sig.block_stats(y_obs[~fixture, last], weekend[last])
     a, c = sig.fit_noise(fit["mean"], fit["var"])
     usable = (fit["m_wd"] >= 20) & (fit["n_we"] >= 4)
-    dip = float(np.median(1 - fit["m_we"][usable] / fit["m_wd"][usable])) if usable.sum() >= 20 else 0.2
-    log.info("noise model: variance %.3f*m^2 + %.3f*m, weekend dip %.2f", a, c, dip)
+    dips = 1 - fit["m_we"][usable] / fit["m_wd"][usable]
+    dip = (float(np.median(dips)), float(1.4826 * np.median(np.abs(dips - np.median(dips))))) \
+        if usable.sum() >= 20 else (0.2, 0.1)
+    log.info("noise model: variance %.3f*m^2 + %.3f*m, weekend dip %.2f (spread %.2f)", a, c, *dip)
     steady = np.zeros_like(x)
     weekday_flag = floor_flag = np.zeros(len(x), dtype=bool)
     for end in range(n_days, 0, -BLOCK_DAYS):
         cols = slice(max(0, end - BLOCK_DAYS), end)
         s = sig.block_stats(y_obs[:, cols], weekend[cols])
-        auto_wd, wd = sig.weekday_only(y[:, cols], weekend[cols], s, dip, a, c)
+        level = sig.local_level(y_obs[:, cols], weekend[cols])
+        auto_wd, wd = sig.weekday_only(y[:, cols], y_obs[:, cols], weekend[cols], level, s, dip, a, c, fixture)
         rest = np.where(wd[:, None], np.nan, y_obs[:, cols])
-        auto_fl, fl = sig.floors(y[:, cols], rest, weekend[cols])
+        auto_fl, fl = sig.floors(y[:, cols], rest, weekend[cols], np.where(wd[:, None], np.nan, level), fixture)
         steady[:, cols] = auto_wd + auto_fl
         if end == n_days:
             weekday_flag, floor_flag = wd, fl

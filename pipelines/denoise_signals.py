@@ -22,7 +22,7 @@ BURST_SCALES = 4.0
 BURST_MIN = 5.0
 LAUNCH_DAYS = 2              # a launch's ramp-up is demand: no bursts on a model's first days
 WEEKDAY_RATIO = 0.5          # weekend level below this share of the weekday level ...
-Z = 2.5                      # flags need the evidence this many standard errors beyond organic noise
+WEEKDAY_Z = 3.0              # ... and the combined evidence this many standard errors beyond organic demand
 OUTLIER_MADS = 4.0           # engagement outlier: log downloads this many robust spreads above the cohort line
 OUTLIER_MIN_MAD = 0.25
 FLOOR_Z = 3.0                # floors: spreads below the population's centre
@@ -31,6 +31,9 @@ FLOOR_BISECTIONS = 12        # floors: bisection steps for the floor's size (1/4
 LOG_OFFSET = 0.5             # log(y + offset): days with no download stay finite
 LEVEL_WEEKDAYS = 11          # a day's local level: rolling median of about two weeks of the same kind of day
 LEVEL_WEEKEND_DAYS = 5
+MIN_LEVEL = 1.0              # dispersion tests read rows averaging at least a download a day
+STEP_BEFORE = 7              # floors: a step up needs a week of observed days before it ...
+STEP_Z = 5.0                 # ... and its t statistic above this (the best of many splits, heavy tails)
 MIN_DAYS = 10                # fewer observed days in a block: no weekday or floor estimate
 
 
@@ -161,37 +164,62 @@ def block_stats(y: np.ndarray, weekend: np.ndarray) -> dict[str, np.ndarray]:
         }
 
 
-def weekday_only(y: np.ndarray, weekend: np.ndarray, s: dict, dip: float, a: float, c: float):
-    """Automation on weekdays only: weekday level far above the weekend level scaled by the usual weekend dip."""
-    organic_wd = s["m_we"] / (1 - dip)
+def weekday_only(y: np.ndarray, y_obs: np.ndarray, weekend: np.ndarray, level: np.ndarray, s: dict,
+                 dip: tuple[float, float], a: float, c: float, known: np.ndarray):
+    """Automation on weekdays only: two pieces of evidence, combined as Stouffer's sum of z scores.
+
+    - Level: the weekday level far above the weekend level scaled by the usual weekend dip (dip = the
+      population's median and robust spread); the standard error counts the day-to-day noise of both means
+      and the spread of weekend dips across models, so a model with a deep organic dip is not automation.
+    - Flatness: the weekdays' log dispersion around their local level (as for floors) below the population's:
+      traffic added on every weekday compresses the weekdays' day-to-day changes, a weekly cycle does not.
+    Flagged when the weekend level is below WEEKDAY_RATIO of the weekday level and the combined z exceeds
+    WEEKDAY_Z; the excess over (weekend level / (1 - dip)) on each weekday is automation.
+    """
+    usual, spread_dip = dip
+    organic_wd = s["m_we"] / (1 - usual)
     excess = s["m_wd"] - organic_wd
     se = np.sqrt(noise_var(s["m_wd"], a, c) / np.maximum(s["n_wd"], 1)
-                 + noise_var(s["m_we"], a, c) / np.maximum(s["n_we"], 1) / (1 - dip) ** 2)
-    flag = ((s["m_we"] < WEEKDAY_RATIO * s["m_wd"]) & (excess > Z * se)
-            & (s["n_wd"] >= MIN_DAYS // 2) & (s["n_we"] >= 2))
+                 + noise_var(s["m_we"], a, c) / np.maximum(s["n_we"], 1) / (1 - usual) ** 2
+                 + (s["m_we"] * spread_dip / (1 - usual) ** 2) ** 2)
+    weekdays = np.where(weekend[None, :], np.nan, y_obs)
+    disp, n = log_dispersion(weekdays, level, np.zeros(len(y)))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        stat, mean = np.log(disp), np.nansum(weekdays, axis=1) / n
+        z_level = excess / se
+    ok = (n >= MIN_DAYS) & (mean > 0) & np.isfinite(stat)
+    scale = np.sqrt(np.maximum(n, 1) / 20)
+    centre, spread = empirical_null(stat, mean, ok & ~known, scale)
+    z_flat = np.where(ok, (centre - stat) * scale / spread, 0.0)
+    with np.errstate(invalid="ignore"):
+        flag = ((s["m_we"] < WEEKDAY_RATIO * s["m_wd"]) & ((z_level + z_flat) / np.sqrt(2) > WEEKDAY_Z)
+                & (s["n_wd"] >= MIN_DAYS // 2) & (s["n_we"] >= 2))
     auto = np.where(flag[:, None] & ~weekend[None, :], np.minimum(excess[:, None], y), 0.0)
     return np.nan_to_num(auto), flag
 
 
-def empirical_null(stat: np.ndarray, level: np.ndarray, ok: np.ndarray, scale: np.ndarray):
+def empirical_null(stat: np.ndarray, level: np.ndarray, ok: np.ndarray, scale: np.ndarray, at=None):
     """Per row, the population's centre and robust spread of `stat` among rows of similar level (bins).
 
     Deviations from the centre are multiplied by `scale` (sqrt of the row's sample size over a reference)
-    before the spread is taken, so rows with more days get a proportionally narrower null.
+    before the spread is taken, so rows with more days get a proportionally narrower null. The bins are
+    read at the levels `at` (default: `level` itself).
     """
-    centre, spread = np.zeros(len(stat)), np.ones(len(stat))
+    at = level if at is None else at
     rows = np.flatnonzero(ok)
     if len(rows) < 20:
-        return centre, spread
+        return np.zeros(len(at)), np.ones(len(at))
     n_bins = int(np.clip(len(rows) // 100, 1, 10))
     edges = np.quantile(np.log(level[rows]), np.linspace(0, 1, n_bins + 1)[1:-1])
-    bins = np.digitize(np.log(np.maximum(level, 1e-9)), edges)
+    bins = np.digitize(np.log(level[rows]), edges)
+    centre, spread = np.zeros(n_bins), np.ones(n_bins)
     for b in range(n_bins):
-        members = rows[bins[rows] == b]
-        centre[bins == b] = np.median(stat[members])
-        deviation = (stat[members] - centre[members]) * scale[members]
-        spread[bins == b] = max(1.4826 * np.median(np.abs(deviation)), 0.02)
-    return centre, spread
+        members = rows[bins == b]
+        centre[b] = np.median(stat[members])
+        spread[b] = max(1.4826 * np.median(np.abs((stat[members] - centre[b]) * scale[members])), 0.02)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        where = np.digitize(np.log(np.maximum(np.nan_to_num(at), 1e-9)), edges)
+    return centre[where], spread[where]
 
 
 def local_level(y: np.ndarray, weekend: np.ndarray) -> np.ndarray:
@@ -199,10 +227,15 @@ def local_level(y: np.ndarray, weekend: np.ndarray) -> np.ndarray:
 
     About two weeks of each kind (LEVEL_WEEKDAYS weekdays, LEVEL_WEEKEND_DAYS weekend days), so a weekly
     cycle or a slow trend is level, not noise.
+    Rows averaging under MIN_LEVEL downloads a day are left NaN: whole-number counts that small hide any
+    flatness, so the dispersion tests (weekday flatness, floors) skip them.
     """
-    level = np.full_like(y, np.nan)
-    level[:, ~weekend] = rolling_median(y[:, ~weekend], LEVEL_WEEKDAYS)
-    level[:, weekend] = rolling_median(y[:, weekend], LEVEL_WEEKEND_DAYS)
+    level = np.full(y.shape, np.nan)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        rows = np.flatnonzero(np.nansum(y, axis=1) / (~np.isnan(y)).sum(axis=1) >= MIN_LEVEL)
+    sub = y[rows]
+    level[np.ix_(rows, np.flatnonzero(~weekend))] = rolling_median(sub[:, ~weekend], LEVEL_WEEKDAYS)
+    level[np.ix_(rows, np.flatnonzero(weekend))] = rolling_median(sub[:, weekend], LEVEL_WEEKEND_DAYS)
     return level
 
 
@@ -233,28 +266,71 @@ def floor_level(y: np.ndarray, level: np.ndarray, target: np.ndarray) -> np.ndar
     return (lo + hi) / 2
 
 
-def floors(y: np.ndarray, y_obs: np.ndarray, weekend: np.ndarray):
+def floor_start(y: np.ndarray, weekend: np.ndarray, sd: np.ndarray) -> np.ndarray:
+    """Per row, the day a step up in level starts (a floor that started inside the block), else 0.
+
+    The step is the split that maximises the two-sample t statistic of log(y + LOG_OFFSET), weekend days
+    moved to the weekday level by the row's median offset, with `sd` the organic day's spread; it needs
+    STEP_BEFORE observed days before and FLOOR_DAYS from the split, and a statistic above STEP_Z.
+    """
+    with np.errstate(invalid="ignore", divide="ignore"):
+        z = np.log(np.maximum(y, 0) + LOG_OFFSET)
+    offset = nan_median(np.where(weekend, z, np.nan), axis=1) - nan_median(np.where(~weekend, z, np.nan), axis=1)
+    z = z - np.where(weekend[None, :], np.nan_to_num(offset)[:, None], 0.0)
+    seen = ~np.isnan(z)
+    total, count = np.cumsum(np.nan_to_num(z), axis=1), np.cumsum(seen, axis=1)
+    n1, n2 = count[:, :-1], count[:, -1:] - count[:, :-1]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        step = ((total[:, -1:] - total[:, :-1]) / n2 - total[:, :-1] / n1) / (sd[:, None] * np.sqrt(1 / n1 + 1 / n2))
+    step = np.where(seen[:, 1:] & (n1 >= STEP_BEFORE) & (n2 >= FLOOR_DAYS), step, -np.inf)
+    if step.shape[1] == 0:
+        return np.zeros(len(y), dtype=np.int64)
+    best = np.argmax(step, axis=1)
+    return np.where(step[np.arange(len(y)), best] > STEP_Z, best + 1, 0)
+
+
+def floors(y: np.ndarray, y_obs: np.ndarray, weekend: np.ndarray, level: np.ndarray, known: np.ndarray):
     """A flat floor under organic demand: relative day-to-day changes far smaller than organic demand's.
 
     Organic demand varies by a roughly constant factor from day to day at any level, so the dispersion of
     log downloads around their local level (log_dispersion) is compared with the population's (an empirical
-    null per level bin, most models being organic); a floor F adds a constant and compresses it. A row is
-    flagged FLOOR_Z robust spreads below its bin's centre; F is then the level whose removal brings the
-    dispersion back to the centre (floor_level).
+    null per level bin, most models being organic; rows of `known` automation such as fixtures are left
+    out of it); a floor F adds a constant and compresses it. A row is flagged FLOOR_Z robust spreads below
+    its bin's centre; F is then the level whose removal brings the dispersion back to the centre (floor_level).
+    A floor that started inside the block (floor_start: a step up) is tested and sized on the days from its
+    start, and only those days carry it.
     """
-    level = local_level(y_obs, weekend)
     disp, n = log_dispersion(y_obs, level, np.zeros(len(y)))
     with np.errstate(invalid="ignore", divide="ignore"):
         stat, mean = np.log(disp), np.nansum(y_obs, axis=1) / n
     ok = (n >= FLOOR_DAYS) & (mean > 0) & np.isfinite(stat)
     scale = np.sqrt(np.maximum(n, 1) / 20)
-    centre, spread = empirical_null(stat, mean, ok, scale)
+    centre, spread = empirical_null(stat, mean, ok & ~known, scale)
     flag = ok & ((centre - stat) * scale / spread > FLOOR_Z)
+    # a step up: test the days from it on their own (their level, their count of days)
+    start, rows = np.zeros(len(y), dtype=np.int64), np.flatnonzero(ok)
+    start[rows] = floor_start(y_obs[rows], weekend, np.exp(centre[rows]) * np.sqrt(np.pi / 2))
+    days = np.arange(y.shape[1])[None, :]
+    late = np.flatnonzero(start > 0)
+    if len(late):
+        after = np.where(days[:, :] >= start[late, None], y_obs[late], np.nan)
+        late_level = np.where(days >= start[late, None], level[late], np.nan)
+        d2, n2 = log_dispersion(after, late_level, np.zeros(len(late)))
+        with np.errstate(invalid="ignore", divide="ignore"):
+            s2, m2 = np.log(d2), np.nansum(after, axis=1) / n2
+        c2, sp2 = empirical_null(stat, mean, ok & ~known, scale, at=m2)
+        hit = np.isfinite(s2) & ((c2 - s2) * np.sqrt(n2 / 20) / sp2 > FLOOR_Z)
+        late, after, late_level, centre_late = late[hit], after[hit], late_level[hit], c2[hit]
+        start[np.setdiff1d(np.arange(len(y)), late)] = 0
+        flag[late] = True
     floor = np.zeros(len(y))
-    if flag.any():
-        floor[flag] = floor_level(y_obs[flag], level[flag], np.exp(centre[flag]))
+    early = np.flatnonzero(flag & (start == 0))
+    if len(early):
+        floor[early] = floor_level(y_obs[early], level[early], np.exp(centre[early]))
+    if len(late):
+        floor[late] = floor_level(after, late_level, np.exp(centre_late))
     flag &= floor > 0
-    auto = np.where(flag[:, None], np.minimum(floor[:, None], y), 0.0)
+    auto = np.where(flag[:, None] & (days >= start[:, None]), np.minimum(floor[:, None], y), 0.0)
     return np.nan_to_num(auto), flag
 
 
