@@ -7,6 +7,7 @@ import pandas as pd
 import pytest
 
 from pipelines import build
+from pipelines import denoise_signals as sig
 from warehouse import db
 
 DAYS = 45
@@ -17,15 +18,22 @@ RNG = np.random.default_rng(3)
 
 
 def organic(level: float) -> np.ndarray:
-    """Clean demand: log-normal day-to-day noise and a weekend dip."""
-    return np.rint(level * np.exp(0.3 * RNG.standard_normal(DAYS)) * np.where(WEEKEND, 0.8, 1.0))
+    """Clean demand: log-normal day-to-day noise and a weekend dip of 5-40% (it varies between models)."""
+    dip = RNG.uniform(0.05, 0.4)
+    return np.rint(level * np.exp(0.3 * RNG.standard_normal(DAYS)) * np.where(WEEKEND, 1 - dip, 1.0))
 
 
-def snapshots(model: str, daily: np.ndarray, likes: int, params: int | None = 7_000_000_000) -> pd.DataFrame:
-    """Daily snapshots as the Hub shows them: all-time and 30-day counts up to the day before as_of."""
+def snapshots(model: str, daily: np.ndarray, likes: int, params: int | None = 7_000_000_000,
+              unlisted: range = range(0)) -> pd.DataFrame:
+    """Daily snapshots as the Hub shows them: all-time and 30-day counts up to the day before as_of.
+
+    Days in `unlisted` have no snapshot (the model fell out of the listing then).
+    """
     history = 50_000
     rows = []
     for k in range(1, DAYS + 1):
+        if k in unlisted:
+            continue
         rows.append({"as_of": FIRST + dt.timedelta(days=k), "run_id": "test", "id": model,
                      "author": model.split("/")[0], "created_at": pd.Timestamp("2025-01-01"),
                      "downloads": int(daily[max(0, k - 30):k].sum() + 100 * max(0, 30 - k)),
@@ -48,13 +56,23 @@ CASES["ci-heavy/floored-7B"] = (organic(60), np.rint(400 + RNG.normal(0, 4, DAYS
 weekdays = np.where(WEEKEND, 0, np.rint(500 * np.exp(0.05 * RNG.standard_normal(DAYS))))
 CASES["ci-heavy/weekday-7B"] = (organic(60), weekdays, 150, 7_000_000_000)
 CASES["quiet-org/unloved-7B"] = (organic(3000), np.zeros(DAYS), 0, 7_000_000_000)
+# a floor that starts on day 25 of the 45: the days before it are organic demand only
+late_floor = np.where(np.arange(DAYS) >= 25, np.rint(300 + RNG.normal(0, 3, DAYS)), 0)
+CASES["ci-heavy/late-floor-7B"] = (organic(80), late_floor, 200, 7_000_000_000)
+# a burst while the model was out of the listing (days 30-37 unlisted): the gap's total is spread evenly
+CASES["ci-heavy/gap-burst-7B"] = (organic(40), np.where(np.arange(DAYS) == 33, 5000.0, 0), 120, 7_000_000_000)
+UNLISTED = {"ci-heavy/gap-burst-7B": range(30, 38)}
+# organic demand with a deep weekend dip (weekends at 45% of weekdays): a weekly cycle, not weekday CI
+deep_dip = np.rint(200 * np.exp(0.3 * RNG.standard_normal(DAYS)) * np.where(WEEKEND, 0.45, 1.0))
+CASES["clean-org/deep-weekend-dip"] = (deep_dip, np.zeros(DAYS), 300, 7_000_000_000)
 
 
 @pytest.fixture(scope="module")
 def noise(tmp_path_factory) -> pd.DataFrame:
     """model_noise of the constructed warehouse, indexed by model id, with the true organic 30-day counts."""
     con = db.connect(tmp_path_factory.mktemp("denoise") / "w.duckdb")
-    frame = pd.concat([snapshots(m, o + a, likes, params) for m, (o, a, likes, params) in CASES.items()])
+    frame = pd.concat([snapshots(m, o + a, likes, params, UNLISTED.get(m, range(0)))
+                       for m, (o, a, likes, params) in CASES.items()])
     con.register("frame", frame)
     con.execute("INSERT INTO raw_hf_models (as_of, run_id, id, author, created_at, downloads, downloads_all_time, "
                 "likes, params) SELECT as_of, run_id, id, author, created_at, downloads, downloads_all_time, likes, "
@@ -65,9 +83,12 @@ def noise(tmp_path_factory) -> pd.DataFrame:
                         "count(*) FILTER (WHERE model_id LIKE 'clean-org/%' AND organic_downloads <> raw_downloads), "
                         "sum(organic_downloads) FILTER (WHERE model_id LIKE 'hf-internal-testing/%') FROM model_daily"
                         ).fetchall()[0]
+    late = con.execute("SELECT day, raw_downloads, organic_downloads FROM model_daily "
+                       "WHERE model_id = 'ci-heavy/late-floor-7B' ORDER BY day").df()
     con.close()
     # one row a day; organic never above raw; clean days untouched; a fixture's days all automation
     assert daily == (len(CASES) * DAYS, 0, 0, 0)
+    out.attrs["late_floor_days"] = late
     out["true_organic"] = [int(CASES[m][0][-30:].sum()) for m in out.index]
     return out
 
@@ -117,3 +138,41 @@ def test_downloads_far_out_of_line_with_engagement_are_flagged_not_removed(noise
     row = noise.loc["quiet-org/unloved-7B"]
     assert row["noise_reasons"] == "engagement_outlier"
     assert row["organic_downloads_30d"] == row["raw_downloads_30d"]
+
+
+def test_floor_that_starts_inside_the_block_is_removed_from_its_start_only(noise):
+    row = noise.loc["ci-heavy/late-floor-7B"]
+    assert row["noise_reasons"] == "floor"
+    assert row["mostly_automation"]
+    assert row["organic_downloads_30d"] == pytest.approx(row["true_organic"], rel=0.3)
+    days = noise.attrs["late_floor_days"]
+    # the 25 days before the floor started are left as they were; every day after carries it
+    assert (days["organic_downloads"][:25] == days["raw_downloads"][:25]).all()
+    assert (days["organic_downloads"][26:] < days["raw_downloads"][26:] - 200).all()
+
+
+def test_burst_inside_a_listing_gap_is_removed(noise):
+    row = noise.loc["ci-heavy/gap-burst-7B"]
+    assert "burst" in row["noise_reasons"].split(";")
+    assert row["mostly_automation"]
+    assert row["organic_downloads_30d"] == pytest.approx(row["true_organic"], rel=0.2)
+
+
+def test_deep_organic_weekend_dip_is_not_weekday_automation(noise):
+    row = noise.loc["clean-org/deep-weekend-dip"]
+    assert "weekday_only" not in row["noise_reasons"].split(";")
+    assert row["organic_downloads_30d"] == row["raw_downloads_30d"]
+
+
+def test_rolling_median_matches_a_per_window_median():
+    rng = np.random.default_rng(5)
+    x = np.floor(rng.lognormal(2, 1, (6, 30)))
+    x[1, :4] = np.nan
+    x[2, 10:14] = np.nan
+    x[3] = np.nan
+    x[4, 7] = 0.1  # not exact in float32: the float64 path
+    x[5, 3] = 2.0 ** 30
+    expected = np.array([[np.nanmedian(r[max(0, t - 7):t + 8]) if (~np.isnan(r[max(0, t - 7):t + 8])).any()
+                          else np.nan for t in range(30)] for r in x])
+    assert np.array_equal(sig.rolling_median(x, 15), expected, equal_nan=True)
+    assert sig.rolling_median(np.zeros((2, 0)), 15).shape == (2, 0)
