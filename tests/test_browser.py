@@ -7,6 +7,7 @@ import re
 import shutil
 from pathlib import Path
 
+import board_html
 import pytest
 import sandbox_built
 from playwright.sync_api import expect, sync_playwright
@@ -155,3 +156,23 @@ def test_leaderboard_csv_download_holds_the_whole_filtered_view(page, app_url, s
                             ).fetchone()[0]
     assert len(rows) == total and {r["data_kind"] for r in rows} == {"sandbox"}
     assert download.value.suggested_filename == "revealed-models-balanced.csv"
+
+
+def test_leaderboard_filter_from_the_popover(page, app_url, serving):
+    license_class = serving.execute("SELECT license_class FROM mart_models WHERE rank IS NOT NULL "
+                                    "GROUP BY ALL ORDER BY count(*) DESC LIMIT 1").fetchone()[0]
+    page.goto(app_url)
+    expect_sandbox_banner(page)
+    settle(page)
+    page.get_by_test_id("stPopover").get_by_role("button", name="Filters").click()
+    page.get_by_test_id("stMultiSelect").filter(has_text="License class").click()
+    page.get_by_role("option", name=license_class, exact=True).click()
+    expect(page.get_by_text(f"filters: license {license_class}")).to_be_visible()  # the popover stays open
+    settle(page)
+    page.keyboard.press("Escape")  # the option list, then the popover
+    page.keyboard.press("Escape")
+    expect(page.get_by_role("dialog", name="Filters")).to_have_count(0)
+    table = page.get_by_role("table", name="Models leaderboard, page 1")
+    expect(table).to_be_visible()
+    rows = board_html.rows(table.evaluate("t => t.outerHTML"))
+    assert rows and {r["license"]["text"] for r in rows} == {license_class}
