@@ -1,6 +1,7 @@
 """Scoring step: components per model and family, composites and ranks per weight profile, rank intervals."""
 
 import logging
+from concurrent.futures import ThreadPoolExecutor
 
 import duckdb
 import numpy as np
@@ -22,20 +23,30 @@ def build(con: duckdb.DuckDBPyConnection) -> None:
     step_inputs.prepare(con, config)
     for table in ("model_facts", "entity_inputs", "entity_daily"):
         run_sql_step(con, table)
-    components, scores = [], []
-    for seed_key, kind in enumerate(KINDS):
+    loaded = []
+    for kind in KINDS:
         inputs = con.execute("SELECT * FROM entity_inputs WHERE entity_kind = ? ORDER BY entity_id", [kind]).df()
-        series = Series.load(con, kind, len(inputs), config.settings)
-        point = point_components(inputs, series, config.settings)
-        components.append(pd.concat([inputs[["entity_kind", "entity_id"]],
-                                     pd.DataFrame(point, columns=list(COMPONENTS))], axis=1))
-        scores.append(score(inputs, series, point, config, seed_key))
-        log.info("scored %d %s entities", len(inputs), kind)
+        loaded.append((inputs, Series.load(con, kind, len(inputs), config.settings)))
+    # Models and families are scored side by side: numpy releases the GIL, so the two kinds share the cores.
+    with ThreadPoolExecutor(len(KINDS)) as pool:
+        done = list(pool.map(score_kind, loaded, range(len(KINDS)), [config] * len(KINDS)))
+    components, scores = zip(*done, strict=True)
     write(con, "entity_components", pd.concat(components, ignore_index=True),
           ", ".join(f"{c}::DOUBLE AS {c}" for c in COMPONENTS))
     write(con, "entity_scores", pd.concat(scores, ignore_index=True),
           "profile, composite::DOUBLE AS composite, coverage::DOUBLE AS coverage, rank::INTEGER AS rank, "
           "rank_low::INTEGER AS rank_low, rank_high::INTEGER AS rank_high")
+
+
+def score_kind(loaded: tuple[pd.DataFrame, Series], seed_key: int, config: Config) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Components and scores of one entity kind (its seed_key keeps each kind's bootstrap draws apart)."""
+    inputs, series = loaded
+    point = point_components(inputs, series, config.settings)
+    components = pd.concat([inputs[["entity_kind", "entity_id"]], pd.DataFrame(point, columns=list(COMPONENTS))],
+                           axis=1)
+    scores = score(inputs, series, point, config, seed_key)
+    log.info("scored %d %s entities", len(inputs), KINDS[seed_key])
+    return components, scores
 
 
 def point_ranks(value: np.ndarray, coverage: np.ndarray, min_coverage: float) -> tuple[np.ndarray, np.ndarray]:
