@@ -19,6 +19,7 @@ from contextlib import contextmanager
 import duckdb
 import pyarrow as pa
 
+from warehouse import db
 from warehouse.runs import RunStats
 
 log = logging.getLogger(__name__)
@@ -31,21 +32,6 @@ TABLE = "raw_hf_models"
 # One thread: it measured 30-45% more rows per CPU second than two on the 2 shared cores of the build machine.
 LOAD_SETTINGS = {"memory_limit": "64MB", "threads": 1}
 COMMIT_MEMORY_LIMIT = "160MB"
-
-
-@contextmanager
-def duckdb_settings(con: duckdb.DuckDBPyConnection, **values):
-    """Run the block with DuckDB settings changed, then put the previous values back."""
-    before = {name: con.execute(f"SELECT current_setting('{name}')").fetchone()[0] for name in values}
-    for name, value in values.items():
-        con.execute(f"SET {name} = '{value}'")
-    try:
-        yield
-    finally:
-        for name, value in before.items():
-            con.execute(f"RESET {name}")  # exact when it was the default; memory_limit reads back rounded
-            if con.execute(f"SELECT current_setting('{name}')").fetchone()[0] != value:
-                con.execute(f"SET {name} = '{value}'")
 
 
 class _Clock:
@@ -72,7 +58,7 @@ def load_listing(con: duckdb.DuckDBPyConnection, as_of: dt.date, tables: Iterabl
     ["load_cpu_s"] (process CPU); fetching and building the tables is not part of them.
     """
     clock = _Clock()
-    with duckdb_settings(con, **LOAD_SETTINGS):
+    with db.settings(con, **LOAD_SETTINGS):
         with clock.timed():
             con.execute("BEGIN")
         try:
@@ -83,7 +69,7 @@ def load_listing(con: duckdb.DuckDBPyConnection, as_of: dt.date, tables: Iterabl
                     _append(con, table)
             with clock.timed():
                 written, duplicates = _drop_second_copies(con, as_of)
-                con.execute(f"SET memory_limit = '{COMMIT_MEMORY_LIMIT}'")  # put back by duckdb_settings
+                con.execute(f"SET memory_limit = '{COMMIT_MEMORY_LIMIT}'")  # put back by db.settings
                 con.execute("COMMIT")
         except BaseException:
             con.execute("ROLLBACK")

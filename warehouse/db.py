@@ -1,5 +1,6 @@
 """DuckDB connections to the warehouse and to the published serving copy."""
 
+from contextlib import contextmanager
 from pathlib import Path
 
 import duckdb
@@ -51,3 +52,18 @@ def recover() -> int:
         return close_abandoned(con)
     finally:
         con.close()
+
+
+@contextmanager
+def settings(con: duckdb.DuckDBPyConnection, **values):
+    """Run the block with DuckDB settings changed, then put the previous values back."""
+    before = {name: con.execute(f"SELECT current_setting('{name}')").fetchone()[0] for name in values}
+    for name, value in values.items():
+        con.execute(f"SET {name} = '{value}'")
+    try:
+        yield
+    finally:
+        for name, value in before.items():
+            con.execute(f"RESET {name}")  # exact when it was the default; memory_limit reads back rounded
+            if con.execute(f"SELECT current_setting('{name}')").fetchone()[0] != value:
+                con.execute(f"SET {name} = '{value}'")
