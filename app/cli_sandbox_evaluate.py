@@ -14,7 +14,7 @@ def register_sandbox(group) -> None:
     """Add sandbox evaluate."""
     p = group.add_parser("evaluate", help="collect a fresh fictional world, build, and score the de-noising")
     p.add_argument("--seed", type=non_negative_int, default=11,
-                   help="world seed (default 11; 7 and 23 were used to tune)")
+                   help="world seed (default 11; 7, 23 and 11 were used to develop the method)")
     p.add_argument("--models", type=positive_int, default=10_000, metavar="N", help="models in the world")
     p.add_argument("--days", type=positive_int, default=45, metavar="N",
                    help="simulated days to collect (default 45; at least 2)")
