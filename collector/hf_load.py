@@ -13,8 +13,7 @@ table, and the one before that kept the slice in memory behind a primary key, 1.
 import datetime as dt
 import logging
 import time
-from collections.abc import Iterable
-from contextlib import contextmanager
+from collections.abc import Iterable, Iterator
 
 import duckdb
 import pyarrow as pa
@@ -34,51 +33,46 @@ LOAD_SETTINGS = {"memory_limit": "64MB", "threads": 1}
 COMMIT_MEMORY_LIMIT = "160MB"
 
 
-class _Clock:
-    """Wall and process CPU seconds summed over the timed stretches of a load."""
-
-    def __init__(self):
-        self.wall = self.cpu = 0.0
-
-    @contextmanager
-    def timed(self):
-        started, cpu = time.perf_counter(), time.process_time()
-        try:
-            yield
-        finally:
-            self.wall += time.perf_counter() - started
-            self.cpu += time.process_time() - cpu
-
-
 def load_listing(con: duckdb.DuckDBPyConnection, as_of: dt.date, tables: Iterable[pa.Table], stats: RunStats) -> int:
     """Make `tables` the as_of slice of raw_hf_models; until every table has arrived nothing stored changes.
 
     A model listed twice (a page served twice) is kept once, as first listed, and counted in
-    stats.extra["duplicates"]. The seconds spent in DuckDB go to stats.extra["load_s"] (wall) and
-    ["load_cpu_s"] (process CPU); fetching and building the tables is not part of them.
+    stats.extra["duplicates"]. The seconds this takes go to stats.extra["load_s"] (wall) and ["load_cpu_s"]
+    (process CPU), less those spent waiting for the next table (fetching pages and building the table).
     """
-    clock = _Clock()
+    fetch = [0.0, 0.0]  # wall and CPU seconds spent pulling tables
+    started, cpu = time.perf_counter(), time.process_time()
     with db.settings(con, **LOAD_SETTINGS):
-        with clock.timed():
-            con.execute("BEGIN")
+        con.execute("BEGIN")
         try:
-            with clock.timed():
-                con.execute(f"DELETE FROM {TABLE} WHERE as_of = ?", [as_of])
-            for table in tables:  # pulling the next table is what fetches the next pages
-                with clock.timed():
-                    _append(con, table)
-            with clock.timed():
-                written, duplicates = _drop_second_copies(con, as_of)
-                con.execute(f"SET memory_limit = '{COMMIT_MEMORY_LIMIT}'")  # put back by db.settings
-                con.execute("COMMIT")
+            con.execute(f"DELETE FROM {TABLE} WHERE as_of = ?", [as_of])
+            for table in _pulled(tables, fetch):
+                _append(con, table)
+            written, duplicates = _drop_second_copies(con, as_of)
+            con.execute(f"SET memory_limit = '{COMMIT_MEMORY_LIMIT}'")  # put back by db.settings
+            con.execute("COMMIT")
         except BaseException:
             con.execute("ROLLBACK")
             raise
+    load_s, load_cpu_s = time.perf_counter() - started - fetch[0], time.process_time() - cpu - fetch[1]
     if duplicates:
         stats.extra["duplicates"] = duplicates
         log.warning("hf %s: %d models were listed twice; each is kept once", as_of, duplicates)
-    stats.extra["load_s"], stats.extra["load_cpu_s"] = round(clock.wall, 3), round(clock.cpu, 3)
+    stats.extra["load_s"], stats.extra["load_cpu_s"] = round(load_s, 3), round(load_cpu_s, 3)
     return written
+
+
+def _pulled(tables: Iterable[pa.Table], fetch: list[float]) -> Iterator[pa.Table]:
+    """Yield the tables, adding the wall and CPU seconds each took to arrive to fetch[0] and fetch[1]."""
+    it = iter(tables)
+    while True:
+        started, cpu = time.perf_counter(), time.process_time()
+        table = next(it, None)  # pulling the next table is what fetches the next pages
+        fetch[0] += time.perf_counter() - started
+        fetch[1] += time.process_time() - cpu
+        if table is None:
+            return
+        yield table
 
 
 def _append(con: duckdb.DuckDBPyConnection, table: pa.Table) -> None:
