@@ -24,7 +24,8 @@ def resample_days(rng: np.random.Generator, values: np.ndarray, count: int) -> n
 
 
 def replicates(inputs: pd.DataFrame, series: Series, point: np.ndarray, settings: Settings, seed_key: int):
-    """Yield chunks of replicates: {component column: count x entities values}, NaN-free; others keep the point."""
+    """Yield chunks of replicates: (count, {component column: count x entities values}, NaN-free); others keep
+    the point (so does a component nobody has)."""
     rng = np.random.default_rng([settings.bootstrap_seed, seed_key])
     organic, reference = numbers(inputs, "organic_downloads_30d"), numbers(inputs, "adoption_ref")
     clean = numbers(inputs, "clean_score")
@@ -35,7 +36,9 @@ def replicates(inputs: pd.DataFrame, series: Series, point: np.ndarray, settings
     base = np.where(missing, 0.0, point)
     for start in range(0, settings.bootstrap_samples, CHUNK):
         count = min(CHUNK, settings.bootstrap_samples - start)
-        parts = {CAPABILITY: np.clip(clean + rng.normal(0, settings.benchmark_noise_sd, (count, len(point))), 0, 100)}
+        parts = {}
+        if not missing[:, CAPABILITY].all():
+            parts[CAPABILITY] = np.clip(clean + rng.normal(0, settings.benchmark_noise_sd, (count, len(point))), 0, 100)
         if observed is not None:
             with np.errstate(invalid="ignore", divide="ignore"):
                 factor = np.where(observed > 0, resample_days(rng, window, count) / observed, 1.0)
@@ -47,7 +50,7 @@ def replicates(inputs: pd.DataFrame, series: Series, point: np.ndarray, settings
             # where resampling left nothing to compute, keep the point value; where the point is missing, stay out
             values[:] = np.where(np.isnan(values), base[:, column], values)
             values[:, missing[:, column]] = 0.0
-        yield parts
+        yield count, parts
 
 
 def ranks_among(scores: np.ndarray, top: np.ndarray) -> np.ndarray:
@@ -74,15 +77,16 @@ def rank_intervals(inputs: pd.DataFrame, series: Series, point: np.ndarray, sett
         tops[name] = np.flatnonzero(ranked & (rank <= settings.rank_interval_top_n))
     ranks = {name: np.empty((len(top), settings.bootstrap_samples), dtype=np.int32) for name, top in tops.items()}
     done = 0
-    for parts in replicates(inputs, series, point, settings, seed_key):
+    for count, parts in replicates(inputs, series, point, settings, seed_key):
         columns = list(parts)
-        count = parts[columns[0]].shape[0]
         # the resampled components' change from the point, one replicate per row (each sort reads contiguous memory)
-        change = np.stack([parts[c] - fixed[:, c] for c in columns]).reshape(len(columns), -1)
+        change = np.stack([parts[c] - fixed[:, c] for c in columns]).reshape(len(columns), -1) if columns else None
         for name, (w, _, _) in profiles.items():
             if len(tops[name]):
-                weighted = (w[columns] @ change).reshape(count, -1)
-                weighted += base[name]
+                weighted = np.empty((count, len(point)))
+                weighted[:] = base[name]
+                if columns:
+                    weighted += (w[columns] @ change).reshape(count, -1)
                 weighted *= scale[name]
                 for j in range(count):
                     ranks[name][:, done + j] = ranks_among(weighted[j], tops[name])
