@@ -1,7 +1,6 @@
 """Scoring step: components per model and family, composites and ranks per weight profile, rank intervals."""
 
 import logging
-from concurrent.futures import ThreadPoolExecutor
 
 import duckdb
 import numpy as np
@@ -23,14 +22,13 @@ def build(con: duckdb.DuckDBPyConnection) -> None:
     step_inputs.prepare(con, config)
     for table in ("model_facts", "entity_inputs", "entity_daily"):
         run_sql_step(con, table)
-    loaded = []
-    for kind in KINDS:
+    components, scores = [], []
+    for seed_key, kind in enumerate(KINDS):
         inputs = con.execute("SELECT * FROM entity_inputs WHERE entity_kind = ? ORDER BY entity_id", [kind]).df()
-        loaded.append((inputs, Series.load(con, kind, len(inputs), config.settings)))
-    # Models and families are scored side by side: numpy releases the GIL, so the two kinds share the cores.
-    with ThreadPoolExecutor(len(KINDS)) as pool:
-        done = list(pool.map(score_kind, loaded, range(len(KINDS)), [config] * len(KINDS)))
-    components, scores = zip(*done, strict=True)
+        kind_components, kind_scores = score_kind(inputs, Series.load(con, kind, len(inputs), config.settings),
+                                                  seed_key, config)
+        components.append(kind_components)
+        scores.append(kind_scores)
     write(con, "entity_components", pd.concat(components, ignore_index=True),
           ", ".join(f"{c}::DOUBLE AS {c}" for c in COMPONENTS))
     write(con, "entity_scores", pd.concat(scores, ignore_index=True),
@@ -38,9 +36,9 @@ def build(con: duckdb.DuckDBPyConnection) -> None:
           "rank_low::INTEGER AS rank_low, rank_high::INTEGER AS rank_high")
 
 
-def score_kind(loaded: tuple[pd.DataFrame, Series], seed_key: int, config: Config) -> tuple[pd.DataFrame, pd.DataFrame]:
+def score_kind(inputs: pd.DataFrame, series: Series, seed_key: int,
+               config: Config) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Components and scores of one entity kind (its seed_key keeps each kind's bootstrap draws apart)."""
-    inputs, series = loaded
     point = point_components(inputs, series, config.settings)
     components = pd.concat([inputs[["entity_kind", "entity_id"]], pd.DataFrame(point, columns=list(COMPONENTS))],
                            axis=1)
