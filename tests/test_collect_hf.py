@@ -2,7 +2,6 @@
 
 import datetime as dt
 import logging
-import tempfile
 
 import pytest
 
@@ -195,17 +194,6 @@ def test_a_page_out_of_order_at_the_floor_loses_nothing(con, big_world, hub):
     faults = FaultsAfterFirstPage(hub, [{"kind": "out_of_order"}])
     hf.collect(con, hub.url, min_downloads=floor, details=0, progress=faults)
     assert stored(con, day) == by_id(expected(big_world, day, floor))
-
-
-def test_no_staging_file_is_left_behind(con, hub, tmp_path, monkeypatch):
-    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "tmp"))
-    (tmp_path / "tmp").mkdir()
-    faults = FaultsAfterFirstPage(hub, [{"kind": "malformed"}])
-    with pytest.raises(hf.HfCollectError):
-        hf.collect(con, hub.url, min_downloads=0, details=0, progress=faults)
-    assert list((tmp_path / "tmp").iterdir()) == []
-    hf.collect(con, hub.url, min_downloads=0, details=0)
-    assert list((tmp_path / "tmp").iterdir()) == []
 
 
 def test_an_empty_listing_empties_the_slice(con, hub):
