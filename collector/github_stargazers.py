@@ -10,6 +10,7 @@ import pandas as pd
 
 from collector.github_api import STAR_HEADERS, GitHubError, json_body, timestamp
 from collector.http import HttpClient, HttpError
+from warehouse.transaction import transaction
 
 log = logging.getLogger(__name__)
 
@@ -96,18 +97,13 @@ def save(con: duckdb.DuckDBPyConnection, job: Backfill, as_of: dt.date, run_id: 
     elif job.last_day:  # the last day read may have more stars on the next page
         job.covered_through = job.last_day - dt.timedelta(days=1)
     days = pd.DataFrame({"repo": job.repo, "day": list(job.days), "stars_added": list(job.days.values())})
-    con.execute("BEGIN")
-    try:
+    with transaction(con):
         if len(days):
             con.register("_days", days)
             con.execute(ADD_DAYS)
             con.unregister("_days")
         con.execute(SAVE_STATE, [job.repo, job.status, job.pages, job.next_page, job.stars_counted,
                                  job.covered_through, run_id])
-        con.execute("COMMIT")
-    except BaseException:
-        con.execute("ROLLBACK")
-        raise
 
 
 def backfill_stars(con: duckdb.DuckDBPyConnection, client: HttpClient, found: list[dict], budget: int,

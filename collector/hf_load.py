@@ -20,6 +20,7 @@ import pyarrow as pa
 
 from warehouse import db
 from warehouse.runs import RunStats
+from warehouse.transaction import transaction
 
 log = logging.getLogger(__name__)
 
@@ -42,18 +43,12 @@ def load_listing(con: duckdb.DuckDBPyConnection, as_of: dt.date, tables: Iterabl
     """
     fetch = [0.0, 0.0]  # wall and CPU seconds spent pulling tables
     started, cpu = time.perf_counter(), time.process_time()
-    with db.settings(con, **LOAD_SETTINGS):
-        con.execute("BEGIN")
-        try:
-            con.execute(f"DELETE FROM {TABLE} WHERE as_of = ?", [as_of])
-            for table in _pulled(tables, fetch):
-                _append(con, table)
-            written, duplicates = _drop_second_copies(con, as_of)
-            con.execute(f"SET memory_limit = '{COMMIT_MEMORY_LIMIT}'")  # put back by db.settings
-            con.execute("COMMIT")
-        except BaseException:
-            con.execute("ROLLBACK")
-            raise
+    with db.settings(con, **LOAD_SETTINGS), transaction(con):
+        con.execute(f"DELETE FROM {TABLE} WHERE as_of = ?", [as_of])
+        for table in _pulled(tables, fetch):
+            _append(con, table)
+        written, duplicates = _drop_second_copies(con, as_of)
+        con.execute(f"SET memory_limit = '{COMMIT_MEMORY_LIMIT}'")  # for the commit; put back by db.settings
     load_s, load_cpu_s = time.perf_counter() - started - fetch[0], time.process_time() - cpu - fetch[1]
     if duplicates:
         stats.extra["duplicates"] = duplicates

@@ -15,6 +15,7 @@ from collector.card_parse import parse_card
 from collector.http import HttpClient, HttpError, public_url
 from warehouse.load import append_batch
 from warehouse.runs import RunStats, finish_run, start_run
+from warehouse.transaction import transaction
 
 log = logging.getLogger(__name__)
 
@@ -105,15 +106,10 @@ def parsed_tables(as_of: dt.date, run_id: str, cards: list[dict]) -> dict[str, p
 
 def save_cards(con: duckdb.DuckDBPyConnection, as_of: dt.date, frames: dict[str, pd.DataFrame]) -> int:
     """Replace the as_of slice of every card table in one transaction; return the card rows written."""
-    con.execute("BEGIN")
-    try:
+    with transaction(con):
         for table in TABLES:
             con.execute(f"DELETE FROM {table} WHERE as_of = ?", [as_of])
             append_batch(con, table, frames[table])
-        con.execute("COMMIT")
-    except BaseException:
-        con.execute("ROLLBACK")
-        raise
     return len(frames["raw_hf_model_cards"])
 
 

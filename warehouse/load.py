@@ -6,20 +6,17 @@ import duckdb
 import pandas as pd
 import pyarrow as pa
 
+from warehouse.transaction import transaction
+
 
 def replace_slice(con: duckdb.DuckDBPyConnection, table: str, as_of: dt.date,
                   batches, key: str = "as_of") -> int:
     """Replace all rows of `table` for `as_of` with the given Arrow/pandas batches in one transaction."""
     total = 0
-    con.execute("BEGIN")
-    try:
+    with transaction(con):
         con.execute(f"DELETE FROM {table} WHERE {key} = ?", [as_of])
         for batch in batches:
             total += append_batch(con, table, batch)
-        con.execute("COMMIT")
-    except BaseException:
-        con.execute("ROLLBACK")
-        raise
     return total
 
 

@@ -6,6 +6,8 @@ from pathlib import Path
 
 import duckdb
 
+from warehouse.transaction import transaction
+
 log = logging.getLogger(__name__)
 MIGRATIONS = Path(__file__).parent / "migrations"
 NAME = re.compile(r"^(\d{3})_[a-z0-9_]+\.sql$")
@@ -28,14 +30,9 @@ def migrate(con: duckdb.DuckDBPyConnection) -> list[int]:
     for version, path in available():
         if version in done:
             continue
-        con.execute("BEGIN")
-        try:
+        with transaction(con):
             con.execute(path.read_text())
             con.execute("INSERT INTO schema_migrations (version, name) VALUES (?, ?)", [version, path.name])
-            con.execute("COMMIT")
-        except Exception:
-            con.execute("ROLLBACK")
-            raise
         log.info("applied migration %s", path.name)
         applied.append(version)
     return applied
