@@ -5,6 +5,8 @@ import tomllib
 from dataclasses import dataclass, fields
 from pathlib import Path
 
+from pipelines.config_files import read_limited
+
 # Bump when a formula, a default setting or a default profile changes (docs/methodology.md keeps the log).
 METHODOLOGY_VERSION = "1.0"
 COMPONENTS = ("adoption", "momentum", "ecosystem", "community", "capability")
@@ -68,18 +70,11 @@ def profiles_file() -> Path:
     return Path(os.environ["REVEALED_PROFILES"]) if os.environ.get("REVEALED_PROFILES") else DEFAULT_FILE
 
 
-MAX_BYTES = 64 * 1024  # a profiles file is a page of weights; anything bigger is not one
-
-
 def load(path: Path | None = None) -> Config:
     """Read and validate a profiles file."""
     path = Path(path) if path else profiles_file()
     try:
-        if path.stat().st_size > MAX_BYTES:
-            raise ProfileError(f"profiles file {path} is {path.stat().st_size:,} bytes; expected at most {MAX_BYTES:,}")
-        data = tomllib.loads(path.read_text())
-    except FileNotFoundError:
-        raise ProfileError(f"profiles file {path} does not exist") from None
+        data = tomllib.loads(read_limited(path, "profiles file", ProfileError))
     except tomllib.TOMLDecodeError as exc:
         raise ProfileError(f"profiles file {path} is not valid TOML: {exc}") from None
     unknown = set(data) - {"default_profile", "settings", "profiles"}

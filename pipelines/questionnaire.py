@@ -7,8 +7,8 @@ from pathlib import Path
 import yaml
 
 from pipelines import profiles
+from pipelines.config_files import MAX_BYTES, read_limited
 
-MAX_BYTES = 64 * 1024
 BUILTIN = Path(__file__).parent / "questionnaires"
 # mart_models columns a questionnaire may filter on, by kind of value.
 COLUMNS = {
@@ -75,18 +75,6 @@ class Pick:
     caveats: list[str] = field(default_factory=list)
 
 
-def read_limited(path: Path, what: str) -> str:
-    """The text of a file of at most MAX_BYTES."""
-    path = Path(path)
-    try:
-        size = path.stat().st_size
-    except FileNotFoundError:
-        raise QuestionnaireError(f"{what} {path} does not exist") from None
-    if size > MAX_BYTES:
-        raise QuestionnaireError(f"{what} {path} is {size:,} bytes; expected at most {MAX_BYTES:,}")
-    return path.read_text(encoding="utf-8", errors="replace")
-
-
 def parse_yaml(text: str, what: str) -> dict:
     """Safely parse YAML that must be a mapping."""
     if len(text.encode()) > MAX_BYTES:
@@ -114,7 +102,7 @@ def load(name: str) -> Questionnaire:
     else:
         raise QuestionnaireError(f"unknown questionnaire {shown(name)}; expected one of {', '.join(builtin_names())} "
                                  "or a path to a .yaml file")
-    return parse(read_limited(path, "questionnaire"), path.stem)
+    return parse(read_limited(path, "questionnaire", QuestionnaireError), path.stem)
 
 
 def parse(text: str, name: str) -> Questionnaire:
@@ -265,7 +253,8 @@ def check_answer(q: dict, value, where: str) -> None:
 
 def answers_from_file(questionnaire: Questionnaire, path: Path) -> dict:
     """Read and validate a YAML or JSON answers file."""
-    return check_answers(questionnaire, parse_yaml(read_limited(path, "answers file"), f"answers file {path}"))
+    text = read_limited(path, "answers file", QuestionnaireError)
+    return check_answers(questionnaire, parse_yaml(text, f"answers file {path}"))
 
 
 def check_answers(questionnaire: Questionnaire, answers: dict) -> dict:
