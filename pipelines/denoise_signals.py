@@ -182,15 +182,9 @@ def weekday_only(y: np.ndarray, y_obs: np.ndarray, weekend: np.ndarray, level: n
     se = np.sqrt(noise_var(s["m_wd"], a, c) / np.maximum(s["n_wd"], 1)
                  + noise_var(s["m_we"], a, c) / np.maximum(s["n_we"], 1) / (1 - usual) ** 2
                  + (s["m_we"] * spread_dip / (1 - usual) ** 2) ** 2)
-    weekdays = np.where(weekend[None, :], np.nan, y_obs)
-    disp, n = log_dispersion(weekdays, level, np.zeros(len(y)))
     with np.errstate(invalid="ignore", divide="ignore"):
-        stat, mean = np.log(disp), np.nansum(weekdays, axis=1) / n
         z_level = excess / se
-    ok = (n >= MIN_DAYS) & (mean > 0) & np.isfinite(stat)
-    scale = np.sqrt(np.maximum(n, 1) / 20)
-    centre, spread = empirical_null(stat, mean, ok & ~known, scale)
-    z_flat = np.where(ok, (centre - stat) * scale / spread, 0.0)
+    z_flat = flatness(np.where(weekend[None, :], np.nan, y_obs), level, MIN_DAYS, known)["z"]
     with np.errstate(invalid="ignore"):
         flag = ((s["m_we"] < WEEKDAY_RATIO * s["m_wd"]) & ((z_level + z_flat) / np.sqrt(2) > WEEKDAY_Z)
                 & (s["n_wd"] >= MIN_DAYS // 2) & (s["n_we"] >= 2))
@@ -252,6 +246,25 @@ def log_dispersion(y: np.ndarray, level: np.ndarray, floor: np.ndarray) -> tuple
         return np.nansum(deviation, axis=1) / n, n
 
 
+def flatness(y: np.ndarray, level: np.ndarray, min_days: int, known: np.ndarray) -> dict[str, np.ndarray]:
+    """Per row, how much flatter than organic demand y is around its local level.
+
+    `stat` is the log of log_dispersion, `mean` the row's mean, `ok` whether it has min_days observed days and
+    downloads; `centre` and `spread` are the population's (empirical_null over similar levels, rows of `known`
+    automation left out), `scale` the row's sample-size factor, and `z` = (centre - stat) x scale / spread
+    (0 where not ok): robust spreads flatter than organic demand.
+    """
+    disp, n = log_dispersion(y, level, np.zeros(len(y)))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        stat, mean = np.log(disp), np.nansum(y, axis=1) / n
+    ok = (n >= min_days) & (mean > 0) & np.isfinite(stat)
+    scale = np.sqrt(np.maximum(n, 1) / 20)
+    centre, spread = empirical_null(stat, mean, ok & ~known, scale)
+    with np.errstate(invalid="ignore"):
+        z = np.where(ok, (centre - stat) * scale / spread, 0.0)
+    return {"stat": stat, "mean": mean, "ok": ok, "scale": scale, "centre": centre, "spread": spread, "z": z}
+
+
 def floor_level(y: np.ndarray, level: np.ndarray, target: np.ndarray) -> np.ndarray:
     """Per row, the floor F below the row's lowest day at which log(y - F) is as dispersed as target.
 
@@ -300,25 +313,21 @@ def floors(y: np.ndarray, y_obs: np.ndarray, weekend: np.ndarray, level: np.ndar
     A floor that started inside the block (floor_start: a step up) is tested and sized on the days from its
     start, and only those days carry it.
     """
-    disp, n = log_dispersion(y_obs, level, np.zeros(len(y)))
-    with np.errstate(invalid="ignore", divide="ignore"):
-        stat, mean = np.log(disp), np.nansum(y_obs, axis=1) / n
-    ok = (n >= FLOOR_DAYS) & (mean > 0) & np.isfinite(stat)
-    scale = np.sqrt(np.maximum(n, 1) / 20)
-    centre, spread = empirical_null(stat, mean, ok & ~known, scale)
-    flag = ok & ((centre - stat) * scale / spread > FLOOR_Z)
+    f = flatness(y_obs, level, FLOOR_DAYS, known)
+    ok, centre = f["ok"], f["centre"]
+    flag = ok & (f["z"] > FLOOR_Z)
     # a step up: test the days from it on their own (their level, their count of days)
     start, rows = np.zeros(len(y), dtype=np.int64), np.flatnonzero(ok)
     start[rows] = floor_start(y_obs[rows], weekend, np.exp(centre[rows]) * np.sqrt(np.pi / 2))
     days = np.arange(y.shape[1])[None, :]
     late = np.flatnonzero(start > 0)
     if len(late):
-        after = np.where(days[:, :] >= start[late, None], y_obs[late], np.nan)
+        after = np.where(days >= start[late, None], y_obs[late], np.nan)
         late_level = np.where(days >= start[late, None], level[late], np.nan)
         d2, n2 = log_dispersion(after, late_level, np.zeros(len(late)))
         with np.errstate(invalid="ignore", divide="ignore"):
             s2, m2 = np.log(d2), np.nansum(after, axis=1) / n2
-        c2, sp2 = empirical_null(stat, mean, ok & ~known, scale, at=m2)
+        c2, sp2 = empirical_null(f["stat"], f["mean"], ok & ~known, f["scale"], at=m2)
         hit = np.isfinite(s2) & ((c2 - s2) * np.sqrt(n2 / 20) / sp2 > FLOOR_Z)
         late, after, late_level, centre_late = late[hit], after[hit], late_level[hit], c2[hit]
         start[np.setdiff1d(np.arange(len(y)), late)] = 0
