@@ -63,4 +63,3 @@ def date(value) -> str:
     if isinstance(value, dt.datetime):
         return value.strftime("%Y-%m-%d" if value.time() == dt.time() else "%Y-%m-%d %H:%M")
     return value.isoformat()
-
