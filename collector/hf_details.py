@@ -21,7 +21,7 @@ log = logging.getLogger(__name__)
 DETAIL_EXPAND = ["childrenModelCount"]
 BATCH_ROWS = 500
 SCHEMA = pa.schema([("as_of", pa.date32()), ("run_id", pa.string()), ("id", pa.string()),
-                    ("children_count", pa.int64()), ("payload", pa.string())])
+                    ("children_count", pa.int64()), ("payload", pa.json_())])
 TOP_BASE_MODELS = """
 SELECT id FROM raw_hf_models
 WHERE as_of = ? AND len(base_models) = 0
