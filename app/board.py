@@ -11,15 +11,17 @@ from urllib.parse import quote
 from app import format as fmt
 from pipelines.profiles import COMPONENTS
 
-SPARK_WIDTH, SPARK_HEIGHT = 72, 20
+SPARK_WIDTH, SPARK_HEIGHT = 60, 20
 LINE = "#4c78a8"
 STYLE = """<style>
 .rv-board {overflow-x: auto}
 .rv-board table {border-collapse: collapse; width: 100%; font-size: 0.8125rem; font-variant-numeric: tabular-nums}
-.rv-board th {text-align: left; vertical-align: bottom; font-weight: 600; padding: 0.4rem 0.3rem; line-height: 1.2;
+.rv-board th {text-align: left; vertical-align: bottom; font-weight: 600; padding: 0.4rem 0.25rem; line-height: 1.2;
               border-bottom: 1px solid rgba(128, 128, 128, 0.4)}
-.rv-board td {padding: 0.25rem 0.3rem; white-space: nowrap; border-bottom: 1px solid rgba(128, 128, 128, 0.15)}
+.rv-board td {padding: 0.25rem 0.25rem; white-space: nowrap; border-bottom: 1px solid rgba(128, 128, 128, 0.15)}
 .rv-board .num {text-align: right}
+.rv-board .fit {display: inline-block; white-space: normal; min-width: 12rem}
+.rv-board .meta {display: block; font-size: 0.75rem; opacity: 0.6}
 .rv-board tbody tr:hover {background: rgba(128, 128, 128, 0.08)}
 .rv-board .interval {opacity: 0.6; font-size: 0.8rem}
 .rv-board .bar {display: inline-block; width: 2.5rem; height: 0.4rem; margin-right: 0.3rem; vertical-align: middle;
@@ -56,6 +58,17 @@ def model_link(model_id) -> str:
         return "-"
     href = "model?model=" + quote(str(model_id), safe="/")
     return f'<a href="{html.escape(href)}">{html.escape(str(model_id))}</a>'
+
+
+def linked(name: str, small_print: tuple[str, ...] = ()) -> Callable[[dict], str]:
+    """A cell linking row[name] to its model page, with the small_print fields under it (joined by ' · ').
+
+    Only these cells may wrap (after a hyphen or a dot of a long id), and only when the table is wider than the page."""
+    def cell(row: dict) -> str:
+        meta = " · ".join(text(row[field]) for field in small_print)
+        return (f'<span class="fit">{model_link(row[name])}'
+                + (f'<span class="meta">{meta}</span>' if small_print else "") + "</span>")
+    return cell
 
 
 def rank(row: dict) -> str:
@@ -128,8 +141,10 @@ def columns(models: bool, trend_days: int) -> list[Column]:
     """The leaderboard's columns for models or for families."""
     lead = [
         Column("rank (90% interval)", rank, help="rank under this profile, with its bootstrap 90% interval"),
-        Column("model", markup("model_id", model_link), help="open the model page") if models else
-        Column("family", markup("family", model_link), help="open the family root's model page"),
+        Column("model", linked("model_id", ("license_class", "size_class", "pipeline_tag")),
+               help="open the model page; under it: license class · size class · task") if models else
+        Column("family", linked("family", ("license_class",)),
+               help="open the family root's model page; under it: the root's license class"),
         Column("composite", markup("composite", bar), help="weighted composite of the components, 0-100"),
         Column("coverage", field("coverage", fmt.pct), numeric=True,
                help="share of the profile's weight whose components are present"),
@@ -143,12 +158,10 @@ def columns(models: bool, trend_days: int) -> list[Column]:
                        help="share of raw downloads removed as CI or automation"),
                 *(Column(c, field(c, fmt.whole), numeric=True, help=f"{c} component, 0-100") for c in COMPONENTS),
                 Column("clean score", field("clean_score", fmt.score), numeric=True,
-                       help="contamination-resistant benchmark score"),
-                Column("license", field("license_class")), Column("size", field("size_class")),
-                Column("task", field("pipeline_tag"))]
+                       help="contamination-resistant benchmark score")]
     return [*lead,
             Column("share of organic", field("organic_share", lambda v: fmt.pct(v, 1)), numeric=True),
             Column("members", field("members", fmt.count), numeric=True),
             Column("active derivatives", field("active_derivatives", fmt.count), numeric=True),
             Column("clean score", field("clean_score", fmt.score), numeric=True),
-            Column("top model", markup("top_model", model_link)), Column("license", field("license_class"))]
+            Column("top model", linked("top_model"))]

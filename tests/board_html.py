@@ -1,4 +1,4 @@
-"""The leaderboard's HTML table read back as rows: each cell's text, link targets and image alt texts."""
+"""The leaderboard's HTML table read back as rows: each cell's text, small print, link targets and image alt texts."""
 
 from html.parser import HTMLParser
 
@@ -12,6 +12,7 @@ class BoardParser(HTMLParser):
         self.rows: list[list[dict]] = []
         self.cell: dict | None = None
         self.in_body = False
+        self.in_meta = False
 
     def handle_starttag(self, tag, attrs):
         attrs = dict(attrs)
@@ -20,7 +21,9 @@ class BoardParser(HTMLParser):
         elif tag == "tr" and self.in_body:
             self.rows.append([])
         elif tag in ("td", "th"):
-            self.cell = {"text": "", "links": [], "images": []}
+            self.cell = {"text": "", "meta": "", "links": [], "images": []}
+        elif tag == "span" and attrs.get("class") == "meta":
+            self.in_meta = True
         elif tag == "a" and self.cell is not None:
             self.cell["links"].append(attrs.get("href"))
         elif tag == "img" and self.cell is not None:
@@ -29,20 +32,22 @@ class BoardParser(HTMLParser):
     def handle_endtag(self, tag):
         if tag == "tbody":
             self.in_body = False
+        elif tag == "span" and self.in_meta:
+            self.in_meta = False
         elif tag == "th" and self.cell is not None:
             self.headers.append(self.cell["text"].strip())
             self.cell = None
         elif tag == "td" and self.cell is not None:
-            self.rows[-1].append(self.cell | {"text": self.cell["text"].strip()})
+            self.rows[-1].append(self.cell | {"text": self.cell["text"].strip(), "meta": self.cell["meta"].strip()})
             self.cell = None
 
     def handle_data(self, data):
         if self.cell is not None:
-            self.cell["text"] += data
+            self.cell["meta" if self.in_meta else "text"] += data
 
 
 def rows(body: str) -> list[dict[str, dict]]:
-    """Each body row as {header: cell}, where a cell is {'text', 'links', 'images'}."""
+    """Each body row as {header: cell}, where a cell is {'text', 'meta' (its small print), 'links', 'images'}."""
     parser = BoardParser()
     parser.feed(body)
     parser.close()
@@ -52,3 +57,8 @@ def rows(body: str) -> list[dict[str, dict]]:
 def column(body: str, header: str) -> list[str]:
     """The texts of one column, top to bottom."""
     return [row[header]["text"] for row in rows(body)]
+
+
+def licenses(rows: list[dict[str, dict]]) -> set[str]:
+    """The license classes in the small print under each model ('license · size · task')."""
+    return {row["model"]["meta"].split(" · ")[0] for row in rows}

@@ -84,6 +84,9 @@ def test_leaderboard_shows_ranked_models_in_rank_order(serving):
     model_id, rank, low, high, composite = expected[0]
     assert rows[0]["rank (90% interval)"]["text"] == f"#{rank} ({low}-{high})"
     assert rows[0]["composite"]["text"] == f"{composite:.1f}"
+    license_class, size_class, task = serving.execute(
+        "SELECT license_class, size_class, pipeline_tag FROM mart_models WHERE model_id = ?", [model_id]).fetchone()
+    assert rows[0]["model"]["meta"] == f"{license_class} · {size_class} · {task or '-'}"
     for r in rows:  # a sparkline per row, described for screen readers
         assert r["last 30 days"]["images"][0].startswith("30 days of organic downloads: ")
 
@@ -103,7 +106,7 @@ def test_leaderboard_filters_by_license_class_and_coverage(serving):
     at.slider(key="min_coverage").set_value(0.5).run()
     rows = board(at)
     assert len(rows) > 0
-    assert {r["license"]["text"] for r in rows} == {"permissive"}
+    assert board_html.licenses(rows) == {"permissive"}
     assert min(int(r["coverage"]["text"].rstrip("%")) for r in rows) >= 50
     assert "filters: license permissive; coverage at least 50%" in table_html(at)  # the caption says what applies
 

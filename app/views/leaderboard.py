@@ -44,11 +44,15 @@ with bar.popover("Filters", icon=":material/filter_list:"):
     min_coverage = st.slider("Minimum coverage", 0.0, 1.0, 0.0, 0.05, key="min_coverage",
                              help="share of the profile's weight whose components are present")
     open_only = st.toggle("Open weight only", key="open_only")
-page_size = bar.segmented_control("Rows per page", PAGE_SIZES, default=PAGE_SIZES[0], required=True, key="page_size")
 view = bar.segmented_control("View", VIEWS, default=VIEWS[0], required=True, key="view",
                              help="the interactive grid sorts this page by any column and opens a selected row's "
                                   "model page; it takes about a second longer to draw")
 interactive = view == VIEWS[1]
+# The table, then paging and the download under it: the controls above fit one line of a laptop screen.
+board_slot = st.container()
+pager = st.container(horizontal=True, vertical_alignment="bottom", gap="medium")
+page_size = pager.segmented_control("Rows per page", PAGE_SIZES, default=PAGE_SIZES[0], required=True,
+                                    key="page_size")
 
 models = kind == "Models"
 query = "leaderboard_models" if models else "leaderboard_families"
@@ -67,11 +71,11 @@ rows = page_rows(asked)
 if not rows and asked != 1:  # the filters or the page size changed under a later page: the pager resets to 1
     rows = page_rows(1)
 if not rows:
-    st.info("No rows match these filters.")
+    board_slot.info("No rows match these filters.")
     st.stop()
 total = rows[0]["total"]
 pages = math.ceil(total / page_size)
-page_no = bar.number_input(f"Page (of {pages:,})", min_value=1, max_value=pages, value=1, key="page_no", width=150)
+page_no = pager.number_input(f"Page (of {pages:,})", min_value=1, max_value=pages, value=1, key="page_no", width=150)
 if page_no != asked:
     rows = page_rows(page_no)
 trends = queries.records("model_trends" if models else "family_trends", ids=[r[entity] for r in rows],
@@ -126,11 +130,13 @@ def grid(rows: list[dict]) -> None:
         st.switch_page("views/model.py", query_params={"model": frame.iloc[selected[0]][entity]})
 
 
-if interactive:
-    st.html(about)
-    grid(rows)
-else:
-    st.html(about + board.table(rows, board.columns(models, TREND_DAYS), label=f"{kind} leaderboard, page {page_no}"))
+with board_slot:
+    if interactive:
+        st.html(about)
+        grid(rows)
+    else:
+        st.html(about + board.table(rows, board.columns(models, TREND_DAYS),
+                                    label=f"{kind} leaderboard, page {page_no}"))
 
 
 def filtered_csv() -> str:
@@ -140,6 +146,6 @@ def filtered_csv() -> str:
     return everything.to_csv(index=False)
 
 
-st.download_button("Download the filtered view as CSV", data=filtered_csv, mime="text/csv",
-                   file_name=f"revealed-{kind.lower()}-{profile}.csv", icon=":material/download:",
-                   on_click="ignore")
+pager.download_button("Download the filtered view as CSV", data=filtered_csv, mime="text/csv",
+                      file_name=f"revealed-{kind.lower()}-{profile}.csv", icon=":material/download:",
+                      on_click="ignore")
