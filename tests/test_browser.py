@@ -117,6 +117,17 @@ def test_leaderboard_renders_real_rows(page, app_url, serving, home):
     assert str(home) not in page.content()
 
 
+def test_leaderboard_fits_a_laptop_screen(page, app_url, serving):
+    page.goto(app_url)
+    table = page.get_by_role("table", name="Models leaderboard, page 1")
+    expect(table).to_be_visible()
+    settle(page)
+    # every column visible without scrolling sideways, at 1440 px with the sidebar open
+    box = page.locator(".rv-board")
+    assert box.evaluate("b => b.scrollWidth - b.clientWidth") <= 0
+    assert page.get_by_test_id("stSidebar").is_visible()
+
+
 def test_leaderboard_link_opens_the_model_page(page, app_url, serving):
     model_id = serving.execute(TOP_2).fetchone()[0]
     page.goto(app_url)
