@@ -2,8 +2,6 @@
 
 from pathlib import Path
 
-import duckdb
-
 from app.cli_args import iso_week
 from pipelines.export_parquet import export_parquet
 from pipelines.export_weekly import export_weekly
@@ -46,7 +44,7 @@ def cmd_parquet(args) -> int:
     with lock.hold("export parquet"):
         if not paths.warehouse_file().exists():
             raise FileNotFoundError(f"no warehouse at {paths.warehouse_file()}: collect first")
-        con = duckdb.connect(str(paths.warehouse_file()), read_only=True)
+        con = db.connect_read_only()
         try:
             written, kind = export_parquet(con, args.out)
         finally:

@@ -50,3 +50,14 @@ def test_abandoned_runs_are_closed_as_failed(con):
     runs.start_run(con, "hf", "http://127.0.0.1:1", DAY)
     assert runs.close_abandoned(con) == 1
     assert con.execute("SELECT status FROM collection_runs").fetchone() == ("failed",)
+
+
+
+@pytest.mark.parametrize("opener", ["connect", "connect_read_only"])
+def test_no_duckdb_progress_bar_in_output(home, opener):
+    db.connect().close()
+    con = getattr(db, opener)()
+    try:  # when on, DuckDB draws its bar on stdout for any query over 2 s, even into a pipe or a log file
+        assert con.execute("SELECT current_setting('enable_progress_bar')").fetchone()[0] is False
+    finally:
+        con.close()

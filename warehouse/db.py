@@ -12,8 +12,19 @@ from warehouse.runs import close_abandoned
 
 def connect(path: Path | None = None) -> duckdb.DuckDBPyConnection:
     """Open the writable warehouse, applying any pending migrations."""
-    con = duckdb.connect(str(path or paths.warehouse_file()))
+    con = quiet(duckdb.connect(str(path or paths.warehouse_file())))
     migrate(con)
+    return con
+
+
+def connect_read_only(path: Path | None = None) -> duckdb.DuckDBPyConnection:
+    """Open the warehouse read-only (raises duckdb.IOException while a writer holds it)."""
+    return quiet(duckdb.connect(str(path or paths.warehouse_file()), read_only=True))
+
+
+def quiet(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
+    """Turn off DuckDB's progress bar, which it draws on stdout even into a log file; revealed reports its own."""
+    con.execute("SET enable_progress_bar = false")
     return con
 
 
@@ -40,7 +51,7 @@ def connect_for_status() -> tuple[duckdb.DuckDBPyConnection, str | None]:
     if not path.exists():
         return connect(), None
     try:
-        return duckdb.connect(str(path), read_only=True), None
+        return connect_read_only(path), None
     except duckdb.IOException:
         return connect_serving(), "the warehouse is being written right now: showing the last published state"
 
