@@ -7,7 +7,9 @@ scoring and marts steps) and publishes it. A load is timed from navigation until
 is in the leaderboard table (a data row whose link is that model's id: no placeholder has one). The first load
 after each server start is cold (empty query caches); the rest are warm (a new browser session each, cached
 queries). For scale it also times an empty Streamlit page the same way: the floor that any Streamlit app
-pays for its front end on this machine.
+pays for its front end on this machine. Each load is also split, by the page's own clock, into Streamlit's boot
+(navigation until its websocket opens: loading and running its scripts, the same for any app) and the page
+(websocket open until the marker is in the document: the script run, the messages and drawing them).
 """
 
 import argparse
@@ -29,6 +31,17 @@ from pipelines import build, lineage, marts, profiles, scoring  # noqa: E402
 from warehouse import db, publish  # noqa: E402
 
 log = logging.getLogger("bench.app_render")
+# Records, by the page's clock, when Streamlit's websocket opens and when the marker's text is first in the page.
+CLOCK = """
+window.__bench = {};
+const OpenSocket = window.WebSocket;
+window.WebSocket = class extends OpenSocket {
+  constructor(...args) {
+    super(...args);
+    this.addEventListener("open", () => { window.__bench.open ??= performance.now(); });
+  }
+};
+"""
 
 
 def build_home(models: int, days: int) -> Path:
@@ -62,8 +75,10 @@ def top_row(page, model_id: str):
     return page.get_by_test_id("stHtml").get_by_role("row").filter(has=link).first
 
 
-def time_loads(serve, marker, starts: int, loads: int) -> tuple[list[float], list[float]]:
-    """Seconds until `marker(page)` is in the page: cold (first load per server start) and warm loads."""
+def time_loads(serve, marker, starts: int, loads: int, split: list | None = None) -> tuple[list[float], list[float]]:
+    """Seconds until `marker(page)` is in the page: cold (first load per server start) and warm loads.
+
+    Each load's (boot, page) seconds by the page's clock are appended to `split` when given."""
     cold, warm = [], []
     with sync_playwright() as p:
         chromium = p.chromium.launch(executable_path=app_server.CHROMIUM, args=app_server.CHROMIUM_ARGS)
@@ -71,32 +86,40 @@ def time_loads(serve, marker, starts: int, loads: int) -> tuple[list[float], lis
             with serve() as url:
                 for i in range(loads):
                     context = chromium.new_context(viewport={"width": 1440, "height": 900})
+                    context.add_init_script(CLOCK)
                     page = context.new_page()
                     began = time.perf_counter()
                     page.goto(url)
                     expect(marker(page)).to_be_attached(timeout=120_000)
                     seconds = time.perf_counter() - began
                     (warm if i else cold).append(seconds)
-                    log.info("start %d load %d: %.2f s", start + 1, i + 1, seconds)
+                    opened = page.evaluate("window.__bench.open") / 1000
+                    shown = page.evaluate("performance.now()") / 1000 - (time.perf_counter() - began - seconds)
+                    if split is not None:
+                        split.append((opened, shown - opened))
+                    log.info("start %d load %d: %.2f s (boot %.2f s, page %.2f s)", start + 1, i + 1, seconds,
+                             opened, shown - opened)
                     context.close()
         chromium.close()
     return cold, warm
 
 
-def floor(starts: int, loads: int) -> tuple[list[float], list[float]]:
+def floor(starts: int, loads: int, split: list) -> tuple[list[float], list[float]]:
     """The same timing for an empty Streamlit page."""
     script = Path(tempfile.mkdtemp(prefix="bench-floor-")) / "empty.py"
     script.write_text('import streamlit as st\nst.title("empty page")\n')
     command = [sys.executable, "-m", "streamlit", "run", str(script), "--server.headless", "true",
                "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false", "--server.port"]
     return time_loads(lambda: app_server.serving(lambda port: [*command, str(port)]),
-                      lambda page: page.get_by_text("empty page"), starts, loads)
+                      lambda page: page.get_by_text("empty page"), starts, loads, split)
 
 
-def summary(label: str, cold: list[float], warm: list[float]) -> str:
+def summary(label: str, cold: list[float], warm: list[float], split: list[tuple[float, float]]) -> str:
     """One line of medians."""
+    boot, page = statistics.median(b for b, _ in split), statistics.median(p for _, p in split)
     return (f"{label}: cold median {statistics.median(cold):.2f} s ({len(cold)} server starts), "
-            f"warm median {statistics.median(warm):.2f} s ({len(warm)} loads)")
+            f"warm median {statistics.median(warm):.2f} s ({len(warm)} loads); every load: Streamlit's boot "
+            f"{boot:.2f} s, then the page {page:.2f} s")
 
 
 def main() -> None:
@@ -111,11 +134,12 @@ def main() -> None:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s", stream=sys.stderr)
     home = args.home or build_home(args.models, args.days)
     first, count = top_model(home)
+    board_split, empty_split = [], []
     cold, warm = time_loads(lambda: app_server.running_app(home), lambda page: top_row(page, first),
-                            args.starts, args.loads)
-    empty = floor(args.starts, args.loads)
-    print(summary(f"leaderboard first render, {count:,} models, real Chromium", cold, warm))
-    print(summary("empty Streamlit page, same harness", *empty))
+                            args.starts, args.loads, board_split)
+    empty = floor(args.starts, args.loads, empty_split)
+    print(summary(f"leaderboard first render, {count:,} models, real Chromium", cold, warm, board_split))
+    print(summary("empty Streamlit page, same harness", *empty, empty_split))
     print(f"load average during the run: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
 
 
