@@ -63,7 +63,8 @@ def model_link(model_id) -> str:
 def linked(name: str, small_print: tuple[str, ...] = ()) -> Callable[[dict], str]:
     """A cell linking row[name] to its model page, with the small_print fields under it (joined by ' · ').
 
-    Only these cells may wrap (after a hyphen or a dot of a long id), and only when the table is wider than the page."""
+    Only these cells may wrap (after a hyphen of a long id, between the small-print fields), and only when the
+    table is wider than the page."""
     def cell(row: dict) -> str:
         meta = " · ".join(text(row[field]) for field in small_print)
         return (f'<span class="fit">{model_link(row[name])}'
