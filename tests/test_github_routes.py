@@ -7,6 +7,7 @@ import pytest
 import requests
 
 from collector.sandbox import github_world, routes_github
+from collector.sandbox.server import SandboxServer
 
 STAR_JSON = {"Accept": "application/vnd.github.star+json"}
 AUTH = {"Authorization": "Bearer sandbox-token"}
@@ -144,3 +145,13 @@ def test_faults_reach_github_routes(sandbox, world, kind, status):
     sandbox.faults.add(kind, count=1, path_prefix="/github")
     assert get(sandbox, f"/repos/{live(world)[0].name}").status_code == status
     assert get(sandbox, f"/repos/{live(world)[0].name}").status_code == 200
+
+
+def test_a_new_server_on_a_reused_port_starts_with_fresh_limits(world):
+    with SandboxServer(world) as first:
+        routes_github.set_limit(first.url, "core", 1, window_s=60)
+        routes_github.throttle(first.url, 5)
+        port = int(first.url.rsplit(":", 1)[1])
+    with SandboxServer(world, port=port) as second:
+        repo = live(world)[0]
+        assert [get(second, f"/repos/{repo.name}").status_code for _ in range(3)] == [200, 200, 200]

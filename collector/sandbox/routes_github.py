@@ -47,6 +47,13 @@ def set_limit(base_url: str, resource: str, limit: int, window_s: float = DEFAUL
         _quotas[(base_url, resource)] = Quota(limit, window_s)
 
 
+def forget(base_url: str) -> None:
+    """Drop the limits and throttles kept for base_url: a new server on a reused port starts with fresh ones."""
+    with _lock:
+        for key in [k for k in _quotas if k[0] == base_url]:
+            del _quotas[key]
+
+
 def throttle(base_url: str, count: int, retry_after: int = 1) -> None:
     """Answer the server's next `count` REST requests with a secondary-limit 403 and retry-after."""
     with _lock:

@@ -94,6 +94,9 @@ class SandboxServer:
         """Bind and serve in a daemon thread."""
         self._httpd = _HTTPServer((self._host, self._port), _Handler)
         self._httpd.sandbox = self
+        for module in self.routes:  # state a route module keeps per base URL may be left by an earlier server
+            if hasattr(module, "forget"):
+                module.forget(self.url)
         self._thread = threading.Thread(target=self._httpd.serve_forever, args=(0.05,), name="sandbox-server",
                                         daemon=True)
         self._thread.start()
