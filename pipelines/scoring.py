@@ -25,26 +25,17 @@ def build(con: duckdb.DuckDBPyConnection) -> None:
     components, scores = [], []
     for seed_key, kind in enumerate(KINDS):
         inputs = con.execute("SELECT * FROM entity_inputs WHERE entity_kind = ? ORDER BY entity_id", [kind]).df()
-        kind_components, kind_scores = score_kind(inputs, Series.load(con, kind, len(inputs), config.settings),
-                                                  seed_key, config)
-        components.append(kind_components)
-        scores.append(kind_scores)
+        series = Series.load(con, kind, len(inputs), config.settings)
+        point = point_components(inputs, series, config.settings)
+        components.append(pd.concat([inputs[["entity_kind", "entity_id"]],
+                                     pd.DataFrame(point, columns=list(COMPONENTS))], axis=1))
+        scores.append(score(inputs, series, point, config, seed_key))
+        log.info("scored %d %s entities", len(inputs), kind)
     write(con, "entity_components", pd.concat(components, ignore_index=True),
           ", ".join(f"{c}::DOUBLE AS {c}" for c in COMPONENTS))
     write(con, "entity_scores", pd.concat(scores, ignore_index=True),
           "profile, composite::DOUBLE AS composite, coverage::DOUBLE AS coverage, rank::INTEGER AS rank, "
           "rank_low::INTEGER AS rank_low, rank_high::INTEGER AS rank_high")
-
-
-def score_kind(inputs: pd.DataFrame, series: Series, seed_key: int,
-               config: Config) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Components and scores of one entity kind (its seed_key keeps each kind's bootstrap draws apart)."""
-    point = point_components(inputs, series, config.settings)
-    components = pd.concat([inputs[["entity_kind", "entity_id"]], pd.DataFrame(point, columns=list(COMPONENTS))],
-                           axis=1)
-    scores = score(inputs, series, point, config, seed_key)
-    log.info("scored %d %s entities", len(inputs), KINDS[seed_key])
-    return components, scores
 
 
 def point_ranks(value: np.ndarray, coverage: np.ndarray, min_coverage: float) -> tuple[np.ndarray, np.ndarray]:
