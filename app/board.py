@@ -11,6 +11,7 @@ from urllib.parse import quote
 from app import format as fmt
 from pipelines.profiles import COMPONENTS
 
+TREND_DAYS = 30  # days in each row's sparkline
 SPARK_WIDTH, SPARK_HEIGHT = 60, 20
 LINE = "#4c78a8"
 STYLE = """<style>
@@ -138,7 +139,7 @@ def table(rows: list[dict], columns: list[Column], label: str) -> str:
             f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div>")
 
 
-def columns(models: bool, trend_days: int) -> list[Column]:
+def columns(models: bool) -> list[Column]:
     """The leaderboard's columns for models or for families."""
     lead = [
         Column("rank (90% interval)", rank, help="rank under this profile, with its bootstrap 90% interval"),
@@ -149,7 +150,7 @@ def columns(models: bool, trend_days: int) -> list[Column]:
         Column("composite", markup("composite", bar), help="weighted composite of the components, 0-100"),
         Column("coverage", field("coverage", fmt.pct), numeric=True,
                help="share of the profile's weight whose components are present"),
-        Column(f"last {trend_days} days", markup("trend", sparkline), help="organic downloads per day"),
+        Column(f"last {TREND_DAYS} days", markup("trend", sparkline), help="organic downloads per day"),
         Column("organic 30d", field("organic_downloads_30d", fmt.compact), numeric=True,
                help="downloads in the last 30 days with CI and automation traffic removed"),
     ]

@@ -6,10 +6,12 @@ Without --home it builds a synthetic warehouse of --models models (bench/synthet
 scoring and marts steps) and publishes it. A load is timed from navigation until the top-ranked model's row
 is in the leaderboard table (a data row whose link is that model's id: no placeholder has one). The first load
 after each server start is cold (empty query caches); the rest are warm (a new browser session each, cached
-queries). For scale it also times an empty Streamlit page the same way: the floor that any Streamlit app
-pays for its front end on this machine. Each load is also split, by the page's own clock, into Streamlit's boot
-(navigation until its websocket opens: loading and running its scripts, the same for any app) and the page
-(websocket open until the marker is in the document: the script run, the messages and drawing them).
+queries). For scale it also times, the same way, an empty Streamlit page (the floor that any Streamlit app
+pays for its front end on this machine) and a bare table page: the title, the sandbox banner and the same first
+25 rows drawn by the same app/board.py table, without any control or navigation. Each load is also split, by
+the page's own clock, into Streamlit's boot (navigation until its websocket opens: loading and running its
+scripts, the same for any app) and the page (websocket open until the marker is in the document: the script
+run, the messages and drawing them).
 """
 
 import argparse
@@ -26,12 +28,12 @@ sys.path.insert(0, str(Path(__file__).parent))
 from playwright.sync_api import expect, sync_playwright  # noqa: E402
 from synthetic_hub import fill  # noqa: E402
 
-from app import app_server  # noqa: E402
+from app import app_server, board, queries  # noqa: E402
 from pipelines import build, lineage, marts, profiles, scoring  # noqa: E402
 from warehouse import db, publish  # noqa: E402
 
 log = logging.getLogger("bench.app_render")
-# Records, by the page's clock, when Streamlit's websocket opens and when the marker's text is first in the page.
+# Records, by the page's clock, when Streamlit's websocket first opens.
 CLOCK = """
 window.__bench = {};
 const OpenSocket = window.WebSocket;
@@ -75,10 +77,10 @@ def top_row(page, model_id: str):
     return page.get_by_test_id("stHtml").get_by_role("row").filter(has=link).first
 
 
-def time_loads(serve, marker, starts: int, loads: int, split: list | None = None) -> tuple[list[float], list[float]]:
+def time_loads(serve, marker, starts: int, loads: int, split: list) -> tuple[list[float], list[float]]:
     """Seconds until `marker(page)` is in the page: cold (first load per server start) and warm loads.
 
-    Each load's (boot, page) seconds by the page's clock are appended to `split` when given."""
+    Each load's (boot, page) seconds by the page's clock are appended to `split`."""
     cold, warm = [], []
     with sync_playwright() as p:
         chromium = p.chromium.launch(executable_path=app_server.CHROMIUM, args=app_server.CHROMIUM_ARGS)
@@ -95,8 +97,7 @@ def time_loads(serve, marker, starts: int, loads: int, split: list | None = None
                     (warm if i else cold).append(seconds)
                     opened = page.evaluate("window.__bench.open") / 1000
                     shown = page.evaluate("performance.now()") / 1000 - (time.perf_counter() - began - seconds)
-                    if split is not None:
-                        split.append((opened, shown - opened))
+                    split.append((opened, shown - opened))
                     log.info("start %d load %d: %.2f s (boot %.2f s, page %.2f s)", start + 1, i + 1, seconds,
                              opened, shown - opened)
                     context.close()
@@ -104,14 +105,31 @@ def time_loads(serve, marker, starts: int, loads: int, split: list | None = None
     return cold, warm
 
 
-def floor(starts: int, loads: int, split: list) -> tuple[list[float], list[float]]:
-    """The same timing for an empty Streamlit page."""
-    script = Path(tempfile.mkdtemp(prefix="bench-floor-")) / "empty.py"
-    script.write_text('import streamlit as st\nst.title("empty page")\n')
+def time_script(source: str, marker, starts: int, loads: int, split: list) -> tuple[list[float], list[float]]:
+    """The same timing for a one-file Streamlit page with this source."""
+    script = Path(tempfile.mkdtemp(prefix="bench-page-")) / "page.py"
+    script.write_text(source)
     command = [sys.executable, "-m", "streamlit", "run", str(script), "--server.headless", "true",
                "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false", "--server.port"]
-    return time_loads(lambda: app_server.serving(lambda port: [*command, str(port)]),
-                      lambda page: page.get_by_text("empty page"), starts, loads, split)
+    return time_loads(lambda: app_server.serving(lambda port: [*command, str(port)]), marker, starts, loads, split)
+
+
+def bare_table_page(home: Path) -> str:
+    """Source of a page with the leaderboard's title, sandbox banner and first 25 rows, and nothing else."""
+    con = db.connect_serving(home / "serving.duckdb")
+    params = {"profile": profiles.load().default_profile, "tasks": [], "licenses": [], "sizes": [],
+              "open_only": False, "min_coverage": 0.0, "limit": 25, "offset": 0}
+    cur = con.execute(queries.sql("leaderboard_models"), params)
+    rows = [dict(zip([d[0] for d in cur.description], row, strict=True)) for row in cur.fetchall()]
+    trends = dict(con.execute(queries.sql("model_trends"), {"ids": [r["model_id"] for r in rows],
+                                                            "days": board.TREND_DAYS}).fetchall())
+    con.close()
+    for r in rows:
+        r["trend"] = trends.get(r["model_id"])
+    table = board.STYLE + board.table(rows, board.columns(True), label="Models leaderboard, page 1")
+    return ('import streamlit as st\nst.set_page_config(layout="wide")\nst.title("Leaderboard")\n'
+            'st.warning("**Sandbox data: fictional.**")\n'
+            f"st.html({table!r})\n")
 
 
 def summary(label: str, cold: list[float], warm: list[float], split: list[tuple[float, float]]) -> str:
@@ -134,12 +152,15 @@ def main() -> None:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s", stream=sys.stderr)
     home = args.home or build_home(args.models, args.days)
     first, count = top_model(home)
-    board_split, empty_split = [], []
+    board_split, empty_split, bare_split = [], [], []
     cold, warm = time_loads(lambda: app_server.running_app(home), lambda page: top_row(page, first),
                             args.starts, args.loads, board_split)
-    empty = floor(args.starts, args.loads, empty_split)
+    empty = time_script('import streamlit as st\nst.title("empty page")\n', lambda page: page.get_by_text("empty page"),
+                        args.starts, args.loads, empty_split)
+    bare = time_script(bare_table_page(home), lambda page: top_row(page, first), args.starts, args.loads, bare_split)
     print(summary(f"leaderboard first render, {count:,} models, real Chromium", cold, warm, board_split))
     print(summary("empty Streamlit page, same harness", *empty, empty_split))
+    print(summary("bare table page (title, banner, the same 25 rows; no controls), same harness", *bare, bare_split))
     print(f"load average during the run: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
 
 

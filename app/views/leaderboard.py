@@ -9,7 +9,6 @@ from app import format as fmt
 from app.page_header import page_header
 from pipelines.profiles import COMPONENTS
 
-TREND_DAYS = 30
 PAGE_SIZES = [25, 50, 100]
 VIEWS = ["Table", "Interactive grid"]
 MAX_BUTTONS = 6  # more weight profiles than this get a drop-down instead of buttons
@@ -79,7 +78,7 @@ page_no = pager.number_input(f"Page (of {pages:,})", min_value=1, max_value=page
 if page_no != asked:
     rows = page_rows(page_no)
 trends = queries.records("model_trends" if models else "family_trends", ids=[r[entity] for r in rows],
-                         days=TREND_DAYS)
+                         days=board.TREND_DAYS)
 by_id = {t[entity]: t["trend"] for t in trends}
 for r in rows:
     r["trend"] = by_id.get(r[entity])
@@ -108,7 +107,7 @@ def grid(rows: list[dict]) -> None:
         "composite": st.column_config.ProgressColumn(min_value=0, max_value=100, format="%.1f"),
         "coverage": percent,
         "organic_downloads_30d": st.column_config.NumberColumn("organic 30d", format="compact"),
-        "trend": st.column_config.LineChartColumn(f"last {TREND_DAYS} days", width="small",
+        "trend": st.column_config.LineChartColumn(f"last {board.TREND_DAYS} days", width="small",
                                                  help="organic downloads per day"),
         "clean_score": st.column_config.NumberColumn("clean score", format="%.1f"),
     }
@@ -135,7 +134,7 @@ with board_slot:
         st.html(about)
         grid(rows)
     else:
-        st.html(about + board.table(rows, board.columns(models, TREND_DAYS),
+        st.html(about + board.table(rows, board.columns(models),
                                     label=f"{kind} leaderboard, page {page_no}"))
 
 
