@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/collect_hf.py --sizes 10000,100000 --runs 3
     .venv/bin/python bench/collect_hf.py --sizes 1000000 --runs 1 --naive-sample 200
+    .venv/bin/python bench/collect_hf.py --sizes 100000 --runs 7 --naive-sample 0 --versus-row-group-size 122880
 
 The sandbox server runs in its own process, so its memory is not counted. Each collector run is a fresh
 process writing a fresh DuckDB file; it reports wall time, requests, peak RSS (ru_maxrss) and the time spent
@@ -10,7 +11,8 @@ per CPU second; on shared cores the wall rate drops with the machine's load, the
 the time closing the connection takes (it checkpoints a slice small enough to have been committed to the WAL).
 The straightforward approach is `list_models(full=True)` plus `model_info(expand=["downloadsAllTime"])` per model
 for the all-time count and one `executemany` INSERT per row; model_info and the row inserts are timed on a sample
-and extrapolated.
+and extrapolated. --versus-row-group-size N follows each collector run with one whose warehouse is attached with
+row groups of N rows (DuckDB's default is 122,880) and reports both, with the median of the per-pair ratios.
 Figures are sandbox (fictional) data.
 """
 
@@ -43,11 +45,13 @@ def serve(models: int) -> None:
         sys.stdin.read()
 
 
-def collect(url: str, home: str) -> None:
+def collect(url: str, home: str, row_group_size: str = "") -> None:
     """Child: one real collection (whole listing, no details pass) into a fresh warehouse; print metrics."""
     from collector import hf
     from warehouse import db
 
+    if row_group_size:
+        db.ROW_GROUP_SIZE = int(row_group_size)
     base_rss = peak_rss_mb()
     con = db.connect(Path(home) / "bench.duckdb")
     t = time.perf_counter()
@@ -114,17 +118,23 @@ def child(args: list[str]) -> dict:
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
-def bench(models: int, runs: int, sample: int) -> dict:
-    """Median figures of `runs` collector runs and one straightforward run against one n-model world."""
+def bench(models: int, runs: int, sample: int, versus: int = 0) -> dict:
+    """Median figures of `runs` collector runs (each followed by one with `versus`-row groups if given) and one
+    straightforward run against one n-model world."""
     server = subprocess.Popen([sys.executable, __file__, "serve", str(models)], cwd=ROOT, text=True,
                               stdin=subprocess.PIPE, stdout=subprocess.PIPE)
     try:
         url = server.stdout.readline().strip()
-        ours = []
+        ours, paired = [], []
         for _ in range(runs):
             with tempfile.TemporaryDirectory() as home:
                 ours.append(child(["collect", url, home]))
             print(f"{models:,} models, revealed: {json.dumps(ours[-1])}", file=sys.stderr, flush=True)
+            if versus:
+                with tempfile.TemporaryDirectory() as home:
+                    paired.append(child(["collect", url, home, str(versus)]))
+                print(f"{models:,} models, row groups of {versus:,}: {json.dumps(paired[-1])}", file=sys.stderr,
+                      flush=True)
         theirs = None
         if sample:
             with tempfile.TemporaryDirectory() as home:
@@ -133,22 +143,42 @@ def bench(models: int, runs: int, sample: int) -> dict:
     finally:
         server.stdin.close()
         server.wait(timeout=60)
-    median = {k: statistics.median(r[k] for r in ours) for k in ours[0] if ours[0][k] is not None}
-    return {"models": models, "runs": runs, "collector_median": median, "collector_runs": ours,
-            "straightforward": theirs}
+    result = {"models": models, "runs": runs, "collector_median": medians(ours), "collector_runs": ours,
+              "straightforward": theirs}
+    if versus:
+        result["versus"] = {"row_group_size": versus, "median": medians(paired), "runs": paired,
+                            "ratio_rows_per_s": statistics.median(a["rows_per_s"] / b["rows_per_s"]
+                                                                  for a, b in zip(ours, paired, strict=True)),
+                            "ratio_rows_per_cpu_s": statistics.median(a["rows_per_cpu_s"] / b["rows_per_cpu_s"]
+                                                                      for a, b in zip(ours, paired, strict=True))}
+    return result
+
+
+def medians(runs: list[dict]) -> dict:
+    """Median of every reported figure over the runs."""
+    return {k: statistics.median(r[k] for r in runs) for k in runs[0] if runs[0][k] is not None}
 
 
 def report(result: dict) -> str:
     """One Markdown table row per approach."""
     m, s = result["collector_median"], result["straightforward"]
-    lines = [f"| {result['models']:,} | revealed (median of {result['runs']}) | {m['wall_s']:.1f} s | "
-             f"{m['per_1000']:.3f} | {m['peak_rss_mb']:.0f} MB | "
-             f"{m['rows_per_s']:,.0f} ({m['rows_per_cpu_s']:,.0f} per CPU s) |"]
+    lines = [collector_row(result["models"], f"revealed (median of {result['runs']})", m)]
+    if v := result.get("versus"):
+        lines.append(collector_row(result["models"], f"row groups of {v['row_group_size']:,} (paired runs)",
+                                   v["median"]))
+        lines.append(f"| | revealed / row groups of {v['row_group_size']:,}, median of the pairs | | | | "
+                     f"{v['ratio_rows_per_s']:.2f}x ({v['ratio_rows_per_cpu_s']:.2f}x per CPU s) |")
     if s:
         lines.append(f"| {result['models']:,} | straightforward (model_info sample {s['sampled']}) | "
                      f"{s['wall_s_extrapolated']:,.0f} s (extrapolated) | {s['per_1000']:.3f} + 1,000 model_info | "
                      f"{s['peak_rss_mb']:.0f} MB | {s['rows_per_s']:,.0f} |")
     return "\n".join(lines)
+
+
+def collector_row(models: int, label: str, m: dict) -> str:
+    """One Markdown table row of collector medians."""
+    return (f"| {models:,} | {label} | {m['wall_s']:.1f} s | {m['per_1000']:.3f} | {m['peak_rss_mb']:.0f} MB | "
+            f"{m['rows_per_s']:,.0f} ({m['rows_per_cpu_s']:,.0f} per CPU s) |")
 
 
 def main() -> None:
@@ -163,8 +193,11 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3, help="collector runs per size (median reported)")
     parser.add_argument("--naive-sample", type=int, default=300,
                         help="model_info calls timed per size; 0 leaves the straightforward approach out")
+    parser.add_argument("--versus-row-group-size", type=int, default=0,
+                        help="pair each collector run with one on row groups of this many rows (0: no pairs)")
     args = parser.parse_args()
-    results = [bench(int(n), args.runs, args.naive_sample) for n in args.sizes.split(",")]
+    results = [bench(int(n), args.runs, args.naive_sample, args.versus_row_group_size)
+               for n in args.sizes.split(",")]
     print(json.dumps(results, indent=1))
     print("| models | approach | wall time | listing requests per 1,000 models | peak RSS | rows/s into DuckDB |")
     print("|---|---|---|---|---|---|")

@@ -2,12 +2,12 @@
 
 The transaction opens before the first page is fetched: it deletes the old slice, appends each 20,000-row Arrow
 table as it arrives, drops second copies of a model listed twice, and commits; any failure rolls it all back,
-so readers see the old slice or the new one, never part of either. DuckDB writes each full row group (122,880
-rows) of a large uncommitted append straight to the database file, so a million-row slice does not sit in
-memory; it stays under the memory limit below. Measured against the earlier design (a staging Parquet file
-swapped in with one INSERT ... SELECT FROM read_parquet): about 1.5x the rows per CPU second, since no row is
-encoded and decoded a second time (README, "Benchmarks: collection"; the Parquet design beat a DuckDB temporary
-table, and the one before that kept the slice in memory behind a primary key, 1.9 GB at 1M).
+so readers see the old slice or the new one, never part of either. DuckDB compresses each full row group
+(db.ROW_GROUP_SIZE rows) of the uncommitted append straight into the database file, so a million-row slice
+does not sit in memory; it stays under the memory limit below. Measured against the earlier design (a staging
+Parquet file swapped in with one INSERT ... SELECT FROM read_parquet): about 1.5x the rows per CPU second, since
+no row is encoded and decoded a second time (README, "Benchmarks: collection"; the Parquet design beat a DuckDB
+temporary table, and the one before that kept the slice in memory behind a primary key, 1.9 GB at 1M).
 """
 
 import datetime as dt
@@ -25,13 +25,11 @@ from warehouse.transaction import transaction
 log = logging.getLogger(__name__)
 
 TABLE = "raw_hf_models"
-# DuckDB's cache, not a cap on the process (beyond it DuckDB spills to disk). While appending, 64MB bounds what
-# it keeps cached of the row groups already written to the file. The COMMIT copies the last, partial row group
-# (up to ~55MB of this table uncompressed) from the transaction into the table and compresses it: under 64MB
-# that spilled to a temporary file and cost 25-40% more CPU at 100k models, so it gets more room.
+# DuckDB's cache, not a cap on the process (beyond it DuckDB spills to disk): 64MB bounds what it keeps cached
+# of the row groups already written to the file. The COMMIT copies the last, partial row group (db.ROW_GROUP_SIZE
+# rows, about 20MB of this table uncompressed) into the table and compresses it; that fits too.
 # One thread: it measured 30-45% more rows per CPU second than two on the 2 shared cores of the build machine.
 LOAD_SETTINGS = {"memory_limit": "64MB", "threads": 1}
-COMMIT_MEMORY_LIMIT = "160MB"
 
 
 def load_listing(con: duckdb.DuckDBPyConnection, as_of: dt.date, tables: Iterable[pa.Table], stats: RunStats) -> int:
@@ -48,7 +46,6 @@ def load_listing(con: duckdb.DuckDBPyConnection, as_of: dt.date, tables: Iterabl
         for table in _pulled(tables, fetch):
             _append(con, table)
         written, duplicates = _drop_second_copies(con, as_of)
-        con.execute(f"SET memory_limit = '{COMMIT_MEMORY_LIMIT}'")  # for the commit; put back by db.settings
     load_s, load_cpu_s = time.perf_counter() - started - fetch[0], time.process_time() - cpu - fetch[1]
     if duplicates:
         stats.extra["duplicates"] = duplicates

@@ -24,7 +24,7 @@ KILL_POINTS = random.Random(20261123).sample(range(5, 95), 3)
 
 @pytest.fixture(scope="module")
 def big_world() -> World:
-    """About two thousand visible fictional models: three listing pages."""
+    """About two thousand visible fictional models: three listing pages with --min-downloads 0."""
     return World(seed=5, n_models=2500)
 
 
@@ -78,20 +78,21 @@ def runs(home) -> list[tuple]:
 def test_collector_killed_mid_run_leaves_no_partial_slice(tmp_path, big_world, percent):
     with SandboxServer(big_world) as server:
         day = server.date
-        first = revealed(tmp_path, "collect", "hf", "--endpoint", server.url, "--as-of", str(day), "--details", "0")
+        collect = ("collect", "hf", "--endpoint", server.url, "--as-of", str(day), "--details", "0",
+                   "--min-downloads", "0")
+        first = revealed(tmp_path, *collect)
         assert first.returncode == 0, first.stderr
         complete = slices(tmp_path)[day]
-        server.faults.add("slow", count=8, seconds=1.0)  # stretch the run so the kill lands inside it
+        server.faults.add("slow", count=8, seconds=1.0)  # three pages of 1 s: the kill lands inside the run
         listed = server.request_count("/api/models")
-        proc = revealed(tmp_path, "collect", "hf", "--endpoint", server.url, "--as-of", str(day), "--details", "0",
-                        wait=False)
+        proc = revealed(tmp_path, *collect, wait=False)
         while server.request_count("/api/models") == listed and proc.poll() is None:
             time.sleep(0.01)  # the run is recorded before its first listing request
         killed = kill_after(proc, 3.0 * percent / 100)
         server.faults.clear()
         assert killed, "the run ended before the kill point"
         assert slices(tmp_path) == {day: complete}  # the old slice, whole; nothing of the killed run
-        again = revealed(tmp_path, "collect", "hf", "--endpoint", server.url, "--as-of", str(day), "--details", "0")
+        again = revealed(tmp_path, *collect)
         assert again.returncode == 0, again.stderr
     assert slices(tmp_path) == {day: complete}
     (first_status, _), (killed_status, killed_error), (last_status, _) = runs(tmp_path)

@@ -1,11 +1,12 @@
 """Warehouse: migrations, slices and the run recorder on a real DuckDB file."""
 
 import datetime as dt
+from pathlib import Path
 
 import pandas as pd
 import pytest
 
-from warehouse import db, load, migrate, runs
+from warehouse import db, load, migrate, paths, runs
 
 DAY = dt.date(2026, 3, 1)
 
@@ -61,3 +62,24 @@ def test_no_duckdb_progress_bar_in_output(home, opener):
         assert con.execute("SELECT current_setting('enable_progress_bar')").fetchone()[0] is False
     finally:
         con.close()
+
+
+def test_tables_are_written_in_row_groups_of_row_group_size(con):
+    rows = 2 * db.ROW_GROUP_SIZE + 5
+    con.execute(f"CREATE TABLE wide AS SELECT range AS i, 'model-' || range AS id FROM range({rows})")
+    groups = con.execute("SELECT row_group_id, max(start + count) - min(start) FROM pragma_storage_info('wide') "
+                         "WHERE column_name = 'i' GROUP BY 1 ORDER BY 1").fetchall()
+    assert [n for _, n in groups] == [db.ROW_GROUP_SIZE, db.ROW_GROUP_SIZE, 5]
+
+
+def test_connections_in_one_process_share_the_file_and_release_it_on_close(home):
+    first, second = db.connect(), db.connect()
+    first.execute("CREATE TABLE shared AS SELECT 42 AS answer")
+    first.close()
+    assert second.execute("SELECT answer FROM shared").fetchone() == (42,)
+    assert second.execute("SELECT current_setting('temp_directory')").fetchone()[0] == f"{paths.warehouse_file()}.tmp"
+    second.close()
+    reader = db.connect_read_only()  # a second open of the file would be refused while the writer held it
+    assert reader.execute("SELECT answer FROM shared").fetchone() == (42,)
+    reader.close()
+    assert not Path(f"{paths.warehouse_file()}.wal").exists()  # closing checkpointed it

@@ -1,5 +1,6 @@
 """DuckDB connections to the warehouse and to the published serving copy."""
 
+import hashlib
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -9,10 +10,26 @@ from warehouse import paths
 from warehouse.migrate import migrate
 from warehouse.runs import close_abandoned
 
+WAREHOUSE_CATALOG = "warehouse"
+# DuckDB's default is 122,880 rows. A load compresses each full row group as it fills and copies only the last,
+# partial one into the table at COMMIT; with a quarter of the default that copy is small: 1.28-1.39x the rows per
+# second loading one day's 86,585-model listing (README, "Benchmarks: collection"). Not stored in the file:
+# every writer attaches with it.
+ROW_GROUP_SIZE = 30_720
+
 
 def connect(path: Path | None = None) -> duckdb.DuckDBPyConnection:
     """Open the writable warehouse, applying any pending migrations."""
-    con = quiet(duckdb.connect(str(path or paths.warehouse_file())))
+    path = Path(path or paths.warehouse_file()).resolve()
+    # ROW_GROUP_SIZE is an ATTACH option, so the file is attached to an in-memory instance. Naming that instance
+    # after the file makes every connect() in this process share it, as duckdb.connect(path) shares its
+    # instance: a second, separate ATTACH of the same file would be refused. It closes with its last connection.
+    instance = hashlib.sha256(str(path).encode()).hexdigest()[:16]
+    con = quiet(duckdb.connect(f":memory:revealed-{instance}"))
+    quoted = str(path).replace("'", "''")
+    con.execute(f"ATTACH IF NOT EXISTS '{quoted}' AS {WAREHOUSE_CATALOG} (ROW_GROUP_SIZE {ROW_GROUP_SIZE})")
+    con.execute(f"USE {WAREHOUSE_CATALOG}")
+    con.execute(f"SET temp_directory = '{quoted}.tmp'")  # an in-memory instance would spill into ./.tmp
     migrate(con)
     return con
 
