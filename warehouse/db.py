@@ -12,7 +12,7 @@ from warehouse.runs import close_abandoned
 
 WAREHOUSE_CATALOG = "warehouse"
 # DuckDB's default is 122,880 rows. A load compresses each full row group as it fills and copies only the last,
-# partial one into the table at COMMIT; with a quarter of the default that copy is small: 1.28-1.39x the rows per
+# partial one into the table at COMMIT; with a quarter of the default that copy is small: 1.34x the rows per
 # second loading one day's 86,585-model listing (README, "Benchmarks: collection"). Not stored in the file:
 # every writer attaches with it.
 ROW_GROUP_SIZE = 30_720
@@ -26,10 +26,9 @@ def connect(path: Path | None = None) -> duckdb.DuckDBPyConnection:
     # instance: a second, separate ATTACH of the same file would be refused. It closes with its last connection.
     instance = hashlib.sha256(str(path).encode()).hexdigest()[:16]
     con = quiet(duckdb.connect(f":memory:revealed-{instance}"))
-    quoted = str(path).replace("'", "''")
-    con.execute(f"ATTACH IF NOT EXISTS '{quoted}' AS {WAREHOUSE_CATALOG} (ROW_GROUP_SIZE {ROW_GROUP_SIZE})")
+    con.execute(f"ATTACH IF NOT EXISTS {literal(path)} AS {WAREHOUSE_CATALOG} (ROW_GROUP_SIZE {ROW_GROUP_SIZE})")
     con.execute(f"USE {WAREHOUSE_CATALOG}")
-    con.execute(f"SET temp_directory = '{quoted}.tmp'")  # an in-memory instance would spill into ./.tmp
+    con.execute(f"SET temp_directory = {literal(f'{path}.tmp')}")  # an in-memory instance would spill into ./.tmp
     migrate(con)
     return con
 
@@ -37,6 +36,11 @@ def connect(path: Path | None = None) -> duckdb.DuckDBPyConnection:
 def connect_read_only(path: Path | None = None) -> duckdb.DuckDBPyConnection:
     """Open the warehouse read-only (raises duckdb.IOException while a writer holds it)."""
     return quiet(duckdb.connect(str(path or paths.warehouse_file()), read_only=True))
+
+
+def literal(path: Path | str) -> str:
+    """A file path as a SQL string literal (ATTACH and SET take no parameters)."""
+    return "'" + str(path).replace("'", "''") + "'"
 
 
 def quiet(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
@@ -56,8 +60,7 @@ def connect_serving(path: Path | None = None) -> duckdb.DuckDBPyConnection:
     # ATTACH from a fresh in-memory instance: duckdb.connect(path) would hand back a cached instance that still
     # holds the previous serving file open, so a long-lived reader (the app) would never see a new publish.
     con = duckdb.connect()
-    quoted = str(path).replace("'", "''")
-    con.execute(f"ATTACH '{quoted}' AS {SERVING_CATALOG} (READ_ONLY)")
+    con.execute(f"ATTACH {literal(path)} AS {SERVING_CATALOG} (READ_ONLY)")
     con.execute(f"USE {SERVING_CATALOG}")
     return con
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import duckdb
 
-from warehouse import paths
+from warehouse import db, paths
 
 log = logging.getLogger(__name__)
 # Besides every mart_* table, the app reads these.
@@ -36,8 +36,7 @@ def publish(con: duckdb.DuckDBPyConnection, target: Path | None = None) -> Path:
     fresh = target.with_name(f".{target.name}.{uuid.uuid4().hex[:8]}.tmp")
     source = con.execute("SELECT current_database()").fetchone()[0]
     tables = published_tables(con)
-    quoted = str(fresh).replace("'", "''")
-    con.execute(f"ATTACH '{quoted}' AS publish_target")
+    con.execute(f"ATTACH {db.literal(fresh)} AS publish_target")
     try:
         for table in tables:
             con.execute(f'CREATE TABLE publish_target."{table}" AS SELECT * FROM "{source}".main."{table}"')
