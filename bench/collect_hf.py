@@ -5,10 +5,11 @@
     .venv/bin/python bench/collect_hf.py --sizes 100000 --runs 7 --naive-sample 0 --versus-row-group-size 122880
 
 The sandbox server runs in its own process, so its memory is not counted. Each collector run is a fresh
-process writing a fresh DuckDB file; it reports wall time, requests, peak RSS (ru_maxrss) and the time spent
-writing DuckDB (the appends and the commit of the swap transaction: rows/s of the load part, per wall second and
-per CPU second; on shared cores the wall rate drops with the machine's load, the CPU rate much less) and, apart,
-the time closing the connection takes (it checkpoints a slice small enough to have been committed to the WAL).
+process writing a fresh DuckDB file; it reports wall time, requests, peak RSS (ru_maxrss), the file's size and
+the time spent writing DuckDB (the appends and the commit of the swap transaction: rows/s of the load part, per
+wall second and per CPU second; on shared cores the wall rate drops with the machine's load, the CPU rate much
+less) and, apart, the time closing the connection takes (it checkpoints a slice small enough to have been
+committed to the WAL).
 The straightforward approach is `list_models(full=True)` plus `model_info(expand=["downloadsAllTime"])` per model
 for the all-time count and one `executemany` INSERT per row; model_info and the row inserts are timed on a sample
 and extrapolated. --versus-row-group-size N follows each collector run with one whose warehouse is attached with
@@ -53,7 +54,8 @@ def collect(url: str, home: str, row_group_size: str = "") -> None:
     if row_group_size:
         db.ROW_GROUP_SIZE = int(row_group_size)
     base_rss = peak_rss_mb()
-    con = db.connect(Path(home) / "bench.duckdb")
+    path = Path(home) / "bench.duckdb"
+    con = db.connect(path)
     t = time.perf_counter()
     result = hf.collect(con, url, min_downloads=0, details=0)
     wall = time.perf_counter() - t
@@ -66,7 +68,7 @@ def collect(url: str, home: str, row_group_size: str = "") -> None:
     print(json.dumps({"rows": result.rows, "wall_s": wall, "listing_requests": listing,
                       "per_1000": 1000 * listing / max(result.rows, 1), "load_s": load_s,
                       "rows_per_s": result.rows / load_s, "rows_per_cpu_s": result.rows / load_cpu_s,
-                      "close_s": close_s, "close_cpu_s": close_cpu_s,
+                      "close_s": close_s, "close_cpu_s": close_cpu_s, "file_mb": path.stat().st_size / 1e6,
                       "peak_rss_mb": peak_rss_mb(), "rss_after_imports_mb": base_rss,
                       "load_avg_1m": os.getloadavg()[0]}))
 
@@ -167,18 +169,19 @@ def report(result: dict) -> str:
         lines.append(collector_row(result["models"], f"row groups of {v['row_group_size']:,} (paired runs)",
                                    v["median"]))
         lines.append(f"| | revealed / row groups of {v['row_group_size']:,}, median of the pairs | | | | "
-                     f"{v['ratio_rows_per_s']:.2f}x ({v['ratio_rows_per_cpu_s']:.2f}x per CPU s) |")
+                     f"{v['ratio_rows_per_s']:.2f}x ({v['ratio_rows_per_cpu_s']:.2f}x per CPU s) | "
+                     f"{m['file_mb'] / v['median']['file_mb']:.2f}x |")
     if s:
         lines.append(f"| {result['models']:,} | straightforward (model_info sample {s['sampled']}) | "
                      f"{s['wall_s_extrapolated']:,.0f} s (extrapolated) | {s['per_1000']:.3f} + 1,000 model_info | "
-                     f"{s['peak_rss_mb']:.0f} MB | {s['rows_per_s']:,.0f} |")
+                     f"{s['peak_rss_mb']:.0f} MB | {s['rows_per_s']:,.0f} | - |")
     return "\n".join(lines)
 
 
 def collector_row(models: int, label: str, m: dict) -> str:
     """One Markdown table row of collector medians."""
     return (f"| {models:,} | {label} | {m['wall_s']:.1f} s | {m['per_1000']:.3f} | {m['peak_rss_mb']:.0f} MB | "
-            f"{m['rows_per_s']:,.0f} ({m['rows_per_cpu_s']:,.0f} per CPU s) |")
+            f"{m['rows_per_s']:,.0f} ({m['rows_per_cpu_s']:,.0f} per CPU s) | {m['file_mb']:.1f} MB |")
 
 
 def main() -> None:
@@ -199,8 +202,9 @@ def main() -> None:
     results = [bench(int(n), args.runs, args.naive_sample, args.versus_row_group_size)
                for n in args.sizes.split(",")]
     print(json.dumps(results, indent=1))
-    print("| models | approach | wall time | listing requests per 1,000 models | peak RSS | rows/s into DuckDB |")
-    print("|---|---|---|---|---|---|")
+    print("| models | approach | wall time | listing requests per 1,000 models | peak RSS | rows/s into DuckDB "
+          "| DuckDB file |")
+    print("|---|---|---|---|---|---|---|")
     for result in results:
         print(report(result))
 
