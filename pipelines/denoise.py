@@ -52,7 +52,7 @@ NOISE_COLUMNS = ("model_id::VARCHAR AS model_id, as_of::DATE AS as_of, "
                  "raw_downloads_30d::BIGINT AS raw_downloads_30d, "
                  "organic_downloads_30d::BIGINT AS organic_downloads_30d, "
                  "automation_share::DOUBLE AS automation_share, noise_reasons::VARCHAR AS noise_reasons, "
-                 "mostly_automation::BOOLEAN AS mostly_automation")
+                 "mostly_automation::BOOLEAN AS mostly_automation, unseen_share::DOUBLE AS unseen_share")
 
 
 def cohort_of(params: np.ndarray) -> np.ndarray:
@@ -109,17 +109,23 @@ def automation(x: np.ndarray, observed: np.ndarray, age: np.ndarray, weekend: np
 
 
 def noise_rows(models, x: np.ndarray, auto: np.ndarray, burst: np.ndarray, in_window: np.ndarray,
-               flags: dict[str, np.ndarray]) -> pa.Table:
-    """model_noise: 30-day raw and organic downloads to the latest as_of, automation share and reasons."""
+               n_before: np.ndarray, flags: dict[str, np.ndarray]) -> pa.Table:
+    """model_noise: 30-day raw and organic downloads to the latest as_of, automation share and reasons.
+
+    `n_before`: per model, the window's days before the deployment's first snapshot (on or after creation).
+    """
     keep = models["in_latest"].to_numpy()
     xw, aw = x[:, in_window], auto[:, in_window]
     raw, auto_obs, burst_obs = np.nansum(xw, axis=1), np.nansum(aw, axis=1), burst[:, in_window].sum(axis=1)
     w = models["downloads"].fillna(0).to_numpy().astype(np.float64)
-    # downloads of window days the series lacks (not listed then): a burst when far above the usual rate,
-    # else they carry the steady (non-burst) automation share of the days seen
+    # downloads of window days the series lacks, shared by day count between days the model was not listed
+    # (a burst when far above the usual rate) and days before the first snapshot (never a burst); what is
+    # not a burst carries the steady (non-burst) automation share of the days seen
     rate = sig.nan_median(np.where(np.isnan(xw), np.nan, xw - aw), axis=1)
     unseen = np.maximum(w - raw, 0)
-    unseen_burst = sig.unseen_bursts(unseen, np.isnan(xw).sum(axis=1), rate)
+    n_gap = np.isnan(xw).sum(axis=1)
+    gap = np.where(n_before > 0, unseen * n_gap / np.maximum(n_gap + n_before, 1), unseen)
+    unseen_burst = sig.unseen_bursts(gap, n_gap, rate)
     with np.errstate(invalid="ignore", divide="ignore"):
         steady_share = np.nan_to_num(np.clip((auto_obs - burst_obs) / (raw - burst_obs), 0, 1))
     auto_30d = auto_obs + unseen_burst + (unseen - unseen_burst) * steady_share
@@ -135,7 +141,15 @@ def noise_rows(models, x: np.ndarray, auto: np.ndarray, burst: np.ndarray, in_wi
         "model_id": models["id"].to_numpy()[keep], "as_of": models["as_of"].to_numpy()[keep],
         "raw_downloads_30d": w[keep].astype(np.int64), "organic_downloads_30d": organic[keep],
         "automation_share": share[keep], "noise_reasons": reasons[keep], "mostly_automation": share[keep] > 0.5,
+        "unseen_share": np.divide(np.minimum(unseen, w), w, out=np.zeros_like(w), where=w > 0)[keep],
     })
+
+
+def days_before(con: duckdb.DuckDBPyConnection, as_of: np.datetime64, created: np.ndarray) -> np.ndarray:
+    """Per model, the 30-day window's days before the warehouse's first snapshot, from the model's creation on."""
+    first = np.datetime64(con.execute("SELECT min(as_of) FROM raw_hf_models").fetchall()[0][0] or as_of, "D")
+    start = np.maximum(as_of - WINDOW_DAYS, np.where(np.isnat(created), as_of - WINDOW_DAYS, created))
+    return np.clip((first - start).astype(np.int64), 0, WINDOW_DAYS)
 
 
 @produces("model_noise", "model_daily")
@@ -164,7 +178,7 @@ def build(con: duckdb.DuckDBPyConnection) -> None:
              "floor": floor_flag & ~fixture, "weekday_only": weekday_flag & ~fixture,
              "engagement_outlier": sig.engagement_outliers(models["downloads"].fillna(0), models["likes"],
                                                            models["children"], cohort_of(params))}
-    noise = noise_rows(models, x, auto, burst, in_window, flags)
+    noise = noise_rows(models, x, auto, burst, in_window, days_before(con, as_of, created), flags)
     by_row = np.zeros(len(daily), dtype=np.int64)
     by_row[daily["row"].to_numpy()] = np.rint(x - np.nan_to_num(auto))[daily["m"].to_numpy(), daily["t"].to_numpy()]
     con.register("noise", noise)
