@@ -60,7 +60,7 @@ def write(path: Path, models: int = 120, days: int = 35, seed: int = 7) -> Path:
         license_class VARCHAR, params_b DOUBLE, size_class VARCHAR, pipeline_tag VARCHAR, open_weight BOOLEAN,
         created_at TIMESTAMP, likes BIGINT, as_of_hf DATE, as_of_github DATE, as_of_benchmarks DATE,
         methodology_version VARCHAR, inputs_hash VARCHAR)""")
-    con.executemany(f"INSERT INTO mart_models VALUES ({', '.join(['?'] * 39)})", rows)
+    con.executemany(f"INSERT INTO mart_models VALUES ({', '.join(['?'] * 40)})", rows)
     con.execute("""CREATE TABLE mart_scores AS
         SELECT 'model' AS entity_kind, model_id AS entity_id, p.profile, composite, coverage, rank, rank_low,
                rank_high FROM mart_models, (VALUES ('balanced'), ('capability')) p(profile)""")
