@@ -108,12 +108,17 @@ def automation(x: np.ndarray, observed: np.ndarray, age: np.ndarray, weekend: np
     return np.where(np.isnan(x), np.nan, np.clip(auto, 0, x)), burst, weekday_flag, floor_flag
 
 
-def noise_rows(models, x: np.ndarray, auto: np.ndarray, burst: np.ndarray, in_window: np.ndarray,
-               n_before: np.ndarray, flags: dict[str, np.ndarray]) -> pa.Table:
-    """model_noise: 30-day raw and organic downloads to the latest as_of, automation share and reasons.
+def days_before(models, in_window: np.ndarray) -> np.ndarray:
+    """Per model, the 30-day window's days before the series began (the first snapshot), from its creation on."""
+    age = (models["as_of"].to_numpy(dtype="datetime64[D]")
+           - models["created"].to_numpy(dtype="datetime64[D]", na_value=np.datetime64("NaT")))
+    days = np.where(np.isnat(age), WINDOW_DAYS, np.minimum(age.astype(np.int64), WINDOW_DAYS))
+    return np.clip(days - in_window.sum(), 0, WINDOW_DAYS)
 
-    `n_before`: per model, the window's days before the deployment's first snapshot (on or after creation).
-    """
+
+def noise_rows(models, x: np.ndarray, auto: np.ndarray, burst: np.ndarray, in_window: np.ndarray,
+               flags: dict[str, np.ndarray]) -> pa.Table:
+    """model_noise: 30-day raw and organic downloads to the latest as_of, automation share and reasons."""
     keep = models["in_latest"].to_numpy()
     xw, aw = x[:, in_window], auto[:, in_window]
     raw, auto_obs, burst_obs = np.nansum(xw, axis=1), np.nansum(aw, axis=1), burst[:, in_window].sum(axis=1)
@@ -123,7 +128,7 @@ def noise_rows(models, x: np.ndarray, auto: np.ndarray, burst: np.ndarray, in_wi
     # not a burst carries the steady (non-burst) automation share of the days seen
     rate = sig.nan_median(np.where(np.isnan(xw), np.nan, xw - aw), axis=1)
     unseen = np.maximum(w - raw, 0)
-    n_gap = np.isnan(xw).sum(axis=1)
+    n_gap, n_before = np.isnan(xw).sum(axis=1), days_before(models, in_window)
     gap = np.where(n_before > 0, unseen * n_gap / np.maximum(n_gap + n_before, 1), unseen)
     unseen_burst = sig.unseen_bursts(gap, n_gap, rate)
     with np.errstate(invalid="ignore", divide="ignore"):
@@ -143,13 +148,6 @@ def noise_rows(models, x: np.ndarray, auto: np.ndarray, burst: np.ndarray, in_wi
         "automation_share": share[keep], "noise_reasons": reasons[keep], "mostly_automation": share[keep] > 0.5,
         "unseen_share": np.divide(np.minimum(unseen, w), w, out=np.zeros_like(w), where=w > 0)[keep],
     })
-
-
-def days_before(con: duckdb.DuckDBPyConnection, as_of: np.datetime64, created: np.ndarray) -> np.ndarray:
-    """Per model, the 30-day window's days before the warehouse's first snapshot, from the model's creation on."""
-    first = np.datetime64(con.execute("SELECT min(as_of) FROM raw_hf_models").fetchall()[0][0] or as_of, "D")
-    start = np.maximum(as_of - WINDOW_DAYS, np.where(np.isnat(created), as_of - WINDOW_DAYS, created))
-    return np.clip((first - start).astype(np.int64), 0, WINDOW_DAYS)
 
 
 @produces("model_noise", "model_daily")
@@ -178,7 +176,7 @@ def build(con: duckdb.DuckDBPyConnection) -> None:
              "floor": floor_flag & ~fixture, "weekday_only": weekday_flag & ~fixture,
              "engagement_outlier": sig.engagement_outliers(models["downloads"].fillna(0), models["likes"],
                                                            models["children"], cohort_of(params))}
-    noise = noise_rows(models, x, auto, burst, in_window, days_before(con, as_of, created), flags)
+    noise = noise_rows(models, x, auto, burst, in_window, flags)
     by_row = np.zeros(len(daily), dtype=np.int64)
     by_row[daily["row"].to_numpy()] = np.rint(x - np.nan_to_num(auto))[daily["m"].to_numpy(), daily["t"].to_numpy()]
     con.register("noise", noise)
