@@ -36,7 +36,7 @@ def fill(con: duckdb.DuckDBPyConnection, n: int, days: int = 0) -> None:
         CREATE OR REPLACE TABLE model_noise AS
         SELECT id AS model_id, as_of, downloads AS raw_downloads_30d,
                (downloads * 0.8)::BIGINT AS organic_downloads_30d,
-               0.2 AS automation_share, '' AS noise_reasons, false AS mostly_automation
+               0.2 AS automation_share, '' AS noise_reasons, false AS mostly_automation, 0.0 AS unseen_share
         FROM raw_hf_models""")
     if days:
         con.execute(f"""

@@ -52,7 +52,7 @@ NOISE_COLUMNS = ("model_id::VARCHAR AS model_id, as_of::DATE AS as_of, "
                  "raw_downloads_30d::BIGINT AS raw_downloads_30d, "
                  "organic_downloads_30d::BIGINT AS organic_downloads_30d, "
                  "automation_share::DOUBLE AS automation_share, noise_reasons::VARCHAR AS noise_reasons, "
-                 "mostly_automation::BOOLEAN AS mostly_automation")
+                 "mostly_automation::BOOLEAN AS mostly_automation, unseen_share::DOUBLE AS unseen_share")
 
 
 def cohort_of(params: np.ndarray) -> np.ndarray:
@@ -108,6 +108,14 @@ def automation(x: np.ndarray, observed: np.ndarray, age: np.ndarray, weekend: np
     return np.where(np.isnan(x), np.nan, np.clip(auto, 0, x)), burst, weekday_flag, floor_flag
 
 
+def days_before(models, in_window: np.ndarray) -> np.ndarray:
+    """Per model, the 30-day window's days before the series began (the first snapshot), from its creation on."""
+    age = (models["as_of"].to_numpy(dtype="datetime64[D]")
+           - models["created"].to_numpy(dtype="datetime64[D]", na_value=np.datetime64("NaT")))
+    days = np.where(np.isnat(age), WINDOW_DAYS, np.minimum(age.astype(np.int64), WINDOW_DAYS))
+    return np.clip(days - in_window.sum(), 0, WINDOW_DAYS)
+
+
 def noise_rows(models, x: np.ndarray, auto: np.ndarray, burst: np.ndarray, in_window: np.ndarray,
                flags: dict[str, np.ndarray]) -> pa.Table:
     """model_noise: 30-day raw and organic downloads to the latest as_of, automation share and reasons."""
@@ -115,11 +123,14 @@ def noise_rows(models, x: np.ndarray, auto: np.ndarray, burst: np.ndarray, in_wi
     xw, aw = x[:, in_window], auto[:, in_window]
     raw, auto_obs, burst_obs = np.nansum(xw, axis=1), np.nansum(aw, axis=1), burst[:, in_window].sum(axis=1)
     w = models["downloads"].fillna(0).to_numpy().astype(np.float64)
-    # downloads of window days the series lacks (not listed then): a burst when far above the usual rate,
-    # else they carry the steady (non-burst) automation share of the days seen
+    # downloads of window days the series lacks, shared by day count between days the model was not listed
+    # (a burst when far above the usual rate) and days before the first snapshot (never a burst); what is
+    # not a burst carries the steady (non-burst) automation share of the days seen
     rate = sig.nan_median(np.where(np.isnan(xw), np.nan, xw - aw), axis=1)
     unseen = np.maximum(w - raw, 0)
-    unseen_burst = sig.unseen_bursts(unseen, np.isnan(xw).sum(axis=1), rate)
+    n_gap, n_before = np.isnan(xw).sum(axis=1), days_before(models, in_window)
+    gap = np.where(n_before > 0, unseen * n_gap / np.maximum(n_gap + n_before, 1), unseen)
+    unseen_burst = sig.unseen_bursts(gap, n_gap, rate)
     with np.errstate(invalid="ignore", divide="ignore"):
         steady_share = np.nan_to_num(np.clip((auto_obs - burst_obs) / (raw - burst_obs), 0, 1))
     auto_30d = auto_obs + unseen_burst + (unseen - unseen_burst) * steady_share
@@ -135,6 +146,7 @@ def noise_rows(models, x: np.ndarray, auto: np.ndarray, burst: np.ndarray, in_wi
         "model_id": models["id"].to_numpy()[keep], "as_of": models["as_of"].to_numpy()[keep],
         "raw_downloads_30d": w[keep].astype(np.int64), "organic_downloads_30d": organic[keep],
         "automation_share": share[keep], "noise_reasons": reasons[keep], "mostly_automation": share[keep] > 0.5,
+        "unseen_share": np.divide(np.minimum(unseen, w), w, out=np.zeros_like(w), where=w > 0)[keep],
     })
 
 

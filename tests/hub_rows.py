@@ -25,7 +25,8 @@ def upstream_noise(con, organic: dict[str, int], as_of: dt.date = AS_OF, days: i
                    trend: dict[str, float] | None = None) -> None:
     """model_noise and model_daily as de-noising writes them; trend[id] is the daily growth (default flat)."""
     rows = [{"model_id": k, "as_of": as_of, "raw_downloads_30d": int(v * 1.25), "organic_downloads_30d": v,
-             "automation_share": 0.2, "noise_reasons": "burst", "mostly_automation": False} for k, v in organic.items()]
+             "automation_share": 0.2, "noise_reasons": "burst", "mostly_automation": False,
+             "unseen_share": 0.0} for k, v in organic.items()]
     con.register("_noise", pd.DataFrame(rows))
     con.execute("CREATE OR REPLACE TABLE model_noise AS SELECT * FROM _noise")
     daily = []

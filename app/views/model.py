@@ -73,6 +73,10 @@ with left:
              f"CI/automation ({fmt.pct(m['automation_share'])}). " + ("Why:" if reasons else "No noise detected."))
     if reasons:
         st.markdown("\n".join(f"- `{r}`: {noise_reasons.meaning(r)}" for r in reasons))
+    if (m["unseen_share"] or 0) > 0:
+        st.caption(f"{fmt.pct(m['unseen_share'])} of the 30-day count falls on days without a daily figure "
+                   "(before this warehouse's first snapshot, or before the model was listed): attributed, not "
+                   "observed.")
     daily = queries.run("model_daily", model_id=m["model_id"])
     if daily.empty:
         st.info("No daily series for this model.")

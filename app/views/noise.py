@@ -13,6 +13,11 @@ cols[0].metric("Raw downloads, 30 d", fmt.compact(totals["raw"]))
 cols[1].metric("Organic downloads, 30 d", fmt.compact(totals["organic"]))
 cols[2].metric("Automation share", fmt.pct(totals["automation_share"], 1))
 cols[3].metric("Models mostly automated (>= 50%)", f"{int(totals['mostly_automated']):,}")
+if (totals["unseen_share"] or 0) > 0:
+    st.info(f"{fmt.pct(totals['unseen_share'], 1)} of the 30-day downloads fall on days without a daily figure "
+            "(before this warehouse's first snapshot, or before a model was listed): attributed, not observed. "
+            "Days before the first snapshot count as organic, minus the steady automation share of the days "
+            "seen; column `unseen` per model.")
 
 min_raw = st.select_slider("Only models with at least this many raw downloads", [0, 100, 1_000, 10_000, 100_000],
                            value=1_000, format_func=fmt.compact, key="noise_min_raw")
@@ -31,8 +36,9 @@ with right:
     st.dataframe(reasons, hide_index=True,
                  column_config={"removed": st.column_config.NumberColumn(format="compact"),
                                 "meaning": st.column_config.TextColumn(width="large")})
-noisy["automation_share"] = noisy["automation_share"] * 100
+noisy[["automation_share", "unseen_share"]] = noisy[["automation_share", "unseen_share"]] * 100
 st.dataframe(noisy, hide_index=True, column_config={
     "automation_share": st.column_config.NumberColumn("automation", format="%.0f%%"),
+    "unseen_share": st.column_config.NumberColumn("unseen", format="%.0f%%"),
     **{c: st.column_config.NumberColumn(format="compact")
        for c in ["raw_downloads_30d", "organic_downloads_30d", "removed"]}})
