@@ -182,13 +182,12 @@ with lock.hold_scheduler('revealed up', app='http://127.0.0.1:8599'):
 """
 
 
-def test_a_second_up_names_the_running_scheduler_and_changes_nothing(home, monkeypatch, capsys):
-    monkeypatch.setenv("HF_ENDPOINT", closed_url())
+def test_a_second_up_names_the_running_scheduler_and_changes_nothing(home, capsys):
     other = subprocess.Popen([sys.executable, "-c", HOLD_SCHEDULER], stdout=subprocess.PIPE, text=True,
                              env={**os.environ, "REVEALED_HOME": str(home)})
     try:
         assert other.stdout.readline().strip() == "held"
-        assert cli.main(["up", "--no-serve"]) == 1
+        assert up_no_serve("--models", "300", "--days", "2") == 1
         err = capsys.readouterr().err
         assert f"is already run by pid {other.pid} ('revealed up', since " in err
         assert "its app is at http://127.0.0.1:8599" in err
@@ -209,7 +208,7 @@ def test_a_taken_port_is_said_before_any_step(home, capsys):
         taken.bind(("127.0.0.1", 0))
         taken.listen()
         port = taken.getsockname()[1]
-        assert cli.main(["up", "--source", "sandbox", "--port", str(port)]) == 2
+        assert cli.main(["up", "--source", "sandbox", "--port", str(port), "--models", "300", "--days", "2"]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and f"port {port} on 127.0.0.1 is not available" in err and "--port N" in err
     assert not (home / "up.json").exists() and not (home / "revealed.duckdb").exists()

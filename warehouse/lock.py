@@ -47,7 +47,7 @@ def holder(path=None) -> dict | None:
     path = path or lock_file()
     if not path.exists():
         return None
-    fd = os.open(path, os.O_RDWR)
+    fd = os.open(path, os.O_RDONLY)  # flock needs no write access: a read-only home can still be asked
     try:
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
