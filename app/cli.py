@@ -40,6 +40,14 @@ LOGGED_TO_FILE = {"up", "schedule"}
 LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 
 
+class OneLine(logging.Formatter):
+    """'LEVEL: message' without the traceback, which only the log file gets."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        """The level and the message, one line."""
+        return f"{record.levelname}: {record.getMessage()}"
+
+
 def configure_logging(args) -> None:
     """Log to stderr; for up and schedule, everything to the log file and only warnings to stderr."""
     level = logging.DEBUG if args.verbose else logging.INFO
@@ -52,7 +60,7 @@ def configure_logging(args) -> None:
         to_file.setFormatter(logging.Formatter(LOG_FORMAT))
         to_terminal = logging.StreamHandler(sys.stderr)
         to_terminal.setLevel(logging.WARNING)
-        to_terminal.setFormatter(logging.Formatter("%(levelname)s: %(message)s"))
+        to_terminal.setFormatter(OneLine())
         logging.basicConfig(level=level, handlers=[to_file, to_terminal])
     for noisy in ("httpx", "httpx2", "urllib3", "apscheduler"):  # per-request and per-tick lines are noise
         logging.getLogger(noisy).setLevel(logging.DEBUG if args.verbose else logging.WARNING)

@@ -251,11 +251,17 @@ def _backfill_sandbox(con, settings: Settings, sources: jobs.Sources, say, progr
         days = (earliest - first).days
         say(f"[0/6] Simulating {days} earlier day(s) of sandbox history from {first} for --days "
             f"{settings.history_days} (fictional data)...")
-        simulate.simulate(con, world, days, first, details=0, progress=progress)
+        _simulate_days(con, world, first, days, progress)
     start = max(first, latest + dt.timedelta(days=1)) if latest else first
     sources.server.set_date(max(world.today, latest or world.today))
     days = (world.today - start).days  # the last day is collected with details by the hf step
     if days <= 0:
         return
     say(f"[0/6] Simulating {days} day(s) of sandbox history from {start} (fictional data)...")
-    simulate.simulate(con, world, days, start, details=0, progress=progress)
+    _simulate_days(con, world, start, days, progress)
+
+
+def _simulate_days(con, world, start: dt.date, days: int, progress) -> None:
+    """Collect `days` sandbox days from `start`, with one progress bar over the days (not one per day)."""
+    with progress("sandbox days", days) if progress else contextlib.nullcontext() as bar:
+        simulate.simulate(con, world, days, start, details=0, day_done=bar.update if bar else None)

@@ -141,3 +141,23 @@ def test_a_stopping_scheduler_does_not_mark_another_process_stopped(home):
     schedule_state.state_file().write_text(json.dumps(state))
     schedule_state.heartbeat(False)
     assert schedule_state.is_active(schedule_state.load())
+
+
+LOG_A_FAILED_JOB = """import argparse, logging
+from app import cli
+cli.configure_logging(argparse.Namespace(command="schedule", verbose=False))
+logging.getLogger("pipelines.schedule").info("job hf started")
+try:
+    raise ConnectionError("the Hub did not answer")
+except ConnectionError:
+    logging.getLogger("pipelines.schedule").exception("job hf failed")
+"""
+
+
+def test_the_terminal_gets_one_line_per_failure_and_the_log_file_the_traceback(home):
+    done = subprocess.run([sys.executable, "-c", LOG_A_FAILED_JOB], capture_output=True, text=True,
+                          env={**os.environ, "REVEALED_HOME": str(home)}, timeout=60)
+    assert done.returncode == 0 and done.stderr == "ERROR: job hf failed\n"
+    log = (home / "logs" / "revealed.log").read_text()
+    assert "INFO pipelines.schedule: job hf started" in log
+    assert "Traceback" in log and "ConnectionError: the Hub did not answer" in log
