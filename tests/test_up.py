@@ -212,3 +212,31 @@ def test_a_taken_port_is_said_before_any_step(home, capsys):
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and f"port {port} on 127.0.0.1 is not available" in err and "--port N" in err
     assert not (home / "up.json").exists() and not (home / "revealed.duckdb").exists()
+
+
+def test_first_run_on_a_terminal_shows_the_steps_and_the_log_goes_to_its_file(tmp_path):
+    primary, replica = os.openpty()
+    proc = subprocess.Popen([sys.executable, "-m", "app.cli", "up", "--source", "sandbox", "--no-serve",
+                             "--models", "300", "--days", "6"], stdin=subprocess.DEVNULL, stdout=replica,
+                            stderr=replica, env={**os.environ, "REVEALED_HOME": str(tmp_path)})
+    os.close(replica)
+    chunks = []
+    while True:
+        try:
+            data = os.read(primary, 4096)
+        except OSError:  # the terminal closed with the process
+            break
+        if not data:
+            break
+        chunks.append(data)
+    os.close(primary)
+    assert proc.wait(timeout=300) == 0
+    # what stays on the screen: of each line, what was drawn after its last carriage return
+    screen = [line.rsplit("\r", 1)[-1] for line in b"".join(chunks).decode().replace("\r\n", "\n").split("\n")
+              if line.strip("\r ")]
+    assert [line[:5] for line in screen if line.startswith("[")] == [f"[{n}/6]" for n in range(7)]
+    assert len(screen) <= 20, "\n".join(screen)
+    days = [line for line in screen if line.startswith("sandbox days")]
+    assert len(days) == 1 and days[0].startswith("sandbox days: 5/5") and days[0].endswith("(done)")
+    assert not [line for line in screen if " INFO " in line]
+    assert "sandbox day 2026-03-01 (5/5)" in (tmp_path / "logs" / "revealed.log").read_text()
