@@ -51,7 +51,7 @@ SELECT
     n.organic_downloads_30d,
     n.automation_share,
     n.noise_reasons,
-    d.derivatives_finetune, d.derivatives_quantized, d.derivatives_adapter, d.derivatives_merge,
+    d.derivatives_finetune, d.derivatives_quantized, d.derivatives_adapter, d.derivatives_merge, d.derivatives_unknown,
     d.descendants,
     d.active_derivatives,
     g.repo AS github_repo,
