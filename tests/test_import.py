@@ -4,13 +4,17 @@ import collections
 import csv
 import datetime as dt
 import json
+from pathlib import Path
 
 import pytest
 from conftest import SHARED_DATA
+from streamlit.testing.v1 import AppTest
 from test_series import load, series
 
 from app import cli
+from app import format as fmt
 from collector import hub_snapshot
+from pipelines import profiles
 from warehouse import db
 
 HF = SHARED_DATA / "hf"
@@ -101,6 +105,43 @@ def test_declared_derivatives_without_relation_are_counted(imported):
                                 top).fetchall())
     assert got == {p: declaring[p] for p in top}
     assert got["stabilityai/stable-diffusion-xl-base-1.0"] > 1000
+
+
+def test_imported_data_is_labelled_archived_never_live_or_sandbox(imported, tmp_path, capsys):
+    assert imported.execute("SELECT value FROM meta WHERE key = 'data_kind'").fetchone() == ("reference",)
+    assert cli.main(["export", "weekly", "--out", str(tmp_path)]) == 0
+    assert f"NOTE: {fmt.REFERENCE_NOTE}; every row says data_kind=reference." in capsys.readouterr().out
+    with (tmp_path / "models_2024-W28.csv").open(newline="") as f:
+        assert {r["data_kind"] for r in csv.DictReader(f)} == {"reference"}
+    answers = tmp_path / "answers.yaml"
+    answers.write_text("open_weight: true\n")
+    assert cli.main(["ask", "-q", "fine_tune_base", "--answers", str(answers), "--format", "json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["data_kind"] == "reference" and out["note"] == fmt.REFERENCE_NOTE + "."
+    page = AppTest.from_file(str(Path(cli.__file__).parent / "streamlit_app.py"), default_timeout=120)
+    page.run()
+    assert not page.exception and not page.warning
+    assert [i.value for i in page.info][:1] == [f"**{fmt.REFERENCE_NOTE}.** Hugging Face listing archived "
+                                                 f"2024-07-11 · methodology {profiles.METHODOLOGY_VERSION}"]
+
+
+def test_model_page_shows_growth_between_snapshots_and_declared_derivatives(imported):
+    model = "openai/clip-vit-large-patch14"
+    page = AppTest.from_file(str(Path(cli.__file__).parent / "streamlit_app.py"), default_timeout=120)
+    page.query_params["model"] = model
+    page.run()
+    page.switch_page("views/model.py").run()
+    assert not page.exception, [e.value for e in page.exception]
+    assert any("not enough daily data" in i.value for i in page.info)
+    shown = page.dataframe[-1].value
+    assert shown["as_of"].dt.strftime("%Y-%m-%d").tolist() == list(DATES)
+    assert shown["downloads_30d"].tolist() == [downloads_in(d, model) for d in DATES]
+    sdxl = "stabilityai/stable-diffusion-xl-base-1.0"
+    page.query_params["model"] = sdxl
+    page.switch_page("views/model.py").run()
+    unknown = next(m.value for m in page.metric if m.label == "unknown")
+    declared = imported.execute("SELECT derivatives_unknown FROM mart_models WHERE model_id = ?", [sdxl]).fetchone()
+    assert unknown == fmt.compact(declared[0]) == "3.2k"
 
 
 def test_reimporting_a_date_replaces_its_slice(home):
