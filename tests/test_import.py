@@ -6,6 +6,7 @@ import datetime as dt
 import json
 from pathlib import Path
 
+import duckdb
 import pytest
 from conftest import SHARED_DATA
 from streamlit.testing.v1 import AppTest
@@ -15,6 +16,7 @@ from app import cli
 from app import format as fmt
 from collector import hub_snapshot
 from pipelines import profiles
+from pipelines.export_parquet import export_parquet
 from warehouse import db
 
 HF = SHARED_DATA / "hf"
@@ -113,33 +115,39 @@ def test_imported_data_is_labelled_archived_never_live_or_sandbox(imported, tmp_
     assert f"NOTE: {fmt.REFERENCE_NOTE}; every row says data_kind=reference." in capsys.readouterr().out
     with (tmp_path / "models_2024-W28.csv").open(newline="") as f:
         assert {r["data_kind"] for r in csv.DictReader(f)} == {"reference"}
+    assert export_parquet(imported, tmp_path / "parquet")[1] == "reference"
+    kinds = duckdb.sql(f"SELECT DISTINCT data_kind FROM read_parquet('{tmp_path}/parquet/raw_hf_models/*/*.parquet')")
+    assert kinds.fetchall() == [("reference",)]
     answers = tmp_path / "answers.yaml"
     answers.write_text("open_weight: true\n")
     assert cli.main(["ask", "-q", "fine_tune_base", "--answers", str(answers), "--format", "json"]) == 0
     out = json.loads(capsys.readouterr().out)
     assert out["data_kind"] == "reference" and out["note"] == fmt.REFERENCE_NOTE + "."
-    page = AppTest.from_file(str(Path(cli.__file__).parent / "streamlit_app.py"), default_timeout=120)
-    page.run()
+    page = AppTest.from_file(str(Path(cli.__file__).parent / "streamlit_app.py"), default_timeout=120).run()
     assert not page.exception and not page.warning
     assert [i.value for i in page.info][:1] == [f"**{fmt.REFERENCE_NOTE}.** Hugging Face listing archived "
                                                  f"2024-07-11 · methodology {profiles.METHODOLOGY_VERSION}"]
 
 
-def test_model_page_shows_growth_between_snapshots_and_declared_derivatives(imported):
-    model = "openai/clip-vit-large-patch14"
+def model_page(model: str) -> AppTest:
+    """The app's model page for one model of the imported home, run without exceptions."""
     page = AppTest.from_file(str(Path(cli.__file__).parent / "streamlit_app.py"), default_timeout=120)
     page.query_params["model"] = model
     page.run()
     page.switch_page("views/model.py").run()
     assert not page.exception, [e.value for e in page.exception]
+    return page
+
+
+def test_model_page_shows_growth_between_snapshots_and_declared_derivatives(imported):
+    model = "openai/clip-vit-large-patch14"
+    page = model_page(model)
     assert any("not enough daily data" in i.value for i in page.info)
-    shown = page.dataframe[-1].value
+    shown = next(d.value for d in page.dataframe if "downloads_30d_ratio" in d.value.columns)
     assert shown["as_of"].dt.strftime("%Y-%m-%d").tolist() == list(DATES)
     assert shown["downloads_30d"].tolist() == [downloads_in(d, model) for d in DATES]
     sdxl = "stabilityai/stable-diffusion-xl-base-1.0"
-    page.query_params["model"] = sdxl
-    page.switch_page("views/model.py").run()
-    unknown = next(m.value for m in page.metric if m.label == "unknown")
+    unknown = next(m.value for m in model_page(sdxl).metric if m.label == "unknown")
     declared = imported.execute("SELECT derivatives_unknown FROM mart_models WHERE model_id = ?", [sdxl]).fetchone()
     assert unknown == fmt.compact(declared[0]) == "3.2k"
 
