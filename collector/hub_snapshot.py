@@ -59,12 +59,22 @@ def read_snapshot(path: Path) -> Iterator[dict]:
         raise SnapshotError(f"{path}: unknown file type {path.suffix!r}; expected one of {', '.join(FORMATS)}")
     if not path.is_file():
         raise SnapshotError(f"{path}: no such file")
-    return {"csv": csv_rows, "json": json_rows, "jsonl": jsonl_rows}[kind](path)
+    return nonempty({"csv": csv_rows, "json": json_rows, "jsonl": jsonl_rows}[kind](path), path)
+
+
+def nonempty(rows: Iterator[dict], path: Path) -> Iterator[dict]:
+    """The rows, raising SnapshotError at the end when there were none (an empty file must not empty a date)."""
+    seen = False
+    for row in rows:
+        seen = True
+        yield row
+    if not seen:
+        raise SnapshotError(f"{path}: no models; expected at least one listing entry")
 
 
 def csv_rows(path: Path) -> Iterator[dict]:
     """Rows of a CSV listing; line numbers count the header as line 1."""
-    with path.open(newline="", encoding="utf-8") as f:
+    with path.open(newline="", encoding="utf-8-sig") as f:
         reader = csv.DictReader(f)
         header = reader.fieldnames or []
         missing = [c for c in REQUIRED if c not in header]
@@ -132,7 +142,7 @@ def timestamp(text: str | None, where: str) -> dt.datetime | None:
 
 def jsonl_rows(path: Path) -> Iterator[dict]:
     """Rows of a JSON Lines file, one `/api/models` item a line (blank lines skipped)."""
-    with path.open(encoding="utf-8") as f:
+    with path.open(encoding="utf-8-sig") as f:
         for number, line in enumerate(f, 1):
             if line.strip():
                 yield item_row(decode(line, path, number), f"{path}, line {number}")
@@ -140,7 +150,7 @@ def jsonl_rows(path: Path) -> Iterator[dict]:
 
 def json_rows(path: Path) -> Iterator[dict]:
     """Rows of a JSON file: an array of `/api/models` items, or one item."""
-    text = path.read_text(encoding="utf-8")
+    text = path.read_text(encoding="utf-8-sig")
     data = decode(text, path, 1)
     items = data if isinstance(data, list) else [data]
     starts = item_lines(text) if isinstance(data, list) else [1 + len(text) - len(text.lstrip())]

@@ -204,6 +204,8 @@ MALFORMED = [
      "line 3: expected an /api/models item, a JSON object with a string 'id'"),
     ("bad.json", '[\n  {"id": "a/ok", "downloads": 1},\n  {"id": "a/x", "downloads": 2, "tags": "x"}\n]\n',
      "line 3: expected 'tags' to be a list of strings"),
+    ("bad.csv", "id,downloads_30d\n", "no models; expected at least one listing entry"),
+    ("bad.json", "[]", "no models; expected at least one listing entry"),
     ("bad.parquet", "", "unknown file type '.parquet'; expected one of .csv, .json, .jsonl, .ndjson"),
 ]
 
@@ -248,3 +250,10 @@ def test_a_model_created_inside_a_later_run_is_first_sighted_there(con):
     load(con, [("a/old", 0, 10, 5, dt.date(2020, 1, 1)), ("a/old", 30, 10, 9, dt.date(2020, 1, 1)),
                ("a/new", 31, 40, 40, dt.date(2026, 3, 31))])
     assert series(con, "a/new") == [(30, 40, False, False)]
+
+
+def test_a_csv_saved_with_a_byte_order_mark_loads(con, tmp_path):
+    path = tmp_path / "excel.csv"
+    path.write_text("id,downloads_30d,likes\na/m,12,\n", encoding="utf-8-sig")
+    hub_snapshot.import_snapshot(con, path, dt.date(2024, 7, 11))
+    assert con.execute("SELECT id, author, downloads, likes FROM raw_hf_models").fetchall() == [("a/m", "a", 12, None)]
