@@ -107,6 +107,12 @@ def test_declared_derivatives_without_relation_are_counted(imported):
                                 top).fetchall())
     assert got == {p: declaring[p] for p in top}
     assert got["stabilityai/stable-diffusion-xl-base-1.0"] > 1000
+    # every 2024 edge has relation unknown: a family's unknown derivatives are all its members but the root,
+    # when the root is listed (a parent named by its pre-2024 id, e.g. gpt2, is not)
+    families = imported.execute("SELECT count(*), count(*) FILTER (WHERE derivatives_unknown = members - "
+                                "(family IN (SELECT model_id FROM mart_models))::INTEGER) FROM mart_families"
+                                ).fetchall()
+    assert families[0][0] == families[0][1] > 0
 
 
 def test_imported_data_is_labelled_archived_never_live_or_sandbox(imported, tmp_path, capsys):
