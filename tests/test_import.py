@@ -17,7 +17,7 @@ from app import format as fmt
 from collector import hub_snapshot
 from pipelines import build, profiles
 from pipelines.export_parquet import export_parquet
-from warehouse import db
+from warehouse import db, status
 
 HF = SHARED_DATA / "hf"
 DATES = ("2022-07-02", "2022-10-01", "2024-07-11")
@@ -117,6 +117,7 @@ def test_declared_derivatives_without_relation_are_counted(imported):
 
 def test_imported_data_is_labelled_archived_never_live_or_sandbox(imported, tmp_path, capsys):
     assert imported.execute("SELECT value FROM meta WHERE key = 'data_kind'").fetchone() == ("reference",)
+    assert set(status.recent_runs(imported, 10)["data"]) == {"archived (imported file)"}
     assert cli.main(["export", "weekly", "--out", str(tmp_path)]) == 0
     assert f"NOTE: {fmt.REFERENCE_NOTE}; every row says data_kind=reference." in capsys.readouterr().out
     with (tmp_path / "models_2024-W28.csv").open(newline="") as f:
