@@ -5,12 +5,12 @@ import logging
 import os
 import sys
 
-from app import cli_app, cli_build, cli_collect, cli_core, cli_export, cli_sandbox, cli_schedule
+from app import cli_app, cli_build, cli_collect, cli_core, cli_export, cli_import, cli_sandbox, cli_schedule
 from app.cli_args import UsageError
 from warehouse import db, lock, paths
 
 # Each module adds its sub-commands with register(subparsers); keep this list short and explicit.
-COMMAND_MODULES = [cli_core, cli_collect, cli_sandbox, cli_export, cli_build, cli_schedule, cli_app]
+COMMAND_MODULES = [cli_core, cli_collect, cli_import, cli_sandbox, cli_export, cli_build, cli_schedule, cli_app]
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -24,7 +24,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 # Commands that write the warehouse hold the writer lock, so they never collide with the scheduler.
-WRITERS = {("init",), ("collect",), ("build",), ("sandbox", "simulate")}
+WRITERS = {("init",), ("collect",), ("import",), ("build",), ("sandbox", "simulate")}
 
 
 def writer_purpose(args) -> str | None:

@@ -18,7 +18,8 @@ FROM collection_runs GROUP BY source ORDER BY source
 
 RECENT = """
 SELECT run_id, source, as_of, status, requests, retries, rows_written, started_at, finished_at,
-       CASE WHEN sandbox THEN 'sandbox (fictional)' ELSE 'live' END AS data, error
+       CASE WHEN sandbox THEN 'sandbox (fictional)' WHEN endpoint LIKE 'file:%' THEN 'archived (imported file)'
+            ELSE 'live' END AS data, error
 FROM collection_runs ORDER BY started_at DESC LIMIT ?
 """
 
