@@ -66,6 +66,8 @@ def _livebench(con, url: str, as_of: dt.date, releases: list[dt.date] | None) ->
     print(f"LiveBench {url}: run {run_id} {status}{note}")
     for o in outcomes:
         print(f"  {o.item:<12} {o.status:<14} {o.rows:>7,} rows  {o.detail}".rstrip())
+        for repair in o.repairs:
+            print(f"    repaired: {repair}")
     return status != "ok"
 
 
