@@ -64,6 +64,13 @@ class Faults:
                     return fault
         return None
 
+    def put_back(self, fault: Fault) -> None:
+        """Return one use of a fault taken by a request it could not apply to (a data fault on a 404 or redirect)."""
+        with self._lock:
+            fault.count += 1
+            if fault not in self._pending:
+                self._pending.insert(0, fault)
+
     def clear(self) -> None:
         """Drop every pending fault."""
         with self._lock:
