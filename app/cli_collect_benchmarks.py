@@ -79,6 +79,9 @@ def _livecodebench(con, url: str, as_of: dt.date) -> bool:
         print(f"LiveCodeBench {url}: FAILED, earlier data kept: {exc}")
         return True
     print(f"LiveCodeBench {url}: run {run_id} ok, {rows:,} results{_run(con, run_id)[1]}")
+    repairs = con.execute("SELECT repairs FROM collection_runs WHERE run_id = ?", [run_id]).fetchone()[0]
+    for repair in (repairs or "").splitlines():
+        print(f"  repaired: {repair}")
     print(comparison(con).to_string(index=False, na_rep="-"))
     return False
 

@@ -130,6 +130,14 @@ REPAIRED = {
 }
 
 
+def test_cli_prints_what_was_repaired(home, tmp_path, capsys):
+    (tmp_path / livecodebench.DEFAULT_FILE).write_text(REPAIRED["non-numeric pass@1"][0])
+    with serve(tmp_path) as url:
+        assert main(["collect", "benchmarks", "--skip", "livebench", "--livecodebench-url", url]) == 0
+    out = capsys.readouterr().out
+    assert "ok, 11 results" in out and "  repaired: performances_generation.json: performances[3] (model " in out
+
+
 @pytest.mark.parametrize("case", REPAIRED)
 def test_a_bad_entry_is_skipped_recorded_and_the_rest_kept(con, tmp_path, case):
     body, repair, kept = REPAIRED[case]

@@ -1,6 +1,5 @@
--- The newest runs that kept their data after repairing or skipping part of it (collection_runs.repairs); a
--- serving copy published before that column existed has no such runs.
-SELECT source, as_of, status, run_id, COLUMNS(c -> c = 'repairs')
-FROM collection_runs
+-- The newest runs, for the ones that kept their data after repairing or skipping part of it (their `repairs`);
+-- every column, since a serving copy published before collection_runs.repairs existed has none.
+SELECT * FROM collection_runs
 ORDER BY started_at DESC
 LIMIT $recent
