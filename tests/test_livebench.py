@@ -359,3 +359,25 @@ def test_an_unreachable_site_fails_the_run_and_writes_nothing(home, monkeypatch,
     assert con.execute("SELECT status, rows_written FROM collection_runs").fetchall() == [("failed", 0)]
     assert con.execute("SELECT count(*) FROM raw_livebench_scores").fetchone() == (0,)
     con.close()
+
+
+def test_unnamed_and_repeated_columns_and_nameless_rows_are_left_out_and_recorded():
+    cats = {"Reasoning": ["a", "b"], "Coding": ["c"]}
+    table = "model,a,b,,a,c\nm1,10,20,99,98,30\n,1,2,3,4,5\nm2,40,,97,96,x\n"
+    rows, repairs = livebench_files.parse_table(table, "t.csv", cats)
+    assert rows.set_index(["model", "task"])["score"].dropna().to_dict() == {
+        ("m1", "a"): 10.0, ("m1", "b"): 20.0, ("m1", "c"): 30.0, ("m2", "a"): 40.0}
+    assert repairs == ["t.csv: column 4 is unnamed; its cells were left out",
+                       "t.csv: column 5 is a second 'a'; its cells were left out",
+                       "t.csv line 3: no model name; row skipped",
+                       "t.csv line 4: score 'x' for model 'm2', task 'c' is not a number from 0 to 100; read as empty"]
+
+
+def test_bad_category_entries_are_skipped_and_recorded():
+    cats, repairs = livebench_files.parse_categories('{"A": ["a", "b"], "B": "c", "C": ["b", 3], "D": []}', "c.json")
+    assert cats == {"A": ["a", "b"]}
+    assert repairs == ["c.json: category 'B' maps to 'c', not a list of tasks; skipped",
+                       "c.json: task 'b' is listed in both 'A' and 'C'; kept in 'A'",
+                       "c.json: category 'C' lists 3, not a task name; skipped",
+                       "c.json: category 'C' has no usable task; skipped",
+                       "c.json: category 'D' has no usable task; skipped"]
