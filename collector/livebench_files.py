@@ -17,10 +17,11 @@ def read_csv(text: str, name: str) -> tuple[list[str], list[tuple[int, list[str]
 
     The site parses with PapaParse (`header: true`): a short row's missing trailing cells are undefined (shown
     empty) and a long row's extra cells go to `__parsed_extra`, outside every column. Blank lines are skipped.
+    A short last line with no line end after it is a cut-off file, not a short row: LiveBenchError.
     """
     reader = csv.reader(io.StringIO(text))
     header: list[str] | None = None
-    rows, repairs = [], []
+    rows, repairs, last = [], [], 0
     try:
         for fields in reader:
             fields = [f.strip() for f in fields]
@@ -29,12 +30,16 @@ def read_csv(text: str, name: str) -> tuple[list[str], list[tuple[int, list[str]
             if header is None:
                 header = fields
                 continue
+            last = len(fields)
             rows.append((reader.line_num, _fit(fields, header, f"{name} line {reader.line_num}", repairs)))
     except csv.Error as exc:
         raise LiveBenchError(f"{name}: line {reader.line_num} is not CSV ({exc}); expected a comma-separated table") \
             from None
     if header is None:
         raise LiveBenchError(f"{name} is empty; expected a header line and one line per model")
+    if rows and last < len(header) and not text.endswith(("\n", "\r")):  # a cut transfer, not a short row
+        raise LiveBenchError(f"{name}: line {rows[-1][0]} has {last} fields but the header has {len(header)}, and the "
+                             "file ends inside it; the file looks cut off or malformed")
     keep = _kept_columns(header, name, repairs)
     return [header[i] for i in keep], [(line, [f[i] for i in keep]) for line, f in rows], repairs
 

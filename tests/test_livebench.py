@@ -218,6 +218,10 @@ REPAIRED = {
                   "table_2025_12_23.csv line 5 ('claude-4-sonnet-20250514-thinking-64k'): 19 fields under a 22-field "
                   "header; the last 3 (typescript, typos, zebra_puzzle) read as empty",
                   ("claude-4-sonnet-20250514-thinking-64k", "typos", None)),
+    "short last row": ("table", _edit_line(66, lambda line: ",".join(line.split(",")[:-2])),
+                       "table_2025_12_23.csv line 66 ('qwen3-next-80b-a3b-thinking'): 20 fields under a 22-field "
+                       "header; the last 2 (typos, zebra_puzzle) read as empty",
+                       ("qwen3-next-80b-a3b-thinking", "zebra_puzzle", None)),
     "long row": ("table", _edit_line(5, lambda line: line + ",77.0,88.0"),
                  "22-field header; the 2 extra value(s) ['77.0', '88.0'] belong to no column and were left out",
                  ("claude-4-sonnet-20250514-thinking-64k", "zebra_puzzle", "same")),
@@ -240,6 +244,8 @@ REPAIRED = {
 UNREADABLE = {
     "missing model column": ("table", lambda t: t.replace("model,", "name,", 1),
                              "table_2025_12_23.csv has no 'model' column"),
+    "cut-off file": ("table", lambda t: t[: t.index("\n", len(t) // 2) - 12],
+                     "fields but the header has 22, and the file ends inside it; the file looks cut off or malformed"),
     "empty release": ("table", lambda t: "", "table_2025_12_23.csv is empty"),
     "header only": ("table", lambda t: t.splitlines()[0] + "\n", "has a header but no model rows"),
     "malformed JSON": ("categories", lambda t: t[: len(t) // 2], "categories_2025_12_23.json is not valid JSON"),
