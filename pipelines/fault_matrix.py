@@ -45,7 +45,8 @@ SOURCES = (
            (*((kind, "/github/repos/", "stargazers_count") for kind in ("short_row", "long_row", "mistyped_row")),
             ("renamed_column", "/github/repos/", "full_name"))),
     Source("livebench", "/livebench", lambda con, s: livebench.collect(con, s.livebench_url, jobs.as_of(s)),
-           "SELECT release, model, task, score FROM raw_livebench_scores ORDER BY ALL",
+           "SELECT 'score', release::VARCHAR, model, task, score FROM raw_livebench_scores UNION ALL "
+           "SELECT 'model', as_of::VARCHAR, model, url, openweight::INT FROM raw_livebench_models ORDER BY ALL",
            (*((kind, "/livebench/table_", "") for kind in (*ROW_FAULTS, "renamed_column", "missing_column",
                                                           "missing_key_column", "empty_release")),
             ("unknown_task", "/livebench/categories_", ""))),
