@@ -1,6 +1,7 @@
 """LiveCodeBench per-problem results with problem dates and model release dates."""
 
 import datetime as dt
+import functools
 import json
 import logging
 
@@ -54,19 +55,19 @@ def parse_results(text: str, name: str) -> tuple[pd.DataFrame, list[str]]:
     _require(perf, name, "performances", ("model", "question_id", "date", pass_key))
     rows, first = [], {}
     for at, entry in perf.items():
-        where = f"{name}: performances[{at}] (model {entry.get('model')!r})"
         problem = _problem(entry)
         key = (str(entry.get("model")), problem)
         fields = (_text(entry, "model"), _text(entry, "question_id"), _millis(entry.get("date")),
                   _percent(entry.get(pass_key)))
-        bad = [f"{k} {entry.get(k)!r}" for k, v in zip(("model", "question_id", "date", pass_key), fields,
-                                                       strict=True) if v is None]
-        if bad:
-            repairs.append(f"{where} has {', '.join(bad)}; expected a name, a question id, epoch milliseconds and a "
-                           "number from 0 to 100; entry skipped")
+        if None in fields:
+            bad = [f"{k} {entry.get(k)!r}" for k, v in zip(("model", "question_id", "date", pass_key), fields,
+                                                           strict=True) if v is None]
+            repairs.append(f"{name}: performances[{at}] (model {entry.get('model')!r}) has {', '.join(bad)}; expected "
+                           "a name, a question id, epoch milliseconds and a number from 0 to 100; entry skipped")
         elif key in first:
-            repairs.append(f"{where} repeats problem {problem!r} (first at performances[{first[key]}]); the first "
-                           "result kept, this one skipped (it would double-weight the problem)")
+            repairs.append(f"{name}: performances[{at}] (model {entry.get('model')!r}) repeats problem {problem!r} "
+                           f"(first at performances[{first[key]}]); the first result kept, this one skipped (it would "
+                           "double-weight the problem)")
         else:
             first[key] = at
             rows.append({"model": key[0], "problem": problem, "problem_date": fields[2], "pass_at_1": fields[3],
@@ -139,7 +140,13 @@ def _millis(value) -> dt.date | None:
     """Epoch milliseconds (up to 2100) as a UTC date, else None."""
     if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value <= 4102444800000:
         return None
-    return dt.datetime.fromtimestamp(value / 1000, dt.UTC).date()
+    return _utc_date(value)
+
+
+@functools.lru_cache(maxsize=4096)
+def _utc_date(millis: float) -> dt.date:
+    """The UTC date of epoch milliseconds (a results file repeats a few thousand dates)."""
+    return dt.datetime.fromtimestamp(millis / 1000, dt.UTC).date()
 
 
 def fetch_results(client: HttpClient, file_name: str) -> tuple[pd.DataFrame, list[str]]:
