@@ -186,11 +186,10 @@ def item_row(item, where: str) -> dict:
                             f"got {json.dumps(item)[:80]}")
     try:
         info = ModelInfo(**item)
-        hf.check(info, where)
-    except hf.HfCollectError as exc:
-        raise SnapshotError(str(exc)) from None
     except (TypeError, ValueError, KeyError, AttributeError) as exc:
         raise SnapshotError(f"{where}: expected an /api/models item ({type(exc).__name__}: {exc})") from None
+    if wrong := hf.problem(info, where):
+        raise SnapshotError(wrong)
     row = hf.to_row(info)
     if row["base_models"] is not None:
         row["base_models"] += untyped_parents(info.tags, row["base_models"])
