@@ -125,7 +125,8 @@ def automation(d, level: np.ndarray, mirror_of: np.ndarray) -> dict[str, np.ndar
     Kinds (codes are indices of KINDS): fixture; floor (a large flat nightly floor under busy models); burst;
     weekday-only CI; nightly (a regular schedule); nightly_irregular (missed nights, re-runs, runs landing after
     midnight, a step when a second pipeline starts); mirror (a bot re-upload pulled on a schedule, mirror_of >= 0);
-    stopped (nightly CI that stopped 32-45 days before today: inside a 45-day block, before the 30-day window).
+    stopped (nightly or, for half of them, weekday-only CI that stopped 32-45 days before today: inside a 45-day
+    block, before the 30-day window).
     A separate generator keeps the rest of the world as it was drawn.
     """
     rng = np.random.default_rng([d.seed, d.total, 13])
@@ -158,6 +159,7 @@ def automation(d, level: np.ndarray, mirror_of: np.ndarray) -> dict[str, np.ndar
     step_day = np.where(stepped, today - rng.integers(5, 60, total), d.span + 1_000)
     step_gain = rng.uniform(0.5, 1.5, total)
     run_noise = np.where(code == 2, 0.02, 0.05)
+    weekday_ci = (code == 4) | ((code == 8) & (rng.random(total) < 0.5))
     # Bursts fall around the sandbox's today, where collections look (from 60 days before start on).
     burst_start = np.sort(rng.integers(d.start_day - 60, d.span + 30, (total, 3)), axis=1)
     burst_start = np.maximum(burst_start, (created + 3)[:, None])
@@ -166,7 +168,8 @@ def automation(d, level: np.ndarray, mirror_of: np.ndarray) -> dict[str, np.ndar
     burst_len[:, 0] = np.maximum(burst_len[:, 0], 1)
     return {"kind_name": np.array(KINDS, dtype=object)[code], "auto_code": code, "auto_amount": amount,
             "auto_start": start, "auto_end": end, "p_miss": rates[:, 0], "p_rerun": rates[:, 1],
-            "p_shift": rates[:, 2], "step_day": step_day, "step_gain": step_gain, "run_noise": run_noise,
+            "p_shift": rates[:, 2], "weekday_ci": weekday_ci, "step_day": step_day, "step_gain": step_gain,
+            "run_noise": run_noise,
             "burst_start": burst_start, "burst_len": burst_len}
 
 

@@ -6,6 +6,7 @@ from collector.sandbox.world_attrs import SCHEDULED
 from collector.sandbox.world_hash import logistic, uniform
 
 CELLS_PER_CHUNK = 2_000_000
+POISSON_EXACT = 20  # organic counts are Poisson around the day's demand: exact below this mean, normal above
 _S_ORGANIC, _S_ROUND, _S_AUTO, _S_AUTO_ROUND = 1, 2, 3, 4
 _S_MISS, _S_RERUN, _S_SHIFT = 5, 6, 7
 
@@ -20,6 +21,25 @@ def _round(x: np.ndarray, u: np.ndarray) -> np.ndarray:
     return np.floor(x + u).astype(np.int64)
 
 
+def _poisson(lam: np.ndarray, u: np.ndarray) -> np.ndarray:
+    """Poisson counts with means lam, one per uniform u (inverse CDF below POISSON_EXACT, normal above)."""
+    lam = np.maximum(lam, 0.0)
+    z = np.log(u / (1.0 - u)) * 0.5513  # logistic with unit spread, close to a standard normal
+    out = np.maximum(np.rint(lam + np.sqrt(lam) * z), 0).astype(np.int64)
+    small = np.flatnonzero(lam < POISSON_EXACT)
+    ls, us = lam.ravel()[small], u.ravel()[small]
+    term = np.exp(-ls)
+    cdf, count = term.copy(), np.zeros(len(small), dtype=np.int64)
+    k = 0
+    while k < 400 and (cdf < us).any():  # the bound: rounding can hold the CDF a hair below 1
+        k += 1
+        count += cdf < us
+        term = term * ls / k
+        cdf = cdf + term
+    out.ravel()[small] = count
+    return out
+
+
 def organic_block(t: dict, seed: int, idx: np.ndarray, days: np.ndarray) -> np.ndarray:
     """Organic downloads for models idx over day ordinals days (int64, len(idx) x len(days))."""
     age = days[None, :] - t["created"][idx][:, None]
@@ -29,7 +49,7 @@ def organic_block(t: dict, seed: int, idx: np.ndarray, days: np.ndarray) -> np.n
          * np.exp(-a / col["tau_decay"]) * np.maximum(1 + col["growth"] * a / 365, 0.05))
     x = x * np.where(_weekend(days)[None, :], 1 - col["weekend"], 1.0)
     x = x * np.exp(t["sigma"][idx][:, None] * logistic(seed, _S_ORGANIC, idx, days))
-    return np.where(age >= 0, _round(x, uniform(seed, _S_ROUND, idx, days)), 0)
+    return np.where(age >= 0, _poisson(x, uniform(seed, _S_ROUND, idx, days)), 0)
 
 
 def _runs(t: dict, seed: int, sub: np.ndarray, days: np.ndarray) -> np.ndarray:
@@ -69,7 +89,8 @@ def automation_block(t: dict, seed: int, idx: np.ndarray, days: np.ndarray) -> n
         d = days[None, :] - starts[:, k:k + 1]
         in_burst |= (d >= 0) & (d < lens[:, k:k + 1])
     burst = np.where(in_burst, amount * np.exp(0.3 * noise), 0.0)
-    x = np.select([c == 1, np.isin(c, SCHEDULED), c == 3], [steady, nightly, burst], weekday)
+    x = np.select([c == 1, t["weekday_ci"][sub][:, None], np.isin(c, SCHEDULED), c == 3],
+                  [steady, weekday, nightly, burst], weekday)
     x = np.where(on | (c == 3), x, 0.0)
     x = np.where(days[None, :] >= t["created"][sub][:, None], x, 0.0)
     out[rows] = _round(np.maximum(x, 0.0), uniform(seed, _S_AUTO_ROUND, sub, days))
