@@ -12,6 +12,7 @@ import pyarrow as pa
 
 from pipelines import denoise_signals as sig
 from pipelines.build import produces
+from pipelines.denoise_floors import floors
 
 log = logging.getLogger(__name__)
 WINDOW_DAYS = 30
@@ -72,7 +73,8 @@ def matrix(daily: pa.Table, n_models: int, n_days: int) -> tuple[np.ndarray, np.
     return x, observed
 
 
-def automation(x: np.ndarray, observed: np.ndarray, age: np.ndarray, weekend: np.ndarray, fixture: np.ndarray):
+def automation(x: np.ndarray, observed: np.ndarray, age: np.ndarray, weekend: np.ndarray, fixture: np.ndarray,
+               mirror: np.ndarray):
     """Automation per model and day, and per-model flags (burst, weekday_only, floor) of the last block."""
     burst = np.zeros_like(x)
     if x.shape[1] == 0:  # a single snapshot: no daily series to read bursts, floors or weekdays from yet
@@ -100,7 +102,7 @@ def automation(x: np.ndarray, observed: np.ndarray, age: np.ndarray, weekend: np
         level = sig.local_level(y_obs[:, cols], weekend[cols])
         auto_wd, wd = sig.weekday_only(y[:, cols], y_obs[:, cols], weekend[cols], level, s, dip, a, c, fixture)
         rest = np.where(wd[:, None], np.nan, y_obs[:, cols])
-        auto_fl, fl = sig.floors(y[:, cols], rest, weekend[cols], np.where(wd[:, None], np.nan, level), fixture)
+        auto_fl, fl = floors(y[:, cols], rest, weekend[cols], np.where(wd[:, None], np.nan, level), fixture, mirror)
         steady[:, cols] = auto_wd + auto_fl
         if end == n_days:
             weekday_flag, floor_flag = wd, fl
@@ -157,11 +159,13 @@ def build(con: duckdb.DuckDBPyConnection) -> None:
     names = models["id"].str.split("/", n=1).str[-1].to_numpy()
     fixture = sig.fixture_flags(models["author"].to_numpy(), names, params, models["likes"].to_numpy(),
                                 models["children"].to_numpy())
-    auto, burst, weekday_flag, floor_flag = automation(x, observed, age, weekend, fixture)
+    mirror = sig.mirror_flags(models["author"].to_numpy(), names, models["created"], models["likes"].to_numpy(),
+                              models["children"].to_numpy()) & ~fixture
+    auto, burst, weekday_flag, floor_flag = automation(x, observed, age, weekend, fixture, mirror)
     as_of = np.datetime64(con.execute("SELECT max(as_of) FROM raw_hf_models").fetchall()[0][0] or "1970-01-01", "D")
     in_window = (days >= as_of - WINDOW_DAYS) & (days < as_of)
     flags = {"test_fixture": fixture, "burst": (burst[:, in_window] > 0).any(axis=1) & ~fixture,
-             "floor": floor_flag & ~fixture, "weekday_only": weekday_flag & ~fixture,
+             "floor": floor_flag & ~fixture, "weekday_only": weekday_flag & ~fixture, "mirror": mirror,
              "engagement_outlier": sig.engagement_outliers(models["downloads"].fillna(0), models["likes"],
                                                            models["children"], cohort_of(params))}
     noise = noise_rows(models, x, auto, burst, in_window, flags)
