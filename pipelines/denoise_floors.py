@@ -27,8 +27,8 @@ VAR_MARGIN = 1.5             # dispersion bound: the robust variance's margin fo
 BOUND_MIN = 3.0              # ... a floor it proves of at least this many downloads a day
 BOUND_SPREADS = 1.0          # ... organic relative spread at least this many robust spreads below the centre
 BUSY = 100.0                 # ... read on rows with at least this many downloads a day
-TRIM = 0.25                  # ... its variance leaves out this share of the largest deviations
-TRIM_FACTOR = 0.3686         # ... E[Z^2; |Z| < 1.150] / 0.75: the trimmed mean square of a standard normal
+TRIM = 0.4                   # ... its variance leaves out this share of the largest deviations
+TRIM_FACTOR = 0.2145         # ... E[Z^2; |Z| < 0.8416] / 0.6: the trimmed mean square of a standard normal
 DEFAULT_S_MIN = 0.1          # ... when too few rows are busy (real Hub models vary by 0.1-0.3 in log space)
 MAX_RUNS = 2                 # a night carries 0, 1 or 2 runs of the schedule (missed, on time, re-run or shifted)
 
@@ -141,7 +141,7 @@ def _segment_floors(y_obs, level, days, f, null, prior, s_min):
         z = np.where(np.isfinite(stat) & (n >= SEGMENT_DAYS), (centre - stat) * np.sqrt(n / 20) / spread, 0.0)
     bound = bound_floor(ys, ls, s_min)
     floor = np.zeros(len(ys))
-    rows = np.flatnonzero((z > np.where(prior, PRIOR_Z, FLOOR_Z)) | (bound > 0))
+    rows = np.flatnonzero(z > np.where(prior, PRIOR_Z, FLOOR_Z))
     if len(rows):
         floor[rows] = floor_level(ys[rows], ls[rows], np.exp(centre[rows]))
     return np.maximum(floor, bound)

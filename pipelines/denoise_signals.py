@@ -48,7 +48,11 @@ def fixture_flags(author, name, params, likes, children) -> np.ndarray:
 
 def mirror_flags(author, name, created, likes, children) -> np.ndarray:
     """Likely bot mirrors: a name (case-insensitive) shared with an earlier model of another owner with more likes,
-    and no more than MIRROR_LIKES likes and no derivatives of its own (what the Hub shows of a re-upload)."""
+    and no more than MIRROR_LIKES likes and no derivatives of its own (what the Hub shows of a re-upload).
+
+    The caller leaves out models that declare a base model: derivatives share names by convention
+    (`<base>-GGUF`, `<base>-lora`), a re-upload declares nothing.
+    """
     frame = pd.DataFrame({"author": np.asarray(author, dtype=object), "stem": pd.Series(name, dtype=object).str.lower(),
                           "created": pd.to_datetime(pd.Series(created)), "likes": np.asarray(likes, dtype=np.int64),
                           "children": np.asarray(children, dtype=np.int64)})
@@ -250,12 +254,12 @@ def log_dispersion(y: np.ndarray, level: np.ndarray, floor: np.ndarray) -> tuple
 
     A median commutes with subtracting a constant and with the log, so the local level of the days without
     the floor is level - floor: one rolling median serves every candidate floor. The median of the deviations
-    (not their mean) lets weeks of flat days outweigh a few nights a schedule missed, repeated or shifted.
+    (not their mean) lets weeks of flat days outweigh the nights a schedule missed, repeated or shifted.
     """
     with np.errstate(invalid="ignore", divide="ignore"):
         deviation = np.abs(np.log(np.maximum(y - floor[:, None], 0) + LOG_OFFSET)
                            - np.log(np.maximum(level - floor[:, None], 0) + LOG_OFFSET))
-        return nan_median(deviation, axis=1), (~np.isnan(deviation)).sum(axis=1)
+    return nan_median(deviation, axis=1), (~np.isnan(deviation)).sum(axis=1)
 
 
 def flatness(y: np.ndarray, level: np.ndarray, min_days: int, known: np.ndarray) -> dict[str, np.ndarray]:
