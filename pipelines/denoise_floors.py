@@ -27,8 +27,8 @@ VAR_MARGIN = 1.5             # dispersion bound: the robust variance's margin fo
 BOUND_MIN = 3.0              # ... a floor it proves of at least this many downloads a day
 BOUND_SPREADS = 1.0          # ... organic relative spread at least this many robust spreads below the centre
 BUSY = 100.0                 # ... read on rows with at least this many downloads a day
-TRIM = 0.4                   # ... its variance leaves out this share of the largest deviations
-TRIM_FACTOR = 0.2145         # ... E[Z^2; |Z| < 0.8416] / 0.6: the trimmed mean square of a standard normal
+TRIM = 0.25                  # ... its variance leaves out this share of the largest deviations
+TRIM_FACTOR = 0.3686         # ... E[Z^2; |Z| < 1.150] / 0.75: the trimmed mean square of a standard normal
 DEFAULT_S_MIN = 0.1          # ... when too few rows are busy (real Hub models vary by 0.1-0.3 in log space)
 MAX_RUNS = 2                 # a night carries 0, 1 or 2 runs of the schedule (missed, on time, re-run or shifted)
 
@@ -60,12 +60,13 @@ def bound_floor(y: np.ndarray, level: np.ndarray, s_min: float) -> np.ndarray:
 
     Count data is never less dispersed than Poisson, and organic demand adds a relative spread of at least
     s_min; a floor's own spread only adds to the total's, so level - organic_bound is a lower bound of the
-    deterministic part. 0 where the bound leaves less than BOUND_MIN downloads a day.
+    deterministic part. 0 where the bound leaves less than BOUND_MIN downloads a day, or with fewer than
+    FLOOR_DAYS observed days (whole counts of a few days can tie at the level).
     """
     lvl = nan_median(level, axis=1)
     floor = lvl - organic_bound(robust_variance(y, level), s_min)
     with np.errstate(invalid="ignore"):
-        hit = (floor >= BOUND_MIN) & ((~np.isnan(y)).sum(axis=1) >= SEGMENT_DAYS)
+        hit = (floor >= BOUND_MIN) & ((~np.isnan(y)).sum(axis=1) >= FLOOR_DAYS)
     return np.where(hit, floor, 0.0)
 
 
