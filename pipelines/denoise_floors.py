@@ -1,9 +1,9 @@
 """Floors: scheduled traffic (nightly CI, mirrors' pulls) under organic demand, found by how little it varies.
 
-Two lower bounds on organic variability, each read with robust (median-based) statistics so that a missed,
+Two lower bounds on organic variability, each read with robust (trimmed) statistics so that a missed,
 doubled or shifted night does not hide a floor:
-- relative: organic demand varies by a roughly constant factor from day to day at any level, so the median
-  absolute deviation of log downloads around their local level is compared with the population's (an
+- relative: organic demand varies by a roughly constant factor from day to day at any level, so the trimmed
+  mean absolute deviation of log downloads around their local level is compared with the population's (an
   empirical null per level bin); a floor adds a constant and compresses it;
 - absolute: count data cannot be less dispersed than Poisson, so the organic part of a series has a mean of
   at most its variance; a series whose robust variance is far below its level carries a deterministic part.
@@ -132,7 +132,8 @@ def runs(y: np.ndarray, level: np.ndarray, floor: np.ndarray) -> np.ndarray:
 
 def _segment_floors(y_obs, level, days, f, null, prior, s_min):
     """Flag and size the floor of each row on its observed days in `days` (a mask); the null is the population's
-    (flatness `f` over the rows of `null`)."""
+    (flatness `f` over the rows of `null`). A floor either test proves is sized to leave the population's
+    typical organic dispersion (the bound is only its lower limit)."""
     ys, ls = np.where(days, y_obs, np.nan), np.where(days, level, np.nan)
     disp, n = log_dispersion(ys, ls, np.zeros(len(ys)))
     with np.errstate(invalid="ignore", divide="ignore"):
@@ -142,7 +143,7 @@ def _segment_floors(y_obs, level, days, f, null, prior, s_min):
         z = np.where(np.isfinite(stat) & (n >= SEGMENT_DAYS), (centre - stat) * np.sqrt(n / 20) / spread, 0.0)
     bound = bound_floor(ys, ls, s_min)
     floor = np.zeros(len(ys))
-    rows = np.flatnonzero(z > np.where(prior, PRIOR_Z, FLOOR_Z))
+    rows = np.flatnonzero((z > np.where(prior, PRIOR_Z, FLOOR_Z)) | (bound > 0))
     if len(rows):
         floor[rows] = floor_level(ys[rows], ls[rows], np.exp(centre[rows]))
     return np.maximum(floor, bound)

@@ -30,6 +30,7 @@ LOG_OFFSET = 0.5             # log(y + offset): days with no download stay finit
 LEVEL_WEEKDAYS = 11          # a day's local level: rolling median of about two weeks of the same kind of day
 LEVEL_WEEKEND_DAYS = 5
 MIN_LEVEL = 1.0              # dispersion tests read rows averaging at least a download a day
+DISPERSION_KEEP = 0.8        # flatness: the mean of the smallest 80% of the days' log deviations
 MIN_DAYS = 10                # fewer observed days in a block: no weekday or floor estimate
 
 
@@ -250,16 +251,22 @@ def local_level(y: np.ndarray, weekend: np.ndarray) -> np.ndarray:
 
 
 def log_dispersion(y: np.ndarray, level: np.ndarray, floor: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Per row, the median absolute deviation of log(y - floor + LOG_OFFSET) from log(level - floor + LOG_OFFSET).
+    """Per row, the trimmed mean absolute deviation of log(y - floor + LOG_OFFSET) from log(level - floor +
+    LOG_OFFSET): the mean of the smallest DISPERSION_KEEP of the days' deviations.
 
     A median commutes with subtracting a constant and with the log, so the local level of the days without
-    the floor is level - floor: one rolling median serves every candidate floor. The median of the deviations
-    (not their mean) lets weeks of flat days outweigh the nights a schedule missed, repeated or shifted.
+    the floor is level - floor: one rolling median serves every candidate floor. Trimming the largest
+    deviations lets weeks of flat days outweigh the nights a schedule missed, repeated or shifted (a plain
+    mean let one missed night hide a floor); keeping most of them keeps the mean's precision.
     """
     with np.errstate(invalid="ignore", divide="ignore"):
         deviation = np.abs(np.log(np.maximum(y - floor[:, None], 0) + LOG_OFFSET)
                            - np.log(np.maximum(level - floor[:, None], 0) + LOG_OFFSET))
-    return nan_median(deviation, axis=1), (~np.isnan(deviation)).sum(axis=1)
+    dev = np.sort(deviation, axis=1)  # NaN last
+    n = (~np.isnan(dev)).sum(axis=1)
+    keep = np.arange(dev.shape[1])[None, :] < np.ceil(DISPERSION_KEEP * n)[:, None]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(keep, dev, 0.0).sum(axis=1) / keep.sum(axis=1), n
 
 
 def flatness(y: np.ndarray, level: np.ndarray, min_days: int, known: np.ndarray) -> dict[str, np.ndarray]:

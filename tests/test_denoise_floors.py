@@ -45,7 +45,7 @@ def test_floor_with_a_missed_and_a_doubled_night_is_found_and_sized_by_runs():
 
 def test_mean_dispersion_would_let_the_missed_night_hide_the_floor():
     # the defect in numbers: on the mean of the deviations one missed night counts for about as much as all the
-    # flat days together; the median stays with the flat days
+    # flat days together; the trimmed mean stays with the flat days
     y = np.full((1, DAYS), 460.0) + np.round(np.sin(np.arange(DAYS)) * 3)
     y[0, 12] = 60.0
     level = sig.local_level(y, WEEKEND)
