@@ -30,12 +30,14 @@ def _poisson(lam: np.ndarray, u: np.ndarray) -> np.ndarray:
     ls, us = lam.ravel()[small], u.ravel()[small]
     term = np.exp(-ls)
     cdf, count = term.copy(), np.zeros(len(small), dtype=np.int64)
-    k = 0
-    while k < 400 and (cdf < us).any():  # the bound: rounding can hold the CDF a hair below 1
-        k += 1
-        count += cdf < us
-        term = term * ls / k
-        cdf = cdf + term
+    going = np.arange(len(small))  # cells whose count is still rising; most stop after a step or two
+    for k in range(1, 400):  # the bound: rounding can hold the CDF a hair below 1
+        going = going[cdf[going] < us[going]]
+        if not len(going):
+            break
+        count[going] += 1
+        term[going] *= ls[going] / k
+        cdf[going] += term[going]
     out.ravel()[small] = count
     return out
 
