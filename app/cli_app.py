@@ -125,7 +125,7 @@ def to_json(result: questionnaire_picks.Result) -> str:
         "matched": result.matched,
         "notes": result.notes,
         "picks": [{"model_id": p.model_id, "family": p.family, "score": p.score, "coverage": p.coverage,
-                   "reasons": p.reasons, "caveats": p.caveats} for p in result.picks],
+                   "why": p.why, "reasons": p.reasons, "caveats": p.caveats} for p in result.picks],
     }, indent=2, default=str)
 
 
@@ -134,7 +134,7 @@ def to_markdown(result: questionnaire_picks.Result) -> str:
     lines = [f"# {result.questionnaire.title}", ""]
     if result.data_kind != "live":
         lines += [f"> {SANDBOX_NOTE}", ""]
-    weights = ", ".join(f"{c} {w:.0%}" for c, w in result.plan.weights.items() if w > 0)
+    weights = ", ".join(f"{c.replace('_', ' ')} {w:.0%}" for c, w in result.plan.weights.items() if w > 0)
     lines += [f"Models meeting every constraint: {result.matched:,}; weights: {weights}.",
               *(f"Note: {n}." for n in result.notes), ""]
     if not result.picks:
@@ -142,7 +142,7 @@ def to_markdown(result: questionnaire_picks.Result) -> str:
     for i, p in enumerate(result.picks, 1):
         lines += [f"## {i}. {p.model_id}",
                   f"family {p.family} · score {fmt.score(p.score)} · coverage {fmt.pct(p.coverage)}", ""]
-        lines += [f"- why: {r}" for r in p.reasons]
+        lines += [f"- rank: {p.why}", *(f"- why: {r}" for r in p.reasons)]
         lines += [f"- caveat: {c}" for c in p.caveats]
         lines.append("")
     return "\n".join(lines).rstrip() + "\n"

@@ -1,6 +1,6 @@
 -- Models ranked under one weight profile, filtered; one page of rows ($limit NULL = all) and the total.
 SELECT s.rank, s.rank_low, s.rank_high, m.model_id, m.family, s.composite, s.coverage,
-       m.adoption, m.momentum, m.ecosystem, m.community, m.capability,
+       m.adoption, m.cohort_adoption, m.momentum, m.ecosystem, m.community, m.capability,
        m.organic_downloads_30d, m.raw_downloads_30d, m.automation_share, m.clean_score,
        m.license_class, m.size_class, m.params_b, m.pipeline_tag, m.open_weight,
        m.as_of_hf, m.methodology_version,
