@@ -302,3 +302,25 @@ def answer_from_text(q: dict, text: str):
         value = picked if q["type"] == "multi_choice" else ",".join(picked)
     check_answer(q, value, "answer")
     return value
+
+
+def template(questionnaire: Questionnaire) -> str:
+    """An answers file with every question, its allowed values and its default (YAML, comments for people)."""
+    lines = [f"# Answers for questionnaire {questionnaire.name}: {questionnaire.title}",
+             f"# Use: revealed ask -q {questionnaire.name} --answers FILE",
+             "# Every question is listed with its default. Change a value, or delete a line to keep the default.", ""]
+    for q in questionnaire.questions:
+        lines.append(f"# {q['prompt']}")
+        if q.get("help"):
+            lines.append(f"# {q['help']}")
+        if q["type"] == "number":
+            lines.append(f"# a number from {q['min']} to {q['max']}")
+        elif q["type"] == "boolean":
+            lines.append("# true or false")
+        else:
+            lines.append("# one of:" if q["type"] == "choice" else "# a list of one or more of:")
+            lines += [f"#   {o['value']}: {o.get('label', o['value'])}" for o in q["options"]]
+        value = q.get("default")
+        lines += [yaml.safe_dump({q["id"]: value}, default_flow_style=True, width=1000).strip()[1:-1]
+                  if "default" in q else f"{q['id']}: null  # required: no default", ""]
+    return "\n".join(lines)
