@@ -33,6 +33,16 @@ STYLE = """<style>
 </style>"""
 
 
+COMPONENT_HELP = {
+    "adoption": "organic downloads against the most downloaded model, 0-100 (25 points per tenfold fewer)",
+    "cohort_adoption": "the same downloads against models of its size and age (RAM), 0-100",
+    "momentum": "recent organic downloads against the weeks before, 0-100 (50 = flat)",
+    "ecosystem": "derivatives in real use, 0-100",
+    "community": "GitHub stars and their growth, 0-100",
+    "capability": "clean (contamination-resistant) benchmark score, 0-100",
+}
+
+
 @dataclass(frozen=True)
 class Column:
     """One table column: its header, a tooltip, and how a row becomes this cell's (escaped) HTML."""
@@ -160,10 +170,8 @@ def columns(models: bool) -> list[Column]:
         return [*lead,
                 Column("automation", field("automation_share", fmt.pct), numeric=True,
                        help="share of raw downloads removed as CI or automation"),
-                *(Column(c.replace("_", " "), field(c, fmt.whole), numeric=True,
-                         help=f"{c.replace('_', ' ')} component, 0-100") for c in COMPONENTS),
-                Column("clean score", field("clean_score", fmt.score), numeric=True,
-                       help="contamination-resistant benchmark score")]
+                *(Column(c.replace("_", " "), field(c, fmt.whole), numeric=True, help=COMPONENT_HELP[c])
+                  for c in COMPONENTS)]
     return [*lead,
             Column("share of organic", field("organic_share", lambda v: fmt.pct(v, 1)), numeric=True),
             Column("members", field("members", fmt.count), numeric=True),

@@ -34,7 +34,7 @@ def evidence(component: str, row: dict) -> str:
         return f"{fmt.compact(row['github_stars'])} GitHub stars"
     if component == "capability":
         return f"clean score {fmt.score(row['clean_score'])}"
-    return "recent against earlier downloads"
+    return "recent downloads against the weeks before"
 
 
 def named(component: str, row: dict) -> str:

@@ -76,7 +76,10 @@ def write(path: Path, models: int = 120, days: int = 35, seed: int = 7) -> Path:
                greatest(1, rank() OVER (ORDER BY avg(composite) DESC) - 1)::INTEGER AS rank_low,
                (rank() OVER (ORDER BY avg(composite) DESC) + 1)::INTEGER AS rank_high,
                avg(coverage) AS coverage, max(as_of_hf) AS as_of_hf, max(as_of_github) AS as_of_github,
-               max(as_of_benchmarks) AS as_of_benchmarks, '0.1' AS methodology_version, 'abc' AS inputs_hash
+               max(as_of_benchmarks) AS as_of_benchmarks, '0.1' AS methodology_version, 'abc' AS inputs_hash,
+               max(adoption) AS adoption, max(cohort_adoption) AS cohort_adoption, max(momentum) AS momentum,
+               max(ecosystem) AS ecosystem, max(community) AS community, max(capability) AS capability,
+               any_value(size_class) AS size_class, bool_and(mostly_automation) AS mostly_automation
         FROM mart_models GROUP BY family""")
     con.execute("""INSERT INTO mart_scores SELECT 'family', family, p.profile, composite, coverage, rank, rank_low,
         rank_high FROM mart_families, (VALUES ('balanced'), ('capability')) p(profile)""")

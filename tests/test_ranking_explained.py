@@ -109,3 +109,20 @@ def test_every_leaderboard_row_says_why_and_the_model_page_and_ask_say_the_same(
     for model_id in picked:
         if model_id in by_id:
             assert f"- rank: {why_rank.sentence(by_id[model_id], weights, len(ranked))}" in done.stdout
+
+
+def test_every_family_row_says_why(home, monkeypatch):
+    monkeypatch.setenv("REVEALED_HOME", str(home))
+    with duckdb.connect(str(home / "serving.duckdb"), read_only=True) as con:
+        ranked = con.execute("SELECT count(rank) FROM mart_families").fetchone()[0]
+        automated = con.execute("SELECT count(*) FROM mart_families WHERE mostly_automation AND rank IS NULL")
+        assert automated.fetchone()[0] > 0
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.run()
+    at.segmented_control(key="kind").set_value("Families").run()
+    html = next(h.value for h in at.html if "<table" in h.value)
+    assert f"{ranked:,} ranked families" in html
+    for row in board_html.rows(html):
+        rank = row["rank (90% interval)"]["text"].split()[0]
+        [why] = row["rank (90% interval)"]["titles"]
+        assert why.startswith(f"{rank} of {ranked:,} ranked with composite ") and "lifted by" in why

@@ -84,7 +84,7 @@ by_id = {t[entity]: t["trend"] for t in trends}
 weights = profiles.load().profiles.get(profile)
 for r in rows:
     r["trend"] = by_id.get(r[entity])
-    if models and weights:
+    if weights:
         r["why"] = why_rank.sentence(r, weights, r["ranked"])
 
 chosen = [f"{name} {', '.join(picked)}" for name, picked in (("task", tasks), ("license", licenses),
@@ -140,14 +140,14 @@ with board_slot:
     else:
         st.html(about + board.table(rows, board.columns(models),
                                     label=f"{kind} leaderboard, page {page_no}"))
-    if models and weights:
-        with st.expander("Why each model on this page sits where it does"):
-            st.markdown("\n".join(f"- `{r['model_id']}`: {r['why']}" for r in rows))
+    if weights:
+        with st.expander(f"Why each {'model' if models else 'family'} on this page sits where it does"):
+            st.markdown("\n".join(f"- `{r[entity]}`: {r['why']}" for r in rows))
 
 
 def filtered_csv() -> str:
     """The whole filtered view (every page) as CSV, labelled with its data kind."""
-    everything = queries.run(query, **params, limit=None, offset=0).drop(columns=["total", "ranked"], errors="ignore")
+    everything = queries.run(query, **params, limit=None, offset=0).drop(columns=["total", "ranked"])
     everything.insert(0, "data_kind", meta.get("data_kind", "unknown"))
     return everything.to_csv(index=False)
 
