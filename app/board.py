@@ -33,6 +33,7 @@ STYLE = """<style>
 </style>"""
 
 
+HEADERS = {"cohort_adoption": "in its class"}  # next to "adoption": the same downloads against its cohort
 COMPONENT_HELP = {
     "adoption": "organic downloads against the most downloaded model, 0-100 (25 points per tenfold fewer)",
     "cohort_adoption": "the same downloads against models of its size and age (RAM), 0-100",
@@ -170,7 +171,7 @@ def columns(models: bool) -> list[Column]:
         return [*lead,
                 Column("automation", field("automation_share", fmt.pct), numeric=True,
                        help="share of raw downloads removed as CI or automation"),
-                *(Column(c.replace("_", " "), field(c, fmt.whole), numeric=True, help=COMPONENT_HELP[c])
+                *(Column(HEADERS.get(c, c), field(c, fmt.whole), numeric=True, help=COMPONENT_HELP[c])
                   for c in COMPONENTS)]
     return [*lead,
             Column("share of organic", field("organic_share", lambda v: fmt.pct(v, 1)), numeric=True),
