@@ -15,6 +15,20 @@ HIGH_AUTOMATION = 0.3
 LARGE_GAP = 10.0
 FALLING_MOMENTUM = 30.0
 STRONG, WEAK = 60.0, 40.0  # a weighed component at least STRONG is a reason, below WEAK a caveat
+# How a strong or weak component reads ({} is its raw figure, pipelines/why_rank.py); adoption's strength is
+# downloads(); low momentum has its own caveat.
+STRENGTHS = {
+    "capability": "clean (contamination-resistant) benchmark score {}/100",
+    "momentum": "downloads are rising: the last week is above the weeks before it",
+    "ecosystem": "{} derivatives in real use build on it",
+    "community": "{} GitHub stars on its repository",
+}
+WEAKNESSES = {
+    "adoption": "few downloads: {} in the last 30 days",
+    "capability": "low clean benchmark score: {}/100",
+    "ecosystem": "few derivatives in real use ({})",
+    "community": "little GitHub following ({} stars)",
+}
 
 
 @dataclass
@@ -117,9 +131,11 @@ def make_pick(row: dict, p: Plan, default_weights: dict[str, float]) -> Pick:
     pick.reasons = [describe(f, row, p) for f in p.filters if f["column"] != "params_b"]
     pick.reasons[:0] = [size_reason(row, sizes)] if sizes else []
     weighed = [c for c in profiles.COMPONENTS if p.weights[c] > 0 and not fmt.missing(row[c])]
-    pick.reasons += [strength(c, row) for c in weighed if row[c] >= STRONG and strength(c, row)]
+    strong = [downloads(row) if c == "adoption" else why_rank.figure(c, row, STRENGTHS)
+              for c in weighed if row[c] >= STRONG]
+    pick.reasons += [r for r in strong if r]
     pick.caveats = caveats({**row, "score_coverage": pick.coverage}, p)
-    pick.caveats += [weakness(c, row) for c in weighed if row[c] < WEAK and weakness(c, row)]
+    pick.caveats += [w for w in (why_rank.figure(c, row, WEAKNESSES) for c in weighed if row[c] < WEAK) if w]
     pick.why = why_rank.sentence(row, default_weights, row["ranked_total"])
     return pick
 
@@ -129,34 +145,6 @@ def downloads(row: dict) -> str:
     said = f"people downloaded it {fmt.compact(row['organic_downloads_30d'])} times in the last 30 days"
     top = math.ceil(100 * row["size_rank"] / row["size_peers"])
     return said + (f", top {top}% of {row['size_class']} models" if top <= 50 else "")
-
-
-def strength(component: str, row: dict) -> str:
-    """A strong component as a reason a buyer can forward ('' when there is nothing to say)."""
-    if component == "adoption":
-        return downloads(row)
-    if component == "capability":
-        return f"clean (contamination-resistant) benchmark score {fmt.whole(row['clean_score'])}/100"
-    if component == "momentum":
-        return "downloads are rising: the last week is above the weeks before it"
-    if component == "ecosystem":
-        return f"{fmt.count(row['active_derivatives'])} derivatives in real use build on it"
-    if component == "community":
-        return f"{fmt.compact(row['github_stars'])} GitHub stars on its repository"
-    return ""
-
-
-def weakness(component: str, row: dict) -> str:
-    """A weak component as a caveat ('' when another caveat already says it)."""
-    if component == "adoption":
-        return f"few downloads: {fmt.compact(row['organic_downloads_30d'])} in the last 30 days"
-    if component == "capability":
-        return f"low clean benchmark score: {fmt.whole(row['clean_score'])}/100"
-    if component == "ecosystem":
-        return f"few derivatives in real use ({fmt.count(row['active_derivatives'])})"
-    if component == "community":
-        return f"little GitHub following ({fmt.compact(row['github_stars'])} stars)"
-    return ""  # low momentum has its own caveat
 
 
 def params(value) -> str:

@@ -22,24 +22,33 @@ MISSING = {
 SHOWN = 2  # components named on each side
 
 
-def evidence(component: str, row: dict) -> str:
-    """The raw figure behind a component, in words."""
-    if component == "adoption":
-        return f"{fmt.compact(row['organic_downloads_30d'])} organic downloads in 30 days"
-    if component == "cohort_adoption":
-        return f"against {row.get('size_class') or 'unknown'} models of its age"
-    if component == "ecosystem":
-        return f"{fmt.count(row['active_derivatives'])} derivatives in use"
-    if component == "community":
-        return f"{fmt.compact(row['github_stars'])} GitHub stars"
-    if component == "capability":
-        return f"clean score {fmt.score(row['clean_score'])}"
-    return "recent downloads against the weeks before"
+# The raw input behind each component, as a figure, and in words around it ({} is the figure).
+FIGURES = {
+    "adoption": lambda row: fmt.compact(row["organic_downloads_30d"]),
+    "cohort_adoption": lambda row: row.get("size_class") or "unknown",
+    "momentum": lambda row: "",
+    "ecosystem": lambda row: fmt.count(row["active_derivatives"]),
+    "community": lambda row: fmt.compact(row["github_stars"]),
+    "capability": lambda row: fmt.whole(row["clean_score"]),
+}
+EVIDENCE = {
+    "adoption": "{} organic downloads in 30 days",
+    "cohort_adoption": "against {} models of its age",
+    "momentum": "recent downloads against the weeks before",
+    "ecosystem": "{} derivatives in use",
+    "community": "{} GitHub stars",
+    "capability": "clean score {}",
+}
+
+
+def figure(component: str, row: dict, words: dict[str, str]) -> str:
+    """The raw figure behind a component in the words given for it ('' when there are none)."""
+    return words[component].format(FIGURES[component](row)) if component in words else ""
 
 
 def named(component: str, row: dict) -> str:
     """'adoption 83 (36.5k organic downloads in 30 days)'."""
-    return f"{LABELS[component]} {fmt.whole(row[component])} ({evidence(component, row)})"
+    return f"{LABELS[component]} {fmt.whole(row[component])} ({figure(component, row, EVIDENCE)})"
 
 
 def sentence(row: dict, weights: dict[str, float], ranked: int) -> str:
