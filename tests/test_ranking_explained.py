@@ -126,3 +126,18 @@ def test_every_family_row_says_why(home, monkeypatch):
         rank = row["rank (90% interval)"]["text"].split()[0]
         [why] = row["rank (90% interval)"]["titles"]
         assert why.startswith(f"{rank} of {ranked:,} ranked with composite ") and "lifted by" in why
+
+
+def test_the_weekly_export_keeps_every_model_with_an_empty_rank_when_unranked(home, tmp_path):
+    import csv
+
+    from pipelines.export_weekly import export_weekly
+
+    with duckdb.connect(str(home / "serving.duckdb"), read_only=True) as con:
+        written = export_weekly(con, tmp_path)
+        automated = {m for (m,) in con.execute("SELECT model_id FROM mart_models WHERE mostly_automation").fetchall()}
+        total = con.execute("SELECT count(*) FROM mart_models").fetchone()[0]
+    models = next(p for p in written if p.name.startswith("models_"))
+    rows = list(csv.DictReader(models.open()))
+    assert len(rows) == total and automated
+    assert all(r["rank"] == "" for r in rows if r["model_id"] in automated)
