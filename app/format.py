@@ -4,6 +4,8 @@ import datetime as dt
 import math
 import sys
 
+REFERENCE_NOTE = "Real public data, archived: Hugging Face snapshots imported from archives, not live"
+
 
 def missing(value) -> bool:
     """True for None, NaN and pandas NA/NaT (pandas is not imported for this: the leaderboard runs without it)."""

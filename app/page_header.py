@@ -7,7 +7,7 @@ from app import queries
 
 
 def page_header(title: str) -> dict[str, str]:
-    """Write the title and the sandbox/live banner; stop the page when nothing is published. Returns meta."""
+    """Write the title and the sandbox/live/archived banner; stop the page when nothing is published. Returns meta."""
     st.title(title)
     try:
         meta = queries.meta()
@@ -17,6 +17,9 @@ def page_header(title: str) -> dict[str, str]:
     if meta.get("data_kind") == "live":
         st.caption(f"Live data · Hugging Face as of {meta.get('as_of_hf', '-')} · "
                    f"methodology {meta.get('methodology_version', '-')}")
+    elif meta.get("data_kind") == "reference":
+        st.info(f"**{fmt.REFERENCE_NOTE}.** Hugging Face listing archived {meta.get('as_of_hf', '-')} · "
+                f"methodology {meta.get('methodology_version', '-')}", icon=":material/inventory_2:")
     else:
         st.warning("**Sandbox data: fictional.** Every model, download and score here comes from the local "
                    "sandbox, not from Hugging Face, GitHub or any benchmark "

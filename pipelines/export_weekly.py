@@ -1,6 +1,7 @@
 """Weekly CSV snapshot: models_<YYYY-Www>.csv and families_<YYYY-Www>.csv from the serving copy.
 
-Every row carries data_kind ('sandbox' or 'live'): sandbox rows are fictional (docs/methodology.md, "Exports").
+Every row carries data_kind ('sandbox', 'live' or 'reference', real data imported from archives): sandbox rows
+are fictional (docs/methodology.md, "Exports").
 """
 
 import datetime as dt
@@ -45,9 +46,9 @@ def iso_week(day: dt.date) -> str:
 def meta(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
     """The serving copy's meta table, checked for what an export needs."""
     values = dict(con.execute("SELECT key, value FROM meta").fetchall())
-    if values.get("data_kind") not in ("sandbox", "live") or not values.get("as_of_hf"):
+    if values.get("data_kind") not in ("sandbox", "live", "reference") or not values.get("as_of_hf"):
         raise ExportError(f"the serving copy's meta has data_kind={values.get('data_kind')!r}, "
-                          f"as_of_hf={values.get('as_of_hf')!r}; expected sandbox or live and a date: "
+                          f"as_of_hf={values.get('as_of_hf')!r}; expected sandbox, live or reference and a date: "
                           "run 'revealed build' again")
     return values
 

@@ -13,7 +13,10 @@ import sandbox_built
 from streamlit.testing.v1 import AppTest
 
 from app import noise_reasons
-from warehouse import schedule_state
+from collector import livebench
+from collector.sandbox.server import SandboxServer
+from collector.sandbox.world import World
+from warehouse import db, publish, schedule_state
 
 APP = str(Path(__file__).resolve().parents[1] / "app" / "streamlit_app.py")
 SANDBOX = "Sandbox data: fictional"
@@ -208,11 +211,11 @@ def test_questionnaire_page_gives_a_shortlist(serving):
     assert sum(c.value.startswith("#") and " ranked with composite " in c.value for c in at.caption) == len(picks)
 
 
-def test_no_published_data_says_run_build_without_paths(tmp_path, monkeypatch):
+def test_no_published_data_says_run_up_without_paths(tmp_path, monkeypatch):
     monkeypatch.setenv("REVEALED_HOME", str(tmp_path))
     at = run_page()
     shown = texts(at)
-    assert "revealed build" in shown and str(tmp_path) not in shown
+    assert "revealed up" in shown and "revealed build" not in shown and str(tmp_path) not in shown
 
 
 def test_a_new_publish_is_picked_up(published, tmp_path, monkeypatch):
@@ -243,6 +246,23 @@ def test_data_health_shows_an_active_scheduler(published, tmp_path, monkeypatch)
     assert expected in texts(at)
     jobs = next(df.value for df in at.dataframe if "job" in df.value.columns)
     assert jobs["job"].tolist() == ["collect_hf"]
+
+
+def test_data_health_shows_what_a_run_repaired(published, tmp_path, monkeypatch):
+    home = tmp_path / "home"
+    shutil.copytree(published, home)
+    monkeypatch.setenv("REVEALED_HOME", str(home))
+    with SandboxServer(World(seed=3, n_models=300)) as server:
+        server.faults.add("short_row", path_prefix="/livebench/table_")
+        con = db.connect()
+        run_id, _ = livebench.collect(con, f"{server.url}/livebench", server.date)
+        publish.publish(con)
+        con.close()
+    at = run_page("data_health")
+    shown = [w.value for w in at.warning if run_id.split("-")[0] in w.value and "repaired or skipped" in w.value]
+    assert len(shown) == 1 and "kept the valid upstream data" in shown[0]
+    assert "fields under a" in shown[0] and "read as empty" in shown[0]
+    assert any(run_id in e.label for e in at.expander)
 
 
 def test_model_page_oversized_id_is_cut_short(serving):

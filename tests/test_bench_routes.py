@@ -141,7 +141,7 @@ def test_live_export_has_no_note_and_bad_meta_is_refused(tmp_path):
     assert not sandbox and rows > 1
     assert written.read_text().splitlines()[0] == "source,release,model,hf_id,family,category,score,n_items"
     con.execute("DELETE FROM meta WHERE key = 'data_kind'")
-    with pytest.raises(ValueError, match="meta.data_kind is None; expected 'sandbox' or 'live'"):
+    with pytest.raises(ValueError, match="meta.data_kind is None; expected 'sandbox', 'live' or 'reference'"):
         export_benchmarks(con, tmp_path / "again")
     con.close()
     assert not (tmp_path / "again" / "benchmarks.csv").exists()

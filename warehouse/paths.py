@@ -19,3 +19,8 @@ def warehouse_file() -> Path:
 def serving_file() -> Path:
     """The read-only published copy that the app and exports read."""
     return home() / "serving.duckdb"
+
+
+def log_file() -> Path:
+    """The full log of `revealed up` and `revealed schedule` (their terminal shows progress only)."""
+    return home() / "logs" / "revealed.log"

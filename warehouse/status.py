@@ -5,7 +5,7 @@ import datetime as dt
 import duckdb
 import pandas as pd
 
-from warehouse import schedule_state
+from warehouse import lock, schedule_state
 
 FRESHNESS = """
 SELECT source,
@@ -18,7 +18,8 @@ FROM collection_runs GROUP BY source ORDER BY source
 
 RECENT = """
 SELECT run_id, source, as_of, status, requests, retries, rows_written, started_at, finished_at,
-       CASE WHEN sandbox THEN 'sandbox (fictional)' ELSE 'live' END AS data, error
+       CASE WHEN sandbox THEN 'sandbox (fictional)' WHEN endpoint LIKE 'file:%' THEN 'archived (imported file)'
+            ELSE 'live' END AS data, error
 FROM collection_runs ORDER BY started_at DESC LIMIT ?
 """
 
@@ -33,30 +34,49 @@ def recent_runs(con: duckdb.DuckDBPyConnection, limit: int = 10) -> pd.DataFrame
     return con.execute(RECENT, [limit]).df()
 
 
-def _short(value: str | None) -> str:
+def short_time(value: str | None) -> str:
+    """An ISO time as 'YYYY-MM-DD HH:MM UTC' ('-' when missing)."""
     if not value:
         return "-"
-    return dt.datetime.fromisoformat(value).strftime("%Y-%m-%d %H:%M UTC")
+    return dt.datetime.fromisoformat(value).astimezone(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
+
+
+def runner(info: dict) -> str:
+    """Who runs the scheduler: "pid 123 ('revealed up', since <time>)"."""
+    return f"pid {info.get('pid')} ('{info.get('purpose')}', since {short_time(info.get('since'))})"
 
 
 def pipeline_header(state: dict | None = None, now: dt.datetime | None = None) -> str:
-    """One line: 'Pipeline active · Last: <time> · Next: <time>' or 'Pipeline idle · Last: <time>'."""
+    """One line: 'Pipeline active · Last: <time> · Next: <time> · run by <who>' or 'Pipeline idle · ...'."""
     state = schedule_state.load() if state is None else state
     jobs = state.get("jobs", {}).values()
     last = max((j["last_end"] for j in jobs if j.get("last_end")), default=None)
-    if not schedule_state.is_active(state, now):
-        return f"Pipeline idle · Last: {_short(last)} · Next: not scheduled (run 'revealed schedule' or 'revealed up')"
+    running = lock.scheduler_holder()
+    if running is None and not schedule_state.is_active(state, now):
+        return (f"Pipeline idle · Last: {short_time(last)} · "
+                "Next: not scheduled (run 'revealed schedule' or 'revealed up')")
     upcoming = min((j["next_run"] for j in jobs if j.get("next_run")), default=None)
-    return f"Pipeline active · Last: {_short(last)} · Next: {_short(upcoming)}"
+    line = f"Pipeline active · Last: {short_time(last)} · Next: {short_time(upcoming)}"
+    return line + (f" · run by {runner(running)}" if running else "")
 
 
 def jobs_table(state: dict | None = None) -> pd.DataFrame:
     """Last and next run of every scheduled job."""
     state = schedule_state.load() if state is None else state
-    rows = [{"job": job_id, "last_run": _short(j.get("last_end")), "status": j.get("last_status", "never run"),
-             "next_run": _short(j.get("next_run")), "error": j.get("last_error") or ""}
+    rows = [{"job": job_id, "last_run": short_time(j.get("last_end")), "status": j.get("last_status", "never run"),
+             "next_run": short_time(j.get("next_run")), "error": j.get("last_error") or ""}
             for job_id, j in sorted(state.get("jobs", {}).items())]
     return pd.DataFrame(rows, columns=["job", "last_run", "status", "next_run", "error"])
+
+
+def as_text(frame: pd.DataFrame, dates: tuple[str, ...] = (), times: tuple[str, ...] = ()) -> str:
+    """A table as plain text: dates as YYYY-MM-DD, times to the second, every missing value as '-'."""
+    shown = frame.copy()
+    for column in dates:
+        shown[column] = shown[column].dt.strftime("%Y-%m-%d")
+    for column in times:
+        shown[column] = shown[column].dt.strftime("%Y-%m-%d %H:%M:%S")
+    return shown.astype(object).where(shown.notna(), "-").to_string(index=False)
 
 
 def render(con: duckdb.DuckDBPyConnection, recent: int = 10) -> str:
@@ -65,15 +85,15 @@ def render(con: duckdb.DuckDBPyConnection, recent: int = 10) -> str:
     lines = [pipeline_header(state)]
     jobs = jobs_table(state)
     if not jobs.empty:
-        lines += ["", "Scheduled jobs:", jobs.to_string(index=False)]
+        lines += ["", "Scheduled jobs:", as_text(jobs)]
     fresh = freshness(con)
     if fresh.empty:
         lines += ["", "no collection runs yet: try 'revealed up', 'revealed sandbox simulate --days 3' "
                       "or 'revealed collect hf'"]
         return "\n".join(lines)
     runs = recent_runs(con, recent)
-    lines += ["", "Freshness per source:", fresh.to_string(index=False), "", "Recent runs:",
-              runs.drop(columns=["started_at"]).to_string(index=False)]
+    lines += ["", "Freshness per source (times in UTC):", as_text(fresh, ("last_ok_as_of",), ("last_ok_at",)),
+              "", "Recent runs:", as_text(runs.drop(columns=["started_at"]), ("as_of",), ("finished_at",))]
     if fresh["sandbox"].any():
         lines.insert(0, "NOTE: this warehouse holds SANDBOX data: fictional models, not real Hugging Face data.")
     return "\n".join(lines)

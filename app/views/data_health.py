@@ -27,6 +27,14 @@ day = st.column_config.DateColumn(format="YYYY-MM-DD")
 moment = st.column_config.DatetimeColumn(format="YYYY-MM-DD HH:mm:ss")
 st.dataframe(freshness, hide_index=True, column_config={"last_ok_as_of": day, "last_ok_at": moment})
 
+repaired = [r for r in queries.records("run_repairs", recent=30) if r.get("repairs")]
+for run in repaired:
+    lines = run["repairs"].splitlines()
+    st.warning(f"{run['source']} run of {fmt.date(run['as_of'])} ({run['status']}) kept the valid upstream data "
+               f"and recorded what it repaired or skipped: {lines[0]}")
+    with st.expander(f"Everything repaired or skipped in {run['run_id']}"):
+        st.code(run["repairs"], language=None, wrap_lines=True)
+
 st.subheader("Recent collection runs")
 if runs.empty:
     st.info("No collection runs recorded.")

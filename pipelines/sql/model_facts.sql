@@ -53,7 +53,7 @@ SELECT
     n.noise_reasons,
     coalesce(n.mostly_automation, false) AS mostly_automation,
     n.unseen_share,
-    d.derivatives_finetune, d.derivatives_quantized, d.derivatives_adapter, d.derivatives_merge,
+    d.derivatives_finetune, d.derivatives_quantized, d.derivatives_adapter, d.derivatives_merge, d.derivatives_unknown,
     d.descendants,
     d.active_derivatives,
     g.repo AS github_repo,
