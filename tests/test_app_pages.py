@@ -129,7 +129,8 @@ def test_model_page_from_query_param_shows_every_component(serving):
     at = run_page("model", {"model": model_id})
     assert model_id in [h.value for h in at.header]
     components = at.dataframe[0].value
-    assert components["component"].tolist() == ["adoption", "momentum", "ecosystem", "community", "capability"]
+    assert components["component"].tolist() == ["adoption", "adoption in its class", "momentum", "ecosystem",
+                                                 "community", "capability"]
     ancestors = next(df.value for df in at.dataframe if "parent" in df.value.columns)
     assert family in ancestors["parent"].tolist()
 
@@ -160,6 +161,8 @@ def test_noise_page_shows_most_automated_first(serving):
     at = run_page("noise")
     table = next(df.value for df in at.dataframe if "automation_share" in df.value.columns)
     assert table["automation_share"].is_monotonic_decreasing and len(table) > 0
+    unranked = serving.execute("SELECT count(*) FROM mart_models WHERE mostly_automation AND rank IS NULL").fetchone()
+    assert next(m for m in at.metric if m.label == "Mostly automated, not ranked").value == f"{unranked[0]:,}"
 
 
 def test_noise_page_explains_every_reason_the_pipeline_gave(serving):
@@ -200,6 +203,12 @@ def test_questionnaire_page_gives_a_shortlist(serving):
             "SELECT params_b, open_weight, derivatives_quantized FROM mart_models WHERE model_id = ?",
             [model_id]).fetchone()
         assert params_b * 4.65 / 8 * 1.2 <= 16 and open_weight and quantized > 0
+    # the picks come ordered by the stated priority (quality: the clean benchmark score) and each says its rank
+    clean = [serving.execute("SELECT capability FROM mart_models WHERE model_id = ?", [m]).fetchone()[0]
+             for m in picks["model"]]
+    known = [c for c in clean if c is not None]
+    assert clean[:len(known)] == sorted(known, reverse=True) and known
+    assert sum(c.value.startswith("#") and " ranked with composite " in c.value for c in at.caption) == len(picks)
 
 
 def test_no_published_data_says_run_up_without_paths(tmp_path, monkeypatch):
