@@ -8,6 +8,7 @@ import logging
 import math
 import re
 from dataclasses import dataclass
+from pathlib import Path
 
 import pandas as pd
 
@@ -122,7 +123,7 @@ def _score(cell: str, name: str, model: str, task: str) -> float:
     return value
 
 
-def fetch_release(client: HttpClient, release: dt.date) -> pd.DataFrame | None:
+def fetch_release(client, release: dt.date) -> pd.DataFrame | None:
     """A release's long score rows, or None when the endpoint does not publish that release."""
     table = client.get(table_file(release))
     if table.status_code == 404:
@@ -194,7 +195,7 @@ def _flag(value: str, column: str, model: str) -> bool | None:
     raise LiveBenchError(f"{METADATA_FILE}: {column} {value!r} of model {model!r} is not true/false")
 
 
-def fetch_metadata(client: HttpClient) -> pd.DataFrame | None:
+def fetch_metadata(client) -> pd.DataFrame | None:
     """Model metadata, or None when the endpoint publishes no metadata file."""
     meta = client.get(METADATA_FILE)
     if meta.status_code == 404:
@@ -219,7 +220,39 @@ def collect(con, url: str, as_of: dt.date, releases: list[dt.date] | None = None
     A bad file skips its release (earlier data kept) and marks the run failed; an unreachable service raises.
     """
     stats = runs.RunStats()
-    client, shown = HttpClient(url, stats=stats), public_url(url)
+    return _collect(con, HttpClient(url, stats=stats), public_url(url), stats, as_of, releases)
+
+
+def collect_folder(con, folder: Path, as_of: dt.date, releases: list[dt.date]) -> tuple[str, list[Outcome]]:
+    """Like collect, from a folder of archived LiveBench files; the run's endpoint is the folder's file: URI."""
+    return _collect(con, FolderClient(folder), folder.resolve().as_uri(), runs.RunStats(), as_of, releases)
+
+
+@dataclass
+class FileResponse:
+    """What FolderClient.get returns: the parts of an HTTP response the parsers read."""
+
+    status_code: int
+    text: str
+
+
+class FolderClient:
+    """Reads LiveBench files from a local folder as the site would serve them (404 for a missing file)."""
+
+    sandbox = False
+
+    def __init__(self, folder: Path):
+        self.folder = folder
+
+    def get(self, name: str) -> FileResponse:
+        """The file `name` in the folder, or a 404 when it is not there."""
+        path = self.folder / name
+        return FileResponse(200, path.read_text(encoding="utf-8")) if path.is_file() else FileResponse(404, "")
+
+
+def _collect(con, client, shown: str, stats: runs.RunStats, as_of: dt.date,
+             releases: list[dt.date] | None) -> tuple[str, list[Outcome]]:
+    """The body of collect, for any client with get(name) and a sandbox flag."""
     outcomes: list[Outcome] = []
     try:
         meta = fetch_metadata(client)
@@ -249,7 +282,7 @@ def collect(con, url: str, as_of: dt.date, releases: list[dt.date] | None = None
     return run_id, outcomes
 
 
-def _collect_release(con, client: HttpClient, release: dt.date, as_of: dt.date, run_id: str) -> Outcome:
+def _collect_release(con, client, release: dt.date, as_of: dt.date, run_id: str) -> Outcome:
     """Fetch, check and save one release as one atomic slice."""
     try:
         rows = fetch_release(client, release)
