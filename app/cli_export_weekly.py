@@ -39,8 +39,7 @@ def report(written: dict[str, int], kind: str, as_of_hf: str | None = None) -> N
     if kind == "sandbox":
         print("NOTE: SANDBOX data: fictional models; every row says data_kind=sandbox.")
     elif kind == "reference":
-        dated = f"real public data, archived {as_of_hf}: " if as_of_hf else ""
-        print(f"NOTE: {dated}{fmt.REFERENCE_NOTE}; every row says data_kind=reference.")
+        print(f"NOTE: {fmt.reference_note(as_of_hf)}; every row says data_kind=reference.")
 
 
 def cmd_parquet(args) -> int:

@@ -265,6 +265,7 @@ def _bring_up_reference(say: Callable[[str], None], progress=None) -> None:
                 continue
             say(f"[{n}/{total}] Loading {part.label} (real public data, archived {part.as_of})...")
             part.load(con)
+            log.info("reference world: %s loaded (real public data, archived %s)", part.label, part.as_of)
         if _published_hash() == build.inputs_hash(con):
             say(f"[{total - 1}/{total}] Build: the published data is up to date")
         else:

@@ -3,6 +3,7 @@
 import csv
 import gzip
 import os
+import re
 import subprocess
 import sys
 from collections import Counter
@@ -11,7 +12,9 @@ from pathlib import Path
 import duckdb
 import pytest
 from conftest import SHARED_DATA
+from streamlit.testing.v1 import AppTest
 
+from app import cli
 from collector import reference
 from collector.reference_extract import extract
 from pipelines import matching_report, up
@@ -133,11 +136,21 @@ def test_downloads_far_out_of_line_with_engagement_do_not_top_a_single_snapshot_
     assert 0 < flagged[0] < flagged[1] / 100  # far out of line: a few in a thousand, not a cut for everyone
 
 
+def test_the_app_says_real_public_data_archived_on_the_day(brought_up, monkeypatch):
+    monkeypatch.setenv("REVEALED_HOME", str(brought_up[0]))
+    page = AppTest.from_file(str(Path(cli.__file__).parent / "streamlit_app.py"), default_timeout=120).run()
+    assert not page.exception and not page.warning
+    assert page.info[0].value.startswith("**Real public data, archived 2024-07-11: ")
+    log = (brought_up[0] / "logs" / "revealed.log").read_text()
+    assert "real public data, archived 2024-07-11" in log
+    assert not re.search(r"(?<!not )(?<!never )\blive\b", log, re.IGNORECASE)
+
+
 def test_the_export_says_reference_and_the_archived_day(brought_up, tmp_path):
     home, _ = brought_up
     done = revealed(home, "export", "weekly", "--out", str(tmp_path))
     assert done.returncode == 0, done.stderr
-    assert "real public data, archived 2024-07-11" in done.stdout
+    assert "Real public data, archived 2024-07-11" in done.stdout
     models = next(tmp_path.glob("models_*.csv"))
     with models.open(newline="") as f:
         rows = list(csv.DictReader(f))
