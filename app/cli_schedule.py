@@ -62,9 +62,8 @@ def _serve(sources: jobs.Sources, app_port: int | None) -> int:
                 app = subprocess.Popen(streamlit_command(app_port), stdout=subprocess.DEVNULL, stderr=app_log)
             _say(f"App: http://127.0.0.1:{app_port}")
         time.sleep(1)
-        header = (f"Reference world: {reference.NOTE}; nothing is collected, no job is scheduled"
-                  if sources.kind == "reference" else status.pipeline_header())
-        _say(header + "  (Ctrl+C to stop)")
+        archived = reference.AS_OF.isoformat() if sources.kind == "reference" else None
+        _say(status.pipeline_header(archived=archived) + "  (Ctrl+C to stop)")
         while app is None or app.poll() is None:
             time.sleep(1)
         _say(f"the app stopped (exit {app.returncode}; see {paths.log_file()}); stopping")

@@ -163,6 +163,7 @@ def test_status_says_archived_and_nothing_is_scheduled(brought_up):
     home, _ = brought_up
     status = revealed(home, "status")
     assert status.returncode == 0 and "real public data, archived 2024-07-11" in status.stdout
+    assert status.stdout.splitlines()[1].startswith("Reference world: real public data, archived 2024-07-11; nothing")
     schedule = revealed(home, "schedule")
     assert schedule.returncode == 2 and "nothing to collect" in schedule.stderr
 
