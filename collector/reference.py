@@ -4,7 +4,6 @@ and loaded through the collectors' own load paths. SOURCES.md beside the extract
 import csv
 import datetime as dt
 import gzip
-import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -14,8 +13,6 @@ import pandas as pd
 from collector import github, hub_snapshot, livebench
 from collector.github_links import load_registry, registry_links
 from warehouse import load, runs
-
-log = logging.getLogger(__name__)
 
 EXTRACT = Path(__file__).parent / "reference_world"
 AS_OF = dt.date(2024, 7, 11)
@@ -74,12 +71,12 @@ def _recorded(con, source: str, endpoint: str, as_of: dt.date, write: Callable[[
 
 def load_stars(con, week: dt.date) -> str:
     """The registry's repositories with their archived weekly figures, as the raw_github_repos slice of `week`."""
-    links = {repo.lower(): (repo, found) for repo, found in registry_links(load_registry()).items()}
-    rows = [{"repo": links[r["repo"].lower()][0], "found": True, "renamed_to": None, "stars": int(r["stars"]),
+    registry = {repo.lower(): (repo, links) for repo, links in registry_links(load_registry()).items()}
+    rows = [{"repo": registry[r["repo"].lower()][0], "found": True, "renamed_to": None, "stars": int(r["stars"]),
              "forks": int(r["forks"]), "watchers": None, "open_issues": int(r["open_issues"]), "pushed_at": None,
              "created_at": None, "archived": None, "api": "archive", "payload": {"archived_week": r["date"]}}
-            for r in _read_gz(STARS_FILE) if r["date"] == week.isoformat() and r["repo"].lower() in links]
-    by_name = {name: found for name, found in links.values()}
+            for r in _read_gz(STARS_FILE) if r["date"] == week.isoformat() and r["repo"].lower() in registry]
+    by_name = dict(registry.values())
 
     def write(run_id: str) -> int:
         return load.replace_slice(con, github.TABLE, week, [github.to_arrow(rows, by_name, week, run_id)])
