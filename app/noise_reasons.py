@@ -7,7 +7,8 @@ REASONS = {
     "weekday_only": "working days far above weekends, beyond the usual weekend dip: the weekday excess is removed",
     "floor": "a flat, scheduled level that never drops, as bots produce: that level is removed",
     "engagement_outlier": "far more downloads than its likes and derivatives predict for its size: "
-                          "flagged only, nothing removed",
+                          "flagged only when daily data sizes the automation; without daily data (archived "
+                          "snapshots), the downloads beyond what they explain are removed",
 }
 
 
