@@ -133,7 +133,8 @@ def choose(choice: str, requested: Settings, given: set[str], say: Callable[[str
         if reason is None:
             kind = "live"
         elif choice == "live":
-            raise UpError(f"the live services cannot be reached: {reason}; try --source reference")
+            raise UpError(f"the live services cannot be reached: {reason}; try --source reference (real data, archived "
+                          f"{reference.AS_OF}) or --source sandbox (fictional)")
         else:
             kind = "reference"
             say(f"The live services cannot be reached ({reason}), so revealed shows its reference world: "
