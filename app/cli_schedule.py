@@ -135,7 +135,8 @@ def _up(args, requested: up.Settings, given: set[str], app_port: int | None) -> 
                 _say(f"Marked {closed} run(s) left unfinished by a stopped process as failed.")
             up.bring_up(settings, sources, _say, progress=Progress)
         if args.no_serve:
-            _say("Set-up done (--no-serve): run 'revealed up' again to schedule and serve.")
+            then = "serve ('revealed app' serves alone)" if sources.kind == "reference" else "schedule and serve"
+            _say(f"Set-up done (--no-serve): run 'revealed up' again to {then}.")
             return None
         return _serve(sources, app_port)
 

@@ -69,6 +69,7 @@ def test_the_extract_regenerates_byte_for_byte_from_the_public_files(tmp_path):
 def test_up_builds_the_leaderboard_as_of_the_archived_day(brought_up, serving):
     home, out = brought_up
     assert "reference data in" in out and "live" not in out.replace("never live", "")
+    assert "again to serve" in out and "schedule" not in out
     assert out.count("real public data, archived") >= len(reference.steps())
     meta = dict(serving.execute("SELECT key, value FROM meta").fetchall())
     assert (meta["data_kind"], meta["as_of_hf"], meta["as_of_github"]) == ("reference", "2024-07-11", "2024-07-08")
