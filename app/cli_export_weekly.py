@@ -25,21 +25,21 @@ def cmd_weekly(args) -> int:
     con = db.connect_serving()
     try:
         written = export_weekly(con, args.out, args.week)
-        kind = con.execute("SELECT value FROM meta WHERE key = 'data_kind'").fetchall()[0][0]
+        meta = dict(con.execute("SELECT key, value FROM meta WHERE key IN ('data_kind', 'as_of_hf')").fetchall())
     finally:
         con.close()
-    report({str(path): rows for path, rows in written.items()}, kind)
+    report({str(path): rows for path, rows in written.items()}, meta["data_kind"], meta.get("as_of_hf"))
     return 0
 
 
-def report(written: dict[str, int], kind: str) -> None:
-    """One line per file written, and the sandbox or archived-data note."""
+def report(written: dict[str, int], kind: str, as_of_hf: str | None = None) -> None:
+    """One line per file written, and the sandbox or archived-data note (with the Hub listing's date if known)."""
     for path, rows in written.items():
         print(f"wrote {path} ({rows:,} rows)")
     if kind == "sandbox":
         print("NOTE: SANDBOX data: fictional models; every row says data_kind=sandbox.")
     elif kind == "reference":
-        print(f"NOTE: {fmt.REFERENCE_NOTE}; every row says data_kind=reference.")
+        print(f"NOTE: {fmt.reference_note(as_of_hf)}; every row says data_kind=reference.")
 
 
 def cmd_parquet(args) -> int:

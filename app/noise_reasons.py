@@ -10,7 +10,8 @@ REASONS = {
     "mirror": "a re-upload of a more-liked model under its name by another owner, with no likes or derivatives of its "
               "own and flat or out-of-line traffic: every download counts as automation",
     "engagement_outlier": "far more downloads than its likes and derivatives predict for its size: "
-                          "flagged only, nothing removed",
+                          "flagged only when daily data sizes the automation; without daily data (archived "
+                          "snapshots), the downloads beyond what they explain are removed",
 }
 
 

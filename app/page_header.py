@@ -18,8 +18,8 @@ def page_header(title: str) -> dict[str, str]:
         st.caption(f"Live data · Hugging Face as of {meta.get('as_of_hf', '-')} · "
                    f"methodology {meta.get('methodology_version', '-')}")
     elif meta.get("data_kind") == "reference":
-        st.info(f"**{fmt.REFERENCE_NOTE}.** Hugging Face listing archived {meta.get('as_of_hf', '-')} · "
-                f"methodology {meta.get('methodology_version', '-')}", icon=":material/inventory_2:")
+        st.info(f"**{fmt.reference_note(meta.get('as_of_hf'))}.** "
+                f"Methodology {meta.get('methodology_version', '-')}", icon=":material/inventory_2:")
     else:
         st.warning("**Sandbox data: fictional.** Every model, download and score here comes from the local "
                    "sandbox, not from Hugging Face, GitHub or any benchmark "

@@ -4,6 +4,7 @@ import datetime as dt
 import logging
 import re
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import pandas as pd
 
@@ -45,7 +46,7 @@ def categories_file(release: dt.date) -> str:
     return f"categories_{token(release)}.json"
 
 
-def fetch_release(client: HttpClient, release: dt.date) -> tuple[pd.DataFrame, list[str]] | None:
+def fetch_release(client, release: dt.date) -> tuple[pd.DataFrame, list[str]] | None:
     """A release's long score rows and what was repaired in them, or None when the endpoint does not publish it."""
     table = client.get(table_file(release))
     if table.status_code == 404:
@@ -119,7 +120,7 @@ def _flag(value: str, column: str, model: str, repairs: list[str]) -> bool | Non
     return None
 
 
-def fetch_metadata(client: HttpClient) -> tuple[pd.DataFrame, list[str]] | None:
+def fetch_metadata(client) -> tuple[pd.DataFrame, list[str]] | None:
     """Model metadata and its repairs, or None when the endpoint publishes no metadata file."""
     meta = client.get(METADATA_FILE)
     if meta.status_code == 404:
@@ -147,7 +148,39 @@ def collect(con, url: str, as_of: dt.date, releases: list[dt.date] | None = None
     unreachable service raises.
     """
     stats = runs.RunStats()
-    client, shown = HttpClient(url, stats=stats), public_url(url)
+    return _collect(con, HttpClient(url, stats=stats), public_url(url), stats, as_of, releases)
+
+
+def collect_folder(con, folder: Path, as_of: dt.date, releases: list[dt.date]) -> tuple[str, list[Outcome]]:
+    """Like collect, from a folder of archived LiveBench files; the run's endpoint is the folder's file: URI."""
+    return _collect(con, FolderClient(folder), folder.resolve().as_uri(), runs.RunStats(), as_of, releases)
+
+
+@dataclass
+class FileResponse:
+    """What FolderClient.get returns: the parts of an HTTP response the parsers read."""
+
+    status_code: int
+    text: str
+
+
+class FolderClient:
+    """Reads LiveBench files from a local folder as the site would serve them (404 for a missing file)."""
+
+    sandbox = False
+
+    def __init__(self, folder: Path):
+        self.folder = folder
+
+    def get(self, name: str) -> FileResponse:
+        """The file `name` in the folder, or a 404 when it is not there."""
+        path = self.folder / name
+        return FileResponse(200, path.read_text(encoding="utf-8")) if path.is_file() else FileResponse(404, "")
+
+
+def _collect(con, client, shown: str, stats: runs.RunStats, as_of: dt.date,
+             releases: list[dt.date] | None) -> tuple[str, list[Outcome]]:
+    """The body of collect, for any client with get(name) and a sandbox flag."""
     outcomes: list[Outcome] = []
     try:
         fetched = fetch_metadata(client)
@@ -179,7 +212,7 @@ def collect(con, url: str, as_of: dt.date, releases: list[dt.date] | None = None
     return run_id, outcomes
 
 
-def _collect_release(con, client: HttpClient, release: dt.date, as_of: dt.date, run_id: str) -> Outcome:
+def _collect_release(con, client, release: dt.date, as_of: dt.date, run_id: str) -> Outcome:
     """Fetch, check and save one release as one atomic slice."""
     try:
         fetched = fetch_release(client, release)

@@ -120,8 +120,12 @@ def days_before(models, in_window: np.ndarray) -> np.ndarray:
 
 
 def noise_rows(models, x: np.ndarray, auto: np.ndarray, burst: np.ndarray, in_window: np.ndarray,
-               flags: dict[str, np.ndarray]) -> pa.Table:
-    """model_noise: 30-day raw and organic downloads to the latest as_of, automation share and reasons."""
+               flags: dict[str, np.ndarray], ceiling: np.ndarray) -> pa.Table:
+    """model_noise: 30-day raw and organic downloads to the latest as_of, automation share and reasons.
+
+    A model whose series shows none of the window's days (a lone or months-apart snapshot) has only what one
+    snapshot can show: its downloads above the engagement ceiling count as automation.
+    """
     keep = models["in_latest"].to_numpy()
     xw, aw = x[:, in_window], auto[:, in_window]
     raw, auto_obs, burst_obs = np.nansum(xw, axis=1), np.nansum(aw, axis=1), burst[:, in_window].sum(axis=1)
@@ -137,7 +141,8 @@ def noise_rows(models, x: np.ndarray, auto: np.ndarray, burst: np.ndarray, in_wi
     with np.errstate(invalid="ignore", divide="ignore"):
         steady_share = np.nan_to_num(np.clip((auto_obs - burst_obs) / (raw - burst_obs), 0, 1))
     auto_30d = auto_obs + unseen_burst + (unseen - unseen_burst) * steady_share
-    auto_30d = np.where(flags["test_fixture"] | flags["mirror"], w, auto_30d)
+    unexplained = np.where(np.isnan(xw).all(axis=1) & flags["engagement_outlier"], w - ceiling, 0)
+    auto_30d = np.where(flags["test_fixture"] | flags["mirror"], w, np.maximum(auto_30d, unexplained))
     organic = np.rint(np.clip(w - auto_30d, 0, w)).astype(np.int64)
     share = np.divide(w - organic, w, out=np.zeros_like(w), where=w > 0)
     flags = flags | {"burst": flags["burst"] | (unseen_burst > 0) & ~flags["test_fixture"]}
@@ -177,15 +182,18 @@ def build(con: duckdb.DuckDBPyConnection) -> None:
     auto, burst, weekday_flag, floor_flag = automation(x, observed, age, weekend, fixture, mirror)
     as_of = np.datetime64(con.execute("SELECT max(as_of) FROM raw_hf_models").fetchall()[0][0] or "1970-01-01", "D")
     in_window = (days >= as_of - WINDOW_DAYS) & (days < as_of)
-    outlier = sig.engagement_outliers(models["downloads"].fillna(0), models["likes"], models["children"],
-                                      cohort_of(params))
+    raw_30d = models["downloads"].fillna(0).to_numpy(dtype=np.float64)
+    fitted, spread = sig.engagement_line(raw_30d, models["likes"], models["children"], cohort_of(params),
+                                         models["in_latest"].to_numpy(bool))
+    ceiling = np.expm1(fitted + sig.OUTLIER_KEEP_MADS * spread)
+    outlier = np.log1p(raw_30d) > fitted + sig.OUTLIER_MADS * spread
     # a bot mirror: a re-upload nobody likes or builds on, whose traffic is flat or far beyond its engagement
     bot = mirror & (floor_flag | outlier)
     auto = np.where(bot[:, None], x, auto)
     flags = {"test_fixture": fixture, "burst": (burst[:, in_window] > 0).any(axis=1) & ~fixture & ~bot,
              "floor": floor_flag & ~fixture, "weekday_only": weekday_flag & ~fixture, "mirror": bot,
              "engagement_outlier": outlier}
-    noise = noise_rows(models, x, auto, burst, in_window, flags)
+    noise = noise_rows(models, x, auto, burst, in_window, flags, ceiling)
     by_row = np.zeros(len(daily), dtype=np.int64)
     by_row[daily["row"].to_numpy()] = np.rint(x - np.nan_to_num(auto))[daily["m"].to_numpy(), daily["t"].to_numpy()]
     con.register("noise", noise)

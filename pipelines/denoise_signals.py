@@ -26,6 +26,7 @@ WEEKDAY_RATIO = 0.5          # weekend level below this share of the weekday lev
 WEEKDAY_Z = 3.0              # ... and the combined evidence this many standard errors beyond organic demand
 OUTLIER_MADS = 4.0           # engagement outlier: log downloads this many robust spreads above the cohort line
 OUTLIER_MIN_MAD = 0.25
+OUTLIER_KEEP_MADS = 2.0      # an outlier without daily data keeps downloads up to this many spreads above the line
 LOG_OFFSET = 0.5             # log(y + offset): days with no download stay finite
 LEVEL_WEEKDAYS = 11          # a day's local level: rolling median of about two weeks of the same kind of day
 LEVEL_WEEKEND_DAYS = 5
@@ -298,18 +299,23 @@ def resistant_line(x: np.ndarray, y: np.ndarray) -> tuple[float, float]:
     return float(slope), float(np.median(y - slope * x))
 
 
-def engagement_outliers(raw_30d, likes, children, cohort) -> np.ndarray:
-    """Downloads far above what likes and derivatives predict within the cohort (robust line and spread)."""
-    x = np.log1p(np.asarray(likes, dtype=np.float64) + np.asarray(children, dtype=np.float64))
-    y = np.log1p(np.asarray(raw_30d, dtype=np.float64))
-    out = np.zeros(len(y), dtype=bool)
+def engagement_line(raw_30d, likes, children, cohort, fit) -> tuple[np.ndarray, np.ndarray]:
+    """Per model, the log 30-day downloads its likes and derivatives predict within its cohort, and the spread.
+
+    The robust line is fitted on the `fit` rows with some engagement (the many models without any would pin it
+    to the floor); both are NaN for cohorts with fewer than 30 such rows.
+    """
+    engagement = np.asarray(likes, dtype=np.float64) + np.asarray(children, dtype=np.float64)
+    x, y = np.log1p(engagement), np.log1p(np.asarray(raw_30d, dtype=np.float64))
+    fitted, spread = np.full(len(y), np.nan), np.full(len(y), np.nan)
     cohort = np.asarray(cohort)
     for key in np.unique(cohort):
         rows = np.flatnonzero(cohort == key)
-        if len(rows) < 30:
+        used = rows[np.asarray(fit)[rows] & (engagement[rows] > 0)]
+        if len(used) < 30:
             continue
-        slope, icept = resistant_line(x[rows], y[rows])
-        resid = y[rows] - (slope * x[rows] + icept)
-        mad = max(1.4826 * np.median(np.abs(resid)), OUTLIER_MIN_MAD)
-        out[rows] = resid > OUTLIER_MADS * mad
-    return out
+        slope, icept = resistant_line(x[used], y[used])
+        fitted[rows] = slope * x[rows] + icept
+        spread[rows] = max(1.4826 * np.median(np.abs(y[used] - fitted[np.searchsorted(rows, used)])),
+                           OUTLIER_MIN_MAD)
+    return fitted, spread

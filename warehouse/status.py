@@ -23,6 +23,12 @@ SELECT run_id, source, as_of, status, requests, retries, rows_written, started_a
 FROM collection_runs ORDER BY started_at DESC LIMIT ?
 """
 
+# Every run imported an archived file: the date of the newest Hub listing.
+ARCHIVED = """
+SELECT bool_and(endpoint LIKE 'file:%'), max(as_of) FILTER (WHERE source = 'hf' AND status = 'ok')
+FROM collection_runs
+"""
+
 
 def freshness(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     """Last good as_of and failure count per source."""
@@ -46,8 +52,13 @@ def runner(info: dict) -> str:
     return f"pid {info.get('pid')} ('{info.get('purpose')}', since {short_time(info.get('since'))})"
 
 
-def pipeline_header(state: dict | None = None, now: dt.datetime | None = None) -> str:
-    """One line: 'Pipeline active · Last: <time> · Next: <time> · run by <who>' or 'Pipeline idle · ...'."""
+def pipeline_header(state: dict | None = None, now: dt.datetime | None = None, archived: str | None = None) -> str:
+    """One line: 'Pipeline active · Last: <time> · Next: <time> · run by <who>' or 'Pipeline idle · ...'.
+
+    `archived` is the date of a home's archived data (the reference world): nothing to collect, so no job runs.
+    """
+    if archived:
+        return f"Reference world: real public data, archived {archived}; nothing is collected, no job is scheduled"
     state = schedule_state.load() if state is None else state
     jobs = state.get("jobs", {}).values()
     last = max((j["last_end"] for j in jobs if j.get("last_end")), default=None)
@@ -82,7 +93,8 @@ def as_text(frame: pd.DataFrame, dates: tuple[str, ...] = (), times: tuple[str, 
 def render(con: duckdb.DuckDBPyConnection, recent: int = 10) -> str:
     """Plain-text status report."""
     state = schedule_state.load()
-    lines = [pipeline_header(state)]
+    archived, hf_day = con.execute(ARCHIVED).fetchone()
+    lines = [pipeline_header(state, archived=hf_day if archived else None)]
     jobs = jobs_table(state)
     if not jobs.empty:
         lines += ["", "Scheduled jobs:", as_text(jobs)]
@@ -96,4 +108,7 @@ def render(con: duckdb.DuckDBPyConnection, recent: int = 10) -> str:
               "", "Recent runs:", as_text(runs.drop(columns=["started_at"]), ("as_of",), ("finished_at",))]
     if fresh["sandbox"].any():
         lines.insert(0, "NOTE: this warehouse holds SANDBOX data: fictional models, not real Hugging Face data.")
+    if archived:
+        lines.insert(0, f"NOTE: real public data, archived {hf_day} (imported files, never live): nothing here is "
+                        "collected, so no job collects on a schedule.")
     return "\n".join(lines)

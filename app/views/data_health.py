@@ -9,7 +9,7 @@ from warehouse import status
 
 meta = page_header("Data health")
 freshness, runs = queries.collection_status(recent=30)
-st.subheader(status.pipeline_header())
+st.subheader(status.pipeline_header(archived=meta.get("as_of_hf") if meta.get("data_kind") == "reference" else None))
 jobs = status.jobs_table()
 if not jobs.empty:
     st.dataframe(jobs, hide_index=True)
