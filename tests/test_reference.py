@@ -128,7 +128,7 @@ def test_downloads_far_out_of_line_with_engagement_do_not_top_a_single_snapshot_
     raw, organic, reasons, rank = serving.execute(
         "SELECT raw_downloads_30d, organic_downloads_30d, noise_reasons, rank FROM mart_models WHERE model_id = ?",
         [AST]).fetchone()
-    assert "engagement_outlier" in reasons and organic < raw / 100 and rank > 100
+    assert "engagement_outlier" in reasons and organic < raw / 100 and rank is None  # mostly automation: not ranked
     top = [m for (m,) in serving.execute(
         "SELECT model_id FROM mart_models WHERE pipeline_tag = 'text-generation' ORDER BY rank LIMIT 25").fetchall()]
     assert {"meta-llama/Meta-Llama-3-8B-Instruct", "meta-llama/Meta-Llama-3-8B"} <= set(top)
