@@ -50,8 +50,8 @@ def serving_rows() -> list[tuple]:
 def test_steps_run_in_order_and_report_rows(con):
     snapshot(con, D, {"a/x": 5, "b/y": 7})
     snapshot(con, D + dt.timedelta(1), {"a/x": 8, "b/y": 7})
-    report = build.run_build(con, ["model_daily_raw", mart_from_raw])
-    assert [s.name.split(":")[-1] for s in report.steps] == ["model_daily_raw", "mart_from_raw"]
+    report = build.run_build(con, ["pipelines.series:build", mart_from_raw])
+    assert [s.name.split(":")[-1] for s in report.steps] == ["build", "mart_from_raw"]
     assert report.steps[0].rows == {"model_daily_raw": 2}
     assert report.steps[1].rows == {"mart_models": 2}
     inputs = dict(con.execute("SELECT * FROM build_inputs").fetchall())
