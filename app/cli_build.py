@@ -11,6 +11,8 @@ log = logging.getLogger(__name__)
 def register(sub) -> None:
     """Add build."""
     p = sub.add_parser("build", help="run the pipelines from raw snapshots to marts and publish the serving copy")
+    p.add_argument("--full", action="store_true",
+                   help="recompute the stored daily series from every snapshot instead of extending it")
     p.set_defaults(func=cmd_build)
 
 
@@ -18,7 +20,7 @@ def cmd_build(args) -> int:
     """Build the marts and publish them atomically; a failed build keeps the previous serving copy."""
     con = db.connect()
     try:
-        report = build.run_build(con)
+        report = build.run_build(con, full=args.full)
         target = publish.publish(con)
         sandbox = con.execute("SELECT coalesce(bool_or(sandbox), false) FROM collection_runs").fetchone()[0]
     finally:

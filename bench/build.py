@@ -1,53 +1,33 @@
-"""Benchmark the full build (series, de-noising and every later step) on large sandbox worlds.
+"""Benchmark the full build (series, de-noising and every later step) on large sandbox worlds, or the daily build.
 
 raw_hf_models is seeded straight from the World (vectorised, every visible model every day) instead of
 collecting over HTTP: this measures the build, not the collector. Data is fictional sandbox data.
 
     .venv/bin/python bench/build.py                      # 100k x 90 (median of 3) and 1M x 30 (once)
     .venv/bin/python bench/build.py --models 20000 --days 30 --runs 1
+    .venv/bin/python bench/build.py --models 20000 20000 --days 30 90 --runs 3 3 --daily
+
+--daily times the daily build: the warehouse as built on day D-1 is kept, day D's snapshot is added, then the
+(incremental) build runs. Without it every run is a full build (`revealed build --full`).
 """
 
 import argparse
-import datetime as dt
 import logging
 import multiprocessing
 import resource
+import shutil
 import statistics
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-import numpy as np
-import pandas as pd
-
+from collector.sandbox.raw_seed import seed_raw
 from collector.sandbox.world import World
 from pipelines import build
-from warehouse import db, load
+from warehouse import db
 
 log = logging.getLogger("bench.build")
-
-
-def seed_raw(con, world: World, days: int, min_downloads: int = 0) -> dt.date:
-    """Fill raw_hf_models with one snapshot per day ending on the world's today; return the last as_of."""
-    m = world.models
-    children = m.dropna(subset=["parent"]).groupby("id")[["relation", "parent"]].apply(
-        lambda g: [{"relation": r, "parent": p} for r, p in zip(g["relation"], g["parent"], strict=True)])
-    base_models = m["id"].map(children).to_numpy()
-    base_models = np.array([b if isinstance(b, list) else [] for b in base_models], dtype=object)
-    created = pd.to_datetime(world._t["created"] - dt.date(1970, 1, 1).toordinal(), unit="D")
-    for k in range(days):
-        day = world.today - dt.timedelta(days=days - 1 - k)
-        w30 = world.downloads_30d(day)
-        keep = world.visible(day) & (w30 >= min_downloads)
-        frame = pd.DataFrame({
-            "as_of": day, "run_id": f"bench-{day}", "id": m["id"].to_numpy()[keep],
-            "author": m["author"].to_numpy()[keep], "created_at": created[keep], "downloads": w30[keep],
-            "downloads_all_time": world.downloads_all_time(day)[keep], "likes": m["likes"].to_numpy()[keep],
-            "params": m["params"].where(m["params"] > 0).to_numpy()[keep], "base_models": base_models[keep],
-        })
-        load.replace_slice(con, "raw_hf_models", day, [frame])
-    return world.today
 
 
 def peak_rss_mb() -> float:
@@ -65,17 +45,32 @@ def seed_file(path: Path, models: int, days: int) -> None:
     con.close()
 
 
-def time_builds(path: Path, runs: int, queue) -> None:
-    """Run `runs` full builds; put (wall times, per-step times, peak RSS in MB) on the queue."""
-    con = db.connect(path)
+def hold_last_day(path: Path, state: Path) -> None:
+    """Write to `state` the warehouse at `path` as built on its next-to-last day, with the last day's slice added."""
+    shutil.copyfile(path, state)
+    con = db.connect(state)
+    con.execute("CREATE TABLE bench_held AS SELECT * FROM raw_hf_models "
+                "WHERE as_of = (SELECT max(as_of) FROM raw_hf_models)")
+    con.execute("DELETE FROM raw_hf_models WHERE as_of = (SELECT max(as_of) FROM bench_held)")
+    build.run_build(con, full=True)
+    con.execute("INSERT INTO raw_hf_models SELECT * FROM bench_held; DROP TABLE bench_held")
+    con.close()
+
+
+def time_builds(path: Path, runs: int, queue, state: Path | None = None) -> None:
+    """Run `runs` builds: full ones, or daily ones each on a fresh copy of `state`; put (wall times, per-step
+    times, peak RSS in MB) on the queue."""
     times, steps = [], {}
     for _ in range(runs):
+        if state:
+            shutil.copyfile(state, path)
+        con = db.connect(path)
         began = time.perf_counter()
-        report = build.run_build(con)
+        report = build.run_build(con, full=state is None)
         times.append(time.perf_counter() - began)
+        con.close()
         for step in report.steps:
             steps.setdefault(step.name, []).append(step.seconds)
-    con.close()
     queue.put((times, steps, peak_rss_mb()))
 
 
@@ -95,6 +90,7 @@ def main(argv=None) -> int:
     parser.add_argument("--days", type=int, nargs="*", default=[90, 30])
     parser.add_argument("--runs", type=int, nargs="*", default=[3, 1])
     parser.add_argument("--cache", type=Path, help="keep seeded warehouses in this folder and reuse them")
+    parser.add_argument("--daily", action="store_true", help="time the daily build on day D instead of a full build")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s: %(message)s", stream=sys.stderr)
     print("NOTE: sandbox data (fictional models)")
@@ -106,9 +102,15 @@ def main(argv=None) -> int:
             if not path.exists():
                 in_child(seed_file, path, models, days)
             queue = multiprocessing.Queue()
-            in_child(time_builds, path, runs, queue)
+            if args.daily:
+                state = Path(scratch) / "day_before.duckdb"
+                in_child(hold_last_day, path, state)
+                in_child(time_builds, Path(scratch) / "daily.duckdb", runs, queue, state)
+            else:
+                in_child(time_builds, path, runs, queue)
             times, steps, rss = queue.get()
-        print(f"build {models:>9,} models x {days:>3} days: median {statistics.median(times):6.1f}s "
+        kind = "daily build" if args.daily else "build"
+        print(f"{kind} {models:>9,} models x {days:>3} days: median {statistics.median(times):6.1f}s "
               f"over {runs} run(s) {[round(t, 1) for t in times]}, peak RSS of the build {rss:,.0f} MB")
         for name, seconds in steps.items():
             print(f"    {name:<40} median {statistics.median(seconds):6.2f}s")

@@ -3,7 +3,7 @@
 A step is the name of pipelines/sql/<table>.sql (run as CREATE OR REPLACE TABLE <table> AS <file>), or a
 Python function step(con) -> None decorated with @produces(<tables>) so the build can log its rows, given as
 "module:function" (imported when the build runs, so step modules may import this one) or as the function.
-The build first writes `build_inputs` (key, value: inputs_hash, started_at) for steps such as meta to read.
+The build first writes `build_inputs` (key, value: inputs_hash, started_at, full) for steps such as meta to read.
 All steps run in one transaction: a failing step leaves every table (and the serving copy) as it was.
 """
 
@@ -26,7 +26,7 @@ Step = str | Callable[[duckdb.DuckDBPyConnection], None]
 # Build order. Add your step where its inputs exist, one line each: a SQL table name or "module:function"
 # (a string, not an import: step modules import produces from here).
 STEPS: list[Step] = [
-    "model_daily_raw",          # daily downloads from consecutive snapshots (pipelines/sql/model_daily_raw.sql)
+    "pipelines.series:build",   # model_daily_raw: daily downloads from consecutive snapshots, kept between builds
     "pipelines.denoise:build",  # model_noise and model_daily: organic downloads
     "pipelines.lineage:build",  # lineage_edges, model_family, model_derivatives, lineage_issues
     "github_repo_stats",        # per-repository stars, 30-day growth, provenance (docs/github.md)
@@ -41,8 +41,8 @@ STEPS: list[Step] = [
 
 
 # Large tables that only later steps of the same build read: kept as temporary tables of the build's connection
-# instead of being written to the warehouse file (1 s less for model_daily_raw alone at 100k models x 90 days).
-SCRATCH = {"model_daily_raw", "entity_daily"}
+# instead of being written to the warehouse file (model_daily_raw, made by pipelines/series.py, is one too).
+SCRATCH = {"entity_daily"}
 
 
 class BuildError(RuntimeError):
@@ -119,37 +119,46 @@ def raw_tables(con: duckdb.DuckDBPyConnection) -> list[str]:
     return [name for (name,) in rows]
 
 
+def slices(con: duckdb.DuckDBPyConnection, table: str) -> list[tuple]:
+    """The as_of slices of a raw table: (as_of, rows, first run id, last run id), by as_of."""
+    cols = {c for (c,) in con.execute(
+        "SELECT column_name FROM duckdb_columns() WHERE database_name = current_database() "
+        "AND table_name = ?", [table]).fetchall()}
+    runs = "min(run_id), max(run_id)" if "run_id" in cols else "NULL, NULL"
+    key = "as_of" if "as_of" in cols else "NULL"
+    return con.execute(f'SELECT {key}, count(*), {runs} FROM "{table}" GROUP BY 1 ORDER BY 1').fetchall()
+
+
 def inputs_hash(con: duckdb.DuckDBPyConnection) -> str:
     """A hash of what the build reads: per raw table, its as_of slices with row counts and run ids."""
     digest = hashlib.sha256()
     for table in raw_tables(con):
-        cols = {c for (c,) in con.execute(
-            "SELECT column_name FROM duckdb_columns() WHERE database_name = current_database() "
-            "AND table_name = ?", [table]).fetchall()}
-        runs = "min(run_id), max(run_id)" if "run_id" in cols else "NULL, NULL"
-        key = "as_of" if "as_of" in cols else "NULL"
-        for row in con.execute(f'SELECT {key}, count(*), {runs} FROM "{table}" GROUP BY 1 ORDER BY 1').fetchall():
+        for row in slices(con, table):
             digest.update(repr((table, *row)).encode())
     return digest.hexdigest()[:16]
 
 
-def write_build_inputs(con: duckdb.DuckDBPyConnection, report: BuildReport) -> None:
-    """Record the inputs hash and start time where later steps (meta) can read them."""
+def write_build_inputs(con: duckdb.DuckDBPyConnection, report: BuildReport, full: bool) -> None:
+    """Record the inputs hash, start time and whether to rebuild kept state where later steps can read them."""
     con.execute("CREATE OR REPLACE TABLE build_inputs (key VARCHAR PRIMARY KEY, value VARCHAR)")
     con.executemany("INSERT INTO build_inputs VALUES (?, ?)", [
         ["inputs_hash", report.inputs_hash],
         ["started_at", report.started_at.isoformat(timespec="seconds")],
+        ["full", str(full).lower()],
     ])
 
 
-def run_build(con: duckdb.DuckDBPyConnection, steps: list[Step] | None = None) -> BuildReport:
-    """Run every step in order inside one transaction, logging time and rows; raise BuildError on failure."""
+def run_build(con: duckdb.DuckDBPyConnection, steps: list[Step] | None = None, full: bool = False) -> BuildReport:
+    """Run every step in order inside one transaction, logging time and rows; raise BuildError on failure.
+
+    full: recompute what steps keep between builds (the daily series, pipelines/series.py) from every snapshot.
+    """
     steps = STEPS if steps is None else steps
     report = BuildReport(inputs_hash(con), dt.datetime.now(dt.UTC).replace(tzinfo=None))
     log.info("build started: %d steps, inputs %s", len(steps), report.inputs_hash)
     con.execute("BEGIN")
     try:
-        write_build_inputs(con, report)
+        write_build_inputs(con, report, full)
         for number, step in enumerate(steps, 1):
             name, step = step_name(step), resolve(step)
             began = time.perf_counter()

@@ -1,6 +1,7 @@
 """The build runs its steps in order in one transaction and publishes the serving copy atomically."""
 
 import datetime as dt
+import logging
 import subprocess
 import sys
 
@@ -50,8 +51,8 @@ def serving_rows() -> list[tuple]:
 def test_steps_run_in_order_and_report_rows(con):
     snapshot(con, D, {"a/x": 5, "b/y": 7})
     snapshot(con, D + dt.timedelta(1), {"a/x": 8, "b/y": 7})
-    report = build.run_build(con, ["model_daily_raw", mart_from_raw])
-    assert [s.name.split(":")[-1] for s in report.steps] == ["model_daily_raw", "mart_from_raw"]
+    report = build.run_build(con, ["pipelines.series:build", mart_from_raw])
+    assert [s.name.split(":")[-1] for s in report.steps] == ["build", "mart_from_raw"]
     assert report.steps[0].rows == {"model_daily_raw": 2}
     assert report.steps[1].rows == {"mart_models": 2}
     inputs = dict(con.execute("SELECT * FROM build_inputs").fetchall())
@@ -134,6 +135,26 @@ def test_build_command_builds_and_publishes(home, capsys):
     out = capsys.readouterr().out
     assert "model_daily_raw" in out and "published" in out and "SANDBOX" in out
     assert paths.serving_file().exists()
+
+
+def test_build_command_extends_the_series_unless_full(home, caplog):
+    con = db.connect()
+    snapshot(con, D, {"a/x": 5})
+    snapshot(con, D + dt.timedelta(1), {"a/x": 8})
+    con.close()
+    caplog.set_level(logging.INFO, logger="pipelines.series")
+    assert cli.main(["build"]) == 0
+    con = db.connect()
+    snapshot(con, D + dt.timedelta(2), {"a/x": 12})
+    con.close()
+    assert cli.main(["build"]) == 0
+    assert f"series extended after {D + dt.timedelta(1)}" in caplog.text
+    assert cli.main(["build", "--full"]) == 0
+    assert "series recomputed from every snapshot: a full build" in caplog.text
+    con = db.connect()
+    assert con.execute("SELECT day, raw_downloads FROM model_daily ORDER BY day").fetchall() == [
+        (D, 3), (D + dt.timedelta(1), 4)]
+    con.close()
 
 
 def test_build_of_an_empty_folder_publishes_nothing(home, capsys):

@@ -24,7 +24,7 @@ def load(con, snapshots: list[tuple[str, int, int | None, int | None, dt.date]])
 
 def series(con, model: str) -> list[tuple]:
     """(day offset, raw, imputed, decreased) rows of one model."""
-    build.run_build(con, ["model_daily_raw"])
+    build.run_build(con, ["pipelines.series:build"])
     rows = con.execute("SELECT day, raw_downloads, imputed, decreased FROM model_daily_raw "
                        "WHERE model_id = ? ORDER BY day", [model]).fetchall()
     return [((day - D).days, raw, imputed, decreased) for day, raw, imputed, decreased in rows]

@@ -1,4 +1,6 @@
--- Daily downloads per model from consecutive Hugging Face snapshots (docs/denoising.md, "Daily series").
+-- Daily downloads per model from consecutive Hugging Face snapshots (docs/denoising.md, "Daily series"), read
+-- from series_input (pipelines/series.py): only spans ending on a fresh snapshot are booked; the snapshots
+-- before them are there as their starts.
 -- A snapshot taken on as_of counts downloads up to as_of - 1, so the difference between the snapshots of
 -- as_of P and as_of C is the downloads of the days P .. C - 1 (a span).
 --   exact:    both ends have downloads_all_time; the difference is spread evenly over the span's days
@@ -10,14 +12,10 @@
 -- Runs (the view hf_snapshot_runs, migration 007): spans never cross runs, so snapshots months apart (imported archives) are not
 -- spread into invented days; each run is its own series, and a model's first snapshot in a run is a first
 -- sighting of that run.
-WITH snaps AS (
-    SELECT id AS model_id, as_of, downloads AS window_30d, downloads_all_time AS all_time,
-           CAST(created_at AS DATE) AS created, run_start AS first_day
-    FROM raw_hf_models JOIN hf_snapshot_runs USING (as_of)
-),
+WITH snaps AS (SELECT * FROM series_input),
 patchy AS (SELECT DISTINCT model_id FROM snaps WHERE all_time IS NULL),
 complete AS (
-    SELECT model_id, as_of, all_time, created, first_day,
+    SELECT model_id, as_of, all_time, created, first_day, fresh,
         lag(as_of) OVER w AS prev_as_of, lag(all_time) OVER w AS prev_all_time
     FROM snaps ANTI JOIN patchy USING (model_id)
     WINDOW w AS (PARTITION BY model_id, first_day ORDER BY as_of)
@@ -27,7 +25,7 @@ complete_spans AS (
         CASE WHEN prev_as_of IS NULL THEN all_time ELSE greatest(all_time - prev_all_time, 0) END AS total,
         false AS fallback, coalesce(all_time < prev_all_time, false) AS decreased
     FROM complete
-    WHERE prev_as_of IS NOT NULL OR created >= first_day
+    WHERE (prev_as_of IS NOT NULL OR created >= first_day) AND fresh
 ),
 marked AS (
     SELECT *,
@@ -54,7 +52,7 @@ patchy_spans AS (
     FROM (SELECT *, all_time IS NOT NULL AND known_all_time IS NOT NULL AS exact FROM marked)
     -- skip snapshots inside an exact span and first sightings whose count is history
     WHERE NOT (all_time IS NULL AND known_all_time IS NOT NULL AND known_later)
-      AND (exact OR prev_as_of IS NOT NULL OR created >= first_day)
+      AND (exact OR prev_as_of IS NOT NULL OR created >= first_day) AND fresh
 ),
 sized AS (
     SELECT *, (as_of - span_start)::BIGINT AS n_days

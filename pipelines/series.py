@@ -1,0 +1,82 @@
+"""Build step: the daily download series (model_daily_raw), kept between builds and extended by new snapshots.
+
+The series is stored in series_daily. A build books only the spans that end on snapshots newer than the last
+build's (pipelines/sql/series_spans.sql), starting from each model's last snapshot (series_models); models with
+a missing all-time count are recomputed whole. When a snapshot the last build read was replaced or removed, a
+snapshot older than its last was added, the series SQL changed, or the build is full, everything is recomputed.
+"""
+
+import datetime as dt
+import hashlib
+import json
+import logging
+
+import duckdb
+
+from pipelines.build import SQL, produces, slices
+
+log = logging.getLogger(__name__)
+EPOCH = dt.date(1970, 1, 1)
+FILES = ("series_input", "series_patchy", "series_models", "series_spans")
+
+STATE = """
+CREATE TABLE IF NOT EXISTS series_daily (model_id VARCHAR, day DATE, raw_downloads BIGINT, imputed BOOLEAN,
+                                         decreased BOOLEAN);
+CREATE TABLE IF NOT EXISTS series_models (model_id VARCHAR, as_of DATE, all_time BIGINT, patchy BOOLEAN);
+CREATE TABLE IF NOT EXISTS series_state (key VARCHAR PRIMARY KEY, value VARCHAR);
+"""
+RESET = "DROP TABLE series_daily; DROP TABLE series_models; DROP TABLE series_state;"
+
+
+def sql(name: str) -> str:
+    """The text of pipelines/sql/<name>.sql."""
+    return (SQL / f"{name}.sql").read_text()
+
+
+def code_hash() -> str:
+    """A hash of the series SQL: a change recomputes the stored series."""
+    return hashlib.sha256("".join(sql(name) for name in FILES).encode()).hexdigest()[:16]
+
+
+def fingerprint(con: duckdb.DuckDBPyConnection) -> list[list]:
+    """The raw_hf_models slices as JSON-able rows (as_of, rows, first run id, last run id)."""
+    return [[str(as_of), *rest] for as_of, *rest in slices(con, "raw_hf_models")]
+
+
+def kept_until(con: duckdb.DuckDBPyConnection, now: list[list]) -> tuple[dt.date | None, str]:
+    """The last as_of of the stored series if it still holds for the raw slices `now` (else None), and why."""
+    if con.execute("SELECT value FROM build_inputs WHERE key = 'full'").fetchone()[0] == "true":
+        return None, "a full build"
+    state = dict(con.execute("SELECT key, value FROM series_state").fetchall())
+    if "slices" not in state:
+        return None, "no stored series"
+    if state.get("code") != code_hash():
+        return None, "the series SQL changed"
+    kept = json.loads(state["slices"])
+    if not kept or [s for s in now if s[0] <= kept[-1][0]] != kept:
+        return None, "a snapshot it read changed or an older one was added"
+    return dt.date.fromisoformat(kept[-1][0]), ""
+
+
+@produces("model_daily_raw")
+def build(con: duckdb.DuckDBPyConnection) -> None:
+    """Extend the stored series with the new snapshots (or recompute it) and expose it as model_daily_raw."""
+    con.execute(STATE)
+    now = fingerprint(con)
+    after, why = kept_until(con, now)
+    if after is None:
+        log.info("series recomputed from every snapshot: %s", why)
+        con.execute(RESET)
+        con.execute(STATE)
+    else:
+        log.info("series extended after %s", after)
+    params = {"after": after or EPOCH}
+    con.execute(f"CREATE OR REPLACE TEMP TABLE series_patchy AS {sql('series_patchy')}", params)
+    con.execute("DELETE FROM series_daily WHERE model_id IN (SELECT model_id FROM series_patchy)")
+    con.execute(f"CREATE OR REPLACE TEMP TABLE series_input AS {sql('series_input')}", params)
+    con.execute(f"INSERT INTO series_daily {sql('series_spans')}")
+    con.execute(f"CREATE OR REPLACE TEMP TABLE series_models_next AS {sql('series_models')}", params)
+    con.execute("DELETE FROM series_models; INSERT INTO series_models SELECT * FROM series_models_next")
+    con.execute("INSERT OR REPLACE INTO series_state VALUES ('code', ?), ('slices', ?)", [code_hash(), json.dumps(now)])
+    con.execute("CREATE OR REPLACE TEMP TABLE model_daily_raw AS SELECT * FROM series_daily")
+    con.execute("DROP TABLE series_input; DROP TABLE series_patchy; DROP TABLE series_models_next")
