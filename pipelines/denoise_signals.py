@@ -31,7 +31,8 @@ LOG_OFFSET = 0.5             # log(y + offset): days with no download stay finit
 LEVEL_WEEKDAYS = 11          # a day's local level: rolling median of about two weeks of the same kind of day
 LEVEL_WEEKEND_DAYS = 5
 MIN_LEVEL = 1.0              # dispersion tests read rows averaging at least a download a day
-DISPERSION_KEEP = 0.8        # flatness: the mean of the smallest 80% of the days' log deviations
+DISPERSION_KEEP = 0.8        # flatness: the mean of the smallest 80% of the days' log deviations ...
+REJECT_SPREADS = 3.0  # ... or, when more, of every day within this many robust spreads (1.4826 x median)
 MIN_DAYS = 10                # fewer observed days in a block: no weekday or floor estimate
 
 
@@ -265,9 +266,27 @@ def log_dispersion(y: np.ndarray, level: np.ndarray, floor: np.ndarray) -> tuple
                            - np.log(np.maximum(level - floor[:, None], 0) + LOG_OFFSET))
     dev = np.sort(deviation, axis=1)  # NaN last
     n = (~np.isnan(dev)).sum(axis=1)
-    keep = np.arange(dev.shape[1])[None, :] < np.ceil(DISPERSION_KEEP * n)[:, None]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        organic = np.maximum(np.where(np.isnan(deviation), 0.0, level).sum(axis=1) / n - floor, 0)
+    keep = inliers(dev, n, np.sqrt(organic) / (organic + LOG_OFFSET))
     with np.errstate(invalid="ignore", divide="ignore"):
         return np.where(keep, dev, 0.0).sum(axis=1) / keep.sum(axis=1), n
+
+
+def inliers(dev: np.ndarray, n: np.ndarray, poisson: np.ndarray, share: float = DISPERSION_KEEP) -> np.ndarray:
+    """Which of each row's sorted absolute deviations (NaN last, n of them) a dispersion statistic reads.
+
+    Days beyond REJECT_SPREADS robust spreads (1.4826 x the median deviation: a 50% breakdown point) are
+    schedule outliers (missed nights, re-runs, shifted runs) however many there are, up to half the days,
+    unless within REJECT_SPREADS of the row's Poisson spread in log space (`poisson`, sqrt(L) / (L + 0.5) at
+    level L: whole counts of a few downloads are that noisy whatever the median says); otherwise the smallest
+    `share` of them, as before (organic demand rarely has a day that far out).
+    """
+    median = np.take_along_axis(dev, np.maximum((n - 1) // 2, 0)[:, None], axis=1)[:, 0]
+    with np.errstate(invalid="ignore"):
+        near = (dev <= (REJECT_SPREADS * np.maximum(1.4826 * median, poisson))[:, None]).sum(axis=1)
+    kept = np.minimum(np.ceil(share * n), np.maximum(np.ceil(n / 2), near))
+    return np.arange(dev.shape[1])[None, :] < kept[:, None]
 
 
 def flatness(y: np.ndarray, level: np.ndarray, min_days: int, known: np.ndarray) -> dict[str, np.ndarray]:

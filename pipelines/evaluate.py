@@ -17,6 +17,7 @@ from warehouse import db
 log = logging.getLogger(__name__)
 DENOISE_STEP = "pipelines.denoise:build"
 TOP = 500  # the head of the true organic ranking, where a leaderboard is read
+SIZEABLE = 100  # true organic 30-day downloads: MdAPE is also read over automated models at least this large
 
 
 @dataclass
@@ -35,6 +36,7 @@ class Evaluation:
     mdape_organic: float
     mdape_raw: float
     mdape_automated: float
+    mdape_automated_sizeable: float
     precision: float
     recall: float
     flagged: int
@@ -84,6 +86,7 @@ def compare(noise: pd.DataFrame, truth: pd.DataFrame) -> dict:
         raise ValueError("no model of model_noise is in the truth table; expected the same world and as_of")
     flagged, actual = both["mostly_automation"].to_numpy(bool), both["mostly_automation_true"].to_numpy(bool)
     automated = (both["automation_30d"] > 0) & (both["automation_kind"] != "fixture")
+    sizeable = automated & (both["organic_30d"] >= SIZEABLE)
     top = both.nlargest(TOP, "organic_30d")
     return {
         "listed": len(both),
@@ -94,6 +97,8 @@ def compare(noise: pd.DataFrame, truth: pd.DataFrame) -> dict:
         "mdape_organic": mdape(both["organic_downloads_30d"], both["organic_30d"]),
         "mdape_raw": mdape(both["raw_downloads_30d"], both["organic_30d"]),
         "mdape_automated": mdape(both.loc[automated, "organic_downloads_30d"], both.loc[automated, "organic_30d"]),
+        "mdape_automated_sizeable": mdape(both.loc[sizeable, "organic_downloads_30d"],
+                                          both.loc[sizeable, "organic_30d"]),
         "precision": float((flagged & actual).sum() / max(flagged.sum(), 1)),
         "recall": float((flagged & actual).sum() / max(actual.sum(), 1)),
         "flagged": int(flagged.sum()), "truly_mostly_automation": int(actual.sum()),
@@ -142,6 +147,7 @@ def render(result: Evaluation) -> str:
         f"{f'Spearman, top {TOP} by true organic':<44}{r['spearman_raw_top']:>10.3f}{r['spearman_organic_top']:>12.3f}",
         f"{'MdAPE of organic 30-day downloads':<44}{r['mdape_raw']:>10.1%}{r['mdape_organic']:>12.1%}",
         f"{'MdAPE, automated models (not fixtures)':<44}{'':>10}{r['mdape_automated']:>12.1%}",
+        f"{f'... with >= {SIZEABLE} true organic in 30 days':<44}{'':>10}{r['mdape_automated_sizeable']:>12.1%}",
         f"{'mostly automation: precision':<44}{'':>10}{r['precision']:>12.3f}",
         f"{'mostly automation: recall':<44}{'':>10}{r['recall']:>12.3f}",
         f"flagged {r['flagged']}, truly mostly automation {r['truly_mostly_automation']}",

@@ -109,3 +109,38 @@ def test_mirror_prior_lowers_the_bar_for_flatness():
     prior[-1] = True
     _, with_prior = run_floors(y, level, prior)
     assert with_prior[-1]
+
+
+def irregular_schedule(runs_per_night: float, off: list[int], twice: list[int]) -> np.ndarray:
+    """A nightly schedule that missed the nights `off` and ran twice on the nights `twice`."""
+    nightly = np.full(DAYS, runs_per_night)
+    nightly[off], nightly[twice] = 0.0, 2 * runs_per_night
+    return nightly
+
+
+# 14 of 45 nights irregular (31%): more than the 20% the trimmed mean leaves out
+OFF, TWICE = [2, 5, 9, 13, 17, 21, 26, 33, 40], [6, 18, 27, 34, 41]
+
+
+def test_dispersion_rejects_schedule_outliers_beyond_the_trimmed_share():
+    flat = np.full((1, DAYS), 300.0) + np.round(np.sin(np.arange(DAYS)) * 4)
+    y = flat - 290.0 + irregular_schedule(290.0, OFF, TWICE)
+    level = sig.local_level(y, WEEKEND)
+    clean = sig.log_dispersion(flat, level, np.zeros(1))[0][0]
+    assert sig.log_dispersion(y, level, np.zeros(1))[0][0] == pytest.approx(clean, rel=0.3)
+
+
+def test_poisson_noise_of_small_counts_is_never_rejected():
+    # whole counts around 4 a day: half the days at the level (median deviation 0), the rest one or two off;
+    # those are Poisson noise (spread sqrt(4) / 4.5 in log space), so the usual 80% are read, not the 50% at 0
+    dev = np.sort(np.r_[np.zeros(25), np.full(10, 0.25), np.full(10, 0.6)])[None, :]
+    keep = sig.inliers(dev, np.array([DAYS]), np.array([np.sqrt(4) / 4.5]))
+    assert keep.sum() == np.ceil(sig.DISPERSION_KEEP * DAYS)
+
+
+def test_a_schedule_off_or_doubled_on_a_third_of_its_nights_is_a_floor():
+    floored = organic(20, 0.3, 0.2) + irregular_schedule(300.0, OFF, TWICE)
+    y, level = population([floored])
+    auto, flag = run_floors(y, level)
+    assert flag[-1] and auto[-1].sum() > 0.5 * floored.sum()
+    assert flag[:-1].mean() < 0.02

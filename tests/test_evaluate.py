@@ -24,6 +24,7 @@ def test_metrics_on_a_known_comparison():
     # absolute percentage errors 0, 0.1, 0.5 and 10/390: the median is halfway between the middle two
     assert m["mdape_organic"] == pytest.approx((10 / 390 + 0.1) / 2)
     assert m["mdape_automated"] == pytest.approx((0.5 + 10 / 390) / 2)  # c and d carry automation
+    assert m["mdape_automated_sizeable"] == pytest.approx(10 / 390)  # c's true organic (20) is under 100
     # fewer than 500 models: the top 500 are all of them
     assert m["spearman_organic_top"] == m["spearman_organic"] and m["spearman_raw_top"] == m["spearman_raw"]
     kinds = {k["kind"]: k for k in m["kinds"]}
