@@ -9,7 +9,7 @@ from app.cli_args import UsageError, port, positive_int
 from app.progress import Progress
 from pipelines import jobs, up
 from pipelines.schedule import Scheduler
-from warehouse import db, lock, paths, status
+from warehouse import db, lock, paths, status_line
 
 
 def register(sub) -> None:
@@ -50,7 +50,7 @@ def _serve(sources: jobs.Sources, app_port: int | None) -> int:
             app = subprocess.Popen(streamlit_command(app_port), stdout=subprocess.DEVNULL)
             _say(f"App: http://127.0.0.1:{app_port}")
         time.sleep(1)
-        _say(status.pipeline_header() + "  (Ctrl+C to stop)")
+        _say(status_line.pipeline_line() + "  (Ctrl+C to stop)")
         while app is None or app.poll() is None:
             time.sleep(1)
         _say(f"the app stopped (exit {app.returncode}); stopping")

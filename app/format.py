@@ -55,11 +55,14 @@ def rank(value, low=None, high=None) -> str:
 
 
 def date(value) -> str:
-    """A date as YYYY-MM-DD; a timestamp as YYYY-MM-DD HH:MM."""
+    """A date (or an ISO string of one) as YYYY-MM-DD; a timestamp as YYYY-MM-DD HH:MM."""
     if missing(value):
         return "-"
     if isinstance(value, str):
-        return value
+        try:
+            value = dt.datetime.fromisoformat(value)
+        except ValueError:
+            return value
     if isinstance(value, dt.datetime):
         return value.strftime("%Y-%m-%d" if value.time() == dt.time() else "%Y-%m-%d %H:%M")
     return value.isoformat()

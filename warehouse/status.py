@@ -1,11 +1,11 @@
 """What `revealed status` shows: freshness per source and the most recent runs."""
 
-import datetime as dt
 
 import duckdb
 import pandas as pd
 
 from warehouse import schedule_state
+from warehouse.status_line import moment, pipeline_line
 
 FRESHNESS = """
 SELECT source,
@@ -33,28 +33,11 @@ def recent_runs(con: duckdb.DuckDBPyConnection, limit: int = 10) -> pd.DataFrame
     return con.execute(RECENT, [limit]).df()
 
 
-def _short(value: str | None) -> str:
-    if not value:
-        return "-"
-    return dt.datetime.fromisoformat(value).strftime("%Y-%m-%d %H:%M UTC")
-
-
-def pipeline_header(state: dict | None = None, now: dt.datetime | None = None) -> str:
-    """One line: 'Pipeline active · Last: <time> · Next: <time>' or 'Pipeline idle · Last: <time>'."""
-    state = schedule_state.load() if state is None else state
-    jobs = state.get("jobs", {}).values()
-    last = max((j["last_end"] for j in jobs if j.get("last_end")), default=None)
-    if not schedule_state.is_active(state, now):
-        return f"Pipeline idle · Last: {_short(last)} · Next: not scheduled (run 'revealed schedule' or 'revealed up')"
-    upcoming = min((j["next_run"] for j in jobs if j.get("next_run")), default=None)
-    return f"Pipeline active · Last: {_short(last)} · Next: {_short(upcoming)}"
-
-
 def jobs_table(state: dict | None = None) -> pd.DataFrame:
     """Last and next run of every scheduled job."""
     state = schedule_state.load() if state is None else state
-    rows = [{"job": job_id, "last_run": _short(j.get("last_end")), "status": j.get("last_status", "never run"),
-             "next_run": _short(j.get("next_run")), "error": j.get("last_error") or ""}
+    rows = [{"job": job_id, "last_run": moment(j.get("last_end")), "status": j.get("last_status", "never run"),
+             "next_run": moment(j.get("next_run")), "error": j.get("last_error") or ""}
             for job_id, j in sorted(state.get("jobs", {}).items())]
     return pd.DataFrame(rows, columns=["job", "last_run", "status", "next_run", "error"])
 
@@ -62,7 +45,7 @@ def jobs_table(state: dict | None = None) -> pd.DataFrame:
 def render(con: duckdb.DuckDBPyConnection, recent: int = 10) -> str:
     """Plain-text status report."""
     state = schedule_state.load()
-    lines = [pipeline_header(state)]
+    lines = [pipeline_line(state)]
     jobs = jobs_table(state)
     if not jobs.empty:
         lines += ["", "Scheduled jobs:", jobs.to_string(index=False)]

@@ -5,11 +5,11 @@ import streamlit as st
 from app import format as fmt
 from app import queries
 from app.page_header import page_header
-from warehouse import status
+from warehouse import status, status_line
 
 meta = page_header("Data health")
 freshness, runs = queries.collection_status(recent=30)
-st.subheader(status.pipeline_header())
+st.subheader(status_line.pipeline_line(built_at=meta.get("built_at")))
 jobs = status.jobs_table()
 if not jobs.empty:
     st.dataframe(jobs, hide_index=True)
