@@ -43,6 +43,35 @@ def derivative_growth(share: pd.DataFrame) -> alt.Chart:
     ).properties(height=HEIGHT)
 
 
+def member_share(members: pd.DataFrame) -> alt.Chart:
+    """Each of a family's largest members' share of the family's organic downloads, coloured by relation."""
+    return alt.Chart(members).mark_bar().encode(
+        y=alt.Y("model_id:N", sort=list(members["model_id"]), title=None, axis=alt.Axis(labelLimit=320)),
+        x=alt.X("family_share:Q", title="share of the family's organic downloads, 30 days", axis=alt.Axis(format="%")),
+        color=alt.Color("relation:N", title="relation"),
+        tooltip=["model_id:N", "relation:N", alt.Tooltip("family_share:Q", format=".1%"),
+                 alt.Tooltip("organic_downloads_30d:Q", format=",")],
+    ).properties(height=max(HEIGHT, 18 * len(members)))
+
+
+def family_derivatives(daily: pd.DataFrame) -> alt.Chart:
+    """One family's derivative count per day."""
+    return alt.Chart(daily).mark_line().encode(
+        x=alt.X("day:T", title=None),
+        y=alt.Y("derivatives:Q", title="derivatives created so far", scale=alt.Scale(zero=False)),
+        tooltip=["day:T", alt.Tooltip("derivatives:Q", format=",")],
+    ).properties(height=HEIGHT // 2 + 40)
+
+
+def family_share_of_all(daily: pd.DataFrame) -> alt.Chart:
+    """One family's share of all organic downloads per day."""
+    return alt.Chart(daily).mark_line().encode(
+        x=alt.X("day:T", title=None),
+        y=alt.Y("share:Q", title="share of all organic downloads", axis=alt.Axis(format="%")),
+        tooltip=["day:T", alt.Tooltip("share:Q", format=".1%"), alt.Tooltip("organic_downloads:Q", format=",")],
+    ).properties(height=HEIGHT // 2 + 40)
+
+
 def concentration(conc: pd.DataFrame) -> alt.Chart:
     """Top-5 family share and HHI of organic downloads over time."""
     long = conc.melt(id_vars=["day"], value_vars=["top5_share", "hhi"], var_name="measure", value_name="value")

@@ -121,7 +121,40 @@ def test_leaderboard_families_view(serving):
     rows = board(at)
     families = {r[0] for r in serving.execute("SELECT family FROM mart_families").fetchall()}
     assert {r["family"]["text"] for r in rows} <= families and len(rows) > 0
-    assert all(r["family"]["links"] == [f"model?model={quote(r['family']['text'])}"] for r in rows)
+    assert all(r["family"]["links"] == [f"family?family={quote(r['family']['text'])}"] for r in rows)
+
+
+def test_family_page_shows_members_by_relation_share_and_top_members(serving):
+    family, members, organic = serving.execute(
+        "SELECT family, members, organic_downloads_30d FROM mart_families WHERE members > 3 "
+        "ORDER BY organic_downloads_30d DESC LIMIT 1").fetchone()
+    at = run_page("family", {"family": family})
+    assert [h.value for h in at.header] == [family]
+    by_relation = at.dataframe[0].value
+    assert by_relation["members"].sum() == members and by_relation["organic"].sum() == organic
+    assert by_relation.iloc[0]["relation"] == "root" and by_relation.iloc[0]["members"] == 1
+    assert abs(by_relation["share"].sum() - 100) < 1e-6
+    top = at.dataframe[1].value
+    expected = serving.execute("SELECT model_id FROM mart_models WHERE family = ? "
+                               "ORDER BY organic_downloads_30d DESC NULLS LAST, model_id LIMIT 25", [family]).fetchall()
+    assert top["model"].tolist() == [f"model?model={e[0]}" for e in expected]
+    assert {"Derivatives over time", "Share of all organic downloads"} <= {s.value for s in at.subheader}
+
+
+def test_family_page_names_an_unknown_family(serving):
+    at = run_page("family", {"family": "nobody/none"})
+    assert "Unknown family 'nobody/none'" in at.error[0].value
+
+
+def test_families_view_and_model_page_link_to_the_family_page(serving):
+    at = run_page("families")
+    listed = next(df.value for df in at.dataframe if "page" in df.value.columns)
+    assert all(link == f"family?family={f}" for link, f in zip(listed["page"], listed["family"], strict=True))
+    model_id, family = serving.execute(
+        "SELECT model_id, family FROM mart_models WHERE model_id <> family ORDER BY rank LIMIT 1").fetchone()
+    at = run_page("model", {"model": model_id})
+    links = [(p.proto.page, p.proto.query_string) for p in at.get("page_link")]
+    assert links and all(link == ("family", f"family={quote(family, safe='')}") for link in links)
 
 
 def test_model_page_from_query_param_shows_every_component(serving):

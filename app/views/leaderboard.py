@@ -91,11 +91,11 @@ about = board.caption(
     + (f"filters: {'; '.join(chosen)}" if chosen else "no filters")
     + ("" if models or not chosen else " (on each family's root model)")
     + f" · Hugging Face as of {fmt.date(meta.get('as_of_hf'))} · methodology {meta.get('methodology_version', '-')}"
-    + f" · {'select a row' if interactive else 'click a ' + ('model' if models else 'family')} to open its model page")
+    + f" · {'select a row' if interactive else 'click a ' + ('model' if models else 'family')} to open its page")
 
 
 def grid(rows: list[dict]) -> None:
-    """This page as the interactive data grid: sortable, and a selected row opens its model page."""
+    """This page as the interactive data grid: sortable, and a selected row opens its model or family page."""
     import pandas as pd  # only when asked for: pandas and the grid are what made the first screen slow
 
     frame = pd.DataFrame(rows)
@@ -126,7 +126,8 @@ def grid(rows: list[dict]) -> None:
                          on_select="rerun", selection_mode="single-row", height=min(38 + 35 * len(frame), 720))
     selected = event.selection.rows if event else []
     if selected:
-        st.switch_page("views/model.py", query_params={"model": frame.iloc[selected[0]][entity]})
+        page = "model" if models else "family"
+        st.switch_page(f"views/{page}.py", query_params={page: frame.iloc[selected[0]][entity]})
 
 
 with board_slot:

@@ -32,7 +32,9 @@ if chosen != requested:
 m = model.iloc[0]
 
 st.header(m["model_id"])
-st.caption(f"family `{m['family']}` · license {m['license']} ({m['license_class']}) · {m['size_class']} "
+st.page_link("views/family.py", label=f"Family {m['family']}", query_params={"family": m["family"]},
+             icon=":material/account_tree:")
+st.caption(f"license {m['license']} ({m['license_class']}) · {m['size_class']} "
            f"({fmt.score(m['params_b'])}B params) · {m['pipeline_tag']} · "
            f"{'open weight' if m['open_weight'] else 'gated weights'} · created {fmt.date(m['created_at'])}")
 cols = st.columns(5)
@@ -103,6 +105,8 @@ with right:
         st.dataframe(bench, hide_index=True, height=min(38 + 35 * len(bench), 300))
 
 st.subheader("Lineage")
+st.page_link("views/family.py", label=f"Every member of the family {m['family']}", query_params={"family": m["family"]},
+             icon=":material/account_tree:")
 up, down = st.columns(2)
 with up:
     st.write("**Parents**, up to the family root")
