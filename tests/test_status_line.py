@@ -18,7 +18,7 @@ def test_active_pipeline_with_live_data():
 def test_idle_pipeline_says_since_when_and_archived_data():
     idle = {"jobs": ACTIVE["jobs"]}  # no heartbeat: no scheduler running
     line = status_line({"data_kind": "reference", "as_of_hf": "2024-07-11"}, idle, NOW)
-    assert line.startswith("Pipeline idle since 21:00 UTC · Next: not scheduled")
+    assert line.startswith("Pipeline idle since 21:00 UTC · ")
     assert line.endswith("Archived data as of 2024-07-11")
 
 

@@ -46,6 +46,8 @@ def render(con: duckdb.DuckDBPyConnection, recent: int = 10) -> str:
     """Plain-text status report."""
     state = schedule_state.load()
     lines = [pipeline_line(state)]
+    if not schedule_state.is_active(state):
+        lines[0] += " · Next: not scheduled (run 'revealed schedule' or 'revealed up')"
     jobs = jobs_table(state)
     if not jobs.empty:
         lines += ["", "Scheduled jobs:", jobs.to_string(index=False)]

@@ -4,9 +4,6 @@ import datetime as dt
 
 from warehouse import schedule_state
 
-IDLE_HINT = "Next: not scheduled (run 'revealed schedule' or 'revealed up')"
-
-
 def moment(value: str | None, now: dt.datetime | None = None) -> str:
     """An ISO timestamp as 'HH:MM UTC' when it falls on today (UTC), else 'YYYY-MM-DD HH:MM UTC'; '-' when unset."""
     if not value:
@@ -18,13 +15,13 @@ def moment(value: str | None, now: dt.datetime | None = None) -> str:
 
 
 def pipeline_line(state: dict | None = None, now: dt.datetime | None = None, built_at: str | None = None) -> str:
-    """'Pipeline active · Last: <time> · Next: <time>' or 'Pipeline idle since <last job or build> · Next: ...'."""
+    """'Pipeline active · Last: <time> · Next: <time>', or 'Pipeline idle since <last job's end or the build>'."""
     state = schedule_state.load() if state is None else state
     jobs = state.get("jobs", {}).values()
     last = max((j["last_end"] for j in jobs if j.get("last_end")), default=None)
     if not schedule_state.is_active(state, now):
         since = last or built_at
-        return (f"Pipeline idle since {moment(since, now)}" if since else "Pipeline idle") + f" · {IDLE_HINT}"
+        return f"Pipeline idle since {moment(since, now)}" if since else "Pipeline idle"
     upcoming = min((j["next_run"] for j in jobs if j.get("next_run")), default=None)
     return f"Pipeline active · Last: {moment(last, now)} · Next: {moment(upcoming, now)}"
 
@@ -34,7 +31,7 @@ def data_line(meta: dict[str, str]) -> str:
     as_of = meta.get("as_of_hf") or "unknown"
     kind = meta.get("data_kind")
     if kind == "sandbox":
-        return f"Sandbox data (fictional) as of {as_of}, the last day of the sandbox's own calendar"
+        return f"Sandbox data (fictional) as of {as_of}"
     if kind == "reference":
         return f"Archived data as of {as_of}"
     return f"Live data · Hugging Face as of {as_of}"
