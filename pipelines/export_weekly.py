@@ -5,6 +5,7 @@ Every row carries data_kind ('sandbox' or 'live'): sandbox rows are fictional (d
 
 import datetime as dt
 import os
+import tempfile
 from pathlib import Path
 
 import duckdb
@@ -16,7 +17,7 @@ MODEL_COLUMNS = (
     "contamination_gap", "license", "params_b", "as_of_hf", "as_of_github", "as_of_benchmarks",
     "methodology_version", "inputs_hash",
     "coverage", "adoption", "momentum", "ecosystem", "community", "capability", "license_class", "size_class",
-    "unseen_share",
+    "unseen_share", "pipeline_tag", "open_weight",
 )
 FAMILY_COLUMNS = (
     "family", "members", "rank", "rank_low", "rank_high", "composite", "coverage", "raw_downloads_30d",
@@ -62,21 +63,51 @@ def write_csv(con: duckdb.DuckDBPyConnection, sql: str, path: Path) -> int:
     return rows
 
 
+def csv_text(con: duckdb.DuckDBPyConnection, sql: str, params: dict) -> str:
+    """A query's rows as CSV text, written by DuckDB as the weekly files are (the app's download)."""
+    with tempfile.TemporaryDirectory(prefix="revealed-csv-") as scratch:
+        path = Path(scratch) / "rows.csv"
+        con.sql(sql, params=params).write_csv(str(path), header=True)
+        return path.read_text()
+
+
+TABLES = {"model": ("mart_models", MODEL_COLUMNS, "model_id"), "family": ("mart_families", FAMILY_COLUMNS, "family")}
+KINDS = ("sandbox", "reference", "live")
+PROFILE_COLUMNS = ("rank", "rank_low", "rank_high", "composite", "coverage")  # what a weight profile changes
+
+
+def query(entity: str, kind: str, profile: bool = False) -> str:
+    """The export's rows of models or families: rounded columns, data_kind last, ordered by rank.
+
+    With profile, ranks and composites are those of the profile named $profile, for the ids in $ids only (the app's
+    download of a filtered view)."""
+    if kind not in KINDS:
+        raise ExportError(f"data_kind {kind!r} is not one of {', '.join(KINDS)}: run 'revealed build' again")
+    table, columns, key = TABLES[entity]
+
+    def column(name: str) -> str:
+        source = f"s.{name}" if profile and name in PROFILE_COLUMNS else f"t.{name}"
+        return f"round({source}, {DECIMALS[name]}) AS {name}" if name in DECIMALS else f"{source} AS {name}"
+
+    scored = (f" JOIN mart_scores s ON s.entity_kind = '{entity}' AND s.entity_id = t.{key} AND s.profile = $profile"
+              f" WHERE list_contains($ids::VARCHAR[], t.{key})") if profile else ""
+    return (f"SELECT {', '.join(map(column, columns))}, '{kind}' AS data_kind FROM {table} t{scored} "
+            f"ORDER BY rank NULLS LAST, {key}")
+
+
 def export_weekly(con: duckdb.DuckDBPyConnection, out: Path, week: str | None = None) -> dict[Path, int]:
-    """Write the week's model and family CSVs into out; return rows per file. Only the published week exists."""
+    """Write the week's model and family CSVs into out from con's marts; return rows per file.
+
+    Only the marts' own week exists here: pipelines/export_history.py rebuilds an earlier one."""
     values = meta(con)
     published = iso_week(dt.date.fromisoformat(values["as_of_hf"]))
     week = week or published
     if week != published:
-        raise ExportError(f"no data for week {week}: the serving copy holds week {published} "
+        raise ExportError(f"no data for week {week}: these marts hold week {published} "
                           f"(Hub snapshot of {values['as_of_hf']}); expected --week {published} or no --week")
     out.mkdir(parents=True, exist_ok=True)
-    kind = values["data_kind"]
     written = {}
-    for name, table, columns, key in (("models", "mart_models", MODEL_COLUMNS, "model_id"),
-                                      ("families", "mart_families", FAMILY_COLUMNS, "family")):
-        select = ", ".join(f"round({c}, {DECIMALS[c]}) AS {c}" if c in DECIMALS else c for c in columns)
-        sql = f"SELECT {select}, '{kind}' AS data_kind FROM {table} ORDER BY rank NULLS LAST, {key}"
+    for name, entity in (("models", "model"), ("families", "family")):
         path = out / f"{name}_{week}.csv"
-        written[path] = write_csv(con, sql, path)
+        written[path] = write_csv(con, query(entity, values["data_kind"]), path)
     return written

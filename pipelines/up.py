@@ -148,7 +148,7 @@ def bring_up(settings: Settings, sources: jobs.Sources, say: Callable[[str], Non
         con.close()
     say("[6/6] Writing the weekly export...")
     written = jobs.export_weekly_csv()
-    say("      " + ", ".join(f"{p.name} ({n:,} rows)" for p, n in written.items()) + f" in {jobs.export_dir()}")
+    say("      " + ", ".join(f"{p.name} ({n:,} rows)" for p, n in written.items()) + f" in {paths.exports_dir()}")
     now = dt.datetime.now(dt.UTC)
     for spec in jobs.job_specs(sources):
         if spec.id in done + ["export"]:

@@ -19,3 +19,8 @@ def warehouse_file() -> Path:
 def serving_file() -> Path:
     """The read-only published copy that the app and exports read."""
     return home() / "serving.duckdb"
+
+
+def exports_dir() -> Path:
+    """Where exports go unless told otherwise: `revealed up`, the scheduler and `revealed export`."""
+    return home() / "exports"

@@ -4,6 +4,7 @@ import datetime as dt
 
 from warehouse import schedule_state
 
+
 def moment(value: str | None, now: dt.datetime | None = None) -> str:
     """An ISO timestamp as 'HH:MM UTC' when it falls on today (UTC), else 'YYYY-MM-DD HH:MM UTC'; '-' when unset."""
     if not value:

@@ -7,6 +7,7 @@ import streamlit as st
 from app import board, queries
 from app import format as fmt
 from app.page_header import page_header
+from pipelines import export_weekly
 from pipelines.profiles import COMPONENTS
 
 PAGE_SIZES = [25, 50, 100]
@@ -140,10 +141,14 @@ with board_slot:
 
 
 def filtered_csv() -> str:
-    """The whole filtered view (every page) as CSV, labelled with its data kind."""
-    everything = queries.run(query, **params, limit=None, offset=0).drop(columns="total")
-    everything.insert(0, "data_kind", meta.get("data_kind", "unknown"))
-    return everything.to_csv(index=False)
+    """The whole filtered view (every page) as CSV: the weekly export's columns, with this profile's ranks."""
+    ids = [r[entity] for r in queries.records(query, **params, limit=None, offset=0)]
+    cur = queries.cursor()
+    try:
+        sql = export_weekly.query("model" if models else "family", meta.get("data_kind"), profile=True)
+        return export_weekly.csv_text(cur, sql, {"profile": profile, "ids": ids})
+    finally:
+        cur.close()
 
 
 pager.download_button("Download the filtered view as CSV", data=filtered_csv, mime="text/csv",
