@@ -4,6 +4,7 @@ import datetime as dt
 import math
 import sys
 
+MISSING = "—"  # how a missing value reads on a page
 
 def missing(value) -> bool:
     """True for None, NaN and pandas NA/NaT (pandas is not imported for this: the leaderboard runs without it)."""

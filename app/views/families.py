@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from app import board, charts, queries
+from app import charts, queries, tables
 from app import format as fmt
 from app.page_header import page_header
 
@@ -30,27 +30,20 @@ with right:
     st.subheader("Derivative growth")
     st.altair_chart(charts.derivative_growth(share))
 st.subheader("Concentration over time")
-st.altair_chart(charts.concentration(conc))
+left, right = st.columns(2)
+with left:
+    st.altair_chart(charts.top5_share(conc))
+with right:
+    st.altair_chart(charts.hhi(conc))
 
 st.subheader("Largest families")
 families = queries.run("families_top", limit=50)
 families["rank"] = [fmt.rank(r, lo, hi) for r, lo, hi in
                     zip(families["rank"], families["rank_low"], families["rank_high"], strict=True)]
 families["organic_share"] = families["organic_share"] * 100
-families["page"] = families["family"].map(lambda f: board.href("family", f))
-families["top_model"] = families["top_model"].map(lambda m: None if fmt.missing(m) else board.href("model", m))
-count = st.column_config.NumberColumn
-st.dataframe(families, hide_index=True, height=420, column_order=[
-    "page", "rank", "members", "organic_downloads_30d", "organic_share", "active_derivatives", "derivatives_finetune",
-    "derivatives_quantized", "derivatives_adapter", "derivatives_merge", "composite", "top_model"], column_config={
-    "page": st.column_config.LinkColumn("Family", display_text=r"family\?family=(.*)", width="medium"),
-    "rank": st.column_config.TextColumn("Rank (90% interval)"),
-    "members": count("Members", format="%d"),
-    "organic_downloads_30d": count("Organic 30 d", format="compact"),
-    "organic_share": count("Share", format="%.1f%%"),
-    "active_derivatives": count("Active derivatives", format="%d"),
-    **{f"derivatives_{r}": count(r.capitalize() + "s", format="%d") for r in ("finetune", "quantized", "adapter")},
-    "derivatives_merge": count("Merges", format="%d"),
-    "composite": count("Composite", format="%.1f"),
-    "top_model": st.column_config.LinkColumn("Top model", display_text=r"model\?model=(.*)", width="medium")})
+tables.table(families, {
+    "family": tables.link("Family", page="family"), "rank": tables.text("Rank (90% interval)"),
+    "members": tables.number("Members"), "organic_downloads_30d": tables.number("Organic 30 d", "compact"),
+    "organic_share": tables.number("Share", "%.1f%%"), "active_derivatives": tables.number("Active derivatives"),
+    "composite": tables.number("Composite", "%.1f")}, height=420)
 st.caption("Click a family to open its page: members by relation, derivatives over time, its largest members.")

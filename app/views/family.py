@@ -3,17 +3,12 @@
 import pandas as pd
 import streamlit as st
 
-from app import board, charts, queries
+from app import charts, queries, tables
 from app import format as fmt
 from app.page_header import page_header
 
 TOP = 25
 RELATIONS = ["root", "finetune", "quantized", "adapter", "merge", "unknown"]
-
-
-def model_href(model_id) -> str | None:
-    """The model page of model_id, relative to the app (as the leaderboard links it)."""
-    return None if fmt.missing(model_id) else board.href("model", model_id)
 
 
 meta = page_header("Family")
@@ -47,7 +42,7 @@ cols = st.columns(5)
 cols[0].metric("Rank (90% interval)", fmt.rank(f["rank"], f["rank_low"], f["rank_high"]))
 cols[1].metric("Members", fmt.count(f["members"]))
 cols[2].metric("Organic downloads, 30 d", fmt.compact(f["organic_downloads_30d"]))
-cols[3].metric("Share of all organic downloads", fmt.pct(f["organic_share"], 1))
+cols[3].metric("Share of organic", fmt.pct(f["organic_share"], 1), help="share of all organic downloads, 30 days")
 cols[4].metric("Active derivatives", fmt.count(f["active_derivatives"]))
 
 members = queries.run("family_members", family=f["family"])
@@ -55,15 +50,13 @@ by_relation = (members.groupby("relation")
                .agg(members=("model_id", "size"), organic=("organic_downloads_30d", "sum"))
                .reindex([r for r in RELATIONS if r in set(members["relation"])]).reset_index())
 by_relation["share"] = by_relation["organic"] / max(by_relation["organic"].sum(), 1) * 100
-left, right = st.columns(2)
+left, right = st.columns([2, 3])
 with left:
     st.subheader("Members by relation")
-    st.dataframe(by_relation, hide_index=True, column_config={
-        "relation": st.column_config.TextColumn("Relation to its parent"),
-        "members": st.column_config.NumberColumn("Members", format="%d"),
-        "organic": st.column_config.NumberColumn("Organic downloads, 30 d", format="compact"),
-        "share": st.column_config.NumberColumn("Share of the family's downloads", format="%.1f%%")})
-    st.altair_chart(charts.member_share(members.head(TOP)))
+    tables.table(by_relation, {"relation": tables.text("Relation"), "members": tables.number("Members"),
+                               "organic": tables.number("Organic 30 d", "compact"),
+                               "share": tables.number("Share", "%.1f%%")})
+    st.caption("Relation of each member to its parent; share of the family's organic downloads, 30 days.")
 with right:
     daily = queries.run("family_daily", family=f["family"])
     st.subheader("Derivatives over time")
@@ -75,21 +68,9 @@ with right:
         st.altair_chart(charts.family_share_of_all(daily))
 
 st.subheader(f"Top members (largest {min(TOP, len(members))} of {len(members):,})")
-top = members.head(TOP).assign(
-    model=lambda d: d["model_id"].map(model_href), parent=lambda d: d["parent"].map(model_href),
-    family_share=lambda d: d["family_share"] * 100,
-    rank=lambda d: d["rank"].map(fmt.rank), created_at=lambda d: d["created_at"].map(fmt.date),
-    params_b=lambda d: d["params_b"].map(lambda v: "unknown" if fmt.missing(v) else f"{v:,.1f}B"))
-link = r"model\?model=(.*)"
-st.dataframe(top, hide_index=True, column_order=["model", "relation", "parent", "organic_downloads_30d",
-                                                 "family_share", "rank", "composite", "params_b", "created_at"],
-             column_config={
-                 "model": st.column_config.LinkColumn("Model", display_text=link, width="large"),
-                 "relation": st.column_config.TextColumn("Relation"),
-                 "parent": st.column_config.LinkColumn("Parent", display_text=link, width="large"),
-                 "organic_downloads_30d": st.column_config.NumberColumn("Organic downloads, 30 d", format="compact"),
-                 "family_share": st.column_config.NumberColumn("Share of the family", format="%.1f%%"),
-                 "rank": st.column_config.TextColumn("Rank"),
-                 "composite": st.column_config.NumberColumn("Composite", format="%.1f"),
-                 "params_b": st.column_config.TextColumn("Parameters"),
-                 "created_at": st.column_config.TextColumn("Created")})
+top = members.head(TOP).assign(family_share=lambda d: d["family_share"] * 100, rank=lambda d: d["rank"].map(fmt.rank),
+                               created_at=lambda d: d["created_at"].map(fmt.date))
+tables.table(top, {"model_id": tables.link("Model", width="large"), "relation": tables.text("Relation"),
+                   "organic_downloads_30d": tables.number("Organic 30 d", "compact"),
+                   "family_share": tables.number("Share of family", "%.1f%%"), "rank": tables.text("Rank"),
+                   "parent": tables.link("Parent", width="large")})

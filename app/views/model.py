@@ -3,7 +3,7 @@
 import pandas as pd
 import streamlit as st
 
-from app import charts, noise_reasons, queries
+from app import charts, noise_reasons, queries, tables
 from app import format as fmt
 from app.page_header import page_header
 
@@ -38,7 +38,9 @@ st.caption(f"license {m['license']} ({m['license_class']}) · {m['size_class']} 
            f"({fmt.score(m['params_b'])}B params) · {m['pipeline_tag']} · "
            f"{'open weight' if m['open_weight'] else 'gated weights'} · created {fmt.date(m['created_at'])}")
 cols = st.columns(5)
-cols[0].metric("Rank (90% interval)", fmt.rank(m["rank"], m["rank_low"], m["rank_high"]))
+interval = "" if fmt.missing(m["rank_low"]) else f"90% interval {int(m['rank_low'])}-{int(m['rank_high'])}"
+cols[0].metric("Rank", fmt.rank(m["rank"]), delta=interval or None, delta_color="off", delta_arrow="off",
+               help="rank under the default profile, with its bootstrap 90% interval")
 cols[1].metric("Composite", fmt.score(m["composite"]))
 cols[2].metric("Coverage", fmt.pct(m["coverage"]))
 cols[3].metric("Organic downloads, 30 d", fmt.compact(m["organic_downloads_30d"]))
@@ -58,13 +60,18 @@ inputs = pd.DataFrame([
      f"benchmarks, {fmt.date(m['as_of_benchmarks'])}"),
 ], columns=["component", "score", "raw input", "source, as of"])
 inputs["score"] = inputs["score"].map(lambda v: "missing (not counted)" if fmt.missing(v) else fmt.score(v))
-st.dataframe(inputs, hide_index=True)
+tables.table(inputs, {"component": tables.text("Component"), "score": tables.text("Score, 0-100"),
+                      "raw input": tables.text("Raw input", width="large"),
+                      "source, as of": tables.text("Source, as of")})
 st.caption(f"Composite {fmt.score(m['composite'])} = weighted mean of the present components under the default "
            f"profile; coverage {fmt.pct(m['coverage'])} of the weight is present. "
            f"Methodology {m['methodology_version']}, inputs {m['inputs_hash']}.")
-st.dataframe(queries.run("model_scores", model_id=m["model_id"]), hide_index=True,
-             column_config={"composite": st.column_config.NumberColumn(format="%.1f"),
-                            "coverage": st.column_config.NumberColumn(format="percent")})
+scores = queries.run("model_scores", model_id=m["model_id"])
+scores["rank"] = [fmt.rank(r, lo, hi) for r, lo, hi in zip(scores["rank"], scores["rank_low"], scores["rank_high"],
+                                                          strict=True)]
+scores["coverage"] = scores["coverage"] * 100
+tables.table(scores, {"profile": tables.text("Weight profile"), "rank": tables.text("Rank (90% interval)"),
+                      "composite": tables.number("Composite", "%.1f"), "coverage": tables.number("Coverage", "%.0f%%")})
 
 left, right = st.columns(2)
 with left:
@@ -84,25 +91,33 @@ with left:
         st.info("No daily series for this model.")
     else:
         st.altair_chart(charts.downloads_history(daily))
-        st.caption("Diamonds mark imputed days (a gap in the snapshots filled with the average).")
+        if daily["imputed"].any():
+            st.caption("Diamonds mark imputed days (a gap in the snapshots filled with the average).")
 with right:
     st.subheader("Derivatives and community")
     d = st.columns(4)
     for col, relation in zip(d, ["finetune", "quantized", "adapter", "merge"], strict=True):
         col.metric(relation, fmt.compact(m[f"derivatives_{relation}"]))
     st.write(f"**{fmt.compact(m['active_derivatives'])}** active derivatives (descendants with real organic use). "
-             f"**{fmt.compact(m['github_stars'])}** GitHub stars; their growth feeds the community score "
-             f"({fmt.score(m['community'])}).")
+             + (f"**{fmt.compact(m['github_stars'])}** GitHub stars; their growth feeds the community score "
+                f"({fmt.score(m['community'])})." if not fmt.missing(m["github_stars"]) else
+                "No GitHub repository is linked, so there is no community score."))
     if m["github_repo"]:
         st.caption(f"GitHub: {m['github_repo']} (linked by {m['github_link_source']}), "
                    f"{fmt.compact(m['github_stars_growth_30d'])} stars in the last 30 days, "
                    f"as of {fmt.date(m['as_of_github'])}.")
     st.subheader("Benchmarks: clean vs legacy")
-    st.write(f"Clean {fmt.score(m['clean_score'])} ({m['clean_source'] or 'no clean score'}) · legacy claim "
-             f"{fmt.score(m['legacy_score'])} · contamination gap {fmt.score(m['contamination_gap'])}")
+    if fmt.missing(m["clean_score"]) and fmt.missing(m["legacy_score"]):
+        st.write("No clean benchmark score and no legacy claim is matched to this model.")
+    else:
+        st.write(f"Clean {fmt.score(m['clean_score'])} ({m['clean_source'] or 'no clean score'}) · legacy claim "
+                 f"{fmt.score(m['legacy_score'])} · contamination gap {fmt.score(m['contamination_gap'])}")
     bench = queries.run("model_benchmarks", model_id=m["model_id"])
     if not bench.empty:
-        st.dataframe(bench, hide_index=True, height=min(38 + 35 * len(bench), 300))
+        bench["source"] = bench["source"] + " " + bench["release"].fillna("").astype(str)
+        tables.table(bench, {"source": tables.text("Source and release"), "category": tables.text("Category"),
+                             "kind": tables.text("Kind"), "score": tables.number("Score", "%.1f")},
+                     height=min(38 + 35 * len(bench), 300))
 
 st.subheader("Lineage")
 st.page_link("views/family.py", label=f"Every member of the family {m['family']}", query_params={"family": m["family"]},
@@ -114,12 +129,15 @@ with up:
     if ancestors.empty:
         st.write("None: this model is a root.")
     else:
-        st.dataframe(ancestors, hide_index=True)
+        tables.table(ancestors, {"parent": tables.link("Parent", width="large"),
+                                 "child is a": tables.text("Its child is a")})
 with down:
     st.write(f"**Largest children** (top {CHILDREN} by organic downloads)")
     children = queries.run("model_children", model_id=m["model_id"], limit=CHILDREN)
     if children.empty:
         st.write("None recorded.")
     else:
-        st.dataframe(children, hide_index=True, column_config={
-            "organic_downloads_30d": st.column_config.NumberColumn("organic 30d", format="compact")})
+        children["rank"] = children["rank"].map(fmt.rank)
+        tables.table(children, {"child": tables.link("Child", width="large"), "relation": tables.text("Relation"),
+                                "organic_downloads_30d": tables.number("Organic 30 d", "compact"),
+                                "rank": tables.text("Rank")})
