@@ -52,7 +52,8 @@ def family_derivatives(daily: pd.DataFrame) -> alt.Chart:
     """One family's derivative count per day."""
     return alt.Chart(daily).mark_line().encode(
         x=alt.X("day:T", title=None),
-        y=alt.Y("derivatives:Q", title="derivatives created so far", scale=alt.Scale(zero=False)),
+        y=alt.Y("derivatives:Q", title="derivatives", scale=alt.Scale(zero=False),
+                axis=alt.Axis(format="d", tickMinStep=1)),
         tooltip=["day:T", alt.Tooltip("derivatives:Q", format=",")],
     ).properties(height=HEIGHT // 2 + 40)
 
@@ -61,7 +62,7 @@ def family_share_of_all(daily: pd.DataFrame) -> alt.Chart:
     """One family's share of all organic downloads per day."""
     return alt.Chart(daily).mark_line().encode(
         x=alt.X("day:T", title=None),
-        y=alt.Y("share:Q", title="share of all organic downloads", axis=alt.Axis(format="%")),
+        y=alt.Y("share:Q", title="share", axis=alt.Axis(format="%")),
         tooltip=["day:T", alt.Tooltip("share:Q", format=".1%"), alt.Tooltip("organic_downloads:Q", format=",")],
     ).properties(height=HEIGHT // 2 + 40)
 
@@ -96,7 +97,7 @@ def clean_vs_legacy(scores: pd.DataFrame) -> alt.Chart:
     )
     diagonal = alt.Chart(pd.DataFrame({"x": [0, 100], "y": [0, 100]})).mark_line(
         color="gray", strokeDash=[4, 4]).encode(x="x:Q", y="y:Q")
-    return (diagonal + points).properties(height=HEIGHT + 60)
+    return (diagonal + points).properties(height=HEIGHT + 60, width=HEIGHT + 60)
 
 
 def noise_bars(noisy: pd.DataFrame) -> alt.Chart:

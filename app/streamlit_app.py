@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-st.set_page_config(page_title="revealed", page_icon=":material/leaderboard:", layout="wide")
+st.set_page_config(page_title="revealed", page_icon="📊", layout="wide")
 
 PAGES = [
     st.Page("views/leaderboard.py", title="Leaderboard", icon=":material/leaderboard:", default=True),

@@ -1,4 +1,6 @@
-"""Tables drawn for people: only the columns asked for, human headers, links to app pages, '—' for a missing text."""
+"""Tables and figures drawn for people: chosen columns, human headers, links, dates as dates, "—" if missing."""
+
+import datetime as dt
 
 import pandas as pd
 import streamlit as st
@@ -17,7 +19,7 @@ def number(label: str, format: str = "%d", help: str | None = None) -> dict:
     return st.column_config.NumberColumn(label, format=format, help=help)
 
 
-def link(label: str, page: str = "model", width: str | None = "medium") -> dict:
+def link(label: str, page: str = "model", width: str | None = None) -> dict:
     """A column of ids shown as links to their model (or family) page; the table() call turns ids into links."""
     return st.column_config.LinkColumn(label, display_text=rf"{page}\?{page}=(.*)", width=width)
 
@@ -25,6 +27,13 @@ def link(label: str, page: str = "model", width: str | None = "medium") -> dict:
 def links(values: pd.Series, page: str = "model") -> pd.Series:
     """Ids as relative links to their app page ('' when missing: an empty cell, not a link to nowhere)."""
     return values.map(lambda v: "" if fmt.missing(v) else board.href(page, v))
+
+
+def cell(value) -> str:
+    """A value as text: a date or timestamp as one (no 00:00:00, no microseconds), '—' when missing."""
+    if fmt.missing(value):
+        return fmt.MISSING
+    return fmt.date(value) if isinstance(value, dt.date) else str(value)
 
 
 def table(frame: pd.DataFrame, columns: dict[str, dict], **kwargs) -> None:
@@ -36,5 +45,12 @@ def table(frame: pd.DataFrame, columns: dict[str, dict], **kwargs) -> None:
             page = config["type_config"]["display_text"].partition("\\?")[0]
             shown[name] = links(shown[name], page)
         elif kind == "text":
-            shown[name] = shown[name].map(lambda v: fmt.MISSING if fmt.missing(v) else str(v))
+            shown[name] = shown[name].map(cell)
     st.dataframe(shown, hide_index=True, column_config=columns, **kwargs)
+
+
+def rank_metric(slot, row) -> None:
+    """A rank as a metric ('#100'), its 90% interval under it: together they would be cut in a narrow column."""
+    interval = None if fmt.missing(row["rank_low"]) else f"90% interval {int(row['rank_low'])}-{int(row['rank_high'])}"
+    slot.metric("Rank", fmt.rank(row["rank"]), delta=interval, delta_color="off", delta_arrow="off",
+                help="rank under the default profile, with its bootstrap 90% interval")

@@ -218,7 +218,7 @@ def test_model_page_says_why_downloads_were_removed(serving):
 
 def test_data_health_shows_runs_and_errors(serving):
     at = run_page("data_health")
-    runs = next(df.value for df in at.dataframe if "run_id" in df.value.columns)
+    runs = next(df.value for df in at.dataframe if "rows_written" in df.value.columns)
     expected = serving.execute("SELECT count(*) FROM collection_runs").fetchone()[0]
     assert len(runs) == min(expected, 30)
     assert "Pipeline idle since " in texts(at)

@@ -39,7 +39,7 @@ st.caption(f"root model: license {f['license'] or 'unknown'} ({f['license_class'
 st.page_link("views/model.py", label="Open the root model's page", query_params={"model": f["family"]},
              icon=":material/arrow_forward:")
 cols = st.columns(5)
-cols[0].metric("Rank (90% interval)", fmt.rank(f["rank"], f["rank_low"], f["rank_high"]))
+tables.rank_metric(cols[0], f)
 cols[1].metric("Members", fmt.count(f["members"]))
 cols[2].metric("Organic downloads, 30 d", fmt.compact(f["organic_downloads_30d"]))
 cols[3].metric("Share of organic", fmt.pct(f["organic_share"], 1), help="share of all organic downloads, 30 days")
@@ -68,9 +68,8 @@ with right:
         st.altair_chart(charts.family_share_of_all(daily))
 
 st.subheader(f"Top members (largest {min(TOP, len(members))} of {len(members):,})")
-top = members.head(TOP).assign(family_share=lambda d: d["family_share"] * 100, rank=lambda d: d["rank"].map(fmt.rank),
-                               created_at=lambda d: d["created_at"].map(fmt.date))
-tables.table(top, {"model_id": tables.link("Model", width="large"), "relation": tables.text("Relation"),
+top = members.head(TOP).assign(family_share=lambda d: d["family_share"] * 100, rank=lambda d: d["rank"].map(fmt.rank))
+tables.table(top, {"model_id": tables.link("Model"), "relation": tables.text("Relation"),
                    "organic_downloads_30d": tables.number("Organic 30 d", "compact"),
-                   "family_share": tables.number("Share of family", "%.1f%%"), "rank": tables.text("Rank"),
-                   "parent": tables.link("Parent", width="large")})
+                   "family_share": tables.number("Share", "%.1f%%", help="share of the family's organic downloads"),
+                   "rank": tables.text("Rank"), "parent": tables.link("Parent")})

@@ -38,9 +38,7 @@ st.caption(f"license {m['license']} ({m['license_class']}) · {m['size_class']} 
            f"({fmt.score(m['params_b'])}B params) · {m['pipeline_tag']} · "
            f"{'open weight' if m['open_weight'] else 'gated weights'} · created {fmt.date(m['created_at'])}")
 cols = st.columns(5)
-interval = "" if fmt.missing(m["rank_low"]) else f"90% interval {int(m['rank_low'])}-{int(m['rank_high'])}"
-cols[0].metric("Rank", fmt.rank(m["rank"]), delta=interval or None, delta_color="off", delta_arrow="off",
-               help="rank under the default profile, with its bootstrap 90% interval")
+tables.rank_metric(cols[0], m)
 cols[1].metric("Composite", fmt.score(m["composite"]))
 cols[2].metric("Coverage", fmt.pct(m["coverage"]))
 cols[3].metric("Organic downloads, 30 d", fmt.compact(m["organic_downloads_30d"]))
@@ -61,7 +59,7 @@ inputs = pd.DataFrame([
 ], columns=["component", "score", "raw input", "source, as of"])
 inputs["score"] = inputs["score"].map(lambda v: "missing (not counted)" if fmt.missing(v) else fmt.score(v))
 tables.table(inputs, {"component": tables.text("Component"), "score": tables.text("Score, 0-100"),
-                      "raw input": tables.text("Raw input", width="large"),
+                      "raw input": tables.text("Raw input"),
                       "source, as of": tables.text("Source, as of")})
 st.caption(f"Composite {fmt.score(m['composite'])} = weighted mean of the present components under the default "
            f"profile; coverage {fmt.pct(m['coverage'])} of the weight is present. "
@@ -129,7 +127,7 @@ with up:
     if ancestors.empty:
         st.write("None: this model is a root.")
     else:
-        tables.table(ancestors, {"parent": tables.link("Parent", width="large"),
+        tables.table(ancestors, {"parent": tables.link("Parent"),
                                  "child is a": tables.text("Its child is a")})
 with down:
     st.write(f"**Largest children** (top {CHILDREN} by organic downloads)")
@@ -138,6 +136,6 @@ with down:
         st.write("None recorded.")
     else:
         children["rank"] = children["rank"].map(fmt.rank)
-        tables.table(children, {"child": tables.link("Child", width="large"), "relation": tables.text("Relation"),
+        tables.table(children, {"child": tables.link("Child"), "relation": tables.text("Relation"),
                                 "organic_downloads_30d": tables.number("Organic 30 d", "compact"),
                                 "rank": tables.text("Rank")})

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from app import charts, noise_reasons, queries
+from app import charts, noise_reasons, queries, tables
 from app import format as fmt
 from app.page_header import page_header
 
@@ -12,7 +12,8 @@ cols = st.columns(4)
 cols[0].metric("Raw downloads, 30 d", fmt.compact(totals["raw"]))
 cols[1].metric("Organic downloads, 30 d", fmt.compact(totals["organic"]))
 cols[2].metric("Automation share", fmt.pct(totals["automation_share"], 1))
-cols[3].metric("Models mostly automated (>= 50%)", f"{int(totals['mostly_automated']):,}")
+cols[3].metric("Mostly automated", f"{int(totals['mostly_automated']):,}",
+               help="models with at least half their raw downloads removed")
 if (totals["unseen_share"] or 0) > 0:
     st.info(f"{fmt.pct(totals['unseen_share'], 1)} of the 30-day downloads fall on days without a daily figure "
             "(before this warehouse's first snapshot, or before a model was listed): attributed, not observed. "
@@ -25,20 +26,20 @@ noisy = queries.run("noise_models", min_raw=min_raw, limit=25)
 if noisy.empty:
     st.info("No model has that many raw downloads.")
     st.stop()
-left, right = st.columns([3, 2])
-with left:
-    st.subheader("Largest automation share")
-    st.altair_chart(charts.noise_bars(noisy))
-with right:
-    st.subheader("Downloads removed per reason")
-    reasons = queries.run("noise_reasons")
-    reasons["meaning"] = reasons["reason"].map(noise_reasons.meaning)
-    st.dataframe(reasons, hide_index=True,
-                 column_config={"removed": st.column_config.NumberColumn(format="compact"),
-                                "meaning": st.column_config.TextColumn(width="large")})
+st.subheader("Largest automation share")
+st.altair_chart(charts.noise_bars(noisy))
 noisy[["automation_share", "unseen_share"]] = noisy[["automation_share", "unseen_share"]] * 100
-st.dataframe(noisy, hide_index=True, column_config={
-    "automation_share": st.column_config.NumberColumn("automation", format="%.0f%%"),
-    "unseen_share": st.column_config.NumberColumn("unseen", format="%.0f%%"),
-    **{c: st.column_config.NumberColumn(format="compact")
-       for c in ["raw_downloads_30d", "organic_downloads_30d", "removed"]}})
+noisy["noise_reasons"] = noisy["noise_reasons"].map(lambda r: ", ".join(noise_reasons.codes(r)) or None)
+tables.table(noisy, {"model_id": tables.link("Model"),
+                     "raw_downloads_30d": tables.number("Raw 30 d", "compact"),
+                     "organic_downloads_30d": tables.number("Organic 30 d", "compact"),
+                     "automation_share": tables.number("Automation", "%.0f%%"),
+                     "unseen_share": tables.number("Unseen", "%.0f%%", help="share of the 30-day count on days "
+                                                   "without a daily figure"),
+                     "noise_reasons": tables.text("Why removed")})
+st.subheader("Downloads removed per reason")
+reasons = queries.run("noise_reasons")
+reasons["meaning"] = reasons["reason"].map(noise_reasons.meaning)
+tables.table(reasons, {"reason": tables.text("Reason"), "models": tables.number("Models"),
+                       "removed": tables.number("Downloads removed", "compact"),
+                       "meaning": tables.text("Meaning", width="large")})
