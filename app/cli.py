@@ -2,14 +2,15 @@
 
 import argparse
 import logging
+import os
 import sys
 
-from app import cli_app, cli_build, cli_collect, cli_core, cli_export, cli_sandbox, cli_schedule
+from app import cli_app, cli_build, cli_collect, cli_core, cli_export, cli_import, cli_sandbox, cli_schedule
 from app.cli_args import UsageError
-from warehouse import db, lock
+from warehouse import db, lock, paths
 
 # Each module adds its sub-commands with register(subparsers); keep this list short and explicit.
-COMMAND_MODULES = [cli_core, cli_collect, cli_sandbox, cli_export, cli_build, cli_schedule, cli_app]
+COMMAND_MODULES = [cli_core, cli_collect, cli_import, cli_sandbox, cli_export, cli_build, cli_schedule, cli_app]
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -23,7 +24,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 # Commands that write the warehouse hold the writer lock, so they never collide with the scheduler.
-WRITERS = {("init",), ("collect",), ("build",), ("sandbox", "simulate")}
+WRITERS = {("init",), ("collect",), ("import",), ("build",), ("sandbox", "simulate")}
 
 
 def writer_purpose(args) -> str | None:
@@ -34,30 +35,61 @@ def writer_purpose(args) -> str | None:
     return None
 
 
+# Long-running commands whose terminal shows progress only: their full log goes to paths.log_file().
+LOGGED_TO_FILE = {"up", "schedule"}
+LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
+
+
+class OneLine(logging.Formatter):
+    """'LEVEL: message' without the traceback, which only the log file gets."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        """The level and the message, one line."""
+        return f"{record.levelname}: {record.getMessage()}"
+
+
+def configure_logging(args) -> None:
+    """Log to stderr; for up and schedule, everything to the log file and only warnings to stderr."""
+    level = logging.DEBUG if args.verbose else logging.INFO
+    if args.command not in LOGGED_TO_FILE:
+        logging.basicConfig(level=level, format=LOG_FORMAT, stream=sys.stderr)
+    elif not logging.getLogger().handlers:  # as basicConfig: logging set up already (as under pytest) stays
+        path = paths.log_file()
+        path.parent.mkdir(parents=True, exist_ok=True)
+        to_file = logging.FileHandler(path, encoding="utf-8")
+        to_file.setFormatter(logging.Formatter(LOG_FORMAT))
+        to_terminal = logging.StreamHandler(sys.stderr)
+        to_terminal.setLevel(logging.WARNING)
+        to_terminal.setFormatter(OneLine())
+        logging.basicConfig(level=level, handlers=[to_file, to_terminal])
+    for noisy in ("httpx", "httpx2", "urllib3", "apscheduler"):  # per-request and per-tick lines are noise
+        logging.getLogger(noisy).setLevel(logging.DEBUG if args.verbose else logging.WARNING)
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the console script."""
     parser = build_parser()
     args = parser.parse_args(argv)
-    logging.basicConfig(
-        level=logging.DEBUG if args.verbose else logging.INFO,
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-        stream=sys.stderr,
-    )
-    for noisy in ("httpx", "httpx2", "urllib3", "apscheduler"):  # per-request and per-tick lines are noise
-        logging.getLogger(noisy).setLevel(logging.DEBUG if args.verbose else logging.WARNING)
+    configure_logging(args)
     purpose = writer_purpose(args)
     try:
         if purpose is None:
-            return args.func(args) or 0
-        with lock.hold(purpose):
-            db.recover()
-            return args.func(args) or 0
+            code = args.func(args) or 0
+        else:
+            with lock.hold(purpose):
+                db.recover()
+                code = args.func(args) or 0
+        sys.stdout.flush()  # here, not at exit, so that a closed pipe is caught below
+        return code
     except UsageError as exc:
         print(f"revealed: error: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("revealed: interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # the reader stopped early (`revealed status | head -1`): not an error
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
     except Exception as exc:  # one clear line for the user; -v shows the traceback
         logging.getLogger("revealed").debug("failed", exc_info=True)
         print(f"revealed: error: {exc}", file=sys.stderr)

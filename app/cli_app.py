@@ -114,11 +114,16 @@ def prompt_answers(questionnaire: qn.Questionnaire) -> dict:
     return answers
 
 
+def note(kind: str) -> str:
+    """What the picks' data is: live, archived (imported) or the fictional sandbox."""
+    return {"live": "live data", "reference": fmt.REFERENCE_NOTE + "."}.get(kind, SANDBOX_NOTE)
+
+
 def to_json(result: questionnaire_picks.Result) -> str:
     """Picks as JSON with the data kind, the constraints and the weights used."""
     return json.dumps({
         "data_kind": result.data_kind,
-        "note": SANDBOX_NOTE if result.data_kind != "live" else "live data",
+        "note": note(result.data_kind),
         "questionnaire": result.questionnaire.name,
         "answers": result.answers,
         "weights": {c: round(w, 4) for c, w in result.plan.weights.items()},
@@ -133,7 +138,7 @@ def to_markdown(result: questionnaire_picks.Result) -> str:
     """Picks as a Markdown shortlist."""
     lines = [f"# {result.questionnaire.title}", ""]
     if result.data_kind != "live":
-        lines += [f"> {SANDBOX_NOTE}", ""]
+        lines += [f"> {note(result.data_kind)}", ""]
     weights = ", ".join(f"{c} {w:.0%}" for c, w in result.plan.weights.items() if w > 0)
     lines += [f"Models meeting every constraint: {result.matched:,}; weights: {weights}.",
               *(f"Note: {n}." for n in result.notes), ""]

@@ -25,26 +25,23 @@ def iso_date(value: str) -> dt.date:
         raise argparse.ArgumentTypeError(f"{value!r} is not a date; expected YYYY-MM-DD") from None
 
 
-def positive_int(value: str) -> int:
-    """A whole number of at least 1."""
-    try:
-        n = int(value)
-    except ValueError:
-        n = 0
-    if n < 1:
-        raise argparse.ArgumentTypeError(f"{value!r} is not a whole number of at least 1")
-    return n
+def whole_number(low: int, high: int | None = None):
+    """An argparse type: a whole number from low to high (no upper limit when high is None)."""
+    expected = f"a whole number from {low:,} to {high:,}" if high is not None else f"a whole number of at least {low:,}"
+
+    def parse(value: str) -> int:
+        try:
+            n = int(value)
+        except ValueError:
+            n = None
+        if n is None or n < low or (high is not None and n > high):
+            raise argparse.ArgumentTypeError(f"{value!r} is not {expected}")
+        return n
+    return parse
 
 
-def non_negative_int(value: str) -> int:
-    """A whole number of at least 0."""
-    try:
-        n = int(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{value!r} is not a whole number of at least 0") from None
-    if n < 0:
-        raise argparse.ArgumentTypeError(f"{value!r} is not a whole number of at least 0")
-    return n
+positive_int = whole_number(1)
+non_negative_int = whole_number(0)
 
 
 def http_url(value: str) -> str:

@@ -1,5 +1,6 @@
 """Core commands: init and status."""
 
+from app.cli_args import non_negative_int
 from warehouse import db, paths, status
 
 
@@ -8,7 +9,7 @@ def register(sub) -> None:
     p = sub.add_parser("init", help="create the warehouse and apply migrations")
     p.set_defaults(func=cmd_init)
     p = sub.add_parser("status", help="recent runs, rows and freshness per source")
-    p.add_argument("--runs", type=int, default=10, help="how many recent runs to show (default 10)")
+    p.add_argument("--runs", type=non_negative_int, default=10, help="how many recent runs to show (default 10)")
     p.set_defaults(func=cmd_status)
 
 

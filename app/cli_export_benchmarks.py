@@ -26,8 +26,9 @@ def register_export(group) -> None:
 def export_benchmarks(con: duckdb.DuckDBPyConnection, out: Path) -> tuple[Path, int, bool]:
     """Write out/benchmarks.csv atomically; return (path, rows, sandbox). Every row says its data_kind, last."""
     kind = con.execute("SELECT value FROM meta WHERE key = 'data_kind'").fetchone()
-    if kind is None or kind[0] not in ("sandbox", "live"):
-        raise ValueError(f"the serving copy's meta.data_kind is {kind and kind[0]!r}; expected 'sandbox' or 'live': "
+    if kind is None or kind[0] not in ("sandbox", "live", "reference"):
+        raise ValueError(f"the serving copy's meta.data_kind is {kind and kind[0]!r}; expected 'sandbox', 'live' "
+                         "or 'reference': "
                          "run 'revealed build' again")
     frame = con.execute(QUERY).df()
     frame["score"] = frame["score"].round(3)

@@ -2,6 +2,7 @@
 
 from pathlib import Path
 
+from app import format as fmt
 from app.cli_args import iso_week
 from pipelines.export_history import export_week
 from pipelines.export_parquet import export_parquet
@@ -27,11 +28,13 @@ def cmd_weekly(args) -> int:
 
 
 def report(written: dict[str, int], kind: str) -> None:
-    """One line per file written, and the sandbox note."""
+    """One line per file written, and the sandbox or archived-data note."""
     for path, rows in written.items():
         print(f"wrote {path} ({rows:,} rows)")
     if kind == "sandbox":
         print("NOTE: SANDBOX data: fictional models; every row says data_kind=sandbox.")
+    elif kind == "reference":
+        print(f"NOTE: {fmt.REFERENCE_NOTE}; every row says data_kind=reference.")
 
 
 def cmd_parquet(args) -> int:

@@ -1,11 +1,14 @@
 """`revealed up` (everything, one command) and `revealed schedule` (the scheduler alone)."""
 
+import dataclasses
+import errno
 import signal
+import socket
 import subprocess
 import time
 
 from app.cli_app import streamlit_command
-from app.cli_args import UsageError, port, positive_int
+from app.cli_args import UsageError, port, whole_number
 from app.progress import Progress
 from pipelines import jobs, up
 from pipelines.schedule import Scheduler
@@ -18,9 +21,15 @@ def register(sub) -> None:
     p.add_argument("--source", choices=up.SOURCES, default="auto",
                    help="live services, the local sandbox, or auto: live when reachable (default auto)")
     p.add_argument("--port", type=port, default=8501, help="port of the app (default 8501)")
-    p.add_argument("--seed", type=int, default=7, help="sandbox world seed (default 7)")
-    p.add_argument("--models", type=positive_int, default=10_000, help="sandbox world size (default 10000)")
-    p.add_argument("--days", type=positive_int, default=35, help="sandbox history to simulate (default 35 days)")
+    # None when not given, so that a resumed folder can tell a choice from a default
+    p.add_argument("--seed", type=whole_number(*up.LIMITS["seed"]),
+                   help="sandbox world seed, a whole number of at least 0 (default 7; kept once collected)")
+    p.add_argument("--models", type=whole_number(*up.LIMITS["models"]),
+                   help=f"sandbox world size, at least {up.LIMITS['models'][0]} models "
+                        "(default 10000; kept once collected)")
+    p.add_argument("--days", type=whole_number(*up.LIMITS["history_days"]),
+                   help="sandbox history to simulate, {} to {} days (default 35; more on a resumed folder "
+                        "simulates the earlier days)".format(*up.LIMITS["history_days"]))
     p.add_argument("--no-serve", action="store_true", help="stop after the first build and export")
     p.set_defaults(func=cmd_up)
     p = sub.add_parser("schedule", help="run the scheduled jobs in the foreground until interrupted")
@@ -47,13 +56,14 @@ def _serve(sources: jobs.Sources, app_port: int | None) -> int:
         if caught_up:
             _say(f"Catching up missed runs: {', '.join(caught_up)}")
         if app_port:
-            app = subprocess.Popen(streamlit_command(app_port), stdout=subprocess.DEVNULL)
+            with paths.log_file().open("a") as app_log:
+                app = subprocess.Popen(streamlit_command(app_port), stdout=subprocess.DEVNULL, stderr=app_log)
             _say(f"App: http://127.0.0.1:{app_port}")
         time.sleep(1)
         _say(status_line.pipeline_line() + "  (Ctrl+C to stop)")
         while app is None or app.poll() is None:
             time.sleep(1)
-        _say(f"the app stopped (exit {app.returncode}); stopping")
+        _say(f"the app stopped (exit {app.returncode}; see {paths.log_file()}); stopping")
         return 1
     except KeyboardInterrupt:
         _say("Stopping: waiting for running jobs to finish...")
@@ -68,13 +78,53 @@ def _serve(sources: jobs.Sources, app_port: int | None) -> int:
         scheduler.shutdown()
 
 
+def check_port_free(app_port: int) -> None:
+    """Raise UsageError when something already listens on 127.0.0.1:app_port."""
+    with socket.socket() as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind(("127.0.0.1", app_port))
+        except OSError as exc:
+            why = "another program listens on it" if exc.errno == errno.EADDRINUSE else exc.strerror
+            raise UsageError(f"port {app_port} on 127.0.0.1 is not available ({why}); "
+                             "choose another with --port N") from None
+
+
+def _already_running(info: dict) -> RuntimeError:
+    app = f"; its app is at {info['app']}" if info.get("app") else ""
+    return RuntimeError(f"{paths.home()} is already run by {status_line.runner(info)}{app}. Stop it first "
+                        "(Ctrl+C in its terminal) to run 'revealed up' or 'revealed schedule' here; "
+                        "'revealed app --port N' serves the app beside it")
+
+
 def cmd_up(args) -> int:
-    """Bring everything up (or resume), then schedule and serve until interrupted."""
+    """Check the flags, the port and that no other scheduler runs; bring everything up (or resume), then serve."""
+    app_port = None if args.no_serve else args.port
+    running = lock.scheduler_holder()
+    if running:
+        raise _already_running(running)
+    if app_port:
+        check_port_free(app_port)
+    flags = {name: getattr(args, up.FLAGS[name].removeprefix("--")) for name in up.LIMITS}
+    given = {name: value for name, value in flags.items() if value is not None}
+    requested = dataclasses.replace(up.Settings(args.source), **given)
     try:
-        settings = up.choose(args.source, up.Settings(args.source, args.seed, args.models, args.days), _say)
+        with lock.hold_scheduler("revealed up", app=f"http://127.0.0.1:{app_port}" if app_port else None):
+            code = _up(args, requested, set(given), app_port)
+    except lock.SchedulerRunning as exc:
+        raise _already_running(exc.info) from None
+    if code is not None:
+        _say("revealed stopped cleanly.")
+    return code or 0
+
+
+def _up(args, requested: up.Settings, given: set[str], app_port: int | None) -> int | None:
+    """Choose and save the settings, collect, build, export; then serve (None when --no-serve stopped early)."""
+    try:
+        settings = up.choose(args.source, requested, given, _say)
     except up.UpError as exc:
         raise UsageError(str(exc)) from None
-    _say(f"revealed up: {settings.source} data in {paths.home()}")
+    _say(f"revealed up: {settings.source} data in {paths.home()} (full log: {paths.log_file()})")
     with up.running_sources(settings) as sources:
         with lock.hold("revealed up: first collection and build"):
             closed = db.recover()
@@ -83,17 +133,26 @@ def cmd_up(args) -> int:
             up.bring_up(settings, sources, _say, progress=Progress)
         if args.no_serve:
             _say("Set-up done (--no-serve): run 'revealed up' again to schedule and serve.")
-            return 0
-        code = _serve(sources, args.port)
-    _say("revealed stopped cleanly.")
-    return code
+            return None
+        return _serve(sources, app_port)
 
 
 def cmd_schedule(args) -> int:
-    """Run the scheduled jobs against the sources the last `revealed up` chose (live when there was none)."""
-    settings = up.saved_settings() or up.Settings("live")
-    _say(f"revealed schedule: {settings.source} data in {paths.home()}")
-    with up.running_sources(settings) as sources:
-        code = _serve(sources, None)
+    """Run the scheduled jobs against the sources the first `revealed up` of this folder chose."""
+    try:
+        settings = up.saved_settings()
+    except up.UpError as exc:
+        raise UsageError(str(exc)) from None
+    if settings is None:
+        raise UsageError(f"{paths.home()} was never brought up ({up.settings_file().name} is missing), so there "
+                         "is nothing to schedule: run 'revealed up' first (it chooses live or sandbox data, "
+                         "collects the first day, then schedules)")
+    try:
+        with lock.hold_scheduler("revealed schedule"):
+            _say(f"revealed schedule: {settings.source} data in {paths.home()} (full log: {paths.log_file()})")
+            with up.running_sources(settings) as sources:
+                code = _serve(sources, None)
+    except lock.SchedulerRunning as exc:
+        raise _already_running(exc.info) from None
     _say("revealed stopped cleanly.")
     return code

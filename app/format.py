@@ -4,7 +4,9 @@ import datetime as dt
 import math
 import sys
 
+REFERENCE_NOTE = "Real public data, archived: Hugging Face snapshots imported from archives, not live"
 MISSING = "—"  # how a missing value reads on a page
+
 
 def missing(value) -> bool:
     """True for None, NaN and pandas NA/NaT (pandas is not imported for this: the leaderboard runs without it)."""

@@ -1,4 +1,4 @@
-"""The top of every app page: its title, the one-line data status, the sandbox banner, and the no-data guard."""
+"""The top of every app page: its title, the one-line data status, the data-kind banner, and the no-data guard."""
 
 import streamlit as st
 
@@ -8,7 +8,7 @@ from warehouse.status_line import status_line
 
 
 def page_header(title: str) -> dict[str, str]:
-    """Write the title, where the data stands and the sandbox banner; stop the page when nothing is published."""
+    """Write the title, where the data stands, the sandbox/archived banner; stop the page when nothing is published."""
     st.title(title)
     try:
         meta = queries.meta()
@@ -16,7 +16,10 @@ def page_header(title: str) -> dict[str, str]:
         st.info(str(exc))
         st.stop()
     st.caption(status_line(meta))
-    if meta.get("data_kind") == "sandbox":
+    if meta.get("data_kind") == "reference":
+        st.info(f"**{fmt.REFERENCE_NOTE}.** Hugging Face listing archived {meta.get('as_of_hf', '-')} · "
+                f"methodology {meta.get('methodology_version', '-')}", icon=":material/inventory_2:")
+    elif meta.get("data_kind") != "live":
         st.warning("**Sandbox data: fictional.** Every model, download and score here comes from the local "
                    "sandbox, not from Hugging Face, GitHub or any benchmark. Its calendar is fixed so every build "
                    f"of it is the same: it ends on {meta.get('as_of_hf', '-')}, though it was built "

@@ -21,8 +21,8 @@ class Progress:
     def __enter__(self) -> "Progress":
         return self
 
-    def __exit__(self, *exc) -> None:
-        self.close()
+    def __exit__(self, exc_type, exc, tb) -> None:
+        self.close(stopped=exc_type is not None)
 
     def update(self, n: int = 1) -> None:
         """Add n to the count and show it if it is time to."""
@@ -32,9 +32,9 @@ class Progress:
             self._shown = now
             self._show(final=False)
 
-    def close(self) -> None:
-        """Show the final count."""
-        self._show(final=True)
+    def close(self, stopped: bool = False) -> None:
+        """Show the final count, marked as done, or as stopped when the work ended early on an error."""
+        self._show(final=True, stopped=stopped)
 
     def line(self) -> str:
         """The current count, rate and share of the total as text."""
@@ -46,9 +46,10 @@ class Progress:
             text += f" {self.unit}"
         return f"{text}, {self.done / elapsed:,.0f}/s, {elapsed:.0f}s"
 
-    def _show(self, final: bool) -> None:
+    def _show(self, final: bool, stopped: bool = False) -> None:
+        end = (" (stopped before the end)" if stopped else " (done)") if final else ""
         if self.tty:
-            self.stream.write("\r" + self.line() + ("\n" if final else ""))
+            self.stream.write("\r" + self.line() + end + ("\n" if final else ""))
             self.stream.flush()
         else:
-            log.info("%s%s", self.line(), " (done)" if final else "")
+            log.info("%s%s", self.line(), end)

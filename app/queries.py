@@ -15,7 +15,7 @@ if TYPE_CHECKING:  # pandas is imported by the first run() (DuckDB's .df()): rec
     import pandas as pd
 
 SQL = Path(__file__).parent / "sql"
-NO_DATA = "No data yet: run `revealed build` to build and publish the warehouse."
+NO_DATA = "No data yet: run `revealed up` to collect, build and publish."
 
 
 class NoData(Exception):

@@ -1,8 +1,11 @@
 """The revealed app: page navigation over app/views (not pages/, which Streamlit would also serve on its own)."""
 
+from pathlib import Path
+
 import streamlit as st
 
-st.set_page_config(page_title="revealed", page_icon="📊", layout="wide")
+# A file, not ":material/...": Streamlit would point the favicon at a font server on the internet.
+st.set_page_config(page_title="revealed", page_icon=str(Path(__file__).parent / "icon.svg"), layout="wide")
 
 PAGES = [
     st.Page("views/leaderboard.py", title="Leaderboard", icon=":material/leaderboard:", default=True),

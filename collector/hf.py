@@ -15,7 +15,7 @@ from huggingface_hub import HfApi
 from huggingface_hub.hf_api import ModelInfo
 
 from collector import hf_details, hf_load
-from collector.http import HttpClient, HttpError, Meter, hub_session, public_url
+from collector.http import HttpClient, HttpError, Meter, hub_session, note_sandbox, public_url
 from warehouse.runs import RunStats, finish_run, start_run
 
 log = logging.getLogger(__name__)
@@ -198,7 +198,7 @@ def collect(con: duckdb.DuckDBPyConnection, endpoint: str, as_of: dt.date | None
     as_of = as_of or sandbox_date or dt.datetime.now(dt.UTC).date()
     run_id = start_run(con, "hf", public_url(endpoint), as_of, sandbox=sandbox)
     if sandbox:
-        log.info("%s is the revealed SANDBOX: the models collected are fictional", endpoint)
+        note_sandbox(endpoint)
     api = HfApi(endpoint=endpoint, token=token or False)
     try:
         with hub_session(meter), _bar(progress, f"hf listing {as_of}", limit) as bar:

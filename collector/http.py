@@ -34,6 +34,17 @@ HTTPX_TRANSIENT = (httpx2.TimeoutException, httpx2.NetworkError, httpx2.RemotePr
 sleep = time.sleep  # the one place this module waits; tests may swap it
 
 
+_announced: set[str] = set()
+
+
+def note_sandbox(endpoint: str) -> None:
+    """Log, once per process and endpoint, that the endpoint is the revealed sandbox and serves fictional data."""
+    shown = public_url(endpoint)
+    if shown not in _announced:
+        _announced.add(shown)
+        log.info("%s is the revealed SANDBOX: everything collected from it is fictional", shown)
+
+
 def public_url(url: str) -> str:
     """The URL as it may be logged or recorded: without any user:password part."""
     parts = urlsplit(url)

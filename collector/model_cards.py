@@ -12,7 +12,7 @@ import duckdb
 import pandas as pd
 
 from collector.card_parse import parse_card
-from collector.http import HttpClient, HttpError, public_url
+from collector.http import HttpClient, HttpError, note_sandbox, public_url
 from warehouse.load import append_batch
 from warehouse.runs import RunStats, finish_run, start_run
 from warehouse.transaction import transaction
@@ -130,7 +130,7 @@ def collect_cards(con: duckdb.DuckDBPyConnection, endpoint: str, top: int = DEFA
                 bar.update(1)
     shown = public_url(endpoint)  # never record a user:password part
     if client.sandbox:
-        log.info("%s is the revealed SANDBOX: these model cards are fictional", shown)
+        note_sandbox(endpoint)
     run_id = start_run(con, SOURCE, shown, as_of, sandbox=client.sandbox)
     try:
         if all(c["status"] == "error" for c in cards):

@@ -2,6 +2,7 @@
 
 import datetime as dt
 import logging
+from collections.abc import Callable
 
 import duckdb
 
@@ -17,10 +18,12 @@ def default_start(world, days: int) -> dt.date:
 
 
 def simulate(con: duckdb.DuckDBPyConnection, world, days: int, start: dt.date | None = None,
-             min_downloads: int = 100, details: int = 500, progress=None) -> list[hf.Collected]:
+             min_downloads: int = 100, details: int = 500, progress=None,
+             day_done: Callable[[], None] | None = None) -> list[hf.Collected]:
     """Collect `world` as seen on each of `days` days from `start` (as_of = that day); return each day's result.
 
-    `progress` is passed to collector.hf.collect (a factory of progress bars, or None).
+    `progress` is passed to collector.hf.collect (a factory of progress bars, or None); `day_done`, when given,
+    is called after each day.
     """
     if days < 1:
         raise ValueError(f"days must be at least 1, got {days}")
@@ -34,4 +37,6 @@ def simulate(con: duckdb.DuckDBPyConnection, world, days: int, start: dt.date | 
                      server.url)
             results.append(hf.collect(con, server.url, day, min_downloads=min_downloads, details=details,
                                       progress=progress))
+            if day_done is not None:
+                day_done()
     return results

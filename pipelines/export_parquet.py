@@ -24,7 +24,8 @@ TABLES = {
 # A partitioned COPY buffers every open partition: 3.4 GB peak RSS for 30 days of a 1M-model world without a
 # limit, 1.2 GB with this one (bench/scale.py --models 1000000 --days 30 --details 0).
 EXPORT_SETTINGS = {"memory_limit": "1GB"}
-DATA_KIND = """SELECT CASE WHEN coalesce(bool_or(sandbox), false) THEN 'sandbox' ELSE 'live' END
+DATA_KIND = """SELECT CASE WHEN coalesce(bool_or(sandbox), false) THEN 'sandbox'
+                           WHEN bool_and(endpoint LIKE 'file:%') THEN 'reference' ELSE 'live' END
                FROM collection_runs WHERE source = 'hf'"""
 
 

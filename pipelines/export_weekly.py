@@ -1,6 +1,7 @@
 """Weekly CSV snapshot: models_<YYYY-Www>.csv and families_<YYYY-Www>.csv from the serving copy.
 
-Every row carries data_kind ('sandbox' or 'live'): sandbox rows are fictional (docs/methodology.md, "Exports").
+Every row carries data_kind ('sandbox', 'live' or 'reference', real data imported from archives): sandbox rows
+are fictional (docs/methodology.md, "Exports").
 """
 
 import datetime as dt
@@ -32,6 +33,9 @@ DECIMALS = {"composite": 2, "adoption": 2, "momentum": 2, "ecosystem": 2, "commu
             "organic_share": 4, "params_b": 3, "unseen_share": 4}
 
 
+KINDS = ("sandbox", "reference", "live")  # what meta.data_kind may say
+
+
 class ExportError(ValueError):
     """The export cannot be written: names the bad value and what was expected."""
 
@@ -45,9 +49,9 @@ def iso_week(day: dt.date) -> str:
 def meta(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
     """The serving copy's meta table, checked for what an export needs."""
     values = dict(con.execute("SELECT key, value FROM meta").fetchall())
-    if values.get("data_kind") not in ("sandbox", "live") or not values.get("as_of_hf"):
+    if values.get("data_kind") not in KINDS or not values.get("as_of_hf"):
         raise ExportError(f"the serving copy's meta has data_kind={values.get('data_kind')!r}, "
-                          f"as_of_hf={values.get('as_of_hf')!r}; expected sandbox or live and a date: "
+                          f"as_of_hf={values.get('as_of_hf')!r}; expected sandbox, live or reference and a date: "
                           "run 'revealed build' again")
     return values
 
@@ -72,7 +76,6 @@ def csv_text(con: duckdb.DuckDBPyConnection, sql: str, params: dict) -> str:
 
 
 TABLES = {"model": ("mart_models", MODEL_COLUMNS, "model_id"), "family": ("mart_families", FAMILY_COLUMNS, "family")}
-KINDS = ("sandbox", "reference", "live")
 PROFILE_COLUMNS = ("rank", "rank_low", "rank_high", "composite", "coverage")  # what a weight profile changes
 
 

@@ -15,7 +15,7 @@ log = logging.getLogger(__name__)
 @produces("lineage_edges", "model_family", "model_derivatives", "lineage_issues")
 def build(con: duckdb.DuckDBPyConnection) -> None:
     """Build step: lineage of the latest raw_hf_models slice."""
-    step_inputs.prepare(con, profiles.load())
+    step_inputs.prepare(con, profiles.load(), reads=("model_noise",))
     run_sql_step(con, "stg_lineage_edges")
     run_sql_step(con, "lineage_nodes")
     derive(con)

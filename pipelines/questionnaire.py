@@ -75,16 +75,18 @@ class Pick:
     caveats: list[str] = field(default_factory=list)
 
 
-def parse_yaml(text: str, what: str) -> dict:
-    """Safely parse YAML that must be a mapping."""
+def parse_yaml(text: str, what: str, expected: str = "a mapping of key: value") -> dict:
+    """Safely parse YAML that must be a mapping; errors say what was expected."""
     if len(text.encode()) > MAX_BYTES:
         raise QuestionnaireError(f"{what} is {len(text.encode()):,} bytes; expected at most {MAX_BYTES:,}")
     try:
         data = yaml.safe_load(text)
     except yaml.YAMLError as exc:
         raise QuestionnaireError(f"{what} is not valid YAML: {' '.join(str(exc).split())}") from None
+    if data is None:
+        raise QuestionnaireError(f"{what} is empty; expected {expected}")
     if not isinstance(data, dict):
-        raise QuestionnaireError(f"{what} is a {type(data).__name__}; expected a mapping of key: value")
+        raise QuestionnaireError(f"{what} is a {type(data).__name__}; expected {expected}")
     return data
 
 
@@ -254,7 +256,9 @@ def check_answer(q: dict, value, where: str) -> None:
 def answers_from_file(questionnaire: Questionnaire, path: Path) -> dict:
     """Read and validate a YAML or JSON answers file."""
     text = read_limited(path, "answers file", QuestionnaireError)
-    return check_answers(questionnaire, parse_yaml(text, f"answers file {path}"))
+    ids = ", ".join(q["id"] for q in questionnaire.questions)
+    expected = f"a mapping of question id: answer, one per line (questions: {ids})"
+    return check_answers(questionnaire, parse_yaml(text, f"answers file {path}", expected))
 
 
 def check_answers(questionnaire: Questionnaire, answers: dict) -> dict:

@@ -29,14 +29,19 @@ def table_exists(con: duckdb.DuckDBPyConnection, table: str) -> bool:
         "AND schema_name = 'main' AND table_name = ?", [table]).fetchall()[0][0] > 0
 
 
-def prepare(con: duckdb.DuckDBPyConnection, config: Config) -> None:
-    """Create the opt_<table> views and the one-row revealed_settings table (both temporary)."""
+def prepare(con: duckdb.DuckDBPyConnection, config: Config, reads: tuple[str, ...] = tuple(OPTIONAL)) -> None:
+    """Create the opt_<table> views and the one-row revealed_settings table (both temporary).
+
+    `reads` names the optional tables the calling step reads: only their absence is worth a log line (the
+    others may simply be built by a later step).
+    """
     for table, columns in OPTIONAL.items():
         names = ", ".join(col.split()[0] for col in columns.split(", "))
         if table_exists(con, table):
             body = f'SELECT {names} FROM main."{table}"'
         else:
-            log.info("%s is absent: its components are NULL", table)
+            if table in reads:
+                log.info("%s is absent (its step has not run): the figures it feeds are NULL", table)
             casts = ", ".join(f"NULL::{col.split()[1]} AS {col.split()[0]}" for col in columns.split(", "))
             body = f"SELECT {casts} WHERE false"
         con.execute(f"CREATE OR REPLACE TEMP VIEW opt_{table} AS {body}")

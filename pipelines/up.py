@@ -7,9 +7,11 @@ import logging
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 
+import duckdb
 import requests
 
 from collector import simulate
+from collector.sandbox import world_gen
 from collector.sandbox.server import SandboxServer
 from collector.sandbox.world import World
 from pipelines import build, jobs
@@ -35,17 +37,58 @@ class Settings:
     history_days: int = 35
 
 
+# Whole-number settings and their limits (low, high or None): the CLI flags take the same ones.
+LIMITS = {"seed": (0, None), "models": (world_gen.MIN_MODELS, None), "history_days": (1, 365)}
+FLAGS = {"seed": "--seed", "models": "--models", "history_days": "--days"}
+
+
+def out_of_range(settings: Settings) -> list[str]:
+    """Each setting outside its limits, as 'name=value (expected ...)'."""
+    bad = []
+    for name, (low, high) in LIMITS.items():
+        value = getattr(settings, name)
+        if type(value) is not int or value < low or (high is not None and value > high):
+            expected = f"from {low:,} to {high:,}" if high is not None else f"of at least {low:,}"
+            bad.append(f"{name}={value!r} (expected a whole number {expected})")
+    return bad
+
+
 def settings_file():
     """Where the settings of the last `up` live."""
     return paths.home() / "up.json"
 
 
 def saved_settings() -> Settings | None:
-    """The settings of a previous `up` in this REVEALED_HOME, if any."""
+    """The settings of a previous `up` in this REVEALED_HOME, if any; UpError when up.json is not valid."""
     path = settings_file()
     if not path.exists():
         return None
-    return Settings(**json.loads(path.read_text()))
+    try:
+        settings = Settings(**json.loads(path.read_text()))
+    except (ValueError, TypeError) as exc:
+        raise UpError(f"{path} is not valid ({exc}); expected the JSON that 'revealed up' writes") from None
+    bad = out_of_range(settings)
+    if settings.source not in ("live", "sandbox"):
+        bad.insert(0, f"source={settings.source!r} (expected 'live' or 'sandbox')")
+    if bad:
+        raise UpError(f"{path} holds {', '.join(bad)}")
+    return settings
+
+
+def holds_data() -> bool:
+    """True when the warehouse has recorded any collection run (a writer at work counts as data)."""
+    if not paths.warehouse_file().exists():
+        return False
+    try:
+        con = db.connect_read_only()
+    except duckdb.IOException:
+        return True
+    try:
+        return con.execute("SELECT count(*) > 0 FROM collection_runs").fetchone()[0]
+    except duckdb.CatalogException:
+        return False
+    finally:
+        con.close()
 
 
 def probe_live(endpoint: str, timeout: float = PROBE_TIMEOUT_S) -> str | None:
@@ -59,11 +102,31 @@ def probe_live(endpoint: str, timeout: float = PROBE_TIMEOUT_S) -> str | None:
     return None
 
 
-def choose(choice: str, requested: Settings, say: Callable[[str], None]) -> Settings:
-    """Decide live or sandbox, refusing to mix kinds of data in one REVEALED_HOME."""
+def _previous(has_data: bool, say: Callable[[str], None]) -> Settings | None:
+    """The settings to resume: up.json's when this folder holds data (a start that collected nothing binds none)."""
+    try:
+        previous = saved_settings()
+    except UpError as exc:
+        if has_data:
+            raise UpError(f"{exc}; this folder holds collected data: fix that file, or use another REVEALED_HOME"
+                          ) from None
+        say(f"{exc}: nothing was collected with it, so this run's settings replace it.")
+        return None
+    return previous if has_data else None
+
+
+def choose(choice: str, requested: Settings, given: set[str], say: Callable[[str], None]) -> Settings:
+    """Decide live or sandbox and the sandbox world, refusing to mix kinds of data in one REVEALED_HOME.
+
+    `given` names the settings the person set on purpose (the others are defaults). Nothing is saved unless
+    every value is valid.
+    """
     if choice not in SOURCES:
         raise UpError(f"--source {choice!r} is not one of {', '.join(SOURCES)}")
-    previous = saved_settings()
+    bad = out_of_range(requested)
+    if bad:
+        raise UpError("invalid settings: " + ", ".join(bad))
+    previous = _previous(holds_data(), say)
     kind = choice
     if choice in ("live", "auto"):
         reason = probe_live(jobs.live_sources().hf_endpoint)
@@ -78,12 +141,35 @@ def choose(choice: str, requested: Settings, say: Callable[[str], None]) -> Sett
     if previous and previous.source != kind:
         raise UpError(f"{paths.home()} already holds {previous.source} data; "
                       f"use another REVEALED_HOME for {kind} data so the two never mix")
-    if previous and kind == "sandbox" and (previous.seed, previous.models) != (requested.seed, requested.models):
-        say(f"Resuming the sandbox world of this REVEALED_HOME (seed {previous.seed}, {previous.models:,} models).")
-    settings = previous or Settings(kind, requested.seed, requested.models, requested.history_days)
+    flags = " ".join(f"{FLAGS[name]} {getattr(requested, name)}" for name in LIMITS if name in given)
+    if kind == "live" and flags:
+        say(f"{flags}: these shape the sandbox only; live data ignores them.")
+    if previous is None:
+        settings = Settings(kind, requested.seed, requested.models, requested.history_days)
+    else:
+        days = requested.history_days if "history_days" in given else previous.history_days
+        settings = Settings(previous.source, previous.seed, previous.models, days)
+        if kind == "sandbox":
+            _say_resumed(settings, requested, given, say)
     paths.home().mkdir(parents=True, exist_ok=True)
-    settings_file().write_text(json.dumps(asdict(settings)))
+    tmp = settings_file().with_suffix(".json.tmp")
+    tmp.write_text(json.dumps(asdict(settings)))
+    tmp.replace(settings_file())
     return settings
+
+
+def _say_resumed(settings: Settings, requested: Settings, given: set[str], say: Callable[[str], None]) -> None:
+    """Say what a resumed sandbox folder keeps, which flags do not apply, and how to change it."""
+    say(f"Resuming this folder's sandbox world: seed {settings.seed}, {settings.models:,} models, "
+        f"{settings.history_days} days of history (kept in {settings_file()}).")
+    ignored = [f"{FLAGS[name]} {getattr(requested, name)}" for name in ("seed", "models")
+               if name in given and getattr(requested, name) != getattr(settings, name)]
+    if ignored:
+        say(f"{' and '.join(ignored)} not applied: a world cannot change once collected; "
+            "use another REVEALED_HOME for another world.")
+    if "history_days" in given:
+        say(f"--days {settings.history_days}: days missing from that window are simulated; "
+            "days already held are kept (nothing stored is deleted).")
 
 
 @contextlib.contextmanager
@@ -160,11 +246,22 @@ def _backfill_sandbox(con, settings: Settings, sources: jobs.Sources, say, progr
     """Collect the sandbox days missing from the history window that ends on the sandbox's today."""
     world = sources.server.world
     first = world.today - dt.timedelta(days=settings.history_days - 1)
-    latest = jobs.latest_hf_as_of(con)
+    earliest, latest = con.execute("SELECT min(as_of), max(as_of) FROM raw_hf_models").fetchone()
+    if earliest and first < earliest:
+        days = (earliest - first).days
+        say(f"[0/6] Simulating {days} earlier day(s) of sandbox history from {first} for --days "
+            f"{settings.history_days} (fictional data)...")
+        _simulate_days(con, world, first, days, progress)
     start = max(first, latest + dt.timedelta(days=1)) if latest else first
     sources.server.set_date(max(world.today, latest or world.today))
     days = (world.today - start).days  # the last day is collected with details by the hf step
     if days <= 0:
         return
     say(f"[0/6] Simulating {days} day(s) of sandbox history from {start} (fictional data)...")
-    simulate.simulate(con, world, days, start, details=0, progress=progress)
+    _simulate_days(con, world, start, days, progress)
+
+
+def _simulate_days(con, world, start: dt.date, days: int, progress) -> None:
+    """Collect `days` sandbox days from `start`, with one progress bar over the days (not one per day)."""
+    with progress("sandbox days", days) if progress else contextlib.nullcontext() as bar:
+        simulate.simulate(con, world, days, start, details=0, day_done=bar.update if bar else None)

@@ -239,11 +239,11 @@ def test_questionnaire_page_gives_a_shortlist(serving):
         assert params_b * 4.65 / 8 * 1.2 <= 16 and open_weight and quantized > 0
 
 
-def test_no_published_data_says_run_build_without_paths(tmp_path, monkeypatch):
+def test_no_published_data_says_run_up_without_paths(tmp_path, monkeypatch):
     monkeypatch.setenv("REVEALED_HOME", str(tmp_path))
     at = run_page()
     shown = texts(at)
-    assert "revealed build" in shown and str(tmp_path) not in shown
+    assert "revealed up" in shown and "revealed build" not in shown and str(tmp_path) not in shown
 
 
 def test_a_new_publish_is_picked_up(published, tmp_path, monkeypatch):

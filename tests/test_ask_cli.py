@@ -64,6 +64,8 @@ def test_batch_markdown_says_sandbox(published, tmp_path):
     ("vram_gb: 0\n", "0 is not a number from 1 to 1024"),
     ("need_quantized: maybe\n", "'maybe' is not true or false"),
     ("just a string\n", "is a str; expected a mapping"),
+    ("", "is empty; expected a mapping of question id: answer"),
+    ("# only a comment\n", "is empty; expected a mapping of question id: answer"),
     ("vram_gb: [\n", "is not valid YAML"),
     ("#" * 70_000, "bytes; expected at most 65,536"),
 ])

@@ -143,7 +143,7 @@ def test_live_export_says_live_and_bad_meta_is_refused(tmp_path):
     assert lines[0] == "source,release,model,hf_id,family,category,score,n_items,data_kind"
     assert {line.rsplit(",", 1)[1] for line in lines[1:]} == {"live"}
     con.execute("DELETE FROM meta WHERE key = 'data_kind'")
-    with pytest.raises(ValueError, match="meta.data_kind is None; expected 'sandbox' or 'live'"):
+    with pytest.raises(ValueError, match="meta.data_kind is None; expected 'sandbox', 'live' or 'reference'"):
         export_benchmarks(con, tmp_path / "again")
     con.close()
     assert not (tmp_path / "again" / "benchmarks.csv").exists()

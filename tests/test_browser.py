@@ -6,6 +6,7 @@ import os
 import re
 import shutil
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import board_html
 import pytest
@@ -237,3 +238,29 @@ def test_leaderboard_filter_from_the_popover(page, app_url, serving):
     expect(table).to_be_visible()
     rows = board_html.rows(table.evaluate("t => t.outerHTML"))
     assert rows and board_html.licenses(rows) == {license_class}
+
+
+def leaves_loopback(url: str) -> bool:
+    """True for a URL that would be fetched from another machine (data:, blob: and about: stay local)."""
+    parts = urlsplit(url)
+    return parts.scheme not in ("data", "blob", "about", "javascript") and parts.hostname not in LOOPBACK
+
+
+LOOPBACK = ("127.0.0.1", "localhost", "::1")
+EVERY_PAGE = ("", "/model", "/families", "/benchmarks", "/noise", "/data_health", "/questionnaire")
+
+
+def test_nothing_the_app_serves_fetches_from_outside_the_machine(page, app_url):
+    requested = []
+    page.on("request", lambda request: requested.append(request.url))
+    page.on("websocket", lambda socket: requested.append(socket.url))
+    referenced = []
+    for path in EVERY_PAGE:
+        page.goto(app_url + path)
+        expect_sandbox_banner(page)
+        settle(page)
+        # what the page points at, fetched or not yet (the favicon is fetched by the browser, not the page)
+        referenced += page.evaluate("() => [...document.querySelectorAll('[href], [src]')]"
+                                    ".map(e => e.href || e.src).filter(u => typeof u === 'string')")
+    assert requested and referenced
+    assert [u for u in requested + referenced if leaves_loopback(u)] == []

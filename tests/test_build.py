@@ -113,12 +113,12 @@ def test_reader_connected_during_a_build_keeps_working(con):
 
 
 def test_publish_copies_marts_runs_and_meta_only(con, home):
-    con.execute("CREATE TABLE mart_demo AS SELECT 1 AS n")
+    con.execute("CREATE TABLE mart_models AS SELECT 'a/x' AS model_id")
     con.execute("CREATE TABLE meta (key VARCHAR, value VARCHAR)")
     con.execute("CREATE TABLE int_scratch AS SELECT 1 AS n")
     publish.publish(con)
     served = duckdb.connect(str(paths.serving_file()), read_only=True)
-    assert sorted(t for (t,) in served.execute("SHOW TABLES").fetchall()) == ["collection_runs", "mart_demo", "meta"]
+    assert sorted(t for (t,) in served.execute("SHOW TABLES").fetchall()) == ["collection_runs", "mart_models", "meta"]
     served.close()
     assert sorted(p.name for p in home.iterdir() if "serving" in p.name) == ["serving.duckdb"]
 
@@ -134,3 +134,21 @@ def test_build_command_builds_and_publishes(home, capsys):
     out = capsys.readouterr().out
     assert "model_daily_raw" in out and "published" in out and "SANDBOX" in out
     assert paths.serving_file().exists()
+
+
+def test_build_of_an_empty_folder_publishes_nothing(home, capsys):
+    assert cli.main(["build"]) == 1
+    err = capsys.readouterr().err
+    assert "would publish nothing" in err and "nothing was published yet" in err and "revealed up" in err
+    assert not paths.serving_file().exists()
+
+
+def test_a_build_that_would_publish_nothing_keeps_the_last_good_copy(con):
+    snapshot(con, D, {"a/x": 5})
+    build.run_build(con, [mart_from_raw])
+    publish.publish(con)
+    con.execute("DELETE FROM raw_hf_models")
+    build.run_build(con, [mart_from_raw])
+    with pytest.raises(publish.NothingToPublish, match=f"the last good serving copy {paths.serving_file()} is kept"):
+        publish.publish(con)
+    assert serving_rows() == [("a/x", 5)]

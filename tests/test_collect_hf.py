@@ -274,3 +274,20 @@ def test_simulate_collects_consecutive_days(con, world):
     for day, result in zip(days, results, strict=True):
         assert stored(con, day) == by_id(expected(world, day))
         assert result.sandbox and result.details.rows == 2
+
+
+def test_an_interrupted_listing_is_not_logged_as_done(home, sandbox, caplog):
+    caplog.set_level(logging.INFO)
+    sandbox.faults.add(kind="truncated", count=1000)
+    assert cli.main(["collect", "hf", "--endpoint", sandbox.url, "--details", "0", "--min-downloads", "0"]) == 1
+    listing = [r.getMessage() for r in caplog.records if r.getMessage().startswith("hf listing")]
+    assert listing and listing[-1].endswith("(stopped before the end)")
+    assert "(done)" not in caplog.text
+
+
+def test_the_sandbox_is_named_once_not_once_a_day(con, world, caplog):
+    caplog.set_level(logging.INFO)
+    simulate(con, world, days=3, min_downloads=0, details=0)
+    # at most once per process and endpoint (an earlier test may have had the same port)
+    assert caplog.text.count("is the revealed SANDBOX") <= 1
+    assert caplog.text.count("collecting fictional models") == 3  # each day's own line still says so

@@ -122,7 +122,7 @@ def test_weekly_bad_week_format(home, capsys, week):
 
 def test_weekly_without_a_build(home, capsys):
     assert cli.main(["export", "weekly", "--out", str(home / "out")]) == 1
-    assert "run 'revealed build' first" in capsys.readouterr().err
+    assert "run 'revealed up' first" in capsys.readouterr().err
 
 
 def test_parquet_round_trip(con, home, capsys):

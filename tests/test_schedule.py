@@ -1,6 +1,10 @@
 """The scheduler: missed runs caught up, overlapping triggers skipped, the writer lock respected."""
 
 import datetime as dt
+import json
+import os
+import subprocess
+import sys
 import threading
 import time
 
@@ -119,3 +123,41 @@ def test_job_waits_for_a_manual_writer(home, monkeypatch):
         worker.join()
     assert result == [False]
     assert "manual build" in schedule_state.load()["jobs"]["hf"]["last_error"]
+
+
+def test_schedule_on_a_folder_that_never_ran_up_says_how_to_start(home):
+    done = subprocess.run([sys.executable, "-m", "app.cli", "schedule"], capture_output=True, text=True,
+                          env={**os.environ, "REVEALED_HOME": str(home)}, timeout=60)
+    assert done.returncode == 2 and done.stdout == ""
+    assert done.stderr.count("\n") == 1 and "up.json is missing" in done.stderr
+    assert "run 'revealed up' first" in done.stderr
+    assert not (home / "scheduler.json").exists()
+
+
+def test_a_stopping_scheduler_does_not_mark_another_process_stopped(home):
+    schedule_state.heartbeat(True)
+    state = schedule_state.load()
+    state["pid"] = os.getpid() + 1  # the state as another process's scheduler wrote it
+    schedule_state.state_file().write_text(json.dumps(state))
+    schedule_state.heartbeat(False)
+    assert schedule_state.is_active(schedule_state.load())
+
+
+LOG_A_FAILED_JOB = """import argparse, logging
+from app import cli
+cli.configure_logging(argparse.Namespace(command="schedule", verbose=False))
+logging.getLogger("pipelines.schedule").info("job hf started")
+try:
+    raise ConnectionError("the Hub did not answer")
+except ConnectionError:
+    logging.getLogger("pipelines.schedule").exception("job hf failed")
+"""
+
+
+def test_the_terminal_gets_one_line_per_failure_and_the_log_file_the_traceback(home):
+    done = subprocess.run([sys.executable, "-c", LOG_A_FAILED_JOB], capture_output=True, text=True,
+                          env={**os.environ, "REVEALED_HOME": str(home)}, timeout=60)
+    assert done.returncode == 0 and done.stderr == "ERROR: job hf failed\n"
+    log = (home / "logs" / "revealed.log").read_text()
+    assert "INFO pipelines.schedule: job hf started" in log
+    assert "Traceback" in log and "ConnectionError: the Hub did not answer" in log

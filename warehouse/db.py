@@ -56,7 +56,8 @@ def connect_serving(path: Path | None = None) -> duckdb.DuckDBPyConnection:
     """Open the published serving copy read-only; raise if nothing was published yet."""
     path = path or paths.serving_file()
     if not path.exists():
-        raise FileNotFoundError(f"no published warehouse at {path}: run 'revealed build' first")
+        raise FileNotFoundError(f"no published warehouse at {path}: run 'revealed up' first "
+                                "(or 'revealed build' once data is collected)")
     # ATTACH from a fresh in-memory instance: duckdb.connect(path) would hand back a cached instance that still
     # holds the previous serving file open, so a long-lived reader (the app) would never see a new publish.
     con = duckdb.connect()

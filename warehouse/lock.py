@@ -1,4 +1,4 @@
-"""One writer at a time: an advisory file lock held by whoever writes the warehouse."""
+"""Advisory file locks: one writer of the warehouse at a time, and one scheduler per REVEALED_HOME."""
 
 import contextlib
 import datetime as dt
@@ -13,24 +13,41 @@ from warehouse import paths
 _thread_lock = threading.RLock()
 _depth = 0
 _fd: int | None = None
-_info: dict | None = None
+_held: dict | None = None
 
 
 class WarehouseBusy(RuntimeError):
     """Another process or job is writing the warehouse."""
 
 
+class SchedulerRunning(RuntimeError):
+    """Another process runs the scheduler of this REVEALED_HOME; `info` says who (pid, purpose, since, app)."""
+
+    def __init__(self, info: dict):
+        super().__init__(f"the scheduler already runs in {_describe(info)}")
+        self.info = info
+
+
+class _Taken(Exception):
+    """The lock file is held by another process; args[0] is what the holder wrote (or None)."""
+
+
 def lock_file():
-    """Where the lock lives: beside the warehouse."""
+    """Where the writer lock lives: beside the warehouse."""
     return paths.home() / "revealed.lock"
 
 
-def holder() -> dict | None:
-    """Who holds the lock now (pid, purpose, since), or None when it is free."""
-    path = lock_file()
+def scheduler_file():
+    """Where the scheduler lock lives: held for the whole life of `revealed up` or `revealed schedule`."""
+    return paths.home() / "scheduler.lock"
+
+
+def holder(path=None) -> dict | None:
+    """Who holds the writer lock (or the lock at path) now: pid, purpose, since; None when it is free."""
+    path = path or lock_file()
     if not path.exists():
         return None
-    fd = os.open(path, os.O_RDWR)
+    fd = os.open(path, os.O_RDONLY)  # flock needs no write access: a read-only home can still be asked
     try:
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -61,9 +78,9 @@ def _busy(info: dict | None) -> WarehouseBusy:
                          "wait for it to finish (the scheduler retries by itself)")
 
 
-def _acquire_file(info: dict, wait: float) -> int:
+def _acquire_file(path, info: dict, wait: float) -> int:
     paths.home().mkdir(parents=True, exist_ok=True)
-    fd = os.open(lock_file(), os.O_RDWR | os.O_CREAT, 0o644)
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
     deadline = time.monotonic() + wait
     while True:
         try:
@@ -73,34 +90,63 @@ def _acquire_file(info: dict, wait: float) -> int:
             if time.monotonic() >= deadline:
                 other = _read_info(fd)
                 os.close(fd)
-                raise _busy(other) from None
+                raise _Taken(other) from None
             time.sleep(0.2)
     os.ftruncate(fd, 0)
     os.pwrite(fd, json.dumps(info).encode(), 0)
     return fd
 
 
+def _release(fd: int) -> None:
+    os.ftruncate(fd, 0)
+    fcntl.flock(fd, fcntl.LOCK_UN)
+    os.close(fd)
+
+
+def _info(purpose: str, **extra) -> dict:
+    since = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+    return {"pid": os.getpid(), "purpose": purpose, "since": since, **extra}
+
+
+@contextlib.contextmanager
+def hold_scheduler(purpose: str, **extra):
+    """Be the one scheduler of this REVEALED_HOME for the block; raise SchedulerRunning when another process is."""
+    try:
+        fd = _acquire_file(scheduler_file(), _info(purpose, **extra), wait=0)
+    except _Taken as taken:
+        raise SchedulerRunning(taken.args[0] or {"pid": None, "purpose": "unknown", "since": None}) from None
+    try:
+        yield
+    finally:
+        _release(fd)
+
+
+def scheduler_holder() -> dict | None:
+    """Which process runs the scheduler of this REVEALED_HOME (pid, purpose, since, app), or None."""
+    return holder(scheduler_file())
+
+
 @contextlib.contextmanager
 def hold(purpose: str, wait: float = 0.0):
     """Hold the writer lock for `purpose`; re-entrant in one thread; raise WarehouseBusy after `wait` seconds."""
-    global _depth, _fd, _info
+    global _depth, _fd, _held
     if not _thread_lock.acquire(timeout=max(wait, 0)):
-        raise _busy(_info)
+        raise _busy(_held)
     try:
         if _depth == 0:
-            since = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
-            info = {"pid": os.getpid(), "purpose": purpose, "since": since}
-            _fd = _acquire_file(info, wait)
-            _info = info
+            info = _info(purpose)
+            try:
+                _fd = _acquire_file(lock_file(), info, wait)
+            except _Taken as taken:
+                raise _busy(taken.args[0]) from None
+            _held = info
         _depth += 1
         try:
             yield
         finally:
             _depth -= 1
             if _depth == 0:
-                os.ftruncate(_fd, 0)
-                fcntl.flock(_fd, fcntl.LOCK_UN)
-                os.close(_fd)
-                _fd, _info = None, None
+                _release(_fd)
+                _fd, _held = None, None
     finally:
         _thread_lock.release()

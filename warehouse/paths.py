@@ -21,6 +21,11 @@ def serving_file() -> Path:
     return home() / "serving.duckdb"
 
 
+def log_file() -> Path:
+    """The full log of `revealed up` and `revealed schedule` (their terminal shows progress only)."""
+    return home() / "logs" / "revealed.log"
+
+
 def exports_dir() -> Path:
     """Where exports go unless told otherwise: `revealed up`, the scheduler and `revealed export`."""
     return home() / "exports"

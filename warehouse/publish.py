@@ -14,6 +14,10 @@ log = logging.getLogger(__name__)
 EXTRA_TABLES = ("collection_runs", "meta")
 
 
+class NothingToPublish(RuntimeError):
+    """The marts hold no model: publishing would replace the serving copy with an empty one."""
+
+
 def published_tables(con: duckdb.DuckDBPyConnection) -> list[str]:
     """The warehouse tables that go into the serving copy."""
     rows = con.execute(
@@ -31,11 +35,16 @@ def publish(con: duckdb.DuckDBPyConnection, target: Path | None = None) -> Path:
     see the new one. The live warehouse is never file-copied: tables go through ATTACH.
     """
     target = target or paths.serving_file()
+    tables = published_tables(con)
+    if "mart_models" not in tables or not con.execute("SELECT count(*) FROM mart_models").fetchone()[0]:
+        kept = f"the last good serving copy {target} is kept" if target.exists() else "nothing was published yet"
+        raise NothingToPublish(f"the build holds no models (mart_models is empty: no Hugging Face snapshot "
+                               f"collected yet?), so it would publish nothing; {kept}. "
+                               "Run 'revealed up' to collect and publish")
     for stale in target.parent.glob(f".{target.name}.*.tmp*"):  # left by a publish that was killed
         stale.unlink(missing_ok=True)
     fresh = target.with_name(f".{target.name}.{uuid.uuid4().hex[:8]}.tmp")
     source = con.execute("SELECT current_database()").fetchone()[0]
-    tables = published_tables(con)
     con.execute(f"ATTACH {db.literal(fresh)} AS publish_target")
     try:
         for table in tables:

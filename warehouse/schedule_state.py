@@ -56,9 +56,11 @@ def update_job(job_id: str, **fields) -> None:
 
 
 def heartbeat(active: bool, now: dt.datetime | None = None) -> None:
-    """Mark the scheduler process alive (or stopped)."""
+    """Mark the scheduler process alive, or stopped (only if this process is the one recorded)."""
     with _lock:
         state = load()
+        if not active and state.get("pid") not in (None, os.getpid()):
+            return
         state["pid"] = os.getpid() if active else None
         state["heartbeat"] = _iso(now or _now()) if active else None
         _save(state)

@@ -1,6 +1,5 @@
 """What `revealed status` shows: freshness per source and the most recent runs."""
 
-
 import duckdb
 import pandas as pd
 
@@ -18,7 +17,8 @@ FROM collection_runs GROUP BY source ORDER BY source
 
 RECENT = """
 SELECT run_id, source, as_of, status, requests, retries, rows_written, started_at, finished_at,
-       CASE WHEN sandbox THEN 'sandbox (fictional)' ELSE 'live' END AS data, error
+       CASE WHEN sandbox THEN 'sandbox (fictional)' WHEN endpoint LIKE 'file:%' THEN 'archived (imported file)'
+            ELSE 'live' END AS data, error
 FROM collection_runs ORDER BY started_at DESC LIMIT ?
 """
 
@@ -42,23 +42,33 @@ def jobs_table(state: dict | None = None) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["job", "last_run", "status", "next_run", "error"])
 
 
+def as_text(frame: pd.DataFrame, dates: tuple[str, ...] = (), times: tuple[str, ...] = ()) -> str:
+    """A table as plain text: dates as YYYY-MM-DD, times to the second, every missing value as '-'."""
+    shown = frame.copy()
+    for column in dates:
+        shown[column] = shown[column].dt.strftime("%Y-%m-%d")
+    for column in times:
+        shown[column] = shown[column].dt.strftime("%Y-%m-%d %H:%M:%S")
+    return shown.astype(object).where(shown.notna(), "-").to_string(index=False)
+
+
 def render(con: duckdb.DuckDBPyConnection, recent: int = 10) -> str:
     """Plain-text status report."""
     state = schedule_state.load()
     lines = [pipeline_line(state)]
-    if not schedule_state.is_active(state):
+    if lines[0].startswith("Pipeline idle"):
         lines[0] += " · Next: not scheduled (run 'revealed schedule' or 'revealed up')"
     jobs = jobs_table(state)
     if not jobs.empty:
-        lines += ["", "Scheduled jobs:", jobs.to_string(index=False)]
+        lines += ["", "Scheduled jobs:", as_text(jobs)]
     fresh = freshness(con)
     if fresh.empty:
         lines += ["", "no collection runs yet: try 'revealed up', 'revealed sandbox simulate --days 3' "
                       "or 'revealed collect hf'"]
         return "\n".join(lines)
     runs = recent_runs(con, recent)
-    lines += ["", "Freshness per source:", fresh.to_string(index=False), "", "Recent runs:",
-              runs.drop(columns=["started_at"]).to_string(index=False)]
+    lines += ["", "Freshness per source (times in UTC):", as_text(fresh, ("last_ok_as_of",), ("last_ok_at",)),
+              "", "Recent runs:", as_text(runs.drop(columns=["started_at"]), ("as_of",), ("finished_at",))]
     if fresh["sandbox"].any():
         lines.insert(0, "NOTE: this warehouse holds SANDBOX data: fictional models, not real Hugging Face data.")
     return "\n".join(lines)

@@ -2,7 +2,7 @@
 
 import datetime as dt
 
-from warehouse import schedule_state
+from warehouse import lock, schedule_state
 
 
 def moment(value: str | None, now: dt.datetime | None = None) -> str:
@@ -16,15 +16,22 @@ def moment(value: str | None, now: dt.datetime | None = None) -> str:
 
 
 def pipeline_line(state: dict | None = None, now: dt.datetime | None = None, built_at: str | None = None) -> str:
-    """'Pipeline active · Last: <time> · Next: <time>', or 'Pipeline idle since <last job's end or the build>'."""
+    """'Pipeline active · Last: <time> · Next: <time> [· run by <who>]' or 'Pipeline idle since <last job/build>'."""
     state = schedule_state.load() if state is None else state
     jobs = state.get("jobs", {}).values()
     last = max((j["last_end"] for j in jobs if j.get("last_end")), default=None)
-    if not schedule_state.is_active(state, now):
+    running = lock.scheduler_holder()
+    if running is None and not schedule_state.is_active(state, now):
         since = last or built_at
         return f"Pipeline idle since {moment(since, now)}" if since else "Pipeline idle"
     upcoming = min((j["next_run"] for j in jobs if j.get("next_run")), default=None)
-    return f"Pipeline active · Last: {moment(last, now)} · Next: {moment(upcoming, now)}"
+    line = f"Pipeline active · Last: {moment(last, now)} · Next: {moment(upcoming, now)}"
+    return line + (f" · run by {runner(running)}" if running else "")
+
+
+def runner(info: dict) -> str:
+    """Who runs the scheduler: "pid 123 ('revealed up', since <time>)"."""
+    return f"pid {info.get('pid')} ('{info.get('purpose')}', since {moment(info.get('since'))})"
 
 
 def data_line(meta: dict[str, str]) -> str:

@@ -2,6 +2,7 @@
 SELECT s.rank, s.rank_low, s.rank_high, f.family, s.composite, s.coverage, f.members,
        f.organic_downloads_30d, f.raw_downloads_30d, f.organic_share, f.active_derivatives,
        f.derivatives_finetune, f.derivatives_quantized, f.derivatives_adapter, f.derivatives_merge,
+       f.derivatives_unknown,
        f.top_model, f.github_stars, f.clean_score, r.license_class, r.size_class, r.pipeline_tag,
        f.as_of_hf, f.methodology_version,
        count(*) OVER () AS total

@@ -85,16 +85,23 @@ with left:
                    "(before this warehouse's first snapshot, or before the model was listed): attributed, not "
                    "observed.")
     daily = queries.run("model_daily", model_id=m["model_id"])
+    growth = queries.run("model_snapshot_growth", model_id=m["model_id"])
     if daily.empty:
-        st.info("No daily series for this model.")
-    else:
+        st.info("No daily series for this model: not enough daily data (it takes two snapshots no more than 7 "
+                "days apart).")
+    if len(growth) > 1:
+        st.caption("30-day downloads at each snapshot, months apart (growth between snapshots, not a daily series):")
+        tables.table(growth, {"as_of": tables.text("Snapshot"),
+                              "downloads_30d": tables.number("Downloads 30 d", "compact"),
+                              "downloads_30d_ratio": tables.number("Change since the one before (x)", "%.2f")})
+    if not daily.empty:
         st.altair_chart(charts.downloads_history(daily))
         if daily["imputed"].any():
             st.caption("Diamonds mark imputed days (a gap in the snapshots filled with the average).")
 with right:
     st.subheader("Derivatives and community")
-    d = st.columns(4)
-    for col, relation in zip(d, ["finetune", "quantized", "adapter", "merge"], strict=True):
+    d = st.columns(5)
+    for col, relation in zip(d, ["finetune", "quantized", "adapter", "merge", "unknown"], strict=True):
         col.metric(relation, fmt.compact(m[f"derivatives_{relation}"]))
     st.write(f"**{fmt.compact(m['active_derivatives'])}** active derivatives (descendants with real organic use). "
              + (f"**{fmt.compact(m['github_stars'])}** GitHub stars; their growth feeds the community score "

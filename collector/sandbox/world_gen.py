@@ -10,6 +10,7 @@ from collector.sandbox import world_names as names
 from collector.sandbox.world_attrs import lognormal
 
 SPAN_BEFORE, SPAN_AFTER = 730, 120
+MIN_MODELS = 50  # fewer leave too few models for every kind of block
 # Share of models that declare a base model, and the relation mix among them: the 2025-10-23 hub-stats
 # snapshot quoted in ../shared/data/README.md (607,148 of 2,161,698 models; adapter 258,462,
 # finetune 218,000, quantized 116,696, merge 13,990).
@@ -33,8 +34,8 @@ class Draft:
     """
 
     def __init__(self, seed: int, n_models: int, start: dt.date):
-        if n_models < 50:
-            raise ValueError(f"n_models={n_models} is too small; expected at least 50")
+        if n_models < MIN_MODELS:
+            raise ValueError(f"n_models={n_models} is too small; expected at least {MIN_MODELS}")
         self.rng = rng = np.random.default_rng([seed, n_models])
         self.span = SPAN_BEFORE + SPAN_AFTER + 1
         self.start_day = SPAN_BEFORE  # offset of `start` in days from the first day

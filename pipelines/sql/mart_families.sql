@@ -13,6 +13,7 @@ rollup AS (
            count(*) FILTER (WHERE depth > 0 AND relation = 'quantized') AS derivatives_quantized,
            count(*) FILTER (WHERE depth > 0 AND relation = 'adapter')   AS derivatives_adapter,
            count(*) FILTER (WHERE depth > 0 AND relation = 'merge')     AS derivatives_merge,
+           count(*) FILTER (WHERE depth > 0 AND relation = 'unknown')   AS derivatives_unknown,
            arg_max(model_id, coalesce(organic_downloads_30d, -1)) AS top_model,
            max(as_of_hf) AS as_of_hf, max(as_of_github) AS as_of_github, max(as_of_benchmarks) AS as_of_benchmarks
     FROM members GROUP BY family
@@ -23,7 +24,7 @@ scores AS (
 SELECT r.family, r.members, r.raw_downloads_30d, r.organic_downloads_30d,
        r.organic_downloads_30d / nullif(sum(r.organic_downloads_30d) OVER (), 0) AS organic_share,
        r.derivatives_finetune, r.derivatives_quantized, r.derivatives_adapter, r.derivatives_merge,
-       i.active_derivatives, r.top_model, i.stars AS github_stars, i.clean_score,
+       r.derivatives_unknown, i.active_derivatives, r.top_model, i.stars AS github_stars, i.clean_score,
        sc.composite, sc.rank, sc.rank_low, sc.rank_high, sc.coverage,
        r.as_of_hf, r.as_of_github, r.as_of_benchmarks, s.methodology_version,
        (SELECT value FROM build_inputs WHERE key = 'inputs_hash') AS inputs_hash

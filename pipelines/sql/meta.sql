@@ -1,10 +1,12 @@
 -- Facts about the build (docs/marts.md): data_kind is 'sandbox' when a run behind the latest Hub snapshot
--- was a sandbox run (collection_runs.sandbox), else 'live'; built_at is the build's start (UTC).
+-- was a sandbox run (collection_runs.sandbox), 'reference' when every such run imported an archived file
+-- (endpoint file://..., docs/import.md), else 'live'; built_at is the build's start (UTC).
 WITH slice_runs AS (
     SELECT DISTINCT run_id FROM raw_hf_models WHERE as_of = (SELECT max(as_of) FROM raw_hf_models)
 )
 SELECT 'data_kind' AS key,
-       CASE WHEN coalesce(bool_or(r.sandbox), false) THEN 'sandbox' ELSE 'live' END AS value
+       CASE WHEN coalesce(bool_or(r.sandbox), false) THEN 'sandbox'
+            WHEN bool_and(r.endpoint LIKE 'file:%') THEN 'reference' ELSE 'live' END AS value
 FROM slice_runs s JOIN collection_runs r USING (run_id)
 UNION ALL SELECT 'methodology_version', methodology_version FROM revealed_settings
 UNION ALL SELECT 'default_profile', default_profile FROM revealed_settings

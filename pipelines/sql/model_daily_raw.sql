@@ -7,24 +7,26 @@
 --   first sighting: the first all-time count is history (no rows), unless the model was created on or after
 --             the series' first day, when it is exactly the downloads since creation.
 -- Models that always have an all-time count (nearly all) take a single-window fast path.
+-- Runs (the view hf_snapshot_runs, migration 007): spans never cross runs, so snapshots months apart (imported archives) are not
+-- spread into invented days; each run is its own series, and a model's first snapshot in a run is a first
+-- sighting of that run.
 WITH snaps AS (
     SELECT id AS model_id, as_of, downloads AS window_30d, downloads_all_time AS all_time,
-           CAST(created_at AS DATE) AS created
-    FROM raw_hf_models
+           CAST(created_at AS DATE) AS created, run_start AS first_day
+    FROM raw_hf_models JOIN hf_snapshot_runs USING (as_of)
 ),
-first_day AS (SELECT min(as_of) AS first_day FROM raw_hf_models),
 patchy AS (SELECT DISTINCT model_id FROM snaps WHERE all_time IS NULL),
 complete AS (
-    SELECT model_id, as_of, all_time, created,
+    SELECT model_id, as_of, all_time, created, first_day,
         lag(as_of) OVER w AS prev_as_of, lag(all_time) OVER w AS prev_all_time
     FROM snaps ANTI JOIN patchy USING (model_id)
-    WINDOW w AS (PARTITION BY model_id ORDER BY as_of)
+    WINDOW w AS (PARTITION BY model_id, first_day ORDER BY as_of)
 ),
 complete_spans AS (
     SELECT model_id, as_of, coalesce(prev_as_of, created) AS span_start,
         CASE WHEN prev_as_of IS NULL THEN all_time ELSE greatest(all_time - prev_all_time, 0) END AS total,
         false AS fallback, coalesce(all_time < prev_all_time, false) AS decreased
-    FROM complete, first_day
+    FROM complete
     WHERE prev_as_of IS NOT NULL OR created >= first_day
 ),
 marked AS (
@@ -35,7 +37,7 @@ marked AS (
         last_value(all_time IGNORE NULLS) OVER (w ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS known_all_time,
         count(all_time) OVER (w ROWS BETWEEN 1 FOLLOWING AND UNBOUNDED FOLLOWING) > 0 AS known_later
     FROM snaps SEMI JOIN patchy USING (model_id)
-    WINDOW w AS (PARTITION BY model_id ORDER BY as_of)
+    WINDOW w AS (PARTITION BY model_id, first_day ORDER BY as_of)
 ),
 patchy_spans AS (
     SELECT model_id, as_of,
@@ -49,7 +51,7 @@ patchy_spans AS (
         END::BIGINT AS total,
         NOT exact AND prev_as_of IS NOT NULL AS fallback,
         coalesce(exact AND all_time < known_all_time, false) AS decreased
-    FROM (SELECT *, all_time IS NOT NULL AND known_all_time IS NOT NULL AS exact FROM marked, first_day)
+    FROM (SELECT *, all_time IS NOT NULL AND known_all_time IS NOT NULL AS exact FROM marked)
     -- skip snapshots inside an exact span and first sightings whose count is history
     WHERE NOT (all_time IS NULL AND known_all_time IS NOT NULL AND known_later)
       AND (exact OR prev_as_of IS NOT NULL OR created >= first_day)

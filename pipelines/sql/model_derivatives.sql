@@ -1,4 +1,5 @@
 -- Derivatives per model. Direct counts per relation use every edge (a merge counts for each of its parents);
+-- `unknown` counts children that declare the parent without a relation (the Hub's base_model:<id> tags of 2024);
 -- descendants are the distinct models below along all edges (each counted once per ancestor, cycles included
 -- only once); active ones have at least revealed_settings.active_derivative_min_downloads organic downloads.
 WITH RECURSIVE closure(node, ancestor) AS (
@@ -11,7 +12,8 @@ direct AS (
            count(*) FILTER (WHERE relation = 'finetune')  AS derivatives_finetune,
            count(*) FILTER (WHERE relation = 'quantized') AS derivatives_quantized,
            count(*) FILTER (WHERE relation = 'adapter')   AS derivatives_adapter,
-           count(*) FILTER (WHERE relation = 'merge')     AS derivatives_merge
+           count(*) FILTER (WHERE relation = 'merge')     AS derivatives_merge,
+           count(*) FILTER (WHERE relation = 'unknown')   AS derivatives_unknown
     FROM lineage_edges GROUP BY parent
 ),
 below AS (
@@ -28,6 +30,7 @@ SELECT n.model_id,
        coalesce(d.derivatives_quantized, 0) AS derivatives_quantized,
        coalesce(d.derivatives_adapter, 0)   AS derivatives_adapter,
        coalesce(d.derivatives_merge, 0)     AS derivatives_merge,
+       coalesce(d.derivatives_unknown, 0)   AS derivatives_unknown,
        coalesce(b.descendants, 0)           AS descendants,
        coalesce(b.active_derivatives, 0)    AS active_derivatives
 FROM lineage_nodes n

@@ -52,7 +52,7 @@ SELECT
     n.automation_share,
     n.noise_reasons,
     n.unseen_share,
-    d.derivatives_finetune, d.derivatives_quantized, d.derivatives_adapter, d.derivatives_merge,
+    d.derivatives_finetune, d.derivatives_quantized, d.derivatives_adapter, d.derivatives_merge, d.derivatives_unknown,
     d.descendants,
     d.active_derivatives,
     g.repo AS github_repo,
