@@ -111,8 +111,13 @@ def grid(rows: list[dict]) -> None:
         "trend": st.column_config.LineChartColumn(f"last {board.TREND_DAYS} days", width="small",
                                                  help="organic downloads per day"),
         "clean_score": st.column_config.NumberColumn("clean score", format="%.1f"),
+        "active_derivatives": st.column_config.NumberColumn("active derivatives", format="%d"),
+        "members": st.column_config.NumberColumn(format="%d"),
     }
     config |= {c: st.column_config.NumberColumn(format="%.0f") for c in COMPONENTS}
+    config |= {c: st.column_config.TextColumn(label) for c, label in (
+        ("model_id", "model"), ("top_model", "top model"), ("license_class", "license class"),
+        ("size_class", "size class"), ("pipeline_tag", "task"))}
     if models:
         frame["automation_share"] = frame["automation_share"] * 100
         config["automation_share"] = st.column_config.NumberColumn("automation", format="%.0f%%")
