@@ -52,9 +52,13 @@ inputs = pd.DataFrame([
      f"Hugging Face, {fmt.date(m['as_of_hf'])}"),
     ("ecosystem", m["ecosystem"], f"{fmt.compact(m['active_derivatives'])} active derivatives",
      f"Hugging Face lineage, {fmt.date(m['as_of_hf'])}"),
-    ("community", m["community"], f"{fmt.compact(m['github_stars'])} GitHub stars, {fmt.compact(m['likes'])} likes",
-     f"GitHub, {fmt.date(m['as_of_github'])}"),
-    ("capability", m["capability"], f"clean score {fmt.score(m['clean_score'])} ({m['clean_source'] or 'none'})",
+    ("community", m["community"],
+     ("no linked GitHub repository" if fmt.missing(m["github_stars"]) else f"{fmt.compact(m['github_stars'])} GitHub "
+      "stars") + f", {fmt.compact(m['likes'])} likes",
+     "GitHub, " + ("not collected" if fmt.missing(m["as_of_github"]) else fmt.date(m["as_of_github"]))),
+    ("capability", m["capability"],
+     "no clean benchmark score" if fmt.missing(m["clean_score"]) else
+     f"clean score {fmt.score(m['clean_score'])} ({m['clean_source']})",
      f"benchmarks, {fmt.date(m['as_of_benchmarks'])}"),
 ], columns=["component", "score", "raw input", "source, as of"])
 inputs["score"] = inputs["score"].map(lambda v: "missing (not counted)" if fmt.missing(v) else fmt.score(v))
@@ -65,8 +69,8 @@ st.caption(f"Composite {fmt.score(m['composite'])} = weighted mean of the presen
            f"profile; coverage {fmt.pct(m['coverage'])} of the weight is present. "
            f"Methodology {m['methodology_version']}, inputs {m['inputs_hash']}.")
 scores = queries.run("model_scores", model_id=m["model_id"])
-scores["rank"] = [fmt.rank(r, lo, hi) for r, lo, hi in zip(scores["rank"], scores["rank_low"], scores["rank_high"],
-                                                          strict=True)]
+scores["rank"] = ["unranked" if fmt.missing(r) else fmt.rank(r, lo, hi)
+                  for r, lo, hi in zip(scores["rank"], scores["rank_low"], scores["rank_high"], strict=True)]
 scores["coverage"] = scores["coverage"] * 100
 tables.table(scores, {"profile": tables.text("Weight profile"), "rank": tables.text("Rank (90% interval)"),
                       "composite": tables.number("Composite", "%.1f"), "coverage": tables.number("Coverage", "%.0f%%")})
