@@ -22,13 +22,10 @@ cols[1].metric("HHI", f"{latest['hhi']:.3f}", help="Herfindahl-Hirschman index o
                "sum of squared shares, 1 = one family takes everything")
 cols[2].metric("Days covered", f"{len(conc)}")
 
-left, right = st.columns(2)
-with left:
-    st.subheader("Share of organic downloads")
-    st.altair_chart(charts.family_share(share))
-with right:
-    st.subheader("Derivative growth")
-    st.altair_chart(charts.derivative_growth(share))
+st.subheader("Share of organic downloads")
+st.altair_chart(charts.family_share(share))
+st.subheader("Derivative growth")
+st.altair_chart(charts.derivative_growth(share))
 st.subheader("Concentration over time")
 left, right = st.columns(2)
 with left:

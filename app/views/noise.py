@@ -39,7 +39,5 @@ tables.table(noisy, {"model_id": tables.link("Model"),
                      "noise_reasons": tables.text("Why removed")})
 st.subheader("Downloads removed per reason")
 reasons = queries.run("noise_reasons")
-reasons["meaning"] = reasons["reason"].map(noise_reasons.meaning)
-tables.table(reasons, {"reason": tables.text("Reason"), "models": tables.number("Models"),
-                       "removed": tables.number("Downloads removed", "compact"),
-                       "meaning": tables.text("Meaning", width="large")})
+st.markdown("\n".join(f"- `{r.reason}`: {fmt.count(r.models)} models, {fmt.compact(r.removed)} downloads removed. "
+                      f"Meaning: {noise_reasons.meaning(r.reason)}." for r in reasons.itertuples()))
