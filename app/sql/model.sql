@@ -1,1 +1,1 @@
-SELECT * FROM mart_models WHERE model_id = $model_id
+SELECT * FROM mart_models WHERE model_id = $model

@@ -1,36 +1,22 @@
 """Family page: its members by relation, its derivatives and share over time, and its largest members."""
 
-import pandas as pd
 import streamlit as st
 
 from app import charts, queries, tables
 from app import format as fmt
 from app.page_header import page_header
+from app.url_pick import url_pick
 
 TOP = 25
 RELATIONS = ["root", "finetune", "quantized", "adapter", "merge", "unknown"]
 
 
 meta = page_header("Family")
-requested = st.query_params.get("family")
 largest = queries.run("families_top", limit=200)["family"].tolist()
-family = queries.run("family", family=requested) if requested else pd.DataFrame()
-if requested and family.empty:
-    shown = requested if len(requested) <= 120 else f"{requested[:120]}..."
-    st.error(f"Unknown family {shown!r}: no family root with that id in the published data. "
-             "Expected the Hugging Face id of a family's root model; pick one below.")
-    requested = None
-if requested and requested not in largest:
-    largest.insert(0, requested)
-if not largest:
-    st.info("No families in the published data.")
-    st.stop()
-chosen = st.selectbox("Family (by its root model)", largest, index=largest.index(requested) if requested else 0,
-                      key="family_pick", help="the 200 largest families by organic downloads")
-if chosen != requested:
-    st.query_params["family"] = chosen
-    family = queries.run("family", family=chosen)
-f = family.iloc[0]
+f = url_pick("family", "family", largest, "Family (by its root model)", key="family_pick",
+             help="the 200 largest families by organic downloads", empty="No families in the published data.",
+             unknown="Unknown family {shown}: no family root with that id in the published data. "
+                     "Expected the Hugging Face id of a family's root model; pick one below.")
 
 st.header(f["family"])
 st.caption(f"root model: license {f['license'] or 'unknown'} ({f['license_class'] or 'unknown'}) · "

@@ -6,30 +6,17 @@ import streamlit as st
 from app import charts, noise_reasons, queries, tables
 from app import format as fmt
 from app.page_header import page_header
+from app.url_pick import url_pick
 
 CHILDREN = 15
 
 meta = page_header("Model")
-requested = st.query_params.get("model")
 text = st.text_input("Find a model by id", key="model_search", placeholder="owner/name or part of it")
 matches = queries.run("model_search", text=text or "", limit=50)["model_id"].tolist()
 
-model = queries.run("model", model_id=requested) if requested else pd.DataFrame()
-if requested and model.empty:
-    shown = requested if len(requested) <= 120 else f"{requested[:120]}..."
-    st.error(f"Unknown model id {shown!r}: no model with that id in the published data. "
-             "Expected a Hugging Face repo id such as owner/name; search for one below.")
-    requested = None
-if requested and requested not in matches:
-    matches.insert(0, requested)
-if not matches:
-    st.info(f"No model id contains {text!r}.")
-    st.stop()
-chosen = st.selectbox("Model", matches, index=matches.index(requested) if requested else 0, key="model_pick")
-if chosen != requested:
-    st.query_params["model"] = chosen
-    model = queries.run("model", model_id=chosen)
-m = model.iloc[0]
+m = url_pick("model", "model", matches, "Model", key="model_pick", empty=f"No model id contains {text!r}.",
+             unknown="Unknown model id {shown}: no model with that id in the published data. "
+                     "Expected a Hugging Face repo id such as owner/name; search for one below.")
 
 st.header(m["model_id"])
 st.page_link("views/family.py", label=f"Family {m['family']}", query_params={"family": m["family"]},

@@ -39,5 +39,6 @@ tables.table(noisy, {"model_id": tables.link("Model"),
                      "noise_reasons": tables.text("Why removed")})
 st.subheader("Downloads removed per reason")
 reasons = queries.run("noise_reasons")
-st.markdown("\n".join(f"- `{r.reason}`: {fmt.count(r.models)} models, {fmt.compact(r.removed)} downloads removed. "
-                      f"Meaning: {noise_reasons.meaning(r.reason)}." for r in reasons.itertuples()))
+st.markdown("\n".join(f"- `{r.reason}`: {fmt.count(r.models)} model{'s' * (r.models != 1)}, "
+                      f"{fmt.compact(r.removed)} downloads removed. Meaning: {noise_reasons.meaning(r.reason)}."
+                      for r in reasons.itertuples()))
