@@ -33,6 +33,17 @@ STYLE = """<style>
 </style>"""
 
 
+HEADERS = {"cohort_adoption": "in its class"}  # next to "adoption": the same downloads against its cohort
+COMPONENT_HELP = {
+    "adoption": "organic downloads against the most downloaded model, 0-100 (25 points per tenfold fewer)",
+    "cohort_adoption": "the same downloads against models of its size and age (RAM), 0-100",
+    "momentum": "recent organic downloads against the weeks before, 0-100 (50 = flat)",
+    "ecosystem": "derivatives in real use, 0-100",
+    "community": "GitHub stars and their growth, 0-100",
+    "capability": "clean (contamination-resistant) benchmark score, 0-100",
+}
+
+
 @dataclass(frozen=True)
 class Column:
     """One table column: its header, a tooltip, and how a row becomes this cell's (escaped) HTML."""
@@ -78,12 +89,13 @@ def linked(name: str, small_print: tuple[str, ...] = (), page: str = "model") ->
 
 
 def rank(row: dict) -> str:
-    """'#3' with its 90% bootstrap interval in small print."""
+    """'#3' with its 90% bootstrap interval in small print, and why it sits there as its tooltip."""
     if fmt.missing(row["rank"]):
         return "-"
     interval = "" if fmt.missing(row["rank_low"]) or fmt.missing(row["rank_high"]) else \
         f' <span class="interval">({int(row["rank_low"])}-{int(row["rank_high"])})</span>'
-    return f"<b>#{int(row['rank'])}</b>{interval}"
+    why = f' title="{html.escape(row["why"])}"' if row.get("why") else ""
+    return f"<span{why}><b>#{int(row['rank'])}</b>{interval}</span>"
 
 
 def bar(value) -> str:
@@ -146,7 +158,8 @@ def table(rows: list[dict], columns: list[Column], label: str) -> str:
 def columns(models: bool) -> list[Column]:
     """The leaderboard's columns for models or for families."""
     lead = [
-        Column("rank (90% interval)", rank, help="rank under this profile, with its bootstrap 90% interval"),
+        Column("rank (90% interval)", rank, help="rank under this profile, with its bootstrap 90% interval; "
+                                                 "hover a rank for why it sits there"),
         Column("model", linked("model_id", ("license_class", "size_class", "pipeline_tag")),
                help="open the model page; under it: license class · size class · task") if models else
         Column("family", linked("family", ("license_class",), page="family"),
@@ -162,9 +175,8 @@ def columns(models: bool) -> list[Column]:
         return [*lead,
                 Column("automation", field("automation_share", fmt.pct), numeric=True,
                        help="share of raw downloads removed as CI or automation"),
-                *(Column(c, field(c, fmt.whole), numeric=True, help=f"{c} component, 0-100") for c in COMPONENTS),
-                Column("clean score", field("clean_score", fmt.score), numeric=True,
-                       help="contamination-resistant benchmark score")]
+                *(Column(HEADERS.get(c, c), field(c, fmt.whole), numeric=True, help=COMPONENT_HELP[c])
+                  for c in COMPONENTS)]
     return [*lead,
             Column("share of organic", field("organic_share", lambda v: fmt.pct(v, 1)), numeric=True),
             Column("members", field("members", fmt.count), numeric=True),

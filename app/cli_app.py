@@ -26,6 +26,9 @@ def register(sub) -> None:
     p.add_argument("--answers", type=Path, metavar="FILE", help="YAML/JSON answers (question id: answer)")
     p.add_argument("--format", choices=["md", "json"], default="md", help="output format (default md)")
     p.add_argument("--top", type=positive_int, default=5, help="how many picks (default 5)")
+    p.add_argument("--template", nargs="?", const=Path("-"), type=Path, metavar="FILE",
+                   help="write an answers file for --questionnaire with every question, its allowed values and "
+                        "default to FILE (stdout when omitted), then stop")
     p.set_defaults(func=cmd_ask)
 
 
@@ -48,6 +51,8 @@ def cmd_ask(args) -> int:
     """Answer a questionnaire and print the picks."""
     if args.answers and not args.questionnaire:
         raise UsageError("--answers needs --questionnaire NAME (the questionnaire the answers are for)")
+    if args.template:
+        return write_template(args)
     if args.answers is None and not sys.stdin.isatty():
         raise UsageError("no terminal to ask in; give --questionnaire NAME --answers FILE")
     try:
@@ -62,6 +67,26 @@ def cmd_ask(args) -> int:
     finally:
         con.close()
     print(to_json(result) if args.format == "json" else to_markdown(result))
+    return 0
+
+
+def write_template(args) -> int:
+    """Write the answers template for --questionnaire; never overwrite an existing file."""
+    if not args.questionnaire:
+        raise UsageError("--template needs --questionnaire NAME (the questionnaire to answer)")
+    try:
+        text = qn.template(qn.load(args.questionnaire))
+    except qn.QuestionnaireError as exc:
+        raise UsageError(str(exc)) from None
+    if str(args.template) == "-":
+        print(text, end="")
+        return 0
+    try:
+        with open(args.template, "x", encoding="utf-8") as out:
+            out.write(text)
+    except FileExistsError:
+        raise UsageError(f"{args.template} already exists; expected a new file name (nothing was written)") from None
+    print(f"wrote {args.template}: edit it, then run revealed ask -q {args.questionnaire} --answers {args.template}")
     return 0
 
 
@@ -130,7 +155,7 @@ def to_json(result: questionnaire_picks.Result) -> str:
         "matched": result.matched,
         "notes": result.notes,
         "picks": [{"model_id": p.model_id, "family": p.family, "score": p.score, "coverage": p.coverage,
-                   "reasons": p.reasons, "caveats": p.caveats} for p in result.picks],
+                   "why": p.why, "reasons": p.reasons, "caveats": p.caveats} for p in result.picks],
     }, indent=2, default=str)
 
 
@@ -139,7 +164,7 @@ def to_markdown(result: questionnaire_picks.Result) -> str:
     lines = [f"# {result.questionnaire.title}", ""]
     if result.data_kind != "live":
         lines += [f"> {note(result.data_kind)}", ""]
-    weights = ", ".join(f"{c} {w:.0%}" for c, w in result.plan.weights.items() if w > 0)
+    weights = ", ".join(f"{c.replace('_', ' ')} {w:.0%}" for c, w in result.plan.weights.items() if w > 0)
     lines += [f"Models meeting every constraint: {result.matched:,}; weights: {weights}.",
               *(f"Note: {n}." for n in result.notes), ""]
     if not result.picks:
@@ -147,7 +172,7 @@ def to_markdown(result: questionnaire_picks.Result) -> str:
     for i, p in enumerate(result.picks, 1):
         lines += [f"## {i}. {p.model_id}",
                   f"family {p.family} · score {fmt.score(p.score)} · coverage {fmt.pct(p.coverage)}", ""]
-        lines += [f"- why: {r}" for r in p.reasons]
+        lines += [f"- rank: {p.why}", *(f"- why: {r}" for r in p.reasons)]
         lines += [f"- caveat: {c}" for c in p.caveats]
         lines.append("")
     return "\n".join(lines).rstrip() + "\n"

@@ -66,6 +66,8 @@ def _livebench(con, url: str, as_of: dt.date, releases: list[dt.date] | None) ->
     print(f"LiveBench {url}: run {run_id} {status}{note}")
     for o in outcomes:
         print(f"  {o.item:<12} {o.status:<14} {o.rows:>7,} rows  {o.detail}".rstrip())
+        for repair in o.repairs:
+            print(f"    repaired: {repair}")
     return status != "ok"
 
 
@@ -77,6 +79,9 @@ def _livecodebench(con, url: str, as_of: dt.date) -> bool:
         print(f"LiveCodeBench {url}: FAILED, earlier data kept: {exc}")
         return True
     print(f"LiveCodeBench {url}: run {run_id} ok, {rows:,} results{_run(con, run_id)[1]}")
+    repairs = con.execute("SELECT repairs FROM collection_runs WHERE run_id = ?", [run_id]).fetchone()[0]
+    for repair in (repairs or "").splitlines():
+        print(f"  repaired: {repair}")
     print(comparison(con).to_string(index=False, na_rep="-"))
     return False
 

@@ -22,19 +22,19 @@ def register_export(group) -> None:
 
 def cmd_weekly(args) -> int:
     """Write the weekly CSVs."""
-    written, kind = export_week(args.out or paths.exports_dir(), args.week)
-    report({str(path): rows for path, rows in written.items()}, kind)
+    written, meta = export_week(args.out or paths.exports_dir(), args.week)
+    report({str(path): rows for path, rows in written.items()}, meta["data_kind"], meta["as_of_hf"])
     return 0
 
 
-def report(written: dict[str, int], kind: str) -> None:
-    """One line per file written, and the sandbox or archived-data note."""
+def report(written: dict[str, int], kind: str, as_of_hf: str | None = None) -> None:
+    """One line per file written, and the sandbox or archived-data note (with the Hub listing's date if known)."""
     for path, rows in written.items():
         print(f"wrote {path} ({rows:,} rows)")
     if kind == "sandbox":
         print("NOTE: SANDBOX data: fictional models; every row says data_kind=sandbox.")
     elif kind == "reference":
-        print(f"NOTE: {fmt.REFERENCE_NOTE}; every row says data_kind=reference.")
+        print(f"NOTE: {fmt.reference_note(as_of_hf)}; every row says data_kind=reference.")
 
 
 def cmd_parquet(args) -> int:

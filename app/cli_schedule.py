@@ -10,6 +10,7 @@ import time
 from app.cli_app import streamlit_command
 from app.cli_args import UsageError, port, whole_number
 from app.progress import Progress
+from collector import reference
 from pipelines import jobs, up
 from pipelines.schedule import Scheduler
 from warehouse import db, lock, paths, status_line
@@ -19,7 +20,8 @@ def register(sub) -> None:
     """Add up and schedule."""
     p = sub.add_parser("up", help="collect every source, build, publish, export, then schedule and serve the app")
     p.add_argument("--source", choices=up.SOURCES, default="auto",
-                   help="live services, the local sandbox, or auto: live when reachable (default auto)")
+                   help="live services; reference: real public data archived 2024-07-11, shipped with revealed; "
+                        "the fictional local sandbox; or auto: live when reachable, else reference (default auto)")
     p.add_argument("--port", type=port, default=8501, help="port of the app (default 8501)")
     # None when not given, so that a resumed folder can tell a choice from a default
     p.add_argument("--seed", type=whole_number(*up.LIMITS["seed"]),
@@ -60,7 +62,8 @@ def _serve(sources: jobs.Sources, app_port: int | None) -> int:
                 app = subprocess.Popen(streamlit_command(app_port), stdout=subprocess.DEVNULL, stderr=app_log)
             _say(f"App: http://127.0.0.1:{app_port}")
         time.sleep(1)
-        _say(status_line.pipeline_line() + "  (Ctrl+C to stop)")
+        archived = reference.AS_OF.isoformat() if sources.kind == "reference" else None
+        _say(status_line.pipeline_line(archived=archived) + "  (Ctrl+C to stop)")
         while app is None or app.poll() is None:
             time.sleep(1)
         _say(f"the app stopped (exit {app.returncode}; see {paths.log_file()}); stopping")
@@ -132,7 +135,8 @@ def _up(args, requested: up.Settings, given: set[str], app_port: int | None) -> 
                 _say(f"Marked {closed} run(s) left unfinished by a stopped process as failed.")
             up.bring_up(settings, sources, _say, progress=Progress)
         if args.no_serve:
-            _say("Set-up done (--no-serve): run 'revealed up' again to schedule and serve.")
+            then = "serve ('revealed app' serves alone)" if sources.kind == "reference" else "schedule and serve"
+            _say(f"Set-up done (--no-serve): run 'revealed up' again to {then}.")
             return None
         return _serve(sources, app_port)
 
@@ -143,6 +147,9 @@ def cmd_schedule(args) -> int:
         settings = up.saved_settings()
     except up.UpError as exc:
         raise UsageError(str(exc)) from None
+    if settings is not None and settings.source == "reference":
+        raise UsageError(f"{paths.home()} holds the reference world ({reference.NOTE}): there is nothing to collect "
+                         "or schedule; 'revealed app' serves it")
     if settings is None:
         raise UsageError(f"{paths.home()} was never brought up ({up.settings_file().name} is missing), so there "
                          "is nothing to schedule: run 'revealed up' first (it chooses live or sandbox data, "

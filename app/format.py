@@ -8,6 +8,11 @@ REFERENCE_NOTE = "Real public data, archived: Hugging Face snapshots imported fr
 MISSING = "—"  # how a missing value reads on a page
 
 
+def reference_note(as_of: str | None) -> str:
+    """The archived-data note with the Hub listing's date: 'Real public data, archived 2024-07-11: ...'."""
+    return REFERENCE_NOTE.replace("archived:", f"archived {as_of}:") if as_of else REFERENCE_NOTE
+
+
 def missing(value) -> bool:
     """True for None, NaN and pandas NA/NaT (pandas is not imported for this: the leaderboard runs without it)."""
     if value is None or (isinstance(value, float) and math.isnan(value)):

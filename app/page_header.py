@@ -17,8 +17,8 @@ def page_header(title: str) -> dict[str, str]:
         st.stop()
     st.caption(status_line(meta))
     if meta.get("data_kind") == "reference":
-        st.info(f"**{fmt.REFERENCE_NOTE}.** Hugging Face listing archived {meta.get('as_of_hf', '-')} · "
-                f"methodology {meta.get('methodology_version', '-')}", icon=":material/inventory_2:")
+        st.info(f"**{fmt.reference_note(meta.get('as_of_hf'))}.** "
+                f"Methodology {meta.get('methodology_version', '-')}", icon=":material/inventory_2:")
     elif meta.get("data_kind") != "live":
         st.warning("**Sandbox data: fictional.** Every model, download and score here comes from the local "
                    "sandbox, not from Hugging Face, GitHub or any benchmark. Its calendar is fixed so every build "

@@ -14,7 +14,7 @@ from urllib.parse import urljoin
 import duckdb
 import pyarrow as pa
 
-from collector.github_api import DEFAULT_API_URL, REST_HEADERS, GitHubError
+from collector.github_api import DEFAULT_API_URL, REST_HEADERS, GitHubError, MalformedRepo
 from collector.github_graphql import fetch_repos_graphql
 from collector.github_links import REGISTRY, tracked_repos
 from collector.github_rest import fetch_repo_rest
@@ -50,15 +50,29 @@ class GithubRun:
     missing: list[str] = field(default_factory=list)
     backfill: dict = field(default_factory=dict)
     requests: int = 0
+    repairs: list[str] = field(default_factory=list)  # malformed answers skipped
 
 
-def fetch_repos(client: HttpClient, repos: list[str], graphql: bool):
-    """Snapshots of the repositories: GraphQL batches with a token, else REST one by one."""
-    if graphql:
-        yield from fetch_repos_graphql(client, repos)
-    else:
-        for repo in repos:
-            yield fetch_repo_rest(client, repo)
+def fetch_repos(client: HttpClient, repos: list[str], graphql: bool, repairs: list[str]) -> list[dict]:
+    """Snapshots of the repositories: GraphQL batches with a token, else REST one by one.
+
+    A malformed answer skips its repository (noted in `repairs`); when every answer of several is malformed a
+    field is gone, and GitHubError says so.
+    """
+    answers = list(fetch_repos_graphql(client, repos)) if graphql else [_rest(client, repo) for repo in repos]
+    bad = [a for a in answers if isinstance(a, MalformedRepo)]
+    if len(answers) > 1 and len(bad) == len(answers):
+        raise GitHubError(f"every repository answer is malformed, e.g. {bad[0]}")
+    repairs.extend(f"{exc}; repository skipped" for exc in bad)
+    return [a for a in answers if not isinstance(a, MalformedRepo)]
+
+
+def _rest(client: HttpClient, repo: str) -> dict | MalformedRepo:
+    """One REST snapshot, or the error that makes its answer unusable."""
+    try:
+        return fetch_repo_rest(client, repo)
+    except MalformedRepo as exc:
+        return exc
 
 
 def to_arrow(rows: list[dict], links: dict[str, list[dict]], as_of: dt.date, run_id: str) -> pa.Table:
@@ -105,11 +119,12 @@ def collect_github(con: duckdb.DuckDBPyConnection, api_url: str = DEFAULT_API_UR
                         window_s=60)
     run = GithubRun(runs.start_run(con, SOURCE, shown, as_of, sandbox=sandbox), sandbox,
                     "graphql" if token else "rest")
+    repairs: list[str] = []
     try:
         links = tracked_repos(con, use_registry=not sandbox, registry=registry)
         log.info("github: %d repositories to snapshot via %s%s", len(links), run.api,
                  " (sandbox: fictional data, model-card links only)" if sandbox else "")
-        rows = list(fetch_repos(client, list(links), graphql=bool(token)))
+        rows = fetch_repos(client, list(links), graphql=bool(token), repairs=repairs)
         stats.rows = load.replace_slice(con, TABLE, as_of, [to_arrow(rows, links, as_of, run.run_id)])
         run.repos = len(rows)
         run.found = sum(r["found"] for r in rows)
@@ -121,7 +136,10 @@ def collect_github(con: duckdb.DuckDBPyConnection, api_url: str = DEFAULT_API_UR
         runs.finish_run(con, run.run_id, stats, error=client.meter.redact(str(exc)))
         raise
     run.requests = stats.requests
-    runs.finish_run(con, run.run_id, stats)
+    run.repairs = [client.meter.redact(r) for r in repairs]
+    runs.finish_run(con, run.run_id, stats, repairs=run.repairs)
+    for repair in run.repairs:
+        log.warning("github: %s", repair)
     for old, new in run.renamed:
         log.info("github: %s was renamed to %s", old, new)
     if run.missing:

@@ -11,6 +11,13 @@ class GitHubError(RuntimeError):
     """GitHub answered something unusable; the message says what came back and what was expected."""
 
 
+class MalformedRepo(GitHubError):
+    """One repository's answer lacks a field or has one of the wrong type: it is skipped, the others kept."""
+
+
+COUNTS = ("stars", "forks", "watchers", "open_issues")
+
+
 def timestamp(value: str | None) -> dt.datetime | None:
     """A GitHub 'YYYY-MM-DDTHH:MM:SSZ' time as naive UTC, None for None."""
     if value is None:
@@ -24,6 +31,8 @@ def timestamp(value: str | None) -> dt.datetime | None:
 def snapshot(repo: str, api: str, payload: dict, current: str | None = None, **counts) -> dict:
     """One raw_github_repos row; found when GitHub named the repository (current), renamed when it differs."""
     found = current is not None
+    if found:
+        _check(repo, api, current, counts)
     return {
         "repo": repo,
         "found": found,
@@ -47,3 +56,21 @@ def json_body(response, expected: str):
     except ValueError:
         raise GitHubError(f"{response.request.method} {response.url} answered a body that is not JSON "
                           f"({len(response.content)} bytes); expected {expected}") from None
+
+
+def _check(repo: str, api: str, current, counts: dict) -> None:
+    """Raise MalformedRepo when a field of a found repository has the wrong type."""
+    wrong = [f"{name} {counts.get(name)!r}" for name in COUNTS
+             if type(counts.get(name)) is not int or counts[name] < 0]
+    if not isinstance(current, str):
+        wrong.append(f"name {current!r}")
+    if type(counts.get("archived")) is not bool:
+        wrong.append(f"archived {counts.get('archived')!r}")
+    for name in ("pushed_at", "created_at"):
+        try:
+            timestamp(counts.get(name))
+        except GitHubError:
+            wrong.append(f"{name} {counts.get(name)!r}")
+    if wrong:
+        raise MalformedRepo(f"{repo} ({api}): {', '.join(wrong)}; expected whole numbers of at least 0, a name, "
+                            "true/false and ISO-8601 times")

@@ -4,7 +4,7 @@ import json
 import logging
 
 from collector import http
-from collector.github_api import GitHubError, json_body, snapshot
+from collector.github_api import GitHubError, MalformedRepo, json_body, snapshot
 from collector.http import HttpClient
 
 log = logging.getLogger(__name__)
@@ -50,8 +50,11 @@ def post_query(client: HttpClient, query: str) -> dict:
     raise GitHubError(f"GraphQL still rate limited after {client.meter.max_retries + 1} attempts")
 
 
-def parse_batch(repos: list[str], body: dict) -> list[dict]:
-    """Snapshots of a batch; aliases answered null with an error (NOT_FOUND) are recorded as not found."""
+def parse_batch(repos: list[str], body: dict) -> list[dict | MalformedRepo]:
+    """Snapshots of a batch; aliases answered null with an error (NOT_FOUND) are recorded as not found.
+
+    An entry without a queried field, or with one of the wrong type, comes back as its MalformedRepo error.
+    """
     data, errors = body.get("data"), body.get("errors") or []
     if not isinstance(data, dict):
         messages = "; ".join(str(e.get("message", e)) for e in errors) or "no message"
@@ -77,5 +80,7 @@ def parse_batch(repos: list[str], body: dict) -> list[dict]:
                 pushed_at=node["pushedAt"], created_at=node["createdAt"], archived=node["isArchived"],
             ))
         except (KeyError, TypeError) as exc:
-            raise GitHubError(f"GraphQL entry {alias} for {repo} lacks {exc}; expected the queried fields") from None
+            rows.append(MalformedRepo(f"GraphQL entry {alias} for {repo} lacks {exc}; expected the queried fields"))
+        except MalformedRepo as exc:
+            rows.append(exc)
     return rows

@@ -1,6 +1,6 @@
 """GitHub REST: one repository per request, the path for runs without a token."""
 
-from collector.github_api import REST_HEADERS, GitHubError, json_body, snapshot
+from collector.github_api import REST_HEADERS, MalformedRepo, json_body, snapshot
 from collector.http import HttpClient
 
 
@@ -17,5 +17,5 @@ def fetch_repo_rest(client: HttpClient, repo: str) -> dict:
             pushed_at=body["pushed_at"], created_at=body["created_at"], archived=body["archived"],
         )
     except (KeyError, TypeError) as exc:
-        raise GitHubError(f"GET {response.url} answered a repository without {exc}; expected the fields of "
-                          "GET /repos/{owner}/{repo}") from None
+        raise MalformedRepo(f"GET {response.url} answered a repository without {exc}; expected the fields of "
+                            "GET /repos/{owner}/{repo}") from None

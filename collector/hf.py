@@ -102,44 +102,87 @@ def to_row(info: ModelInfo) -> dict:
     }
 
 
-def check(info: ModelInfo, url: str) -> None:
-    """Raise HfCollectError naming the model and page when a field the tables need has the wrong type."""
+def problem(info: ModelInfo, url: str) -> str | None:
+    """What makes a listing entry unusable (a field the tables need has the wrong type), naming model and page."""
     counts = {"downloads": info.downloads, "downloadsAllTime": info.downloads_all_time, "likes": info.likes}
     for name, value in counts.items():
         if not (value is None and name != "downloads") and (type(value) is not int or value < 0):
-            raise HfCollectError(f"malformed entry {info.id!r} from {url}: expected '{name}' to be a whole number "
-                                 f"of at least 0, got {value!r}")
+            return (f"malformed entry {info.id!r} from {url}: expected '{name}' to be a whole number of at least 0, "
+                    f"got {value!r}")
     if info.trending_score is not None and type(info.trending_score) not in (int, float):
-        raise HfCollectError(f"malformed entry {info.id!r} from {url}: expected 'trendingScore' to be a number, "
-                             f"got {info.trending_score!r}")
+        return f"malformed entry {info.id!r} from {url}: expected 'trendingScore' to be a number, got " \
+               f"{info.trending_score!r}"
     if info.tags is not None and not (isinstance(info.tags, list) and all(isinstance(t, str) for t in info.tags)):
-        raise HfCollectError(f"malformed entry {info.id!r} from {url}: expected 'tags' to be a list of strings, "
-                             f"got {info.tags!r}")
+        return f"malformed entry {info.id!r} from {url}: expected 'tags' to be a list of strings, got {info.tags!r}"
+    return None
 
 
-def fetch_models(api: HfApi, meter: Meter, min_downloads: int = 100, limit: int | None = None) -> Iterator[dict]:
+def fetch_models(api: HfApi, meter: Meter, min_downloads: int = 100, limit: int | None = None,
+                 repairs: list[str] | None = None) -> Iterator[dict]:
     """Yield listing rows by descending 30-day downloads, skipping those below min_downloads.
 
     The listing is sorted, so it stops after a page's worth of models in a row below the floor (one page, not
-    one model, so that a page served out of order loses nothing), or after `limit` rows.
+    one model, so that a page served out of order loses nothing), or after `limit` rows. A malformed entry is
+    skipped and noted in `repairs`; a page whose every entry is malformed (a field gone or renamed) or a listing
+    without any model raises HfCollectError.
     """
     items = iter(api.list_models(sort="downloads", expand=LIST_EXPAND))
-    yielded = below = 0
+    yielded = below = listed = 0
+    page = _Page()
     while (limit is None or yielded < limit) and below < PAGE_ROWS:
         try:
             info = next(items)
         except StopIteration:
-            return
+            break
         except (ValueError, TypeError, KeyError, AttributeError) as exc:  # a body that is not a list of models
             raise HfCollectError(f"malformed or truncated page from {meter.last_url}: expected a JSON array of models "
                                  f"each with an 'id' ({type(exc).__name__}: {exc})") from exc
-        check(info, meter.last_url)
+        listed += 1
+        page = page.next_entry(meter.last_url)
+        wrong = problem(info, meter.last_url)
+        if wrong:
+            page.bad(wrong)
+            if repairs is not None:
+                repairs.append(f"{wrong}; entry skipped")
+            continue
         if info.downloads < min_downloads:
             below += 1
             continue
         below = 0
         yield to_row(info)
         yielded += 1
+    page.check()
+    if not listed:
+        raise HfCollectError(f"the Hub listed no models at {meter.last_url}; expected a JSON array of models")
+
+
+@dataclass
+class _Page:
+    """Entries seen and malformed on the listing page being read."""
+
+    url: str | None = None
+    seen: int = 0
+    malformed: int = 0
+    first: str = ""
+
+    def next_entry(self, url: str) -> "_Page":
+        """This page with one more entry, or a new page when the URL changed (the finished one checked)."""
+        page = self
+        if url != self.url:
+            self.check()
+            page = _Page(url)
+        page.seen += 1
+        return page
+
+    def bad(self, reason: str) -> None:
+        """Count a malformed entry."""
+        self.malformed += 1
+        self.first = self.first or reason
+
+    def check(self) -> None:
+        """Raise when every entry of a page of several was malformed: a field is gone, not one row."""
+        if self.seen > 1 and self.malformed == self.seen:
+            raise HfCollectError(f"every entry of the page is malformed, e.g. {self.first}")
 
 
 def batches(rows: Iterable[dict], as_of: dt.date, run_id: str, progress=None) -> Iterator[pa.Table]:
@@ -200,14 +243,19 @@ def collect(con: duckdb.DuckDBPyConnection, endpoint: str, as_of: dt.date | None
     if sandbox:
         note_sandbox(endpoint)
     api = HfApi(endpoint=endpoint, token=token or False)
+    repairs: list[str] = []
     try:
         with hub_session(meter), _bar(progress, f"hf listing {as_of}", limit) as bar:
-            rows = fetch_models(api, meter, min_downloads, limit)
+            rows = fetch_models(api, meter, min_downloads, limit, repairs)
             stats.rows = hf_load.load_listing(con, as_of, batches(rows, as_of, run_id, bar), stats)
     except BaseException as exc:
         finish_run(con, run_id, stats, error=meter.redact(f"{type(exc).__name__}: {exc}"))
         raise
-    finish_run(con, run_id, stats)
+    if stats.extra.get("duplicates"):
+        repairs.append(f"{stats.extra['duplicates']} model(s) were listed twice; each kept once, as first listed")
+    for repair in repairs[:5]:
+        log.warning("hf %s: %s", as_of, repair)
+    finish_run(con, run_id, stats, repairs=[meter.redact(r) for r in repairs])
     log.info("hf %s: %d models, %d requests, %d retries", as_of, stats.rows, stats.requests, stats.retries)
     result = Collected(run_id, stats.rows, sandbox, stats)
     if details:

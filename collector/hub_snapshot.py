@@ -8,6 +8,7 @@ JSON and JSON Lines hold `/api/models` items, read with huggingface_hub's ModelI
 
 import csv
 import datetime as dt
+import gzip
 import json
 import logging
 from collections.abc import Iterator
@@ -25,7 +26,7 @@ REQUIRED = ("id", "downloads_30d")
 STRINGS = ("author", "pipeline_tag", "library_name", "license")
 COUNTS = {"downloads_30d": "downloads", "likes": "likes", "downloads_all_time": "downloads_all_time"}
 KNOWN = {*REQUIRED, *STRINGS, *COUNTS, "created_at", "base_model", "other_tags"}
-FORMATS = {".csv": "csv", ".json": "json", ".jsonl": "jsonl", ".ndjson": "jsonl"}
+FORMATS = {".csv": "csv", ".csv.gz": "csv", ".json": "json", ".jsonl": "jsonl", ".ndjson": "jsonl"}
 
 
 class SnapshotError(ValueError):
@@ -54,9 +55,10 @@ def import_snapshot(con: duckdb.DuckDBPyConnection, path: Path, as_of: dt.date) 
 
 def read_snapshot(path: Path) -> Iterator[dict]:
     """raw_hf_models rows (without as_of and run_id) from an archived listing, by the file's suffix."""
-    kind = FORMATS.get(path.suffix.lower())
+    suffix = "".join(path.suffixes[-2:]).lower() if path.suffix.lower() == ".gz" else path.suffix.lower()
+    kind = FORMATS.get(suffix)
     if kind is None:
-        raise SnapshotError(f"{path}: unknown file type {path.suffix!r}; expected one of {', '.join(FORMATS)}")
+        raise SnapshotError(f"{path}: unknown file type {suffix!r}; expected one of {', '.join(FORMATS)}")
     if not path.is_file():
         raise SnapshotError(f"{path}: no such file")
     return nonempty({"csv": csv_rows, "json": json_rows, "jsonl": jsonl_rows}[kind](path), path)
@@ -74,7 +76,8 @@ def nonempty(rows: Iterator[dict], path: Path) -> Iterator[dict]:
 
 def csv_rows(path: Path) -> Iterator[dict]:
     """Rows of a CSV listing; line numbers count the header as line 1."""
-    with path.open(newline="", encoding="utf-8-sig") as f:
+    opener = gzip.open if path.suffix.lower() == ".gz" else open
+    with opener(path, "rt", newline="", encoding="utf-8-sig") as f:
         reader = csv.DictReader(f)
         header = reader.fieldnames or []
         missing = [c for c in REQUIRED if c not in header]
@@ -186,11 +189,10 @@ def item_row(item, where: str) -> dict:
                             f"got {json.dumps(item)[:80]}")
     try:
         info = ModelInfo(**item)
-        hf.check(info, where)
-    except hf.HfCollectError as exc:
-        raise SnapshotError(str(exc)) from None
     except (TypeError, ValueError, KeyError, AttributeError) as exc:
         raise SnapshotError(f"{where}: expected an /api/models item ({type(exc).__name__}: {exc})") from None
+    if wrong := hf.problem(info, where):
+        raise SnapshotError(wrong)
     row = hf.to_row(info)
     if row["base_models"] is not None:
         row["base_models"] += untyped_parents(info.tags, row["base_models"])

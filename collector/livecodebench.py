@@ -1,6 +1,7 @@
 """LiveCodeBench per-problem results with problem dates and model release dates."""
 
 import datetime as dt
+import functools
 import json
 import logging
 
@@ -31,8 +32,12 @@ def split_url(url: str) -> tuple[str, str]:
     return url, DEFAULT_FILE
 
 
-def parse_results(text: str, name: str) -> pd.DataFrame:
-    """One row per (model, problem): problem date, pass@1 (0-100) and the model's name, release date and link."""
+def parse_results(text: str, name: str) -> tuple[pd.DataFrame, list[str]]:
+    """(one row per model and problem with its date, pass@1 (0-100) and the model's name, release date, link; repairs).
+
+    An entry that cannot be used is skipped and recorded, a repeated (model, problem) keeps its first result; the
+    file cannot be read only when it is not such an object, has no performances, or no entry has a required key.
+    """
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
@@ -44,84 +49,108 @@ def parse_results(text: str, name: str) -> pd.DataFrame:
         raise LiveCodeBenchError(f"{name} has {keys}; expected an object with lists 'performances' and 'models'")
     if not data["performances"]:
         raise LiveCodeBenchError(f"{name} has no performances; expected one entry per model and problem")
-    perf = _frame(data["performances"], name, "performances")
-    pass_key = next((k for k in PASS_KEYS if k in perf.columns), None)
-    _require(perf, name, "performances", ("model", "question_id", "date", pass_key or PASS_KEYS[0]))
-    rows = pd.DataFrame({
-        "model": perf["model"].astype(str),
-        "problem": perf["question_id"].astype(str)
-        + (("/" + perf["sample_id"].astype(str)) if "sample_id" in perf.columns else ""),
-        "problem_date": _dates(perf["date"], name, "performances", "date", perf["model"]),
-        "pass_at_1": _numbers(perf[pass_key], name, pass_key, perf["model"]),
-        "difficulty": perf["difficulty"] if "difficulty" in perf.columns else None,
-        "platform": perf["platform"] if "platform" in perf.columns else None,
-    })
-    dup = rows.duplicated(["model", "problem"])
-    if dup.any():
-        first = rows[dup].iloc[0]
-        raise LiveCodeBenchError(f"{name}: model {first['model']!r} has problem {first['problem']!r} twice; "
-                                 "expected one result per model and problem (duplicates would double-weight it)")
-    return rows.merge(_models(data["models"], name), on="model", how="left")
+    repairs: list[str] = []
+    perf = _objects(data["performances"], name, "performances", repairs)
+    pass_key = next((k for k in PASS_KEYS if any(k in e for e in perf.values())), PASS_KEYS[0])
+    _require(perf, name, "performances", ("model", "question_id", "date", pass_key))
+    rows, first = [], {}
+    for at, entry in perf.items():
+        problem = _problem(entry)
+        key = (str(entry.get("model")), problem)
+        fields = (_text(entry, "model"), _text(entry, "question_id"), _millis(entry.get("date")),
+                  _percent(entry.get(pass_key)))
+        if None in fields:
+            bad = [f"{k} {entry.get(k)!r}" for k, v in zip(("model", "question_id", "date", pass_key), fields,
+                                                           strict=True) if v is None]
+            repairs.append(f"{name}: performances[{at}] (model {entry.get('model')!r}) has {', '.join(bad)}; expected "
+                           "a name, a question id, epoch milliseconds and a number from 0 to 100; entry skipped")
+        elif key in first:
+            repairs.append(f"{name}: performances[{at}] (model {entry.get('model')!r}) repeats problem {problem!r} "
+                           f"(first at performances[{first[key]}]); the first result kept, this one skipped (it would "
+                           "double-weight the problem)")
+        else:
+            first[key] = at
+            rows.append({"model": key[0], "problem": problem, "problem_date": fields[2], "pass_at_1": fields[3],
+                         "difficulty": entry.get("difficulty"), "platform": entry.get("platform")})
+    if not rows:
+        raise LiveCodeBenchError(f"{name} has no usable performances (all {len(perf)} skipped: {repairs[0]})")
+    return pd.DataFrame(rows).merge(_models(data["models"], name, repairs), on="model", how="left"), repairs
 
 
-def _models(entries: list, name: str) -> pd.DataFrame:
-    """models[] as (model, model_name, model_release_date, link)."""
-    if not entries:
-        return pd.DataFrame({"model": pd.Series(dtype=str), "model_name": None, "model_release_date": None,
-                             "link": None})
-    models = _frame(entries, name, "models")
-    _require(models, name, "models", ("model_repr", "release_date"))
-    twice = models["model_repr"][models["model_repr"].duplicated()]
-    if not twice.empty:
-        raise LiveCodeBenchError(f"{name}: models lists {twice.iloc[0]!r} twice; expected one entry per model_repr")
-    return pd.DataFrame({
-        "model": models["model_repr"].astype(str),
-        "model_name": models["model_name"] if "model_name" in models.columns else None,
-        "model_release_date": _dates(models["release_date"], name, "models", "release_date", models["model_repr"]),
-        "link": models["link"] if "link" in models.columns else None,
-    })
+def _models(entries: list, name: str, repairs: list[str]) -> pd.DataFrame:
+    """models[] as (model, model_name, model_release_date, link); unusable entries skipped, bad dates unknown."""
+    rows, first = [], {}
+    for at, entry in _objects(entries, name, "models", repairs).items():
+        model = _text(entry, "model_repr")
+        if model is None:
+            repairs.append(f"{name}: models[{at}] has model_repr {entry.get('model_repr')!r}; entry skipped")
+            continue
+        if model in first:
+            repairs.append(f"{name}: models[{at}] lists {model!r} again (first at models[{first[model]}]); the first "
+                           "entry kept")
+            continue
+        first[model] = at
+        released = _millis(entry.get("release_date"))
+        if released is None:
+            repairs.append(f"{name}: models[{at}] ({model!r}) has release_date {entry.get('release_date')!r}, not "
+                           "epoch milliseconds; its release date is unknown (no contamination-free score)")
+        rows.append({"model": model, "model_name": entry.get("model_name"), "model_release_date": released,
+                     "link": entry.get("link")})
+    return pd.DataFrame(rows, columns=["model", "model_name", "model_release_date", "link"])
 
 
-def _frame(entries: list, name: str, key: str) -> pd.DataFrame:
-    """A list of JSON objects as a DataFrame."""
-    bad = next((i for i, e in enumerate(entries) if not isinstance(e, dict)), None)
-    if bad is not None:
-        raise LiveCodeBenchError(f"{name}: {key}[{bad}] is {str(entries[bad])[:60]!r}; expected an object")
-    return pd.DataFrame(entries)
+def _objects(entries: list, name: str, key: str, repairs: list[str]) -> dict[int, dict]:
+    """The entries that are JSON objects, by position; the others recorded."""
+    for at, entry in enumerate(entries):
+        if not isinstance(entry, dict):
+            repairs.append(f"{name}: {key}[{at}] is {str(entry)[:60]!r}, not an object; entry skipped")
+    return {at: entry for at, entry in enumerate(entries) if isinstance(entry, dict)}
 
 
-def _require(frame: pd.DataFrame, name: str, key: str, columns: tuple[str, ...]) -> None:
-    """Every entry has every column."""
+def _require(entries: dict[int, dict], name: str, key: str, columns: tuple[str, ...]) -> None:
+    """Each column is a key of at least one entry: a key no entry has is a renamed or missing column."""
     for col in columns:
-        if col not in frame.columns or frame[col].isna().any():
-            at = 0 if col not in frame.columns else int(frame[col].isna().idxmax())
-            raise LiveCodeBenchError(f"{name}: {key}[{at}] has no {col!r}; expected keys {list(columns)}")
+        if not any(col in e for e in entries.values()):
+            raise LiveCodeBenchError(f"{name}: no entry of {key} has {col!r}; expected keys {list(columns)}; the file "
+                                     "cannot be read")
 
 
-def _numbers(values: pd.Series, name: str, key: str, models: pd.Series) -> pd.Series:
-    """Numeric 0-100 values."""
-    numbers = pd.to_numeric(values.where(values.map(lambda v: not isinstance(v, bool))), errors="coerce")
-    bad = numbers.isna() | (numbers < 0) | (numbers > 100)
-    if bad.any():
-        at = int(bad.idxmax())
-        raise LiveCodeBenchError(f"{name}: performances[{at}] (model {models[at]!r}) has {key} {values[at]!r}; "
-                                 "expected a number from 0 to 100")
-    return numbers.astype(float)
+def _problem(entry: dict) -> str:
+    """question_id, plus /sample_id in the execution file."""
+    sample = entry.get("sample_id")
+    return str(entry.get("question_id")) + ("" if sample is None else f"/{sample}")
 
 
-def _dates(values: pd.Series, name: str, key: str, field: str, models: pd.Series) -> pd.Series:
-    """Epoch milliseconds as UTC dates."""
-    millis = pd.to_numeric(values.where(values.map(lambda v: not isinstance(v, bool))), errors="coerce")
-    bad = millis.isna() | (millis < 0) | (millis > 4102444800000)  # 2100-01-01
-    if bad.any():
-        at = int(bad.idxmax())
-        raise LiveCodeBenchError(f"{name}: {key}[{at}] (model {models[at]!r}) has {field} {values[at]!r}; "
-                                 "expected epoch milliseconds")
-    return pd.to_datetime(millis, unit="ms").dt.date
+def _text(entry: dict, key: str) -> str | None:
+    """A non-empty string or number as text, else None."""
+    value = entry.get(key)
+    if isinstance(value, bool) or not isinstance(value, str | int) or str(value).strip() == "":
+        return None
+    return str(value)
 
 
-def fetch_results(client: HttpClient, file_name: str) -> pd.DataFrame:
-    """The parsed results file; raises LiveCodeBenchError when it is not published."""
+def _percent(value) -> float | None:
+    """A number from 0 to 100, else None."""
+    if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value <= 100:
+        return None
+    return float(value)
+
+
+def _millis(value) -> dt.date | None:
+    """Epoch milliseconds (up to 2100) as a UTC date, else None."""
+    if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value <= 4102444800000:
+        return None
+    return _utc_date(value)
+
+
+@functools.lru_cache(maxsize=4096)
+def _utc_date(millis: float) -> dt.date:
+    """The UTC date of epoch milliseconds (a results file repeats a few thousand dates)."""
+    return dt.datetime.fromtimestamp(millis / 1000, dt.UTC).date()
+
+
+def fetch_results(client: HttpClient, file_name: str) -> tuple[pd.DataFrame, list[str]]:
+    """The parsed results file and its repairs; raises LiveCodeBenchError when it is not published."""
     response = client.get(file_name)
     if response.status_code == 404:
         raise LiveCodeBenchError(f"{file_name} is not published at {public_url(client.base_url)} (404); expected the "
@@ -130,13 +159,16 @@ def fetch_results(client: HttpClient, file_name: str) -> pd.DataFrame:
 
 
 def collect(con, url: str, as_of: dt.date) -> tuple[str, int]:
-    """Fetch the results file and replace the as_of slice; return (run id, rows). Failures are recorded, then raised."""
+    """Fetch the results file and replace the as_of slice; return (run id, rows).
+
+    Entries repaired or skipped are listed in the run's `repairs`; failures are recorded, then raised.
+    """
     base, file_name = split_url(url)
     shown = public_url(url)
     stats = runs.RunStats()
     client = HttpClient(base, stats=stats)
     try:
-        rows = fetch_results(client, file_name)
+        rows, repairs = fetch_results(client, file_name)
     except (HttpError, LiveCodeBenchError) as exc:
         run_id = runs.start_run(con, SOURCE, shown, as_of, sandbox=client.sandbox)
         runs.finish_run(con, run_id, stats, error=str(exc))
@@ -147,7 +179,9 @@ def collect(con, url: str, as_of: dt.date) -> tuple[str, int]:
     except Exception as exc:
         runs.finish_run(con, run_id, stats, error=str(exc))
         raise
-    runs.finish_run(con, run_id, stats)
+    runs.finish_run(con, run_id, stats, repairs=repairs)
+    for repair in repairs[:runs.REPAIRS_SHOWN]:
+        log.warning("livecodebench: %s", repair)
     log.info("livecodebench: %d results of %d models from %s%s", len(rows), rows["model"].nunique(), shown,
              " (SANDBOX: fictional data)" if client.sandbox else "")
     return run_id, stats.rows

@@ -1,17 +1,19 @@
 """Bootstrap rank intervals: resample what is uncertain, recompute the composite, re-rank, take quantiles.
 
 Resampled per replicate (docs/methodology.md, "Rank intervals"): the days of the daily organic series, jointly
-for all entities (a day bootstrap, so market-wide days move everyone together), which moves adoption and
-momentum; and the clean benchmark score, by Gaussian noise. Ecosystem and community are counts and stay fixed.
+for all entities (a day bootstrap, so market-wide days move everyone together), which moves both adoption
+components and momentum; and the clean benchmark score, by Gaussian noise. Ecosystem and community are counts
+and stay fixed.
 """
 
 import numpy as np
 import pandas as pd
 
-from pipelines.components import Series, adoption, momentum, numbers
+from pipelines.components import Series, adoption, cohort_adoption, momentum, numbers
 from pipelines.profiles import COMPONENTS, Settings
 
-ADOPTION, MOMENTUM, CAPABILITY = (COMPONENTS.index(c) for c in ("adoption", "momentum", "capability"))
+ADOPTION, COHORT, MOMENTUM, CAPABILITY = (COMPONENTS.index(c) for c in ("adoption", "cohort_adoption", "momentum",
+                                                                          "capability"))
 
 
 CHUNK = 32  # replicates drawn together: one matrix product per window and chunk
@@ -42,7 +44,8 @@ def replicates(inputs: pd.DataFrame, series: Series, point: np.ndarray, settings
         if observed is not None:
             with np.errstate(invalid="ignore", divide="ignore"):
                 factor = np.where(observed > 0, resample_days(rng, window, count) / observed, 1.0)
-            parts[ADOPTION] = adoption(organic * factor, reference, settings.adoption_cap)
+            parts[ADOPTION] = adoption(organic * factor, settings.adoption_decades)
+            parts[COHORT] = cohort_adoption(organic * factor, reference, settings.adoption_cap)
         if series.baseline_days:
             parts[MOMENTUM] = momentum(resample_days(rng, recent, count), resample_days(rng, baseline, count),
                                        settings.momentum_prior_daily)

@@ -55,7 +55,18 @@ class Series:
         return self.matrix[:, -ADOPTION_WINDOW_DAYS:]
 
 
-def adoption(organic: np.ndarray, reference: np.ndarray, cap: float) -> np.ndarray:
+def adoption(organic: np.ndarray, decades: float) -> np.ndarray:
+    """Absolute adoption: 100 for the most downloaded entity (per row), minus 100 / decades per tenfold fewer
+    organic downloads, at least 0."""
+    if not organic.shape[-1]:
+        return organic.astype(float)
+    top = np.fmax.reduce(organic, axis=-1, keepdims=True)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        score = 100 * np.clip(1 - np.log10(top / organic) / decades, 0, 1)
+    return np.where(np.isnan(organic), np.nan, np.where(organic > 0, score, 0.0))
+
+
+def cohort_adoption(organic: np.ndarray, reference: np.ndarray, cap: float) -> np.ndarray:
     """RAM = organic / cohort reference, log-scaled so that RAM = cap scores 100 (capped)."""
     return 100 * np.minimum(1.0, np.log1p(organic / reference) / np.log1p(cap))
 
@@ -86,7 +97,8 @@ def point_components(inputs: pd.DataFrame, series: Series, settings: Settings) -
     out = np.full((len(inputs), len(COMPONENTS)), np.nan)
     col = {name: i for i, name in enumerate(COMPONENTS)}
     organic, reference = numbers(inputs, "organic_downloads_30d"), numbers(inputs, "adoption_ref")
-    out[:, col["adoption"]] = adoption(organic, reference, settings.adoption_cap)
+    out[:, col["adoption"]] = adoption(organic, settings.adoption_decades)
+    out[:, col["cohort_adoption"]] = cohort_adoption(organic, reference, settings.adoption_cap)
     if series.baseline_days:
         out[:, col["momentum"]] = momentum(series.recent().mean(axis=1), series.baseline().mean(axis=1),
                                            settings.momentum_prior_daily)

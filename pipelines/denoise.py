@@ -12,6 +12,7 @@ import pyarrow as pa
 
 from pipelines import denoise_signals as sig
 from pipelines.build import produces
+from pipelines.denoise_floors import floors
 
 log = logging.getLogger(__name__)
 WINDOW_DAYS = 30
@@ -27,6 +28,7 @@ children AS (
 )
 SELECT i.m, r.id, r.author, r.params, coalesce(r.likes, 0) AS likes, r.downloads, r.as_of,
        CAST(r.created_at AS DATE) AS created, coalesce(k.children, 0) AS children,
+       coalesce(len(r.base_models), 0) > 0 AS derived,
        r.as_of = (SELECT as_of FROM latest) AS in_latest
 FROM (SELECT * FROM raw_hf_models QUALIFY row_number() OVER (PARTITION BY id ORDER BY as_of DESC) = 1) r
 JOIN denoise_ids i ON i.model_id = r.id
@@ -72,7 +74,8 @@ def matrix(daily: pa.Table, n_models: int, n_days: int) -> tuple[np.ndarray, np.
     return x, observed
 
 
-def automation(x: np.ndarray, observed: np.ndarray, age: np.ndarray, weekend: np.ndarray, fixture: np.ndarray):
+def automation(x: np.ndarray, observed: np.ndarray, age: np.ndarray, weekend: np.ndarray, fixture: np.ndarray,
+               mirror: np.ndarray):
     """Automation per model and day, and per-model flags (burst, weekday_only, floor) of the last block."""
     burst = np.zeros_like(x)
     if x.shape[1] == 0:  # a single snapshot: no daily series to read bursts, floors or weekdays from yet
@@ -100,7 +103,7 @@ def automation(x: np.ndarray, observed: np.ndarray, age: np.ndarray, weekend: np
         level = sig.local_level(y_obs[:, cols], weekend[cols])
         auto_wd, wd = sig.weekday_only(y[:, cols], y_obs[:, cols], weekend[cols], level, s, dip, a, c, fixture)
         rest = np.where(wd[:, None], np.nan, y_obs[:, cols])
-        auto_fl, fl = sig.floors(y[:, cols], rest, weekend[cols], np.where(wd[:, None], np.nan, level), fixture)
+        auto_fl, fl = floors(y[:, cols], rest, weekend[cols], np.where(wd[:, None], np.nan, level), fixture, mirror)
         steady[:, cols] = auto_wd + auto_fl
         if end == n_days:
             weekday_flag, floor_flag = wd, fl
@@ -117,8 +120,12 @@ def days_before(models, in_window: np.ndarray) -> np.ndarray:
 
 
 def noise_rows(models, x: np.ndarray, auto: np.ndarray, burst: np.ndarray, in_window: np.ndarray,
-               flags: dict[str, np.ndarray]) -> pa.Table:
-    """model_noise: 30-day raw and organic downloads to the latest as_of, automation share and reasons."""
+               flags: dict[str, np.ndarray], ceiling: np.ndarray) -> pa.Table:
+    """model_noise: 30-day raw and organic downloads to the latest as_of, automation share and reasons.
+
+    A model whose series shows none of the window's days (a lone or months-apart snapshot) has only what one
+    snapshot can show: its downloads above the engagement ceiling count as automation.
+    """
     keep = models["in_latest"].to_numpy()
     xw, aw = x[:, in_window], auto[:, in_window]
     raw, auto_obs, burst_obs = np.nansum(xw, axis=1), np.nansum(aw, axis=1), burst[:, in_window].sum(axis=1)
@@ -134,7 +141,8 @@ def noise_rows(models, x: np.ndarray, auto: np.ndarray, burst: np.ndarray, in_wi
     with np.errstate(invalid="ignore", divide="ignore"):
         steady_share = np.nan_to_num(np.clip((auto_obs - burst_obs) / (raw - burst_obs), 0, 1))
     auto_30d = auto_obs + unseen_burst + (unseen - unseen_burst) * steady_share
-    auto_30d = np.where(flags["test_fixture"], w, auto_30d)
+    unexplained = np.where(np.isnan(xw).all(axis=1) & flags["engagement_outlier"], w - ceiling, 0)
+    auto_30d = np.where(flags["test_fixture"] | flags["mirror"], w, np.maximum(auto_30d, unexplained))
     organic = np.rint(np.clip(w - auto_30d, 0, w)).astype(np.int64)
     share = np.divide(w - organic, w, out=np.zeros_like(w), where=w > 0)
     flags = flags | {"burst": flags["burst"] | (unseen_burst > 0) & ~flags["test_fixture"]}
@@ -169,14 +177,23 @@ def build(con: duckdb.DuckDBPyConnection) -> None:
     names = models["id"].str.split("/", n=1).str[-1].to_numpy()
     fixture = sig.fixture_flags(models["author"].to_numpy(), names, params, models["likes"].to_numpy(),
                                 models["children"].to_numpy())
-    auto, burst, weekday_flag, floor_flag = automation(x, observed, age, weekend, fixture)
+    mirror = sig.mirror_flags(models["author"].to_numpy(), names, models["created"], models["likes"].to_numpy(),
+                              models["children"].to_numpy()) & ~models["derived"].to_numpy() & ~fixture
+    auto, burst, weekday_flag, floor_flag = automation(x, observed, age, weekend, fixture, mirror)
     as_of = np.datetime64(con.execute("SELECT max(as_of) FROM raw_hf_models").fetchall()[0][0] or "1970-01-01", "D")
     in_window = (days >= as_of - WINDOW_DAYS) & (days < as_of)
-    flags = {"test_fixture": fixture, "burst": (burst[:, in_window] > 0).any(axis=1) & ~fixture,
-             "floor": floor_flag & ~fixture, "weekday_only": weekday_flag & ~fixture,
-             "engagement_outlier": sig.engagement_outliers(models["downloads"].fillna(0), models["likes"],
-                                                           models["children"], cohort_of(params))}
-    noise = noise_rows(models, x, auto, burst, in_window, flags)
+    raw_30d = models["downloads"].fillna(0).to_numpy(dtype=np.float64)
+    fitted, spread = sig.engagement_line(raw_30d, models["likes"], models["children"], cohort_of(params),
+                                         models["in_latest"].to_numpy(bool))
+    ceiling = np.expm1(fitted + sig.OUTLIER_KEEP_MADS * spread)
+    outlier = np.log1p(raw_30d) > fitted + sig.OUTLIER_MADS * spread
+    # a bot mirror: a re-upload nobody likes or builds on, whose traffic is flat or far beyond its engagement
+    bot = mirror & (floor_flag | outlier)
+    auto = np.where(bot[:, None], x, auto)
+    flags = {"test_fixture": fixture, "burst": (burst[:, in_window] > 0).any(axis=1) & ~fixture & ~bot,
+             "floor": floor_flag & ~fixture, "weekday_only": weekday_flag & ~fixture, "mirror": bot,
+             "engagement_outlier": outlier}
+    noise = noise_rows(models, x, auto, burst, in_window, flags, ceiling)
     by_row = np.zeros(len(daily), dtype=np.int64)
     by_row[daily["row"].to_numpy()] = np.rint(x - np.nan_to_num(auto))[daily["m"].to_numpy(), daily["t"].to_numpy()]
     con.register("noise", noise)

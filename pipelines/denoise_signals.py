@@ -15,6 +15,7 @@ TEST_ORG = re.compile(r"(?:^|[-_])(?:test|testing|ci|fixtures?)(?:[-_]|$)", re.I
 TEST_NAME = re.compile(r"^tiny-random|^dummy[-_]|[-_](?:testing|ci|test)$", re.IGNORECASE)
 FIXTURE_MAX_PARAMS = 100_000_000
 TINY_PARAMS = 10_000_000
+MIRROR_LIKES = 2
 
 BURST_WINDOW = 15            # days in the centred rolling median that is a burst's baseline
 BURST_FACTOR = 3.0           # a burst day is above FACTOR x baseline + SCALES x robust scale + MIN
@@ -25,15 +26,12 @@ WEEKDAY_RATIO = 0.5          # weekend level below this share of the weekday lev
 WEEKDAY_Z = 3.0              # ... and the combined evidence this many standard errors beyond organic demand
 OUTLIER_MADS = 4.0           # engagement outlier: log downloads this many robust spreads above the cohort line
 OUTLIER_MIN_MAD = 0.25
-FLOOR_Z = 3.0                # floors: spreads below the population's centre
-FLOOR_DAYS = 20              # floors: fewest observed days in a block
-FLOOR_BISECTIONS = 12        # floors: bisection steps for the floor's size (1/4096 of the lowest day)
+OUTLIER_KEEP_MADS = 2.0      # an outlier without daily data keeps downloads up to this many spreads above the line
 LOG_OFFSET = 0.5             # log(y + offset): days with no download stay finite
 LEVEL_WEEKDAYS = 11          # a day's local level: rolling median of about two weeks of the same kind of day
 LEVEL_WEEKEND_DAYS = 5
 MIN_LEVEL = 1.0              # dispersion tests read rows averaging at least a download a day
-STEP_BEFORE = 7              # floors: a step up needs a week of observed days before it ...
-STEP_Z = 5.0                 # ... and its t statistic above this (the best of many splits, heavy tails)
+DISPERSION_KEEP = 0.8        # flatness: the mean of the smallest 80% of the days' log deviations
 MIN_DAYS = 10                # fewer observed days in a block: no weekday or floor estimate
 
 
@@ -48,6 +46,26 @@ def fixture_flags(author, name, params, likes, children) -> np.ndarray:
              | pd.Series(name, dtype=object).fillna("").str.contains(TEST_NAME).to_numpy(bool))
     tiny = (params < TINY_PARAMS) & (np.asarray(likes) == 0) & (np.asarray(children) == 0)
     return (named & small) | tiny
+
+
+def mirror_flags(author, name, created, likes, children) -> np.ndarray:
+    """Likely bot mirrors: a name (case-insensitive) shared with an earlier model of another owner with more likes,
+    and no more than MIRROR_LIKES likes and no derivatives of its own (what the Hub shows of a re-upload).
+
+    The caller leaves out models that declare a base model: derivatives share names by convention
+    (`<base>-GGUF`, `<base>-lora`), a re-upload declares nothing.
+    """
+    frame = pd.DataFrame({"author": np.asarray(author, dtype=object), "stem": pd.Series(name, dtype=object).str.lower(),
+                          "created": pd.to_datetime(pd.Series(created)), "likes": np.asarray(likes, dtype=np.int64),
+                          "children": np.asarray(children, dtype=np.int64)})
+    frame["row"] = np.arange(len(frame))
+    suspects = frame[(frame["likes"] <= MIRROR_LIKES) & (frame["children"] == 0)]
+    pairs = suspects.merge(frame, on="stem", suffixes=("", "_source"))
+    hit = ((pairs["author"] != pairs["author_source"]) & (pairs["likes_source"] > pairs["likes"])
+           & (pairs["created_source"] < pairs["created"]))
+    out = np.zeros(len(frame), dtype=bool)
+    out[pairs.loc[hit, "row"].to_numpy()] = True
+    return out
 
 
 def nan_median(a: np.ndarray, axis: int = -1) -> np.ndarray:
@@ -234,16 +252,22 @@ def local_level(y: np.ndarray, weekend: np.ndarray) -> np.ndarray:
 
 
 def log_dispersion(y: np.ndarray, level: np.ndarray, floor: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Per row, the mean absolute deviation of log(y - floor + LOG_OFFSET) from log(level - floor + LOG_OFFSET).
+    """Per row, the trimmed mean absolute deviation of log(y - floor + LOG_OFFSET) from log(level - floor +
+    LOG_OFFSET): the mean of the smallest DISPERSION_KEEP of the days' deviations.
 
     A median commutes with subtracting a constant and with the log, so the local level of the days without
-    the floor is level - floor: one rolling median serves every candidate floor.
+    the floor is level - floor: one rolling median serves every candidate floor. Trimming the largest
+    deviations lets weeks of flat days outweigh the nights a schedule missed, repeated or shifted (a plain
+    mean let one missed night hide a floor); keeping most of them keeps the mean's precision.
     """
     with np.errstate(invalid="ignore", divide="ignore"):
         deviation = np.abs(np.log(np.maximum(y - floor[:, None], 0) + LOG_OFFSET)
                            - np.log(np.maximum(level - floor[:, None], 0) + LOG_OFFSET))
-        n = (~np.isnan(deviation)).sum(axis=1)
-        return np.nansum(deviation, axis=1) / n, n
+    dev = np.sort(deviation, axis=1)  # NaN last
+    n = (~np.isnan(dev)).sum(axis=1)
+    keep = np.arange(dev.shape[1])[None, :] < np.ceil(DISPERSION_KEEP * n)[:, None]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(keep, dev, 0.0).sum(axis=1) / keep.sum(axis=1), n
 
 
 def flatness(y: np.ndarray, level: np.ndarray, min_days: int, known: np.ndarray) -> dict[str, np.ndarray]:
@@ -265,84 +289,6 @@ def flatness(y: np.ndarray, level: np.ndarray, min_days: int, known: np.ndarray)
     return {"stat": stat, "mean": mean, "ok": ok, "scale": scale, "centre": centre, "spread": spread, "z": z}
 
 
-def floor_level(y: np.ndarray, level: np.ndarray, target: np.ndarray) -> np.ndarray:
-    """Per row, the floor F below the row's lowest day at which log(y - F) is as dispersed as target.
-
-    Subtracting a constant from y stretches the relative day-to-day changes, so the dispersion rises with F:
-    F is found by bisection between 0 and the lowest day.
-    """
-    lo, hi = np.zeros(len(y)), np.nanmin(y, axis=1)
-    for _ in range(FLOOR_BISECTIONS):
-        mid = (lo + hi) / 2
-        below = log_dispersion(y, level, mid)[0] < target
-        lo, hi = np.where(below, mid, lo), np.where(below, hi, mid)
-    return (lo + hi) / 2
-
-
-def floor_start(y: np.ndarray, weekend: np.ndarray, sd: np.ndarray) -> np.ndarray:
-    """Per row, the day a step up in level starts (a floor that started inside the block), else 0.
-
-    The step is the split that maximises the two-sample t statistic of log(y + LOG_OFFSET), weekend days
-    moved to the weekday level by the row's median offset, with `sd` the organic day's spread; it needs
-    STEP_BEFORE observed days before and FLOOR_DAYS from the split, and a statistic above STEP_Z.
-    """
-    with np.errstate(invalid="ignore", divide="ignore"):
-        z = np.log(np.maximum(y, 0) + LOG_OFFSET)
-    offset = nan_median(np.where(weekend, z, np.nan), axis=1) - nan_median(np.where(~weekend, z, np.nan), axis=1)
-    z = z - np.where(weekend[None, :], np.nan_to_num(offset)[:, None], 0.0)
-    seen = ~np.isnan(z)
-    total, count = np.cumsum(np.nan_to_num(z), axis=1), np.cumsum(seen, axis=1)
-    n1, n2 = count[:, :-1], count[:, -1:] - count[:, :-1]
-    with np.errstate(invalid="ignore", divide="ignore"):
-        step = ((total[:, -1:] - total[:, :-1]) / n2 - total[:, :-1] / n1) / (sd[:, None] * np.sqrt(1 / n1 + 1 / n2))
-    step = np.where(seen[:, 1:] & (n1 >= STEP_BEFORE) & (n2 >= FLOOR_DAYS), step, -np.inf)
-    if step.shape[1] == 0:
-        return np.zeros(len(y), dtype=np.int64)
-    best = np.argmax(step, axis=1)
-    return np.where(step[np.arange(len(y)), best] > STEP_Z, best + 1, 0)
-
-
-def floors(y: np.ndarray, y_obs: np.ndarray, weekend: np.ndarray, level: np.ndarray, known: np.ndarray):
-    """A flat floor under organic demand: relative day-to-day changes far smaller than organic demand's.
-
-    Organic demand varies by a roughly constant factor from day to day at any level, so the dispersion of
-    log downloads around their local level (log_dispersion) is compared with the population's (an empirical
-    null per level bin, most models being organic; rows of `known` automation such as fixtures are left
-    out of it); a floor F adds a constant and compresses it. A row is flagged FLOOR_Z robust spreads below
-    its bin's centre; F is then the level whose removal brings the dispersion back to the centre (floor_level).
-    A floor that started inside the block (floor_start: a step up) is tested and sized on the days from its
-    start, and only those days carry it.
-    """
-    f = flatness(y_obs, level, FLOOR_DAYS, known)
-    ok, centre = f["ok"], f["centre"]
-    flag = ok & (f["z"] > FLOOR_Z)
-    # a step up: test the days from it on their own (their level, their count of days)
-    start, rows = np.zeros(len(y), dtype=np.int64), np.flatnonzero(ok)
-    start[rows] = floor_start(y_obs[rows], weekend, np.exp(centre[rows]) * np.sqrt(np.pi / 2))
-    days = np.arange(y.shape[1])[None, :]
-    late = np.flatnonzero(start > 0)
-    if len(late):
-        after = np.where(days >= start[late, None], y_obs[late], np.nan)
-        late_level = np.where(days >= start[late, None], level[late], np.nan)
-        d2, n2 = log_dispersion(after, late_level, np.zeros(len(late)))
-        with np.errstate(invalid="ignore", divide="ignore"):
-            s2, m2 = np.log(d2), np.nansum(after, axis=1) / n2
-        c2, sp2 = empirical_null(f["stat"], f["mean"], ok & ~known, f["scale"], at=m2)
-        hit = np.isfinite(s2) & ((c2 - s2) * np.sqrt(n2 / 20) / sp2 > FLOOR_Z)
-        late, after, late_level, centre_late = late[hit], after[hit], late_level[hit], c2[hit]
-        start[np.setdiff1d(np.arange(len(y)), late)] = 0
-        flag[late] = True
-    floor = np.zeros(len(y))
-    early = np.flatnonzero(flag & (start == 0))
-    if len(early):
-        floor[early] = floor_level(y_obs[early], level[early], np.exp(centre[early]))
-    if len(late):
-        floor[late] = floor_level(after, late_level, np.exp(centre_late))
-    flag &= floor > 0
-    auto = np.where(flag[:, None] & (days >= start[:, None]), np.minimum(floor[:, None], y), 0.0)
-    return np.nan_to_num(auto), flag
-
-
 def resistant_line(x: np.ndarray, y: np.ndarray) -> tuple[float, float]:
     """Tukey's resistant line: slope through the medians of the outer thirds by x, median intercept."""
     order = np.argsort(x, kind="stable")
@@ -353,18 +299,23 @@ def resistant_line(x: np.ndarray, y: np.ndarray) -> tuple[float, float]:
     return float(slope), float(np.median(y - slope * x))
 
 
-def engagement_outliers(raw_30d, likes, children, cohort) -> np.ndarray:
-    """Downloads far above what likes and derivatives predict within the cohort (robust line and spread)."""
-    x = np.log1p(np.asarray(likes, dtype=np.float64) + np.asarray(children, dtype=np.float64))
-    y = np.log1p(np.asarray(raw_30d, dtype=np.float64))
-    out = np.zeros(len(y), dtype=bool)
+def engagement_line(raw_30d, likes, children, cohort, fit) -> tuple[np.ndarray, np.ndarray]:
+    """Per model, the log 30-day downloads its likes and derivatives predict within its cohort, and the spread.
+
+    The robust line is fitted on the `fit` rows with some engagement (the many models without any would pin it
+    to the floor); both are NaN for cohorts with fewer than 30 such rows.
+    """
+    engagement = np.asarray(likes, dtype=np.float64) + np.asarray(children, dtype=np.float64)
+    x, y = np.log1p(engagement), np.log1p(np.asarray(raw_30d, dtype=np.float64))
+    fitted, spread = np.full(len(y), np.nan), np.full(len(y), np.nan)
     cohort = np.asarray(cohort)
     for key in np.unique(cohort):
         rows = np.flatnonzero(cohort == key)
-        if len(rows) < 30:
+        used = rows[np.asarray(fit)[rows] & (engagement[rows] > 0)]
+        if len(used) < 30:
             continue
-        slope, icept = resistant_line(x[rows], y[rows])
-        resid = y[rows] - (slope * x[rows] + icept)
-        mad = max(1.4826 * np.median(np.abs(resid)), OUTLIER_MIN_MAD)
-        out[rows] = resid > OUTLIER_MADS * mad
-    return out
+        slope, icept = resistant_line(x[used], y[used])
+        fitted[rows] = slope * x[rows] + icept
+        spread[rows] = max(1.4826 * np.median(np.abs(y[used] - fitted[np.searchsorted(rows, used)])),
+                           OUTLIER_MIN_MAD)
+    return fitted, spread

@@ -16,6 +16,7 @@ from warehouse import db
 
 log = logging.getLogger(__name__)
 DENOISE_STEP = "pipelines.denoise:build"
+TOP = 500  # the head of the true organic ranking, where a leaderboard is read
 
 
 @dataclass
@@ -29,6 +30,8 @@ class Evaluation:
     listed: int
     spearman_organic: float
     spearman_raw: float
+    spearman_organic_top: float
+    spearman_raw_top: float
     mdape_organic: float
     mdape_raw: float
     mdape_automated: float
@@ -36,6 +39,8 @@ class Evaluation:
     recall: float
     flagged: int
     truly_mostly_automation: int
+    kinds: list[dict]
+    shapes: list[dict]
 
 
 def spearman(a, b) -> float:
@@ -51,6 +56,27 @@ def mdape(estimate, truth) -> float:
     return float(np.median(np.abs(estimate[ok] - truth[ok]) / truth[ok])) if ok.any() else float("nan")
 
 
+def by_kind(both: pd.DataFrame) -> list[dict]:
+    """Per automation kind of the world: models, how many are mostly automation, recall, flag rate, MdAPE."""
+    rows = []
+    for kind, g in both.groupby("automation_kind", sort=True):
+        actual, flagged = g["mostly_automation_true"].to_numpy(bool), g["mostly_automation"].to_numpy(bool)
+        rows.append({"kind": kind, "models": len(g), "mostly": int(actual.sum()),
+                     "recall": float((flagged & actual).sum() / actual.sum()) if actual.any() else float("nan"),
+                     "flagged": float(flagged.mean()),
+                     "mdape": mdape(g["organic_downloads_30d"], g["organic_30d"])})
+    return rows
+
+
+def by_shape(both: pd.DataFrame) -> list[dict]:
+    """False flags and MdAPE among models without automation, by organic shape (launch, weekly, plain)."""
+    clean = both[both["automation_kind"] == "none"]
+    return [{"shape": shape, "models": len(g), "flagged": float(g["mostly_automation"].mean()),
+             "any_removed": float((g["organic_downloads_30d"] < g["raw_downloads_30d"]).mean()),
+             "mdape": mdape(g["organic_downloads_30d"], g["organic_30d"])}
+            for shape, g in clean.groupby("organic_shape", sort=True)]
+
+
 def compare(noise: pd.DataFrame, truth: pd.DataFrame) -> dict:
     """Metrics of model_noise rows against World.truth rows of the same as_of (joined on model id)."""
     both = noise.merge(truth, left_on="model_id", right_on="id", how="inner", suffixes=("", "_true"))
@@ -58,16 +84,20 @@ def compare(noise: pd.DataFrame, truth: pd.DataFrame) -> dict:
         raise ValueError("no model of model_noise is in the truth table; expected the same world and as_of")
     flagged, actual = both["mostly_automation"].to_numpy(bool), both["mostly_automation_true"].to_numpy(bool)
     automated = (both["automation_30d"] > 0) & (both["automation_kind"] != "fixture")
+    top = both.nlargest(TOP, "organic_30d")
     return {
         "listed": len(both),
         "spearman_organic": spearman(both["organic_downloads_30d"], both["organic_30d"]),
         "spearman_raw": spearman(both["raw_downloads_30d"], both["organic_30d"]),
+        "spearman_organic_top": spearman(top["organic_downloads_30d"], top["organic_30d"]),
+        "spearman_raw_top": spearman(top["raw_downloads_30d"], top["organic_30d"]),
         "mdape_organic": mdape(both["organic_downloads_30d"], both["organic_30d"]),
         "mdape_raw": mdape(both["raw_downloads_30d"], both["organic_30d"]),
         "mdape_automated": mdape(both.loc[automated, "organic_downloads_30d"], both.loc[automated, "organic_30d"]),
         "precision": float((flagged & actual).sum() / max(flagged.sum(), 1)),
         "recall": float((flagged & actual).sum() / max(actual.sum(), 1)),
         "flagged": int(flagged.sum()), "truly_mostly_automation": int(actual.sum()),
+        "kinds": by_kind(both), "shapes": by_shape(both),
     }
 
 
@@ -109,9 +139,20 @@ def render(result: Evaluation) -> str:
         f"{r['listed']:,} models listed",
         f"{'metric':<44}{'raw':>10}{'de-noised':>12}",
         f"{'Spearman vs true organic 30-day ranking':<44}{r['spearman_raw']:>10.3f}{r['spearman_organic']:>12.3f}",
+        f"{f'Spearman, top {TOP} by true organic':<44}{r['spearman_raw_top']:>10.3f}{r['spearman_organic_top']:>12.3f}",
         f"{'MdAPE of organic 30-day downloads':<44}{r['mdape_raw']:>10.1%}{r['mdape_organic']:>12.1%}",
         f"{'MdAPE, automated models (not fixtures)':<44}{'':>10}{r['mdape_automated']:>12.1%}",
         f"{'mostly automation: precision':<44}{'':>10}{r['precision']:>12.3f}",
         f"{'mostly automation: recall':<44}{'':>10}{r['recall']:>12.3f}",
         f"flagged {r['flagged']}, truly mostly automation {r['truly_mostly_automation']}",
+        "",
+        "by the world's automation kind (recall of mostly automation; flagged = share of the kind's models flagged)",
+        f"{'kind':<20}{'models':>8}{'mostly':>8}{'recall':>8}{'flagged':>9}{'MdAPE':>8}",
+        *(f"{k['kind']:<20}{k['models']:>8}{k['mostly']:>8}{k['recall']:>8.3f}{k['flagged']:>9.3f}{k['mdape']:>8.1%}"
+          for k in r["kinds"]),
+        "",
+        "models without automation, by organic shape (flagged = false flags; removed = any download taken out)",
+        f"{'shape':<20}{'models':>8}{'flagged':>9}{'removed':>9}{'MdAPE':>8}",
+        *(f"{s['shape']:<20}{s['models']:>8}{s['flagged']:>9.3f}{s['any_removed']:>9.3f}{s['mdape']:>8.1%}"
+          for s in r["shapes"]),
     ])

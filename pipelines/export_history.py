@@ -32,8 +32,8 @@ def cut_after(con: duckdb.DuckDBPyConnection, last: dt.date) -> None:
     con.execute("DELETE FROM collection_runs WHERE as_of > ?", [last])
 
 
-def rebuilt_week(out: Path, week: str) -> dict[Path, int]:
-    """Rebuild the marts as of the week's last stored snapshot in a scratch copy and export them."""
+def rebuilt_week(out: Path, week: str) -> tuple[dict[Path, int], dict[str, str]]:
+    """Rebuild the marts as of the week's last stored snapshot in a scratch copy; export them, return its meta."""
     with lock.hold("export weekly"):  # no collection writes the warehouse while it is copied
         source = paths.warehouse_file()
         if not source.exists():
@@ -53,21 +53,20 @@ def rebuilt_week(out: Path, week: str) -> dict[Path, int]:
             try:
                 cut_after(con, weeks[week])
                 build.run_build(con)
-                return export_weekly(con, out, week)
+                return export_weekly(con, out, week), meta(con)
             finally:
                 con.close()
 
 
-def export_week(out: Path, week: str | None = None) -> tuple[dict[Path, int], str]:
+def export_week(out: Path, week: str | None = None) -> tuple[dict[Path, int], dict[str, str]]:
     """Write models_<week>.csv and families_<week>.csv for any stored week (default: the published one).
 
-    Returns the files with their row counts, and the data kind."""
+    Returns the files with their row counts, and the meta of the marts they came from (data kind, Hub date)."""
     con = db.connect_serving()
     try:
         values = meta(con)
         if week in (None, iso_week(dt.date.fromisoformat(values["as_of_hf"]))):
-            return export_weekly(con, out, week), values["data_kind"]
-        kind = values["data_kind"]
+            return export_weekly(con, out, week), values
     finally:
         con.close()
-    return rebuilt_week(out, week), kind
+    return rebuilt_week(out, week)

@@ -17,20 +17,20 @@ MODEL_COLUMNS = (
     "derivatives_merge", "active_derivatives", "github_stars", "clean_score", "clean_source", "legacy_score",
     "contamination_gap", "license", "params_b", "as_of_hf", "as_of_github", "as_of_benchmarks",
     "methodology_version", "inputs_hash",
-    "coverage", "adoption", "momentum", "ecosystem", "community", "capability", "license_class", "size_class",
-    "unseen_share", "pipeline_tag", "open_weight",
+    "coverage", "adoption", "cohort_adoption", "momentum", "ecosystem", "community", "capability", "license_class",
+    "size_class", "unseen_share", "pipeline_tag", "open_weight", "derivatives_unknown",
 )
 FAMILY_COLUMNS = (
     "family", "members", "rank", "rank_low", "rank_high", "composite", "coverage", "raw_downloads_30d",
     "organic_downloads_30d", "organic_share", "derivatives_finetune", "derivatives_quantized", "derivatives_adapter",
     "derivatives_merge", "active_derivatives", "top_model", "github_stars", "clean_score", "as_of_hf",
-    "as_of_github", "as_of_benchmarks", "methodology_version", "inputs_hash",
+    "as_of_github", "as_of_benchmarks", "methodology_version", "inputs_hash", "derivatives_unknown",
 )
 
 # Decimals kept in the CSV: scores to 0.01 points, shares to 0.0001, parameters to millions.
-DECIMALS = {"composite": 2, "adoption": 2, "momentum": 2, "ecosystem": 2, "community": 2, "capability": 2,
-            "clean_score": 2, "legacy_score": 2, "contamination_gap": 2, "automation_share": 4, "coverage": 4,
-            "organic_share": 4, "params_b": 3, "unseen_share": 4}
+DECIMALS = {"composite": 2, "adoption": 2, "cohort_adoption": 2, "momentum": 2, "ecosystem": 2, "community": 2,
+            "capability": 2, "clean_score": 2, "legacy_score": 2, "contamination_gap": 2, "automation_share": 4,
+            "coverage": 4, "organic_share": 4, "params_b": 3, "unseen_share": 4}
 
 
 KINDS = ("sandbox", "reference", "live")  # what meta.data_kind may say

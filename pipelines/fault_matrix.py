@@ -1,4 +1,5 @@
-"""The fault matrix: every source under every injected fault, checked for partial slices and a clean next run."""
+"""The fault matrix: every source under every injected fault and messy upstream data, checked for partial, lost or
+silently changed slices and a clean next run."""
 
 import os
 import shutil
@@ -17,6 +18,10 @@ from warehouse import db
 SCENARIOS = (("429", 4), ("429", 20), ("500", 3), ("503", 3), ("reset", 3), ("slow", 2), ("malformed", 1),
              ("truncated", 1), ("missing_field", 1), ("extra_field", 1), ("null_field", 1), ("mistyped_field", 1),
              ("duplicate_page", 1), ("out_of_order", 1))
+# A messy-data case may change the slice (a row skipped, a cell read as empty) but must keep this share of it
+# (or all of it but one row, in a slice of fewer than ten).
+MIN_KEPT = 0.9
+ROW_FAULTS = ("short_row", "long_row", "mistyped_row", "duplicate_row")
 
 
 @dataclass(frozen=True)
@@ -27,18 +32,30 @@ class Source:
     path_prefix: str
     collect: Callable
     fingerprint: str  # SQL: the stored slice, keys and one value, in a stable order
+    data: tuple[tuple[str, str, str], ...] = ()  # messy-data cases: (fault kind, path prefix, field of JSON rows)
 
 
 SOURCES = (
     Source("hf", "/api/models", lambda con, s: hf.collect(con, s.hf_endpoint, jobs.as_of(s), details=0),
-           "SELECT as_of, id, downloads FROM raw_hf_models ORDER BY ALL"),
+           "SELECT as_of, id, downloads FROM raw_hf_models ORDER BY ALL",
+           (*((kind, "/api/models", "downloads") for kind in ROW_FAULTS), ("mistyped_row", "/api/models", "likes"),
+            ("renamed_column", "/api/models", "downloads"), ("empty_release", "/api/models", ""))),
     Source("github", "/github", jobs.collect_github,
-           "SELECT as_of, repo, found, stars FROM raw_github_repos ORDER BY ALL"),
+           "SELECT as_of, repo, found, stars FROM raw_github_repos ORDER BY ALL",
+           (*((kind, "/github/repos/", "stargazers_count") for kind in ("short_row", "long_row", "mistyped_row")),
+            ("renamed_column", "/github/repos/", "full_name"))),
     Source("livebench", "/livebench", lambda con, s: livebench.collect(con, s.livebench_url, jobs.as_of(s)),
-           "SELECT release, model, task, score FROM raw_livebench_scores ORDER BY ALL"),
+           "SELECT 'score', release::VARCHAR, model, task, score FROM raw_livebench_scores UNION ALL "
+           "SELECT 'model', as_of::VARCHAR, model, url, openweight::INT FROM raw_livebench_models ORDER BY ALL",
+           (*((kind, "/livebench/table_", "") for kind in (*ROW_FAULTS, "renamed_column", "missing_column",
+                                                          "missing_key_column", "empty_release")),
+            ("unknown_task", "/livebench/categories_", ""))),
     Source("livecodebench", "/livecodebench",
            lambda con, s: livecodebench.collect(con, s.livecodebench_url, jobs.as_of(s)),
-           "SELECT as_of, model, problem, pass_at_1 FROM raw_livecodebench_results ORDER BY ALL"),
+           "SELECT as_of, model, problem, pass_at_1 FROM raw_livecodebench_results ORDER BY ALL",
+           (*((kind, "/livecodebench", "pass@1") for kind in (*ROW_FAULTS, "renamed_column")),
+            ("mistyped_row", "/livecodebench", "date"), ("missing_key_column", "/livecodebench", "model"),
+            ("empty_release", "/livecodebench", ""))),
 )
 
 
@@ -47,11 +64,26 @@ class Outcome:
     """What one scenario did."""
 
     source: str
-    fault: str            # kind x count
-    first_run: str        # 'ok' or 'failed: <reason>'
-    slice_intact: bool    # the stored slice equals the clean baseline: nothing partial, nothing duplicated
-    recorded: bool        # the faulted run is in collection_runs with its outcome
+    fault: str            # kind x count, or the messy-data kind and the field it hits
+    first_run: str        # 'ok', 'ok, n repaired' or 'failed: <reason>'
+    rows: int             # rows of the clean baseline
+    lost: int             # baseline rows no longer stored as they were
+    added: int            # stored rows the baseline does not have
+    recorded: bool        # the faulted run is in collection_runs with its outcome, and any change with its repairs
     next_run_ok: bool     # the run after the fault completed and stored the baseline again
+    data: bool = False    # a messy-data case: repaired changes are allowed, a lost slice is not
+
+    @property
+    def changed(self) -> int:
+        """Rows that differ from the baseline, on either side."""
+        return self.lost + self.added
+
+    @property
+    def slice_intact(self) -> bool:
+        """Nothing partial, nothing duplicated; for messy data, the slice kept (what changed is checked as recorded)."""
+        if not self.data:
+            return self.changed == 0
+        return self.lost <= max(1, self.rows * (1 - MIN_KEPT))
 
     @property
     def passed(self) -> bool:
@@ -59,13 +91,13 @@ class Outcome:
         return self.slice_intact and self.recorded and self.next_run_ok
 
 
-def _runs(con, source: str) -> list[tuple[str, str | None]]:
-    return con.execute("SELECT status, error FROM collection_runs WHERE source = ? ORDER BY started_at",
+def _runs(con, source: str) -> list[tuple[str, str | None, str | None]]:
+    return con.execute("SELECT status, error, repairs FROM collection_runs WHERE source = ? ORDER BY started_at",
                        [source]).fetchall()
 
 
-def _run(source: Source, sources: jobs.Sources) -> tuple[str, bool]:
-    """Collect once: 'ok' or 'failed: <reason>', and whether this run was recorded with that outcome."""
+def _run(source: Source, sources: jobs.Sources) -> tuple[str, bool, int]:
+    """Collect once: 'ok' or 'failed: <reason>', whether this run was recorded with that outcome, and its repairs."""
     con = db.connect()
     try:
         before = len(_runs(con, source.name))
@@ -77,12 +109,13 @@ def _run(source: Source, sources: jobs.Sources) -> tuple[str, bool]:
         new = _runs(con, source.name)[before:]
     finally:
         con.close()
-    status, error = new[-1] if new else ("unrecorded", None)
+    status, error, repairs = new[-1] if new else ("unrecorded", None, None)
     # recorded: ok without an error, or failed with its reason; a run that raised must not say ok
     recorded = status in ("ok", "failed") and (status == "failed") == bool(error) and not (raised and status == "ok")
+    repaired = len(repairs.splitlines()) if repairs else 0
     if status == "ok" and not raised:
-        return "ok", recorded
-    return f"failed: {(raised or error or '').splitlines()[0]}", recorded
+        return "ok" + (f", {repaired} repaired" if repaired else ""), recorded, repaired
+    return f"failed: {(raised or error or '').splitlines()[0]}", recorded, repaired
 
 
 def _fingerprint(source: Source) -> list:
@@ -93,9 +126,15 @@ def _fingerprint(source: Source) -> list:
         con.close()
 
 
+def _compare(baseline: list, now: list) -> tuple[int, int, int]:
+    """(baseline rows, of which no longer stored as they were, stored rows the baseline lacks)."""
+    before, after = set(baseline), set(now)
+    return len(before), len(before - after), len(after - before)
+
+
 def run_matrix(models: int = 600, scenarios=SCENARIOS, sources=SOURCES, workdir: Path | None = None,
-               progress: Callable[[str], None] = lambda _: None) -> list[Outcome]:
-    """Run every (source, fault) scenario on a copy of a clean baseline warehouse; return the outcomes."""
+               progress: Callable[[str], None] = lambda _: None, data: bool = True) -> list[Outcome]:
+    """Run every (source, fault) scenario, and each source's messy-data cases, on a copy of a clean baseline."""
     workdir = Path(workdir or tempfile.mkdtemp(prefix="revealed-faults-"))
     previous = os.environ.get("REVEALED_HOME")
     world = World(seed=11, n_models=models)
@@ -115,21 +154,26 @@ def run_matrix(models: int = 600, scenarios=SCENARIOS, sources=SOURCES, workdir:
                     jobs.collect_cards(con, sandbox)
                     con.close()
             for source in sources:
-                for kind, count in scenarios:
-                    progress(f"{source.name}: {kind} x{count}")
-                    home = workdir / f"{source.name}-{kind}-{count}"
+                cases = [(f"{kind} x{count}", dict(kind=kind, count=count, path_prefix=source.path_prefix,
+                                                   seconds=1.0 if kind == "slow" else None), False)
+                         for kind, count in scenarios]
+                cases += [(f"{kind} {field}".rstrip(), dict(kind=kind, path_prefix=prefix, field=field), True)
+                          for kind, prefix, field in (source.data if data else ())]
+                for label, fault, messy in cases:
+                    progress(f"{source.name}: {label}")
+                    home = workdir / f"{source.name}-{label.replace(' ', '-').replace('@', '')}"
                     shutil.copytree(baseline_home, home)
                     os.environ["REVEALED_HOME"] = str(home)
                     server.set_date(world.today)
-                    server.faults.add(kind, count=count, path_prefix=source.path_prefix,
-                                      seconds=1.0 if kind == "slow" else None)
-                    first, recorded = _run(source, sandbox)
+                    server.faults.add(**fault)
+                    first, recorded, repaired = _run(source, sandbox)
                     server.faults.clear()
-                    intact = _fingerprint(source) == baseline[source.name]
+                    rows, lost, added = _compare(baseline[source.name], _fingerprint(source))
                     server.set_date(world.today)
-                    again, _ = _run(source, sandbox)
-                    outcomes.append(Outcome(source.name, f"{kind} x{count}", first, intact, recorded,
-                                            again == "ok" and _fingerprint(source) == baseline[source.name]))
+                    again, _, _ = _run(source, sandbox)
+                    outcomes.append(Outcome(source.name, label, first, rows, lost, added,
+                                            recorded and (lost + added == 0 or repaired > 0),
+                                            again == "ok" and _fingerprint(source) == baseline[source.name], messy))
                     shutil.rmtree(home)
     finally:
         if previous is None:
@@ -142,10 +186,18 @@ def run_matrix(models: int = 600, scenarios=SCENARIOS, sources=SOURCES, workdir:
 
 def to_markdown(outcomes: list[Outcome]) -> str:
     """The outcomes as a Markdown table."""
-    lines = ["| source | fault | faulted run | slice intact | run recorded | next run |",
+    lines = ["| source | fault | faulted run | slice | run recorded | next run |",
              "|---|---|---|---|---|---|"]
     for o in outcomes:
         shown = o.first_run if len(o.first_run) <= 100 else o.first_run[:99] + "…"
-        lines.append(f"| {o.source} | {o.fault} | {shown.replace('|', '/')} | {'yes' if o.slice_intact else 'NO'}"
+        lines.append(f"| {o.source} | {o.fault} | {shown.replace('|', '/')} | {_slice(o)}"
                      f" | {'yes' if o.recorded else 'NO'} | {'ok' if o.next_run_ok else 'FAILED'} |")
     return "\n".join(lines)
+
+
+def _slice(o: Outcome) -> str:
+    """How the stored slice came out of the faulted run."""
+    changes = f"{o.lost:,} of {o.rows:,} rows changed or dropped, {o.added:,} added"
+    if not o.slice_intact:
+        return f"NO: {changes}"
+    return "intact" if o.changed == 0 else f"kept: {changes}"

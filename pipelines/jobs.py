@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 import duckdb
 from apscheduler.triggers.cron import CronTrigger
 
-from collector import github, hf, livebench, livecodebench, model_cards
+from collector import github, hf, livebench, livecodebench, model_cards, reference
 from pipelines import build
 from pipelines.export_weekly import export_weekly
 from pipelines.schedule import JobSpec
@@ -21,7 +21,7 @@ log = logging.getLogger(__name__)
 class Sources:
     """Where each source is read from: the live services or the in-process sandbox."""
 
-    kind: str  # 'live' or 'sandbox'
+    kind: str  # 'live', 'reference' (archived files, nothing to collect) or 'sandbox'
     hf_endpoint: str
     github_api: str
     livebench_url: str
@@ -43,6 +43,12 @@ def live_sources() -> Sources:
         os.environ.get("LIVEBENCH_URL", livebench.DEFAULT_URL),
         os.environ.get("LIVECODEBENCH_URL", f"{livecodebench.DEFAULT_URL}/{livecodebench.DEFAULT_FILE}"),
     )
+
+
+def reference_sources() -> Sources:
+    """The shipped reference world: archived files, so no endpoint answers and nothing is collected."""
+    folder = reference.EXTRACT.resolve().as_uri()
+    return Sources("reference", folder, folder, folder, folder)
 
 
 def sandbox_sources(server) -> Sources:
@@ -117,6 +123,9 @@ def _with_warehouse(*steps):
 
 def job_specs(sources: Sources) -> list[JobSpec]:
     """The schedule: daily Hub and GitHub, weekly cards and benchmarks, each followed by a build; weekly export."""
+    if sources.kind == "reference":  # archived data: nothing to collect, and its export is written by `up`
+        return []
+
     def cron(**when):
         return CronTrigger(timezone=dt.UTC, **when)
 

@@ -5,6 +5,7 @@ Run: .venv/bin/python -m pipelines.matching_report [--data DIR] [--labels CSV] [
 
 import argparse
 import csv
+import gzip
 import json
 import logging
 import sys
@@ -25,6 +26,7 @@ from warehouse.migrate import migrate
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT.parent / "shared" / "data"
 LABELS = ROOT / "tests" / "labels" / "benchmark_names.csv"
+LABELS_2024 = ROOT / "tests" / "labels" / "livebench_2024_names.csv"  # LiveBench's 2024 names vs the 2024-07-11 Hub
 # Hub ids renamed since the lineage sample was taken: the Hub lists them under the new name only.
 RENAMED_PREFIX = "meta-llama/Meta-Llama-3.1-"
 
@@ -101,10 +103,31 @@ def evaluate(data: Path = DATA, labels_path: Path = LABELS, use_aliases: bool = 
     """Run the matcher on every labelled name and score it against the labels."""
     labels = read_labels(labels_path)
     entries = reference_entries(data)
+    return score(labels, entries, reference_hub(data, entries.values(), labels), use_aliases)
+
+
+def snapshot_hub(path: Path) -> HubIndex:
+    """The ids of an archived Hub listing (CSV, optionally gzip), with declared parents and 30-day downloads."""
+    opener = gzip.open if path.suffix == ".gz" else open
+    with opener(path, "rt", newline="", encoding="utf-8") as f:
+        rows = list(csv.DictReader(f))
+    parents = {r["id"]: set(r["base_model"].split("|")) for r in rows if r.get("base_model")}
+    return HubIndex(sorted(r["id"] for r in rows), parents, {r["id"]: float(r["downloads_30d"]) for r in rows})
+
+
+def evaluate_on_snapshot(snapshot: Path, data: Path = DATA, labels_path: Path = LABELS_2024) -> Evaluation:
+    """The matcher against one archived Hub listing (what the reference world's build matches against)."""
+    labels = read_labels(labels_path)
+    entries = {k: e for k, e in reference_entries(data).items() if (k[0], k[1]) in {(r["source"], r["name"])
+                                                                                    for r in labels}}
+    return score(labels, entries, snapshot_hub(snapshot), use_aliases=True)
+
+
+def score(labels: list[dict], entries: dict, hub: HubIndex, use_aliases: bool) -> Evaluation:
+    """Match every entry against the hub and score the labelled ones."""
     missing = [(r["source"], r["name"]) for r in labels if (r["source"], r["name"]) not in entries]
     if missing:
         raise ValueError(f"labelled names not found in the reference files: {missing[:5]}")
-    hub = reference_hub(data, entries.values(), labels)
     matched = dict(zip(entries, match_all(entries.values(), hub, load_aliases() if use_aliases else {}), strict=True))
     rows = [(r, matched[r["source"], r["name"]]) for r in labels]
     predicted = sum(m.hf_id is not None for _, m in rows)

@@ -209,13 +209,15 @@ def match_explicit(entry: Entry, hub: HubIndex, aliases: dict[tuple[str, str], A
         return Match(entry.source, entry.model, hf_id, method)
 
     def aliased() -> Match:
-        return found(hub.canonical(alias.hf_id) or alias.hf_id, "alias") if alias.hf_id else found(None, "closed")
+        if not alias.hf_id:
+            return found(None, "closed")
+        return found(hub.canonical(alias.hf_id), "alias" if hub.canonical(alias.hf_id) else "not_listed")
 
     alias = aliases.get((entry.source, entry.model.lower())) or aliases.get(("*", entry.model.lower()))
     if alias and alias.override:
         return aliased()
     if linked := link_id(entry.hf_link):
-        return found(hub.canonical(linked) or linked, "hf_link")
+        return found(hub.canonical(linked), "hf_link" if hub.canonical(linked) else "not_listed")
     if stated := sorted({hf_id for api in entry.api_names if (hf_id := api_hub_id(api, hub))}):
         # Several providers may name different repos: prefer the one named like the model, else the first.
         named = [i for i in stated if relaxed_key(i) == relaxed_key(entry.model)]
@@ -237,9 +239,14 @@ def match_name(entry: Entry, hub: HubIndex) -> Match:
     tiers = [(hub.by_exact.get(exact_key(entry.model), set()), "name"),
              (hub.by_relaxed.get(relaxed, set()), "name_relaxed"), (hub.by_filler.get(relaxed, set()), "name_relaxed")]
     pool = set().union(*(ids for ids, _ in tiers))
-    # When the benchmark names the organization and some candidate belongs to it, only those count.
+    # When the benchmark names the organization and some candidate belongs to it, only those count. When none
+    # does, only the exact name may match: a loosely named repo of another owner (a user's 'GPT-4o' for OpenAI's
+    # gpt-4o-2024-05-13) is not the model.
     owned = {i for i in pool if owned_by(i, entry.organization)}
+    foreign = bool(entry.organization) and not owned
     for ids, method in tiers:
+        if foreign and method == "name_relaxed" and ids:
+            return Match(entry.source, entry.model, None, "other_owner", "; ".join(sorted(ids)[:N_CANDIDATES * 2]))
         # A derivative named like its own parent (a copy, or '-it' for '-Instruct') stands for that parent.
         ids = {next((p for p in sorted(hub.parents.get(i, ())) if p in pool), i) for i in ids}
         kept = hub.originals(ids & owned if owned else ids)

@@ -8,8 +8,8 @@ from pathlib import Path
 from pipelines.config_files import read_limited
 
 # Bump when a formula, a default setting or a default profile changes (docs/methodology.md keeps the log).
-METHODOLOGY_VERSION = "1.0"
-COMPONENTS = ("adoption", "momentum", "ecosystem", "community", "capability")
+METHODOLOGY_VERSION = "1.1"
+COMPONENTS = ("adoption", "cohort_adoption", "momentum", "ecosystem", "community", "capability")
 DEFAULT_FILE = Path(__file__).parent / "profiles.toml"
 WEIGHT_SUM_TOLERANCE = 0.01
 
@@ -24,6 +24,7 @@ class Settings:
 
     active_derivative_min_downloads: int
     min_coverage: float
+    adoption_decades: float
     adoption_reference_rank: int
     adoption_cohort_min: int
     adoption_cap: float
@@ -51,6 +52,7 @@ class Config:
 BOUNDS = {
     "active_derivative_min_downloads": (0, None, True),
     "min_coverage": (0, 1, False),
+    "adoption_decades": (0, None, False),
     "adoption_reference_rank": (1, None, True),
     "adoption_cohort_min": (1, None, True),
     "adoption_cap": (1, None, False),

@@ -22,13 +22,14 @@ COLUMNS = {
 ALL_COLUMNS = set().union(*COLUMNS.values())
 # weights_gb (questionnaire_picks.sql): params (billions) x bits per weight / 8 x 1.2 for KV cache and runtime.
 VRAM_OVERHEAD = 1.2
-DERIVED = {"weights_gb"}
+# Columns questionnaire_picks.sql derives: weights_gb, and is_base (the model names no parent: a family root).
+DERIVED = {"weights_gb": "number", "is_base": "bool"}
 SETTINGS = {"bits": 16.0}  # values an option may set, with their defaults
 OPS = {"eq": "=", "ne": "<>", "lt": "<", "le": "<=", "gt": ">", "ge": ">=", "in": "IN", "present": "IS NOT NULL"}
 TYPES = ("choice", "multi_choice", "number", "boolean")
 TOP_KEYS = {"title", "description", "base_profile", "questions"}
 QUESTION_KEYS = {"id", "prompt", "help", "type", "options", "min", "max", "default", "filter", "if_true", "if_false"}
-EFFECT_KEYS = {"filters", "weights", "set"}
+EFFECT_KEYS = {"filters", "weights", "set", "priority"}
 OPTION_KEYS = {"value", "label"} | EFFECT_KEYS
 FILTER_KEYS = {"column", "op", "value"}
 
@@ -73,6 +74,7 @@ class Pick:
     coverage: float
     reasons: list[str] = field(default_factory=list)
     caveats: list[str] = field(default_factory=list)
+    why: str = ""
 
 
 def parse_yaml(text: str, what: str, expected: str = "a mapping of key: value") -> dict:
@@ -198,6 +200,9 @@ def check_effect(effect: dict, where: str) -> None:
         if not is_number(delta) or not -1 <= delta <= 1:
             raise QuestionnaireError(f"{where}: weight change for {component} is {shown(delta)}; "
                                      "expected a number from -1 to 1")
+    if "priority" in effect and effect["priority"] not in profiles.COMPONENTS:
+        raise QuestionnaireError(f"{where}: priority {shown(effect['priority'])} is not a component; expected one "
+                                 f"of {', '.join(profiles.COMPONENTS)}")
     settings = effect.get("set", {})
     check_keys(settings, set(SETTINGS), f"{where} set")
     for key, value in settings.items():
@@ -209,15 +214,15 @@ def check_filter(f, where: str) -> None:
     """A filter on an allow-listed column with a known operator and a value of the right type."""
     check_keys(f, FILTER_KEYS, where, required={"column", "op"})
     column, op = f["column"], f["op"]
-    if column not in ALL_COLUMNS | DERIVED:
+    if column not in ALL_COLUMNS | set(DERIVED):
         raise QuestionnaireError(f"{where}: unknown column {shown(column)}; expected one of "
-                                 f"{', '.join(sorted(ALL_COLUMNS | DERIVED))}")
+                                 f"{', '.join(sorted(ALL_COLUMNS | set(DERIVED)))}")
     if op not in OPS:
         raise QuestionnaireError(f"{where}: unknown op {shown(op)}; expected one of {', '.join(OPS)}")
     value = f.get("value")
     if op == "present":
         return
-    kind = "number" if column in DERIVED else next(k for k, cols in COLUMNS.items() if column in cols)
+    kind = DERIVED.get(column) or next(k for k, cols in COLUMNS.items() if column in cols)
     values = value if op == "in" and isinstance(value, list) else [value]
     ok = {"number": is_number, "bool": lambda v: isinstance(v, bool), "text": lambda v: isinstance(v, str)}[kind]
     if (op == "in") != isinstance(value, list) or not all(ok(v) for v in values):
@@ -301,3 +306,25 @@ def answer_from_text(q: dict, text: str):
         value = picked if q["type"] == "multi_choice" else ",".join(picked)
     check_answer(q, value, "answer")
     return value
+
+
+def template(questionnaire: Questionnaire) -> str:
+    """An answers file with every question, its allowed values and its default (YAML, comments for people)."""
+    lines = [f"# Answers for questionnaire {questionnaire.name}: {questionnaire.title}",
+             f"# Use: revealed ask -q {questionnaire.name} --answers FILE",
+             "# Every question is listed with its default. Change a value, or delete a line to keep the default.", ""]
+    for q in questionnaire.questions:
+        lines.append(f"# {q['prompt']}")
+        if q.get("help"):
+            lines.append(f"# {q['help']}")
+        if q["type"] == "number":
+            lines.append(f"# a number from {q['min']} to {q['max']}")
+        elif q["type"] == "boolean":
+            lines.append("# true or false")
+        else:
+            lines.append("# one of:" if q["type"] == "choice" else "# a list of one or more of:")
+            lines += [f"#   {o['value']}: {o.get('label', o['value'])}" for o in q["options"]]
+        value = q.get("default")
+        lines += [yaml.safe_dump({q["id"]: value}, default_flow_style=True, width=1000).strip()[1:-1]
+                  if "default" in q else f"{q['id']}: null  # required: no default", ""]
+    return "\n".join(lines)

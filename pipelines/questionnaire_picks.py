@@ -1,19 +1,34 @@
 """Apply questionnaire answers to mart_models: hard constraints, adjusted weights, and picks with reasons."""
 
+import math
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
 
 from app import format as fmt
-from pipelines import profiles
+from pipelines import profiles, why_rank
 from pipelines.questionnaire import OPS, SETTINGS, VRAM_OVERHEAD, Pick, Questionnaire, QuestionnaireError
 
 PICKS_SQL = (Path(__file__).parent / "questionnaire_picks.sql").read_text()
 HIGH_AUTOMATION = 0.3
 LARGE_GAP = 10.0
 FALLING_MOMENTUM = 30.0
-OP_TEXT = {"eq": "=", "ne": "!=", "lt": "<", "le": "<=", "gt": ">", "ge": ">=", "in": "in", "present": "present"}
+STRONG, WEAK = 60.0, 40.0  # a weighed component at least STRONG is a reason, below WEAK a caveat
+# How a strong or weak component reads ({} is its raw figure, pipelines/why_rank.py); adoption's strength is
+# downloads(); low momentum has its own caveat.
+STRENGTHS = {
+    "capability": "clean (contamination-resistant) benchmark score {}/100",
+    "momentum": "downloads are rising: the last week is above the weeks before it",
+    "ecosystem": "{} derivatives in real use build on it",
+    "community": "{} GitHub stars on its repository",
+}
+WEAKNESSES = {
+    "adoption": "few downloads: {} in the last 30 days",
+    "capability": "low clean benchmark score: {}/100",
+    "ecosystem": "few derivatives in real use ({})",
+    "community": "little GitHub following ({} stars)",
+}
 
 
 @dataclass
@@ -23,6 +38,7 @@ class Plan:
     filters: list[dict] = field(default_factory=list)
     weights: dict[str, float] = field(default_factory=dict)
     settings: dict[str, float] = field(default_factory=lambda: dict(SETTINGS))
+    priority: str | None = None
 
 
 @dataclass
@@ -47,6 +63,7 @@ def plan(questionnaire: Questionnaire, answers: dict, absent: tuple[str, ...] = 
         for component, delta in effect.get("weights", {}).items():
             result.weights[component] += delta
         result.settings.update(effect.get("set", {}))
+        result.priority = effect.get("priority", result.priority)
 
     for q in questionnaire.questions:
         answer = answers[q["id"]]
@@ -87,49 +104,90 @@ def where_clause(filters: list[dict]) -> tuple[str, dict]:
 
 def recommend(con: duckdb.DuckDBPyConnection, questionnaire: Questionnaire, answers: dict, top: int = 10) -> Result:
     """The best `top` models that meet every hard constraint, scored under the adjusted weights."""
+    config = profiles.load()
     counts = con.execute(f"SELECT {', '.join(f'count({c})' for c in profiles.COMPONENTS)} FROM mart_models").fetchone()
     absent = tuple(c for c, n in zip(profiles.COMPONENTS, counts, strict=True) if n == 0)
     p = plan(questionnaire, answers, absent)
     where, params = where_clause(p.filters)
     params |= {f"w_{c}": w for c, w in p.weights.items()}
     params |= {"bits": p.settings["bits"], "overhead": VRAM_OVERHEAD, "top": top,
-               "min_coverage": profiles.load().settings.min_coverage}
-    frame = con.execute(PICKS_SQL.replace("{where}", where), params).df()
+               "min_coverage": config.settings.min_coverage}
+    sql = (PICKS_SQL.replace("{where}", where)
+           .replace("{weighted}", " + ".join(f"coalesce($w_{c} * {c}, 0)" for c in profiles.COMPONENTS))
+           .replace("{present_weight}", " + ".join(f"$w_{c} * ({c} IS NOT NULL)::INT" for c in profiles.COMPONENTS))
+           .replace("{order}", f"{p.priority} IS NULL, {p.priority} DESC, " if p.priority else ""))
+    frame = con.execute(sql, params).df()
     kind = con.execute("SELECT value FROM meta WHERE key = 'data_kind'").fetchone()
-    picks = [make_pick(row, p) for row in frame.to_dict("records")]
+    picks = [make_pick(row, p, config.profiles[config.default_profile]) for row in frame.to_dict("records")]
     matched = int(frame["matched"].iloc[0]) if len(frame) else 0
     notes = [f"no {c} data in this build: its weight is spread over the other components" for c in absent]
     return Result(questionnaire, answers, p, picks, matched, kind[0] if kind else "unknown", notes)
 
 
-def make_pick(row: dict, p: Plan) -> Pick:
-    """A pick with the constraints it meets and the strongest components as reasons, and caveats from the data."""
+def make_pick(row: dict, p: Plan, default_weights: dict[str, float]) -> Pick:
+    """A pick with how it meets each constraint and its strong components as reasons, weak ones as caveats."""
     pick = Pick(row["model_id"], row["family"], round(float(row["score"]), 1), round(float(row["score_coverage"]), 3))
-    pick.reasons = [describe(f, row, p) for f in p.filters]
-    strongest = sorted((c for c in p.weights if not fmt.missing(row[c]) and p.weights[c] > 0),
-                       key=lambda c: -p.weights[c] * row[c])[:2]
-    pick.reasons += [f"{c} {row[c]:.0f}/100 (weight {p.weights[c]:.0%})" for c in strongest]
-    pick.reasons.append(f"{fmt.compact(row['organic_downloads_30d'])} organic downloads in 30 days")
+    sizes = [f for f in p.filters if f["column"] == "params_b"]
+    pick.reasons = [describe(f, row, p) for f in p.filters if f["column"] != "params_b"]
+    pick.reasons[:0] = [size_reason(row, sizes)] if sizes else []
+    weighed = [c for c in profiles.COMPONENTS if p.weights[c] > 0 and not fmt.missing(row[c])]
+    strong = [downloads(row) if c == "adoption" else why_rank.figure(c, row, STRENGTHS)
+              for c in weighed if row[c] >= STRONG]
+    pick.reasons += [r for r in strong if r]
     pick.caveats = caveats({**row, "score_coverage": pick.coverage}, p)
+    pick.caveats += [w for w in (why_rank.figure(c, row, WEAKNESSES) for c in weighed if row[c] < WEAK) if w]
+    pick.why = why_rank.sentence(row, default_weights, row["ranked_total"])
     return pick
 
 
+def downloads(row: dict) -> str:
+    """'people downloaded it 98.7k times last month, top 5% of 1-9B models'."""
+    said = f"people downloaded it {fmt.compact(row['organic_downloads_30d'])} times in the last 30 days"
+    top = math.ceil(100 * row["size_rank"] / row["size_peers"])
+    return said + (f", top {top}% of {row['size_class']} models" if top <= 50 else "")
+
+
+def params(value) -> str:
+    """1.1 -> '1.1B', 0.135 -> '135M'."""
+    return f"{value * 1000:.0f}M" if value < 1 else f"{value:.3g}B"
+
+
+def size_reason(row: dict, sizes: list[dict]) -> str:
+    """'4.19B parameters, within the 1B to 14B asked'."""
+    low = [f["value"] for f in sizes if f["op"] in ("ge", "gt")]
+    high = [f["value"] for f in sizes if f["op"] in ("le", "lt")]
+    asked = " to ".join(params(v) for v in (max(low, default=None), min(high, default=None)) if v is not None)
+    return (f"{params(row['params_b'])} parameters, within the {asked} asked" if low and high else
+            f"{params(row['params_b'])} parameters ({'at most' if high else 'at least'} {asked} asked)")
+
+
 def describe(f: dict, row: dict, p: Plan) -> str:
-    """How this model meets one hard constraint."""
-    column, actual = f["column"], row[f["column"]]
+    """How this model meets one hard constraint, in plain words."""
+    column, actual, wanted = f["column"], row[f["column"]], f.get("value")
     if column == "weights_gb":
-        return (f"needs ~{actual:.1f} GB ({row['params_b']:g}B params x {p.settings['bits']:g}/8 bytes x "
-                f"{VRAM_OVERHEAD} overhead), within {f['value']:g} GB")
-    if isinstance(actual, bool):
-        shown = "yes" if actual else "no"
-    elif column == "automation_share":
-        shown = fmt.pct(actual)
-    else:
-        shown = f"{actual:.1f}" if isinstance(actual, float) else actual
-    if f["op"] == "present":
-        return f"{column} {shown} (required)"
-    wanted = ", ".join(map(str, f["value"])) if f["op"] == "in" else f["value"]
-    return f"{column} {shown} ({OP_TEXT[f['op']]} {'yes' if wanted is True else wanted})"
+        return (f"fits in {wanted:g} GB: needs about {actual:.1f} GB at {p.settings['bits']:g} bits per weight "
+                f"({params(row['params_b'])} parameters)")
+    if column == "is_base":
+        built = row["derivatives_finetune"] if actual and not fmt.missing(row["derivatives_finetune"]) else 0
+        return ("a base model: it names no parent model on the Hub" if actual else "a derivative of another model") \
+            + (f"; {fmt.count(built)} fine-tune{'s build' if built != 1 else ' builds'} on it" if built else "")
+    if column in ("license_class", "license"):
+        return f"license {row['license']} ({row['license_class']})"
+    if column == "pipeline_tag":
+        return f"a {str(actual).replace('-', ' ')} model"
+    if column == "open_weight":
+        return "weights download without approval" if actual else "weights need approval to download"
+    if column == "automation_share":
+        return f"only {fmt.pct(actual)} of its downloads come from CI or automation"
+    if column.startswith("derivatives_"):
+        kind = {"finetune": "fine-tunes", "quantized": "ready-made quantised builds", "adapter": "adapters",
+                "merge": "merges"}[column.removeprefix("derivatives_")]
+        return f"{fmt.count(actual)} {kind} already exist"
+    if column == "clean_score":
+        return f"has a clean benchmark score ({fmt.whole(actual)}/100)"
+    if column in profiles.COMPONENTS:
+        return f"{why_rank.LABELS[column]} {fmt.whole(actual)}/100"
+    return f"{column.replace('_', ' ')}: {fmt.whole(actual) if isinstance(actual, float) else actual}"
 
 
 def caveats(row: dict, p: Plan) -> list[str]:
@@ -148,7 +206,8 @@ def caveats(row: dict, p: Plan) -> list[str]:
         notes.append(f"rank interval wide: {fmt.rank(row['rank'], row['rank_low'], row['rank_high'])}")
     missing = [c for c, w in p.weights.items() if w > 0 and fmt.missing(row[c])]
     if missing:
-        notes.append(f"missing {', '.join(missing)}: score covers {fmt.pct(row['score_coverage'])} of the weight")
+        notes.append(f"not known: {', '.join(why_rank.LABELS[c] for c in missing)} (the score covers "
+                     f"{fmt.pct(row['score_coverage'])} of the weight)")
     if not fmt.missing(row["momentum"]) and row["momentum"] < FALLING_MOMENTUM:
         notes.append(f"adoption momentum low ({row['momentum']:.0f}/100)")
     if row["license_class"] == "unknown":

@@ -38,9 +38,11 @@ def build(con: duckdb.DuckDBPyConnection) -> None:
           "rank_low::INTEGER AS rank_low, rank_high::INTEGER AS rank_high")
 
 
-def point_ranks(value: np.ndarray, coverage: np.ndarray, min_coverage: float) -> tuple[np.ndarray, np.ndarray]:
-    """Ranked mask (enough coverage and a composite) and ranks 1..n by composite, ties by entity order."""
-    ranked = (coverage >= min_coverage - 1e-9) & ~np.isnan(value)
+def point_ranks(value: np.ndarray, coverage: np.ndarray, min_coverage: float,
+                automated: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Ranked mask (enough coverage, a composite, not mostly automation) and ranks 1..n by composite, ties by
+    entity order."""
+    ranked = (coverage >= min_coverage - 1e-9) & ~np.isnan(value) & ~automated
     order = np.flatnonzero(ranked)[np.argsort(-value[ranked], kind="stable")]
     rank = np.full(len(value), np.nan)
     rank[order] = np.arange(1, len(order) + 1)
@@ -50,10 +52,11 @@ def point_ranks(value: np.ndarray, coverage: np.ndarray, min_coverage: float) ->
 def score(inputs: pd.DataFrame, series: Series, point: np.ndarray, config: Config, seed_key: int) -> pd.DataFrame:
     """One row per entity and profile: composite, coverage, rank and its bootstrap interval."""
     per_profile, frames = {}, []
+    automated = inputs["mostly_automation"].fillna(False).to_numpy(dtype=bool)
     for name, weights in config.profiles.items():
         w = np.array([weights[c] for c in COMPONENTS])
         value, coverage = composite(point, w)
-        ranked, rank = point_ranks(value, coverage, config.settings.min_coverage)
+        ranked, rank = point_ranks(value, coverage, config.settings.min_coverage, automated)
         per_profile[name] = (w, ranked, rank)
         frames.append(pd.DataFrame({"entity_kind": inputs["entity_kind"], "entity_id": inputs["entity_id"],
                                     "profile": name, "composite": value, "coverage": coverage, "rank": rank}))

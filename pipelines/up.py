@@ -10,7 +10,7 @@ from dataclasses import asdict, dataclass
 import duckdb
 import requests
 
-from collector import simulate
+from collector import reference, simulate
 from collector.sandbox import world_gen
 from collector.sandbox.server import SandboxServer
 from collector.sandbox.world import World
@@ -20,7 +20,7 @@ from warehouse import db, paths, schedule_state
 log = logging.getLogger(__name__)
 
 PROBE_TIMEOUT_S = 5.0
-SOURCES = ("live", "sandbox", "auto")
+SOURCES = ("live", "reference", "sandbox", "auto")
 
 
 class UpError(RuntimeError):
@@ -31,7 +31,7 @@ class UpError(RuntimeError):
 class Settings:
     """What a REVEALED_HOME was brought up with; kept so that the next `up` resumes the same thing."""
 
-    source: str  # 'live' or 'sandbox'
+    source: str  # 'live', 'reference' or 'sandbox'
     seed: int = 7
     models: int = 10_000
     history_days: int = 35
@@ -68,8 +68,8 @@ def saved_settings() -> Settings | None:
     except (ValueError, TypeError) as exc:
         raise UpError(f"{path} is not valid ({exc}); expected the JSON that 'revealed up' writes") from None
     bad = out_of_range(settings)
-    if settings.source not in ("live", "sandbox"):
-        bad.insert(0, f"source={settings.source!r} (expected 'live' or 'sandbox')")
+    if settings.source not in ("live", "reference", "sandbox"):
+        bad.insert(0, f"source={settings.source!r} (expected 'live', 'reference' or 'sandbox')")
     if bad:
         raise UpError(f"{path} holds {', '.join(bad)}")
     return settings
@@ -133,17 +133,18 @@ def choose(choice: str, requested: Settings, given: set[str], say: Callable[[str
         if reason is None:
             kind = "live"
         elif choice == "live":
-            raise UpError(f"the live services cannot be reached: {reason}; try --source sandbox")
+            raise UpError(f"the live services cannot be reached: {reason}; try --source reference (real data, archived "
+                          f"{reference.AS_OF}) or --source sandbox (fictional)")
         else:
-            kind = "sandbox"
-            say(f"The live services cannot be reached ({reason}), so revealed runs on its local sandbox: "
-                "fictional models, labelled as sandbox data everywhere.")
+            kind = "reference"
+            say(f"The live services cannot be reached ({reason}), so revealed shows its reference world: "
+                f"{reference.NOTE}, never live (--source sandbox runs the fictional sandbox).")
     if previous and previous.source != kind:
         raise UpError(f"{paths.home()} already holds {previous.source} data; "
                       f"use another REVEALED_HOME for {kind} data so the two never mix")
     flags = " ".join(f"{FLAGS[name]} {getattr(requested, name)}" for name in LIMITS if name in given)
-    if kind == "live" and flags:
-        say(f"{flags}: these shape the sandbox only; live data ignores them.")
+    if kind != "sandbox" and flags:
+        say(f"{flags}: these shape the sandbox only; {kind} data ignores them.")
     if previous is None:
         settings = Settings(kind, requested.seed, requested.models, requested.history_days)
     else:
@@ -178,6 +179,9 @@ def running_sources(settings: Settings):
     if settings.source == "live":
         yield jobs.live_sources()
         return
+    if settings.source == "reference":
+        yield jobs.reference_sources()
+        return
     world = World(seed=settings.seed, n_models=settings.models)
     with SandboxServer(world, date=world.today) as server:
         yield jobs.sandbox_sources(server)
@@ -202,6 +206,9 @@ def _published_hash() -> str | None:
 
 def bring_up(settings: Settings, sources: jobs.Sources, say: Callable[[str], None], progress=None) -> None:
     """Collect what is missing from every source, build, publish and export; safe to run again (it resumes)."""
+    if sources.kind == "reference":
+        _bring_up_reference(say, progress)
+        return
     done = []
     con = db.connect()
     try:
@@ -232,14 +239,43 @@ def bring_up(settings: Settings, sources: jobs.Sources, say: Callable[[str], Non
             say(f"      built in {report.seconds:.1f}s")
     finally:
         con.close()
-    say("[6/6] Writing the weekly export...")
-    written = jobs.export_weekly_csv()
-    say("      " + ", ".join(f"{p.name} ({n:,} rows)" for p, n in written.items()) + f" in {paths.exports_dir()}")
+    _export(say, "[6/6]")
     now = dt.datetime.now(dt.UTC)
     for spec in jobs.job_specs(sources):
         if spec.id in done + ["export"]:
             schedule_state.update_job(spec.id, description=spec.description, last_ok=now, last_end=now,
                                       last_status="ok", running=False)
+
+
+def _export(say: Callable[[str], None], step: str) -> None:
+    """Write the weekly export and say where."""
+    say(f"{step} Writing the weekly export...")
+    written = jobs.export_weekly_csv()
+    say("      " + ", ".join(f"{p.name} ({n:,} rows)" for p, n in written.items()) + f" in {paths.exports_dir()}")
+
+
+def _bring_up_reference(say: Callable[[str], None], progress=None) -> None:
+    """Load each part of the shipped reference world not yet loaded, build, publish and export."""
+    parts = reference.steps()
+    total = len(parts) + 2
+    con = db.connect()
+    try:
+        for n, part in enumerate(parts, 1):
+            if _has_ok_run(con, part.source, part.as_of):
+                say(f"[{n}/{total}] {part.label}: already loaded (real public data, archived {part.as_of})")
+                continue
+            say(f"[{n}/{total}] Loading {part.label} (real public data, archived {part.as_of})...")
+            part.load(con)
+            log.info("reference world: %s loaded (real public data, archived %s)", part.label, part.as_of)
+        if _published_hash() == build.inputs_hash(con):
+            say(f"[{total - 1}/{total}] Build: the published data is up to date")
+        else:
+            say(f"[{total - 1}/{total}] Building and publishing the leaderboard as of {reference.AS_OF}...")
+            report = jobs.build_and_publish(con)
+            say(f"      built in {report.seconds:.1f}s")
+    finally:
+        con.close()
+    _export(say, f"[{total}/{total}]")
 
 
 def _backfill_sandbox(con, settings: Settings, sources: jobs.Sources, say, progress) -> None:

@@ -21,7 +21,9 @@ class BoardParser(HTMLParser):
         elif tag == "tr" and self.in_body:
             self.rows.append([])
         elif tag in ("td", "th"):
-            self.cell = {"text": "", "meta": "", "links": [], "images": []}
+            self.cell = {"text": "", "meta": "", "links": [], "images": [], "titles": []}
+        elif tag == "span" and attrs.get("title") and self.cell is not None:
+            self.cell["titles"].append(attrs["title"])
         elif tag == "span" and attrs.get("class") == "meta":
             self.in_meta = True
         elif tag == "a" and self.cell is not None:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import duckdb
 
-COMPONENTS = ["adoption", "momentum", "ecosystem", "community", "capability"]
+COMPONENTS = ["adoption", "cohort_adoption", "momentum", "ecosystem", "community", "capability"]
 LICENSES = [("apache-2.0", "permissive"), ("mit", "permissive"), ("gpl-3.0", "copyleft"),
             ("llama3", "restricted"), ("other", "unknown")]
 SIZES = [(0.5, "<1B"), (7, "1-9B"), (14, "10-39B"), (70, "40-99B"), (405, "100B+")]
@@ -36,11 +36,11 @@ def write(path: Path, models: int = 120, days: int = 35, seed: int = 7) -> Path:
         share = rnd.random() * 0.6
         comps = [rnd.uniform(0, 100) if rnd.random() > 0.1 else None for _ in COMPONENTS]
         present = [c for c in comps if c is not None]
-        clean = comps[4]
+        clean = comps[COMPONENTS.index("capability")]
         legacy = clean + rnd.uniform(0, 20) if clean is not None else None
-        rows.append((mid, family, None, None, None, sum(present) / len(present), len(present) / 5, *comps,
+        rows.append((mid, family, None, None, None, sum(present) / len(present), len(present) / len(COMPONENTS), *comps,
                      raw, int(raw * (1 - share)), share, "test_fixture;burst" if share > 0.4 else "",
-                     rnd.random() * 0.3,
+                     rnd.random() * 0.3, share > 0.5,
                      rnd.randint(0, 50), rnd.randint(0, 30), rnd.randint(0, 20), rnd.randint(0, 5),
                      rnd.randint(0, 40), rnd.randint(0, 9000) or None, clean,
                      "livebench:2026-10-30" if clean is not None else None, legacy,
@@ -53,14 +53,14 @@ def write(path: Path, models: int = 120, days: int = 35, seed: int = 7) -> Path:
     con.execute(f"""CREATE TABLE mart_models (model_id VARCHAR, family VARCHAR, rank INTEGER, rank_low INTEGER,
         rank_high INTEGER, composite DOUBLE, coverage DOUBLE, {", ".join(c + " DOUBLE" for c in COMPONENTS)},
         raw_downloads_30d BIGINT, organic_downloads_30d BIGINT, automation_share DOUBLE, noise_reasons VARCHAR,
-        unseen_share DOUBLE,
+        unseen_share DOUBLE, mostly_automation BOOLEAN,
         derivatives_finetune BIGINT, derivatives_quantized BIGINT, derivatives_adapter BIGINT,
         derivatives_merge BIGINT, active_derivatives BIGINT, github_stars BIGINT, clean_score DOUBLE,
         clean_source VARCHAR, legacy_score DOUBLE, contamination_gap DOUBLE, license VARCHAR,
         license_class VARCHAR, params_b DOUBLE, size_class VARCHAR, pipeline_tag VARCHAR, open_weight BOOLEAN,
         created_at TIMESTAMP, likes BIGINT, as_of_hf DATE, as_of_github DATE, as_of_benchmarks DATE,
         methodology_version VARCHAR, inputs_hash VARCHAR)""")
-    con.executemany(f"INSERT INTO mart_models VALUES ({', '.join(['?'] * 40)})", rows)
+    con.executemany(f"INSERT INTO mart_models VALUES ({', '.join(['?'] * 42)})", rows)
     con.execute("""CREATE TABLE mart_scores AS
         SELECT 'model' AS entity_kind, model_id AS entity_id, p.profile, composite, coverage, rank, rank_low,
                rank_high FROM mart_models, (VALUES ('balanced'), ('capability')) p(profile)""")
@@ -76,7 +76,10 @@ def write(path: Path, models: int = 120, days: int = 35, seed: int = 7) -> Path:
                greatest(1, rank() OVER (ORDER BY avg(composite) DESC) - 1)::INTEGER AS rank_low,
                (rank() OVER (ORDER BY avg(composite) DESC) + 1)::INTEGER AS rank_high,
                avg(coverage) AS coverage, max(as_of_hf) AS as_of_hf, max(as_of_github) AS as_of_github,
-               max(as_of_benchmarks) AS as_of_benchmarks, '0.1' AS methodology_version, 'abc' AS inputs_hash
+               max(as_of_benchmarks) AS as_of_benchmarks, '0.1' AS methodology_version, 'abc' AS inputs_hash,
+               max(adoption) AS adoption, max(cohort_adoption) AS cohort_adoption, max(momentum) AS momentum,
+               max(ecosystem) AS ecosystem, max(community) AS community, max(capability) AS capability,
+               any_value(size_class) AS size_class, bool_and(mostly_automation) AS mostly_automation
         FROM mart_models GROUP BY family""")
     con.execute("""INSERT INTO mart_scores SELECT 'family', family, p.profile, composite, coverage, rank, rank_low,
         rank_high FROM mart_families, (VALUES ('balanced'), ('capability')) p(profile)""")

@@ -1,5 +1,6 @@
 """Every app page through streamlit.testing AppTest on a published warehouse: no exceptions, real rows, the banner."""
 
+import csv
 import datetime as dt
 import os
 import shutil
@@ -13,7 +14,11 @@ import sandbox_built
 from streamlit.testing.v1 import AppTest
 
 from app import noise_reasons
-from warehouse import schedule_state, status_line
+from collector import livebench
+from collector.sandbox.server import SandboxServer
+from collector.sandbox.world import World
+from pipelines import export_weekly
+from warehouse import db, publish, schedule_state, status_line
 
 APP = str(Path(__file__).resolve().parents[1] / "app" / "streamlit_app.py")
 SANDBOX = "Sandbox data: fictional"
@@ -166,7 +171,8 @@ def test_model_page_from_query_param_shows_every_component(serving):
     at = run_page("model", {"model": model_id})
     assert model_id in [h.value for h in at.header]
     components = at.dataframe[0].value
-    assert components["component"].tolist() == ["adoption", "momentum", "ecosystem", "community", "capability"]
+    assert components["component"].tolist() == ["adoption", "adoption in its class", "momentum", "ecosystem",
+                                                 "community", "capability"]
     ancestors = next(df.value for df in at.dataframe if "parent" in df.value.columns)
     assert f"model?model={family}" in ancestors["parent"].tolist()  # a link to the root's page
 
@@ -197,6 +203,8 @@ def test_noise_page_shows_most_automated_first(serving):
     at = run_page("noise")
     table = next(df.value for df in at.dataframe if "automation_share" in df.value.columns)
     assert table["automation_share"].is_monotonic_decreasing and len(table) > 0
+    unranked = serving.execute("SELECT count(*) FROM mart_models WHERE mostly_automation AND rank IS NULL").fetchone()
+    assert next(m for m in at.metric if m.label == "Mostly automated, not ranked").value == f"{unranked[0]:,}"
 
 
 def test_noise_page_explains_every_reason_the_pipeline_gave(serving):
@@ -236,6 +244,12 @@ def test_questionnaire_page_gives_a_shortlist(serving):
             "SELECT params_b, open_weight, derivatives_quantized FROM mart_models WHERE model_id = ?",
             [model_id]).fetchone()
         assert params_b * 4.65 / 8 * 1.2 <= 16 and open_weight and quantized > 0
+    # the picks come ordered by the stated priority (quality: the clean benchmark score) and each says its rank
+    clean = [serving.execute("SELECT capability FROM mart_models WHERE model_id = ?", [m]).fetchone()[0]
+             for m in picks["model"]]
+    known = [c for c in clean if c is not None]
+    assert clean[:len(known)] == sorted(known, reverse=True) and known
+    assert sum(c.value.startswith("#") and " ranked with composite " in c.value for c in at.caption) == len(picks)
 
 
 def test_no_published_data_says_run_up_without_paths(tmp_path, monkeypatch):
@@ -276,6 +290,23 @@ def test_data_health_shows_an_active_scheduler(published, tmp_path, monkeypatch)
     assert jobs["job"].tolist() == ["collect_hf"]
 
 
+def test_data_health_shows_what_a_run_repaired(published, tmp_path, monkeypatch):
+    home = tmp_path / "home"
+    shutil.copytree(published, home)
+    monkeypatch.setenv("REVEALED_HOME", str(home))
+    with SandboxServer(World(seed=3, n_models=300)) as server:
+        server.faults.add("short_row", path_prefix="/livebench/table_")
+        con = db.connect()
+        run_id, _ = livebench.collect(con, f"{server.url}/livebench", server.date)
+        publish.publish(con)
+        con.close()
+    at = run_page("data_health")
+    shown = [w.value for w in at.warning if run_id.split("-")[0] in w.value and "repaired or skipped" in w.value]
+    assert len(shown) == 1 and "kept the valid upstream data" in shown[0]
+    assert "fields under a" in shown[0] and "read as empty" in shown[0]
+    assert any(run_id in e.label for e in at.expander)
+
+
 def test_model_page_oversized_id_is_cut_short(serving):
     at = run_page("model", {"model": "x/" + "y" * 5000})
     error = at.error[0].value
@@ -290,3 +321,15 @@ def test_leaderboard_pages_through_every_model(serving):
         ON s.entity_kind = 'model' AND s.entity_id = m.model_id AND s.profile = 'balanced'
         ORDER BY s.rank NULLS LAST, s.composite DESC NULLS LAST, m.model_id LIMIT 100 OFFSET 100""").fetchall()
     assert board_html.column(table_html(at), "model") == [r[0] for r in expected] != []
+
+
+def test_the_leaderboard_download_has_the_exports_columns_and_no_rank_for_the_unranked(serving):
+    ranks = dict(serving.execute("SELECT entity_id, rank FROM mart_scores WHERE entity_kind = 'model' "
+                                 "AND profile = 'balanced'").fetchall())
+    text = export_weekly.csv_text(serving, export_weekly.query("model", "sandbox", profile=True),
+                                  {"profile": "balanced", "ids": list(ranks)})
+    rows = list(csv.DictReader(text.splitlines()))
+    assert list(rows[0]) == [*export_weekly.MODEL_COLUMNS, "data_kind"]
+    assert {"cohort_adoption", "unseen_share", "derivatives_unknown"} <= set(rows[0])
+    assert None in ranks.values()  # the mostly-automated models are not ranked
+    assert {r["model_id"]: r["rank"] for r in rows} == {m: "" if r is None else str(r) for m, r in ranks.items()}

@@ -116,3 +116,23 @@ def test_alias_bomb_answer_gets_a_short_error(published, tmp_path):
     answers = write(tmp_path / "bomb.yaml", "\n".join(lines) + "\n")
     done = revealed(published, "ask", "-q", "fine_tune_base", "--answers", str(answers))
     assert done.returncode == 2 and "answer to 'licenses'" in done.stderr and len(done.stderr) < 400
+
+
+def test_template_writes_an_answers_file_that_asks_the_defaults(published, tmp_path):
+    path = tmp_path / "answers.yaml"
+    done = revealed(published, "ask", "-q", "fine_tune_base", "--template", str(path))
+    assert done.returncode == 0, done.stderr
+    text = path.read_text()
+    assert "# Only base models (not a fine-tune, quantisation, adapter or merge of another model)?" in text
+    assert "#   permissive: Permissive (Apache-2.0, MIT, BSD)" in text and "base_only: true" in text
+    printed = revealed(published, "ask", "-q", "fine_tune_base", "--template")
+    assert printed.returncode == 0 and printed.stdout == text
+    with_template = revealed(published, "ask", "-q", "fine_tune_base", "--answers", str(path), "--format", "json")
+    empty = write(tmp_path / "empty.yaml", "{}\n")
+    with_defaults = revealed(published, "ask", "-q", "fine_tune_base", "--answers", str(empty), "--format", "json")
+    assert json.loads(with_template.stdout)["picks"] == json.loads(with_defaults.stdout)["picks"] != []
+    again = revealed(published, "ask", "-q", "fine_tune_base", "--template", str(path))
+    assert again.returncode == 2 and "already exists; expected a new file name (nothing was written)" in again.stderr
+    assert path.read_text() == text
+    alone = revealed(published, "ask", "--template")
+    assert alone.returncode == 2 and "--template needs --questionnaire NAME" in alone.stderr

@@ -291,3 +291,34 @@ def test_the_sandbox_is_named_once_not_once_a_day(con, world, caplog):
     # at most once per process and endpoint (an earlier test may have had the same port)
     assert caplog.text.count("is the revealed SANDBOX") <= 1
     assert caplog.text.count("collecting fictional models") == 3  # each day's own line still says so
+
+
+@pytest.mark.parametrize(("kind", "field", "repair"), [
+    ("short_row", "downloads", "expected 'downloads' to be a whole number of at least 0, got None; entry skipped"),
+    ("mistyped_row", "likes", "expected 'likes' to be a whole number of at least 0, got '"),
+])
+def test_one_malformed_entry_is_skipped_recorded_and_the_rest_kept(con, big_world, hub, kind, field, repair):
+    faults = FaultsAfterFirstPage(hub, [{"kind": kind, "field": field}])
+    result = hf.collect(con, hub.url, min_downloads=0, details=0, progress=faults)
+    listing = expected(big_world, hub.date)
+    skipped = listing.pop(1000 + 1)  # the second entry of the second page (the sandbox fault's row)
+    assert stored(con, hub.date) == by_id(listing)
+    repairs = run_row(con, result.run_id)["repairs"]
+    assert run_row(con, result.run_id)["status"] == "ok" and f"malformed entry {skipped['id']!r}" in repairs
+    assert repair in repairs
+
+
+def test_a_model_listed_twice_is_kept_once_and_recorded(con, big_world, hub):
+    hub.faults.add("duplicate_row", path_prefix="/api/models")
+    result = hf.collect(con, hub.url, min_downloads=0, details=0)
+    assert stored(con, hub.date) == by_id(expected(big_world, hub.date))
+    assert run_row(con, result.run_id)["repairs"] == "1 model(s) were listed twice; each kept once, as first listed"
+
+
+def test_an_empty_listing_fails_and_keeps_the_slice(con, big_world, hub):
+    first = hf.collect(con, hub.url, min_downloads=0, details=0)
+    hub.faults.add("empty_release", path_prefix="/api/models")
+    with pytest.raises(hf.HfCollectError, match=r"the Hub listed no models at http://127\.0\.0\.1:\d+/api/models"):
+        hf.collect(con, hub.url, min_downloads=0, details=0)
+    assert stored(con, hub.date) == by_id(expected(big_world, hub.date))
+    assert con.execute("SELECT DISTINCT run_id FROM raw_hf_models").fetchall() == [(first.run_id,)]

@@ -24,7 +24,7 @@ def organic(level: float) -> np.ndarray:
 
 
 def snapshots(model: str, daily: np.ndarray, likes: int, params: int | None = 7_000_000_000,
-              unlisted: range = range(0)) -> pd.DataFrame:
+              unlisted: range = range(0), created: str = "2025-01-01") -> pd.DataFrame:
     """Daily snapshots as the Hub shows them: all-time and 30-day counts up to the day before as_of.
 
     Days in `unlisted` have no snapshot (the model fell out of the listing then).
@@ -35,7 +35,7 @@ def snapshots(model: str, daily: np.ndarray, likes: int, params: int | None = 7_
         if k in unlisted:
             continue
         rows.append({"as_of": FIRST + dt.timedelta(days=k), "run_id": "test", "id": model,
-                     "author": model.split("/")[0], "created_at": pd.Timestamp("2025-01-01"),
+                     "author": model.split("/")[0], "created_at": pd.Timestamp(created),
                      "downloads": int(daily[max(0, k - 30):k].sum() + 100 * max(0, 30 - k)),
                      "downloads_all_time": int(history + daily[:k].sum()), "likes": likes, "params": params})
     rows.insert(0, dict(rows[0], as_of=FIRST, downloads_all_time=history))
@@ -65,13 +65,23 @@ UNLISTED = {"ci-heavy/gap-burst-7B": range(30, 38)}
 # organic demand with a deep weekend dip (weekends at 45% of weekdays): a weekly cycle, not weekday CI
 deep_dip = np.rint(200 * np.exp(0.3 * RNG.standard_normal(DAYS)) * np.where(WEEKEND, 0.45, 1.0))
 CASES["clean-org/deep-weekend-dip"] = (deep_dip, np.zeros(DAYS), 300, 7_000_000_000)
+# a nightly floor whose schedule missed one night (day 20) and ran twice on another (day 32)
+nightly = np.rint(400 + RNG.normal(0, 4, DAYS))
+nightly[20], nightly[32] = 0, 2 * nightly[32]
+CASES["ci-heavy/irregular-floor-7B"] = (organic(60), nightly, 150, 7_000_000_000)
+# nightly CI that stopped on day 10, inside the 45-day block but before the 30-day window
+CASES["ci-heavy/stopped-floor-7B"] = (organic(80), np.where(np.arange(DAYS) < 10, 300.0, 0.0), 200, 7_000_000_000)
+# a bot mirror: the name of a liked model, another owner, created later, no likes, flat scheduled pulls
+CASES["clean-org/Popular-7B"] = (organic(500), np.zeros(DAYS), 900, 7_000_000_000)
+CASES["mirror-bot/Popular-7B"] = (np.zeros(DAYS), np.rint(200 + RNG.normal(0, 3, DAYS)), 0, 7_000_000_000)
+CREATED = {"mirror-bot/Popular-7B": "2025-06-01"}
 
 
 @pytest.fixture(scope="module")
 def noise(tmp_path_factory) -> pd.DataFrame:
     """model_noise of the constructed warehouse, indexed by model id, with the true organic 30-day counts."""
     con = db.connect(tmp_path_factory.mktemp("denoise") / "w.duckdb")
-    frame = pd.concat([snapshots(m, o + a, likes, params, UNLISTED.get(m, range(0)))
+    frame = pd.concat([snapshots(m, o + a, likes, params, UNLISTED.get(m, range(0)), CREATED.get(m, "2025-01-01"))
                        for m, (o, a, likes, params) in CASES.items()])
     con.register("frame", frame)
     con.execute("INSERT INTO raw_hf_models (as_of, run_id, id, author, created_at, downloads, downloads_all_time, "
@@ -157,6 +167,39 @@ def test_deep_organic_weekend_dip_is_not_weekday_automation(noise):
     row = noise.loc["clean-org/deep-weekend-dip"]
     assert "weekday_only" not in row["noise_reasons"].split(";")
     assert row["organic_downloads_30d"] == row["raw_downloads_30d"]
+
+
+def test_floor_with_a_missed_and_a_doubled_night_is_removed(noise):
+    # one missed night used to outweigh 44 flat days (the mean log dispersion): the floor went unseen
+    row = noise.loc["ci-heavy/irregular-floor-7B"]
+    assert row["noise_reasons"] == "floor"
+    assert row["mostly_automation"]
+    assert row["organic_downloads_30d"] == pytest.approx(row["true_organic"], rel=0.4)
+
+
+def test_ci_that_stopped_before_the_window_is_not_applied_to_it(noise):
+    row = noise.loc["ci-heavy/stopped-floor-7B"]
+    assert not row["mostly_automation"]
+    assert row["organic_downloads_30d"] == pytest.approx(row["true_organic"], rel=0.02)
+
+
+def test_bot_mirror_is_all_automation_and_its_source_is_untouched(noise):
+    mirror, source = noise.loc["mirror-bot/Popular-7B"], noise.loc["clean-org/Popular-7B"]
+    assert mirror["noise_reasons"].split(";")[:2] == ["floor", "mirror"]
+    assert mirror["organic_downloads_30d"] == 0 and mirror["mostly_automation"]
+    assert source["noise_reasons"] == "" and source["organic_downloads_30d"] == source["raw_downloads_30d"]
+
+
+def test_mirror_flags_need_an_earlier_more_liked_model_of_another_owner():
+    author = ["org", "bot", "org2", "fan", "solo"]
+    name = ["Popular-7B", "popular-7b", "Popular-7B", "Popular-7B", "Unique-1B"]
+    created = pd.to_datetime(["2025-01-01", "2025-06-01", "2024-12-01", "2024-06-01", "2025-01-01"])
+    likes = [900, 0, 5, 1, 0]
+    children = [30, 0, 0, 0, 0]
+    flags = sig.mirror_flags(author, name, created, likes, children)
+    # the bot copy (case differs) is a mirror; org2 has likes of its own; "fan" is older than every liked copy
+    assert flags.tolist() == [False, True, False, False, False]
+    assert not sig.mirror_flags(author, name, created, likes, [30, 1, 0, 0, 0])[1]  # a derivative of it: not a bot
 
 
 def test_rolling_median_matches_a_per_window_median():

@@ -377,3 +377,33 @@ def test_live_run_tracks_the_registry(con, tmp_path):
     assert row[:6] == (80, 9, 42, 0, dt.datetime(2011, 1, 26, 19, 6, 43), False)
     assert row[6] == [{"source": "registry", "family": "Hello", "hf_org": "octo", "model_glob": "*", "priority": 0}]
     assert con.execute("SELECT sandbox FROM collection_runs").fetchone() == (False,)
+
+
+@pytest.mark.parametrize(("kind", "field", "wrong"), [
+    ("short_row", "stargazers_count", "without 'stargazers_count'"),
+    ("mistyped_row", "forks_count", "forks '"),
+    ("renamed_column", "full_name", "without 'full_name'"),
+])
+def test_a_malformed_repository_answer_is_skipped_recorded_and_the_rest_kept(con, sandbox, world, kind, field, wrong):
+    save_card_links(con, sandbox.date, family_links(world))
+    repos = world_repos(world)
+    target = next(r for r in repos if r.current == r.name
+                  and github_world.lookup(world, *r.name.split("/"), sandbox.date) is not None)
+    sandbox.faults.add(kind, path_prefix=f"/github/repos/{target.name}", field=field)
+    run = github.collect_github(con, f"{sandbox.url}/github", backfill_budget=0)
+    assert run.repairs and wrong in run.repairs[0] and run.repairs[0].endswith("; repository skipped")
+    assert target.name in run.repairs[0]
+    status, repairs = con.execute("SELECT status, repairs FROM collection_runs WHERE source = 'github'").fetchone()
+    assert status == "ok" and repairs == run.repairs[0]
+    assert set(snapshots(con)) == {r.name for r in repos} - {target.name}
+
+
+def test_graphql_entry_of_the_wrong_type_is_returned_as_its_error():
+    node = {"nameWithOwner": "octocat/Hello-World", "stargazerCount": "80", "forkCount": 9,
+            "watchers": {"totalCount": 42}, "issues": {"totalCount": 2}, "pullRequests": {"totalCount": 1},
+            "pushedAt": "2011-01-26T19:06:43Z", "createdAt": "2011-01-26T19:01:12Z", "isArchived": False}
+    bad, short = github_graphql.parse_batch(["octocat/hello-world", "a/b"],
+                                            {"data": {"r0": node, "r1": {"nameWithOwner": "a/b"}}})
+    assert str(bad) == ("octocat/hello-world (graphql): stars '80'; expected whole numbers of at least 0, a name, "
+                        "true/false and ISO-8601 times")
+    assert str(short) == "GraphQL entry r1 for a/b lacks 'stargazerCount'; expected the queried fields"

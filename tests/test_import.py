@@ -119,7 +119,8 @@ def test_imported_data_is_labelled_archived_never_live_or_sandbox(imported, tmp_
     assert imported.execute("SELECT value FROM meta WHERE key = 'data_kind'").fetchone() == ("reference",)
     assert set(status.recent_runs(imported, 10)["data"]) == {"archived (imported file)"}
     assert cli.main(["export", "weekly", "--out", str(tmp_path)]) == 0
-    assert f"NOTE: {fmt.REFERENCE_NOTE}; every row says data_kind=reference." in capsys.readouterr().out
+    assert (f"NOTE: {fmt.reference_note('2024-07-11')}; every row says data_kind=reference."
+            in capsys.readouterr().out)
     with (tmp_path / "models_2024-W28.csv").open(newline="") as f:
         assert {r["data_kind"] for r in csv.DictReader(f)} == {"reference"}
     assert export_parquet(imported, tmp_path / "parquet")[1] == "reference"
@@ -132,8 +133,9 @@ def test_imported_data_is_labelled_archived_never_live_or_sandbox(imported, tmp_
     assert out["data_kind"] == "reference" and out["note"] == fmt.REFERENCE_NOTE + "."
     page = AppTest.from_file(str(Path(cli.__file__).parent / "streamlit_app.py"), default_timeout=120).run()
     assert not page.exception and not page.warning
-    assert [i.value for i in page.info][:1] == [f"**{fmt.REFERENCE_NOTE}.** Hugging Face listing archived "
-                                                 f"2024-07-11 · methodology {profiles.METHODOLOGY_VERSION}"]
+    assert [i.value for i in page.info][:1] == [f"**Real public data, archived 2024-07-11: Hugging Face snapshots "
+                                                 f"imported from archives, not live.** "
+                                                 f"Methodology {profiles.METHODOLOGY_VERSION}"]
 
 
 def model_page(model: str) -> AppTest:
@@ -213,7 +215,7 @@ MALFORMED = [
      "line 3: expected 'tags' to be a list of strings"),
     ("bad.csv", "id,downloads_30d\n", "no models; expected at least one listing entry"),
     ("bad.json", "[]", "no models; expected at least one listing entry"),
-    ("bad.parquet", "", "unknown file type '.parquet'; expected one of .csv, .json, .jsonl, .ndjson"),
+    ("bad.parquet", "", "unknown file type '.parquet'; expected one of .csv, .csv.gz, .json, .jsonl, .ndjson"),
 ]
 
 

@@ -87,7 +87,8 @@ def generation_file(**changes) -> dict:
 
 
 def test_generation_format_parses_with_difficulty_and_platform():
-    rows = livecodebench.parse_results(json.dumps(generation_file()), "performances_generation.json")
+    rows, repairs = livecodebench.parse_results(json.dumps(generation_file()), "performances_generation.json")
+    assert repairs == []
     alpha = rows[rows["model"] == "Alpha-7b"]
     assert len(rows) == 12 and set(alpha["difficulty"]) == {"easy"} and set(alpha["platform"]) == {"atcoder"}
     assert alpha["model_release_date"].iloc[0] == dt.date(2023, 11, 16)
@@ -98,25 +99,72 @@ def _perf(**entry) -> list:
     return [{**generation_file()["performances"][0], **entry}]
 
 
-BAD_FILES = {
-    "malformed JSON": ('{"performances": [', "is not valid JSON"),
-    "no performances key": (json.dumps({"models": []}), "expected an object with lists 'performances' and 'models'"),
-    "empty performances": (json.dumps(generation_file(performances=[])), "has no performances"),
-    "non-numeric pass@1": (json.dumps(generation_file(performances=_perf(**{"pass@1": "high"}))),
-                           "performances[0] (model 'Alpha-7b') has pass@1 'high'; expected a number from 0 to 100"),
-    "renamed pass@1": (json.dumps(generation_file(performances=[
-        {k.replace("pass@1", "pass_at_1"): v for k, v in p.items()} for p in _perf()])),
-        "performances[0] has no 'pass@1'"),
-    "date not epoch ms": (json.dumps(generation_file(performances=_perf(date="2023-11-14"))),
-                          "has date '2023-11-14'; expected epoch milliseconds"),
-    "duplicate result": (json.dumps(generation_file(performances=_perf() * 2)),
-                         "model 'Alpha-7b' has problem 'q0' twice"),
+def _damaged(at: int, **entry) -> str:
+    """The small file with performances[at] changed (a key set to None is removed)."""
+    data = generation_file()
+    changed = {**data["performances"][at], **entry}
+    data["performances"][at] = {k: v for k, v in changed.items() if v is not None}
+    return json.dumps(data)
+
+
+# case: (file body, a line of the run's repairs, results kept)
+REPAIRED = {
+    "non-numeric pass@1": (_damaged(3, **{"pass@1": "high"}),
+                           "performances[3] (model 'Alpha-7b') has pass@1 'high'; expected a name, a question id, "
+                           "epoch milliseconds and a number from 0 to 100; entry skipped", 11),
+    "pass@1 renamed in one entry": (_damaged(2, **{"pass@1": None, "pass_at_1": 20.0}),
+                                    "performances[2] (model 'Alpha-7b') has pass@1 None", 11),
+    "missing model": (_damaged(7, model=None), "performances[7] (model None) has model None", 11),
+    "date not epoch ms": (_damaged(0, date="2023-11-14"), "performances[0] (model 'Alpha-7b') has date "
+                                                          "'2023-11-14'", 11),
+    "duplicated result": (json.dumps(generation_file(performances=generation_file()["performances"] + _perf())),
+                          "performances[12] (model 'Alpha-7b') repeats problem 'q0' (first at performances[0]); the "
+                          "first result kept", 12),
+    "not an object": (json.dumps(generation_file(performances=[*generation_file()["performances"], "oops"])),
+                      "performances[12] is 'oops', not an object; entry skipped", 12),
+    "duplicated model entry": (json.dumps(generation_file(models=generation_file()["models"] * 2)),
+                               "models[1] lists 'Alpha-7b' again (first at models[0]); the first entry kept", 12),
+    "model release date mistyped": (json.dumps(generation_file(models=[{**generation_file()["models"][0],
+                                                                        "release_date": "soon"}])),
+                                    "models[0] ('Alpha-7b') has release_date 'soon', not epoch milliseconds", 12),
 }
 
 
-@pytest.mark.parametrize("case", BAD_FILES)
-def test_a_bad_file_fails_the_run_and_keeps_the_slice(con, tmp_path, case):
-    body, message = BAD_FILES[case]
+def test_cli_prints_what_was_repaired(home, tmp_path, capsys):
+    (tmp_path / livecodebench.DEFAULT_FILE).write_text(REPAIRED["non-numeric pass@1"][0])
+    with serve(tmp_path) as url:
+        assert main(["collect", "benchmarks", "--skip", "livebench", "--livecodebench-url", url]) == 0
+    out = capsys.readouterr().out
+    assert "ok, 11 results" in out and "  repaired: performances_generation.json: performances[3] (model " in out
+
+
+@pytest.mark.parametrize("case", REPAIRED)
+def test_a_bad_entry_is_skipped_recorded_and_the_rest_kept(con, tmp_path, case):
+    body, repair, kept = REPAIRED[case]
+    (tmp_path / livecodebench.DEFAULT_FILE).write_text(body)
+    with serve(tmp_path) as url:
+        run_id, rows = livecodebench.collect(con, url, AS_OF)
+    status, repairs = con.execute("SELECT status, repairs FROM collection_runs WHERE run_id = ?", [run_id]).fetchone()
+    assert status == "ok" and rows == kept and repair in repairs
+    assert con.execute("SELECT count(*) FROM raw_livecodebench_results").fetchone() == (kept,)
+
+
+UNREADABLE = {
+    "malformed JSON": ('{"performances": [', "is not valid JSON"),
+    "no performances key": (json.dumps({"models": []}), "expected an object with lists 'performances' and 'models'"),
+    "empty performances": (json.dumps(generation_file(performances=[])), "has no performances"),
+    "renamed pass@1": (json.dumps(generation_file(performances=[
+        {k.replace("pass@1", "pass_at_1"): v for k, v in p.items()} for p in generation_file()["performances"]])),
+        "no entry of performances has 'pass@1'; expected keys ['model', 'question_id', 'date', 'pass@1']; the file "
+        "cannot be read"),
+    "no usable entry": (json.dumps(generation_file(performances=_perf(**{"pass@1": "high"}))),
+                        "has no usable performances (all 1 skipped: "),
+}
+
+
+@pytest.mark.parametrize("case", UNREADABLE)
+def test_a_file_that_cannot_be_read_fails_the_run_and_keeps_the_slice(con, tmp_path, case):
+    body, message = UNREADABLE[case]
     target = tmp_path / livecodebench.DEFAULT_FILE
     target.write_text(json.dumps(generation_file()))
     with serve(tmp_path) as url:

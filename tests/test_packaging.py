@@ -17,4 +17,9 @@ def test_the_wheel_builds_without_deprecation_warnings(tmp_path):
     with zipfile.ZipFile(wheel) as archive:
         metadata = archive.read(next(n for n in archive.namelist() if n.endswith("METADATA"))).decode()
         assert "app/icon.svg" in archive.namelist()
+        shipped = set(archive.namelist())
+    extract = ROOT / "collector" / "reference_world"
+    for path in extract.rglob("*"):
+        if path.is_file():
+            assert path.relative_to(ROOT).as_posix() in shipped, f"{path} is not in the wheel"
     assert "License-Expression: Apache-2.0" in metadata.splitlines()

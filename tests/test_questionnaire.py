@@ -1,5 +1,6 @@
 """Questionnaire engine: built-ins, validation of definitions and answers, and picks that obey every constraint."""
 
+import re
 import shutil
 
 import duckdb
@@ -73,7 +74,8 @@ def test_run_locally_picks_fit_vram_and_have_quantized_builds(served, vram, prec
     for row, pick in zip(rows, result.picks, strict=True):
         assert row["params_b"] * bits / 8 * qn.VRAM_OVERHEAD <= vram
         assert row["derivatives_quantized"] > 0 and row["open_weight"]
-        assert any("GB" in r and f"{bits:g}/8" in r for r in pick.reasons)
+        assert any(r.startswith(f"fits in {vram} GB: needs about") and f"at {bits:g} bits per weight" in r
+                   for r in pick.reasons)
 
 
 def test_procurement_picks_have_low_noise_and_momentum(served):
@@ -96,7 +98,8 @@ def test_procurement_clean_scores_required(served):
 def test_caveats_come_from_the_data(served):
     q = qn.load("run_locally")
     result = questionnaire_picks.recommend(served, q, qn.check_answers(q, {"vram_gb": 1024, "need_quantized": False,
-                                                                           "open_weight": False}), top=200)
+                                                                           "open_weight": False, "task": "any"}),
+                                           top=400)
     caveats = [c for p in result.picks for c in p.caveats]
     assert any(c.startswith("high automation share") for c in caveats)
     assert any(c == "weights gated: access needs approval" for c in caveats)
@@ -212,3 +215,62 @@ def test_a_component_without_any_data_gets_no_weight(tmp_path):
     assert result.plan.weights["momentum"] == 0 and sum(result.plan.weights.values()) == pytest.approx(1)
     assert "no momentum data in this build: its weight is spread over the other components" in result.notes
     assert result.picks and not any("momentum" in c for p in result.picks for c in p.caveats)
+
+
+DEBUG_TEXT = re.compile(r"[a-z]+_[a-z_]+|\(<=|>=|<=|/8|\d\.\d{4,}|\bx \d")
+
+
+@pytest.mark.parametrize(("priority", "component"), [("quality", "capability"), ("popular", "adoption")])
+def test_a_stated_priority_orders_the_picks_by_its_signal(served, priority, component):
+    _, rows = picks_with_rows(served, "run_locally", {"vram_gb": 1024, "need_quantized": False, "task": "any",
+                                                      "open_weight": False, "priority": priority})
+    signal = [row[component] for row in rows]
+    known = [v for v in signal if v == v and v is not None]
+    assert known and signal[:len(known)] == sorted(known, reverse=True)  # by the signal, none without it above
+
+
+def test_fine_tune_base_recommends_real_bases_within_the_size(served):
+    result, rows = picks_with_rows(served, "fine_tune_base", {})
+    for row, pick in zip(rows, result.picks, strict=True):
+        assert row["model_id"] == row["family"]  # names no parent: a base, not someone's fine-tune
+        assert 1 <= row["params_b"] <= 14 and row["pipeline_tag"] == "text-generation"
+        assert any(r.startswith("a base model: it names no parent model on the Hub") for r in pick.reasons)
+
+
+def test_reasons_read_as_plain_language_and_weak_figures_are_caveats(served):
+    for name, answers in [("run_locally", {"priority": "popular"}), ("fine_tune_base", {}),
+                          ("procurement", {"clean_required": False})]:
+        result, rows = picks_with_rows(served, name, answers)
+        for pick, row in zip(result.picks, rows, strict=True):
+            for reason in pick.reasons:
+                assert not DEBUG_TEXT.search(reason), reason
+            if row["capability"] is not None and row["capability"] < 40:
+                assert not any("benchmark score" in r for r in pick.reasons)
+            assert pick.why.startswith(f"#{row['rank']} of ") or pick.why.startswith("Not ranked")
+    result, _ = picks_with_rows(served, "run_locally", {"priority": "popular"})
+    assert re.fullmatch(r"people downloaded it [\d.]+k? times in the last 30 days, top \d+% of \S+ models",
+                        next(r for r in result.picks[0].reasons if r.startswith("people")))
+
+
+def test_the_template_lists_every_question_and_answers_as_the_defaults(served, tmp_path):
+    for name in qn.builtin_names():
+        q = qn.load(name)
+        text = qn.template(q)
+        for question in q.questions:
+            assert f"# {question['prompt']}" in text
+            for option in question.get("options", []):
+                assert f"#   {option['value']}: " in text
+        assert qn.check_answers(q, yaml.safe_load(text)) == qn.check_answers(q, {})
+
+
+@pytest.mark.parametrize(("answers", "message"), [
+    ({"vram_gb": 1e308}, "1e+308 is not a number from 1 to 1024"),
+    ({"vram_gb": float("nan")}, "nan is not a number from 1 to 1024"),
+    ({"vram_gb": [24] * 10_000}, "is not a number from 1 to 1024"),
+    ({"priority": {"quality": True}}, "is not an option; expected one of quality, popular"),
+    ({"x" * 10_000: 1}, "unknown question 'xxxxx"),
+])
+def test_hostile_answers_get_a_short_clear_error(answers, message):
+    with pytest.raises(qn.QuestionnaireError) as err:
+        qn.check_answers(qn.load("run_locally"), answers)
+    assert message in str(err.value) and len(str(err.value)) < 300

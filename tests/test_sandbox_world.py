@@ -153,6 +153,51 @@ def test_automation_kinds_have_their_signatures(big):
     assert (truth.loc[truth["mostly_automation"], "automation_kind"] != "none").all()
 
 
+def test_harder_automation_kinds_have_their_signatures(big):
+    day = big.today
+    organic, automation = big.daily(day - dt.timedelta(days=45), day - dt.timedelta(days=1))
+    kinds = big.models["automation_kind"].to_numpy()
+    steady = automation[(kinds == "nightly") & (automation.min(axis=1) > 20)]
+    irregular = automation[(kinds == "nightly_irregular") & (np.median(automation, axis=1) > 20)]
+    assert len(steady) and len(irregular)
+    # regular schedules never miss a night; irregular ones miss some, run twice on others, yet are flat on most
+    assert (steady > 0).all() and (irregular == 0).any(axis=1).mean() > 0.5
+    runs = irregular / np.median(irregular, axis=1, keepdims=True)
+    assert (runs > 1.7).any(axis=1).mean() > 0.5 and np.median((np.abs(runs - 1) < 0.15).mean(axis=1)) > 0.7
+    # CI that stopped before the 30-day window: automation early in the 45 days, none in the window
+    stopped = (kinds == "stopped") & (automation.sum(axis=1) > 0)
+    assert stopped.any() and automation[stopped][:, -30:].sum() == 0
+    # mirrors: the name of a more-liked model of another owner, created later, no derivatives, no organic demand
+    m = big.models
+    mirrors = m[m["automation_kind"] == "mirror"]
+    assert len(mirrors) >= 10 and mirrors["likes"].max() <= 1
+    name = m["id"].str.split("/").str[1]
+    for i, row in mirrors.iterrows():
+        stem = name[i].removesuffix("-v2")  # two mirrors of one source by one user: the second id gets -v2
+        source = m[(name == stem) & (m["author"] != row["author"]) & (m["likes"] > row["likes"])]
+        assert len(source) and (source["created"] < row["created"]).any()
+    assert not m["parent"].isin(mirrors["id"]).any() and not m["parent2"].isin(mirrors["id"]).any()
+    assert organic[mirrors.index].sum() < 0.05 * automation[mirrors.index].sum()
+
+
+def test_organic_counts_are_at_least_poisson_dispersed(big):
+    day = big.today
+    organic, _ = big.daily(day - dt.timedelta(days=14), day - dt.timedelta(days=1))
+    t = big._t
+    days = np.arange(day.toordinal() - 14, day.toordinal())
+    quiet = np.flatnonzero((big.models["automation_kind"] == "none").to_numpy() & (t["created"] < days[0] - 60))
+    # a trickle of 2-8 downloads a day: the variance of the counts is at least their mean (Poisson), never below
+    trickle = quiet[(organic[quiet].mean(axis=1) > 2) & (organic[quiet].mean(axis=1) < 8)]
+    assert len(trickle) > 50
+    dispersion = organic[trickle].var(axis=1, ddof=1) / organic[trickle].mean(axis=1)
+    assert np.median(dispersion) > 1.0
+    # large models vary by about 0.1-0.3 in log space from day to day, small ones more
+    busy = quiet[organic[quiet].min(axis=1) > 2000]
+    assert len(busy) >= 3
+    spread = np.median(np.abs(np.diff(np.log(organic[busy]), axis=1)), axis=1) * 1.4826 / np.sqrt(2)
+    assert 0.05 < np.median(spread) < 0.3
+
+
 def test_fixtures_look_like_test_repos(big):
     fixtures = big.models[big.models["fixture"]]
     assert len(fixtures) > 20

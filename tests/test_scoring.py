@@ -42,8 +42,8 @@ def models(con) -> pd.DataFrame:
 
 @pytest.mark.parametrize(("old", "new", "message"), [
     ("capability = 0.25\n", "capability = 0.20\nvibes = 0.05\n", "unknown component 'vibes'"),
-    ("adoption = 0.30\n", "adoption = -0.30\n", "weight of adoption is -0.3; expected a number >= 0"),
-    ("adoption = 0.30\n", "adoption = 0.60\n", "weights sum to 1.3; expected 1"),
+    ("adoption = 0.20\n", "adoption = -0.20\n", "weight of adoption is -0.2; expected a number >= 0"),
+    ("adoption = 0.20\n", "adoption = 0.50\n", "weights sum to 1.3; expected 1"),
     ('default_profile = "balanced"', 'default_profile = "nope"', "default_profile 'nope' is not a profile"),
     ("min_coverage = 0.5", "min_coverage = 1.5", "setting min_coverage is 1.5; expected a number > 0 and <= 1"),
     ("bootstrap_samples = 200", "bootstrap_samples = 2.5", "setting bootstrap_samples is 2.5; expected a whole"),
@@ -67,7 +67,7 @@ def test_bad_profile_fails_the_build_and_keeps_the_marts(con, monkeypatch, tmp_p
     world(con)
     build.run_build(con, STEPS)
     before = con.execute("SELECT * FROM mart_models ORDER BY model_id").fetchall()
-    use_profiles(monkeypatch, tmp_path, edited("adoption = 0.30\n", "adoption = 0.90\n"))
+    use_profiles(monkeypatch, tmp_path, edited("adoption = 0.20\n", "adoption = 0.80\n"))
     with pytest.raises(build.BuildError, match="weights sum to 1.6"):
         build.run_build(con, STEPS)
     assert con.execute("SELECT * FROM mart_models ORDER BY model_id").fetchall() == before
@@ -79,8 +79,9 @@ def test_missing_components_are_null_and_not_counted(con):
     m = models(con)
     assert m["community"].isna().all() and m["capability"].isna().all()
     row = m.loc["o/m05"]
-    assert row["coverage"] == pytest.approx(0.65)  # adoption .30 + momentum .15 + ecosystem .20
-    expected = (0.30 * row["adoption"] + 0.15 * row["momentum"] + 0.20 * row["ecosystem"]) / 0.65
+    assert row["coverage"] == pytest.approx(0.65)  # adoption .20 + cohort .10 + momentum .15 + ecosystem .20
+    expected = (0.20 * row["adoption"] + 0.10 * row["cohort_adoption"] + 0.15 * row["momentum"]
+                + 0.20 * row["ecosystem"]) / 0.65
     assert row["composite"] == pytest.approx(expected)
     # d/q has no organic downloads: momentum is undefined, coverage 0.5 is still enough to be ranked
     assert math.isnan(m.loc["d/q", "momentum"]) and m.loc["d/q", "coverage"] == pytest.approx(0.5)
@@ -125,7 +126,7 @@ def test_adoption_normalises_within_the_cohort(con, monkeypatch, tmp_path):
     assert cohort["big/one"] == "all"      # alone in its size class: widened to every model
     m = models(con)
     at_reference = next(k for k in COHORT if 300 * (COHORT.index(k) + 1) == tenth)
-    assert m.loc[at_reference, "adoption"] == pytest.approx(100 * math.log(2) / math.log(11))
+    assert m.loc[at_reference, "cohort_adoption"] == pytest.approx(100 * math.log(2) / math.log(11))
 
 
 def test_small_cohorts_widen_to_all(con):
@@ -221,3 +222,34 @@ def test_an_oversized_profiles_file_is_refused(tmp_path):
     big.write_text("# padding\n" * 10_000)
     with pytest.raises(profiles.ProfileError, match="expected at most 65,536"):
         profiles.load(big)
+
+
+def test_adoption_follows_organic_downloads_and_cohort_adoption_the_class(con):
+    world(con)
+    build.run_build(con, STEPS)
+    m = models(con)
+    # absolute adoption: the most downloaded scores 100, each tenfold fewer downloads costs 100 / 4 points
+    assert m.loc["big/one", "adoption"] == pytest.approx(100)
+    assert m.loc["o/m00", "adoption"] == pytest.approx(100 * (1 - math.log10(5000 / 300) / 4))
+    assert m.loc["d/q", "adoption"] == 0
+    known = m.dropna(subset=["adoption"]).sort_values("organic_downloads_30d")
+    assert known["adoption"].is_monotonic_increasing
+    # against its cohort big/one (alone in its size class, widened to all) scores as a top-10 model would
+    assert m.loc["big/one", "cohort_adoption"] > m.loc["o/m00", "cohort_adoption"]
+
+
+def test_mostly_automation_models_and_families_are_not_ranked(con):
+    world(con)
+    con.execute("UPDATE model_noise SET mostly_automation = true, automation_share = 0.97, "
+                "noise_reasons = 'test_fixture' WHERE model_id IN ('big/one', 'o/m03')")
+    build.run_build(con, STEPS)
+    m = models(con)
+    assert pd.isna(m.loc["big/one", "rank"]) and pd.isna(m.loc["o/m03", "rank"])
+    assert m.loc["big/one", "mostly_automation"] and not m.loc["o/m04", "mostly_automation"]
+    assert sorted(m["rank"].dropna().astype(int)) == list(range(1, len(m) - 3 + 1))  # n/none lacks coverage
+    families = con.execute("SELECT family, rank FROM mart_families").df().set_index("family")
+    # a family of one mostly-automation model is not ranked; a family with organic members is
+    assert pd.isna(families.loc["big/one", "rank"]) and pd.isna(families.loc["o/m03", "rank"])
+    assert families.loc["o/m11", "rank"] > 0
+    unranked = con.execute("SELECT count(*) FROM mart_scores WHERE entity_id = 'big/one' AND rank IS NOT NULL")
+    assert unranked.fetchone()[0] == 0  # under no profile

@@ -103,12 +103,13 @@ def test_leaderboard_table_escapes_every_value():
     import board_html
 
     from app import board
+    from pipelines.profiles import COMPONENTS
 
     hostile = '<script>alert(1)</script>"\'&x'
     row = {"rank": 1, "rank_low": 1, "rank_high": 2, "model_id": hostile, "composite": 50.0, "coverage": 0.5,
            "trend": [1, 2, 3], "organic_downloads_30d": 10, "automation_share": 0.1, "clean_score": None,
            "license_class": "<img src=x onerror=alert(1)>", "size_class": "<1B", "pipeline_tag": "a&b",
-           **dict.fromkeys(("adoption", "momentum", "ecosystem", "community", "capability"), 1.0)}
+           "why": hostile, **dict.fromkeys(COMPONENTS, 1.0)}
     body = board.table([row], board.columns(True), label=hostile)
     tags: list[tuple[str, dict]] = []
     parser = HTMLParser()
@@ -120,5 +121,6 @@ def test_leaderboard_table_escapes_every_value():
     assert not [name for _, a in tags for name in a if name.startswith("on")]
     shown = board_html.rows(body)[0]
     assert shown["model"]["text"] == hostile
+    assert shown["rank (90% interval)"]["titles"] == [hostile]  # the why tooltip, escaped
     assert shown["model"]["links"] == ["model?model=%3Cscript%3Ealert%281%29%3C/script%3E%22%27%26x"]
     assert shown["model"]["meta"] == f"{row['license_class']} · <1B · a&b"  # small print under the id, as text

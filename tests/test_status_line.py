@@ -15,11 +15,16 @@ def test_active_pipeline_with_live_data():
                    "2026-12-02"
 
 
-def test_idle_pipeline_says_since_when_and_archived_data():
+def test_idle_pipeline_says_since_when():
     idle = {"jobs": ACTIVE["jobs"]}  # no heartbeat: no scheduler running
-    line = status_line({"data_kind": "reference", "as_of_hf": "2024-07-11"}, idle, NOW)
-    assert line.startswith("Pipeline idle since 21:00 UTC · ")
-    assert line.endswith("Archived data as of 2024-07-11")
+    line = status_line({"data_kind": "live", "as_of_hf": "2026-12-02"}, idle, NOW)
+    assert line == "Pipeline idle since 21:00 UTC · Live data · Hugging Face as of 2026-12-02"
+
+
+def test_archived_data_shows_no_pipeline():
+    line = status_line({"data_kind": "reference", "as_of_hf": "2024-07-11"}, ACTIVE, NOW)
+    assert line == "Reference world: real public data, archived 2024-07-11; nothing is collected, no job is " \
+                   "scheduled · Archived data as of 2024-07-11"
 
 
 def test_never_scheduled_is_idle_since_the_build_and_sandbox_says_fictional():

@@ -48,12 +48,12 @@ def read_until(proc: subprocess.Popen, marker: str, timeout: float = 300) -> str
     raise AssertionError(f"{marker!r} not seen; output:\n{''.join(seen)}")
 
 
-def test_up_falls_back_to_the_sandbox_serves_and_stops_cleanly(tmp_path):
+def test_up_on_the_sandbox_serves_and_stops_cleanly(tmp_path):
     port = free_port()
-    proc = run_up(tmp_path, "--port", str(port))
+    proc = run_up(tmp_path, "--source", "sandbox", "--port", str(port))
     try:
         out = read_until(proc, "Ctrl+C to stop")
-        assert "The live services cannot be reached" in out and "sandbox" in out
+        assert "sandbox data in" in out
         for label in ("Hugging Face models", "model cards", "GitHub stars", "LiveBench", "Building", "export"):
             assert label in out
         assert "Pipeline active" in out
@@ -92,7 +92,7 @@ def test_up_falls_back_to_the_sandbox_serves_and_stops_cleanly(tmp_path):
     assert 1 <= log.count("is the revealed SANDBOX") <= 3  # once per sandbox server, not once per day
     assert "model_github is absent" not in log  # GitHub was collected: its table is built later in the build
 
-    again = run_up(tmp_path, "--no-serve")
+    again = run_up(tmp_path, "--source", "sandbox", "--no-serve")
     out, _ = again.communicate(timeout=300)
     assert again.returncode == 0, out
     assert "Simulating" not in out and "already collected" in out

@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 
 import duckdb
 
+REPAIRS_SHOWN = 50  # repair lines stored per run; the rest are counted
+
 
 @dataclass
 class RunStats:
@@ -29,13 +31,22 @@ def start_run(con: duckdb.DuckDBPyConnection, source: str, endpoint: str, as_of:
     return run_id
 
 
-def finish_run(con: duckdb.DuckDBPyConnection, run_id: str, stats: RunStats, error: str | None = None) -> None:
-    """Close a run as 'ok' or, when an error is given, 'failed' with the reason."""
+def finish_run(con: duckdb.DuckDBPyConnection, run_id: str, stats: RunStats, error: str | None = None,
+               repairs: list[str] | None = None) -> None:
+    """Close a run as 'ok' or, when an error is given, 'failed' with the reason; repairs: what was mended or skipped."""
     con.execute(
         "UPDATE collection_runs SET finished_at = now(), status = ?, requests = ?, retries = ?, "
-        "rows_written = ?, error = ? WHERE run_id = ?",
-        ["failed" if error else "ok", stats.requests, stats.retries, stats.rows, error, run_id],
+        "rows_written = ?, error = ?, repairs = ? WHERE run_id = ?",
+        ["failed" if error else "ok", stats.requests, stats.retries, stats.rows, error, _lines(repairs), run_id],
     )
+
+
+def _lines(repairs: list[str] | None) -> str | None:
+    """Repairs one a line, the first REPAIRS_SHOWN of them and a count of the rest."""
+    if not repairs:
+        return None
+    more = len(repairs) - REPAIRS_SHOWN
+    return "\n".join(repairs[:REPAIRS_SHOWN] + ([f"... and {more} more"] if more > 0 else []))
 
 
 def close_abandoned(con: duckdb.DuckDBPyConnection) -> int:

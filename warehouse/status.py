@@ -22,6 +22,12 @@ SELECT run_id, source, as_of, status, requests, retries, rows_written, started_a
 FROM collection_runs ORDER BY started_at DESC LIMIT ?
 """
 
+# Every run imported an archived file: the date of the newest Hub listing.
+ARCHIVED = """
+SELECT bool_and(endpoint LIKE 'file:%'), max(as_of) FILTER (WHERE source = 'hf' AND status = 'ok')
+FROM collection_runs
+"""
+
 
 def freshness(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     """Last good as_of and failure count per source."""
@@ -55,7 +61,8 @@ def as_text(frame: pd.DataFrame, dates: tuple[str, ...] = (), times: tuple[str, 
 def render(con: duckdb.DuckDBPyConnection, recent: int = 10) -> str:
     """Plain-text status report."""
     state = schedule_state.load()
-    lines = [pipeline_line(state)]
+    archived, hf_day = con.execute(ARCHIVED).fetchone()
+    lines = [pipeline_line(state, archived=hf_day if archived else None)]
     if lines[0].startswith("Pipeline idle"):
         lines[0] += " · Next: not scheduled (run 'revealed schedule' or 'revealed up')"
     jobs = jobs_table(state)
@@ -71,4 +78,7 @@ def render(con: duckdb.DuckDBPyConnection, recent: int = 10) -> str:
               "", "Recent runs:", as_text(runs.drop(columns=["started_at"]), ("as_of",), ("finished_at",))]
     if fresh["sandbox"].any():
         lines.insert(0, "NOTE: this warehouse holds SANDBOX data: fictional models, not real Hugging Face data.")
+    if archived:
+        lines.insert(0, f"NOTE: real public data, archived {hf_day} (imported files, never live): nothing here is "
+                        "collected, so no job collects on a schedule.")
     return "\n".join(lines)

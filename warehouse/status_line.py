@@ -15,8 +15,14 @@ def moment(value: str | None, now: dt.datetime | None = None) -> str:
     return when.strftime("%H:%M UTC" if when.date() == today else "%Y-%m-%d %H:%M UTC")
 
 
-def pipeline_line(state: dict | None = None, now: dt.datetime | None = None, built_at: str | None = None) -> str:
-    """'Pipeline active · Last: <time> · Next: <time> [· run by <who>]' or 'Pipeline idle since <last job/build>'."""
+def pipeline_line(state: dict | None = None, now: dt.datetime | None = None, built_at: str | None = None,
+                  archived: str | None = None) -> str:
+    """'Pipeline active · Last: <time> · Next: <time> [· run by <who>]' or 'Pipeline idle since <last job/build>'.
+
+    `archived` is the date of a home's archived data (the reference world): nothing to collect, so no job runs.
+    """
+    if archived:
+        return f"Reference world: real public data, archived {archived}; nothing is collected, no job is scheduled"
     state = schedule_state.load() if state is None else state
     jobs = state.get("jobs", {}).values()
     last = max((j["last_end"] for j in jobs if j.get("last_end")), default=None)
@@ -47,4 +53,5 @@ def data_line(meta: dict[str, str]) -> str:
 
 def status_line(meta: dict[str, str], state: dict | None = None, now: dt.datetime | None = None) -> str:
     """The pipeline's state and the data's kind and date, in one line."""
-    return f"{pipeline_line(state, now, meta.get('built_at'))} · {data_line(meta)}"
+    archived = (meta.get("as_of_hf") or "unknown") if meta.get("data_kind") == "reference" else None
+    return f"{pipeline_line(state, now, meta.get('built_at'), archived)} · {data_line(meta)}"

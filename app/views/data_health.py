@@ -9,7 +9,8 @@ from warehouse import status, status_line
 
 meta = page_header("Data health")
 freshness, runs = queries.collection_status(recent=30)
-st.subheader(status_line.pipeline_line(built_at=meta.get("built_at")))
+archived = meta.get("as_of_hf") if meta.get("data_kind") == "reference" else None
+st.subheader(status_line.pipeline_line(built_at=meta.get("built_at"), archived=archived))
 jobs = status.jobs_table()
 if not jobs.empty:
     tables.table(jobs.replace({"next_run": {"-": "not scheduled"}}), {
@@ -20,12 +21,21 @@ st.caption(f"Last good collection run finished {fmt.date(last_run)} · warehouse
            f" · methodology {meta.get('methodology_version', '-')} · inputs {meta.get('inputs_hash', '-')}")
 
 st.subheader("Freshness per source")
-freshness["data"] = freshness["sandbox"].map({True: "sandbox (fictional)", False: "live"})
+freshness["data"] = freshness["sandbox"].map({True: "sandbox (fictional)",
+                                              False: "archived (imported file)" if archived else "live"})
 for column in ("last_ok_as_of", "last_ok_at"):
     freshness[column] = freshness[column].map(fmt.date)
 tables.table(freshness, {"source": tables.text("Source"), "last_ok_as_of": tables.text("Data as of"),
                          "last_ok_at": tables.text("Collected"), "failed_runs": tables.number("Failed runs"),
                          "data": tables.text("Data")})
+
+repaired = [r for r in queries.records("run_repairs", recent=30) if r.get("repairs")]
+for run in repaired:
+    lines = run["repairs"].splitlines()
+    st.warning(f"{run['source']} run of {fmt.date(run['as_of'])} ({run['status']}) kept the valid upstream data "
+               f"and recorded what it repaired or skipped: {lines[0]}")
+    with st.expander(f"Everything repaired or skipped in {run['run_id']}"):
+        st.code(run["repairs"], language=None, wrap_lines=True)
 
 st.subheader("Recent collection runs")
 if runs.empty:

@@ -7,7 +7,7 @@ import streamlit as st
 from app import board, queries
 from app import format as fmt
 from app.page_header import page_header
-from pipelines import export_weekly
+from pipelines import export_weekly, profiles, why_rank
 from pipelines.profiles import COMPONENTS
 
 PAGE_SIZES = [25, 50, 100]
@@ -81,14 +81,17 @@ if page_no != asked:
 trends = queries.records("model_trends" if models else "family_trends", ids=[r[entity] for r in rows],
                          days=board.TREND_DAYS)
 by_id = {t[entity]: t["trend"] for t in trends}
+weights = profiles.load().profiles.get(profile)
 for r in rows:
     r["trend"] = by_id.get(r[entity])
+    if weights:
+        r["why"] = why_rank.sentence(r, weights, r["ranked"])
 
 chosen = [f"{name} {', '.join(picked)}" for name, picked in (("task", tasks), ("license", licenses),
                                                               ("size", sizes)) if picked]
 chosen += [f"coverage at least {min_coverage:.0%}"] * (min_coverage > 0) + ["open weight only"] * open_only
 about = board.caption(
-    f"{total:,} {kind.lower()} · profile {profile} · "
+    f"{total:,} ranked {kind.lower()} · profile {profile} · "
     + (f"filters: {'; '.join(chosen)}" if chosen else "no filters")
     + ("" if models or not chosen else " (on each family's root model)")
     + f" · Hugging Face as of {fmt.date(meta.get('as_of_hf'))} · methodology {meta.get('methodology_version', '-')}"
@@ -143,6 +146,9 @@ with board_slot:
     else:
         st.html(about + board.table(rows, board.columns(models),
                                     label=f"{kind} leaderboard, page {page_no}"))
+    if weights:
+        with st.expander(f"Why each {'model' if models else 'family'} on this page sits where it does"):
+            st.markdown("\n".join(f"- `{r[entity]}`: {r['why']}" for r in rows))
 
 
 def filtered_csv() -> str:

@@ -7,6 +7,7 @@ from app import charts, noise_reasons, queries, tables
 from app import format as fmt
 from app.page_header import page_header
 from app.url_pick import url_pick
+from pipelines import profiles, why_rank
 
 CHILDREN = 15
 
@@ -30,11 +31,17 @@ cols[1].metric("Composite", fmt.score(m["composite"]))
 cols[2].metric("Coverage", fmt.pct(m["coverage"]))
 cols[3].metric("Organic downloads, 30 d", fmt.compact(m["organic_downloads_30d"]))
 cols[4].metric("Automation share", fmt.pct(m["automation_share"]))
+config = profiles.load()
+st.info(f"**Why {fmt.rank(m['rank'])}:** " + why_rank.sentence(m.to_dict(), config.profiles[config.default_profile],
+                                                               int(m["ranked"])), icon=":material/help:")
 
 st.subheader("From raw input to score")
 inputs = pd.DataFrame([
     ("adoption", m["adoption"], f"{fmt.compact(m['organic_downloads_30d'])} organic downloads in 30 days "
-     f"(raw {fmt.compact(m['raw_downloads_30d'])})", f"Hugging Face, {fmt.date(m['as_of_hf'])}"),
+     f"(raw {fmt.compact(m['raw_downloads_30d'])}) against the most downloaded model",
+     f"Hugging Face, {fmt.date(m['as_of_hf'])}"),
+    ("adoption in its class", m["cohort_adoption"], f"the same downloads against {m['size_class']} models of "
+     "its age (RAM)", f"Hugging Face, {fmt.date(m['as_of_hf'])}"),
     ("momentum", m["momentum"], "trend of daily organic downloads (chart below)",
      f"Hugging Face, {fmt.date(m['as_of_hf'])}"),
     ("ecosystem", m["ecosystem"], f"{fmt.compact(m['active_derivatives'])} active derivatives",

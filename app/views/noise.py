@@ -12,8 +12,9 @@ cols = st.columns(4)
 cols[0].metric("Raw downloads, 30 d", fmt.compact(totals["raw"]))
 cols[1].metric("Organic downloads, 30 d", fmt.compact(totals["organic"]))
 cols[2].metric("Automation share", fmt.pct(totals["automation_share"], 1))
-cols[3].metric("Mostly automated", f"{int(totals['mostly_automated']):,}",
-               help="models with at least half their raw downloads removed")
+cols[3].metric("Mostly automated, not ranked", f"{int(totals['mostly_automated']):,}",
+               help="models with more than half of their downloads from CI or automation (test fixtures among them): "
+                    "listed here, left out of every ranking")
 if (totals["unseen_share"] or 0) > 0:
     st.info(f"{fmt.pct(totals['unseen_share'], 1)} of the 30-day downloads fall on days without a daily figure "
             "(before this warehouse's first snapshot, or before a model was listed): attributed, not observed. "

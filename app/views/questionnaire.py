@@ -65,6 +65,7 @@ if submitted:
     for i, p in enumerate(result.picks, 1):
         with st.container(border=True):
             st.markdown(f"**{i}. {p.model_id}** · family `{p.family}` · score {fmt.score(p.score)}")
+            st.caption(p.why)
             why, against = st.columns(2)
             why.markdown("\n".join(f"- {r}" for r in p.reasons))
             against.markdown("\n".join(f"- :orange[{c}]" for c in p.caveats) or "- no caveats from the data")

@@ -1,5 +1,9 @@
-"""Injected failures for the sandbox server: rate limits, server errors, slowness, broken bodies, schema drift."""
+"""Injected failures for the sandbox server: rate limits, server errors, slowness, broken bodies, schema drift and
+messy upstream data (short, long, mistyped or duplicated rows, renamed or missing columns, empty releases)."""
 
+import copy
+import csv
+import io
 import json
 import threading
 from dataclasses import dataclass
@@ -13,7 +17,12 @@ DELAYS = {"slow": 2.0, "timeout": 15.0}
 # The route answers, then the answer is damaged.
 AFTER_ROUTE = ("malformed", "truncated", "missing_field", "extra_field", "null_field", "mistyped_field",
                "duplicate_page", "out_of_order")
-KINDS = (*BEFORE_ROUTE, *DELAYS, *AFTER_ROUTE)
+# The route answers, then one row or column of its data is made messy, as real upstream files are: a row is a CSV
+# line or an entry of a JSON list (a listing page, LiveCodeBench's performances, a repository object).
+DATA = ("short_row", "long_row", "mistyped_row", "duplicate_row", "renamed_column", "missing_column",
+        "missing_key_column", "empty_release", "unknown_task")
+KINDS = (*BEFORE_ROUTE, *DELAYS, *AFTER_ROUTE, *DATA)
+DATA_ROW = 1  # the row a row fault hits: the second one (the first when there is only one)
 
 
 @dataclass
@@ -54,6 +63,13 @@ class Faults:
                         self._pending.remove(fault)
                     return fault
         return None
+
+    def put_back(self, fault: Fault) -> None:
+        """Return one use of a fault taken by a request it could not apply to (a data fault on a 404 or redirect)."""
+        with self._lock:
+            fault.count += 1
+            if fault not in self._pending:
+                self._pending.insert(0, fault)
 
     def clear(self) -> None:
         """Drop every pending fault."""
@@ -116,3 +132,64 @@ def _drift(fault: Fault, item: dict) -> None:
         item[fault.field] = None
     elif fault.kind == "mistyped_field":
         item[fault.field] = str(item.get(fault.field))
+
+
+def mess(fault: Fault, response: Response) -> Response:
+    """Apply a DATA fault to a copy of a route's response: CSV text, a JSON list or object, or LiveCodeBench's file."""
+    body = copy.deepcopy(response.body)  # routes may answer from a cache
+    if isinstance(body, str):
+        return Response(response.status, _mess_csv(fault.kind, body), response.headers)
+    if fault.kind == "unknown_task" and isinstance(body, dict):
+        first = next(iter(body))
+        body = {**body, first: [*body[first], "sandbox_unknown_task"]}
+    elif fault.kind == "empty_release":  # and no next page
+        body = {**body, "performances": []} if isinstance(body, dict) and "performances" in body else []
+        return Response(response.status, body, {k: v for k, v in response.headers.items() if k != "Link"})
+    else:
+        _mess_rows(fault, body["performances"] if isinstance(body, dict) and "performances" in body
+                   else body if isinstance(body, list) else [body])
+    return Response(response.status, body, response.headers)
+
+
+def _mess_rows(fault: Fault, rows: list) -> None:
+    """A row fault on JSON entries, in place; column faults act on `fault.field` of every entry."""
+    at = min(DATA_ROW, len(rows) - 1)
+    if fault.kind == "short_row":
+        rows[at].pop(fault.field, None)
+    elif fault.kind == "long_row":
+        rows[at]["sandboxUnexpectedField"] = "an extra value injected by the sandbox"
+    elif fault.kind == "mistyped_row":
+        rows[at][fault.field] = f"{rows[at].get(fault.field)} (mistyped by the sandbox)"
+    elif fault.kind == "duplicate_row":
+        rows.append(dict(rows[0]))
+    elif fault.kind in ("renamed_column", "missing_column", "missing_key_column"):
+        for row in rows:
+            value = row.pop(fault.field, None)
+            if fault.kind == "renamed_column":
+                row[f"{fault.field}_renamed"] = value
+
+
+def _mess_csv(kind: str, text: str) -> str:
+    """A DATA fault on a CSV table: row faults on the second data row, column faults on the last (or key) column."""
+    if kind == "empty_release":
+        return ""
+    lines = list(csv.reader(io.StringIO(text)))
+    header, rows = lines[0], lines[1:]
+    at = min(DATA_ROW, len(rows) - 1)
+    if kind == "short_row":
+        rows[at] = rows[at][:-3]
+    elif kind == "long_row":
+        rows[at] = [*rows[at], "77", "88"]
+    elif kind == "mistyped_row":
+        rows[at][-1] = "n/a"
+    elif kind == "duplicate_row":
+        rows.append(rows[0])
+    elif kind == "renamed_column":
+        header[-1] += "_renamed"
+    elif kind == "missing_column":
+        header, rows = header[:-1], [r[:-1] for r in rows]
+    elif kind == "missing_key_column":
+        header[0] = "sandbox_renamed_key"
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\n").writerows([header, *rows])
+    return out.getvalue()

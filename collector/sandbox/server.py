@@ -148,6 +148,11 @@ class SandboxServer:
         response = self._route(request)
         if fault and fault.kind in faults_mod.AFTER_ROUTE and response.status == 200:
             response = faults_mod.damage(fault, response, self.url + h.path)
+        if fault and fault.kind in faults_mod.DATA:
+            if response.status == 200:
+                response = faults_mod.mess(fault, response)
+            else:
+                self.faults.put_back(fault)
         self._send(h, response)
 
     def _route(self, request: Request) -> Response:

@@ -14,12 +14,13 @@ from functools import cached_property
 import numpy as np
 import pandas as pd
 
-from collector.sandbox import world_api, world_gen, world_traffic
+from collector.sandbox import world_api, world_attrs, world_gen, world_traffic
 from collector.sandbox.world_hash import uniform
 
 WINDOW_DAYS = 30
 _CACHE_DATES = 8
 _SUBSET_DIRECT = 50_000
+LAUNCH_DAYS, WEEKLY_DIP = 45, 0.25
 
 
 class World:
@@ -28,7 +29,7 @@ class World:
     def __init__(self, seed: int = 7, n_models: int = 10_000, start: dt.date = dt.date(2026, 1, 1)):
         self.seed, self.n_models, self.start = seed, n_models, start
         self.models, self.families, self._t = world_gen.generate(seed, n_models, start)
-        self.today = start + dt.timedelta(days=60)
+        self.today = start + dt.timedelta(days=world_attrs.TODAY_DAYS)
         self._lock = threading.RLock()
         self._window_cache: dict[tuple[int, int], tuple[np.ndarray, np.ndarray]] = {}
         self._cum_cache: dict[int, tuple[np.ndarray, np.ndarray]] = {}
@@ -196,8 +197,15 @@ class World:
             "id": self.models["id"], "family": self.models["family"], "raw_30d": raw, "organic_30d": organic,
             "automation_30d": automation, "automation_share": share, "mostly_automation": share > 0.5,
             "automation_kind": self.models["automation_kind"], "organic_all_time": organic_all,
+            "organic_shape": self.organic_shapes(date),
         })
         return out[self.visible(date)].reset_index(drop=True)
+
+    def organic_shapes(self, date: dt.date) -> np.ndarray:
+        """Each model's organic demand shape on date: 'launch' (created in the last LAUNCH_DAYS days), 'weekly'
+        (weekend dip of WEEKLY_DIP or more), else 'plain'; what de-noising must leave alone."""
+        age = date.toordinal() - self._t["created"]
+        return np.where(age < LAUNCH_DAYS, "launch", np.where(self._t["weekend"] >= WEEKLY_DIP, "weekly", "plain"))
 
     def lineage_truth(self) -> pd.DataFrame:
         """True child -> parent edges (merges give two rows); parents may be missing from the listing."""

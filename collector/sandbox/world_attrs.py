@@ -4,7 +4,8 @@ import numpy as np
 
 from collector.sandbox import world_names as names
 
-AUTOMATION_SHARE = 0.04
+AUTOMATION_SHARE = 0.05
+MIRROR_SHARE = 0.005
 _LICENSES = (["apache-2.0", "mit", "other", "cc-by-nc-4.0", "openrail", "cc-by-4.0", "gpl-3.0"],
              [0.45, 0.2, 0.13, 0.09, 0.05, 0.05, 0.03])
 _PIPELINES = (["text-generation", "text-classification", "feature-extraction", "image-text-to-text",
@@ -112,28 +113,87 @@ def github_repos(d, ids: np.ndarray, level: np.ndarray) -> np.ndarray:
     return github
 
 
-def automation(d, level: np.ndarray) -> dict[str, np.ndarray]:
-    """Which models carry CI and automation traffic, what kind and how much (days relative to the first day)."""
-    rng, total, kind, created = d.rng, d.total, d.kind, d.created
-    code = np.zeros(total, dtype=np.int8)  # 0 none, 1 fixture, 2 floor, 3 burst, 4 weekday
+KINDS = ("none", "fixture", "floor", "burst", "weekday", "nightly", "nightly_irregular", "mirror", "stopped")
+SCHEDULED = (2, 5, 6, 7, 8)  # kinds whose traffic is a nightly schedule (floor and stopped CI included)
+TODAY_DAYS = 60  # the sandbox's today, in days after its start (World.today)
+FLOOR_LEVEL_QUANTILE = 0.85  # large flat floors sit under the busier models' moderate organic traffic
+
+
+def automation(d, level: np.ndarray, mirror_of: np.ndarray) -> dict[str, np.ndarray]:
+    """Which models carry CI and automation traffic, what kind and how much (days relative to the first day).
+
+    Kinds (codes are indices of KINDS): fixture; floor (a large flat nightly floor under busy models); burst;
+    weekday-only CI; nightly (a regular schedule); nightly_irregular (missed nights, re-runs, runs landing after
+    midnight, a step when a second pipeline starts); mirror (a bot re-upload pulled on a schedule, mirror_of >= 0);
+    stopped (nightly or, for half of them, weekday-only CI that stopped 32-45 days before today: inside a 45-day
+    block, before the 30-day window).
+    A separate generator keeps the rest of the world as it was drawn.
+    """
+    rng = np.random.default_rng([d.seed, d.total, 13])
+    total, kind, created = d.total, d.kind, d.created
+    code = np.zeros(total, dtype=np.int8)
     code[kind == "fixture"] = 1
-    eligible = np.flatnonzero((kind != "fixture") & (level > np.quantile(level, 0.3)))
-    n_auto = min(len(eligible), max(3, round(total * AUTOMATION_SHARE)))
-    chosen = rng.choice(eligible, n_auto, replace=False)
-    code[chosen] = 2 + np.arange(n_auto) % 3
+    code[mirror_of >= 0] = 7
+    free = (code == 0) & (level > np.quantile(level, 0.3))
+    n_auto = min(int(free.sum()), max(6, round(total * AUTOMATION_SHARE)))
+    busy = np.flatnonzero(free & (level > np.quantile(level, FLOOR_LEVEL_QUANTILE)))
+    floors = rng.choice(busy, min(len(busy), n_auto // 6), replace=False)
+    code[floors] = 2
+    rest = rng.choice(np.flatnonzero(free & (code == 0)), n_auto - len(floors), replace=False)
+    code[rest] = np.array([3, 4, 5, 6, 8])[np.arange(len(rest)) % 5]
+
     ratio = lognormal(rng, 0.7, 1.2, total)
-    amount = np.where(code == 1, lognormal(rng, 120, 1.3, total), ratio * level)
-    amount = np.where(code == 3, amount * rng.uniform(8, 40, total), amount)
+    amount = np.select([code == 1, code == 2, code == 3, code == 7],
+                       [lognormal(rng, 120, 1.3, total), lognormal(rng, 1.5, 0.8, total) * level,
+                        ratio * level * rng.uniform(8, 40, total),
+                        level[np.maximum(mirror_of, 0)] * lognormal(rng, 0.15, 1.0, total)], ratio * level)
+    today = d.start_day + TODAY_DAYS
     start = created + np.where(code == 1, 0, rng.integers(0, 60, total))
+    start = np.where(code == 7, created + rng.integers(0, 3, total), start)
+    end = np.where(code == 8, today - 30 - rng.integers(2, 16, total), d.span + 1_000)
+    start = np.where(code == 8, np.maximum(created, end - rng.integers(20, 120, total)), start)
+    # Irregular schedules: rates of missed nights, re-runs and runs shifted past midnight, and a step up.
+    irregular = (code == 6) | ((code == 7) & (rng.random(total) < 0.5))
+    rates = np.where(irregular[:, None], rng.uniform([0.03, 0.02, 0.02], [0.12, 0.08, 0.1], (total, 3)), 0.0)
+    stepped = irregular & (rng.random(total) < 0.5)
+    step_day = np.where(stepped, today - rng.integers(5, 60, total), d.span + 1_000)
+    step_gain = rng.uniform(0.5, 1.5, total)
+    run_noise = np.where(code == 2, 0.02, 0.05)
+    weekday_ci = (code == 4) | ((code == 8) & (rng.random(total) < 0.5))
     # Bursts fall around the sandbox's today, where collections look (from 60 days before start on).
     burst_start = np.sort(rng.integers(d.start_day - 60, d.span + 30, (total, 3)), axis=1)
     burst_start = np.maximum(burst_start, (created + 3)[:, None])
     burst_len = rng.integers(1, 5, (total, 3))
     burst_len[rng.random((total, 3)) < 0.35] = 0
     burst_len[:, 0] = np.maximum(burst_len[:, 0], 1)
-    kind_name = np.array(["none", "fixture", "floor", "burst", "weekday"], dtype=object)[code]
-    return {"kind_name": kind_name, "auto_code": code, "auto_amount": amount, "auto_start": start,
+    return {"kind_name": np.array(KINDS, dtype=object)[code], "auto_code": code, "auto_amount": amount,
+            "auto_start": start, "auto_end": end, "p_miss": rates[:, 0], "p_rerun": rates[:, 1],
+            "p_shift": rates[:, 2], "weekday_ci": weekday_ci, "step_day": step_day, "step_gain": step_gain,
+            "run_noise": run_noise,
             "burst_start": burst_start, "burst_len": burst_len}
+
+
+def mirrors(d, level: np.ndarray, likes: np.ndarray) -> np.ndarray:
+    """Bot mirrors: long-tail roots without children re-made as re-uploads of popular major roots.
+
+    Same name, another owner, created later, the source's size and license, a trickle of organic demand and
+    almost no likes. Returns each model's source index (-1 for models that are not mirrors).
+    """
+    rng = np.random.default_rng([d.seed, d.total, 17])
+    source = np.full(d.total, -1, dtype=np.int64)
+    childless = np.setdiff1d(np.arange(d.m0, d.f0), np.concatenate([d.parent[d.parent >= 0], d.odd]))
+    n = min(len(childless), max(2, round(d.total * MIRROR_SHARE)))
+    slots = rng.choice(childless, n, replace=False)
+    weight = level[:d.m0] / level[:d.m0].sum()
+    src = rng.choice(d.m0, n, p=weight)
+    source[slots] = src
+    d.name[slots] = d.name[src]
+    d.author[slots] = d.users[rng.integers(0, len(d.users), n)]
+    d.params[slots] = d.params[src]
+    d.created[slots] = np.minimum(d.created[src] + rng.integers(5, 200, n), d.span - 1)
+    level[slots] = lognormal(rng, 0.3, 1.0, n)
+    likes[slots] = (rng.random(n) < 0.2).astype(np.int64)
+    return source
 
 
 def demand_shape(rng: np.random.Generator, n: int, kind: np.ndarray) -> dict[str, np.ndarray]:
@@ -147,3 +207,12 @@ def demand_shape(rng: np.random.Generator, n: int, kind: np.ndarray) -> dict[str
         "growth": rng.uniform(-0.2, 1.2, n),
         "weekend": rng.uniform(0.05, 0.4, n),
     }
+
+
+def organic_noise(d, level: np.ndarray) -> np.ndarray:
+    """Day-to-day spread of log organic demand: 0.35 for a trickle, 0.1-0.3 for models with thousands a day.
+
+    Real Hub models with thousands of daily downloads vary by about 0.1-0.3 in log space from day to day.
+    """
+    large = np.random.default_rng([d.seed, d.total, 19]).uniform(0.1, 0.3, len(level))
+    return large + (0.35 - large) / (1 + level / 100)

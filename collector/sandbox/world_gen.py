@@ -36,6 +36,7 @@ class Draft:
     def __init__(self, seed: int, n_models: int, start: dt.date):
         if n_models < MIN_MODELS:
             raise ValueError(f"n_models={n_models} is too small; expected at least {MIN_MODELS}")
+        self.seed = seed
         self.rng = rng = np.random.default_rng([seed, n_models])
         self.span = SPAN_BEFORE + SPAN_AFTER + 1
         self.start_day = SPAN_BEFORE  # offset of `start` in days from the first day
@@ -191,12 +192,16 @@ def generate(seed: int, n_models: int, start: dt.date) -> tuple[pd.DataFrame, pd
     _roots(d)
     _lineage(d)
     attrs = world_attrs.inherited(d)
+    mirror_of = world_attrs.mirrors(d, attrs["level"], attrs["likes"])
+    is_mirror = mirror_of >= 0
+    for column in ("license", "pipeline_tag", "library_name"):
+        attrs[column][is_mirror] = attrs[column][mirror_of[is_mirror]]
     bench = world_attrs.benchmarks(d)
     ghost = _ghosts(d)
     ids = names.make_unique(pd.Series(d.author + "/" + d.name)).to_numpy()
     root = _roots_of(d.parent)
     github = world_attrs.github_repos(d, ids, attrs["level"])
-    auto = world_attrs.automation(d, attrs["level"])
+    auto = world_attrs.automation(d, attrs["level"], mirror_of)
     keep = ~ghost
     day_dates = np.array([dt.date.fromordinal(d.day0 + k) for k in range(d.span)], dtype=object)
     models = pd.DataFrame({
@@ -213,8 +218,10 @@ def generate(seed: int, n_models: int, start: dt.date) -> tuple[pd.DataFrame, pd
                              "params": fam["params"].to_numpy(),
                              "github_repo": pd.Series(fam["github_repo"].to_numpy(), dtype=object)})
     auto["auto_start"] = auto["auto_start"] + d.day0
-    auto["burst_start"] = auto["burst_start"] + d.day0
+    for column in ("burst_start", "auto_end", "step_day"):
+        auto[column] = auto[column] + d.day0
     traffic = {"created": d.day0 + d.created, "level": attrs["level"], **auto}
     traffic = {k: v[keep] for k, v in traffic.items()}
     traffic.update(world_attrs.demand_shape(d.rng, int(keep.sum()), d.kind[keep]))
+    traffic["sigma"] = world_attrs.organic_noise(d, traffic["level"])
     return models[keep].reset_index(drop=True), families, traffic

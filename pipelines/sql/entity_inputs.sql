@@ -1,4 +1,5 @@
--- Inputs of the score components per model and per family (docs/methodology.md, "Components"), with the
+-- Inputs of the score components per model and per family (docs/methodology.md, "Components"), whether it is
+-- mostly automation (not ranked; a family when every member is), with the
 -- adoption reference: organic downloads of the k-th most-downloaded entity of the cohort (RAM v2), where the
 -- cohort is size class and age since release, widened to the size class, then to all, when fewer than
 -- max(k, adoption_cohort_min) of its entities have organic downloads.
@@ -13,7 +14,8 @@ facts AS (
 ),
 models AS (
     SELECT 'model' AS entity_kind, model_id AS entity_id, size_class, age_class, organic_downloads_30d,
-           active_derivatives, own_stars AS stars, own_stars_growth_30d AS stars_growth_30d, clean_score
+           active_derivatives, own_stars AS stars, own_stars_growth_30d AS stars_growth_30d, clean_score,
+           mostly_automation
     FROM facts
 ),
 families AS (
@@ -25,7 +27,8 @@ families AS (
            count(*) FILTER (WHERE depth > 0 AND organic_downloads_30d >= s.active_derivative_min_downloads),
            max(own_stars),
            arg_max(own_stars_growth_30d, own_stars),
-           max(clean_score)
+           max(clean_score),
+           bool_and(mostly_automation)
     FROM facts, s
     GROUP BY family, s.active_derivative_min_downloads
 ),

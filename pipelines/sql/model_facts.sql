@@ -51,6 +51,7 @@ SELECT
     n.organic_downloads_30d,
     n.automation_share,
     n.noise_reasons,
+    coalesce(n.mostly_automation, false) AS mostly_automation,
     n.unseen_share,
     d.derivatives_finetune, d.derivatives_quantized, d.derivatives_adapter, d.derivatives_merge, d.derivatives_unknown,
     d.descendants,

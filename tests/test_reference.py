@@ -1,0 +1,203 @@
+"""The shipped reference world: its extract, `revealed up --source reference`, and face validity on real data."""
+
+import csv
+import gzip
+import os
+import re
+import subprocess
+import sys
+from collections import Counter
+from pathlib import Path
+
+import duckdb
+import pytest
+from conftest import SHARED_DATA
+from streamlit.testing.v1 import AppTest
+
+from app import cli
+from collector import reference
+from collector.reference_extract import extract
+from pipelines import matching_report, up
+
+pytestmark = pytest.mark.slow
+AST = "MIT/ast-finetuned-audioset-10-10-0.4593"  # 680M downloads in 30 days, 195 likes, on 2024-07-11
+
+
+def revealed(home: Path, *args: str) -> subprocess.CompletedProcess:
+    env = {**os.environ, "REVEALED_HOME": str(home), "HF_ENDPOINT": "http://127.0.0.1:9"}
+    return subprocess.run([sys.executable, "-m", "app.cli", *args], env=env, capture_output=True, text=True,
+                          timeout=600)
+
+
+@pytest.fixture(scope="module")
+def brought_up(tmp_path_factory):
+    """A home brought up on the reference world (no serving), with the command's output."""
+    home = tmp_path_factory.mktemp("reference")
+    done = revealed(home, "up", "--source", "reference", "--no-serve")
+    assert done.returncode == 0, done.stdout + done.stderr
+    return home, done.stdout
+
+
+@pytest.fixture(scope="module")
+def serving(brought_up):
+    con = duckdb.connect(str(brought_up[0] / "serving.duckdb"), read_only=True)
+    yield con
+    con.close()
+
+
+def raw_2024() -> list[dict]:
+    with (SHARED_DATA / "hf" / "hub_models_2024-07-11.csv").open(newline="", encoding="utf-8") as f:
+        return list(csv.DictReader(f))
+
+
+@pytest.mark.skipif(not SHARED_DATA.exists(), reason="reference data not available")
+def test_the_extract_regenerates_byte_for_byte_from_the_public_files(tmp_path):
+    counts = extract(SHARED_DATA, tmp_path)
+    shipped = sorted(p.relative_to(reference.EXTRACT) for p in reference.EXTRACT.rglob("*")
+                     if p.is_file() and p.name != "SOURCES.md")
+    assert sorted(p.relative_to(tmp_path) for p in tmp_path.rglob("*") if p.is_file()) == shipped
+    for name in shipped:
+        assert (tmp_path / name).read_bytes() == (reference.EXTRACT / name).read_bytes(), name
+    assert counts["hub_models_2024-07-11.csv.gz"] == len(raw_2024())
+    size = sum((reference.EXTRACT / name).stat().st_size for name in shipped)
+    assert size < 6_000_000
+    sources = (reference.EXTRACT / "SOURCES.md").read_text()
+    for name in shipped:
+        assert f"`{name.as_posix()}" in sources, f"SOURCES.md does not name {name}"
+
+
+def test_up_builds_the_leaderboard_as_of_the_archived_day(brought_up, serving):
+    home, out = brought_up
+    assert "reference data in" in out and "live" not in out.replace("never live", "")
+    assert "again to serve" in out and "schedule" not in out
+    assert out.count("real public data, archived") >= len(reference.steps())
+    meta = dict(serving.execute("SELECT key, value FROM meta").fetchall())
+    assert (meta["data_kind"], meta["as_of_hf"], meta["as_of_github"]) == ("reference", "2024-07-11", "2024-07-08")
+    con = duckdb.connect(str(home / "revealed.duckdb"), read_only=True)
+    try:
+        releases = con.execute("SELECT DISTINCT release FROM raw_livebench_scores").fetchall()
+        history = con.execute("SELECT DISTINCT as_of FROM raw_hf_models ORDER BY 1").fetchall()
+        runs = con.execute("SELECT DISTINCT source, endpoint LIKE 'file:%', status FROM collection_runs").fetchall()
+    finally:
+        con.close()
+    assert [r[0].isoformat() for r in releases] == ["2024-07-26"]
+    assert [d[0] for d in history] == list(reference.SNAPSHOTS)
+    assert {(s, f, st) for s, f, st in runs} == {(s, True, "ok") for s in ("hf", "github", "livebench", "legacy")}
+    growth = serving.execute("SELECT count(*) FROM mart_snapshot_growth WHERE as_of = DATE '2022-10-01'").fetchone()
+    assert growth[0] > 10_000  # the 2022 snapshots are history
+
+
+@pytest.mark.skipif(not SHARED_DATA.exists(), reason="reference data not available")
+def test_legacy_claims_are_epochs_mmlu_and_the_gap_is_legacy_minus_clean(serving):
+    with (SHARED_DATA / "releases" / "epoch_external_benchmark_mmlu.csv").open(encoding="utf-8-sig") as f:
+        epoch = {r["Model version"]: float(r["EM"].rstrip("%")) for r in csv.DictReader(f) if r["EM"]}
+    row = serving.execute("SELECT legacy_score, clean_score, contamination_gap FROM mart_models "
+                          "WHERE model_id = 'meta-llama/Meta-Llama-3-70B-Instruct'").fetchone()
+    assert row[0] == pytest.approx(epoch["Meta-Llama-3-70B-Instruct"])
+    both = serving.execute("SELECT legacy_score, clean_score, contamination_gap FROM mart_models "
+                           "WHERE legacy_score IS NOT NULL AND clean_score IS NOT NULL").fetchall()
+    assert len(both) >= 5
+    for legacy, clean, gap in both:
+        assert gap == pytest.approx(legacy - clean)
+
+
+@pytest.mark.skipif(not SHARED_DATA.exists(), reason="reference data not available")
+def test_derivative_counts_equal_the_models_declaring_each_base(brought_up, serving):
+    con = duckdb.connect(str(brought_up[0] / "revealed.duckdb"), read_only=True)
+    try:  # a declared cycle (A names B, B names A) loses one edge, and the issue says which
+        broken = {(child, detail.split("edge to ")[1].split(" ")[0]) for child, detail in con.execute(
+            "SELECT model_id, detail FROM lineage_issues WHERE issue = 'cycle_broken'").fetchall()}
+    finally:
+        con.close()
+    declared = Counter(parent for r in raw_2024() for parent in set(filter(None, r["base_model"].split("|")))
+                       if parent != r["id"] and (r["id"], parent) not in broken)
+    counted = dict(serving.execute(
+        "SELECT model_id, coalesce(derivatives_finetune, 0) + coalesce(derivatives_quantized, 0) + "
+        "coalesce(derivatives_adapter, 0) + coalesce(derivatives_merge, 0) + coalesce(derivatives_unknown, 0) "
+        "FROM mart_models").fetchall())
+    listed = {parent: n for parent, n in declared.items() if parent in counted}
+    assert len(listed) > 1_000
+    wrong = {p: (n, counted[p]) for p, n in listed.items() if counted[p] != n}
+    assert not wrong, list(wrong.items())[:10]
+    unknown = serving.execute("SELECT derivatives_unknown, derivatives_finetune FROM mart_models "
+                              "WHERE model_id = 'meta-llama/Meta-Llama-3-8B'").fetchone()
+    assert unknown == (declared["meta-llama/Meta-Llama-3-8B"], 0)  # 2024 tags carried no relation
+
+
+def test_downloads_far_out_of_line_with_engagement_do_not_top_a_single_snapshot_board(serving):
+    raw, organic, reasons, rank = serving.execute(
+        "SELECT raw_downloads_30d, organic_downloads_30d, noise_reasons, rank FROM mart_models WHERE model_id = ?",
+        [AST]).fetchone()
+    assert "engagement_outlier" in reasons and organic < raw / 100 and rank is None  # mostly automation: not ranked
+    top = [m for (m,) in serving.execute(
+        "SELECT model_id FROM mart_models WHERE pipeline_tag = 'text-generation' ORDER BY rank LIMIT 25").fetchall()]
+    assert {"meta-llama/Meta-Llama-3-8B-Instruct", "meta-llama/Meta-Llama-3-8B"} <= set(top)
+    flagged = serving.execute("SELECT count(*) FILTER (WHERE noise_reasons LIKE '%engagement_outlier%'), count(*) "
+                              "FROM mart_models").fetchone()
+    assert 0 < flagged[0] < flagged[1] / 100  # far out of line: a few in a thousand, not a cut for everyone
+
+
+def test_the_app_says_real_public_data_archived_on_the_day(brought_up, monkeypatch):
+    monkeypatch.setenv("REVEALED_HOME", str(brought_up[0]))
+    page = AppTest.from_file(str(Path(cli.__file__).parent / "streamlit_app.py"), default_timeout=120).run()
+    assert not page.exception and not page.warning
+    assert page.info[0].value.startswith("**Real public data, archived 2024-07-11: ")
+    assert page.caption[0].value == ("Reference world: real public data, archived 2024-07-11; nothing is collected, "
+                                     "no job is scheduled · Archived data as of 2024-07-11")  # no pipeline to show
+    log = (brought_up[0] / "logs" / "revealed.log").read_text()
+    assert "real public data, archived 2024-07-11" in log
+    assert not re.search(r"(?<!not )(?<!never )\blive\b", log, re.IGNORECASE)
+
+
+def test_the_export_says_reference_and_the_archived_day(brought_up, tmp_path):
+    home, _ = brought_up
+    done = revealed(home, "export", "weekly", "--out", str(tmp_path))
+    assert done.returncode == 0, done.stderr
+    assert "Real public data, archived 2024-07-11" in done.stdout
+    models = next(tmp_path.glob("models_*.csv"))
+    with models.open(newline="") as f:
+        rows = list(csv.DictReader(f))
+    with next((home / "exports").glob("models_*.csv")).open(newline="") as f:
+        assert next(csv.reader(f)) == list(rows[0])  # the same columns as the export `up` wrote
+    assert {r["data_kind"] for r in rows} == {"reference"} and {r["as_of_hf"] for r in rows} == {"2024-07-11"}
+
+
+def test_status_says_archived_and_nothing_is_scheduled(brought_up):
+    home, _ = brought_up
+    status = revealed(home, "status")
+    assert status.returncode == 0 and "real public data, archived 2024-07-11" in status.stdout
+    assert status.stdout.splitlines()[1].startswith("Reference world: real public data, archived 2024-07-11; nothing")
+    schedule = revealed(home, "schedule")
+    assert schedule.returncode == 2 and "nothing to collect" in schedule.stderr
+
+
+def test_up_again_resumes_without_reloading(brought_up):
+    home, _ = brought_up
+    again = revealed(home, "up", "--source", "reference", "--no-serve")
+    assert again.returncode == 0, again.stderr
+    assert "Loading" not in again.stdout and "already loaded" in again.stdout
+    assert "the published data is up to date" in again.stdout
+    mixed = revealed(home, "up", "--source", "sandbox", "--no-serve")
+    assert mixed.returncode == 2 and "already holds reference data" in mixed.stderr
+
+
+def test_auto_falls_back_to_the_reference_world_when_the_hub_does_not_answer(home, monkeypatch):
+    monkeypatch.setenv("HF_ENDPOINT", "http://127.0.0.1:9")
+    said = []
+    settings = up.choose("auto", up.Settings("auto"), set(), said.append)
+    assert settings.source == "reference"
+    assert "real public data, archived 2024-07-11" in said[0] and "cannot be reached" in said[0]
+
+
+@pytest.mark.skipif(not SHARED_DATA.exists(), reason="reference data not available")
+def test_livebench_2024_names_match_the_2024_hub_precisely():
+    ev = matching_report.evaluate_on_snapshot(reference.snapshot_file(reference.AS_OF), SHARED_DATA)
+    assert len(ev.rows) >= 100 and ev.positives >= 30
+    assert ev.precision >= 0.95 and ev.recall >= 0.8
+
+
+def test_the_extract_is_gzip_csv_with_factual_columns_only():
+    with gzip.open(reference.snapshot_file(reference.AS_OF), "rt", newline="") as f:
+        header = next(csv.reader(f))
+    assert header == ["id", "downloads_30d", "likes", "pipeline_tag", "library_name", "created_at", "license",
+                      "base_model", "other_tags"]
