@@ -64,22 +64,26 @@ def text(value) -> str:
     return "-" if fmt.missing(value) else html.escape(str(value))
 
 
-def model_link(model_id) -> str:
-    """A link to the model page for model_id (relative, so it works under any base path)."""
-    if fmt.missing(model_id):
+def href(page: str, value) -> str:
+    """The app page `page` (model or family) for one id, relative so it works under any base path."""
+    return f"{page}?{page}=" + quote(str(value), safe="/")
+
+
+def page_link(value, page: str = "model") -> str:
+    """A link to the model (or family) page of value."""
+    if fmt.missing(value):
         return "-"
-    href = "model?model=" + quote(str(model_id), safe="/")
-    return f'<a href="{html.escape(href)}">{html.escape(str(model_id))}</a>'
+    return f'<a href="{html.escape(href(page, value))}">{html.escape(str(value))}</a>'
 
 
-def linked(name: str, small_print: tuple[str, ...] = ()) -> Callable[[dict], str]:
-    """A cell linking row[name] to its model page, with the small_print fields under it (joined by ' · ').
+def linked(name: str, small_print: tuple[str, ...] = (), page: str = "model") -> Callable[[dict], str]:
+    """A cell linking row[name] to its model (or family) page, with the small_print fields under it (' · ').
 
     Only these cells may wrap (after a hyphen of a long id, between the small-print fields), and only when the
     table is wider than the page."""
     def cell(row: dict) -> str:
         meta = " · ".join(text(row[field]) for field in small_print)
-        return (f'<span class="fit">{model_link(row[name])}'
+        return (f'<span class="fit">{page_link(row[name], page)}'
                 + (f'<span class="meta">{meta}</span>' if small_print else "") + "</span>")
     return cell
 
@@ -158,8 +162,8 @@ def columns(models: bool) -> list[Column]:
                                                  "hover a rank for why it sits there"),
         Column("model", linked("model_id", ("license_class", "size_class", "pipeline_tag")),
                help="open the model page; under it: license class · size class · task") if models else
-        Column("family", linked("family", ("license_class",)),
-               help="open the family root's model page; under it: the root's license class"),
+        Column("family", linked("family", ("license_class",), page="family"),
+               help="open the family page; under it: the root model's license class"),
         Column("composite", markup("composite", bar), help="weighted composite of the components, 0-100"),
         Column("coverage", field("coverage", fmt.pct), numeric=True,
                help="share of the profile's weight whose components are present"),

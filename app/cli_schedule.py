@@ -13,7 +13,7 @@ from app.progress import Progress
 from collector import reference
 from pipelines import jobs, up
 from pipelines.schedule import Scheduler
-from warehouse import db, lock, paths, status
+from warehouse import db, lock, paths, status_line
 
 
 def register(sub) -> None:
@@ -63,7 +63,7 @@ def _serve(sources: jobs.Sources, app_port: int | None) -> int:
             _say(f"App: http://127.0.0.1:{app_port}")
         time.sleep(1)
         archived = reference.AS_OF.isoformat() if sources.kind == "reference" else None
-        _say(status.pipeline_header(archived=archived) + "  (Ctrl+C to stop)")
+        _say(status_line.pipeline_line(archived=archived) + "  (Ctrl+C to stop)")
         while app is None or app.poll() is None:
             time.sleep(1)
         _say(f"the app stopped (exit {app.returncode}; see {paths.log_file()}); stopping")
@@ -95,7 +95,7 @@ def check_port_free(app_port: int) -> None:
 
 def _already_running(info: dict) -> RuntimeError:
     app = f"; its app is at {info['app']}" if info.get("app") else ""
-    return RuntimeError(f"{paths.home()} is already run by {status.runner(info)}{app}. Stop it first "
+    return RuntimeError(f"{paths.home()} is already run by {status_line.runner(info)}{app}. Stop it first "
                         "(Ctrl+C in its terminal) to run 'revealed up' or 'revealed schedule' here; "
                         "'revealed app --port N' serves the app beside it")
 

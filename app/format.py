@@ -5,6 +5,7 @@ import math
 import sys
 
 REFERENCE_NOTE = "Real public data, archived: Hugging Face snapshots imported from archives, not live"
+MISSING = "—"  # how a missing value reads on a page
 
 
 def reference_note(as_of: str | None) -> str:
@@ -62,11 +63,14 @@ def rank(value, low=None, high=None) -> str:
 
 
 def date(value) -> str:
-    """A date as YYYY-MM-DD; a timestamp as YYYY-MM-DD HH:MM."""
+    """A date (or an ISO string of one) as YYYY-MM-DD; a timestamp as YYYY-MM-DD HH:MM."""
     if missing(value):
         return "-"
     if isinstance(value, str):
-        return value
+        try:
+            value = dt.datetime.fromisoformat(value)
+        except ValueError:
+            return value
     if isinstance(value, dt.datetime):
         return value.strftime("%Y-%m-%d" if value.time() == dt.time() else "%Y-%m-%d %H:%M")
     return value.isoformat()

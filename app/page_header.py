@@ -1,27 +1,27 @@
-"""The top of every app page: its title, the data-kind banner, and the no-data guard."""
+"""The top of every app page: its title, the one-line data status, the data-kind banner, and the no-data guard."""
 
 import streamlit as st
 
 from app import format as fmt
 from app import queries
+from warehouse.status_line import status_line
 
 
 def page_header(title: str) -> dict[str, str]:
-    """Write the title and the sandbox/live/archived banner; stop the page when nothing is published. Returns meta."""
+    """Write the title, where the data stands, the sandbox/archived banner; stop the page when nothing is published."""
     st.title(title)
     try:
         meta = queries.meta()
     except queries.NoData as exc:
         st.info(str(exc))
         st.stop()
-    if meta.get("data_kind") == "live":
-        st.caption(f"Live data · Hugging Face as of {meta.get('as_of_hf', '-')} · "
-                   f"methodology {meta.get('methodology_version', '-')}")
-    elif meta.get("data_kind") == "reference":
+    st.caption(status_line(meta))
+    if meta.get("data_kind") == "reference":
         st.info(f"**{fmt.reference_note(meta.get('as_of_hf'))}.** "
                 f"Methodology {meta.get('methodology_version', '-')}", icon=":material/inventory_2:")
-    else:
+    elif meta.get("data_kind") != "live":
         st.warning("**Sandbox data: fictional.** Every model, download and score here comes from the local "
-                   "sandbox, not from Hugging Face, GitHub or any benchmark "
-                   f"(built {fmt.date(meta.get('built_at'))}).", icon=":material/science:")
+                   "sandbox, not from Hugging Face, GitHub or any benchmark. Its calendar is fixed so every build "
+                   f"of it is the same: it ends on {meta.get('as_of_hf', '-')}, though it was built "
+                   f"{fmt.date(meta.get('built_at'))}; the data is not stale.", icon=":material/science:")
     return meta

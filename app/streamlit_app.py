@@ -10,6 +10,7 @@ st.set_page_config(page_title="revealed", page_icon=str(Path(__file__).parent / 
 PAGES = [
     st.Page("views/leaderboard.py", title="Leaderboard", icon=":material/leaderboard:", default=True),
     st.Page("views/model.py", title="Model", icon=":material/deployed_code:"),
+    st.Page("views/family.py", title="Family", icon=":material/family_history:"),
     st.Page("views/families.py", title="Families", icon=":material/account_tree:"),
     st.Page("views/benchmarks.py", title="Benchmarks", icon=":material/fact_check:"),
     st.Page("views/noise.py", title="Noise", icon=":material/filter_alt:"),

@@ -101,16 +101,11 @@ def build_and_publish(con: duckdb.DuckDBPyConnection) -> build.BuildReport:
     return report
 
 
-def export_dir():
-    """Where `revealed up` and the scheduler write the weekly export."""
-    return paths.home() / "exports"
-
-
 def export_weekly_csv() -> dict:
     """The weekly CSV export of the published data: {path: rows}."""
     con = db.connect_serving()
     try:
-        return export_weekly(con, export_dir())
+        return export_weekly(con, paths.exports_dir())
     finally:
         con.close()
 

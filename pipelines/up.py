@@ -251,7 +251,7 @@ def _export(say: Callable[[str], None], step: str) -> None:
     """Write the weekly export and say where."""
     say(f"{step} Writing the weekly export...")
     written = jobs.export_weekly_csv()
-    say("      " + ", ".join(f"{p.name} ({n:,} rows)" for p, n in written.items()) + f" in {jobs.export_dir()}")
+    say("      " + ", ".join(f"{p.name} ({n:,} rows)" for p, n in written.items()) + f" in {paths.exports_dir()}")
 
 
 def _bring_up_reference(say: Callable[[str], None], progress=None) -> None:

@@ -1,5 +1,6 @@
 """Every app page through streamlit.testing AppTest on a published warehouse: no exceptions, real rows, the banner."""
 
+import csv
 import datetime as dt
 import os
 import shutil
@@ -16,7 +17,8 @@ from app import noise_reasons
 from collector import livebench
 from collector.sandbox.server import SandboxServer
 from collector.sandbox.world import World
-from warehouse import db, publish, schedule_state
+from pipelines import export_weekly
+from warehouse import db, publish, schedule_state, status_line
 
 APP = str(Path(__file__).resolve().parents[1] / "app" / "streamlit_app.py")
 SANDBOX = "Sandbox data: fictional"
@@ -59,6 +61,10 @@ def texts(at: AppTest) -> str:
 def test_every_page_runs_with_the_sandbox_banner(serving, page):
     at = run_page(page)
     assert any(SANDBOX in w.value for w in at.warning)
+    as_of = serving.execute("SELECT value FROM meta WHERE key = 'as_of_hf'").fetchone()[0]
+    first = at.caption[0].value
+    assert first.startswith("Pipeline idle since ") and f"Sandbox data (fictional) as of {as_of}" in first
+    assert f"it ends on {as_of}" in next(w.value for w in at.warning if SANDBOX in w.value)
 
 
 TOP_25 = """SELECT m.model_id, s.rank, s.rank_low, s.rank_high, s.composite FROM mart_models m JOIN mart_scores s
@@ -120,7 +126,43 @@ def test_leaderboard_families_view(serving):
     rows = board(at)
     families = {r[0] for r in serving.execute("SELECT family FROM mart_families").fetchall()}
     assert {r["family"]["text"] for r in rows} <= families and len(rows) > 0
-    assert all(r["family"]["links"] == [f"model?model={quote(r['family']['text'])}"] for r in rows)
+    assert all(r["family"]["links"] == [f"family?family={quote(r['family']['text'])}"] for r in rows)
+
+
+def test_family_page_shows_members_by_relation_share_and_top_members(serving):
+    family, members, organic = serving.execute(
+        "SELECT family, members, organic_downloads_30d FROM mart_families WHERE members > 3 "
+        "ORDER BY organic_downloads_30d DESC LIMIT 1").fetchone()
+    at = run_page("family", {"family": family})
+    assert [h.value for h in at.header] == [family]
+    by_relation = at.dataframe[0].value
+    assert by_relation["members"].sum() == members and by_relation["organic"].sum() == organic
+    assert by_relation.iloc[0]["relation"] == "root" and by_relation.iloc[0]["members"] == 1
+    assert abs(by_relation["share"].sum() - 100) < 1e-6
+    top = at.dataframe[1].value
+    expected = serving.execute("SELECT model_id FROM mart_models WHERE family = ? "
+                               "ORDER BY organic_downloads_30d DESC NULLS LAST, model_id LIMIT 25", [family]).fetchall()
+    assert top["model_id"].tolist() == [f"model?model={e[0]}" for e in expected]
+    assert "None" not in top.astype(str).to_numpy()  # the root has no parent: an empty cell
+    assert {"Derivatives over time", "Share of all organic downloads"} <= {s.value for s in at.subheader}
+
+
+def test_family_page_names_an_unknown_family(serving):
+    at = run_page("family", {"family": "nobody/none"})
+    assert "Unknown family 'nobody/none'" in at.error[0].value
+
+
+def test_families_view_and_model_page_link_to_the_family_page(serving):
+    at = run_page("families")
+    listed = next(df.value for df in at.dataframe if "family" in df.value.columns)
+    expected = serving.execute("SELECT family FROM mart_families ORDER BY organic_downloads_30d DESC NULLS LAST, "
+                               "family LIMIT 50").fetchall()
+    assert listed["family"].tolist() == [f"family?family={f}" for (f,) in expected]
+    model_id, family = serving.execute(
+        "SELECT model_id, family FROM mart_models WHERE model_id <> family ORDER BY rank LIMIT 1").fetchone()
+    at = run_page("model", {"model": model_id})
+    links = [(p.proto.page, p.proto.query_string) for p in at.get("page_link")]
+    assert links and all(link == ("family", f"family={quote(family, safe='')}") for link in links)
 
 
 def test_model_page_from_query_param_shows_every_component(serving):
@@ -132,7 +174,7 @@ def test_model_page_from_query_param_shows_every_component(serving):
     assert components["component"].tolist() == ["adoption", "adoption in its class", "momentum", "ecosystem",
                                                  "community", "capability"]
     ancestors = next(df.value for df in at.dataframe if "parent" in df.value.columns)
-    assert family in ancestors["parent"].tolist()
+    assert f"model?model={family}" in ancestors["parent"].tolist()  # a link to the root's page
 
 
 def test_model_page_shows_the_linked_repository_and_its_growth(serving):
@@ -169,9 +211,8 @@ def test_noise_page_explains_every_reason_the_pipeline_gave(serving):
     given = {r[0] for r in serving.execute("SELECT DISTINCT unnest(string_split(noise_reasons, ';')) "
                                            "FROM mart_models WHERE noise_reasons <> ''").fetchall()}
     at = run_page("noise")
-    reasons = next(df.value for df in at.dataframe if "meaning" in df.value.columns)
-    assert set(reasons["reason"]) == given - {""} and len(reasons) > 0
-    assert reasons["meaning"].tolist() == [noise_reasons.REASONS[r] for r in reasons["reason"]]
+    listed = next(m.value for m in at.markdown if m.value.startswith("- `"))  # whole sentences, none cut
+    assert given - {""} and all(f"`{r}`: " in listed and noise_reasons.REASONS[r] in listed for r in given - {""})
 
 
 def test_model_page_says_why_downloads_were_removed(serving):
@@ -184,10 +225,10 @@ def test_model_page_says_why_downloads_were_removed(serving):
 
 def test_data_health_shows_runs_and_errors(serving):
     at = run_page("data_health")
-    runs = next(df.value for df in at.dataframe if "run_id" in df.value.columns)
+    runs = next(df.value for df in at.dataframe if "rows_written" in df.value.columns)
     expected = serving.execute("SELECT count(*) FROM collection_runs").fetchone()[0]
     assert len(runs) == min(expected, 30)
-    assert "Pipeline idle · Last:" in texts(at)
+    assert "Pipeline idle since " in texts(at)
 
 
 def test_questionnaire_page_gives_a_shortlist(serving):
@@ -241,9 +282,10 @@ def test_data_health_shows_an_active_scheduler(published, tmp_path, monkeypatch)
     schedule_state.update_job("collect_hf", last_end=now - dt.timedelta(hours=1), last_status="ok",
                               next_run=now + dt.timedelta(hours=23))
     at = run_page("data_health")
-    expected = f"Pipeline active · Last: {(now - dt.timedelta(hours=1)):%Y-%m-%d %H:%M} UTC · Next: " \
-               f"{(now + dt.timedelta(hours=23)):%Y-%m-%d %H:%M} UTC"
+    expected = f"Pipeline active · Last: {status_line.moment((now - dt.timedelta(hours=1)).isoformat())} · Next: " \
+               f"{status_line.moment((now + dt.timedelta(hours=23)).isoformat())}"
     assert expected in texts(at)
+    assert at.caption[0].value.startswith(expected)  # the line at the top of the page says it too
     jobs = next(df.value for df in at.dataframe if "job" in df.value.columns)
     assert jobs["job"].tolist() == ["collect_hf"]
 
@@ -279,3 +321,15 @@ def test_leaderboard_pages_through_every_model(serving):
         ON s.entity_kind = 'model' AND s.entity_id = m.model_id AND s.profile = 'balanced'
         ORDER BY s.rank NULLS LAST, s.composite DESC NULLS LAST, m.model_id LIMIT 100 OFFSET 100""").fetchall()
     assert board_html.column(table_html(at), "model") == [r[0] for r in expected] != []
+
+
+def test_the_leaderboard_download_has_the_exports_columns_and_no_rank_for_the_unranked(serving):
+    ranks = dict(serving.execute("SELECT entity_id, rank FROM mart_scores WHERE entity_kind = 'model' "
+                                 "AND profile = 'balanced'").fetchall())
+    text = export_weekly.csv_text(serving, export_weekly.query("model", "sandbox", profile=True),
+                                  {"profile": "balanced", "ids": list(ranks)})
+    rows = list(csv.DictReader(text.splitlines()))
+    assert list(rows[0]) == [*export_weekly.MODEL_COLUMNS, "data_kind"]
+    assert {"cohort_adoption", "unseen_share", "derivatives_unknown"} <= set(rows[0])
+    assert None in ranks.values()  # the mostly-automated models are not ranked
+    assert {r["model_id"]: r["rank"] for r in rows} == {m: "" if r is None else str(r) for m, r in ranks.items()}

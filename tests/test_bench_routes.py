@@ -10,7 +10,7 @@ import pytest
 import requests
 
 from app.cli import main
-from app.cli_export_benchmarks import SANDBOX_NOTE, export_benchmarks
+from app.cli_export_benchmarks import export_benchmarks
 from collector import http, livebench, livecodebench
 from collector.sandbox import routes_bench
 from pipelines import benchmark_scores
@@ -116,9 +116,9 @@ def test_collect_build_export_end_to_end(home, sandbox, world, tmp_path, capsys)
     assert main(["build"]) == 0
     assert main(["export", "benchmarks", "--out", str(tmp_path / "out")]) == 0
     lines = (tmp_path / "out" / "benchmarks.csv").read_text().splitlines()
-    assert lines[0] == SANDBOX_NOTE
-    assert lines[1] == "source,release,model,hf_id,family,category,score,n_items"
-    rows = list(csv.DictReader(lines[1:]))
+    assert lines[0] == "source,release,model,hf_id,family,category,score,n_items,data_kind"  # a plain CSV
+    rows = list(csv.DictReader(lines))
+    assert {r["data_kind"] for r in rows} == {"sandbox"}
     assert {r["source"] for r in rows} == {"livebench", "livecodebench"}
     assert any(r["category"] == "global" for r in rows)
     truth = routes_bench.covered(world).set_index("model")["hf_id"]
@@ -133,13 +133,15 @@ def test_collect_build_export_end_to_end(home, sandbox, world, tmp_path, capsys)
     con.close()
 
 
-def test_live_export_has_no_note_and_bad_meta_is_refused(tmp_path):
+def test_live_export_says_live_and_bad_meta_is_refused(tmp_path):
     path = marts_contract.write(tmp_path / "serving.duckdb")
     con = duckdb.connect(str(path))
     con.execute("UPDATE meta SET value = 'live' WHERE key = 'data_kind'")
     written, rows, sandbox = export_benchmarks(con, tmp_path / "out")
     assert not sandbox and rows > 1
-    assert written.read_text().splitlines()[0] == "source,release,model,hf_id,family,category,score,n_items"
+    lines = written.read_text().splitlines()
+    assert lines[0] == "source,release,model,hf_id,family,category,score,n_items,data_kind"
+    assert {line.rsplit(",", 1)[1] for line in lines[1:]} == {"live"}
     con.execute("DELETE FROM meta WHERE key = 'data_kind'")
     with pytest.raises(ValueError, match="meta.data_kind is None; expected 'sandbox', 'live' or 'reference'"):
         export_benchmarks(con, tmp_path / "again")

@@ -14,8 +14,8 @@ import sandbox_built
 from playwright.sync_api import expect, sync_playwright
 
 from app import app_server
+from pipelines import export_weekly, questionnaire_picks
 from pipelines import questionnaire as qn
-from pipelines import questionnaire_picks
 from warehouse import db
 
 pytestmark = pytest.mark.browser
@@ -138,6 +138,54 @@ def test_leaderboard_link_opens_the_model_page(page, app_url, serving):
     assert page.url.endswith(f"/model?model={model_id}")
 
 
+# Streamlit's page loaded by a deep link (/noise) first looks for its server under that path: these two 404s are
+# its own probe, not a fault of a page; every other failed request or console message is.
+PROBES = re.compile(r"/[^/]+/_stcore/(health|host-config)$")
+GRIDS = "[...document.querySelectorAll('[data-testid=stDataFrame] .dvn-scroller')]"
+METRICS = "[...document.querySelectorAll('[data-testid=stMetricValue] > div')]"
+OVERFLOW = ".map(e => e.scrollWidth - e.clientWidth)"
+
+
+@pytest.mark.parametrize("width", [1280, 1440])
+@pytest.mark.parametrize("path", ["", "model?model={root}", "family?family={root}", "families", "benchmarks", "noise",
+                                  "data_health", "questionnaire"])
+def test_every_page_is_drawn_for_people(browser, app_url, serving, path, width):
+    root = serving.execute("SELECT family FROM mart_families ORDER BY organic_downloads_30d DESC LIMIT 1").fetchone()[0]
+    context = browser.new_context(viewport={"width": width, "height": 2400})  # tall: every table is drawn
+    page = context.new_page()
+    page.set_default_timeout(WAIT_MS)
+    said, failed = [], []
+    page.on("console", lambda m: m.type in ("error", "warning") and said.append(m.text))
+    page.on("response", lambda r: r.status >= 400 and failed.append(r.url))
+    page.on("requestfailed", lambda r: failed.append(r.url))
+    page.goto(f"{app_url}/{path.format(root=root)}")
+    expect_sandbox_banner(page)
+    settle(page)
+    grids = page.get_by_test_id("stDataFrame")
+    for i in range(grids.count()):  # each grid has drawn its scroller
+        expect(grids.nth(i).locator(".dvn-scroller")).to_have_count(1)
+    assert [px for px in page.evaluate(f"() => {GRIDS}{OVERFLOW}") if px > 1] == [], \
+        f"a table is wider than its place at {width} px: a column is hidden"
+    assert [px for px in page.evaluate(f"() => {METRICS}{OVERFLOW}") if px > 0] == [], f"a figure is cut at {width} px"
+    probes = [url for url in failed if PROBES.search(url)]
+    assert [url for url in failed if url not in probes] == []
+    assert [text for text in said if "status of 404" not in text] == [] and len(said) == len(probes)
+    context.close()
+
+
+def test_family_link_on_the_leaderboard_opens_the_family_page(page, app_url, serving):
+    page.goto(app_url)
+    expect_sandbox_banner(page)
+    page.get_by_role("radiogroup", name="Rank").get_by_role("radio", name="Families").click()
+    settle(page)
+    family = page.get_by_role("table", name="Families leaderboard, page 1").get_by_role("link").first
+    name = family.inner_text()
+    family.click()
+    expect(page.get_by_role("heading", name=name, exact=True)).to_be_visible()
+    expect(page.get_by_text("Members by relation")).to_be_visible()
+    assert page.url.endswith("/family?family=" + name)
+
+
 def test_unknown_model_in_the_url_is_named(page, app_url):
     page.goto(f"{app_url}/model?model=nobody/missing-model")
     expect(page.get_by_text("Unknown model id 'nobody/missing-model'")).to_be_visible()
@@ -167,6 +215,8 @@ def test_leaderboard_csv_download_holds_the_whole_filtered_view(page, app_url, s
     total = serving.execute("SELECT count(rank) FROM mart_scores WHERE entity_kind = 'model' AND profile = 'balanced'"
                             ).fetchone()[0]  # ranked models only: the unranked are on the Noise page and in exports
     assert len(rows) == total and {r["data_kind"] for r in rows} == {"sandbox"}
+    assert list(rows[0]) == [*export_weekly.MODEL_COLUMNS, "data_kind"]  # the weekly export's columns
+    assert not [v for r in rows for v in r.values() if re.search(r"\.\d{5,}$", v)]  # rounded as the export is
     assert download.value.suggested_filename == "revealed-models-balanced.csv"
 
 

@@ -2,10 +2,12 @@
 
 import csv
 import datetime as dt
+import shutil
 
 import duckdb
 import pyarrow.dataset as ds
 import pytest
+import sandbox_built
 from hub_rows import AS_OF, hub_snapshot, upstream_noise
 
 from app import cli
@@ -51,6 +53,7 @@ def test_weekly_columns_order_and_sandbox_flag(con, home, capsys):
     assert by_id["b/base"]["as_of_hf"] == "2026-11-01" and by_id["b/base"]["organic_downloads_30d"] == "3000"
     assert by_id["b/base"]["derivatives_finetune"] == "1" and by_id["u/q"]["params_b"] == ""
     assert by_id["b/base"]["params_b"] == "7.0" and by_id["b/base"]["automation_share"] == "0.2"
+    assert by_id["b/base"]["pipeline_tag"] == "text-generation" and by_id["b/base"]["open_weight"] == "true"
     assert all(len(r["composite"].partition(".")[2]) <= 2 for r in by_id.values())
     fam_header, fam_rows = read_csv(home / "out" / f"families_{WEEK}.csv")
     assert fam_header == [*export_weekly.FAMILY_COLUMNS, "data_kind"]
@@ -70,8 +73,43 @@ def test_weekly_week_without_data_is_a_clear_error(con, home, capsys):
     published(con)
     assert cli.main(["export", "weekly", "--out", str(home / "out"), "--week", "2026-W01"]) == 1
     err = capsys.readouterr().err
-    assert "no data for week 2026-W01" in err and WEEK in err
+    assert f"no data for week 2026-W01: the weeks with data are {WEEK}" in err
     assert not (home / "out").exists() or not list((home / "out").iterdir())
+
+
+def test_weekly_default_folder_is_the_homes_exports(con, home, tmp_path, monkeypatch):
+    published(con)
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)
+    assert cli.main(["export", "weekly"]) == 0
+    assert (home / "exports" / f"models_{WEEK}.csv").exists() and not (elsewhere / "exports").exists()
+
+
+def test_weekly_any_stored_week_is_rebuilt_as_of_its_last_day(tmp_path, monkeypatch, capsys):
+    built = sandbox_built.built_home()
+    for name in ("revealed.duckdb", "serving.duckdb"):
+        shutil.copy(built / name, tmp_path / name)
+    monkeypatch.setenv("REVEALED_HOME", str(tmp_path))
+    warehouse = duckdb.connect(str(tmp_path / "revealed.duckdb"), read_only=True)
+    days = [d for (d,) in warehouse.execute("SELECT DISTINCT as_of FROM raw_hf_models ORDER BY 1").fetchall()]
+    before = warehouse.execute("SELECT count(*), max(as_of) FROM raw_hf_models").fetchall()
+    warehouse.close()
+    week = export_weekly.iso_week(days[-1] - dt.timedelta(days=7))
+    last = max(d for d in days if export_weekly.iso_week(d) == week)
+    assert cli.main(["export", "weekly", "--week", week]) == 0
+    header, rows = read_csv(tmp_path / "exports" / f"models_{week}.csv")
+    assert header == [*export_weekly.MODEL_COLUMNS, "data_kind"] and len(rows) > 100
+    column = dict(zip(header, zip(*rows, strict=True), strict=True))
+    assert set(column["as_of_hf"]) == {str(last)} and set(column["data_kind"]) == {"sandbox"}
+    assert column["rank"][0] == "1"
+    _, families = read_csv(tmp_path / "exports" / f"families_{week}.csv")
+    assert families and "SANDBOX" in capsys.readouterr().out
+    warehouse = duckdb.connect(str(tmp_path / "revealed.duckdb"), read_only=True)
+    assert warehouse.execute("SELECT count(*), max(as_of) FROM raw_hf_models").fetchall() == before  # untouched
+    warehouse.close()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["exports", "revealed.duckdb", "revealed.lock",
+                                                           "serving.duckdb"]  # no scratch copy left
 
 
 @pytest.mark.parametrize("week", ["2026-47", "2026-W60", "26-W01", "2026-W1"])

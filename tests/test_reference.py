@@ -142,6 +142,8 @@ def test_the_app_says_real_public_data_archived_on_the_day(brought_up, monkeypat
     page = AppTest.from_file(str(Path(cli.__file__).parent / "streamlit_app.py"), default_timeout=120).run()
     assert not page.exception and not page.warning
     assert page.info[0].value.startswith("**Real public data, archived 2024-07-11: ")
+    assert page.caption[0].value == ("Reference world: real public data, archived 2024-07-11; nothing is collected, "
+                                     "no job is scheduled · Archived data as of 2024-07-11")  # no pipeline to show
     log = (brought_up[0] / "logs" / "revealed.log").read_text()
     assert "real public data, archived 2024-07-11" in log
     assert not re.search(r"(?<!not )(?<!never )\blive\b", log, re.IGNORECASE)

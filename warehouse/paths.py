@@ -24,3 +24,8 @@ def serving_file() -> Path:
 def log_file() -> Path:
     """The full log of `revealed up` and `revealed schedule` (their terminal shows progress only)."""
     return home() / "logs" / "revealed.log"
+
+
+def exports_dir() -> Path:
+    """Where exports go unless told otherwise: `revealed up`, the scheduler and `revealed export`."""
+    return home() / "exports"

@@ -1,11 +1,10 @@
 """What `revealed status` shows: freshness per source and the most recent runs."""
 
-import datetime as dt
-
 import duckdb
 import pandas as pd
 
-from warehouse import lock, schedule_state
+from warehouse import schedule_state
+from warehouse.status_line import moment, pipeline_line
 
 FRESHNESS = """
 SELECT source,
@@ -40,42 +39,11 @@ def recent_runs(con: duckdb.DuckDBPyConnection, limit: int = 10) -> pd.DataFrame
     return con.execute(RECENT, [limit]).df()
 
 
-def short_time(value: str | None) -> str:
-    """An ISO time as 'YYYY-MM-DD HH:MM UTC' ('-' when missing)."""
-    if not value:
-        return "-"
-    return dt.datetime.fromisoformat(value).astimezone(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
-
-
-def runner(info: dict) -> str:
-    """Who runs the scheduler: "pid 123 ('revealed up', since <time>)"."""
-    return f"pid {info.get('pid')} ('{info.get('purpose')}', since {short_time(info.get('since'))})"
-
-
-def pipeline_header(state: dict | None = None, now: dt.datetime | None = None, archived: str | None = None) -> str:
-    """One line: 'Pipeline active · Last: <time> · Next: <time> · run by <who>' or 'Pipeline idle · ...'.
-
-    `archived` is the date of a home's archived data (the reference world): nothing to collect, so no job runs.
-    """
-    if archived:
-        return f"Reference world: real public data, archived {archived}; nothing is collected, no job is scheduled"
-    state = schedule_state.load() if state is None else state
-    jobs = state.get("jobs", {}).values()
-    last = max((j["last_end"] for j in jobs if j.get("last_end")), default=None)
-    running = lock.scheduler_holder()
-    if running is None and not schedule_state.is_active(state, now):
-        return (f"Pipeline idle · Last: {short_time(last)} · "
-                "Next: not scheduled (run 'revealed schedule' or 'revealed up')")
-    upcoming = min((j["next_run"] for j in jobs if j.get("next_run")), default=None)
-    line = f"Pipeline active · Last: {short_time(last)} · Next: {short_time(upcoming)}"
-    return line + (f" · run by {runner(running)}" if running else "")
-
-
 def jobs_table(state: dict | None = None) -> pd.DataFrame:
     """Last and next run of every scheduled job."""
     state = schedule_state.load() if state is None else state
-    rows = [{"job": job_id, "last_run": short_time(j.get("last_end")), "status": j.get("last_status", "never run"),
-             "next_run": short_time(j.get("next_run")), "error": j.get("last_error") or ""}
+    rows = [{"job": job_id, "last_run": moment(j.get("last_end")), "status": j.get("last_status", "never run"),
+             "next_run": moment(j.get("next_run")), "error": j.get("last_error") or ""}
             for job_id, j in sorted(state.get("jobs", {}).items())]
     return pd.DataFrame(rows, columns=["job", "last_run", "status", "next_run", "error"])
 
@@ -94,7 +62,9 @@ def render(con: duckdb.DuckDBPyConnection, recent: int = 10) -> str:
     """Plain-text status report."""
     state = schedule_state.load()
     archived, hf_day = con.execute(ARCHIVED).fetchone()
-    lines = [pipeline_header(state, archived=hf_day if archived else None)]
+    lines = [pipeline_line(state, archived=hf_day if archived else None)]
+    if lines[0].startswith("Pipeline idle"):
+        lines[0] += " · Next: not scheduled (run 'revealed schedule' or 'revealed up')"
     jobs = jobs_table(state)
     if not jobs.empty:
         lines += ["", "Scheduled jobs:", as_text(jobs)]

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from app import charts, queries
+from app import charts, queries, tables
 from app.page_header import page_header
 
 LIMIT = 200
@@ -14,17 +14,19 @@ scores = queries.run("benchmark_models", limit=LIMIT)
 if scores.empty:
     st.info("No benchmark scores matched to models in the published data.")
 else:
-    left, right = st.columns([2, 3])
-    with left:
-        st.altair_chart(charts.clean_vs_legacy(scores))
-    with right:
-        st.dataframe(scores, hide_index=True, height=420, column_config={
-            c: st.column_config.NumberColumn(format="%.1f") for c in ["clean_score", "legacy_score",
-                                                                     "contamination_gap"]})
+    st.altair_chart(charts.clean_vs_legacy(scores), width="content")
+    tables.table(scores, {"model_id": tables.link("Model"),
+                          "contamination_gap": tables.number("Gap", "%.1f", help="legacy claim - clean score"),
+                          "clean_score": tables.number("Clean score", "%.1f"),
+                          "legacy_score": tables.number("Legacy claim", "%.1f"),
+                          "clean_source": tables.text("Clean score from"), "rank": tables.number("Rank")}, height=420)
     st.caption(f"Up to {LIMIT} models, largest contamination gap first.")
 
 st.subheader("Sources and releases")
-st.dataframe(queries.run("benchmark_sources"), hide_index=True)
+tables.table(queries.run("benchmark_sources"), {
+    "source": tables.text("Source"), "release": tables.text("Release"), "kind": tables.text("Kind"),
+    "names": tables.number("Model names"), "unmatched": tables.number("Unmatched"),
+    "window_start": tables.text("Problems from"), "window_end": tables.text("Problems to")})
 st.subheader("Unmatched names")
 unmatched = queries.run("benchmark_unmatched", limit=LIMIT)
 if unmatched.empty:
@@ -32,4 +34,7 @@ if unmatched.empty:
 else:
     st.write(f"{len(unmatched)} benchmark entries matched no Hugging Face repository (shown up to {LIMIT}); "
              "their scores count for no model.")
-    st.dataframe(unmatched, hide_index=True, height=min(38 + 35 * len(unmatched), 420))
+    tables.table(unmatched, {
+        "name_in_source": tables.text("Name in the source", width="large"), "source": tables.text("Source"),
+        "release": tables.text("Release"), "kind": tables.text("Kind"), "categories": tables.number("Categories"),
+        "best_score": tables.number("Best score", "%.1f")}, height=min(38 + 35 * len(unmatched), 420))

@@ -3,29 +3,31 @@
 import streamlit as st
 
 from app import format as fmt
-from app import queries
+from app import queries, tables
 from app.page_header import page_header
-from warehouse import status
+from warehouse import status, status_line
 
 meta = page_header("Data health")
 freshness, runs = queries.collection_status(recent=30)
-st.subheader(status.pipeline_header(archived=meta.get("as_of_hf") if meta.get("data_kind") == "reference" else None))
+archived = meta.get("as_of_hf") if meta.get("data_kind") == "reference" else None
+st.subheader(status_line.pipeline_line(built_at=meta.get("built_at"), archived=archived))
 jobs = status.jobs_table()
 if not jobs.empty:
-    st.dataframe(jobs, hide_index=True)
+    tables.table(jobs.replace({"next_run": {"-": "not scheduled"}}), {
+        "job": tables.text("Job"), "last_run": tables.text("Last run"), "status": tables.text("Status"),
+        "next_run": tables.text("Next run"), "error": tables.text("Error", width="large")})
 last_run = freshness["last_ok_at"].max() if not freshness.empty else None
 st.caption(f"Last good collection run finished {fmt.date(last_run)} · warehouse built {fmt.date(meta.get('built_at'))}"
            f" · methodology {meta.get('methodology_version', '-')} · inputs {meta.get('inputs_hash', '-')}")
 
 st.subheader("Freshness per source")
-cols = st.columns(max(len(freshness), 1))
-for col, source in zip(cols, freshness.itertuples(), strict=False):
-    col.metric(source.source, fmt.date(source.last_ok_as_of),
-               delta=f"{source.failed_runs} failed run(s)" if source.failed_runs else "no failures",
-               delta_color="inverse" if source.failed_runs else "off", delta_arrow="off")
-day = st.column_config.DateColumn(format="YYYY-MM-DD")
-moment = st.column_config.DatetimeColumn(format="YYYY-MM-DD HH:mm:ss")
-st.dataframe(freshness, hide_index=True, column_config={"last_ok_as_of": day, "last_ok_at": moment})
+freshness["data"] = freshness["sandbox"].map({True: "sandbox (fictional)",
+                                              False: "archived (imported file)" if archived else "live"})
+for column in ("last_ok_as_of", "last_ok_at"):
+    freshness[column] = freshness[column].map(fmt.date)
+tables.table(freshness, {"source": tables.text("Source"), "last_ok_as_of": tables.text("Data as of"),
+                         "last_ok_at": tables.text("Collected"), "failed_runs": tables.number("Failed runs"),
+                         "data": tables.text("Data")})
 
 repaired = [r for r in queries.records("run_repairs", recent=30) if r.get("repairs")]
 for run in repaired:
@@ -41,6 +43,12 @@ if runs.empty:
 else:
     failed = int((runs["status"] == "failed").sum())
     st.write(f"{len(runs)} most recent runs, {failed} failed.")
-    st.dataframe(runs, hide_index=True, height=min(38 + 35 * len(runs), 560), column_config={
-        "rows_written": st.column_config.NumberColumn("rows", format="compact"), "as_of": day,
-        "started_at": moment, "finished_at": moment})
+    runs["seconds"] = (runs["finished_at"] - runs["started_at"]).dt.total_seconds()
+    for column in ("as_of", "started_at"):
+        runs[column] = runs[column].map(fmt.date)
+    tables.table(runs, {"source": tables.text("Source"), "as_of": tables.text("Data as of"),
+                        "status": tables.text("Status"), "started_at": tables.text("Started"),
+                        "seconds": tables.number("Took (s)", "%.1f"), "requests": tables.number("Requests"),
+                        "retries": tables.number("Retries"), "rows_written": tables.number("Rows", "compact"),
+                        "error": tables.text("Error")},
+                 height=min(38 + 35 * len(runs), 560))

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from app import charts, queries
+from app import charts, queries, tables
 from app import format as fmt
 from app.page_header import page_header
 
@@ -22,22 +22,25 @@ cols[1].metric("HHI", f"{latest['hhi']:.3f}", help="Herfindahl-Hirschman index o
                "sum of squared shares, 1 = one family takes everything")
 cols[2].metric("Days covered", f"{len(conc)}")
 
+st.subheader("Share of organic downloads")
+st.altair_chart(charts.family_share(share))
+st.subheader("Derivative growth")
+st.altair_chart(charts.derivative_growth(share))
+st.subheader("Concentration over time")
 left, right = st.columns(2)
 with left:
-    st.subheader("Share of organic downloads")
-    st.altair_chart(charts.family_share(share))
+    st.altair_chart(charts.top5_share(conc))
 with right:
-    st.subheader("Derivative growth")
-    st.altair_chart(charts.derivative_growth(share))
-st.subheader("Concentration over time")
-st.altair_chart(charts.concentration(conc))
+    st.altair_chart(charts.hhi(conc))
 
 st.subheader("Largest families")
 families = queries.run("families_top", limit=50)
 families["rank"] = [fmt.rank(r, lo, hi) for r, lo, hi in
                     zip(families["rank"], families["rank_low"], families["rank_high"], strict=True)]
 families["organic_share"] = families["organic_share"] * 100
-st.dataframe(families.drop(columns=["rank_low", "rank_high"]), hide_index=True, column_config={
-    "organic_downloads_30d": st.column_config.NumberColumn("organic 30d", format="compact"),
-    "organic_share": st.column_config.NumberColumn("share", format="%.1f%%"),
-    "composite": st.column_config.NumberColumn(format="%.1f")}, height=420)
+tables.table(families, {
+    "family": tables.link("Family", page="family"), "rank": tables.text("Rank (90% interval)"),
+    "members": tables.number("Members"), "organic_downloads_30d": tables.number("Organic 30 d", "compact"),
+    "organic_share": tables.number("Share", "%.1f%%"), "active_derivatives": tables.number("Active derivatives"),
+    "composite": tables.number("Composite", "%.1f")}, height=420)
+st.caption("Click a family to open its page: members by relation, derivatives over time, its largest members.")

@@ -7,7 +7,7 @@ import streamlit as st
 from app import board, queries
 from app import format as fmt
 from app.page_header import page_header
-from pipelines import profiles, why_rank
+from pipelines import export_weekly, profiles, why_rank
 from pipelines.profiles import COMPONENTS
 
 PAGE_SIZES = [25, 50, 100]
@@ -95,11 +95,11 @@ about = board.caption(
     + (f"filters: {'; '.join(chosen)}" if chosen else "no filters")
     + ("" if models or not chosen else " (on each family's root model)")
     + f" · Hugging Face as of {fmt.date(meta.get('as_of_hf'))} · methodology {meta.get('methodology_version', '-')}"
-    + f" · {'select a row' if interactive else 'click a ' + ('model' if models else 'family')} to open its model page")
+    + f" · {'select a row' if interactive else 'click a ' + ('model' if models else 'family')} to open its page")
 
 
 def grid(rows: list[dict]) -> None:
-    """This page as the interactive data grid: sortable, and a selected row opens its model page."""
+    """This page as the interactive data grid: sortable, and a selected row opens its model or family page."""
     import pandas as pd  # only when asked for: pandas and the grid are what made the first screen slow
 
     frame = pd.DataFrame(rows)
@@ -114,8 +114,13 @@ def grid(rows: list[dict]) -> None:
         "trend": st.column_config.LineChartColumn(f"last {board.TREND_DAYS} days", width="small",
                                                  help="organic downloads per day"),
         "clean_score": st.column_config.NumberColumn("clean score", format="%.1f"),
+        "active_derivatives": st.column_config.NumberColumn("active derivatives", format="%d"),
+        "members": st.column_config.NumberColumn(format="%d"),
     }
     config |= {c: st.column_config.NumberColumn(format="%.0f") for c in COMPONENTS}
+    config |= {c: st.column_config.TextColumn(label) for c, label in (
+        ("model_id", "model"), ("top_model", "top model"), ("license_class", "license class"),
+        ("size_class", "size class"), ("pipeline_tag", "task"))}
     if models:
         frame["automation_share"] = frame["automation_share"] * 100
         config["automation_share"] = st.column_config.NumberColumn("automation", format="%.0f%%")
@@ -130,7 +135,8 @@ def grid(rows: list[dict]) -> None:
                          on_select="rerun", selection_mode="single-row", height=min(38 + 35 * len(frame), 720))
     selected = event.selection.rows if event else []
     if selected:
-        st.switch_page("views/model.py", query_params={"model": frame.iloc[selected[0]][entity]})
+        page = "model" if models else "family"
+        st.switch_page(f"views/{page}.py", query_params={page: frame.iloc[selected[0]][entity]})
 
 
 with board_slot:
@@ -146,10 +152,14 @@ with board_slot:
 
 
 def filtered_csv() -> str:
-    """The whole filtered view (every page) as CSV, labelled with its data kind."""
-    everything = queries.run(query, **params, limit=None, offset=0).drop(columns=["total", "ranked"])
-    everything.insert(0, "data_kind", meta.get("data_kind", "unknown"))
-    return everything.to_csv(index=False)
+    """The whole filtered view (every page) as CSV: the weekly export's columns, with this profile's ranks."""
+    ids = [r[entity] for r in queries.records(query, **params, limit=None, offset=0)]
+    cur = queries.cursor()
+    try:
+        sql = export_weekly.query("model" if models else "family", meta.get("data_kind"), profile=True)
+        return export_weekly.csv_text(cur, sql, {"profile": profile, "ids": ids})
+    finally:
+        cur.close()
 
 
 pager.download_button("Download the filtered view as CSV", data=filtered_csv, mime="text/csv",

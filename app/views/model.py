@@ -3,41 +3,30 @@
 import pandas as pd
 import streamlit as st
 
-from app import charts, noise_reasons, queries
+from app import charts, noise_reasons, queries, tables
 from app import format as fmt
 from app.page_header import page_header
+from app.url_pick import url_pick
 from pipelines import profiles, why_rank
 
 CHILDREN = 15
 
 meta = page_header("Model")
-requested = st.query_params.get("model")
 text = st.text_input("Find a model by id", key="model_search", placeholder="owner/name or part of it")
 matches = queries.run("model_search", text=text or "", limit=50)["model_id"].tolist()
 
-model = queries.run("model", model_id=requested) if requested else pd.DataFrame()
-if requested and model.empty:
-    shown = requested if len(requested) <= 120 else f"{requested[:120]}..."
-    st.error(f"Unknown model id {shown!r}: no model with that id in the published data. "
-             "Expected a Hugging Face repo id such as owner/name; search for one below.")
-    requested = None
-if requested and requested not in matches:
-    matches.insert(0, requested)
-if not matches:
-    st.info(f"No model id contains {text!r}.")
-    st.stop()
-chosen = st.selectbox("Model", matches, index=matches.index(requested) if requested else 0, key="model_pick")
-if chosen != requested:
-    st.query_params["model"] = chosen
-    model = queries.run("model", model_id=chosen)
-m = model.iloc[0]
+m = url_pick("model", "model", matches, "Model", key="model_pick", empty=f"No model id contains {text!r}.",
+             unknown="Unknown model id {shown}: no model with that id in the published data. "
+                     "Expected a Hugging Face repo id such as owner/name; search for one below.")
 
 st.header(m["model_id"])
-st.caption(f"family `{m['family']}` · license {m['license']} ({m['license_class']}) · {m['size_class']} "
+st.page_link("views/family.py", label=f"Family {m['family']}", query_params={"family": m["family"]},
+             icon=":material/account_tree:")
+st.caption(f"license {m['license']} ({m['license_class']}) · {m['size_class']} "
            f"({fmt.score(m['params_b'])}B params) · {m['pipeline_tag']} · "
            f"{'open weight' if m['open_weight'] else 'gated weights'} · created {fmt.date(m['created_at'])}")
 cols = st.columns(5)
-cols[0].metric("Rank (90% interval)", fmt.rank(m["rank"], m["rank_low"], m["rank_high"]))
+tables.rank_metric(cols[0], m)
 cols[1].metric("Composite", fmt.score(m["composite"]))
 cols[2].metric("Coverage", fmt.pct(m["coverage"]))
 cols[3].metric("Organic downloads, 30 d", fmt.compact(m["organic_downloads_30d"]))
@@ -57,19 +46,28 @@ inputs = pd.DataFrame([
      f"Hugging Face, {fmt.date(m['as_of_hf'])}"),
     ("ecosystem", m["ecosystem"], f"{fmt.compact(m['active_derivatives'])} active derivatives",
      f"Hugging Face lineage, {fmt.date(m['as_of_hf'])}"),
-    ("community", m["community"], f"{fmt.compact(m['github_stars'])} GitHub stars, {fmt.compact(m['likes'])} likes",
-     f"GitHub, {fmt.date(m['as_of_github'])}"),
-    ("capability", m["capability"], f"clean score {fmt.score(m['clean_score'])} ({m['clean_source'] or 'none'})",
+    ("community", m["community"],
+     ("no linked GitHub repository" if fmt.missing(m["github_stars"]) else f"{fmt.compact(m['github_stars'])} GitHub "
+      "stars") + f", {fmt.compact(m['likes'])} likes",
+     "GitHub, " + ("not collected" if fmt.missing(m["as_of_github"]) else fmt.date(m["as_of_github"]))),
+    ("capability", m["capability"],
+     "no clean benchmark score" if fmt.missing(m["clean_score"]) else
+     f"clean score {fmt.score(m['clean_score'])} ({m['clean_source']})",
      f"benchmarks, {fmt.date(m['as_of_benchmarks'])}"),
 ], columns=["component", "score", "raw input", "source, as of"])
 inputs["score"] = inputs["score"].map(lambda v: "missing (not counted)" if fmt.missing(v) else fmt.score(v))
-st.dataframe(inputs, hide_index=True)
+tables.table(inputs, {"component": tables.text("Component"), "score": tables.text("Score, 0-100"),
+                      "raw input": tables.text("Raw input"),
+                      "source, as of": tables.text("Source, as of")})
 st.caption(f"Composite {fmt.score(m['composite'])} = weighted mean of the present components under the default "
            f"profile; coverage {fmt.pct(m['coverage'])} of the weight is present. "
            f"Methodology {m['methodology_version']}, inputs {m['inputs_hash']}.")
-st.dataframe(queries.run("model_scores", model_id=m["model_id"]), hide_index=True,
-             column_config={"composite": st.column_config.NumberColumn(format="%.1f"),
-                            "coverage": st.column_config.NumberColumn(format="percent")})
+scores = queries.run("model_scores", model_id=m["model_id"])
+scores["rank"] = ["unranked" if fmt.missing(r) else fmt.rank(r, lo, hi)
+                  for r, lo, hi in zip(scores["rank"], scores["rank_low"], scores["rank_high"], strict=True)]
+scores["coverage"] = scores["coverage"] * 100
+tables.table(scores, {"profile": tables.text("Weight profile"), "rank": tables.text("Rank (90% interval)"),
+                      "composite": tables.number("Composite", "%.1f"), "coverage": tables.number("Coverage", "%.0f%%")})
 
 left, right = st.columns(2)
 with left:
@@ -91,31 +89,42 @@ with left:
                 "days apart).")
     if len(growth) > 1:
         st.caption("30-day downloads at each snapshot, months apart (growth between snapshots, not a daily series):")
-        st.dataframe(growth, hide_index=True,
-                     column_config={"downloads_30d_ratio": st.column_config.NumberColumn("ratio", format="%.2f")})
+        tables.table(growth, {"as_of": tables.text("Snapshot"),
+                              "downloads_30d": tables.number("Downloads 30 d", "compact"),
+                              "downloads_30d_ratio": tables.number("Change since the one before (x)", "%.2f")})
     if not daily.empty:
         st.altair_chart(charts.downloads_history(daily))
-        st.caption("Diamonds mark imputed days (a gap in the snapshots filled with the average).")
+        if daily["imputed"].any():
+            st.caption("Diamonds mark imputed days (a gap in the snapshots filled with the average).")
 with right:
     st.subheader("Derivatives and community")
     d = st.columns(5)
     for col, relation in zip(d, ["finetune", "quantized", "adapter", "merge", "unknown"], strict=True):
         col.metric(relation, fmt.compact(m[f"derivatives_{relation}"]))
     st.write(f"**{fmt.compact(m['active_derivatives'])}** active derivatives (descendants with real organic use). "
-             f"**{fmt.compact(m['github_stars'])}** GitHub stars; their growth feeds the community score "
-             f"({fmt.score(m['community'])}).")
+             + (f"**{fmt.compact(m['github_stars'])}** GitHub stars; their growth feeds the community score "
+                f"({fmt.score(m['community'])})." if not fmt.missing(m["github_stars"]) else
+                "No GitHub repository is linked, so there is no community score."))
     if m["github_repo"]:
         st.caption(f"GitHub: {m['github_repo']} (linked by {m['github_link_source']}), "
                    f"{fmt.compact(m['github_stars_growth_30d'])} stars in the last 30 days, "
                    f"as of {fmt.date(m['as_of_github'])}.")
     st.subheader("Benchmarks: clean vs legacy")
-    st.write(f"Clean {fmt.score(m['clean_score'])} ({m['clean_source'] or 'no clean score'}) · legacy claim "
-             f"{fmt.score(m['legacy_score'])} · contamination gap {fmt.score(m['contamination_gap'])}")
+    if fmt.missing(m["clean_score"]) and fmt.missing(m["legacy_score"]):
+        st.write("No clean benchmark score and no legacy claim is matched to this model.")
+    else:
+        st.write(f"Clean {fmt.score(m['clean_score'])} ({m['clean_source'] or 'no clean score'}) · legacy claim "
+                 f"{fmt.score(m['legacy_score'])} · contamination gap {fmt.score(m['contamination_gap'])}")
     bench = queries.run("model_benchmarks", model_id=m["model_id"])
     if not bench.empty:
-        st.dataframe(bench, hide_index=True, height=min(38 + 35 * len(bench), 300))
+        bench["source"] = bench["source"] + " " + bench["release"].fillna("").astype(str)
+        tables.table(bench, {"source": tables.text("Source and release"), "category": tables.text("Category"),
+                             "kind": tables.text("Kind"), "score": tables.number("Score", "%.1f")},
+                     height=min(38 + 35 * len(bench), 300))
 
 st.subheader("Lineage")
+st.page_link("views/family.py", label=f"Every member of the family {m['family']}", query_params={"family": m["family"]},
+             icon=":material/account_tree:")
 up, down = st.columns(2)
 with up:
     st.write("**Parents**, up to the family root")
@@ -123,12 +132,15 @@ with up:
     if ancestors.empty:
         st.write("None: this model is a root.")
     else:
-        st.dataframe(ancestors, hide_index=True)
+        tables.table(ancestors, {"parent": tables.link("Parent"),
+                                 "child is a": tables.text("Its child is a")})
 with down:
     st.write(f"**Largest children** (top {CHILDREN} by organic downloads)")
     children = queries.run("model_children", model_id=m["model_id"], limit=CHILDREN)
     if children.empty:
         st.write("None recorded.")
     else:
-        st.dataframe(children, hide_index=True, column_config={
-            "organic_downloads_30d": st.column_config.NumberColumn("organic 30d", format="compact")})
+        children["rank"] = children["rank"].map(fmt.rank)
+        tables.table(children, {"child": tables.link("Child"), "relation": tables.text("Relation"),
+                                "organic_downloads_30d": tables.number("Organic 30 d", "compact"),
+                                "rank": tables.text("Rank")})

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from app import charts, noise_reasons, queries
+from app import charts, noise_reasons, queries, tables
 from app import format as fmt
 from app.page_header import page_header
 
@@ -27,20 +27,19 @@ noisy = queries.run("noise_models", min_raw=min_raw, limit=25)
 if noisy.empty:
     st.info("No model has that many raw downloads.")
     st.stop()
-left, right = st.columns([3, 2])
-with left:
-    st.subheader("Largest automation share")
-    st.altair_chart(charts.noise_bars(noisy))
-with right:
-    st.subheader("Downloads removed per reason")
-    reasons = queries.run("noise_reasons")
-    reasons["meaning"] = reasons["reason"].map(noise_reasons.meaning)
-    st.dataframe(reasons, hide_index=True,
-                 column_config={"removed": st.column_config.NumberColumn(format="compact"),
-                                "meaning": st.column_config.TextColumn(width="large")})
+st.subheader("Largest automation share")
+st.altair_chart(charts.noise_bars(noisy))
 noisy[["automation_share", "unseen_share"]] = noisy[["automation_share", "unseen_share"]] * 100
-st.dataframe(noisy, hide_index=True, column_config={
-    "automation_share": st.column_config.NumberColumn("automation", format="%.0f%%"),
-    "unseen_share": st.column_config.NumberColumn("unseen", format="%.0f%%"),
-    **{c: st.column_config.NumberColumn(format="compact")
-       for c in ["raw_downloads_30d", "organic_downloads_30d", "removed"]}})
+noisy["noise_reasons"] = noisy["noise_reasons"].map(lambda r: ", ".join(noise_reasons.codes(r)) or None)
+tables.table(noisy, {"model_id": tables.link("Model"),
+                     "raw_downloads_30d": tables.number("Raw 30 d", "compact"),
+                     "organic_downloads_30d": tables.number("Organic 30 d", "compact"),
+                     "automation_share": tables.number("Automation", "%.0f%%"),
+                     "unseen_share": tables.number("Unseen", "%.0f%%", help="share of the 30-day count on days "
+                                                   "without a daily figure"),
+                     "noise_reasons": tables.text("Why removed")})
+st.subheader("Downloads removed per reason")
+reasons = queries.run("noise_reasons")
+st.markdown("\n".join(f"- `{r.reason}`: {fmt.count(r.models)} model{'s' * (r.models != 1)}, "
+                      f"{fmt.compact(r.removed)} downloads removed. Meaning: {noise_reasons.meaning(r.reason)}."
+                      for r in reasons.itertuples()))
