@@ -26,10 +26,12 @@ SELECT r.family, r.members, r.raw_downloads_30d, r.organic_downloads_30d,
        r.derivatives_finetune, r.derivatives_quantized, r.derivatives_adapter, r.derivatives_merge,
        r.derivatives_unknown, i.active_derivatives, r.top_model, i.stars AS github_stars, i.clean_score,
        sc.composite, sc.rank, sc.rank_low, sc.rank_high, sc.coverage,
-       r.as_of_hf, r.as_of_github, r.as_of_benchmarks, s.methodology_version,
+       r.as_of_hf, r.as_of_github, r.as_of_benchmarks,
+       ch.local_pulls_30d, ch.as_of_local, ch.api_tokens_30d, ch.as_of_api, s.methodology_version,
        (SELECT value FROM build_inputs WHERE key = 'inputs_hash') AS inputs_hash
 FROM rollup r
 CROSS JOIN s
 LEFT JOIN entity_inputs i ON i.entity_kind = 'family' AND i.entity_id = r.family
 LEFT JOIN scores sc ON sc.entity_id = r.family
+LEFT JOIN channel_families ch ON ch.family = r.family
 ORDER BY sc.rank NULLS LAST, r.family
