@@ -14,6 +14,8 @@ CONTEXT = re.compile(r"(?<![a-z0-9])\d+k(?![a-z0-9])")
 DATE = re.compile(r"-(20\d\d)(\d\d)(\d\d)$")
 FILLERS = {"instruct", "it", "chat", "hf", "base"}
 MAX_CANDIDATES = 3
+TRAILING_VERSION = re.compile(r"(?<=[a-z])v\d+$")
+MIN_DOWNLOADS = 1_000  # a model line whose owner has fewer 30-day downloads is someone's upload, not the model
 
 
 @dataclass(frozen=True)
@@ -38,21 +40,24 @@ class ChannelMatch:
 
 
 def line_key(name: str) -> tuple[str, str | None]:
-    """(model line, size): lower-case tokens without org, dates, sizes, context lengths, fillers or a v0.x revision."""
+    """(model line, size): lower-case tokens without org, dates, sizes, context lengths or fillers."""
     text = name.lower().rsplit("/", 1)[-1].split(":", 1)
     sizes = SIZE.findall(text[-1]) if len(text) == 2 else SIZE.findall(text[0])
     body = CONTEXT.sub("", SIZE.sub("", text[0]))
     toks = [t for t in drop_dates(tokens(body)) if t not in MODE_TOKENS and t not in FILLERS]
     if toks[:1] == ["meta"]:
         toks = toks[1:]
-    if len(toks) > 3 and toks[-3:-1] == ["v", "0"] and toks[-1].isdigit():  # Mistral's -v0.3 revisions
-        toks = toks[:-3]
-    return "-".join(toks), (sizes[0] if sizes else None)
+    return "".join(toks), (sizes[0] if sizes else None)  # joined: 'xwinlm' and 'Xwin-LM' are one line
+
+
+def unversioned(toks_key: str) -> str:
+    """A Hub line without a trailing revision ('nomic-embed-text-v1.5', 'Mistral-7B-v0.3' answer to their name)."""
+    return TRAILING_VERSION.sub("", toks_key)
 
 
 def release_of(slug: str) -> dt.date | None:
     """The date an OpenRouter permaslug carries (meta-llama/llama-3.1-8b-instruct-20240723), else None."""
-    m = DATE.search(slug)
+    m = DATE.search(slug.split(":", 1)[0])  # variants such as ':free' follow the date
     try:
         return dt.date(*map(int, m.groups())) if m else None
     except ValueError:
@@ -69,6 +74,8 @@ class HubIndex:
         for m in models:
             line, size = line_key(m.id)
             self.lines[line].append((m, size))
+            if unversioned(line) != line:
+                self.lines[unversioned(line)].append((m, size))
 
     def match(self, channel: str, name: str, released: dt.date | None, aliases: dict,
               hf_hint: str | None = None) -> ChannelMatch:
@@ -108,6 +115,9 @@ class HubIndex:
                                 ", ".join(org for org, _ in ranked[:MAX_CANDIDATES]))
         else:
             org = ranked[0][0]
+        if by_org[org] < MIN_DOWNLOADS:
+            return ChannelMatch(channel, name, None, None, "unmatched",
+                                f"only little-used uploads: {', '.join(m.id for m in hits[:MAX_CANDIDATES])}")
         mine = [m for m in hits if m.id.split("/", 1)[0] == org]
         families: dict[str, int] = defaultdict(int)
         for m in mine:
