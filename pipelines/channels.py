@@ -8,7 +8,7 @@ from collector.ollama import rounding_step
 from pipelines.build import produces, run_sql_step
 from pipelines.channel_names import HubIndex, HubModel, match_all, release_of
 
-WINDOWS = (1, 7, 30, 90)   # days over which growth of a cumulative count is read, shortest first
+WINDOWS = (1, 7, 30, 90, 180, 365)  # days over which a cumulative count's growth is read, shortest first
 COARSE_STEPS = 10          # growth must span this many rounding steps (error under 10%) to be shown
 MATCH_COLUMNS = ["channel", "name", "hf_id", "family", "method", "candidates"]
 
@@ -55,20 +55,29 @@ def match(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
 
 
 def local_daily(raw: pd.DataFrame) -> pd.DataFrame:
-    """Per model and day: cumulative pulls, the rounding step, and daily pulls read over the shortest window whose
-    growth spans COARSE_STEPS rounding steps (NULL and coarse when no window does)."""
+    """Per model and day: cumulative pulls, the rounding step, and pulls per day read over the shortest window whose
+    growth spans COARSE_STEPS rounding steps (NULL and coarse when no window does).
+
+    A window of w days compares with the latest scrape at least w days earlier (days without a scrape are skipped)
+    and divides by the days actually between the two scrapes.
+    """
     out = raw[raw["pulls"].notna()].copy()
     out["pulls"] = out["pulls"].astype("int64")
     out["step"] = [rounding_step(s) if isinstance(s, str) else 1 for s in out["pulls_str"]]
-    out["daily_pulls"], out["window_days"] = np.nan, pd.array([pd.NA] * len(out), dtype="Int64")
     out["day"] = pd.to_datetime(out["day"])
+    out = out.sort_values("day").reset_index(drop=True)
+    out["daily_pulls"], out["window_days"] = np.nan, pd.array([pd.NA] * len(out), dtype="Int64")
+    earlier = out[["model", "day", "pulls"]].rename(columns={"day": "then", "pulls": "pulls_then"})
     for window in reversed(WINDOWS):  # shorter windows overwrite longer ones where they are fine enough
-        back = out[["model", "day", "pulls"]].assign(day=out["day"] + pd.Timedelta(days=window))
-        joined = out[["model", "day"]].merge(back, on=["model", "day"], how="left")["pulls"].to_numpy()
-        growth = out["pulls"].to_numpy() - joined
+        probe = out[["model", "day"]].assign(then=out["day"] - pd.Timedelta(days=window))
+        back = pd.merge_asof(probe.reset_index().sort_values("then"), earlier.sort_values("then"), on="then",
+                             by="model", direction="backward").set_index("index").sort_index()
+        days = (out["day"] - back["then"]).dt.days.to_numpy(dtype=float)
+        growth = out["pulls"].to_numpy() - back["pulls_then"].to_numpy(dtype=float)
         fine = ~np.isnan(growth) & (growth >= COARSE_STEPS * out["step"].to_numpy())
-        out.loc[fine, "daily_pulls"] = growth[fine] / window
-        out.loc[fine, "window_days"] = window
+        out.loc[fine, "daily_pulls"] = growth[fine] / days[fine]
+        out.loc[fine, "window_days"] = days[fine].astype(int)
     out["coarse"] = out["daily_pulls"].isna()
     out["day"] = out["day"].dt.date
-    return out[["model", "day", "pulls", "pulls_str", "step", "window_days", "daily_pulls", "coarse"]]
+    return out.sort_values(["model", "day"])[["model", "day", "pulls", "pulls_str", "step", "window_days",
+                                               "daily_pulls", "coarse"]]

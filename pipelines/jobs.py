@@ -135,7 +135,7 @@ def _with_warehouse(*steps):
 
 
 def job_specs(sources: Sources) -> list[JobSpec]:
-    """The schedule: daily Hub, GitHub and channels, weekly cards and benchmarks, each followed by a build; weekly export."""
+    """The schedule: daily Hub, GitHub and channels, weekly cards and benchmarks, each then a build; weekly export."""
     def cron(**when):
         return CronTrigger(timezone=dt.UTC, **when)
 
