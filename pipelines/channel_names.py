@@ -70,12 +70,12 @@ class HubIndex:
     def __init__(self, models: list[HubModel], snapshot: dt.date):
         self.snapshot = snapshot
         self.by_id = {m.id: m for m in models}
-        self.lines: dict[str, list[tuple[HubModel, str | None]]] = defaultdict(list)
+        self.lines: dict[str, list[tuple[HubModel, str | None, bool]]] = defaultdict(list)  # bool: exact line
         for m in models:
             line, size = line_key(m.id)
-            self.lines[line].append((m, size))
+            self.lines[line].append((m, size, True))
             if unversioned(line) != line:
-                self.lines[unversioned(line)].append((m, size))
+                self.lines[unversioned(line)].append((m, size, False))
 
     def match(self, channel: str, name: str, released: dt.date | None, aliases: dict,
               hf_hint: str | None = None) -> ChannelMatch:
@@ -90,10 +90,10 @@ class HubIndex:
         if hf_hint and hf_hint in self.by_id:
             return self._found(channel, name, hf_hint, "hugging_face_id")
         line, size = line_key(name)
-        hits = [m for m, s in self.lines.get(line, []) if size is None or s == size]
-        if not line or not hits:
+        found = [(m, exact) for m, s, exact in self.lines.get(line, []) if size is None or s == size]
+        if not line or not found:
             return ChannelMatch(channel, name, None, None, "unmatched")
-        return self._leader(channel, name, hits, name.split("/", 1)[0].lower() if "/" in name else None)
+        return self._leader(channel, name, found, name.split("/", 1)[0].lower() if "/" in name else None)
 
     def _found(self, channel: str, name: str, hf_id: str, method: str) -> ChannelMatch:
         model = self.by_id.get(hf_id)
@@ -101,8 +101,10 @@ class HubIndex:
             return ChannelMatch(channel, name, None, None, "unmatched", f"{hf_id} is not in the snapshot")
         return ChannelMatch(channel, name, model.id, model.family, method)
 
-    def _leader(self, channel: str, name: str, hits: list[HubModel], author: str | None) -> ChannelMatch:
-        """The most downloaded family of the owner that clearly leads (or the slug's own author)."""
+    def _leader(self, channel: str, name: str, found: list[tuple[HubModel, bool]], author: str | None) -> ChannelMatch:
+        """The most downloaded family of the owner that clearly leads (or the slug's own author); within it, a repo
+        named exactly like the entry before one that only differs by a trailing revision."""
+        hits = [m for m, _ in found]
         by_org: dict[str, int] = defaultdict(int)
         for m in hits:
             by_org[m.id.split("/", 1)[0]] += m.downloads
@@ -118,7 +120,8 @@ class HubIndex:
         if by_org[org] < MIN_DOWNLOADS:
             return ChannelMatch(channel, name, None, None, "unmatched",
                                 f"only little-used uploads: {', '.join(m.id for m in hits[:MAX_CANDIDATES])}")
-        mine = [m for m in hits if m.id.split("/", 1)[0] == org]
+        mine = [(m, exact) for m, exact in found if m.id.split("/", 1)[0] == org]
+        mine = [m for m, exact in mine if exact] or [m for m, _ in mine]
         families: dict[str, int] = defaultdict(int)
         for m in mine:
             families[m.family] += m.downloads

@@ -13,8 +13,11 @@ COARSE_STEPS = 10          # growth must span this many rounding steps (error un
 MATCH_COLUMNS = ["channel", "name", "hf_id", "family", "method", "candidates"]
 
 
-@produces("channel_matches", "channel_local_daily", "channel_api_daily", "channel_entries", "channel_families",
-          "channel_models")
+SQL_STEPS = ("channel_api_daily", "channel_entries", "channel_families", "channel_models", "mart_channel_entries",
+             "mart_channel_daily", "mart_channel_families")
+
+
+@produces("channel_matches", "channel_local_daily", *SQL_STEPS)
 def build(con: duckdb.DuckDBPyConnection) -> None:
     """Match the channel entries to the Hub snapshot, derive the series, and roll them up per model and family."""
     matches = match(con)
@@ -26,7 +29,7 @@ def build(con: duckdb.DuckDBPyConnection) -> None:
     con.register("_daily", daily)
     con.execute("CREATE OR REPLACE TABLE channel_local_daily AS SELECT * FROM _daily")
     con.unregister("_daily")
-    for table in ("channel_api_daily", "channel_entries", "channel_families", "channel_models"):
+    for table in SQL_STEPS:
         run_sql_step(con, table)
 
 

@@ -96,8 +96,22 @@ def collect_benchmarks(con: duckdb.DuckDBPyConnection, sources: Sources):
 
 
 def collect_channels(con: duckdb.DuckDBPyConnection, sources: Sources):
-    """Ollama library pulls and OpenRouter tokens (docs/channels.md)."""
+    """Ollama library pulls and OpenRouter tokens (docs/channels.md).
+
+    On the sandbox, every earlier Hub day without a library scrape is scraped first (the clock moved back and
+    forth), so that pulls per day can be read from consecutive cumulative counts as they would be live.
+    """
     day = as_of(sources)
+    if sources.sandbox:
+        missing = con.execute("""SELECT DISTINCT as_of FROM raw_hf_models WHERE as_of < ?
+                                 AND as_of NOT IN (SELECT as_of FROM raw_ollama_library) ORDER BY as_of""",
+                              [day]).fetchall()
+        try:
+            for (earlier,) in missing:
+                sources.server.set_date(earlier)
+                ollama.collect(con, sources.ollama_url, earlier)
+        finally:
+            sources.server.set_date(day)
     ollama.collect(con, sources.ollama_url, day)
     openrouter.collect(con, sources.openrouter_api, sources.openrouter_rankings, day)
 

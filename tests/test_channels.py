@@ -3,14 +3,19 @@ matching on a hand-labelled set of real names, series, exports (docs/channels.md
 
 import csv
 import datetime as dt
+from pathlib import Path
 
+import duckdb
 import pytest
+import sandbox_built
 from conftest import SHARED_DATA
+from streamlit.testing.v1 import AppTest
 
 from app import cli
 from collector import ollama, openrouter
 from collector.channel_runs import ChannelError
 from collector.sandbox import routes_channels
+from collector.sandbox.world import World
 from pipelines import jobs
 from pipelines.channel_names import HubIndex, HubModel, line_key, match_all, release_of
 from pipelines.channels import local_daily
@@ -20,7 +25,8 @@ from warehouse import db
 PULLS = SHARED_DATA / "ollama" / "library_pulls_daily.csv"
 TOKENS = SHARED_DATA / "openrouter" / "rankings_daily_2026-07-29_2026-08-27.csv"
 SNAPSHOT = SHARED_DATA / "hf" / "hub_models_2024-07-11.csv"
-LABELS = SHARED_DATA.parent.parent / "wt-channels" / "tests" / "labels" / "channel_names.csv"
+LABELS = Path(__file__).parent / "labels" / "channel_names.csv"
+APP = str(Path(__file__).resolve().parents[1] / "app" / "streamlit_app.py")
 
 
 def runs(con, source):
@@ -264,3 +270,48 @@ def test_weekly_export_carries_both_channels_and_their_dates_null_when_unknown(r
     assert int(rows[family]["local_pulls_30d"]) > 0 and rows[family]["as_of_local"] == "2026-08-21"
     assert rows[family]["api_tokens_30d"] == "" and rows[family]["as_of_api"] == ""
     assert rows["google-bert/bert-base-uncased"]["local_pulls_30d"] == ""
+
+
+# --- the sandbox end to end: `revealed up --source sandbox` collects both channels; the Channels view ---
+
+@pytest.fixture(scope="module")
+def built():
+    """A sandbox-built, published home (shared with the app tests) and a read-only connection to its serving copy."""
+    home = sandbox_built.built_home()
+    con = duckdb.connect(str(home / "serving.duckdb"), read_only=True)
+    yield home, con
+    con.close()
+
+
+def test_sandbox_names_match_the_families_they_were_made_from(built):
+    _, con = built
+    matches = con.execute("SELECT channel, name, family, method FROM mart_channel_entries").fetchall()
+    world = World(seed=7, n_models=2000)  # the world `revealed up --models 2000` builds
+    series = routes_channels.series(world, max(r[0] for r in con.execute("SELECT as_of FROM mart_channel_entries "
+                                                                         "WHERE channel = 'ollama'").fetchall()))
+    fams = world.families.assign(series=world.families["name"].str.replace(routes_channels.SIZE, "", regex=True))
+    of_series = fams.groupby(["org", "series"])["family"].agg(set)
+    truth = {n: of_series[(o, s)] for n, o, s in zip(series["ollama"], series["org"], series["series"], strict=True)}
+    truth |= {slug: {f} for slug, f in zip(series["slug"], series["family"], strict=True)}
+    by_name = {name: (family, method) for channel, name, family, method in matches}
+    matched = [(n, f) for n, (f, _) in by_name.items() if f is not None]
+    assert matched and all(f in truth.get(n, set()) or f in truth.get(n.rsplit("-", 1)[0], set())
+                           for n, f in matched)
+    assert by_name[routes_channels.UNMATCHED_LOCAL] == (None, "unmatched")
+
+
+def test_channels_view_shows_families_side_by_side_and_unmatched_entries(built, monkeypatch):
+    home, con = built
+    monkeypatch.setenv("REVEALED_HOME", str(home))
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.run()
+    at.switch_page("views/channels.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert any("Sandbox data: fictional" in w.value for w in at.warning)
+    tables = [df.value for df in at.dataframe]
+    side = next(t for t in tables if "local_pulls_30d" in t.columns and "api_tokens_30d" in t.columns)
+    assert set(side["family"]) == {f for (f,) in con.execute("SELECT family FROM mart_channel_families").fetchall()}
+    unmatched = next(t for t in tables if "method" in t.columns)
+    assert routes_channels.UNMATCHED_LOCAL in set(unmatched["name"])
+    assert any(n.startswith(f"{routes_channels.UNMATCHED_API}-") for n in unmatched["name"])  # its permaslug
+    assert unmatched["family"].isna().all()

@@ -40,7 +40,8 @@ def series(world, date: dt.date) -> pd.DataFrame:
     fam["ollama"] = fam["series"].str.lower().str.replace(r"-(?=\d)", "", regex=True)
     fam["slug"] = (fam["org"] + "/" + fam["name"] + "-instruct").str.lower()
     fam["created"] = pd.to_datetime(fam["created"]).dt.date
-    return fam[fam["ollama"].str.fullmatch(r"[a-z0-9][a-z0-9._-]*")]  # the library has no non-ASCII names
+    fam = fam[fam["ollama"].str.fullmatch(r"[a-z0-9][a-z0-9._-]*")]  # the library has no non-ASCII names
+    return fam.sort_values(["created", "org"]).drop_duplicates("ollama")  # library names are unique: first wins
 
 
 def pulls(name: str, created: dt.date, date: dt.date) -> int:
