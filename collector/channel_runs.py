@@ -73,3 +73,12 @@ def iso_day(value: str, where: str) -> dt.date:
         return dt.date.fromisoformat(value)
     except (TypeError, ValueError):
         raise ChannelError(f"{where}: date {value!r} is not YYYY-MM-DD") from None
+
+
+def once_per_day(frame, day: str, name: str, where: str, expected: str):
+    """The frame, unless a (day, name) pair appears twice: then a ChannelError naming the first such pair."""
+    twice = frame.duplicated([day, name])
+    if twice.any():
+        first = frame[twice].iloc[0]
+        raise ChannelError(f"{where}: {first[name]!r} appears twice on {first[day]}; {expected}")
+    return frame

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from collector.channel_runs import ChannelError, ChannelResult, iso_day, read_csv, recorded
+from collector.channel_runs import ChannelError, ChannelResult, iso_day, once_per_day, read_csv, recorded
 from collector.http import HttpClient, public_url
 from warehouse import load
 from warehouse.runs import RunStats
@@ -115,12 +115,7 @@ def read_archive(path: Path) -> pd.DataFrame:
         out.append({"as_of": day, "model": row["model"], "pulls": pulls, "pulls_str": row["pulls_str"] or None,
                     "tag_count": tags})
     frame = pd.DataFrame(out).astype({"pulls": "Int64", "tag_count": "Int64"})
-    twice = frame.duplicated(["as_of", "model"])
-    if twice.any():
-        first = frame[twice].iloc[0]
-        raise ChannelError(f"{path.name}: model {first['model']!r} appears twice on {first['as_of']}; "
-                           "expected one scrape per day (keep the last of the day)")
-    return frame
+    return once_per_day(frame, "as_of", "model", path.name, "expected one scrape per day (keep the last of the day)")
 
 
 def import_archive(con, path: Path) -> ChannelResult:

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from collector.channel_runs import ChannelError, ChannelResult, iso_day, read_csv, recorded
+from collector.channel_runs import ChannelError, ChannelResult, iso_day, once_per_day, read_csv, recorded
 from collector.http import HttpClient, public_url
 from warehouse import load
 from warehouse.runs import RunStats
@@ -38,12 +38,7 @@ def parse_rankings(rows: list[dict], name: str) -> pd.DataFrame:
             raise ChannelError(f"{where}: total_tokens {tokens!r} is not a whole number of tokens")
         out.append({"day": iso_day(row.get("date"), where), "model_permaslug": slug, "total_tokens": int(tokens)})
     frame = pd.DataFrame(out, columns=["day", "model_permaslug", "total_tokens"])
-    twice = frame.duplicated(["day", "model_permaslug"])
-    if twice.any():
-        first = frame[twice].iloc[0]
-        raise ChannelError(f"{name}: {first['model_permaslug']!r} appears twice on {first['day']}; "
-                           "expected one row per model and day")
-    return frame
+    return once_per_day(frame, "day", "model_permaslug", name, "expected one row per model and day")
 
 
 def fetch_rankings(client: HttpClient, url: str) -> pd.DataFrame:

@@ -13,8 +13,8 @@ COARSE_STEPS = 10          # growth must span this many rounding steps (error un
 MATCH_COLUMNS = ["channel", "name", "hf_id", "family", "method", "candidates"]
 
 
-SQL_STEPS = ("channel_api_daily", "channel_entries", "channel_families", "channel_models", "mart_channel_entries",
-             "mart_channel_daily", "mart_channel_families")
+SQL_STEPS = ("channel_api_daily", "channel_entries", "channel_totals", "mart_channel_entries", "mart_channel_daily",
+             "mart_channel_families")
 
 
 @produces("channel_matches", "channel_local_daily", *SQL_STEPS)

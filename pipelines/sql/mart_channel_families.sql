@@ -6,9 +6,10 @@ WITH hub AS (
     FROM model_facts GROUP BY family
 ),
 present AS (
-    SELECT c.*, h.organic_downloads_30d, h.as_of_hf
-    FROM channel_families c JOIN hub h USING (family)
-    WHERE c.local_pulls_30d IS NOT NULL OR c.api_tokens_30d IS NOT NULL
+    SELECT c.entity_id AS family, c.local_pulls_30d, c.as_of_local, c.api_tokens_30d, c.as_of_api,
+           h.organic_downloads_30d, h.as_of_hf
+    FROM channel_totals c JOIN hub h ON h.family = c.entity_id
+    WHERE c.entity_kind = 'family' AND c.local_pulls_30d IS NOT NULL OR c.api_tokens_30d IS NOT NULL
 ),
 local_rank AS (
     SELECT family, percent_rank() OVER (ORDER BY local_pulls_30d)

@@ -33,5 +33,5 @@ FROM rollup r
 CROSS JOIN s
 LEFT JOIN entity_inputs i ON i.entity_kind = 'family' AND i.entity_id = r.family
 LEFT JOIN scores sc ON sc.entity_id = r.family
-LEFT JOIN channel_families ch ON ch.family = r.family
+LEFT JOIN channel_totals ch ON ch.entity_kind = 'family' AND ch.entity_id = r.family
 ORDER BY sc.rank NULLS LAST, r.family

@@ -21,5 +21,5 @@ FROM model_facts f
 CROSS JOIN s
 LEFT JOIN scores sc ON sc.entity_id = f.model_id
 LEFT JOIN parts p ON p.entity_id = f.model_id
-LEFT JOIN channel_models ch ON ch.model_id = f.model_id
+LEFT JOIN channel_totals ch ON ch.entity_kind = 'model' AND ch.entity_id = f.model_id
 ORDER BY sc.rank NULLS LAST, f.model_id
