@@ -67,15 +67,16 @@ def local_daily(raw: pd.DataFrame) -> pd.DataFrame:
     out = raw[raw["pulls"].notna()].copy()
     out["pulls"] = out["pulls"].astype("int64")
     out["step"] = [rounding_step(s) if isinstance(s, str) else 1 for s in out["pulls_str"]]
-    out["day"] = pd.to_datetime(out["day"])
+    out["day"] = pd.to_datetime(out["day"]).astype("datetime64[ns]")
     out = out.sort_values("day").reset_index(drop=True)
     out["daily_pulls"], out["window_days"] = np.nan, pd.array([pd.NA] * len(out), dtype="Int64")
-    earlier = out[["model", "day", "pulls"]].rename(columns={"day": "then", "pulls": "pulls_then"})
+    earlier = out[["model", "day", "pulls"]].rename(columns={"day": "scraped", "pulls": "pulls_then"})
+    earlier["then"] = earlier["scraped"]
     for window in reversed(WINDOWS):  # shorter windows overwrite longer ones where they are fine enough
-        probe = out[["model", "day"]].assign(then=out["day"] - pd.Timedelta(days=window))
+        probe = out[["model", "day"]].assign(then=(out["day"] - pd.Timedelta(days=window)).astype("datetime64[ns]"))
         back = pd.merge_asof(probe.reset_index().sort_values("then"), earlier.sort_values("then"), on="then",
                              by="model", direction="backward").set_index("index").sort_index()
-        days = (out["day"] - back["then"]).dt.days.to_numpy(dtype=float)
+        days = (out["day"] - back["scraped"]).dt.days.to_numpy(dtype=float)
         growth = out["pulls"].to_numpy() - back["pulls_then"].to_numpy(dtype=float)
         fine = ~np.isnan(growth) & (growth >= COARSE_STEPS * out["step"].to_numpy())
         out.loc[fine, "daily_pulls"] = growth[fine] / days[fine]

@@ -6,6 +6,7 @@ import datetime as dt
 from pathlib import Path
 
 import duckdb
+import pandas as pd
 import pytest
 import sandbox_built
 from conftest import SHARED_DATA
@@ -315,3 +316,10 @@ def test_channels_view_shows_families_side_by_side_and_unmatched_entries(built, 
     assert routes_channels.UNMATCHED_LOCAL in set(unmatched["name"])
     assert any(n.startswith(f"{routes_channels.UNMATCHED_API}-") for n in unmatched["name"])  # its permaslug
     assert unmatched["family"].isna().all()
+
+
+def test_a_window_across_days_without_a_scrape_divides_by_the_days_between_scrapes():
+    raw = pd.DataFrame({"day": [dt.date(2026, 1, 1), dt.date(2026, 2, 10)], "model": ["m", "m"],
+                        "pulls": [1_000_000, 3_000_000], "pulls_str": ["1M", "3M"]})
+    last = local_daily(raw).iloc[-1]
+    assert (last["window_days"], last["daily_pulls"], last["coarse"]) == (40, 2_000_000 / 40, False)
