@@ -1,4 +1,4 @@
-"""`revealed import hub-snapshot`: an archived Hub listing as the raw slice of its date."""
+"""`revealed import`: an archived Hub listing as the raw slice of its date; archived Ollama and OpenRouter files."""
 
 from pathlib import Path
 
@@ -9,7 +9,7 @@ from warehouse import db
 
 
 def register(sub) -> None:
-    """Add the import group and its hub-snapshot command."""
+    """Add the import group: hub-snapshot, ollama and openrouter."""
     parser = sub.add_parser("import", help="load archived snapshots of a source into the warehouse")
     group = parser.add_subparsers(dest="import_command", required=True, metavar="COMMAND")
     p = group.add_parser("hub-snapshot", help="an archived Hub listing (CSV, JSON or JSON Lines of /api/models)")
