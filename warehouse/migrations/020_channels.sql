@@ -32,3 +32,14 @@ CREATE TABLE raw_openrouter_models (
     hugging_face_id VARCHAR,
     PRIMARY KEY (as_of, id)
 );
+
+-- Replaced by the build's channels step (pipelines/sql/channel_totals.sql); exists empty before it, so that the
+-- marts that join it build from steps lists without that step.
+CREATE TABLE channel_totals (
+    entity_kind     VARCHAR NOT NULL,     -- model or family
+    entity_id       VARCHAR NOT NULL,
+    local_pulls_30d BIGINT,
+    as_of_local     DATE,
+    api_tokens_30d  BIGINT,
+    as_of_api       DATE
+);
