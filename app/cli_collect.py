@@ -1,10 +1,10 @@
 """The `revealed collect` command group; each source module adds its sub-command."""
 
-from app import cli_collect_benchmarks, cli_collect_cards, cli_collect_github, cli_collect_hf
+from app import cli_collect_benchmarks, cli_collect_cards, cli_collect_channels, cli_collect_github, cli_collect_hf
 from app.cli_args import add_group
 
 # Modules exposing register_collect(group_subparsers); add yours here (one line).
-MODULES: list = [cli_collect_benchmarks, cli_collect_cards, cli_collect_github, cli_collect_hf]
+MODULES: list = [cli_collect_benchmarks, cli_collect_cards, cli_collect_github, cli_collect_hf, cli_collect_channels]
 
 
 def register(sub) -> None:

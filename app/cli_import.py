@@ -1,14 +1,15 @@
-"""`revealed import hub-snapshot`: an archived Hub listing as the raw slice of its date."""
+"""`revealed import`: an archived Hub listing as the raw slice of its date; archived Ollama and OpenRouter files."""
 
 from pathlib import Path
 
 from app.cli_args import iso_date
-from collector import hub_snapshot
+from collector import hub_snapshot, ollama, openrouter
+from collector.channel_runs import ChannelError
 from warehouse import db
 
 
 def register(sub) -> None:
-    """Add the import group and its hub-snapshot command."""
+    """Add the import group: hub-snapshot, ollama and openrouter."""
     parser = sub.add_parser("import", help="load archived snapshots of a source into the warehouse")
     group = parser.add_subparsers(dest="import_command", required=True, metavar="COMMAND")
     p = group.add_parser("hub-snapshot", help="an archived Hub listing (CSV, JSON or JSON Lines of /api/models)")
@@ -16,6 +17,14 @@ def register(sub) -> None:
     p.add_argument("--as-of", type=iso_date, required=True, metavar="YYYY-MM-DD",
                    help="the date the listing was archived; re-importing a date replaces it")
     p.set_defaults(func=cmd_import_hub_snapshot)
+    p = group.add_parser("ollama", help="archived daily scrapes of the Ollama library (date,model,pulls,pulls_str,"
+                                        "tag_count)")
+    p.add_argument("path", type=Path, metavar="PATH", help="the archived CSV; every date becomes its own slice")
+    p.set_defaults(func=cmd_import_channel, importer=ollama.import_archive, label="Ollama library pulls")
+    p = group.add_parser("openrouter", help="an archived OpenRouter rankings-daily CSV (date,model_permaslug,"
+                                            "total_tokens)")
+    p.add_argument("path", type=Path, metavar="PATH", help="the archived CSV")
+    p.set_defaults(func=cmd_import_channel, importer=openrouter.import_archive, label="OpenRouter tokens")
 
 
 def cmd_import_hub_snapshot(args) -> int:
@@ -27,4 +36,19 @@ def cmd_import_hub_snapshot(args) -> int:
         con.close()
     print(f"hf {result.run_id}: {result.rows:,} models from {args.path}, real public data archived {args.as_of} "
           "(run `revealed build` to rank them)")
+    return 0
+
+
+def cmd_import_channel(args) -> int:
+    """Import one archived channel file and say what it loaded; a bad file changes nothing."""
+    con = db.connect()
+    try:
+        result = args.importer(con, args.path)
+    except ChannelError as exc:
+        print(f"import failed, nothing changed: {exc}")
+        return 1
+    finally:
+        con.close()
+    print(f"{args.label} {result.run_id}: {result.rows:,} rows from {args.path}, real public data up to "
+          f"{result.as_of} (run `revealed build` to match and rank them)")
     return 0

@@ -13,6 +13,7 @@ PAGES = [
     st.Page("views/family.py", title="Family", icon=":material/family_history:"),
     st.Page("views/families.py", title="Families", icon=":material/account_tree:"),
     st.Page("views/benchmarks.py", title="Benchmarks", icon=":material/fact_check:"),
+    st.Page("views/channels.py", title="Channels", icon=":material/hub:"),
     st.Page("views/noise.py", title="Noise", icon=":material/filter_alt:"),
     st.Page("views/data_health.py", title="Data health", icon=":material/monitor_heart:"),
     st.Page("views/questionnaire.py", title="Questionnaire", icon=":material/quiz:"),

@@ -19,12 +19,14 @@ MODEL_COLUMNS = (
     "methodology_version", "inputs_hash",
     "coverage", "adoption", "cohort_adoption", "momentum", "ecosystem", "community", "capability", "license_class",
     "size_class", "unseen_share", "pipeline_tag", "open_weight", "derivatives_unknown",
+    "local_pulls_30d", "as_of_local", "api_tokens_30d", "as_of_api",
 )
 FAMILY_COLUMNS = (
     "family", "members", "rank", "rank_low", "rank_high", "composite", "coverage", "raw_downloads_30d",
     "organic_downloads_30d", "organic_share", "derivatives_finetune", "derivatives_quantized", "derivatives_adapter",
     "derivatives_merge", "active_derivatives", "top_model", "github_stars", "clean_score", "as_of_hf",
     "as_of_github", "as_of_benchmarks", "methodology_version", "inputs_hash", "derivatives_unknown",
+    "local_pulls_30d", "as_of_local", "api_tokens_30d", "as_of_api",
 )
 
 # Decimals kept in the CSV: scores to 0.01 points, shares to 0.0001, parameters to millions.

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 import duckdb
 from apscheduler.triggers.cron import CronTrigger
 
-from collector import github, hf, livebench, livecodebench, model_cards, reference
+from collector import github, hf, livebench, livecodebench, model_cards, ollama, openrouter, reference
 from pipelines import build
 from pipelines.export_weekly import export_weekly
 from pipelines.schedule import JobSpec
@@ -27,6 +27,9 @@ class Sources:
     livebench_url: str
     livecodebench_url: str
     server: object = field(default=None, repr=False)  # the SandboxServer when kind == 'sandbox'
+    ollama_url: str = ollama.DEFAULT_URL
+    openrouter_api: str = openrouter.DEFAULT_API_URL
+    openrouter_rankings: str | None = None  # the rankings-daily CSV; None: the models list only
 
     @property
     def sandbox(self) -> bool:
@@ -42,6 +45,9 @@ def live_sources() -> Sources:
         os.environ.get("GITHUB_API_URL", github.DEFAULT_API_URL),
         os.environ.get("LIVEBENCH_URL", livebench.DEFAULT_URL),
         os.environ.get("LIVECODEBENCH_URL", f"{livecodebench.DEFAULT_URL}/{livecodebench.DEFAULT_FILE}"),
+        ollama_url=os.environ.get("OLLAMA_URL", ollama.DEFAULT_URL),
+        openrouter_api=os.environ.get("OPENROUTER_API_URL", openrouter.DEFAULT_API_URL),
+        openrouter_rankings=os.environ.get("OPENROUTER_RANKINGS_URL") or None,
     )
 
 
@@ -54,7 +60,8 @@ def reference_sources() -> Sources:
 def sandbox_sources(server) -> Sources:
     """Every source served by one running SandboxServer."""
     return Sources("sandbox", server.url, f"{server.url}/github", f"{server.url}/livebench",
-                   f"{server.url}/livecodebench/{livecodebench.DEFAULT_FILE}", server)
+                   f"{server.url}/livecodebench/{livecodebench.DEFAULT_FILE}", server, f"{server.url}/ollama",
+                   f"{server.url}/openrouter/api/v1", f"{server.url}/openrouter/rankings-daily.csv")
 
 
 def latest_hf_as_of(con: duckdb.DuckDBPyConnection) -> dt.date | None:
@@ -94,6 +101,27 @@ def collect_benchmarks(con: duckdb.DuckDBPyConnection, sources: Sources):
     livecodebench.collect(con, sources.livecodebench_url, day)
 
 
+def collect_channels(con: duckdb.DuckDBPyConnection, sources: Sources):
+    """Ollama library pulls and OpenRouter tokens (docs/channels.md).
+
+    On the sandbox, every earlier Hub day without a library scrape is scraped first (the clock moved back and
+    forth), so that pulls per day can be read from consecutive cumulative counts as they would be live.
+    """
+    day = as_of(sources)
+    if sources.sandbox:
+        missing = con.execute("""SELECT DISTINCT as_of FROM raw_hf_models WHERE as_of < ?
+                                 AND as_of NOT IN (SELECT as_of FROM raw_ollama_library) ORDER BY as_of""",
+                              [day]).fetchall()
+        try:
+            for (earlier,) in missing:
+                sources.server.set_date(earlier)
+                ollama.collect(con, sources.ollama_url, earlier)
+        finally:
+            sources.server.set_date(day)
+    ollama.collect(con, sources.ollama_url, day)
+    openrouter.collect(con, sources.openrouter_api, sources.openrouter_rankings, day)
+
+
 def build_and_publish(con: duckdb.DuckDBPyConnection) -> build.BuildReport:
     """Run the pipelines and publish the serving copy."""
     report = build.run_build(con)
@@ -122,7 +150,7 @@ def _with_warehouse(*steps):
 
 
 def job_specs(sources: Sources) -> list[JobSpec]:
-    """The schedule: daily Hub and GitHub, weekly cards and benchmarks, each followed by a build; weekly export."""
+    """The schedule: daily Hub, GitHub and channels, weekly cards and benchmarks, each then a build; weekly export."""
     if sources.kind == "reference":  # archived data: nothing to collect, and its export is written by `up`
         return []
 
@@ -139,6 +167,8 @@ def job_specs(sources: Sources) -> list[JobSpec]:
         JobSpec("benchmarks", "collect LiveBench and LiveCodeBench, then build",
                 cron(day_of_week="mon", hour=4, minute=0),
                 _with_warehouse(lambda con: collect_benchmarks(con, sources), build_and_publish)),
+        JobSpec("channels", "collect Ollama pulls and OpenRouter tokens, then build", cron(hour=4, minute=30),
+                _with_warehouse(lambda con: collect_channels(con, sources), build_and_publish)),
         JobSpec("export", "write the weekly CSV export", cron(day_of_week="mon", hour=6, minute=0),
                 export_weekly_csv),
     ]

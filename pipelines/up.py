@@ -21,6 +21,7 @@ log = logging.getLogger(__name__)
 
 PROBE_TIMEOUT_S = 5.0
 SOURCES = ("live", "reference", "sandbox", "auto")
+STEPS = 7  # five sources collected, then build, then export
 
 
 class UpError(RuntimeError):
@@ -219,27 +220,29 @@ def bring_up(settings: Settings, sources: jobs.Sources, say: Callable[[str], Non
                  ("cards", "hf_cards", "model cards", lambda: jobs.collect_cards(con, sources, progress)),
                  ("github", "github", "GitHub stars", lambda: jobs.collect_github(con, sources)),
                  ("benchmarks", "livecodebench", "LiveBench and LiveCodeBench",
-                  lambda: jobs.collect_benchmarks(con, sources))]
+                  lambda: jobs.collect_benchmarks(con, sources)),
+                 ("channels", "openrouter", "Ollama pulls and OpenRouter tokens",
+                  lambda: jobs.collect_channels(con, sources))]
         for n, (job_id, source, label, collect) in enumerate(steps, 1):
             if _has_ok_run(con, source, day):
-                say(f"[{n}/6] {label}: already collected for {day}")
+                say(f"[{n}/{STEPS}] {label}: already collected for {day}")
                 done.append(job_id)
                 continue
-            say(f"[{n}/6] Collecting {label} for {day}...")
+            say(f"[{n}/{STEPS}] Collecting {label} for {day}...")
             try:
                 collect()
                 done.append(job_id)
             except Exception as exc:  # one source failing must not stop the others; the run is recorded
                 say(f"      {label} failed: {exc} (recorded; the scheduler retries)")
         if _published_hash() == build.inputs_hash(con):
-            say("[5/6] Build: the published data is up to date")
+            say(f"[{STEPS - 1}/{STEPS}] Build: the published data is up to date")
         else:
-            say("[5/6] Building and publishing...")
+            say(f"[{STEPS - 1}/{STEPS}] Building and publishing...")
             report = jobs.build_and_publish(con)
             say(f"      built in {report.seconds:.1f}s")
     finally:
         con.close()
-    _export(say, "[6/6]")
+    _export(say, f"[{STEPS}/{STEPS}]")
     now = dt.datetime.now(dt.UTC)
     for spec in jobs.job_specs(sources):
         if spec.id in done + ["export"]:
@@ -285,7 +288,7 @@ def _backfill_sandbox(con, settings: Settings, sources: jobs.Sources, say, progr
     earliest, latest = con.execute("SELECT min(as_of), max(as_of) FROM raw_hf_models").fetchone()
     if earliest and first < earliest:
         days = (earliest - first).days
-        say(f"[0/6] Simulating {days} earlier day(s) of sandbox history from {first} for --days "
+        say(f"[0/{STEPS}] Simulating {days} earlier day(s) of sandbox history from {first} for --days "
             f"{settings.history_days} (fictional data)...")
         _simulate_days(con, world, first, days, progress)
     start = max(first, latest + dt.timedelta(days=1)) if latest else first
@@ -293,7 +296,7 @@ def _backfill_sandbox(con, settings: Settings, sources: jobs.Sources, say, progr
     days = (world.today - start).days  # the last day is collected with details by the hf step
     if days <= 0:
         return
-    say(f"[0/6] Simulating {days} day(s) of sandbox history from {start} (fictional data)...")
+    say(f"[0/{STEPS}] Simulating {days} day(s) of sandbox history from {start} (fictional data)...")
     _simulate_days(con, world, start, days, progress)
 
 

@@ -57,7 +57,8 @@ def texts(at: AppTest) -> str:
     return "\n".join(str(p) for p in parts)
 
 
-@pytest.mark.parametrize("page", [None, "model", "families", "benchmarks", "noise", "data_health", "questionnaire"])
+@pytest.mark.parametrize("page", [None, "model", "families", "benchmarks", "channels", "noise", "data_health",
+                                  "questionnaire"])
 def test_every_page_runs_with_the_sandbox_banner(serving, page):
     at = run_page(page)
     assert any(SANDBOX in w.value for w in at.warning)

@@ -234,7 +234,7 @@ def test_first_run_on_a_terminal_shows_the_steps_and_the_log_goes_to_its_file(tm
     # what stays on the screen: of each line, what was drawn after its last carriage return
     screen = [line.rsplit("\r", 1)[-1] for line in b"".join(chunks).decode().replace("\r\n", "\n").split("\n")
               if line.strip("\r ")]
-    assert [line[:5] for line in screen if line.startswith("[")] == [f"[{n}/6]" for n in range(7)]
+    assert [line[:5] for line in screen if line.startswith("[")] == [f"[{n}/7]" for n in range(8)]
     assert len(screen) <= 20, "\n".join(screen)
     days = [line for line in screen if line.startswith("sandbox days")]
     assert len(days) == 1 and days[0].startswith("sandbox days: 5/5") and days[0].endswith("(done)")

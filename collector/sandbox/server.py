@@ -16,7 +16,8 @@ from collector.sandbox.routing import Request, Response
 log = logging.getLogger(__name__)
 SANDBOX_HEADER = ("X-Revealed-Sandbox", "fictional-data")
 NOTE = "fictional data"
-ROUTE_MODULES = ["collector.sandbox.routes_hub", "collector.sandbox.routes_github", "collector.sandbox.routes_bench"]
+ROUTE_MODULES = ["collector.sandbox.routes_hub", "collector.sandbox.routes_github", "collector.sandbox.routes_bench",
+                 "collector.sandbox.routes_channels"]
 
 
 def _load_routes() -> list:

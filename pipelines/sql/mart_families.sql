@@ -29,10 +29,12 @@ SELECT r.family, r.members, r.raw_downloads_30d, r.organic_downloads_30d,
        r.as_of_hf, r.as_of_github, r.as_of_benchmarks, s.methodology_version,
        (SELECT value FROM build_inputs WHERE key = 'inputs_hash') AS inputs_hash,
        p.adoption, p.cohort_adoption, p.momentum, p.ecosystem, p.community, p.capability,
-       i.size_class, i.mostly_automation
+       i.size_class, i.mostly_automation,
+       ch.local_pulls_30d, ch.as_of_local, ch.api_tokens_30d, ch.as_of_api
 FROM rollup r
 CROSS JOIN s
 LEFT JOIN entity_inputs i ON i.entity_kind = 'family' AND i.entity_id = r.family
 LEFT JOIN scores sc ON sc.entity_id = r.family
 LEFT JOIN entity_components p ON p.entity_kind = 'family' AND p.entity_id = r.family
+LEFT JOIN channel_totals ch ON ch.entity_kind = 'family' AND ch.entity_id = r.family
 ORDER BY sc.rank NULLS LAST, r.family

@@ -15,10 +15,12 @@ SELECT f.model_id, f.family,
        f.clean_score, f.clean_source, f.legacy_score, f.contamination_gap,
        f.license, f.license_class, f.params_b, f.size_class, f.pipeline_tag, f.open_weight, f.created_at, f.likes,
        f.as_of_hf, f.as_of_github, f.as_of_benchmarks,
+       ch.local_pulls_30d, ch.as_of_local, ch.api_tokens_30d, ch.as_of_api,
        s.methodology_version,
        (SELECT value FROM build_inputs WHERE key = 'inputs_hash') AS inputs_hash
 FROM model_facts f
 CROSS JOIN s
 LEFT JOIN scores sc ON sc.entity_id = f.model_id
 LEFT JOIN parts p ON p.entity_id = f.model_id
+LEFT JOIN channel_totals ch ON ch.entity_kind = 'model' AND ch.entity_id = f.model_id
 ORDER BY sc.rank NULLS LAST, f.model_id
