@@ -33,7 +33,9 @@ def _rate(name: str, low: float, high: float) -> float:
 
 def series(world, date: dt.date) -> pd.DataFrame:
     """One row per model series visible on date: ollama name, slug, created date, largest family."""
-    fam = world.families[pd.to_datetime(world.families["created"]).dt.date <= date].copy()
+    fixtures = world.models.loc[world.models["fixture"], "family"]
+    fam = world.families[(pd.to_datetime(world.families["created"]).dt.date <= date)
+                         & ~world.families["family"].isin(fixtures)].copy()  # nobody pulls CI fixtures to run them
     fam["series"] = fam["name"].str.replace(SIZE, "", regex=True)
     fam = fam.sort_values("params").groupby(["org", "series"], as_index=False).agg(
         created=("created", "min"), family=("family", "last"), name=("name", "last"))
