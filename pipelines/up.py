@@ -234,12 +234,7 @@ def bring_up(settings: Settings, sources: jobs.Sources, say: Callable[[str], Non
                 done.append(job_id)
             except Exception as exc:  # one source failing must not stop the others; the run is recorded
                 say(f"      {label} failed: {exc} (recorded; the scheduler retries)")
-        if _published_hash() == build.inputs_hash(con):
-            say(f"[{STEPS - 1}/{STEPS}] Build: the published data is up to date")
-        else:
-            say(f"[{STEPS - 1}/{STEPS}] Building and publishing...")
-            report = jobs.build_and_publish(con)
-            say(f"      built in {report.seconds:.1f}s")
+        _build(con, say, f"[{STEPS - 1}/{STEPS}]", "Building and publishing...")
     finally:
         con.close()
     _export(say, f"[{STEPS}/{STEPS}]")
@@ -248,6 +243,16 @@ def bring_up(settings: Settings, sources: jobs.Sources, say: Callable[[str], Non
         if spec.id in done + ["export"]:
             schedule_state.update_job(spec.id, description=spec.description, last_ok=now, last_end=now,
                                       last_status="ok", running=False)
+
+
+def _build(con, say: Callable[[str], None], step: str, doing: str) -> None:
+    """Build and publish unless the published data already comes from these inputs."""
+    if _published_hash() == build.inputs_hash(con):
+        say(f"{step} Build: the published data is up to date")
+        return
+    say(f"{step} {doing}")
+    report = jobs.build_and_publish(con)
+    say(f"      built in {report.seconds:.1f}s")
 
 
 def _export(say: Callable[[str], None], step: str) -> None:
@@ -270,12 +275,8 @@ def _bring_up_reference(say: Callable[[str], None], progress=None) -> None:
             say(f"[{n}/{total}] Loading {part.label} (real public data, archived {part.as_of})...")
             part.load(con)
             log.info("reference world: %s loaded (real public data, archived %s)", part.label, part.as_of)
-        if _published_hash() == build.inputs_hash(con):
-            say(f"[{total - 1}/{total}] Build: the published data is up to date")
-        else:
-            say(f"[{total - 1}/{total}] Building and publishing the leaderboard as of {reference.AS_OF}...")
-            report = jobs.build_and_publish(con)
-            say(f"      built in {report.seconds:.1f}s")
+        _build(con, say, f"[{total - 1}/{total}]",
+               f"Building and publishing the leaderboard as of {reference.AS_OF}...")
     finally:
         con.close()
     _export(say, f"[{total}/{total}]")
