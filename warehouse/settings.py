@@ -1,0 +1,74 @@
+"""One settings object, built at the edge (CLI, `up`, scheduler) from flags and the environment, passed down."""
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+
+HF_ENDPOINT = "https://huggingface.co"
+GITHUB_API_URL = "https://api.github.com"
+LIVEBENCH_URL = "https://livebench.ai"
+LIVECODEBENCH_URL = "https://livecodebench.github.io/performances_generation.json"
+OLLAMA_URL = "https://ollama.com"
+OPENROUTER_API_URL = "https://openrouter.ai/api/v1"
+
+# field name -> environment variable; the one place the environment is read
+ENVIRONMENT = {
+    "home": "REVEALED_HOME",
+    "hf_endpoint": "HF_ENDPOINT",
+    "github_api": "GITHUB_API_URL",
+    "livebench_url": "LIVEBENCH_URL",
+    "livecodebench_url": "LIVECODEBENCH_URL",
+    "ollama_url": "OLLAMA_URL",
+    "openrouter_api": "OPENROUTER_API_URL",
+    "openrouter_rankings": "OPENROUTER_RANKINGS_URL",
+    "hf_token": "HF_TOKEN",
+    "github_token": "GITHUB_TOKEN",
+    "profiles": "REVEALED_PROFILES",
+}
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Where the warehouse lives, where each source is read from, and the tokens (never printed)."""
+
+    home: Path = Path("data")
+    hf_endpoint: str = HF_ENDPOINT
+    github_api: str = GITHUB_API_URL
+    livebench_url: str = LIVEBENCH_URL
+    livecodebench_url: str = LIVECODEBENCH_URL
+    ollama_url: str = OLLAMA_URL
+    openrouter_api: str = OPENROUTER_API_URL
+    openrouter_rankings: str | None = None  # the rankings-daily CSV; None: the models list only
+    hf_token: str | None = field(default=None, repr=False)
+    github_token: str | None = field(default=None, repr=False)
+    profiles: Path | None = None  # None: the packaged pipelines/profiles.toml
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None, **overrides) -> "Settings":
+        """Defaults, then the environment (an empty value counts as unset), then explicit overrides."""
+        environ = os.environ if environ is None else environ
+        values = {name: environ[var].strip() for name, var in ENVIRONMENT.items() if environ.get(var, "").strip()}
+        values.update({name: value for name, value in overrides.items() if value is not None})
+        return cls().with_values(**values)
+
+    def with_values(self, **values) -> "Settings":
+        """A copy with some fields replaced: paths become Path, URLs lose a trailing slash, "" means the default."""
+        defaults = {f.name: f.default for f in fields(self)}
+        unknown = sorted(set(values) - set(defaults))
+        if unknown:
+            raise TypeError(f"unknown setting(s) {', '.join(unknown)}; expected one of {', '.join(sorted(defaults))}")
+        clean = {}
+        for name, value in values.items():
+            if isinstance(value, str):
+                value = value.strip() or defaults[name]
+            if name in ("home", "profiles") and value is not None:
+                value = Path(value).expanduser()
+            elif isinstance(value, str) and name not in ("hf_token", "github_token"):
+                value = value.rstrip("/")
+            clean[name] = value
+        return replace(self, **clean)
+
+    def secrets(self) -> list[str]:
+        """The token values set, for redaction from errors and logs."""
+        return [token for token in (self.hf_token, self.github_token) if token]
