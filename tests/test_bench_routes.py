@@ -10,10 +10,10 @@ import pytest
 import requests
 
 from app.cli import main
-from app.cli_export_benchmarks import export_benchmarks
 from collector import http, livebench, livecodebench
 from collector.sandbox import routes_bench
 from pipelines import benchmark_scores
+from pipelines.export_benchmarks import export_benchmarks
 from warehouse import db
 
 LATEST = dt.date(2025, 12, 23)

@@ -5,12 +5,12 @@ import logging
 import os
 import sys
 
-from app import cli_app, cli_build, cli_collect, cli_core, cli_export, cli_import, cli_sandbox, cli_schedule
-from app.cli_args import UsageError
+from app.cli import ask, build, collect, core, export, imports, sandbox, serve, up
+from app.cli.flags import UsageError
 from warehouse import db, lock, paths
 
-# Each module adds its sub-commands with register(subparsers); keep this list short and explicit.
-COMMAND_MODULES = [cli_core, cli_collect, cli_import, cli_sandbox, cli_export, cli_build, cli_schedule, cli_app]
+# One module per command group, in the order `revealed --help` lists them.
+COMMAND_MODULES = [core, collect, imports, sandbox, export, build, up, serve, ask]
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -94,7 +94,3 @@ def main(argv: list[str] | None = None) -> int:
         logging.getLogger("revealed").debug("failed", exc_info=True)
         print(f"revealed: error: {exc}", file=sys.stderr)
         return 1
-
-
-if __name__ == "__main__":
-    sys.exit(main())

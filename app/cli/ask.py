@@ -1,25 +1,20 @@
-"""`revealed app` (serve the Streamlit app) and `revealed ask` (questionnaires in the terminal)."""
+"""`revealed ask`: pick models with a questionnaire in the terminal."""
 
 import json
-import os
 import sys
 from pathlib import Path
 
 from app import format as fmt
-from app.cli_args import UsageError, port, positive_int
+from app.cli.flags import UsageError, positive_int
 from pipelines import questionnaire as qn
 from pipelines import questionnaire_picks
 from warehouse import db
 
-APP = Path(__file__).parent / "streamlit_app.py"
 SANDBOX_NOTE = "Sandbox data: fictional models and numbers from the local sandbox, not real Hugging Face data."
 
 
 def register(sub) -> None:
-    """Add app and ask."""
-    p = sub.add_parser("app", help="serve the Streamlit app on 127.0.0.1 (reads the published serving copy)")
-    p.add_argument("--port", type=port, default=8501, help="port to listen on (default 8501)")
-    p.set_defaults(func=cmd_app)
+    """Add ask."""
     p = sub.add_parser("ask", help="pick models with a questionnaire: interactive, or batch with --answers")
     p.add_argument("--questionnaire", "-q", metavar="NAME",
                    help=f"built-in ({', '.join(qn.builtin_names())}) or a .yaml file; asked when omitted")
@@ -30,21 +25,6 @@ def register(sub) -> None:
                    help="write an answers file for --questionnaire with every question, its allowed values and "
                         "default to FILE (stdout when omitted), then stop")
     p.set_defaults(func=cmd_ask)
-
-
-def streamlit_command(listen_port: int) -> list[str]:
-    """The headless `streamlit run` command line for the app on 127.0.0.1."""
-    return [sys.executable, "-m", "streamlit", "run", str(APP), "--server.headless", "true",
-            "--server.address", "127.0.0.1", "--server.port", str(listen_port),
-            "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none",
-            "--client.showErrorDetails", "type", "--client.toolbarMode", "viewer"]
-
-
-def cmd_app(args) -> int:
-    """Become the Streamlit server (so signals reach it directly) until interrupted."""
-    print(f"revealed app on http://127.0.0.1:{args.port} (Ctrl+C to stop)", flush=True)
-    command = streamlit_command(args.port)
-    os.execv(command[0], command)
 
 
 def cmd_ask(args) -> int:

@@ -1,22 +1,28 @@
-"""`revealed collect benchmarks`: LiveBench releases and the LiveCodeBench results file."""
+"""`revealed collect SOURCE`: one source into the warehouse, then a few lines saying what it stored."""
 
 import datetime as dt
-import logging
+import os
 from urllib.parse import urlsplit
 
-from app.cli_args import http_url, iso_date
-from collector import hf, livebench, livecodebench
-from collector.http import HttpError
+from app.cli import flags
+from app.cli.flags import add_as_of, add_endpoint, add_listing, http_url, iso_date, non_negative_int, positive_int
+from app.cli.progress import Progress
+from collector import github, hf, livebench, livecodebench, model_cards, ollama, openrouter
+from collector.channel_runs import ChannelError, ChannelResult
+from collector.github_api import DEFAULT_API_URL
+from collector.github_stargazers import DEFAULT_BUDGET
+from collector.http import HttpError, public_url
 from pipelines import benchmark_scores
 from warehouse import db
 from warehouse.runs import RunStats
 
-log = logging.getLogger(__name__)
+OLLAMA_ENV, OPENROUTER_ENV, RANKINGS_ENV = "OLLAMA_URL", "OPENROUTER_API_URL", "OPENROUTER_RANKINGS_URL"
 
 
-def register_collect(group) -> None:
-    """Add collect benchmarks."""
-    p = group.add_parser("benchmarks", help="LiveBench releases and LiveCodeBench results")
+def register(sub) -> None:
+    """Add the collect group and one sub-command per source."""
+    g = flags.group(sub, "collect", "collect data from a source into the warehouse")
+    p = g.add_parser("benchmarks", help="LiveBench releases and LiveCodeBench results")
     p.add_argument("--livebench-url", type=http_url, default=livebench.DEFAULT_URL,
                    help=f"folder serving table_<date>.csv and categories_<date>.json (default {livebench.DEFAULT_URL})")
     p.add_argument("--livecodebench-url", type=http_url, default=livecodebench.DEFAULT_URL,
@@ -24,10 +30,159 @@ def register_collect(group) -> None:
                         f"(default {livecodebench.DEFAULT_URL})")
     p.add_argument("--release", type=iso_date, metavar="YYYY-MM-DD",
                    help="collect only this LiveBench release (default: every known release the site publishes)")
-    p.add_argument("--as-of", type=iso_date, metavar="YYYY-MM-DD",
-                   help="observation date (default: the sandbox clock on the sandbox, else today UTC)")
+    add_as_of(p)
     p.add_argument("--skip", choices=["livebench", "livecodebench"], help="leave one source out")
     p.set_defaults(func=cmd_collect_benchmarks)
+
+    p = g.add_parser("cards", help="model cards of the top models: GitHub links and legacy benchmark claims")
+    add_endpoint(p, hf.DEFAULT_ENDPOINT)
+    p.add_argument("--top", type=positive_int, default=model_cards.DEFAULT_TOP, metavar="N",
+                   help=f"cards of the N most downloaded models in the latest Hub slice "
+                        f"(default {model_cards.DEFAULT_TOP})")
+    p.set_defaults(func=cmd_collect_cards)
+
+    p = g.add_parser("github", help="GitHub stars of the registry's and model cards' repositories "
+                                    "(GITHUB_TOKEN from the environment enables GraphQL)")
+    p.add_argument("--api-url", type=http_url, default=DEFAULT_API_URL, metavar="URL",
+                   help=f"GitHub API base URL (default {DEFAULT_API_URL}; the sandbox serves it at <url>/github)")
+    p.add_argument("--backfill-budget", type=non_negative_int, default=DEFAULT_BUDGET, metavar="N",
+                   help=f"stargazer pages (100 stars each) to read for star histories; 0 skips them "
+                        f"(default {DEFAULT_BUDGET})")
+    add_as_of(p)
+    p.set_defaults(func=cmd_collect_github)
+
+    p = g.add_parser("hf", help="Hugging Face models: downloads, lineage tags, child counts")
+    add_endpoint(p, hf.DEFAULT_ENDPOINT)
+    add_as_of(p)
+    add_listing(p)
+    p.add_argument("--limit", type=positive_int, metavar="N", help="collect at most N models")
+    p.add_argument("--calls-per-window", type=positive_int, default=1000, metavar="N",
+                   help="API calls allowed per 5 minutes (default 1000; anonymous Hub use allows 500)")
+    p.set_defaults(func=cmd_collect_hf)
+
+    p = g.add_parser("ollama", help="pull counts of the Ollama library (one scrape of ollama.com/library)")
+    p.add_argument("--url", type=http_url, default=os.environ.get(OLLAMA_ENV, ollama.DEFAULT_URL),
+                   help=f"site serving /library (default ${OLLAMA_ENV}, else {ollama.DEFAULT_URL})")
+    add_as_of(p)
+    p.set_defaults(func=cmd_collect_ollama)
+
+    p = g.add_parser("openrouter", help="OpenRouter's models list and tokens per model and day")
+    p.add_argument("--url", type=http_url, default=os.environ.get(OPENROUTER_ENV, openrouter.DEFAULT_API_URL),
+                   help=f"API base serving /models (default ${OPENROUTER_ENV}, else {openrouter.DEFAULT_API_URL})")
+    p.add_argument("--rankings-url", type=http_url, default=os.environ.get(RANKINGS_ENV),
+                   help=f"URL of the rankings-daily CSV (date,model_permaslug,total_tokens); default ${RANKINGS_ENV}; "
+                        "without it only the models list is collected")
+    add_as_of(p)
+    p.set_defaults(func=cmd_collect_openrouter)
+
+
+def default_as_of(url: str) -> dt.date:
+    """The sandbox clock's date when url is on the revealed sandbox, else today (UTC)."""
+    parts = urlsplit(url)
+    try:
+        day = hf.probe_sandbox(f"{parts.scheme}://{parts.netloc}", RunStats())
+    except hf.HfCollectError:
+        day = None  # unreachable: the collector itself says so
+    return day or dt.datetime.now(dt.UTC).date()
+
+
+def cmd_collect_hf(args) -> int:
+    """Collect one as_of slice of the Hub listing (HF_TOKEN from the environment) and print what it did."""
+    endpoint = args.endpoint or hf.default_endpoint()
+    con = db.connect()
+    try:
+        result = hf.collect(con, endpoint, args.as_of, token=os.environ.get("HF_TOKEN") or None,
+                            min_downloads=args.min_downloads, limit=args.limit, details=args.details,
+                            calls_per_window=args.calls_per_window,
+                            progress=lambda label, total: Progress(label, total, unit="models"))
+    finally:
+        con.close()
+    print(hf_summary(result, endpoint))
+    return 0
+
+
+def hf_summary(result: hf.Collected, endpoint: str, note: bool = True) -> str:
+    """What a collection did, in a few lines; sandbox data is labelled as fictional."""
+    s = result.stats
+    lines = [f"hf {result.run_id}: {result.rows:,} models from {endpoint}, {s.requests} requests, "
+             f"{s.retries} retries, {s.extra.get('pacing_waits', 0)} pacing waits"]
+    if result.details is not None:
+        d = result.details
+        lines.append(f"hf details {d.run_id}: child counts for {d.rows:,} base models ({d.skipped} skipped), "
+                     f"{d.stats.requests} requests, {d.stats.retries} retries")
+    if note and result.sandbox:
+        lines.insert(0, "NOTE: SANDBOX data: these models are fictional, not real Hugging Face data.")
+    return "\n".join(lines)
+
+
+def cmd_collect_cards(args) -> int:
+    """Fetch and parse the cards (HF_TOKEN from the environment) and print what was stored."""
+    endpoint = args.endpoint or hf.default_endpoint()
+    con = db.connect()
+    try:
+        s = model_cards.collect_cards(con, endpoint, args.top, token=os.environ.get("HF_TOKEN") or None,
+                                      progress=lambda label, total: Progress(label, total, unit="cards"))
+    finally:
+        con.close()
+    statuses = ", ".join(f"{n:,} {status}" for status, n in sorted(s.statuses.items()))
+    if s.sandbox:
+        print("NOTE: SANDBOX data: these model cards are fictional, not real Hugging Face data.")
+    print(f"cards {s.run_id} (as_of {s.as_of}) from {public_url(endpoint)}: {statuses}; {s.links:,} GitHub links, "
+          f"{s.scores:,} legacy scores, {s.skips:,} parts skipped (see card_parse_skips)")
+    return 0
+
+
+def cmd_collect_github(args) -> int:
+    """Collect one as_of slice of repository snapshots and print what it did."""
+    con = db.connect()
+    try:
+        run = github.collect_github(con, args.api_url, token=os.environ.get("GITHUB_TOKEN") or None,
+                                    as_of=args.as_of, backfill_budget=args.backfill_budget)
+    finally:
+        con.close()
+    print(github_summary(run))
+    return 0
+
+
+def github_summary(run: github.GithubRun) -> str:
+    """What a collection did, in a few lines; sandbox data is labelled as fictional."""
+    states = ", ".join(f"{n} {state}" for state, n in sorted(run.backfill.items()) if state != "pages")
+    lines = [f"github {run.run_id}: {run.found} of {run.repos} repositories found via {run.api}, "
+             f"{len(run.renamed)} renamed, {run.requests} requests",
+             f"star history backfill: {run.backfill.get('pages', 0)} stargazer pages read"
+             + (f" ({states})" if states else "")]
+    lines += [f"  renamed: {old} -> {new}" for old, new in run.renamed]
+    lines += [f"  not found: {repo}" for repo in run.missing]
+    if run.sandbox:
+        lines.insert(0, "NOTE: SANDBOX data: these repositories are fictional, not real GitHub data.")
+    return "\n".join(lines)
+
+
+def cmd_collect_ollama(args) -> int:
+    """Collect one library scrape and say what it stored."""
+    return _channel("Ollama", args.url, lambda con, day: ollama.collect(con, args.url, day), args.as_of)
+
+
+def cmd_collect_openrouter(args) -> int:
+    """Collect the models list and the rankings dataset and say what they stored."""
+    return _channel("OpenRouter", args.url,
+                    lambda con, day: openrouter.collect(con, args.url, args.rankings_url, day), args.as_of)
+
+
+def _channel(name: str, url: str, collect, as_of) -> int:
+    """Open the warehouse, collect, print one line; 1 when the run failed (earlier slices kept)."""
+    day = as_of or default_as_of(url)
+    con = db.connect()
+    try:
+        result: ChannelResult = collect(con, day)
+    except (HttpError, ChannelError) as exc:
+        print(f"{name} {url}: FAILED, earlier data kept: {exc}")
+        return 1
+    finally:
+        con.close()
+    print(f"{name} {url}: run {result.run_id} ok, {result.rows:,} rows as of {day}"
+          + (" (SANDBOX: fictional data)" if result.sandbox else "") + " (run `revealed build` to match and rank them)")
+    return 0
 
 
 def cmd_collect_benchmarks(args) -> int:
@@ -43,16 +198,6 @@ def cmd_collect_benchmarks(args) -> int:
     finally:
         con.close()
     return 1 if failed else 0
-
-
-def default_as_of(url: str) -> dt.date:
-    """The sandbox clock's date when url is on the revealed sandbox, else today (UTC)."""
-    parts = urlsplit(url)
-    try:
-        day = hf.probe_sandbox(f"{parts.scheme}://{parts.netloc}", RunStats())
-    except hf.HfCollectError:
-        day = None  # unreachable: the collector itself says so
-    return day or dt.datetime.now(dt.UTC).date()
 
 
 def _livebench(con, url: str, as_of: dt.date, releases: list[dt.date] | None) -> bool:

@@ -1,6 +1,6 @@
 """Core commands: init and status."""
 
-from app.cli_args import non_negative_int
+from app.cli.flags import non_negative_int
 from warehouse import db, paths, status
 
 

@@ -1,23 +1,39 @@
-"""`revealed export weekly` (CSV snapshot of a stored week) and `revealed export parquet` (history)."""
-
-from pathlib import Path
+"""`revealed export`: benchmarks.csv, the weekly CSV snapshot of a stored week, and the Parquet history."""
 
 from app import format as fmt
-from app.cli_args import iso_week
+from app.cli.flags import add_out, group, iso_week
+from pipelines.export_benchmarks import export_benchmarks
 from pipelines.export_history import export_week
 from pipelines.export_parquet import export_parquet
 from warehouse import db, lock, paths
 
 
-def register_export(group) -> None:
-    """Add export weekly and export parquet."""
-    p = group.add_parser("weekly", help="models_<week>.csv and families_<week>.csv from the serving copy")
-    p.add_argument("--out", type=Path, help="folder to write into (default $REVEALED_HOME/exports)")
+def register(sub) -> None:
+    """Add the export group: benchmarks, weekly and parquet."""
+    g = group(sub, "export", "write CSV and Parquet exports")
+    p = g.add_parser("benchmarks", help="benchmarks.csv: clean benchmark scores per model and category")
+    add_out(p, "benchmarks.csv")
+    p.set_defaults(func=cmd_export_benchmarks)
+    p = g.add_parser("weekly", help="models_<week>.csv and families_<week>.csv from the serving copy")
+    add_out(p, "the CSVs")
     p.add_argument("--week", type=iso_week, help="ISO week YYYY-Www with stored data (default: the published week)")
     p.set_defaults(func=cmd_weekly)
-    p = group.add_parser("parquet", help="history (raw Hub snapshots, daily series, noise) as hive-partitioned Parquet")
-    p.add_argument("--out", type=Path, help="folder (default $REVEALED_HOME/exports/parquet)")
+    p = g.add_parser("parquet", help="history (raw Hub snapshots, daily series, noise) as hive-partitioned Parquet")
+    add_out(p, "the history", "exports/parquet")
     p.set_defaults(func=cmd_parquet)
+
+
+def cmd_export_benchmarks(args) -> int:
+    """Write benchmarks.csv from the published serving copy."""
+    con = db.connect_serving()
+    try:
+        path, rows, sandbox = export_benchmarks(con, args.out or paths.exports_dir())
+    finally:
+        con.close()
+    print(f"wrote {path} ({rows:,} rows)")
+    if sandbox:
+        print("NOTE: SANDBOX data: fictional models and scores; every row says data_kind=sandbox.")
+    return 0
 
 
 def cmd_weekly(args) -> int:

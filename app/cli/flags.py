@@ -1,16 +1,15 @@
-"""Argument types shared by CLI commands: each names the bad value and what was expected."""
+"""Flags and argument types shared by CLI commands: each type names the bad value and what was expected."""
 
 import argparse
 import datetime as dt
 import urllib.parse
+from pathlib import Path
 
 
-def add_group(sub, name: str, help: str, modules: list, hook: str) -> None:
-    """A command group `revealed <name> COMMAND`; each module adds its sub-command through module.<hook>(group)."""
+def group(sub, name: str, help: str):
+    """A command group `revealed <name> COMMAND`; returns the sub-parsers its commands are added to."""
     parser = sub.add_parser(name, help=help)
-    group = parser.add_subparsers(dest=f"{name}_command", required=True, metavar="COMMAND")
-    for module in modules:
-        getattr(module, hook)(group)
+    return parser.add_subparsers(dest=f"{name}_command", required=True, metavar="COMMAND")
 
 
 class UsageError(Exception):
@@ -73,3 +72,42 @@ def iso_week(value: str) -> str:
     except ValueError:
         raise argparse.ArgumentTypeError(f"{value!r} is not an ISO week; expected YYYY-Www, e.g. 2026-W47") from None
     return value
+
+
+# Flags that several commands share, declared once.
+
+def add_as_of(p) -> None:
+    """--as-of: the observation date of a collection."""
+    p.add_argument("--as-of", type=iso_date, metavar="YYYY-MM-DD",
+                   help="observation date (default: the sandbox clock on the sandbox, else today, UTC)")
+
+
+def add_endpoint(p, default: str) -> None:
+    """--endpoint: the Hub base URL."""
+    p.add_argument("--endpoint", type=http_url, metavar="URL",
+                   help=f"Hub base URL (default $HF_ENDPOINT, else {default})")
+
+
+def add_out(p, name: str, where: str = "exports") -> None:
+    """--out: the folder an export writes into."""
+    p.add_argument("--out", type=Path, help=f"folder to write {name} into (default $REVEALED_HOME/{where})")
+
+
+def add_port(p, default: int, help: str) -> None:
+    """--port: a TCP port on 127.0.0.1."""
+    p.add_argument("--port", type=port, default=default, help=f"{help} (default {default})")
+
+
+def add_world(p, seed: int, why: str = "") -> None:
+    """--seed and --models: the sandbox world to build."""
+    p.add_argument("--seed", type=non_negative_int, default=seed, help=f"world seed (default {seed}{why})")
+    p.add_argument("--models", type=positive_int, default=10_000, metavar="N",
+                   help="models in the world (default 10000)")
+
+
+def add_listing(p, per: str = "") -> None:
+    """--min-downloads and --details: how far the Hub listing and its details pass go."""
+    p.add_argument("--min-downloads", type=non_negative_int, default=100, metavar="N",
+                   help="stop the listing at models with fewer 30-day downloads (default 100)")
+    p.add_argument("--details", type=non_negative_int, default=500, metavar="N",
+                   help=f"child counts for the top N base models{per}; 0 skips the pass (default 500)")

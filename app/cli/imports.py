@@ -2,7 +2,7 @@
 
 from pathlib import Path
 
-from app.cli_args import iso_date
+from app.cli.flags import group, iso_date
 from collector import hub_snapshot, ollama, openrouter
 from collector.channel_runs import ChannelError
 from warehouse import db
@@ -10,18 +10,17 @@ from warehouse import db
 
 def register(sub) -> None:
     """Add the import group: hub-snapshot, ollama and openrouter."""
-    parser = sub.add_parser("import", help="load archived snapshots of a source into the warehouse")
-    group = parser.add_subparsers(dest="import_command", required=True, metavar="COMMAND")
-    p = group.add_parser("hub-snapshot", help="an archived Hub listing (CSV, JSON or JSON Lines of /api/models)")
+    g = group(sub, "import", "load archived snapshots of a source into the warehouse")
+    p = g.add_parser("hub-snapshot", help="an archived Hub listing (CSV, JSON or JSON Lines of /api/models)")
     p.add_argument("path", type=Path, metavar="PATH", help="the archived listing (.csv, .json, .jsonl)")
     p.add_argument("--as-of", type=iso_date, required=True, metavar="YYYY-MM-DD",
                    help="the date the listing was archived; re-importing a date replaces it")
     p.set_defaults(func=cmd_import_hub_snapshot)
-    p = group.add_parser("ollama", help="archived daily scrapes of the Ollama library (date,model,pulls,pulls_str,"
+    p = g.add_parser("ollama", help="archived daily scrapes of the Ollama library (date,model,pulls,pulls_str,"
                                         "tag_count)")
     p.add_argument("path", type=Path, metavar="PATH", help="the archived CSV; every date becomes its own slice")
     p.set_defaults(func=cmd_import_channel, importer=ollama.import_archive, label="Ollama library pulls")
-    p = group.add_parser("openrouter", help="an archived OpenRouter rankings-daily CSV (date,model_permaslug,"
+    p = g.add_parser("openrouter", help="an archived OpenRouter rankings-daily CSV (date,model_permaslug,"
                                             "total_tokens)")
     p.add_argument("path", type=Path, metavar="PATH", help="the archived CSV")
     p.set_defaults(func=cmd_import_channel, importer=openrouter.import_archive, label="OpenRouter tokens")

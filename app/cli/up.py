@@ -7,9 +7,9 @@ import socket
 import subprocess
 import time
 
-from app.cli_app import streamlit_command
-from app.cli_args import UsageError, port, whole_number
-from app.progress import Progress
+from app.cli.flags import UsageError, add_port, whole_number
+from app.cli.progress import Progress
+from app.cli.serve import streamlit_command
 from collector import reference
 from pipelines import jobs, up
 from pipelines.schedule import Scheduler
@@ -22,7 +22,7 @@ def register(sub) -> None:
     p.add_argument("--source", choices=up.SOURCES, default="auto",
                    help="live services; reference: real public data archived 2024-07-11, shipped with revealed; "
                         "the fictional local sandbox; or auto: live when reachable, else reference (default auto)")
-    p.add_argument("--port", type=port, default=8501, help="port of the app (default 8501)")
+    add_port(p, 8501, "port of the app")
     # None when not given, so that a resumed folder can tell a choice from a default
     p.add_argument("--seed", type=whole_number(*up.LIMITS["seed"]),
                    help="sandbox world seed, a whole number of at least 0 (default 7; kept once collected)")
