@@ -28,7 +28,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 from playwright.sync_api import expect, sync_playwright  # noqa: E402
 from synthetic_hub import fill  # noqa: E402
 
-from app import app_server, board, queries  # noqa: E402
+from app.web import app_server, board, queries  # noqa: E402
 from pipelines import build, lineage, marts, profiles, scoring  # noqa: E402
 from warehouse import db, publish  # noqa: E402
 

@@ -13,14 +13,14 @@ import pytest
 import sandbox_built
 from streamlit.testing.v1 import AppTest
 
-from app import noise_reasons
+from app.web import STREAMLIT_APP, noise_reasons
 from collector import livebench
 from collector.sandbox.server import SandboxServer
 from collector.sandbox.world import World
 from pipelines import export_weekly
 from warehouse import db, publish, schedule_state, status_line
 
-APP = str(Path(__file__).resolve().parents[1] / "app" / "streamlit_app.py")
+APP = str(STREAMLIT_APP)
 SANDBOX = "Sandbox data: fictional"
 
 
@@ -40,7 +40,7 @@ def serving(published, monkeypatch) -> duckdb.DuckDBPyConnection:
 
 
 def run_page(page: str | None = None, query: dict | None = None) -> AppTest:
-    """Run the app (optionally switched to app/views/<page>.py) and fail on any exception."""
+    """Run the app (optionally switched to app/web/views/<page>.py) and fail on any exception."""
     at = AppTest.from_file(APP, default_timeout=60)
     at.query_params.update(query or {})
     at.run()

@@ -13,6 +13,7 @@ from conftest import SHARED_DATA
 from streamlit.testing.v1 import AppTest
 
 from app import cli
+from app.web import STREAMLIT_APP
 from collector import ollama, openrouter
 from collector.channel_runs import ChannelError
 from collector.sandbox import routes_channels
@@ -27,7 +28,7 @@ PULLS = SHARED_DATA / "ollama" / "library_pulls_daily.csv"
 TOKENS = SHARED_DATA / "openrouter" / "rankings_daily_2026-07-29_2026-08-27.csv"
 SNAPSHOT = SHARED_DATA / "hf" / "hub_models_2024-07-11.csv"
 LABELS = Path(__file__).parent / "labels" / "channel_names.csv"
-APP = str(Path(__file__).resolve().parents[1] / "app" / "streamlit_app.py")
+APP = str(STREAMLIT_APP)
 
 
 def runs(con, source):

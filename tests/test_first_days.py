@@ -2,19 +2,19 @@
 
 import csv
 import datetime as dt
-from pathlib import Path
 
 import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from app import cli
+from app.web import STREAMLIT_APP
 from collector.sandbox.world import World
 from collector.simulate import simulate
 from pipelines import build, evaluate_first_days, export_weekly
 from warehouse import publish
 
-APP = str(Path(__file__).resolve().parents[1] / "app" / "streamlit_app.py")
+APP = str(STREAMLIT_APP)
 
 DAYS = [1, 3, 7, 29]
 

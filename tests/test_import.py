@@ -4,7 +4,6 @@ import collections
 import csv
 import datetime as dt
 import json
-from pathlib import Path
 
 import duckdb
 import pytest
@@ -14,6 +13,7 @@ from test_series import load, series
 
 from app import cli
 from app import format as fmt
+from app.web import STREAMLIT_APP
 from collector import hub_snapshot
 from pipelines import build, profiles
 from pipelines.export_parquet import export_parquet
@@ -131,7 +131,7 @@ def test_imported_data_is_labelled_archived_never_live_or_sandbox(imported, tmp_
     assert cli.main(["ask", "-q", "fine_tune_base", "--answers", str(answers), "--format", "json"]) == 0
     out = json.loads(capsys.readouterr().out)
     assert out["data_kind"] == "reference" and out["note"] == fmt.REFERENCE_NOTE + "."
-    page = AppTest.from_file(str(Path(cli.__file__).parents[1] / "streamlit_app.py"), default_timeout=120).run()
+    page = AppTest.from_file(str(STREAMLIT_APP), default_timeout=120).run()
     assert not page.exception and not page.warning
     assert [i.value for i in page.info][:1] == [f"**Real public data, archived 2024-07-11: Hugging Face snapshots "
                                                  f"imported from archives, not live.** "
@@ -140,7 +140,7 @@ def test_imported_data_is_labelled_archived_never_live_or_sandbox(imported, tmp_
 
 def model_page(model: str) -> AppTest:
     """The app's model page for one model of the imported home, run without exceptions."""
-    page = AppTest.from_file(str(Path(cli.__file__).parents[1] / "streamlit_app.py"), default_timeout=120)
+    page = AppTest.from_file(str(STREAMLIT_APP), default_timeout=120)
     page.query_params["model"] = model
     page.run()
     page.switch_page("views/model.py").run()

@@ -14,7 +14,7 @@ import pytest
 from conftest import SHARED_DATA
 from streamlit.testing.v1 import AppTest
 
-from app import cli
+from app.web import STREAMLIT_APP
 from collector import reference
 from collector.reference_extract import extract
 from pipelines import matching_report, up
@@ -139,7 +139,7 @@ def test_downloads_far_out_of_line_with_engagement_do_not_top_a_single_snapshot_
 
 def test_the_app_says_real_public_data_archived_on_the_day(brought_up, monkeypatch):
     monkeypatch.setenv("REVEALED_HOME", str(brought_up[0]))
-    page = AppTest.from_file(str(Path(cli.__file__).parents[1] / "streamlit_app.py"), default_timeout=120).run()
+    page = AppTest.from_file(str(STREAMLIT_APP), default_timeout=120).run()
     assert not page.exception and not page.warning
     assert page.info[0].value.startswith("**Real public data, archived 2024-07-11: ")
     assert page.caption[0].value == ("Reference world: real public data, archived 2024-07-11; nothing is collected, "

@@ -84,7 +84,7 @@ def test_failed_run_error_never_carries_the_token(home):
 def test_hostile_model_ids_are_parameters_not_sql(pipeline_with_tokens, monkeypatch, hostile):
     home, *_ = pipeline_with_tokens
     monkeypatch.setenv("REVEALED_HOME", str(home))
-    from app import queries
+    from app.web import queries
     before = duckdb.connect(str(home / "serving.duckdb"), read_only=True)
     count = before.execute("SELECT count(*) FROM mart_models").fetchone()[0]
     before.close()
@@ -102,7 +102,7 @@ def test_leaderboard_table_escapes_every_value():
 
     import board_html
 
-    from app import board
+    from app.web import board
     from pipelines.profiles import COMPONENTS
 
     hostile = '<script>alert(1)</script>"\'&x'

@@ -2,11 +2,9 @@
 
 import os
 import sys
-from pathlib import Path
 
 from app.cli.flags import add_port
-
-APP = Path(__file__).parents[1] / "streamlit_app.py"
+from app.web import STREAMLIT_APP
 
 
 def register(sub) -> None:
@@ -18,7 +16,7 @@ def register(sub) -> None:
 
 def streamlit_command(listen_port: int) -> list[str]:
     """The headless `streamlit run` command line for the app on 127.0.0.1."""
-    return [sys.executable, "-m", "streamlit", "run", str(APP), "--server.headless", "true",
+    return [sys.executable, "-m", "streamlit", "run", str(STREAMLIT_APP), "--server.headless", "true",
             "--server.address", "127.0.0.1", "--server.port", str(listen_port),
             "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none",
             "--client.showErrorDetails", "type", "--client.toolbarMode", "viewer"]

@@ -3,7 +3,7 @@
 import streamlit as st
 
 from app import format as fmt
-from app import queries
+from app.web import queries
 from warehouse.status_line import status_line
 
 

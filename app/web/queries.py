@@ -1,4 +1,4 @@
-"""Cached, parameterised queries on the published serving copy (app/sql/<name>.sql)."""
+"""Cached, parameterised queries on the published serving copy (app/web/sql/<name>.sql)."""
 
 from __future__ import annotations
 
@@ -33,7 +33,7 @@ def serving_version() -> tuple[str, int]:
 
 @cache
 def sql(name: str) -> str:
-    """The text of app/sql/<name>.sql."""
+    """The text of app/web/sql/<name>.sql."""
     return (SQL / f"{name}.sql").read_text()
 
 
@@ -69,7 +69,7 @@ def _run(name: str, params: dict, path: str, mtime: int) -> pd.DataFrame:
 
 
 def run(name: str, **params) -> pd.DataFrame:
-    """Run app/sql/<name>.sql with named parameters ($name) against the serving copy."""
+    """Run app/web/sql/<name>.sql with named parameters ($name) against the serving copy."""
     return _run(name, params, *serving_version())
 
 

@@ -1,4 +1,4 @@
-"""The revealed app: page navigation over app/views (not pages/, which Streamlit would also serve on its own)."""
+"""The revealed app: page navigation over app/web/views (not pages/, which Streamlit would also serve on its own)."""
 
 from pathlib import Path
 

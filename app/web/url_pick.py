@@ -3,14 +3,14 @@
 import pandas as pd
 import streamlit as st
 
-from app import queries
+from app.web import queries
 
 SHOWN = 120  # characters of an unknown id repeated back
 
 
 def url_pick(param: str, query: str, options: list[str], label: str, unknown: str, empty: str,
              **selectbox) -> pd.Series:
-    """The row of app/sql/<query>.sql for the id in the URL's `param`, picked in a select box among options.
+    """The row of app/web/sql/<query>.sql for the id in the URL's `param`, picked in a select box among options.
 
     `unknown` is the error for an id with no row ({shown} is the id, cut short); `empty` is said when there is
     nothing to pick, and the page stops. The pick is written back to the URL."""

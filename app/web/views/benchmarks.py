@@ -2,8 +2,8 @@
 
 import streamlit as st
 
-from app import charts, queries, tables
-from app.page_header import page_header
+from app.web import charts, queries, tables
+from app.web.page_header import page_header
 
 LIMIT = 200
 

@@ -2,8 +2,8 @@
 
 import streamlit as st
 
-from app import queries
-from app.page_header import page_header
+from app.web import queries
+from app.web.page_header import page_header
 
 NUMBER = st.column_config.NumberColumn
 COLUMNS = {"organic_downloads_30d": NUMBER("HF organic 30d", format="compact"),

@@ -3,8 +3,8 @@
 import streamlit as st
 
 from app import format as fmt
-from app import queries, tables
-from app.page_header import page_header
+from app.web import queries, tables
+from app.web.page_header import page_header
 from warehouse import status, status_line
 
 meta = page_header("Data health")

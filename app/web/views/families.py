@@ -2,9 +2,9 @@
 
 import streamlit as st
 
-from app import charts, queries, tables
 from app import format as fmt
-from app.page_header import page_header
+from app.web import charts, queries, tables
+from app.web.page_header import page_header
 
 meta = page_header("Families")
 top = st.slider("Families to show", 3, 15, 8, key="families_top")

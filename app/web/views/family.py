@@ -2,10 +2,10 @@
 
 import streamlit as st
 
-from app import charts, queries, tables
 from app import format as fmt
-from app.page_header import page_header
-from app.url_pick import url_pick
+from app.web import charts, queries, tables
+from app.web.page_header import page_header
+from app.web.url_pick import url_pick
 
 TOP = 25
 RELATIONS = ["root", "finetune", "quantized", "adapter", "merge", "unknown"]

@@ -4,9 +4,9 @@ import math
 
 import streamlit as st
 
-from app import board, queries
 from app import format as fmt
-from app.page_header import page_header
+from app.web import board, queries
+from app.web.page_header import page_header
 from pipelines import export_weekly, profiles, why_rank
 from pipelines.profiles import COMPONENTS
 
