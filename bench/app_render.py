@@ -30,7 +30,7 @@ from synthetic_hub import fill  # noqa: E402
 
 from app.web import app_server, board, queries  # noqa: E402
 from pipelines import build, lineage, marts, profiles, scoring  # noqa: E402
-from warehouse import db, publish  # noqa: E402
+from warehouse import db, paths, publish  # noqa: E402
 
 log = logging.getLogger("bench.app_render")
 # Records, by the page's clock, when Streamlit's websocket first opens.
@@ -49,12 +49,11 @@ window.WebSocket = class extends OpenSocket {
 def build_home(models: int, days: int) -> Path:
     """A fresh REVEALED_HOME with a published synthetic warehouse."""
     home = Path(tempfile.mkdtemp(prefix="bench-app-"))
-    os.environ["REVEALED_HOME"] = str(home)
-    con = db.connect()
+    con = db.connect(paths.warehouse_file(home))
     began = time.perf_counter()
     fill(con, models, days)
     build.run_build(con, [lineage.build, scoring.build, marts.build])
-    publish.publish(con)
+    publish.publish(con, paths.serving_file(home))
     con.close()
     log.info("built and published %s models x %s days in %.0f s", f"{models:,}", days, time.perf_counter() - began)
     return home

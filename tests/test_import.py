@@ -17,7 +17,7 @@ from app.web import STREAMLIT_APP
 from collector import hub_snapshot
 from pipelines import build, profiles
 from pipelines.export_parquet import export_parquet
-from warehouse import db, status
+from warehouse import db, paths, status
 
 HF = SHARED_DATA / "hf"
 DATES = ("2022-07-02", "2022-10-01", "2024-07-11")
@@ -42,7 +42,7 @@ def imported(tmp_path_factory):
         for date in DATES:
             assert cli.main(["import", "hub-snapshot", str(csv_file(date)), "--as-of", date]) == 0
         assert cli.main(["build"]) == 0
-        con = db.connect()
+        con = db.connect(paths.warehouse_file(home))
         yield con
         con.close()
 
@@ -165,7 +165,7 @@ def test_reimporting_a_date_replaces_its_slice(home):
     path = csv_file("2022-07-02")
     for _ in range(2):
         assert cli.main(["import", "hub-snapshot", str(path), "--as-of", "2022-07-02"]) == 0
-    con = db.connect()
+    con = db.connect(paths.warehouse_file(home))
     try:
         slices = con.execute("SELECT count(*), count(DISTINCT id), count(DISTINCT run_id) "
                              "FROM raw_hf_models").fetchone()

@@ -18,6 +18,7 @@ from app.web import STREAMLIT_APP
 from collector import reference
 from collector.reference_extract import extract
 from pipelines import matching_report, up
+from warehouse.settings import Settings
 
 pytestmark = pytest.mark.slow
 AST = "MIT/ast-finetuned-audioset-10-10-0.4593"  # 680M downloads in 30 days, 195 likes, on 2024-07-11
@@ -184,7 +185,7 @@ def test_up_again_resumes_without_reloading(brought_up):
 def test_auto_falls_back_to_the_reference_world_when_the_hub_does_not_answer(home, monkeypatch):
     monkeypatch.setenv("HF_ENDPOINT", "http://127.0.0.1:9")
     said = []
-    settings = up.choose("auto", up.Settings("auto"), set(), said.append)
+    settings = up.choose(Settings.from_env(), "auto", up.Settings("auto"), set(), said.append)
     assert settings.source == "reference"
     assert "real public data, archived 2024-07-11" in said[0] and "cannot be reached" in said[0]
 

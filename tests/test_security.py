@@ -12,7 +12,7 @@ from collector import hf
 from collector.sandbox.server import SandboxServer
 from collector.sandbox.world import World
 from pipelines import jobs, up
-from warehouse import db
+from warehouse import db, paths
 
 HF_SECRET = "hf_SENTINELsecretTOKEN0123456789"
 GH_SECRET = "ghp_SENTINELsecretTOKEN0123456789"
@@ -43,7 +43,7 @@ def pipeline_with_tokens(tmp_path_factory):
     server = SandboxServer(world).start()
     try:
         settings = up.Settings("sandbox", 3, 600, history_days=3)
-        up.bring_up(settings, jobs.sandbox_sources(server), said.append)
+        up.bring_up(home, settings, jobs.sandbox_sources(server), said.append)
         graphql_calls = server.request_count("/github/graphql")
         yield home, records, said, graphql_calls
     finally:
@@ -71,7 +71,7 @@ def test_no_secret_in_logs_output_database_or_exports(pipeline_with_tokens, tmp_
 
 
 def test_failed_run_error_never_carries_the_token(home):
-    con = db.connect()
+    con = db.connect(paths.warehouse_file(home))
     with pytest.raises(Exception) as failure:
         hf.collect(con, "http://127.0.0.1:9", token=HF_SECRET, details=0)
     error = con.execute("SELECT error FROM collection_runs").fetchone()[0]
@@ -81,7 +81,7 @@ def test_failed_run_error_never_carries_the_token(home):
 
 
 @pytest.mark.parametrize("hostile", ["x' OR '1'='1", "a/b'; DROP TABLE mart_models; --", "%' --"])
-def test_hostile_model_ids_are_parameters_not_sql(pipeline_with_tokens, monkeypatch, hostile):
+def test_hostile_model_ids_are_parameters_not_sql(home, pipeline_with_tokens, monkeypatch, hostile):
     home, *_ = pipeline_with_tokens
     monkeypatch.setenv("REVEALED_HOME", str(home))
     from app.web import queries

@@ -4,10 +4,13 @@ import argparse
 import logging
 import os
 import sys
+from dataclasses import fields
+from pathlib import Path
 
 from app.cli import ask, build, collect, core, export, imports, sandbox, serve, up
 from app.cli.flags import UsageError
 from warehouse import db, lock, paths
+from warehouse.settings import Settings
 
 # One module per command group, in the order `revealed --help` lists them.
 COMMAND_MODULES = [core, collect, imports, sandbox, export, build, up, serve, ask]
@@ -35,7 +38,7 @@ def writer_purpose(args) -> str | None:
     return None
 
 
-# Long-running commands whose terminal shows progress only: their full log goes to paths.log_file().
+# Long-running commands whose terminal shows progress only: their full log goes to paths.log_file(home).
 LOGGED_TO_FILE = {"up", "schedule"}
 LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 
@@ -48,13 +51,13 @@ class OneLine(logging.Formatter):
         return f"{record.levelname}: {record.getMessage()}"
 
 
-def configure_logging(args) -> None:
-    """Log to stderr; for up and schedule, everything to the log file and only warnings to stderr."""
+def configure_logging(args, home: Path) -> None:
+    """Log to stderr; for up and schedule, everything to home's log file and only warnings to stderr."""
     level = logging.DEBUG if args.verbose else logging.INFO
     if args.command not in LOGGED_TO_FILE:
         logging.basicConfig(level=level, format=LOG_FORMAT, stream=sys.stderr)
     elif not logging.getLogger().handlers:  # as basicConfig: logging set up already (as under pytest) stays
-        path = paths.log_file()
+        path = paths.log_file(home)
         path.parent.mkdir(parents=True, exist_ok=True)
         to_file = logging.FileHandler(path, encoding="utf-8")
         to_file.setFormatter(logging.Formatter(LOG_FORMAT))
@@ -66,19 +69,30 @@ def configure_logging(args) -> None:
         logging.getLogger(noisy).setLevel(logging.DEBUG if args.verbose else logging.WARNING)
 
 
+def settings_from(args) -> Settings:
+    """The environment's settings, overridden by the flags named after a setting (--endpoint sets hf_endpoint...)."""
+    names = {f.name for f in fields(Settings)}
+    return Settings.from_env(**{name: value for name, value in vars(args).items() if name in names})
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the console script."""
     parser = build_parser()
     args = parser.parse_args(argv)
-    configure_logging(args)
+    try:
+        settings = settings_from(args)
+    except ValueError as exc:  # a bad value in the environment: flags are checked by argparse
+        print(f"revealed: error: {exc}", file=sys.stderr)
+        return 2
+    configure_logging(args, settings.home)
     purpose = writer_purpose(args)
     try:
         if purpose is None:
-            code = args.func(args) or 0
+            code = args.func(args, settings) or 0
         else:
-            with lock.hold(purpose):
-                db.recover()
-                code = args.func(args) or 0
+            with lock.hold(settings.home, purpose):
+                db.recover(settings.home)
+                code = args.func(args, settings) or 0
         sys.stdout.flush()  # here, not at exit, so that a closed pipe is caught below
         return code
     except UsageError as exc:

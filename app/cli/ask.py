@@ -8,7 +8,8 @@ from app import format as fmt
 from app.cli.flags import UsageError, positive_int
 from pipelines import questionnaire as qn
 from pipelines import questionnaire_picks
-from warehouse import db
+from warehouse import db, paths
+from warehouse.settings import Settings
 
 SANDBOX_NOTE = "Sandbox data: fictional models and numbers from the local sandbox, not real Hugging Face data."
 
@@ -27,7 +28,7 @@ def register(sub) -> None:
     p.set_defaults(func=cmd_ask)
 
 
-def cmd_ask(args) -> int:
+def cmd_ask(args, settings: Settings) -> int:
     """Answer a questionnaire and print the picks."""
     if args.answers and not args.questionnaire:
         raise UsageError("--answers needs --questionnaire NAME (the questionnaire the answers are for)")
@@ -41,7 +42,7 @@ def cmd_ask(args) -> int:
                    else prompt_answers(questionnaire))
     except qn.QuestionnaireError as exc:
         raise UsageError(str(exc)) from None
-    con = db.connect_serving()
+    con = db.connect_serving(paths.serving_file(settings.home))
     try:
         result = questionnaire_picks.recommend(con, questionnaire, answers, top=args.top)
     finally:

@@ -3,7 +3,8 @@
 import logging
 
 from pipelines import build
-from warehouse import db, publish
+from warehouse import db, paths, publish
+from warehouse.settings import Settings
 
 log = logging.getLogger(__name__)
 
@@ -16,12 +17,12 @@ def register(sub) -> None:
     p.set_defaults(func=cmd_build)
 
 
-def cmd_build(args) -> int:
+def cmd_build(args, settings: Settings) -> int:
     """Build the marts and publish them atomically; a failed build keeps the previous serving copy."""
-    con = db.connect()
+    con = db.connect(paths.warehouse_file(settings.home))
     try:
         report = build.run_build(con, full=args.full)
-        target = publish.publish(con)
+        target = publish.publish(con, paths.serving_file(settings.home))
         sandbox = con.execute("SELECT coalesce(bool_or(sandbox), false) FROM collection_runs").fetchone()[0]
     finally:
         con.close()

@@ -1,33 +1,28 @@
 """`revealed collect SOURCE`: one source into the warehouse, then a few lines saying what it stored."""
 
 import datetime as dt
-import os
+from pathlib import Path
 from urllib.parse import urlsplit
 
-from app.cli import flags
-from app.cli.flags import add_as_of, add_endpoint, add_listing, http_url, iso_date, non_negative_int, positive_int
+from app.cli.flags import add_as_of, add_listing, add_url, group, iso_date, non_negative_int, positive_int
 from app.cli.progress import Progress
 from collector import github, hf, livebench, livecodebench, model_cards, ollama, openrouter
 from collector.channel_runs import ChannelError, ChannelResult
-from collector.github_api import DEFAULT_API_URL
 from collector.github_stargazers import DEFAULT_BUDGET
 from collector.http import HttpError, public_url
 from pipelines import benchmark_scores
-from warehouse import db
+from warehouse import db, paths
 from warehouse.runs import RunStats
-
-OLLAMA_ENV, OPENROUTER_ENV, RANKINGS_ENV = "OLLAMA_URL", "OPENROUTER_API_URL", "OPENROUTER_RANKINGS_URL"
+from warehouse.settings import Settings
 
 
 def register(sub) -> None:
     """Add the collect group and one sub-command per source."""
-    g = flags.group(sub, "collect", "collect data from a source into the warehouse")
+    g = group(sub, "collect", "collect data from a source into the warehouse")
     p = g.add_parser("benchmarks", help="LiveBench releases and LiveCodeBench results")
-    p.add_argument("--livebench-url", type=http_url, default=livebench.DEFAULT_URL,
-                   help=f"folder serving table_<date>.csv and categories_<date>.json (default {livebench.DEFAULT_URL})")
-    p.add_argument("--livecodebench-url", type=http_url, default=livecodebench.DEFAULT_URL,
-                   help="folder serving performances_generation.json, or the URL of a .json results file "
-                        f"(default {livecodebench.DEFAULT_URL})")
+    add_url(p, "--livebench-url", "livebench_url", "folder serving table_<date>.csv and categories_<date>.json")
+    add_url(p, "--livecodebench-url", "livecodebench_url",
+            "folder serving performances_generation.json, or the URL of a .json results file")
     p.add_argument("--release", type=iso_date, metavar="YYYY-MM-DD",
                    help="collect only this LiveBench release (default: every known release the site publishes)")
     add_as_of(p)
@@ -35,7 +30,7 @@ def register(sub) -> None:
     p.set_defaults(func=cmd_collect_benchmarks)
 
     p = g.add_parser("cards", help="model cards of the top models: GitHub links and legacy benchmark claims")
-    add_endpoint(p, hf.DEFAULT_ENDPOINT)
+    add_url(p, "--endpoint", "hf_endpoint", "Hub base URL")
     p.add_argument("--top", type=positive_int, default=model_cards.DEFAULT_TOP, metavar="N",
                    help=f"cards of the N most downloaded models in the latest Hub slice "
                         f"(default {model_cards.DEFAULT_TOP})")
@@ -43,8 +38,7 @@ def register(sub) -> None:
 
     p = g.add_parser("github", help="GitHub stars of the registry's and model cards' repositories "
                                     "(GITHUB_TOKEN from the environment enables GraphQL)")
-    p.add_argument("--api-url", type=http_url, default=DEFAULT_API_URL, metavar="URL",
-                   help=f"GitHub API base URL (default {DEFAULT_API_URL}; the sandbox serves it at <url>/github)")
+    add_url(p, "--api-url", "github_api", "GitHub API base URL; the sandbox serves it at <url>/github")
     p.add_argument("--backfill-budget", type=non_negative_int, default=DEFAULT_BUDGET, metavar="N",
                    help=f"stargazer pages (100 stars each) to read for star histories; 0 skips them "
                         f"(default {DEFAULT_BUDGET})")
@@ -52,7 +46,7 @@ def register(sub) -> None:
     p.set_defaults(func=cmd_collect_github)
 
     p = g.add_parser("hf", help="Hugging Face models: downloads, lineage tags, child counts")
-    add_endpoint(p, hf.DEFAULT_ENDPOINT)
+    add_url(p, "--endpoint", "hf_endpoint", "Hub base URL")
     add_as_of(p)
     add_listing(p)
     p.add_argument("--limit", type=positive_int, metavar="N", help="collect at most N models")
@@ -61,17 +55,15 @@ def register(sub) -> None:
     p.set_defaults(func=cmd_collect_hf)
 
     p = g.add_parser("ollama", help="pull counts of the Ollama library (one scrape of ollama.com/library)")
-    p.add_argument("--url", type=http_url, default=os.environ.get(OLLAMA_ENV, ollama.DEFAULT_URL),
-                   help=f"site serving /library (default ${OLLAMA_ENV}, else {ollama.DEFAULT_URL})")
+    add_url(p, "--url", "ollama_url", "site serving /library")
     add_as_of(p)
     p.set_defaults(func=cmd_collect_ollama)
 
     p = g.add_parser("openrouter", help="OpenRouter's models list and tokens per model and day")
-    p.add_argument("--url", type=http_url, default=os.environ.get(OPENROUTER_ENV, openrouter.DEFAULT_API_URL),
-                   help=f"API base serving /models (default ${OPENROUTER_ENV}, else {openrouter.DEFAULT_API_URL})")
-    p.add_argument("--rankings-url", type=http_url, default=os.environ.get(RANKINGS_ENV),
-                   help=f"URL of the rankings-daily CSV (date,model_permaslug,total_tokens); default ${RANKINGS_ENV}; "
-                        "without it only the models list is collected")
+    add_url(p, "--url", "openrouter_api", "API base serving /models")
+    add_url(p, "--rankings-url", "openrouter_rankings",
+            "URL of the rankings-daily CSV (date,model_permaslug,total_tokens); without it only the models list "
+            "is collected")
     add_as_of(p)
     p.set_defaults(func=cmd_collect_openrouter)
 
@@ -86,12 +78,12 @@ def default_as_of(url: str) -> dt.date:
     return day or dt.datetime.now(dt.UTC).date()
 
 
-def cmd_collect_hf(args) -> int:
+def cmd_collect_hf(args, settings: Settings) -> int:
     """Collect one as_of slice of the Hub listing (HF_TOKEN from the environment) and print what it did."""
-    endpoint = args.endpoint or hf.default_endpoint()
-    con = db.connect()
+    endpoint = settings.hf_endpoint
+    con = db.connect(paths.warehouse_file(settings.home))
     try:
-        result = hf.collect(con, endpoint, args.as_of, token=os.environ.get("HF_TOKEN") or None,
+        result = hf.collect(con, endpoint, args.as_of, token=settings.hf_token,
                             min_downloads=args.min_downloads, limit=args.limit, details=args.details,
                             calls_per_window=args.calls_per_window,
                             progress=lambda label, total: Progress(label, total, unit="models"))
@@ -115,12 +107,12 @@ def hf_summary(result: hf.Collected, endpoint: str, note: bool = True) -> str:
     return "\n".join(lines)
 
 
-def cmd_collect_cards(args) -> int:
+def cmd_collect_cards(args, settings: Settings) -> int:
     """Fetch and parse the cards (HF_TOKEN from the environment) and print what was stored."""
-    endpoint = args.endpoint or hf.default_endpoint()
-    con = db.connect()
+    endpoint = settings.hf_endpoint
+    con = db.connect(paths.warehouse_file(settings.home))
     try:
-        s = model_cards.collect_cards(con, endpoint, args.top, token=os.environ.get("HF_TOKEN") or None,
+        s = model_cards.collect_cards(con, endpoint, args.top, token=settings.hf_token,
                                       progress=lambda label, total: Progress(label, total, unit="cards"))
     finally:
         con.close()
@@ -132,11 +124,11 @@ def cmd_collect_cards(args) -> int:
     return 0
 
 
-def cmd_collect_github(args) -> int:
+def cmd_collect_github(args, settings: Settings) -> int:
     """Collect one as_of slice of repository snapshots and print what it did."""
-    con = db.connect()
+    con = db.connect(paths.warehouse_file(settings.home))
     try:
-        run = github.collect_github(con, args.api_url, token=os.environ.get("GITHUB_TOKEN") or None,
+        run = github.collect_github(con, settings.github_api, token=settings.github_token,
                                     as_of=args.as_of, backfill_budget=args.backfill_budget)
     finally:
         con.close()
@@ -158,21 +150,23 @@ def github_summary(run: github.GithubRun) -> str:
     return "\n".join(lines)
 
 
-def cmd_collect_ollama(args) -> int:
+def cmd_collect_ollama(args, settings: Settings) -> int:
     """Collect one library scrape and say what it stored."""
-    return _channel("Ollama", args.url, lambda con, day: ollama.collect(con, args.url, day), args.as_of)
+    url = settings.ollama_url
+    return _channel(settings.home, "Ollama", url, lambda con, day: ollama.collect(con, url, day), args.as_of)
 
 
-def cmd_collect_openrouter(args) -> int:
+def cmd_collect_openrouter(args, settings: Settings) -> int:
     """Collect the models list and the rankings dataset and say what they stored."""
-    return _channel("OpenRouter", args.url,
-                    lambda con, day: openrouter.collect(con, args.url, args.rankings_url, day), args.as_of)
+    url, rankings = settings.openrouter_api, settings.openrouter_rankings
+    return _channel(settings.home, "OpenRouter", url,
+                    lambda con, day: openrouter.collect(con, url, rankings, day), args.as_of)
 
 
-def _channel(name: str, url: str, collect, as_of) -> int:
+def _channel(home: Path, name: str, url: str, collect, as_of) -> int:
     """Open the warehouse, collect, print one line; 1 when the run failed (earlier slices kept)."""
     day = as_of or default_as_of(url)
-    con = db.connect()
+    con = db.connect(paths.warehouse_file(home))
     try:
         result: ChannelResult = collect(con, day)
     except (HttpError, ChannelError) as exc:
@@ -185,16 +179,17 @@ def _channel(name: str, url: str, collect, as_of) -> int:
     return 0
 
 
-def cmd_collect_benchmarks(args) -> int:
+def cmd_collect_benchmarks(args, settings: Settings) -> int:
     """Collect both sources; print what each release gave and LiveCodeBench's clean vs all-problems scores."""
-    as_of = args.as_of or default_as_of(args.livebench_url if args.skip != "livebench" else args.livecodebench_url)
-    con = db.connect()
+    lb_url, lcb_url = settings.livebench_url, settings.livecodebench_url
+    as_of = args.as_of or default_as_of(lb_url if args.skip != "livebench" else lcb_url)
+    con = db.connect(paths.warehouse_file(settings.home))
     failed = False
     try:
         if args.skip != "livebench":
-            failed |= _livebench(con, args.livebench_url, as_of, [args.release] if args.release else None)
+            failed |= _livebench(con, lb_url, as_of, [args.release] if args.release else None)
         if args.skip != "livecodebench":
-            failed |= _livecodebench(con, args.livecodebench_url, as_of)
+            failed |= _livecodebench(con, lcb_url, as_of)
     finally:
         con.close()
     return 1 if failed else 0

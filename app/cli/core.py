@@ -2,6 +2,7 @@
 
 from app.cli.flags import non_negative_int
 from warehouse import db, paths, status
+from warehouse.settings import Settings
 
 
 def register(sub) -> None:
@@ -13,18 +14,18 @@ def register(sub) -> None:
     p.set_defaults(func=cmd_status)
 
 
-def cmd_init(args) -> int:
+def cmd_init(args, settings: Settings) -> int:
     """Create the warehouse file and apply migrations."""
-    con = db.connect()
+    con = db.connect(paths.warehouse_file(settings.home))
     con.close()
-    print(f"warehouse ready at {paths.warehouse_file()}")
+    print(f"warehouse ready at {paths.warehouse_file(settings.home)}")
     return 0
 
 
-def cmd_status(args) -> int:
+def cmd_status(args, settings: Settings) -> int:
     """Print freshness per source and the most recent runs."""
-    con, note = db.connect_for_status()
+    con, note = db.connect_for_status(settings.home)
     if note:
         print(f"NOTE: {note}")
-    print(status.render(con, recent=args.runs))
+    print(status.render(con, settings.home, recent=args.runs))
     return 0

@@ -6,6 +6,7 @@ from pipelines.export_benchmarks import export_benchmarks
 from pipelines.export_history import export_week
 from pipelines.export_parquet import export_parquet
 from warehouse import db, lock, paths
+from warehouse.settings import Settings
 
 
 def register(sub) -> None:
@@ -23,11 +24,11 @@ def register(sub) -> None:
     p.set_defaults(func=cmd_parquet)
 
 
-def cmd_export_benchmarks(args) -> int:
+def cmd_export_benchmarks(args, settings: Settings) -> int:
     """Write benchmarks.csv from the published serving copy."""
-    con = db.connect_serving()
+    con = db.connect_serving(paths.serving_file(settings.home))
     try:
-        path, rows, sandbox = export_benchmarks(con, args.out or paths.exports_dir())
+        path, rows, sandbox = export_benchmarks(con, args.out or paths.exports_dir(settings.home))
     finally:
         con.close()
     print(f"wrote {path} ({rows:,} rows)")
@@ -36,9 +37,9 @@ def cmd_export_benchmarks(args) -> int:
     return 0
 
 
-def cmd_weekly(args) -> int:
+def cmd_weekly(args, settings: Settings) -> int:
     """Write the weekly CSVs."""
-    written, meta = export_week(args.out or paths.exports_dir(), args.week)
+    written, meta = export_week(settings.home, args.out or paths.exports_dir(settings.home), args.week)
     report({str(path): rows for path, rows in written.items()}, meta["data_kind"], meta["as_of_hf"])
     return 0
 
@@ -53,13 +54,14 @@ def report(written: dict[str, int], kind: str, as_of_hf: str | None = None) -> N
         print(f"NOTE: {fmt.reference_note(as_of_hf)}; every row says data_kind=reference.")
 
 
-def cmd_parquet(args) -> int:
+def cmd_parquet(args, settings: Settings) -> int:
     """Write the Parquet history; holds the writer lock so no collection or build changes it meanwhile."""
-    out = args.out or paths.exports_dir() / "parquet"
-    with lock.hold("export parquet"):
-        if not paths.warehouse_file().exists():
-            raise FileNotFoundError(f"no warehouse at {paths.warehouse_file()}: collect first")
-        con = db.connect_read_only()
+    out = args.out or paths.exports_dir(settings.home) / "parquet"
+    warehouse = paths.warehouse_file(settings.home)
+    with lock.hold(settings.home, "export parquet"):
+        if not warehouse.exists():
+            raise FileNotFoundError(f"no warehouse at {warehouse}: collect first")
+        con = db.connect_read_only(warehouse)
         try:
             written, kind = export_parquet(con, out)
         finally:

@@ -5,6 +5,8 @@ import datetime as dt
 import urllib.parse
 from pathlib import Path
 
+from warehouse.settings import ENVIRONMENT, Settings
+
 
 def group(sub, name: str, help: str):
     """A command group `revealed <name> COMMAND`; returns the sub-parsers its commands are added to."""
@@ -82,10 +84,12 @@ def add_as_of(p) -> None:
                    help="observation date (default: the sandbox clock on the sandbox, else today, UTC)")
 
 
-def add_endpoint(p, default: str) -> None:
-    """--endpoint: the Hub base URL."""
-    p.add_argument("--endpoint", type=http_url, metavar="URL",
-                   help=f"Hub base URL (default $HF_ENDPOINT, else {default})")
+def add_url(p, flag: str, setting: str, help: str) -> None:
+    """A URL flag overriding one endpoint setting (default: its environment variable, else the public service)."""
+    default = getattr(Settings(), setting)
+    otherwise = f", else {default}" if default else ""
+    p.add_argument(flag, dest=setting, type=http_url, metavar="URL",
+                   help=f"{help} (default ${ENVIRONMENT[setting]}{otherwise})")
 
 
 def add_out(p, name: str, where: str = "exports") -> None:

@@ -5,7 +5,8 @@ from pathlib import Path
 from app.cli.flags import group, iso_date
 from collector import hub_snapshot, ollama, openrouter
 from collector.channel_runs import ChannelError
-from warehouse import db
+from warehouse import db, paths
+from warehouse.settings import Settings
 
 
 def register(sub) -> None:
@@ -26,9 +27,9 @@ def register(sub) -> None:
     p.set_defaults(func=cmd_import_channel, importer=openrouter.import_archive, label="OpenRouter tokens")
 
 
-def cmd_import_hub_snapshot(args) -> int:
+def cmd_import_hub_snapshot(args, settings: Settings) -> int:
     """Import one archived listing and say what it loaded."""
-    con = db.connect()
+    con = db.connect(paths.warehouse_file(settings.home))
     try:
         result = hub_snapshot.import_snapshot(con, args.path, args.as_of)
     finally:
@@ -38,9 +39,9 @@ def cmd_import_hub_snapshot(args) -> int:
     return 0
 
 
-def cmd_import_channel(args) -> int:
+def cmd_import_channel(args, settings: Settings) -> int:
     """Import one archived channel file and say what it loaded; a bad file changes nothing."""
-    con = db.connect()
+    con = db.connect(paths.warehouse_file(settings.home))
     try:
         result = args.importer(con, args.path)
     except ChannelError as exc:

@@ -13,7 +13,8 @@ from collector.sandbox.server import SandboxServer
 from collector.sandbox.world import World
 from collector.simulate import simulate
 from pipelines import evaluate, fault_matrix
-from warehouse import db
+from warehouse import db, paths
+from warehouse.settings import Settings
 
 log = logging.getLogger(__name__)
 
@@ -49,7 +50,7 @@ def register(sub) -> None:
     p.set_defaults(func=cmd_faults)
 
 
-def cmd_serve(args) -> int:
+def cmd_serve(args, settings: Settings) -> int:
     """Build the world, start the server, print its URL, and wait for Ctrl-C."""
     log.info("building a sandbox world of %d models (seed %d)", args.models, args.seed)
     world = World(seed=args.seed, n_models=args.models)
@@ -68,10 +69,10 @@ def cmd_serve(args) -> int:
     return 0
 
 
-def cmd_simulate(args) -> int:
+def cmd_simulate(args, settings: Settings) -> int:
     """Build the world, then collect each simulated day and print one summary per day."""
     world = World(seed=args.seed, n_models=args.models)
-    con = db.connect()
+    con = db.connect(paths.warehouse_file(settings.home))
     try:
         results = simulate(con, world, args.days, args.start, min_downloads=args.min_downloads, details=args.details,
                            progress=_progress)
@@ -87,7 +88,7 @@ def _progress(label: str, total: int | None) -> Progress:
     return Progress(f"{label} (sandbox, fictional)", total, unit="models")
 
 
-def cmd_evaluate(args) -> int:
+def cmd_evaluate(args, settings: Settings) -> int:
     """Run one evaluation and print the comparison with the ground truth."""
     if args.dir is not None and args.dir.exists() and any(args.dir.iterdir()):
         raise UsageError(f"--dir {args.dir} is not empty; expected a new or empty folder")
@@ -102,7 +103,7 @@ def cmd_evaluate(args) -> int:
     return 0
 
 
-def cmd_faults(args) -> int:
+def cmd_faults(args, settings: Settings) -> int:
     """Run the matrix in a temporary folder and print it; exit 1 if any invariant failed."""
     outcomes = fault_matrix.run_matrix(models=args.models, progress=lambda text: print(text, flush=True))
     print("Fault matrix on the sandbox (fictional data):\n")

@@ -5,6 +5,7 @@ import sys
 
 from app.cli.flags import add_port
 from app.web import STREAMLIT_APP
+from warehouse.settings import Settings
 
 
 def register(sub) -> None:
@@ -22,7 +23,7 @@ def streamlit_command(listen_port: int) -> list[str]:
             "--client.showErrorDetails", "type", "--client.toolbarMode", "viewer"]
 
 
-def cmd_app(args) -> int:
+def cmd_app(args, settings: Settings) -> int:
     """Become the Streamlit server (so signals reach it directly) until interrupted."""
     print(f"revealed app on http://127.0.0.1:{args.port} (Ctrl+C to stop)", flush=True)
     command = streamlit_command(args.port)

@@ -6,6 +6,7 @@ import signal
 import socket
 import subprocess
 import time
+from pathlib import Path
 
 from app.cli.flags import UsageError, add_port, whole_number
 from app.cli.progress import Progress
@@ -14,6 +15,7 @@ from collector import reference
 from pipelines import jobs, up
 from pipelines.schedule import Scheduler
 from warehouse import db, lock, paths, status_line
+from warehouse.settings import Settings
 
 
 def register(sub) -> None:
@@ -48,25 +50,26 @@ def _stop_on_sigterm() -> None:
     signal.signal(signal.SIGTERM, handler)
 
 
-def _serve(sources: jobs.Sources, app_port: int | None) -> int:
-    """Run the scheduler (and the app) until Ctrl-C or SIGTERM, then stop everything cleanly."""
+def _serve(home: Path, sources: jobs.Sources, app_port: int | None) -> int:
+    """Run home's scheduler (and the app) until Ctrl-C or SIGTERM, then stop everything cleanly."""
     _stop_on_sigterm()
-    scheduler = Scheduler(jobs.job_specs(sources))
+    scheduler = Scheduler(jobs.job_specs(sources, home), home)
     app = None
     try:
         caught_up = scheduler.start()
         if caught_up:
             _say(f"Catching up missed runs: {', '.join(caught_up)}")
         if app_port:
-            with paths.log_file().open("a") as app_log:
+            with paths.log_file(home).open("a") as app_log:
                 app = subprocess.Popen(streamlit_command(app_port), stdout=subprocess.DEVNULL, stderr=app_log)
             _say(f"App: http://127.0.0.1:{app_port}")
         time.sleep(1)
         archived = reference.AS_OF.isoformat() if sources.kind == "reference" else None
-        _say(status_line.pipeline_line(archived=archived) + "  (Ctrl+C to stop)")
+        state, running = status_line.scheduler_now(home)
+        _say(status_line.pipeline_line(state, archived=archived, running=running) + "  (Ctrl+C to stop)")
         while app is None or app.poll() is None:
             time.sleep(1)
-        _say(f"the app stopped (exit {app.returncode}; see {paths.log_file()}); stopping")
+        _say(f"the app stopped (exit {app.returncode}; see {paths.log_file(home)}); stopping")
         return 1
     except KeyboardInterrupt:
         _say("Stopping: waiting for running jobs to finish...")
@@ -93,73 +96,76 @@ def check_port_free(app_port: int) -> None:
                              "choose another with --port N") from None
 
 
-def _already_running(info: dict) -> RuntimeError:
+def _already_running(home: Path, info: dict) -> RuntimeError:
     app = f"; its app is at {info['app']}" if info.get("app") else ""
-    return RuntimeError(f"{paths.home()} is already run by {status_line.runner(info)}{app}. Stop it first "
+    return RuntimeError(f"{home} is already run by {status_line.runner(info)}{app}. Stop it first "
                         "(Ctrl+C in its terminal) to run 'revealed up' or 'revealed schedule' here; "
                         "'revealed app --port N' serves the app beside it")
 
 
-def cmd_up(args) -> int:
+def cmd_up(args, settings: Settings) -> int:
     """Check the flags, the port and that no other scheduler runs; bring everything up (or resume), then serve."""
     app_port = None if args.no_serve else args.port
-    running = lock.scheduler_holder()
+    running = lock.scheduler_holder(settings.home)
     if running:
-        raise _already_running(running)
+        raise _already_running(settings.home, running)
     if app_port:
         check_port_free(app_port)
     flags = {name: getattr(args, up.FLAGS[name].removeprefix("--")) for name in up.LIMITS}
     given = {name: value for name, value in flags.items() if value is not None}
     requested = dataclasses.replace(up.Settings(args.source), **given)
+    app = f"http://127.0.0.1:{app_port}" if app_port else None
     try:
-        with lock.hold_scheduler("revealed up", app=f"http://127.0.0.1:{app_port}" if app_port else None):
-            code = _up(args, requested, set(given), app_port)
+        with lock.hold_scheduler(settings.home, "revealed up", app=app):
+            code = _up(args, settings, requested, set(given), app_port)
     except lock.SchedulerRunning as exc:
-        raise _already_running(exc.info) from None
+        raise _already_running(settings.home, exc.info) from None
     if code is not None:
         _say("revealed stopped cleanly.")
     return code or 0
 
 
-def _up(args, requested: up.Settings, given: set[str], app_port: int | None) -> int | None:
-    """Choose and save the settings, collect, build, export; then serve (None when --no-serve stopped early)."""
+def _up(args, settings: Settings, requested: up.Settings, given: set[str], app_port: int | None) -> int | None:
+    """Choose and save the world, collect, build, export; then serve (None when --no-serve stopped early)."""
+    home = settings.home
     try:
-        settings = up.choose(args.source, requested, given, _say)
+        world = up.choose(settings, args.source, requested, given, _say)
     except up.UpError as exc:
         raise UsageError(str(exc)) from None
-    _say(f"revealed up: {settings.source} data in {paths.home()} (full log: {paths.log_file()})")
-    with up.running_sources(settings) as sources:
-        with lock.hold("revealed up: first collection and build"):
-            closed = db.recover()
+    _say(f"revealed up: {world.source} data in {home} (full log: {paths.log_file(home)})")
+    with up.running_sources(settings, world) as sources:
+        with lock.hold(home, "revealed up: first collection and build"):
+            closed = db.recover(home)
             if closed:
                 _say(f"Marked {closed} run(s) left unfinished by a stopped process as failed.")
-            up.bring_up(settings, sources, _say, progress=Progress)
+            up.bring_up(home, world, sources, _say, progress=Progress)
         if args.no_serve:
             then = "serve ('revealed app' serves alone)" if sources.kind == "reference" else "schedule and serve"
             _say(f"Set-up done (--no-serve): run 'revealed up' again to {then}.")
             return None
-        return _serve(sources, app_port)
+        return _serve(home, sources, app_port)
 
 
-def cmd_schedule(args) -> int:
+def cmd_schedule(args, settings: Settings) -> int:
     """Run the scheduled jobs against the sources the first `revealed up` of this folder chose."""
+    home = settings.home
     try:
-        settings = up.saved_settings()
+        world = up.saved_settings(home)
     except up.UpError as exc:
         raise UsageError(str(exc)) from None
-    if settings is not None and settings.source == "reference":
-        raise UsageError(f"{paths.home()} holds the reference world ({reference.NOTE}): there is nothing to collect "
+    if world is not None and world.source == "reference":
+        raise UsageError(f"{home} holds the reference world ({reference.NOTE}): there is nothing to collect "
                          "or schedule; 'revealed app' serves it")
-    if settings is None:
-        raise UsageError(f"{paths.home()} was never brought up ({up.settings_file().name} is missing), so there "
+    if world is None:
+        raise UsageError(f"{home} was never brought up ({up.settings_file(home).name} is missing), so there "
                          "is nothing to schedule: run 'revealed up' first (it chooses live or sandbox data, "
                          "collects the first day, then schedules)")
     try:
-        with lock.hold_scheduler("revealed schedule"):
-            _say(f"revealed schedule: {settings.source} data in {paths.home()} (full log: {paths.log_file()})")
-            with up.running_sources(settings) as sources:
-                code = _serve(sources, None)
+        with lock.hold_scheduler(home, "revealed schedule"):
+            _say(f"revealed schedule: {world.source} data in {home} (full log: {paths.log_file(home)})")
+            with up.running_sources(settings, world) as sources:
+                code = _serve(home, sources, None)
     except lock.SchedulerRunning as exc:
-        raise _already_running(exc.info) from None
+        raise _already_running(home, exc.info) from None
     _say("revealed stopped cleanly.")
     return code

@@ -4,7 +4,7 @@ import streamlit as st
 
 from app import format as fmt
 from app.web import queries
-from warehouse.status_line import status_line
+from warehouse.status_line import scheduler_now, status_line
 
 
 def page_header(title: str) -> dict[str, str]:
@@ -15,7 +15,8 @@ def page_header(title: str) -> dict[str, str]:
     except queries.NoData as exc:
         st.info(str(exc))
         st.stop()
-    st.caption(status_line(meta))
+    state, running = scheduler_now(queries.home())
+    st.caption(status_line(meta, state, running=running))
     if meta.get("data_kind") == "reference":
         st.info(f"**{fmt.reference_note(meta.get('as_of_hf'))}.** "
                 f"Methodology {meta.get('methodology_version', '-')}", icon=":material/inventory_2:")

@@ -10,6 +10,7 @@ import duckdb
 import streamlit as st
 
 from warehouse import db, paths
+from warehouse.settings import Settings
 
 if TYPE_CHECKING:  # pandas is imported by the first run() (DuckDB's .df()): records() and meta() stay without it
     import pandas as pd
@@ -22,9 +23,14 @@ class NoData(Exception):
     """Nothing has been published to the serving copy yet."""
 
 
+def home() -> Path:
+    """The home folder this app serves: the web process's settings, read at each page run (its edge)."""
+    return Settings.from_env().home
+
+
 def serving_version() -> tuple[str, int]:
     """The serving file and its modification time: the cache key that picks up a new publish."""
-    path = paths.serving_file()
+    path = paths.serving_file(home())
     try:
         return str(path), path.stat().st_mtime_ns
     except FileNotFoundError:

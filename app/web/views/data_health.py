@@ -10,8 +10,9 @@ from warehouse import status, status_line
 meta = page_header("Data health")
 freshness, runs = queries.collection_status(recent=30)
 archived = meta.get("as_of_hf") if meta.get("data_kind") == "reference" else None
-st.subheader(status_line.pipeline_line(built_at=meta.get("built_at"), archived=archived))
-jobs = status.jobs_table()
+state, running = status_line.scheduler_now(queries.home())
+st.subheader(status_line.pipeline_line(state, built_at=meta.get("built_at"), archived=archived, running=running))
+jobs = status.jobs_table(state)
 if not jobs.empty:
     tables.table(jobs.replace({"next_run": {"-": "not scheduled"}}), {
         "job": tables.text("Job"), "last_run": tables.text("Last run"), "status": tables.text("Status"),
