@@ -1,4 +1,4 @@
-"""Number and date formats shared by the app pages and `revealed ask`."""
+"""Number and date formats of the sentences the serving readers write (why_rank, questionnaire picks) and the app."""
 
 import datetime as dt
 import math

@@ -12,10 +12,10 @@ from streamlit.testing.v1 import AppTest
 from test_series import load, series
 
 from app import cli
-from app import format as fmt
 from app.web import STREAMLIT_APP
 from collector import hub_snapshot
 from pipelines import build, profiles
+from pipelines import format as fmt
 from pipelines.export_parquet import export_parquet
 from warehouse import db, paths, status
 

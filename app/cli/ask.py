@@ -4,8 +4,8 @@ import json
 import sys
 from pathlib import Path
 
-from app import format as fmt
 from app.cli.flags import UsageError, positive_int
+from pipelines import format as fmt
 from pipelines import questionnaire as qn
 from pipelines import questionnaire_picks
 from warehouse import db, paths

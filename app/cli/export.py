@@ -1,7 +1,7 @@
 """`revealed export`: benchmarks.csv, the weekly CSV snapshot of a stored week, and the Parquet history."""
 
-from app import format as fmt
 from app.cli.flags import add_out, group, iso_week
+from pipelines import format as fmt
 from pipelines.export_benchmarks import export_benchmarks
 from pipelines.export_history import export_week
 from pipelines.export_parquet import export_parquet

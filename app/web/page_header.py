@@ -2,8 +2,8 @@
 
 import streamlit as st
 
-from app import format as fmt
 from app.web import queries
+from pipelines import format as fmt
 from warehouse.status_line import scheduler_now, status_line
 
 

@@ -5,8 +5,8 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
-from app import format as fmt
 from app.web import board
+from pipelines import format as fmt
 
 
 def text(label: str, width: str | None = None, help: str | None = None) -> dict:

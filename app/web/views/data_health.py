@@ -2,9 +2,9 @@
 
 import streamlit as st
 
-from app import format as fmt
 from app.web import queries, tables
 from app.web.page_header import page_header
+from pipelines import format as fmt
 from warehouse import status, status_line
 
 meta = page_header("Data health")

@@ -4,10 +4,10 @@ import math
 
 import streamlit as st
 
-from app import format as fmt
 from app.web import board, queries
 from app.web.page_header import page_header
 from pipelines import export_weekly, profiles, why_rank
+from pipelines import format as fmt
 from pipelines.profiles import COMPONENTS
 
 PAGE_SIZES = [25, 50, 100]

@@ -3,10 +3,10 @@
 import pandas as pd
 import streamlit as st
 
-from app import format as fmt
 from app.web import charts, noise_reasons, queries, tables
 from app.web.page_header import page_header
 from app.web.url_pick import url_pick
+from pipelines import format as fmt
 from pipelines import profiles, why_rank
 
 CHILDREN = 15

@@ -2,9 +2,9 @@
 
 import streamlit as st
 
-from app import format as fmt
 from app.web import charts, noise_reasons, queries, tables
 from app.web.page_header import page_header
+from pipelines import format as fmt
 
 meta = page_header("Noise")
 totals = queries.run("noise_totals").iloc[0]

@@ -3,9 +3,9 @@
 import pandas as pd
 import streamlit as st
 
-from app import format as fmt
 from app.web import queries
 from app.web.page_header import page_header
+from pipelines import format as fmt
 from pipelines import questionnaire as qn
 from pipelines import questionnaire_picks
 
