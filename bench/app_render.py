@@ -125,7 +125,8 @@ def bare_table_page(home: Path) -> str:
     con.close()
     for r in rows:
         r["trend"] = trends.get(r["model_id"])
-    table = board.STYLE + board.table(rows, board.columns(True), label="Models leaderboard, page 1")
+    columns = board.columns(True, list(profiles.COMPONENTS))
+    table = board.STYLE + board.table(rows, columns, label="Models leaderboard, page 1")
     return ('import streamlit as st\nst.set_page_config(layout="wide")\nst.title("Leaderboard")\n'
             'st.warning("**Sandbox data: fictional.**")\n'
             f"st.html({table!r})\n")

@@ -110,7 +110,7 @@ def test_leaderboard_table_escapes_every_value():
            "trend": [1, 2, 3], "organic_downloads_30d": 10, "automation_share": 0.1, "clean_score": None,
            "license_class": "<img src=x onerror=alert(1)>", "size_class": "<1B", "pipeline_tag": "a&b",
            "why": hostile, **dict.fromkeys(COMPONENTS, 1.0)}
-    body = board.table([row], board.columns(True), label=hostile)
+    body = board.table([row], board.columns(True, list(COMPONENTS)), label=hostile)
     tags: list[tuple[str, dict]] = []
     parser = HTMLParser()
     parser.handle_starttag = lambda tag, attrs: tags.append((tag, dict(attrs)))

@@ -9,7 +9,6 @@ from dataclasses import dataclass
 from urllib.parse import quote
 
 from pipelines import format as fmt
-from pipelines.profiles import COMPONENTS
 
 TREND_DAYS = 30  # days in each row's sparkline
 SPARK_WIDTH, SPARK_HEIGHT = 60, 20
@@ -155,7 +154,7 @@ def table(rows: list[dict], columns: list[Column], label: str) -> str:
             f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div>")
 
 
-def columns(models: bool) -> list[Column]:
+def columns(models: bool, components: list[str]) -> list[Column]:
     """The leaderboard's columns for models or for families."""
     lead = [
         Column("rank (90% interval)", rank, help="rank under this profile, with its bootstrap 90% interval; "
@@ -176,7 +175,7 @@ def columns(models: bool) -> list[Column]:
                 Column("automation", field("automation_share", fmt.pct), numeric=True,
                        help="share of raw downloads removed as CI or automation"),
                 *(Column(HEADERS.get(c, c), field(c, fmt.whole), numeric=True, help=COMPONENT_HELP[c])
-                  for c in COMPONENTS)]
+                  for c in components)]
     return [*lead,
             Column("share of organic", field("organic_share", lambda v: fmt.pct(v, 1)), numeric=True),
             Column("members", field("members", fmt.count), numeric=True),

@@ -101,6 +101,19 @@ def meta() -> dict[str, str]:
     return {row["key"]: row["value"] for row in records("meta")}
 
 
+def weights() -> dict[str, dict[str, float]]:
+    """Profile -> {component: weight}, the components in the methodology's order (mart_profile_weights)."""
+    profiles: dict[str, dict[str, float]] = {}
+    for row in records("profile_weights"):
+        profiles.setdefault(row["profile"], {})[row["component"]] = row["weight"]
+    return profiles
+
+
+def components() -> list[str]:
+    """The score components, in the methodology's order."""
+    return list(next(iter(weights().values()), {}))
+
+
 @st.cache_data(max_entries=64, show_spinner=False)
 def _status(recent: int, path: str, mtime: int) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Freshness per source and the newest runs, as `revealed status` computes them."""

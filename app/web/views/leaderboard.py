@@ -6,9 +6,8 @@ import streamlit as st
 
 from app.web import board, queries
 from app.web.page_header import page_header
-from pipelines import export_weekly, profiles, why_rank
+from pipelines import export_weekly, why_rank
 from pipelines import format as fmt
-from pipelines.profiles import COMPONENTS
 
 PAGE_SIZES = [25, 50, 100]
 VIEWS = ["Table", "Interactive grid"]
@@ -81,7 +80,7 @@ if page_no != asked:
 trends = queries.records("model_trends" if models else "family_trends", ids=[r[entity] for r in rows],
                          days=board.TREND_DAYS)
 by_id = {t[entity]: t["trend"] for t in trends}
-weights = profiles.load().profiles.get(profile)
+weights = queries.weights().get(profile)
 for r in rows:
     r["trend"] = by_id.get(r[entity])
     if weights:
@@ -117,7 +116,8 @@ def grid(rows: list[dict]) -> None:
         "active_derivatives": st.column_config.NumberColumn("active derivatives", format="%d"),
         "members": st.column_config.NumberColumn(format="%d"),
     }
-    config |= {c: st.column_config.NumberColumn(format="%.0f") for c in COMPONENTS}
+    components = queries.components()
+    config |= {c: st.column_config.NumberColumn(format="%.0f") for c in components}
     config |= {c: st.column_config.TextColumn(label) for c, label in (
         ("model_id", "model"), ("top_model", "top model"), ("license_class", "license class"),
         ("size_class", "size class"), ("pipeline_tag", "task"))}
@@ -125,7 +125,7 @@ def grid(rows: list[dict]) -> None:
         frame["automation_share"] = frame["automation_share"] * 100
         config["automation_share"] = st.column_config.NumberColumn("automation", format="%.0f%%")
         columns = ["rank (90% interval)", "model_id", "composite", "coverage", "trend", "organic_downloads_30d",
-                   "automation_share", *COMPONENTS, "clean_score", "license_class", "size_class", "pipeline_tag"]
+                   "automation_share", *components, "clean_score", "license_class", "size_class", "pipeline_tag"]
     else:
         frame["organic_share"] = frame["organic_share"] * 100
         config["organic_share"] = st.column_config.NumberColumn("share of organic", format="%.1f%%")
@@ -144,7 +144,7 @@ with board_slot:
         st.html(about)
         grid(rows)
     else:
-        st.html(about + board.table(rows, board.columns(models),
+        st.html(about + board.table(rows, board.columns(models, queries.components()),
                                     label=f"{kind} leaderboard, page {page_no}"))
     if weights:
         with st.expander(f"Why each {'model' if models else 'family'} on this page sits where it does"):

@@ -7,7 +7,7 @@ from app.web import charts, noise_reasons, queries, tables
 from app.web.page_header import page_header
 from app.web.url_pick import url_pick
 from pipelines import format as fmt
-from pipelines import profiles, why_rank
+from pipelines import why_rank
 
 CHILDREN = 15
 
@@ -31,8 +31,8 @@ cols[1].metric("Composite", fmt.score(m["composite"]))
 cols[2].metric("Coverage", fmt.pct(m["coverage"]))
 cols[3].metric("Organic downloads, 30 d", fmt.compact(m["organic_downloads_30d"]))
 cols[4].metric("Automation share", fmt.pct(m["automation_share"]))
-config = profiles.load()
-st.info(f"**Why {fmt.rank(m['rank'])}:** " + why_rank.sentence(m.to_dict(), config.profiles[config.default_profile],
+weights = queries.weights()[meta["default_profile"]]
+st.info(f"**Why {fmt.rank(m['rank'])}:** " + why_rank.sentence(m.to_dict(), weights,
                                                                int(m["ranked"])), icon=":material/help:")
 
 st.subheader("From raw input to score")
