@@ -54,11 +54,13 @@ def reference_sources() -> Sources:
     return Sources("reference", folder, folder, folder, folder)
 
 
-def sandbox_sources(server) -> Sources:
-    """Every source served by one running SandboxServer."""
+def sandbox_sources(server, settings: Settings | None = None) -> Sources:
+    """Every source served by one running SandboxServer, sent the settings' tokens when given (as live would be)."""
+    tokens = settings or Settings()
     return Sources("sandbox", server.url, f"{server.url}/github", f"{server.url}/livebench",
                    f"{server.url}/livecodebench/{livecodebench.DEFAULT_FILE}", server, f"{server.url}/ollama",
-                   f"{server.url}/openrouter/api/v1", f"{server.url}/openrouter/rankings-daily.csv")
+                   f"{server.url}/openrouter/api/v1", f"{server.url}/openrouter/rankings-daily.csv",
+                   hf_token=tokens.hf_token, github_token=tokens.github_token)
 
 
 def latest_hf_as_of(con: duckdb.DuckDBPyConnection) -> dt.date | None:

@@ -190,7 +190,7 @@ def running_sources(env: config.Settings, settings: Settings):
         return
     world = World(seed=settings.seed, n_models=settings.models)
     with SandboxServer(world, date=world.today) as server:
-        yield jobs.sandbox_sources(server)
+        yield jobs.sandbox_sources(server, env)
 
 
 def _has_ok_run(con, source: str, day: dt.date) -> bool:

@@ -13,6 +13,7 @@ from collector.sandbox.server import SandboxServer
 from collector.sandbox.world import World
 from pipelines import jobs, up
 from warehouse import db, paths
+from warehouse.settings import Settings
 
 HF_SECRET = "hf_SENTINELsecretTOKEN0123456789"
 GH_SECRET = "ghp_SENTINELsecretTOKEN0123456789"
@@ -43,7 +44,7 @@ def pipeline_with_tokens(tmp_path_factory):
     server = SandboxServer(world).start()
     try:
         settings = up.Settings("sandbox", 3, 600, history_days=3)
-        up.bring_up(home, settings, jobs.sandbox_sources(server), said.append)
+        up.bring_up(home, settings, jobs.sandbox_sources(server, Settings.from_env()), said.append)
         graphql_calls = server.request_count("/github/graphql")
         yield home, records, said, graphql_calls
     finally:
