@@ -13,7 +13,7 @@ COARSE_STEPS = 10          # growth must span this many rounding steps (error un
 MATCH_COLUMNS = ["channel", "name", "hf_id", "family", "method", "candidates"]
 
 
-SQL_STEPS = ("channel_api_daily", "channel_entries", "channel_totals")
+SQL_STEPS = ("channel_api_daily", "channel_entries", "channel_totals", "mart_channel_entries", "mart_channel_daily")
 
 
 @produces("channel_matches", "channel_local_daily", *SQL_STEPS)

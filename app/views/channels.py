@@ -40,6 +40,9 @@ else:
     left, right = st.columns(2)
     for column, key, label in ((left, "api_vs_hub", "API"), (right, "local_vs_hub", "local")):
         ranked = families.dropna(subset=[key]).sort_values(key)
+        if ranked.empty:
+            column.info(f"No family has both a {label} figure and Hub downloads in this build.")
+            continue
         column.write(f"Popular on {label}, rarely downloaded")
         column.dataframe(ranked.tail(5).iloc[::-1][["family", key]], hide_index=True, column_config=COLUMNS)
         column.write(f"Downloaded, rarely used on {label}")
