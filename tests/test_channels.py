@@ -352,6 +352,7 @@ def test_sandbox_names_match_the_families_they_were_made_from(built):
     truth |= {slug: {f} for slug, f in zip(series["slug"], series["family"], strict=True)}
     by_name = {name: (family, method) for channel, name, family, method in matches}
     matched = [(n, f) for n, (f, _) in by_name.items() if f is not None]
+    assert {channel for channel, _, family, _ in matches if family is not None} == {"ollama", "openrouter"}
     assert matched and all(f in truth.get(n, set()) or f in truth.get(n.rsplit("-", 1)[0], set())
                            for n, f in matched)
     assert by_name[routes_channels.UNMATCHED_LOCAL] == (None, "unmatched")
