@@ -81,6 +81,8 @@ trends = queries.records("model_trends" if models else "family_trends", ids=[r[e
                          days=board.TREND_DAYS)
 by_id = {t[entity]: t["trend"] for t in trends}
 weights = queries.weights().get(profile)
+# the components the chosen profile weighs (a profile's zero-weight components would only widen the table)
+shown = [c for c in queries.components() if not weights or weights.get(c, 0) > 0]
 for r in rows:
     r["trend"] = by_id.get(r[entity])
     if weights:
@@ -116,8 +118,7 @@ def grid(rows: list[dict]) -> None:
         "active_derivatives": st.column_config.NumberColumn("active derivatives", format="%d"),
         "members": st.column_config.NumberColumn(format="%d"),
     }
-    components = queries.components()
-    config |= {c: st.column_config.NumberColumn(format="%.0f") for c in components}
+    config |= {c: st.column_config.NumberColumn(format="%.0f") for c in shown}
     config |= {c: st.column_config.TextColumn(label) for c, label in (
         ("model_id", "model"), ("top_model", "top model"), ("license_class", "license class"),
         ("size_class", "size class"), ("pipeline_tag", "task"))}
@@ -125,7 +126,7 @@ def grid(rows: list[dict]) -> None:
         frame["automation_share"] = frame["automation_share"] * 100
         config["automation_share"] = st.column_config.NumberColumn("automation", format="%.0f%%")
         columns = ["rank (90% interval)", "model_id", "composite", "coverage", "trend", "organic_downloads_30d",
-                   "automation_share", *components, "clean_score", "license_class", "size_class", "pipeline_tag"]
+                   "automation_share", *shown, "clean_score", "license_class", "size_class", "pipeline_tag"]
     else:
         frame["organic_share"] = frame["organic_share"] * 100
         config["organic_share"] = st.column_config.NumberColumn("share of organic", format="%.1f%%")
@@ -144,7 +145,7 @@ with board_slot:
         st.html(about)
         grid(rows)
     else:
-        st.html(about + board.table(rows, board.columns(models, queries.components()),
+        st.html(about + board.table(rows, board.columns(models, shown),
                                     label=f"{kind} leaderboard, page {page_no}"))
     if weights:
         with st.expander(f"Why each {'model' if models else 'family'} on this page sits where it does"):
