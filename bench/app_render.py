@@ -1,6 +1,6 @@
 """Time to first render of the leaderboard in a real browser (Debian Chromium via Playwright) on a big warehouse.
 
-python bench/app_render.py [--models 100000] [--days 35] [--starts 3] [--loads 7] [--home DIR]
+python bench/app_render.py [--models 100000] [--days 35] [--starts 3] [--loads 7] [--home DIR] [--versus CHECKOUT]
 
 Without --home it builds a synthetic warehouse of --models models (bench/synthetic_hub.py, then the lineage,
 scoring and marts steps) and publishes it. A load is timed from navigation until the top-ranked model's row
@@ -11,7 +11,9 @@ pays for its front end on this machine) and a bare table page: the title, the sa
 25 rows drawn by the same app/board.py table, without any control or navigation. Each load is also split, by
 the page's own clock, into Streamlit's boot (navigation until its websocket opens: loading and running its
 scripts, the same for any app) and the page (websocket open until the marker is in the document: the script
-run, the messages and drawing them).
+run, the messages and drawing them). Times are taken by the page's own clock. The pages take turns: each round
+starts every page's server once (with --versus, also the leaderboard of another checkout, for a before/after
+pair), so a change in the machine's load falls on all of them.
 """
 
 import argparse
@@ -93,45 +95,48 @@ def top_row_js(model_id: str) -> str:
 EMPTY_PAGE_JS = "[...document.querySelectorAll('h1')].some(h => h.textContent.includes('empty page'))"
 
 
-def time_loads(serve, marker, marker_js: str, starts: int, loads: int, split: list) -> tuple[list[float], list[float]]:
-    """Seconds from navigation until the marker is in the page: cold (first load per server start) and warm loads.
+def time_loads(serve, marker, marker_js: str, loads: int, split: list) -> tuple[float, list[float]]:
+    """Seconds from navigation until the marker is in the page, for one server start: its first (cold) load and
+    the warm ones.
 
-    `marker(page)` (a Playwright locator) is what the load waits for; `marker_js` is the same test run by the page
+    `marker(page)` (a Playwright locator) is what each load waits for; `marker_js` is the same test, run by the page
     on every change of its document, which gives the time. Each load's (boot, page) seconds are appended to
     `split`."""
-    cold, warm = [], []
+    seconds = []
     with sync_playwright() as p:
         chromium = p.chromium.launch(executable_path=app_server.CHROMIUM, args=app_server.CHROMIUM_ARGS)
-        for start in range(starts):
-            with serve() as url:
-                for i in range(loads):
-                    context = chromium.new_context(viewport={"width": 1440, "height": 900})
-                    context.add_init_script(CLOCK % marker_js)
-                    page = context.new_page()
-                    page.goto(url)
-                    expect(marker(page)).to_be_attached(timeout=120_000)
-                    opened, shown = page.evaluate("[window.__bench.open, window.__bench.shown]")
-                    if shown is None:
-                        raise RuntimeError(f"the page's clock never saw its marker ({marker_js})")
-                    seconds, opened = shown / 1000, opened / 1000
-                    (warm if i else cold).append(seconds)
-                    split.append((opened, seconds - opened))
-                    log.info("start %d load %d: %.2f s (boot %.2f s, page %.2f s)", start + 1, i + 1, seconds,
-                             opened, seconds - opened)
-                    context.close()
+        with serve() as url:
+            for i in range(loads):
+                context = chromium.new_context(viewport={"width": 1440, "height": 900})
+                context.add_init_script(CLOCK % marker_js)
+                page = context.new_page()
+                page.goto(url)
+                expect(marker(page)).to_be_attached(timeout=120_000)
+                opened, shown = page.evaluate("[window.__bench.open, window.__bench.shown]")
+                if shown is None:
+                    raise RuntimeError(f"the page's clock never saw its marker ({marker_js})")
+                seconds.append(shown / 1000)
+                split.append((opened / 1000, (shown - opened) / 1000))
+                log.info("load %d: %.2f s (boot %.2f s, page %.2f s)", i + 1, seconds[-1], *split[-1])
+                context.close()
         chromium.close()
-    return cold, warm
+    return seconds[0], seconds[1:]
 
 
-def time_script(source: str, marker, marker_js: str, starts: int, loads: int,
-                split: list) -> tuple[list[float], list[float]]:
-    """The same timing for a one-file Streamlit page with this source."""
+def script_server(source: str):
+    """A one-file Streamlit page with this source, as a function that starts its server (a context manager)."""
     script = Path(tempfile.mkdtemp(prefix="bench-page-")) / "page.py"
     script.write_text(source)
     command = [sys.executable, "-m", "streamlit", "run", str(script), "--server.headless", "true",
                "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false", "--server.port"]
-    return time_loads(lambda: app_server.serving(lambda port: [*command, str(port)]), marker, marker_js, starts,
-                      loads, split)
+    return lambda: app_server.serving(lambda port: [*command, str(port)])
+
+
+def checkout_app(home: Path, root: Path):
+    """`revealed app` run from another checkout of revealed (its own code throughout), for home."""
+    command = [sys.executable, "-m", "app.cli", "app", "--port"]
+    env = {"REVEALED_HOME": str(home), "PYTHONPATH": str(root)}
+    return lambda: app_server.serving(lambda port: [*command, str(port)], env, cwd=root)
 
 
 def bare_table_page(home: Path) -> str:
@@ -161,27 +166,40 @@ def summary(label: str, cold: list[float], warm: list[float], split: list[tuple[
 
 
 def main() -> None:
-    """Build (or reuse) a warehouse, then time leaderboard loads."""
+    """Build (or reuse) a warehouse, then time leaderboard loads and the pages that give them scale, in rounds."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--models", type=int, default=100_000)
     parser.add_argument("--days", type=int, default=35)
     parser.add_argument("--starts", type=int, default=3)
     parser.add_argument("--loads", type=int, default=7)
     parser.add_argument("--home", type=Path, help="an existing REVEALED_HOME with a published serving copy")
+    parser.add_argument("--versus", type=Path, metavar="CHECKOUT",
+                        help="also time the leaderboard of another checkout of revealed (say `git worktree add "
+                             "CHECKOUT main`), in the same rounds")
     args = parser.parse_args()
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s", stream=sys.stderr)
     home = args.home or build_home(args.models, args.days)
     first, count = top_model(home)
-    board_split, empty_split, bare_split = [], [], []
-    cold, warm = time_loads(lambda: app_server.running_app(home), lambda page: top_row(page, first),
-                            top_row_js(first), args.starts, args.loads, board_split)
-    empty = time_script('import streamlit as st\nst.title("empty page")\n', lambda page: page.get_by_text("empty page"),
-                        EMPTY_PAGE_JS, args.starts, args.loads, empty_split)
-    bare = time_script(bare_table_page(home), lambda page: top_row(page, first), top_row_js(first), args.starts,
-                       args.loads, bare_split)
-    print(summary(f"leaderboard first render, {count:,} models, real Chromium", cold, warm, board_split))
-    print(summary("empty Streamlit page, same harness", *empty, empty_split))
-    print(summary("bare table page (title, banner, the same 25 rows; no controls), same harness", *bare, bare_split))
+    row, row_js = (lambda page: top_row(page, first)), top_row_js(first)
+    pages = {f"leaderboard first render, {count:,} models, real Chromium": (lambda: app_server.running_app(home),
+                                                                              row, row_js)}
+    if args.versus:
+        pages[f"the same, from {args.versus}"] = (checkout_app(home, args.versus), row, row_js)
+    pages["empty Streamlit page, same harness"] = (
+        script_server('import streamlit as st\nst.title("empty page")\n'),
+        lambda page: page.get_by_text("empty page"), EMPTY_PAGE_JS)
+    pages["bare table page (title, banner, the same 25 rows; no controls), same harness"] = (
+        script_server(bare_table_page(home)), row, row_js)
+    timed = {label: ([], [], []) for label in pages}
+    for start in range(args.starts):  # one server start of each page per round: they share the machine's load
+        for label, (serve, marker, marker_js) in pages.items():
+            log.info("round %d: %s", start + 1, label)
+            cold, warm, split = timed[label]
+            first_load, later_loads = time_loads(serve, marker, marker_js, args.loads, split)
+            cold.append(first_load)
+            warm += later_loads
+    for label, (cold, warm, split) in timed.items():
+        print(summary(label, cold, warm, split))
     print(f"load average during the run: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
 
 
