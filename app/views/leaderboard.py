@@ -106,8 +106,8 @@ if rows:
         r["trend"] = by_id.get(r[entity])
         if weights:
             r["why"] = why_rank.sentence(r, weights, r["ranked"])
-    chosen = [f"{name} {', '.join(picked)}" for name, picked in (("task", tasks), ("license", licenses),
-                                                                  ("size", sizes)) if picked]
+    chosen = [f"{name} {', '.join(these)}" for name, these in (("task", tasks), ("license", licenses),
+                                                                ("size", sizes)) if these]
     chosen += [f"coverage at least {min_coverage:.0%}"] * (min_coverage > 0) + ["open weight only"] * open_only
     about = board.caption(
         f"{total:,} ranked {kind.lower()} · profile {profile} · "
