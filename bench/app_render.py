@@ -5,8 +5,9 @@ python bench/app_render.py [--models 100000] [--days 35] [--starts 3] [--loads 7
 Without --home it builds a synthetic warehouse of --models models (bench/synthetic_hub.py, then the lineage,
 scoring and marts steps) and publishes it. A load is timed from navigation until the top-ranked model's row
 is in the leaderboard table (a data row whose link is that model's id: no placeholder has one). The first load
-after each server start is cold (empty query caches); the rest are warm (a new browser session each, cached
-queries). For scale it also times, the same way, an empty Streamlit page (the floor that any Streamlit app
+after each server start is cold (a server that has just started: `revealed app` runs its first page once as it
+starts, and the browser arrives while that run may still be going); the rest are warm (a new browser session each,
+cached queries). For scale it also times, the same way, an empty Streamlit page (the floor that any Streamlit app
 pays for its front end on this machine) and a bare table page: the title, the sandbox banner and the same first
 25 rows drawn by the same app/board.py table, without any control or navigation. Each load is also split, by
 the page's own clock, into Streamlit's boot (navigation until its websocket opens: loading and running its
