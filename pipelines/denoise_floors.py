@@ -25,7 +25,7 @@ FLOOR_BISECTIONS = 12        # bisection steps for the floor's size
 FLOOR_TOP_QUANTILE = 0.25    # the floor is below this quantile of the segment's days (not its lowest: missed nights)
 STEP_DAYS = 7                # a step needs a week of observed days on each side ...
 STEP_Z = 5.0                 # ... and its |t| above this (the best of many splits, heavy tails)
-BOUND_ALPHA = 0.05           # dispersion bound: organic demand alone shows so little variance with this probability
+BOUND_ALPHA = 0.05          # dispersion bound: organic demand alone shows so little variance with this probability
 BOUND_MIN = 1.0              # ... a floor it proves of at least this many downloads a day
 RV_BIAS = 0.8                # robust_variance / variance of independent days, on average (Monte Carlo: tests)
 RV_DF = 0.38                 # ... distributed as RV_BIAS x chi2(k) / k with k = RV_DF x observed days (same)
@@ -91,17 +91,19 @@ def flattest_organic(f: dict, null: np.ndarray) -> float:
     return float(1.4826 * np.exp(centre - BOUND_SPREADS * upper_spread(stat - centre)))
 
 
-def floor_level(y: np.ndarray, level: np.ndarray, target: np.ndarray) -> np.ndarray:
-    """Per row, the floor F at which log(y - F) around its local level is as dispersed as target.
+def floor_level(y: np.ndarray, level: np.ndarray, target) -> np.ndarray:
+    """Per row, the floor F at which log(y - F) around its local level is as dispersed as target(mean - F), the
+    typical organic dispersion at the level of what is left (whole counts of a few downloads are noisier).
 
     Subtracting a constant from y stretches the relative day-to-day changes, so the dispersion rises with F:
     F is found by bisection between 0 and a low quantile of the days (a missed night is not the floor's size).
     """
     lo = np.zeros(len(y))
     hi = np.nan_to_num(np.nanquantile(y, FLOOR_TOP_QUANTILE, axis=1)) if len(y) else lo
+    mean = np.nanmean(y, axis=1) if len(y) else lo
     for _ in range(FLOOR_BISECTIONS):
         mid = (lo + hi) / 2
-        below = log_dispersion(y, level, mid)[0] < target
+        below = log_dispersion(y, level, mid)[0] < target(mean - mid)
         lo, hi = np.where(below, mid, lo), np.where(below, hi, mid)
     return (lo + hi) / 2
 
@@ -155,7 +157,10 @@ def _segment_floors(y_obs, level, days, f, null, prior, s_min):
     floor = np.zeros(len(ys))
     rows = np.flatnonzero((z > np.where(prior, PRIOR_Z, FLOOR_Z)) | (bound > 0))
     if len(rows):
-        floor[rows] = floor_level(ys[rows], ls[rows], np.exp(centre[rows]))
+        def typical(rest):
+            return np.exp(empirical_null(f["stat"], f["mean"], null, f["scale"], at=rest)[0])
+
+        floor[rows] = floor_level(ys[rows], ls[rows], typical)
     return np.maximum(floor, bound)
 
 
