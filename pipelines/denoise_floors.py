@@ -6,7 +6,8 @@ doubled or shifted night does not hide a floor:
   mean absolute deviation of log downloads around their local level is compared with the population's (an
   empirical null per level bin); a floor adds a constant and compresses it;
 - absolute: count data cannot be less dispersed than Poisson, so the organic part of a series has a mean of
-  at most its variance; a series whose robust variance is far below its level carries a deterministic part.
+  at most its variance; a series whose robust variance is below its level by more than a chi-square test allows
+  carries a deterministic part.
 A step in level (a floor that starts, stops or grows when a second pipeline starts) splits the block in two
 segments that are tested and sized on their own. The method is described in docs/denoising.md.
 """
@@ -82,8 +83,8 @@ def bound_floor(y: np.ndarray, level: np.ndarray, s_min: float) -> np.ndarray:
 
 def flattest_organic(f: dict, null: np.ndarray) -> float:
     """The population's lower bound of organic demand's relative day-to-day spread: BOUND_SPREADS robust spreads
-    below the centre of the log dispersion statistic, among rows busy enough (BUSY a day) that Poisson noise
-    is small beside it."""
+    (read on the high side: upper_spread) below the centre of the log dispersion statistic, among rows busy enough
+    (BUSY a day) that Poisson noise is small beside it."""
     stat = f["stat"][null & (f["mean"] >= BUSY)]
     if len(stat) < 20:
         return DEFAULT_S_MIN

@@ -229,7 +229,8 @@ def weekday_only(y: np.ndarray, y_obs: np.ndarray, weekend: np.ndarray, level: n
 
 
 def empirical_null(stat: np.ndarray, level: np.ndarray, ok: np.ndarray, scale: np.ndarray, at=None):
-    """Per row, the population's centre and robust spread of `stat` among rows of similar level (bins).
+    """Per row, the population's centre and robust spread (upper_spread: automation crowds only the low side) of
+    `stat` among rows of similar level (bins).
 
     Deviations from the centre are multiplied by `scale` (sqrt of the row's sample size over a reference)
     before the spread is taken, so rows with more days get a proportionally narrower null. The bins are
