@@ -69,13 +69,6 @@ def mirror_pairs(author, name, created, likes, children) -> pd.DataFrame:
     return pairs.loc[hit, ["row", "row_source"]]
 
 
-def mirror_flags(author, name, created, likes, children) -> np.ndarray:
-    """Likely bot mirrors (mirror_pairs): a re-upload of an earlier, better-liked model of another owner."""
-    out = np.zeros(len(author), dtype=bool)
-    out[mirror_pairs(author, name, created, likes, children)["row"].to_numpy()] = True
-    return out
-
-
 def busier_copies(pairs: pd.DataFrame, downloads: np.ndarray) -> np.ndarray:
     """Likely mirrors downloaded at least as much as a source they share a name with: demand that large would
     leave likes, and the copy has almost none while its source has more."""

@@ -216,10 +216,11 @@ def test_mirror_flags_need_an_earlier_more_liked_model_of_another_owner():
     created = pd.to_datetime(["2025-01-01", "2025-06-01", "2024-12-01", "2024-06-01", "2025-01-01"])
     likes = [900, 0, 5, 1, 0]
     children = [30, 0, 0, 0, 0]
-    flags = sig.mirror_flags(author, name, created, likes, children)
-    # the bot copy (case differs) is a mirror; org2 has likes of its own; "fan" is older than every liked copy
-    assert flags.tolist() == [False, True, False, False, False]
-    assert not sig.mirror_flags(author, name, created, likes, [30, 1, 0, 0, 0])[1]  # a derivative of it: not a bot
+    pairs = sig.mirror_pairs(author, name, created, likes, children)
+    # the bot copy (case differs) mirrors every earlier, more liked copy; org2 has likes of its own; "fan" is older
+    # than every liked copy
+    assert set(pairs["row"]) == {1} and sorted(pairs["row_source"].tolist()) == [0, 2, 3]
+    assert 1 not in sig.mirror_pairs(author, name, created, likes, [30, 1, 0, 0, 0])["row"].tolist()  # a derivative
 
 
 def test_rolling_median_matches_a_per_window_median():
