@@ -5,7 +5,7 @@ import logging
 
 from collector.sandbox.raw_seed import seed_raw
 from collector.sandbox.world import World
-from pipelines import build
+from pipelines import build, denoise
 
 DAYS = 50
 FIRST_BUILD = 31      # days in the first build; the next days are added one build at a time
@@ -65,6 +65,37 @@ def test_day_by_day_builds_equal_a_full_rebuild(con, caplog):
     assert "series recomputed from every snapshot: a full build" in caplog.text
     full = tables(con)
     assert daily.keys() == full.keys()
+    for name in full:
+        assert daily[name] == full[name], name
+
+
+def test_day_by_day_builds_across_denoising_blocks_equal_a_full_rebuild(con, caplog):
+    seed_raw(con, World(seed=5, n_models=200), 160)
+    days = [d for (d,) in con.execute("SELECT DISTINCT as_of FROM raw_hf_models ORDER BY 1").fetchall()]
+    # the daily builds cross a calendar block boundary (as_of - 1 is the last day of the series)
+    boundary = next(k for k in range(120, len(days)) if denoise.block_of(days[k] - dt.timedelta(1))
+                    != denoise.block_of(days[k - 1] - dt.timedelta(1)))
+    first_build = boundary - 3
+    # models unlisted for 50 days up to a daily build: their span reaches back two blocks; others lack all-time counts
+    con.execute("DELETE FROM raw_hf_models WHERE hash(id) % 11 = 0 AND as_of > ? AND as_of < ?",
+                [days[boundary - 50], days[boundary + 1]])
+    con.execute("UPDATE raw_hf_models SET downloads_all_time = NULL WHERE hash(id) % 13 = 0 AND hash(as_of) % 5 = 0")
+    con.execute("CREATE TABLE held AS SELECT * FROM raw_hf_models")
+    con.execute("DELETE FROM raw_hf_models WHERE as_of >= ?", [days[first_build]])
+    build.run_build(con)
+    caplog.set_level(logging.INFO, logger="pipelines.denoise")
+    for day in days[first_build:boundary + 4]:
+        add_day(con, day)
+        build.run_build(con)
+    starts = [r.getMessage() for r in caplog.records if r.getMessage().startswith("de-noising blocks from")]
+    assert len(starts) == 7 and all("recomputing the changed ones" in m for m in starts)
+    kept_from = {dt.date.fromisoformat(m.split()[3].rstrip(":")) for m in starts}
+    assert max(kept_from) >= denoise.block_start(denoise.block_of(days[0]) + 2)  # the two oldest blocks were kept
+    # the long gap's span, or a model's series recomputed for a missing all-time count, reopened older blocks
+    assert min(kept_from) <= days[boundary - 50]
+    daily = tables(con)
+    build.run_build(con, full=True)
+    full = tables(con)
     for name in full:
         assert daily[name] == full[name], name
 
