@@ -84,6 +84,7 @@ def test_day_by_day_builds_across_denoising_blocks_equal_a_full_rebuild(con, cap
     con.execute("DELETE FROM raw_hf_models WHERE as_of >= ?", [days[first_build]])
     build.run_build(con)
     caplog.set_level(logging.INFO, logger="pipelines.denoise")
+    caplog.set_level(logging.INFO, logger="pipelines.marts")
     for day in days[first_build:boundary + 4]:
         add_day(con, day)
         build.run_build(con)
@@ -93,6 +94,7 @@ def test_day_by_day_builds_across_denoising_blocks_equal_a_full_rebuild(con, cap
     assert max(kept_from) >= denoise.block_start(denoise.block_of(days[0]) + 2)  # the two oldest blocks were kept
     # the long gap's span, or a model's series recomputed for a missing all-time count, reopened older blocks
     assert min(kept_from) <= days[boundary - 50]
+    assert sum(r.getMessage().startswith("per-day marts kept before") for r in caplog.records) == 7
     daily = tables(con)
     build.run_build(con, full=True)
     full = tables(con)
