@@ -300,8 +300,11 @@ def build(con: duckdb.DuckDBPyConnection) -> None:
     since, why = recompute_from(con)
     first, last = con.execute("SELECT min(day), max(day) FROM series_daily").fetchall()[0]
     first_as_of, top = con.execute("SELECT min(as_of), max(as_of) FROM raw_hf_models").fetchall()[0]
-    if top is None:
-        raise ValueError("raw_hf_models is empty; expected at least one Hugging Face snapshot to de-noise")
+    if top is None:  # nothing collected yet: typed empty tables
+        names = ", ".join(f"NULL AS {c.split(' AS ')[1]}" for c in NOISE_COLUMNS.split(", "))
+        con.execute(f"CREATE OR REPLACE TABLE model_noise AS SELECT {NOISE_COLUMNS} FROM (SELECT {names}) WHERE false")
+        con.execute("DELETE FROM model_daily; DELETE FROM noise_state")
+        return
     last = last or top - dt.timedelta(days=1)
     floor_day = min(first or top, first_as_of - dt.timedelta(days=1))
     newest = block_of(last)

@@ -69,9 +69,10 @@ SELECT $after::DATE AS after, least($after::DATE, (SELECT min(day) FROM (
 """
 
 
-@produces("series_daily")
+@produces("model_daily_raw")
 def build(con: duckdb.DuckDBPyConnection) -> None:
-    """Extend the stored series with the new snapshots (or recompute it) and record what changed (series_change)."""
+    """Extend the stored series with the new snapshots (or recompute it), record what changed (series_change) and
+    expose it as the view model_daily_raw."""
     con.execute(STATE)
     now = fingerprint(con)
     after, why = kept_until(con, now)
@@ -98,5 +99,6 @@ def build(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(f"CREATE OR REPLACE TEMP TABLE series_models_next AS {sql('series_models')}", params)
     con.execute("DELETE FROM series_models; INSERT INTO series_models SELECT * FROM series_models_next")
     con.execute("INSERT OR REPLACE INTO series_state VALUES ('code', ?), ('slices', ?)", [code_hash(), json.dumps(now)])
+    con.execute("CREATE OR REPLACE TEMP VIEW model_daily_raw AS SELECT * FROM series_daily")
     for table in ("series_input", "series_patchy", "series_models_next", "series_old", "series_new"):
         con.execute(f"DROP TABLE IF EXISTS {table}")
