@@ -290,10 +290,10 @@ def recompute_from(con: duckdb.DuckDBPyConnection) -> tuple[dt.date | None, str]
 def build(con: duckdb.DuckDBPyConnection) -> None:
     """Compute model_noise and model_daily (raw and organic downloads per model and day), block by block.
 
-    Days fall in calendar blocks of BLOCK_DAYS; block j is de-noised on the window from the start of block j-1
-    to the end of block j+1 (clipped to the data), so once the series passes block j+1 its days are final and
-    kept. Only blocks whose window holds a changed day or a new snapshot are recomputed; model_noise comes from
-    the window of the latest two blocks. The temporary table model_daily_change (after, since, as_of) tells the
+    Days fall in calendar blocks of BLOCK_DAYS; block j is de-noised on the window of blocks j-1 and j (clipped to
+    the data), so once the series passes block j its days are final and kept. Only blocks whose window holds a
+    changed day or a new snapshot are recomputed (on a daily build: the open block); model_noise comes from the
+    open block's window. The temporary table model_daily_change (after, since, as_of) tells the
     marts the first rewritten day (NULL: all) and the snapshot the kept days had read (NULL: none).
     """
     con.execute(STATE)
@@ -308,11 +308,11 @@ def build(con: duckdb.DuckDBPyConnection) -> None:
     last = last or top - dt.timedelta(days=1)
     floor_day = min(first or top, first_as_of - dt.timedelta(days=1))
     newest = block_of(last)
-    oldest = block_of(floor_day) if since is None else max(block_of(since) - 1, block_of(floor_day))
+    oldest = block_of(floor_day) if since is None else max(block_of(since), block_of(floor_day))
     log.info("de-noising blocks from %s: %s", block_start(oldest), why or "recomputing the changed ones")
     windows: dict[tuple[dt.date, dt.date], list[int]] = {}
     for block in range(oldest, newest + 1):
-        span = (max(block_start(block - 1), floor_day), min(block_start(block + 2), top))
+        span = (max(block_start(block - 1), floor_day), min(block_start(block + 1), top))
         windows.setdefault(span, []).append(block)
     latest = (max(block_start(newest - 1), floor_day), top)
     windows.setdefault(latest, [])
