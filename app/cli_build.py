@@ -1,9 +1,10 @@
 """The `revealed build` command: run the pipelines, then publish the serving copy."""
 
 import logging
+from pathlib import Path
 
-from pipelines import build
-from warehouse import db, publish
+from pipelines import build, compact
+from warehouse import db, lock, paths, publish
 
 log = logging.getLogger(__name__)
 
@@ -14,6 +15,12 @@ def register(sub) -> None:
     p.add_argument("--full", action="store_true",
                    help="recompute the stored daily series from every snapshot instead of extending it")
     p.set_defaults(func=cmd_build)
+    p = sub.add_parser("compact", help="move raw Hub snapshots older than the days a daily build reads to Parquet "
+                                       "history (builds read them back; results are unchanged)")
+    p.add_argument("--keep-days", type=int, default=compact.KEEP_DAYS,
+                   help=f"days before the newest snapshot kept in the warehouse (default {compact.KEEP_DAYS})")
+    p.add_argument("--out", type=Path, help="folder (default $REVEALED_HOME/history)")
+    p.set_defaults(func=cmd_compact)
 
 
 def cmd_build(args) -> int:
@@ -31,4 +38,18 @@ def cmd_build(args) -> int:
     print(f"built in {report.seconds:.1f}s (inputs {report.inputs_hash}); published {target}")
     if sandbox:
         print("NOTE: built from SANDBOX data: fictional models, not real Hugging Face data.")
+    return 0
+
+
+def cmd_compact(args) -> int:
+    """Compact old raw snapshots into Parquet under the writer lock."""
+    folder = args.out or paths.home() / "history"
+    with lock.hold("compact"):
+        con = db.connect()
+        try:
+            days = compact.compact(con, folder, args.keep_days)
+        finally:
+            con.close()
+    span = f" ({days[0]} .. {days[-1]})" if days else ""
+    print(f"moved {len(days)} raw_hf_models slice(s){span} to {folder / 'raw_hf_models'}")
     return 0
