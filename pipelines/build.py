@@ -18,6 +18,8 @@ from pathlib import Path
 
 import duckdb
 
+from pipelines import compact
+
 log = logging.getLogger(__name__)
 SQL = Path(__file__).parent / "sql"
 
@@ -155,6 +157,15 @@ def run_build(con: duckdb.DuckDBPyConnection, steps: list[Step] | None = None, f
     full: recompute what steps keep between builds (the daily series, pipelines/series.py) from every snapshot.
     """
     steps = STEPS if steps is None else steps
+    compact.history(con)  # compacted raw snapshots read back from Parquet (pipelines/compact.py)
+    try:
+        return run_steps(con, steps, full)
+    finally:
+        compact.forget_history(con)
+
+
+def run_steps(con: duckdb.DuckDBPyConnection, steps: list[Step], full: bool) -> BuildReport:
+    """run_build's body: the steps in one transaction."""
     report = BuildReport(inputs_hash(con), dt.datetime.now(dt.UTC).replace(tzinfo=None))
     log.info("build started: %d steps, inputs %s", len(steps), report.inputs_hash)
     con.execute("BEGIN")

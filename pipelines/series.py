@@ -4,6 +4,9 @@ The series is stored in series_daily. A build books only the spans that end on s
 build's (pipelines/sql/series_spans.sql), starting from each model's last snapshot (series_models); models with
 a missing all-time count are recomputed whole. When a snapshot the last build read was replaced or removed, a
 snapshot older than its last was added, the series SQL changed, or the build is full, everything is recomputed.
+The temporary table series_change (after, changed_from) tells later steps what moved: the last snapshot the
+stored series had read (NULL when recomputed) and the first day whose rows changed or that a new snapshot may
+concern (at most `after`).
 """
 
 import datetime as dt
@@ -58,9 +61,18 @@ def kept_until(con: duckdb.DuckDBPyConnection, now: list[list]) -> tuple[dt.date
     return dt.date.fromisoformat(kept[-1][0]), ""
 
 
+CHANGE = """
+CREATE OR REPLACE TEMP TABLE series_change AS
+SELECT $after::DATE AS after, least($after::DATE, (SELECT min(day) FROM (
+    (SELECT * FROM series_new EXCEPT ALL SELECT * FROM series_old)
+    UNION ALL (SELECT * FROM series_old EXCEPT ALL SELECT * FROM series_new)))) AS changed_from
+"""
+
+
 @produces("model_daily_raw")
 def build(con: duckdb.DuckDBPyConnection) -> None:
-    """Extend the stored series with the new snapshots (or recompute it) and expose it as model_daily_raw."""
+    """Extend the stored series with the new snapshots (or recompute it), record what changed (series_change) and
+    expose it as the view model_daily_raw."""
     con.execute(STATE)
     now = fingerprint(con)
     after, why = kept_until(con, now)
@@ -72,11 +84,21 @@ def build(con: duckdb.DuckDBPyConnection) -> None:
         log.info("series extended after %s", after)
     params = {"after": after or EPOCH}
     con.execute(f"CREATE OR REPLACE TEMP TABLE series_patchy AS {sql('series_patchy')}", params)
+    con.execute("CREATE OR REPLACE TEMP TABLE series_old AS SELECT * FROM series_daily "
+                "WHERE model_id IN (SELECT model_id FROM series_patchy)")
     con.execute("DELETE FROM series_daily WHERE model_id IN (SELECT model_id FROM series_patchy)")
     con.execute(f"CREATE OR REPLACE TEMP TABLE series_input AS {sql('series_input')}", params)
-    con.execute(f"INSERT INTO series_daily {sql('series_spans')}")
+    if after is None:
+        con.execute(f"INSERT INTO series_daily {sql('series_spans')}")
+        con.execute("CREATE OR REPLACE TEMP TABLE series_change AS SELECT NULL::DATE AS after, "
+                    "NULL::DATE AS changed_from")
+    else:
+        con.execute(f"CREATE OR REPLACE TEMP TABLE series_new AS {sql('series_spans')}")
+        con.execute("INSERT INTO series_daily SELECT * FROM series_new")
+        con.execute(CHANGE, {"after": after})
     con.execute(f"CREATE OR REPLACE TEMP TABLE series_models_next AS {sql('series_models')}", params)
     con.execute("DELETE FROM series_models; INSERT INTO series_models SELECT * FROM series_models_next")
     con.execute("INSERT OR REPLACE INTO series_state VALUES ('code', ?), ('slices', ?)", [code_hash(), json.dumps(now)])
-    con.execute("CREATE OR REPLACE TEMP TABLE model_daily_raw AS SELECT * FROM series_daily")
-    con.execute("DROP TABLE series_input; DROP TABLE series_patchy; DROP TABLE series_models_next")
+    con.execute("CREATE OR REPLACE TEMP VIEW model_daily_raw AS SELECT * FROM series_daily")
+    for table in ("series_input", "series_patchy", "series_models_next", "series_old", "series_new"):
+        con.execute(f"DROP TABLE IF EXISTS {table}")
