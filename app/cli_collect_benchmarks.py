@@ -6,10 +6,9 @@ from urllib.parse import urlsplit
 
 from app.cli_args import http_url, iso_date
 from collector import hf, livebench, livecodebench
-from collector.http import HttpError
+from collector.http import HttpError, RequestStats
 from pipelines import benchmark_scores
 from warehouse import db
-from warehouse.runs import RunStats
 
 log = logging.getLogger(__name__)
 
@@ -49,7 +48,7 @@ def default_as_of(url: str) -> dt.date:
     """The sandbox clock's date when url is on the revealed sandbox, else today (UTC)."""
     parts = urlsplit(url)
     try:
-        day = hf.probe_sandbox(f"{parts.scheme}://{parts.netloc}", RunStats())
+        day = hf.probe_sandbox(f"{parts.scheme}://{parts.netloc}", RequestStats())
     except hf.HfCollectError:
         day = None  # unreachable: the collector itself says so
     return day or dt.datetime.now(dt.UTC).date()

@@ -20,7 +20,7 @@ from collector.github_links import REGISTRY, tracked_repos
 from collector.github_rest import fetch_repo_rest
 from collector.github_stargazers import DEFAULT_BUDGET, backfill_stars
 from collector.hf import HfCollectError, probe_sandbox
-from collector.http import HttpClient, HttpError, public_url
+from collector.http import HttpClient, HttpError, RequestStats, public_url
 from warehouse import load, runs
 
 log = logging.getLogger(__name__)
@@ -82,7 +82,7 @@ def to_arrow(rows: list[dict], links: dict[str, list[dict]], as_of: dt.date, run
     return pa.Table.from_pylist(records, schema=SCHEMA)
 
 
-def probe(api_url: str, token: str | None, stats: runs.RunStats) -> dt.date | None:
+def probe(api_url: str, token: str | None, stats: RequestStats) -> dt.date | None:
     """Check the API answers (GET /rate_limit, free on GitHub); the sandbox clock's date on the sandbox, else None."""
     client = HttpClient(api_url, token=token or None, stats=stats, max_retries=1, timeout=10)
     try:
@@ -105,39 +105,29 @@ def collect_github(con: duckdb.DuckDBPyConnection, api_url: str = DEFAULT_API_UR
 
     as_of defaults to the sandbox clock's date on the sandbox, else today (UTC).
     """
-    stats = runs.RunStats()
+    stats = RequestStats()
     shown = public_url(api_url)
-    try:
-        sandbox_date = probe(api_url, token, stats)
-    except GitHubError as exc:
-        failed = runs.start_run(con, SOURCE, shown, as_of or dt.datetime.now(dt.UTC).date())
-        runs.finish_run(con, failed, stats, error=str(exc))
-        raise
-    sandbox = sandbox_date is not None
-    as_of = as_of or sandbox_date or dt.datetime.now(dt.UTC).date()
+    today = dt.datetime.now(dt.UTC).date()
     client = HttpClient(api_url, token=token or None, stats=stats, calls_per_window=REST_CALLS_PER_MINUTE,
                         window_s=60)
-    run = GithubRun(runs.start_run(con, SOURCE, shown, as_of, sandbox=sandbox), sandbox,
-                    "graphql" if token else "rest")
-    repairs: list[str] = []
-    try:
+    with runs.recorded_run(con, SOURCE, shown, as_of or today, secrets=[token], meter=client, begin=False) as rec:
+        sandbox_date = probe(api_url, token, stats)
+        sandbox = sandbox_date is not None
+        as_of = as_of or sandbox_date or today
+        run = GithubRun(rec.begin(as_of, sandbox), sandbox, "graphql" if token else "rest")
         links = tracked_repos(con, use_registry=not sandbox, registry=registry)
         log.info("github: %d repositories to snapshot via %s%s", len(links), run.api,
                  " (sandbox: fictional data, model-card links only)" if sandbox else "")
-        rows = fetch_repos(client, list(links), graphql=bool(token), repairs=repairs)
-        stats.rows = load.replace_slice(con, TABLE, as_of, [to_arrow(rows, links, as_of, run.run_id)])
+        rows = fetch_repos(client, list(links), graphql=bool(token), repairs=rec.repairs)
+        rec.rows = load.replace_slice(con, TABLE, as_of, [to_arrow(rows, links, as_of, run.run_id)])
         run.repos = len(rows)
         run.found = sum(r["found"] for r in rows)
         run.renamed = [(r["repo"], r["renamed_to"]) for r in rows if r["renamed_to"]]
         run.missing = [r["repo"] for r in rows if not r["found"]]
         run.backfill = backfill_stars(con, client, [r for r in rows if r["found"]], backfill_budget, as_of,
                                       run.run_id)
-    except Exception as exc:
-        runs.finish_run(con, run.run_id, stats, error=client.meter.redact(str(exc)))
-        raise
     run.requests = stats.requests
-    run.repairs = [client.meter.redact(r) for r in repairs]
-    runs.finish_run(con, run.run_id, stats, repairs=run.repairs)
+    run.repairs = [client.meter.redact(r) for r in rec.repairs]
     for repair in run.repairs:
         log.warning("github: %s", repair)
     for old, new in run.renamed:

@@ -15,8 +15,8 @@ from huggingface_hub import HfApi
 from huggingface_hub.hf_api import ModelInfo
 
 from collector import hf_details, hf_load
-from collector.http import HttpClient, HttpError, Meter, hub_session, note_sandbox, public_url
-from warehouse.runs import RunStats, finish_run, start_run
+from collector.http import HttpClient, HttpError, Meter, RequestStats, hub_session, note_sandbox, public_url
+from warehouse.runs import recorded_run
 
 log = logging.getLogger(__name__)
 
@@ -49,7 +49,7 @@ class Collected:
     run_id: str
     rows: int
     sandbox: bool
-    stats: RunStats
+    stats: RequestStats
     details: hf_details.DetailsResult | None = None
 
 
@@ -202,7 +202,7 @@ def batches(rows: Iterable[dict], as_of: dt.date, run_id: str, progress=None) ->
         yield pa.concat_tables(pending)
 
 
-def probe_sandbox(endpoint: str, stats: RunStats) -> dt.date | None:
+def probe_sandbox(endpoint: str, stats: RequestStats) -> dt.date | None:
     """The sandbox clock's date when the endpoint is the revealed sandbox (GET /_sandbox/info), else None."""
     client = HttpClient(endpoint, max_retries=1, timeout=10, stats=stats)
     try:
@@ -229,35 +229,28 @@ def collect(con: duckdb.DuckDBPyConnection, endpoint: str, as_of: dt.date | None
 
     `progress(label, total)`, when given, returns a context manager with update(n) (e.g. app.progress.Progress).
     """
-    stats = RunStats()
+    stats = RequestStats()
     meter = Meter(stats, calls_per_window, window_s, token=token, timeout=timeout)
-    try:
+    today = dt.datetime.now(dt.UTC).date()
+    with recorded_run(con, "hf", public_url(endpoint), as_of or today, secrets=[token], meter=meter,
+                      begin=False) as run:
         sandbox_date = probe_sandbox(endpoint, stats)
-    except HfCollectError as exc:
-        run_id = start_run(con, "hf", public_url(endpoint), as_of or dt.datetime.now(dt.UTC).date())
-        finish_run(con, run_id, stats, error=meter.redact(str(exc)))
-        raise
-    sandbox = sandbox_date is not None
-    as_of = as_of or sandbox_date or dt.datetime.now(dt.UTC).date()
-    run_id = start_run(con, "hf", public_url(endpoint), as_of, sandbox=sandbox)
-    if sandbox:
-        note_sandbox(endpoint)
-    api = HfApi(endpoint=endpoint, token=token or False)
-    repairs: list[str] = []
-    try:
+        sandbox = sandbox_date is not None
+        as_of = as_of or sandbox_date or today
+        run_id = run.begin(as_of, sandbox)
+        if sandbox:
+            note_sandbox(endpoint)
+        api = HfApi(endpoint=endpoint, token=token or False)
         with hub_session(meter), _bar(progress, f"hf listing {as_of}", limit) as bar:
-            rows = fetch_models(api, meter, min_downloads, limit, repairs)
-            stats.rows = hf_load.load_listing(con, as_of, batches(rows, as_of, run_id, bar), stats)
-    except BaseException as exc:
-        finish_run(con, run_id, stats, error=meter.redact(f"{type(exc).__name__}: {exc}"))
-        raise
-    if stats.extra.get("duplicates"):
-        repairs.append(f"{stats.extra['duplicates']} model(s) were listed twice; each kept once, as first listed")
-    for repair in repairs[:5]:
-        log.warning("hf %s: %s", as_of, repair)
-    finish_run(con, run_id, stats, repairs=[meter.redact(r) for r in repairs])
-    log.info("hf %s: %d models, %d requests, %d retries", as_of, stats.rows, stats.requests, stats.retries)
-    result = Collected(run_id, stats.rows, sandbox, stats)
+            rows = fetch_models(api, meter, min_downloads, limit, run.repairs)
+            run.rows = hf_load.load_listing(con, as_of, batches(rows, as_of, run_id, bar), stats)
+        if stats.extra.get("duplicates"):
+            run.repairs.append(f"{stats.extra['duplicates']} model(s) were listed twice; each kept once, "
+                               "as first listed")
+        for repair in run.repairs[:5]:
+            log.warning("hf %s: %s", as_of, meter.redact(repair))
+    log.info("hf %s: %d models, %d requests, %d retries", as_of, run.rows, stats.requests, stats.retries)
+    result = Collected(run_id, run.rows, sandbox, stats)
     if details:
         with _bar(progress, f"hf details {as_of}", details) as bar:
             result.details = hf_details.collect_details(con, api, endpoint, as_of, details, meter,

@@ -12,9 +12,9 @@ import pyarrow as pa
 from huggingface_hub import HfApi
 from huggingface_hub.errors import HFValidationError, RepositoryNotFoundError
 
-from collector.http import Meter, hub_session
+from collector.http import Meter, RequestStats, hub_session
 from warehouse.load import replace_slice
-from warehouse.runs import RunStats, finish_run, start_run
+from warehouse.runs import recorded_run
 
 log = logging.getLogger(__name__)
 
@@ -37,7 +37,7 @@ class DetailsResult:
     run_id: str
     rows: int
     skipped: int
-    stats: RunStats
+    stats: RequestStats
 
 
 def top_base_models(con: duckdb.DuckDBPyConnection, as_of: dt.date, n: int) -> list[str]:
@@ -45,7 +45,7 @@ def top_base_models(con: duckdb.DuckDBPyConnection, as_of: dt.date, n: int) -> l
     return [r[0] for r in con.execute(TOP_BASE_MODELS, [as_of, n]).fetchall()]
 
 
-def fetch_details(api: HfApi, ids: list[str], stats: RunStats) -> Iterator[dict]:
+def fetch_details(api: HfApi, ids: list[str], stats: RequestStats) -> Iterator[dict]:
     """Yield one detail row per id; ids the Hub no longer knows (or cannot address) are skipped and counted."""
     for model_id in ids:
         try:
@@ -73,19 +73,14 @@ def collect_details(con: duckdb.DuckDBPyConnection, api: HfApi, endpoint: str, a
     `meter` supplies the pacer (share the listing's, so both passes keep to one API quota), retries, timeout and
     the token to redact.
     """
-    stats = RunStats()
+    stats = RequestStats()
     own = Meter(stats, max_retries=meter.max_retries, token=meter.token, pacer=meter.pacer, timeout=meter.timeout)
-    run_id = start_run(con, "hf-details", endpoint, as_of, sandbox=sandbox)
-    ids = top_base_models(con, as_of, n)
-    try:
+    with recorded_run(con, "hf-details", endpoint, as_of, secrets=[meter.token], meter=own, sandbox=sandbox) as run:
+        ids = top_base_models(con, as_of, n)
         with hub_session(own):
             rows = fetch_details(api, ids, stats)
-            stats.rows = replace_slice(con, "raw_hf_model_details", as_of, _batches(rows, as_of, run_id, progress))
-    except BaseException as exc:
-        finish_run(con, run_id, stats, error=own.redact(f"{type(exc).__name__}: {exc}"))
-        raise
-    finish_run(con, run_id, stats)
+            run.rows = replace_slice(con, "raw_hf_model_details", as_of, _batches(rows, as_of, run.run_id, progress))
     skipped = stats.extra.get("skipped", 0)
     log.info("hf details %s: %d of %d base models, %d skipped, %d requests, %d retries",
-             as_of, stats.rows, len(ids), skipped, stats.requests, stats.retries)
-    return DetailsResult(run_id, stats.rows, skipped, stats)
+             as_of, run.rows, len(ids), skipped, stats.requests, stats.retries)
+    return DetailsResult(run.run_id, run.rows, skipped, stats)

@@ -18,8 +18,8 @@ from collections.abc import Iterable, Iterator
 import duckdb
 import pyarrow as pa
 
+from collector.http import RequestStats
 from warehouse import db
-from warehouse.runs import RunStats
 from warehouse.transaction import transaction
 
 log = logging.getLogger(__name__)
@@ -32,7 +32,8 @@ TABLE = "raw_hf_models"
 LOAD_SETTINGS = {"memory_limit": "64MB", "threads": 1}
 
 
-def load_listing(con: duckdb.DuckDBPyConnection, as_of: dt.date, tables: Iterable[pa.Table], stats: RunStats) -> int:
+def load_listing(con: duckdb.DuckDBPyConnection, as_of: dt.date, tables: Iterable[pa.Table],
+                 stats: RequestStats) -> int:
     """Make `tables` the as_of slice of raw_hf_models; until every table has arrived nothing stored changes.
 
     A model listed twice (a page served twice) is kept once, as first listed, and counted in

@@ -7,7 +7,7 @@ import logging
 
 import pandas as pd
 
-from collector.http import HttpClient, HttpError, public_url
+from collector.http import HttpClient, RequestStats, public_url
 from warehouse import load, runs
 
 log = logging.getLogger(__name__)
@@ -165,23 +165,13 @@ def collect(con, url: str, as_of: dt.date) -> tuple[str, int]:
     """
     base, file_name = split_url(url)
     shown = public_url(url)
-    stats = runs.RunStats()
-    client = HttpClient(base, stats=stats)
-    try:
+    client = HttpClient(base, stats=RequestStats())
+    with runs.recorded_run(con, SOURCE, shown, as_of, meter=client) as run:
         rows, repairs = fetch_results(client, file_name)
-    except (HttpError, LiveCodeBenchError) as exc:
-        run_id = runs.start_run(con, SOURCE, shown, as_of, sandbox=client.sandbox)
-        runs.finish_run(con, run_id, stats, error=str(exc))
-        raise
-    run_id = runs.start_run(con, SOURCE, shown, as_of, sandbox=client.sandbox)
-    try:
-        stats.rows = load.replace_slice(con, TABLE, as_of, [rows.assign(as_of=as_of, run_id=run_id)])
-    except Exception as exc:
-        runs.finish_run(con, run_id, stats, error=str(exc))
-        raise
-    runs.finish_run(con, run_id, stats, repairs=repairs)
+        run.rows = load.replace_slice(con, TABLE, as_of, [rows.assign(as_of=as_of, run_id=run.run_id)])
+        run.repairs = repairs
     for repair in repairs[:runs.REPAIRS_SHOWN]:
         log.warning("livecodebench: %s", repair)
     log.info("livecodebench: %d results of %d models from %s%s", len(rows), rows["model"].nunique(), shown,
              " (SANDBOX: fictional data)" if client.sandbox else "")
-    return run_id, stats.rows
+    return run.run_id, run.rows

@@ -12,9 +12,9 @@ import duckdb
 import pandas as pd
 
 from collector.card_parse import parse_card
-from collector.http import HttpClient, HttpError, note_sandbox, public_url
+from collector.http import HttpClient, HttpError, RequestStats, note_sandbox, public_url
 from warehouse.load import append_batch
-from warehouse.runs import RunStats, finish_run, start_run
+from warehouse.runs import recorded_run
 from warehouse.transaction import transaction
 
 log = logging.getLogger(__name__)
@@ -120,28 +120,22 @@ def collect_cards(con: duckdb.DuckDBPyConnection, endpoint: str, top: int = DEFA
     `progress(label, total)`, when given, returns a context manager with update(n) (e.g. app.progress.Progress).
     """
     as_of, ids = top_models(con, top)
-    stats = RunStats()
-    client = HttpClient(endpoint, token=token, stats=stats)
-    cards = []
-    with progress("model cards", len(ids)) if progress else nullcontext() as bar:
-        for card in fetch_cards(client, ids):
-            cards.append(card)
-            if bar is not None:
-                bar.update(1)
+    client = HttpClient(endpoint, token=token, stats=RequestStats())
     shown = public_url(endpoint)  # never record a user:password part
-    if client.sandbox:
-        note_sandbox(endpoint)
-    run_id = start_run(con, SOURCE, shown, as_of, sandbox=client.sandbox)
-    try:
+    with recorded_run(con, SOURCE, shown, as_of, secrets=[token], meter=client) as run:
+        cards = []
+        with progress("model cards", len(ids)) if progress else nullcontext() as bar:
+            for card in fetch_cards(client, ids):
+                cards.append(card)
+                if bar is not None:
+                    bar.update(1)
+        if client.sandbox:
+            note_sandbox(endpoint)
         if all(c["status"] == "error" for c in cards):
             raise RuntimeError(f"every card request to {shown} failed; earlier card slices were kept")
         cards = keep_earlier(con, as_of, cards)
         statuses = dict(Counter(c["status"] for c in cards))
-        frames = parsed_tables(as_of, run_id, cards)
-        stats.rows = save_cards(con, as_of, frames)
-    except Exception as exc:
-        finish_run(con, run_id, stats, error=client.meter.redact(str(exc)))
-        raise
-    finish_run(con, run_id, stats)
-    return CardsSummary(run_id, as_of, statuses, len(frames["card_github_links"]),
+        frames = parsed_tables(as_of, run.run_id, cards)
+        run.rows = save_cards(con, as_of, frames)
+    return CardsSummary(run.run_id, as_of, statuses, len(frames["card_github_links"]),
                         len(frames["card_legacy_scores"]), len(frames["card_parse_skips"]), client.sandbox)

@@ -9,9 +9,8 @@ from pathlib import Path
 import pandas as pd
 
 from collector.channel_runs import ChannelError, ChannelResult, iso_day, once_per_day, read_csv, recorded
-from collector.http import HttpClient, public_url
+from collector.http import HttpClient, RequestStats, public_url
 from warehouse import load
-from warehouse.runs import RunStats
 from warehouse.transaction import transaction
 
 DEFAULT_URL = "https://ollama.com"
@@ -92,10 +91,9 @@ def save_library(con, as_of: dt.date, run_id: str, rows: list[dict]) -> int:
 
 def collect(con, url: str, as_of: dt.date) -> ChannelResult:
     """One scrape of the library page as the as_of slice, in one recorded run."""
-    stats = RunStats()
-    client = HttpClient(url, stats=stats)
-    return recorded(con, SOURCE, public_url(url), as_of, stats, lambda: client.sandbox,
-                    lambda run_id: save_library(con, as_of, run_id, list(fetch_library(client))))
+    client = HttpClient(url, stats=RequestStats())
+    return recorded(con, SOURCE, public_url(url), as_of,
+                    lambda run_id: save_library(con, as_of, run_id, list(fetch_library(client))), client)
 
 
 def read_archive(path: Path) -> pd.DataFrame:
@@ -128,4 +126,4 @@ def import_archive(con, path: Path) -> ChannelResult:
             con.execute(f"DELETE FROM {TABLE} WHERE list_contains(?::DATE[], as_of)", [sorted(set(frame["as_of"]))])
             return load.append_batch(con, TABLE, frame.assign(run_id=run_id))
 
-    return recorded(con, SOURCE, path.resolve().as_uri(), last, RunStats(), lambda: False, save)
+    return recorded(con, SOURCE, path.resolve().as_uri(), last, save)

@@ -11,9 +11,8 @@ from pathlib import Path
 import pandas as pd
 
 from collector.channel_runs import ChannelError, ChannelResult, iso_day, once_per_day, read_csv, recorded
-from collector.http import HttpClient, public_url
+from collector.http import HttpClient, RequestStats, public_url
 from warehouse import load
-from warehouse.runs import RunStats
 from warehouse.transaction import transaction
 
 log = logging.getLogger(__name__)
@@ -97,8 +96,7 @@ def save(con, as_of: dt.date, run_id: str, tokens: pd.DataFrame | None, models: 
 
 def collect(con, api_url: str, rankings_url: str | None, as_of: dt.date) -> ChannelResult:
     """The models list and (when its URL is configured) the rankings dataset as the as_of slice, in one run."""
-    stats = RunStats()
-    client = HttpClient(api_url, stats=stats)
+    client = HttpClient(api_url, stats=RequestStats())
 
     def fetch_and_save(run_id: str) -> int:
         models = list(fetch_models(client))
@@ -106,12 +104,11 @@ def collect(con, api_url: str, rankings_url: str | None, as_of: dt.date) -> Chan
             log.warning("openrouter: no rankings-daily URL configured (OPENROUTER_RANKINGS_URL); models list only")
         return save(con, as_of, run_id, fetch_rankings(client, rankings_url) if rankings_url else None, models)
 
-    return recorded(con, SOURCE, public_url(api_url), as_of, stats, lambda: client.sandbox, fetch_and_save)
+    return recorded(con, SOURCE, public_url(api_url), as_of, fetch_and_save, client)
 
 
 def import_archive(con, path: Path, as_of: dt.date | None = None) -> ChannelResult:
     """An archived rankings-daily CSV as one slice, dated as_of (default: its last day)."""
     tokens = parse_rankings(read_csv(path, COLUMNS), path.name)
     day = as_of or max(tokens["day"])
-    return recorded(con, SOURCE, path.resolve().as_uri(), day, RunStats(), lambda: False,
-                    lambda run_id: save(con, day, run_id, tokens, None))
+    return recorded(con, SOURCE, path.resolve().as_uri(), day, lambda run_id: save(con, day, run_id, tokens, None))

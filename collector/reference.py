@@ -58,15 +58,9 @@ def _read_gz(name: str) -> list[dict]:
 
 def _recorded(con, source: str, endpoint: str, as_of: dt.date, write: Callable[[str], int]) -> str:
     """Run write(run_id) as one recorded run of `source` archived at `as_of`; returns the run id."""
-    stats = runs.RunStats()
-    run_id = runs.start_run(con, source, endpoint, as_of)
-    try:
-        stats.rows = write(run_id)
-    except BaseException as exc:
-        runs.finish_run(con, run_id, stats, error=f"{type(exc).__name__}: {exc}")
-        raise
-    runs.finish_run(con, run_id, stats)
-    return run_id
+    with runs.recorded_run(con, source, endpoint, as_of) as run:
+        run.rows = write(run.run_id)
+    return run.run_id
 
 
 def load_stars(con, week: dt.date) -> str:
