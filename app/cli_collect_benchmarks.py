@@ -9,6 +9,7 @@ from collector import hf, livebench, livecodebench
 from collector.http import HttpError, RequestStats
 from pipelines import benchmark_scores
 from warehouse import db
+from warehouse.settings import LIVEBENCH_URL, Settings
 
 log = logging.getLogger(__name__)
 
@@ -16,8 +17,8 @@ log = logging.getLogger(__name__)
 def register_collect(group) -> None:
     """Add collect benchmarks."""
     p = group.add_parser("benchmarks", help="LiveBench releases and LiveCodeBench results")
-    p.add_argument("--livebench-url", type=http_url, default=livebench.DEFAULT_URL,
-                   help=f"folder serving table_<date>.csv and categories_<date>.json (default {livebench.DEFAULT_URL})")
+    p.add_argument("--livebench-url", type=http_url, default=LIVEBENCH_URL,
+                   help=f"folder serving table_<date>.csv and categories_<date>.json (default {LIVEBENCH_URL})")
     p.add_argument("--livecodebench-url", type=http_url, default=livecodebench.DEFAULT_URL,
                    help="folder serving performances_generation.json, or the URL of a .json results file "
                         f"(default {livecodebench.DEFAULT_URL})")
@@ -32,13 +33,14 @@ def register_collect(group) -> None:
 def cmd_collect_benchmarks(args) -> int:
     """Collect both sources; print what each release gave and LiveCodeBench's clean vs all-problems scores."""
     as_of = args.as_of or default_as_of(args.livebench_url if args.skip != "livebench" else args.livecodebench_url)
+    settings = Settings.from_env(livebench_url=args.livebench_url, livecodebench_url=args.livecodebench_url)
     con = db.connect()
     failed = False
     try:
         if args.skip != "livebench":
-            failed |= _livebench(con, args.livebench_url, as_of, [args.release] if args.release else None)
+            failed |= _livebench(con, settings, as_of, [args.release] if args.release else None)
         if args.skip != "livecodebench":
-            failed |= _livecodebench(con, args.livecodebench_url, as_of)
+            failed |= _livecodebench(con, settings, as_of)
     finally:
         con.close()
     return 1 if failed else 0
@@ -54,31 +56,33 @@ def default_as_of(url: str) -> dt.date:
     return day or dt.datetime.now(dt.UTC).date()
 
 
-def _livebench(con, url: str, as_of: dt.date, releases: list[dt.date] | None) -> bool:
+def _livebench(con, settings: Settings, as_of: dt.date, releases: list[dt.date] | None) -> bool:
     """Collect LiveBench and print one line per release; True when something failed."""
+    url = settings.livebench_url
     try:
-        run_id, outcomes = livebench.collect(con, url, as_of, releases)
+        result = livebench.collect(con, settings, as_of=as_of, releases=releases)
     except HttpError as exc:
         print(f"LiveBench {url}: FAILED: {exc} (releases saved before the failure are kept, nothing else changed)")
         return True
-    status, note = _run(con, run_id)
-    print(f"LiveBench {url}: run {run_id} {status}{note}")
-    for o in outcomes:
+    status, note = _run(con, result.run_id)
+    print(f"LiveBench {url}: run {result.run_id} {status}{note}")
+    for o in result.extra["outcomes"]:
         print(f"  {o.item:<12} {o.status:<14} {o.rows:>7,} rows  {o.detail}".rstrip())
         for repair in o.repairs:
             print(f"    repaired: {repair}")
     return status != "ok"
 
 
-def _livecodebench(con, url: str, as_of: dt.date) -> bool:
+def _livecodebench(con, settings: Settings, as_of: dt.date) -> bool:
     """Collect LiveCodeBench and print contamination-free vs all-problems scores; True when it failed."""
+    url = settings.livecodebench_url
     try:
-        run_id, rows = livecodebench.collect(con, url, as_of)
+        result = livecodebench.collect(con, settings, as_of=as_of)
     except (HttpError, livecodebench.LiveCodeBenchError) as exc:
         print(f"LiveCodeBench {url}: FAILED, earlier data kept: {exc}")
         return True
-    print(f"LiveCodeBench {url}: run {run_id} ok, {rows:,} results{_run(con, run_id)[1]}")
-    repairs = con.execute("SELECT repairs FROM collection_runs WHERE run_id = ?", [run_id]).fetchone()[0]
+    print(f"LiveCodeBench {url}: run {result.run_id} ok, {result.rows:,} results{_run(con, result.run_id)[1]}")
+    repairs = con.execute("SELECT repairs FROM collection_runs WHERE run_id = ?", [result.run_id]).fetchone()[0]
     for repair in (repairs or "").splitlines():
         print(f"  repaired: {repair}")
     print(comparison(con).to_string(index=False, na_rep="-"))

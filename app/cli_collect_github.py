@@ -1,20 +1,19 @@
 """`revealed collect github`: stars and star histories of the tracked GitHub repositories."""
 
-import os
-
 from app.cli_args import http_url, iso_date, non_negative_int
 from collector import github
-from collector.github_api import DEFAULT_API_URL
 from collector.github_stargazers import DEFAULT_BUDGET
+from collector.result import CollectResult
 from warehouse import db
+from warehouse.settings import GITHUB_API_URL, Settings
 
 
 def register_collect(group) -> None:
     """Add collect github."""
     p = group.add_parser("github", help="GitHub stars of the registry's and model cards' repositories "
                                         "(GITHUB_TOKEN from the environment enables GraphQL)")
-    p.add_argument("--api-url", type=http_url, default=DEFAULT_API_URL, metavar="URL",
-                   help=f"GitHub API base URL (default {DEFAULT_API_URL}; the sandbox serves it at <url>/github)")
+    p.add_argument("--api-url", type=http_url, default=GITHUB_API_URL, metavar="URL",
+                   help=f"GitHub API base URL (default {GITHUB_API_URL}; the sandbox serves it at <url>/github)")
     p.add_argument("--backfill-budget", type=non_negative_int, default=DEFAULT_BUDGET, metavar="N",
                    help=f"stargazer pages (100 stars each) to read for star histories; 0 skips them "
                         f"(default {DEFAULT_BUDGET})")
@@ -27,23 +26,24 @@ def cmd_collect_github(args) -> int:
     """Collect one as_of slice of repository snapshots and print what it did."""
     con = db.connect()
     try:
-        run = github.collect_github(con, args.api_url, token=os.environ.get("GITHUB_TOKEN") or None,
-                                    as_of=args.as_of, backfill_budget=args.backfill_budget)
+        run = github.collect(con, Settings.from_env(github_api=args.api_url), as_of=args.as_of,
+                             backfill_budget=args.backfill_budget)
     finally:
         con.close()
     print(summary(run))
     return 0
 
 
-def summary(run: github.GithubRun) -> str:
+def summary(run: CollectResult) -> str:
     """What a collection did, in a few lines; sandbox data is labelled as fictional."""
-    states = ", ".join(f"{n} {state}" for state, n in sorted(run.backfill.items()) if state != "pages")
-    lines = [f"github {run.run_id}: {run.found} of {run.repos} repositories found via {run.api}, "
-             f"{len(run.renamed)} renamed, {run.requests} requests",
-             f"star history backfill: {run.backfill.get('pages', 0)} stargazer pages read"
+    x = run.extra
+    states = ", ".join(f"{n} {state}" for state, n in sorted(x["backfill"].items()) if state != "pages")
+    lines = [f"github {run.run_id}: {x['found']} of {x['repos']} repositories found via {x['api']}, "
+             f"{len(x['renamed'])} renamed, {run.stats.requests} requests",
+             f"star history backfill: {x['backfill'].get('pages', 0)} stargazer pages read"
              + (f" ({states})" if states else "")]
-    lines += [f"  renamed: {old} -> {new}" for old, new in run.renamed]
-    lines += [f"  not found: {repo}" for repo in run.missing]
+    lines += [f"  renamed: {old} -> {new}" for old, new in x["renamed"]]
+    lines += [f"  not found: {repo}" for repo in x["missing"]]
     if run.sandbox:
         lines.insert(0, "NOTE: SANDBOX data: these repositories are fictional, not real GitHub data.")
     return "\n".join(lines)

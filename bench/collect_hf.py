@@ -50,6 +50,7 @@ def collect(url: str, home: str, row_group_size: str = "") -> None:
     """Child: one real collection (whole listing, no details pass) into a fresh warehouse; print metrics."""
     from collector import hf
     from warehouse import db
+    from warehouse.settings import Settings
 
     if row_group_size:
         db.ROW_GROUP_SIZE = int(row_group_size)
@@ -57,7 +58,7 @@ def collect(url: str, home: str, row_group_size: str = "") -> None:
     path = Path(home) / "bench.duckdb"
     con = db.connect(path)
     t = time.perf_counter()
-    result = hf.collect(con, url, min_downloads=0, details=0)
+    result = hf.collect(con, Settings(hf_endpoint=url), min_downloads=0, details=0)
     wall = time.perf_counter() - t
     t, cpu = time.perf_counter(), time.process_time()
     con.close()  # checkpoints what the commit left in the WAL (a slice under ~80k rows): not part of load_s

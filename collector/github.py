@@ -8,20 +8,21 @@ repositories their model cards link to are tracked.
 import datetime as dt
 import json
 import logging
-from dataclasses import dataclass, field
 from urllib.parse import urljoin
 
 import duckdb
 import pyarrow as pa
 
-from collector.github_api import DEFAULT_API_URL, REST_HEADERS, GitHubError, MalformedRepo
+from collector.github_api import REST_HEADERS, GitHubError, MalformedRepo
 from collector.github_graphql import fetch_repos_graphql
 from collector.github_links import REGISTRY, tracked_repos
 from collector.github_rest import fetch_repo_rest
 from collector.github_stargazers import DEFAULT_BUDGET, backfill_stars
 from collector.hf import HfCollectError, probe_sandbox
 from collector.http import HttpClient, HttpError, RequestStats, public_url
+from collector.result import CollectResult
 from warehouse import load, runs
+from warehouse.settings import Settings
 
 log = logging.getLogger(__name__)
 
@@ -35,22 +36,6 @@ SCHEMA = pa.schema([
     ("open_issues", pa.int64()), ("pushed_at", pa.timestamp("us")), ("created_at", pa.timestamp("us")),
     ("archived", pa.bool_()), ("api", pa.string()), ("links", pa.list_(LINK)), ("payload", pa.string()),
 ])
-
-
-@dataclass
-class GithubRun:
-    """What one collection did."""
-
-    run_id: str
-    sandbox: bool
-    api: str
-    repos: int = 0
-    found: int = 0
-    renamed: list[tuple[str, str]] = field(default_factory=list)
-    missing: list[str] = field(default_factory=list)
-    backfill: dict = field(default_factory=dict)
-    requests: int = 0
-    repairs: list[str] = field(default_factory=list)  # malformed answers skipped
 
 
 def fetch_repos(client: HttpClient, repos: list[str], graphql: bool, repairs: list[str]) -> list[dict]:
@@ -75,11 +60,11 @@ def _rest(client: HttpClient, repo: str) -> dict | MalformedRepo:
         return exc
 
 
-def to_arrow(rows: list[dict], links: dict[str, list[dict]], as_of: dt.date, run_id: str) -> pa.Table:
-    """raw_github_repos rows for one slice."""
-    records = [{**row, "as_of": as_of, "run_id": run_id, "links": links[row["repo"]],
-                "payload": json.dumps(row["payload"], sort_keys=True)} for row in rows]
-    return pa.Table.from_pylist(records, schema=SCHEMA)
+def save_repos(con: duckdb.DuckDBPyConnection, as_of: dt.date, run_id: str, rows: list[dict]) -> int:
+    """Make the snapshot rows (each with its registry and card links) the as_of slice of raw_github_repos."""
+    records = [{**row, "as_of": as_of, "run_id": run_id, "payload": json.dumps(row["payload"], sort_keys=True)}
+               for row in rows]
+    return load.replace_slice(con, TABLE, as_of, [pa.Table.from_pylist(records, schema=SCHEMA)])
 
 
 def probe(api_url: str, token: str | None, stats: RequestStats) -> dt.date | None:
@@ -98,40 +83,38 @@ def probe(api_url: str, token: str | None, stats: RequestStats) -> dt.date | Non
             from None
 
 
-def collect_github(con: duckdb.DuckDBPyConnection, api_url: str = DEFAULT_API_URL, token: str | None = None,
-                   as_of: dt.date | None = None, backfill_budget: int = DEFAULT_BUDGET,
-                   registry=REGISTRY) -> GithubRun:
+def collect(con: duckdb.DuckDBPyConnection, settings: Settings, *, as_of: dt.date | None = None,
+            backfill_budget: int = DEFAULT_BUDGET, registry=REGISTRY) -> CollectResult:
     """Snapshot every tracked repository into one raw_github_repos slice, then backfill star histories.
 
-    as_of defaults to the sandbox clock's date on the sandbox, else today (UTC).
+    as_of defaults to the sandbox clock's date on the sandbox, else today (UTC). extra holds api, repos, found,
+    renamed [(old, new)], missing, backfill (a summary) and repairs.
     """
+    api_url, token = settings.github_api, settings.github_token
     stats = RequestStats()
-    shown = public_url(api_url)
     today = dt.datetime.now(dt.UTC).date()
-    client = HttpClient(api_url, token=token or None, stats=stats, calls_per_window=REST_CALLS_PER_MINUTE,
-                        window_s=60)
-    with runs.recorded_run(con, SOURCE, shown, as_of or today, secrets=[token], meter=client, begin=False) as rec:
+    client = HttpClient(api_url, token=token, stats=stats, calls_per_window=REST_CALLS_PER_MINUTE, window_s=60)
+    api = "graphql" if token else "rest"
+    with runs.recorded_run(con, SOURCE, public_url(api_url), as_of or today, secrets=settings.secrets(),
+                           meter=client, begin=False) as run:
         sandbox_date = probe(api_url, token, stats)
-        sandbox = sandbox_date is not None
         as_of = as_of or sandbox_date or today
-        run = GithubRun(rec.begin(as_of, sandbox), sandbox, "graphql" if token else "rest")
-        links = tracked_repos(con, use_registry=not sandbox, registry=registry)
-        log.info("github: %d repositories to snapshot via %s%s", len(links), run.api,
-                 " (sandbox: fictional data, model-card links only)" if sandbox else "")
-        rows = fetch_repos(client, list(links), graphql=bool(token), repairs=rec.repairs)
-        rec.rows = load.replace_slice(con, TABLE, as_of, [to_arrow(rows, links, as_of, run.run_id)])
-        run.repos = len(rows)
-        run.found = sum(r["found"] for r in rows)
-        run.renamed = [(r["repo"], r["renamed_to"]) for r in rows if r["renamed_to"]]
-        run.missing = [r["repo"] for r in rows if not r["found"]]
-        run.backfill = backfill_stars(con, client, [r for r in rows if r["found"]], backfill_budget, as_of,
-                                      run.run_id)
-    run.requests = stats.requests
-    run.repairs = [client.meter.redact(r) for r in rec.repairs]
-    for repair in run.repairs:
+        run.begin(as_of, sandbox_date is not None)
+        links = tracked_repos(con, use_registry=not run.sandbox, registry=registry)
+        log.info("github: %d repositories to snapshot via %s%s", len(links), api,
+                 " (sandbox: fictional data, model-card links only)" if run.sandbox else "")
+        rows = [{**row, "links": links[row["repo"]]}
+                for row in fetch_repos(client, list(links), graphql=bool(token), repairs=run.repairs)]
+        run.rows = save_repos(con, as_of, run.run_id, rows)
+        backfill = backfill_stars(con, client, [r for r in rows if r["found"]], backfill_budget, as_of, run.run_id)
+    result = CollectResult.of(run, stats, api=api, repos=len(rows), found=sum(r["found"] for r in rows),
+                              renamed=[(r["repo"], r["renamed_to"]) for r in rows if r["renamed_to"]],
+                              missing=[r["repo"] for r in rows if not r["found"]], backfill=backfill,
+                              repairs=[client.meter.redact(r) for r in run.repairs])
+    for repair in result.extra["repairs"]:
         log.warning("github: %s", repair)
-    for old, new in run.renamed:
+    for old, new in result.extra["renamed"]:
         log.info("github: %s was renamed to %s", old, new)
-    if run.missing:
-        log.warning("github: %d repositories not found: %s", len(run.missing), ", ".join(run.missing[:10]))
-    return run
+    if missing := result.extra["missing"]:
+        log.warning("github: %d repositories not found: %s", len(missing), ", ".join(missing[:10]))
+    return result

@@ -3,7 +3,6 @@
 import datetime as dt
 import json
 import logging
-import os
 from collections.abc import Iterable, Iterator
 from contextlib import nullcontext
 from dataclasses import dataclass
@@ -16,11 +15,12 @@ from huggingface_hub.hf_api import ModelInfo
 
 from collector import hf_details, hf_load
 from collector.http import HttpClient, HttpError, Meter, RequestStats, hub_session, note_sandbox, public_url
+from collector.result import CollectResult
 from warehouse.runs import recorded_run
+from warehouse.settings import Settings
 
 log = logging.getLogger(__name__)
 
-DEFAULT_ENDPOINT = "https://huggingface.co"
 LIST_EXPAND = ["author", "createdAt", "lastModified", "downloads", "downloadsAllTime", "likes", "trendingScore",
                "pipeline_tag", "library_name", "tags", "gated", "safetensors", "gguf"]
 MODEL_INFO_ATTRS = frozenset(vars(ModelInfo(id="-")))  # what huggingface_hub maps; the rest are extra fields
@@ -40,22 +40,6 @@ SCHEMA = pa.schema([
 
 class HfCollectError(Exception):
     """The Hub answered something the collector cannot use; the message names the URL and what was expected."""
-
-
-@dataclass
-class Collected:
-    """What one `collect` call did."""
-
-    run_id: str
-    rows: int
-    sandbox: bool
-    stats: RequestStats
-    details: hf_details.DetailsResult | None = None
-
-
-def default_endpoint() -> str:
-    """HF_ENDPOINT from the environment, else the public Hub."""
-    return os.environ.get("HF_ENDPOINT", DEFAULT_ENDPOINT).rstrip("/")
 
 
 def base_models(tags: Iterable[str]) -> list[dict]:
@@ -219,42 +203,48 @@ def probe_sandbox(endpoint: str, stats: RequestStats) -> dt.date | None:
     return None
 
 
-def collect(con: duckdb.DuckDBPyConnection, endpoint: str, as_of: dt.date | None = None, token: str | None = None,
+def save_models(con: duckdb.DuckDBPyConnection, as_of: dt.date, run_id: str, rows: Iterable[dict], *,
+                stats: RequestStats, progress=None) -> int:
+    """Make the listing rows the as_of slice of raw_hf_models (duplicates and load timings go to stats.extra)."""
+    return hf_load.load_listing(con, as_of, batches(rows, as_of, run_id, progress), stats)
+
+
+def collect(con: duckdb.DuckDBPyConnection, settings: Settings, *, as_of: dt.date | None = None,
             min_downloads: int = 100, limit: int | None = None, details: int = 500,
             calls_per_window: int = 1000, window_s: float = 300, timeout: float = 30.0,
-            progress=None) -> Collected:
+            progress=None) -> CollectResult:
     """Collect the listing into raw_hf_models for as_of (one atomic slice), then the details pass.
 
     as_of defaults to the sandbox clock's date on the sandbox, else today (UTC).
 
     `progress(label, total)`, when given, returns a context manager with update(n) (e.g. app.progress.Progress).
     """
+    endpoint, token = settings.hf_endpoint, settings.hf_token
     stats = RequestStats()
     meter = Meter(stats, calls_per_window, window_s, token=token, timeout=timeout)
     today = dt.datetime.now(dt.UTC).date()
-    with recorded_run(con, "hf", public_url(endpoint), as_of or today, secrets=[token], meter=meter,
+    with recorded_run(con, "hf", public_url(endpoint), as_of or today, secrets=settings.secrets(), meter=meter,
                       begin=False) as run:
         sandbox_date = probe_sandbox(endpoint, stats)
-        sandbox = sandbox_date is not None
         as_of = as_of or sandbox_date or today
-        run_id = run.begin(as_of, sandbox)
-        if sandbox:
+        run.begin(as_of, sandbox_date is not None)
+        if run.sandbox:
             note_sandbox(endpoint)
         api = HfApi(endpoint=endpoint, token=token or False)
         with hub_session(meter), _bar(progress, f"hf listing {as_of}", limit) as bar:
             rows = fetch_models(api, meter, min_downloads, limit, run.repairs)
-            run.rows = hf_load.load_listing(con, as_of, batches(rows, as_of, run_id, bar), stats)
+            run.rows = save_models(con, as_of, run.run_id, rows, stats=stats, progress=bar)
         if stats.extra.get("duplicates"):
             run.repairs.append(f"{stats.extra['duplicates']} model(s) were listed twice; each kept once, "
                                "as first listed")
         for repair in run.repairs[:5]:
             log.warning("hf %s: %s", as_of, meter.redact(repair))
     log.info("hf %s: %d models, %d requests, %d retries", as_of, run.rows, stats.requests, stats.retries)
-    result = Collected(run_id, run.rows, sandbox, stats)
+    result = CollectResult.of(run, stats)
     if details:
         with _bar(progress, f"hf details {as_of}", details) as bar:
-            result.details = hf_details.collect_details(con, api, endpoint, as_of, details, meter,
-                                                        sandbox=sandbox, progress=bar)
+            result.details = hf_details.collect(con, settings, as_of=as_of, top=details, meter=meter,
+                                                sandbox=run.sandbox, progress=bar)
     return result
 
 

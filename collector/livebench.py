@@ -10,11 +10,12 @@ import pandas as pd
 
 from collector.http import HttpClient, RequestStats, public_url
 from collector.livebench_files import LiveBenchError, parse_categories, parse_table, read_csv
+from collector.result import CollectResult
 from warehouse import load, runs
+from warehouse.settings import Settings
 
 log = logging.getLogger(__name__)
 
-DEFAULT_URL = "https://livebench.ai"
 SOURCE = "livebench"
 SCORES_TABLE = "raw_livebench_scores"
 MODELS_TABLE = "raw_livebench_models"
@@ -140,19 +141,20 @@ class Outcome:
     repairs: list[str] = field(default_factory=list)  # what was mended or skipped in the files, the rest kept
 
 
-def collect(con, url: str, as_of: dt.date, releases: list[dt.date] | None = None) -> tuple[str, list[Outcome]]:
-    """Replace each release's slice (and the metadata slice) from `url`; return (run id, outcomes).
+def collect(con, settings: Settings, *, as_of: dt.date, releases: list[dt.date] | None = None) -> CollectResult:
+    """Replace each release's slice (and the metadata slice) from settings.livebench_url; extra["outcomes"] says how.
 
     Bad rows and cells are repaired or skipped as the site would read them and listed in the run's `repairs`;
     a file that cannot be read at all skips its release (earlier data kept) and marks the run failed; an
     unreachable service raises.
     """
-    return _collect(con, HttpClient(url, stats=RequestStats()), public_url(url), as_of, releases)
+    url = settings.livebench_url
+    return _collect(con, HttpClient(url, stats=RequestStats()), public_url(url), as_of, releases, settings.secrets())
 
 
-def collect_folder(con, folder: Path, as_of: dt.date, releases: list[dt.date]) -> tuple[str, list[Outcome]]:
+def collect_folder(con, folder: Path, as_of: dt.date, releases: list[dt.date]) -> CollectResult:
     """Like collect, from a folder of archived LiveBench files; the run's endpoint is the folder's file: URI."""
-    return _collect(con, FolderClient(folder), folder.resolve().as_uri(), as_of, releases)
+    return _collect(con, FolderClient(folder), folder.resolve().as_uri(), as_of, releases, [])
 
 
 @dataclass
@@ -178,11 +180,11 @@ class FolderClient:
         return FileResponse(200, path.read_text(encoding="utf-8")) if path.is_file() else FileResponse(404, "")
 
 
-def _collect(con, client, shown: str, as_of: dt.date,
-             releases: list[dt.date] | None) -> tuple[str, list[Outcome]]:
+def _collect(con, client, shown: str, as_of: dt.date, releases: list[dt.date] | None,
+             secrets: list[str]) -> CollectResult:
     """The body of collect, for any client with get(name), a sandbox flag and request stats."""
     outcomes: list[Outcome] = []
-    with runs.recorded_run(con, SOURCE, shown, as_of, meter=client) as run:
+    with runs.recorded_run(con, SOURCE, shown, as_of, secrets=secrets, meter=client) as run:
         try:
             fetched = fetch_metadata(client)
         except LiveBenchError as exc:
@@ -203,7 +205,7 @@ def _collect(con, client, shown: str, as_of: dt.date,
             problems.append(f"no release published at {shown}; tried {', '.join(token(r) for r in KNOWN_RELEASES)}")
         run.repairs = [f"{o.item}: {r}" for o in outcomes for r in o.repairs]
         run.problem = "; ".join(problems) or None
-    return run.run_id, outcomes
+    return CollectResult.of(run, client.stats, outcomes=outcomes)
 
 
 def _collect_release(con, client, release: dt.date, as_of: dt.date, run_id: str) -> Outcome:

@@ -8,7 +8,9 @@ import logging
 import pandas as pd
 
 from collector.http import HttpClient, RequestStats, public_url
+from collector.result import CollectResult
 from warehouse import load, runs
+from warehouse.settings import Settings
 
 log = logging.getLogger(__name__)
 
@@ -158,15 +160,16 @@ def fetch_results(client: HttpClient, file_name: str) -> tuple[pd.DataFrame, lis
     return parse_results(response.text, file_name)
 
 
-def collect(con, url: str, as_of: dt.date) -> tuple[str, int]:
-    """Fetch the results file and replace the as_of slice; return (run id, rows).
+def collect(con, settings: Settings, *, as_of: dt.date) -> CollectResult:
+    """Fetch the results file at settings.livecodebench_url and replace the as_of slice.
 
     Entries repaired or skipped are listed in the run's `repairs`; failures are recorded, then raised.
     """
+    url = settings.livecodebench_url
     base, file_name = split_url(url)
     shown = public_url(url)
     client = HttpClient(base, stats=RequestStats())
-    with runs.recorded_run(con, SOURCE, shown, as_of, meter=client) as run:
+    with runs.recorded_run(con, SOURCE, shown, as_of, secrets=settings.secrets(), meter=client) as run:
         rows, repairs = fetch_results(client, file_name)
         run.rows = load.replace_slice(con, TABLE, as_of, [rows.assign(as_of=as_of, run_id=run.run_id)])
         run.repairs = repairs
@@ -174,4 +177,4 @@ def collect(con, url: str, as_of: dt.date) -> tuple[str, int]:
         log.warning("livecodebench: %s", repair)
     log.info("livecodebench: %d results of %d models from %s%s", len(rows), rows["model"].nunique(), shown,
              " (SANDBOX: fictional data)" if client.sandbox else "")
-    return run.run_id, run.rows
+    return CollectResult.of(run, client.stats)

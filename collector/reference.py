@@ -68,14 +68,11 @@ def load_stars(con, week: dt.date) -> str:
     registry = {repo.lower(): (repo, links) for repo, links in registry_links(load_registry()).items()}
     rows = [{"repo": registry[r["repo"].lower()][0], "found": True, "renamed_to": None, "stars": int(r["stars"]),
              "forks": int(r["forks"]), "watchers": None, "open_issues": int(r["open_issues"]), "pushed_at": None,
-             "created_at": None, "archived": None, "api": "archive", "payload": {"archived_week": r["date"]}}
+             "created_at": None, "archived": None, "api": "archive", "payload": {"archived_week": r["date"]},
+             "links": registry[r["repo"].lower()][1]}
             for r in _read_gz(STARS_FILE) if r["date"] == week.isoformat() and r["repo"].lower() in registry]
-    by_name = dict(registry.values())
-
-    def write(run_id: str) -> int:
-        return load.replace_slice(con, github.TABLE, week, [github.to_arrow(rows, by_name, week, run_id)])
-
-    return _recorded(con, github.SOURCE, (EXTRACT / STARS_FILE).resolve().as_uri(), week, write)
+    return _recorded(con, github.SOURCE, (EXTRACT / STARS_FILE).resolve().as_uri(), week,
+                     lambda run_id: github.save_repos(con, week, run_id, rows))
 
 
 def load_legacy(con) -> str:

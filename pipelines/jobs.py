@@ -2,7 +2,6 @@
 
 import datetime as dt
 import logging
-import os
 from dataclasses import dataclass, field
 
 import duckdb
@@ -13,6 +12,7 @@ from pipelines import build
 from pipelines.export_weekly import export_weekly
 from pipelines.schedule import JobSpec
 from warehouse import db, paths, publish
+from warehouse.settings import OLLAMA_URL, OPENROUTER_API_URL, Settings
 
 log = logging.getLogger(__name__)
 
@@ -27,8 +27,8 @@ class Sources:
     livebench_url: str
     livecodebench_url: str
     server: object = field(default=None, repr=False)  # the SandboxServer when kind == 'sandbox'
-    ollama_url: str = ollama.DEFAULT_URL
-    openrouter_api: str = openrouter.DEFAULT_API_URL
+    ollama_url: str = OLLAMA_URL
+    openrouter_api: str = OPENROUTER_API_URL
     openrouter_rankings: str | None = None  # the rankings-daily CSV; None: the models list only
 
     @property
@@ -39,16 +39,17 @@ class Sources:
 
 def live_sources() -> Sources:
     """The real services; each base URL can be overridden from the environment."""
-    return Sources(
-        "live",
-        os.environ.get("HF_ENDPOINT", hf.default_endpoint()),
-        os.environ.get("GITHUB_API_URL", github.DEFAULT_API_URL),
-        os.environ.get("LIVEBENCH_URL", livebench.DEFAULT_URL),
-        os.environ.get("LIVECODEBENCH_URL", f"{livecodebench.DEFAULT_URL}/{livecodebench.DEFAULT_FILE}"),
-        ollama_url=os.environ.get("OLLAMA_URL", ollama.DEFAULT_URL),
-        openrouter_api=os.environ.get("OPENROUTER_API_URL", openrouter.DEFAULT_API_URL),
-        openrouter_rankings=os.environ.get("OPENROUTER_RANKINGS_URL") or None,
-    )
+    s = Settings.from_env()
+    return Sources("live", s.hf_endpoint, s.github_api, s.livebench_url, s.livecodebench_url,
+                   ollama_url=s.ollama_url, openrouter_api=s.openrouter_api, openrouter_rankings=s.openrouter_rankings)
+
+
+def settings(sources: Sources) -> Settings:
+    """The collectors' settings: the sources' endpoints, tokens from the environment."""
+    return Settings.from_env(hf_endpoint=sources.hf_endpoint, github_api=sources.github_api,
+                             livebench_url=sources.livebench_url, livecodebench_url=sources.livecodebench_url,
+                             ollama_url=sources.ollama_url, openrouter_api=sources.openrouter_api,
+                             openrouter_rankings=sources.openrouter_rankings)
 
 
 def reference_sources() -> Sources:
@@ -80,25 +81,24 @@ def collect_hf(con: duckdb.DuckDBPyConnection, sources: Sources, progress=None, 
         latest = latest_hf_as_of(con)
         if latest is not None:
             sources.server.set_date(latest + dt.timedelta(days=1))
-    return hf.collect(con, sources.hf_endpoint, as_of(sources), token=os.environ.get("HF_TOKEN"),
-                      details=details, progress=progress)
+    return hf.collect(con, settings(sources), as_of=as_of(sources), details=details, progress=progress)
 
 
 def collect_cards(con: duckdb.DuckDBPyConnection, sources: Sources, progress=None):
     """Model cards of the top models of the latest snapshot."""
-    return model_cards.collect_cards(con, sources.hf_endpoint, token=os.environ.get("HF_TOKEN"), progress=progress)
+    return model_cards.collect(con, settings(sources), progress=progress)
 
 
 def collect_github(con: duckdb.DuckDBPyConnection, sources: Sources):
     """Snapshots of every tracked GitHub repository."""
-    return github.collect_github(con, sources.github_api, token=os.environ.get("GITHUB_TOKEN"), as_of=as_of(sources))
+    return github.collect(con, settings(sources), as_of=as_of(sources))
 
 
 def collect_benchmarks(con: duckdb.DuckDBPyConnection, sources: Sources):
     """Every LiveBench release and the LiveCodeBench results."""
     day = as_of(sources)
-    livebench.collect(con, sources.livebench_url, day)
-    livecodebench.collect(con, sources.livecodebench_url, day)
+    livebench.collect(con, settings(sources), as_of=day)
+    livecodebench.collect(con, settings(sources), as_of=day)
 
 
 def collect_channels(con: duckdb.DuckDBPyConnection, sources: Sources):
@@ -115,11 +115,11 @@ def collect_channels(con: duckdb.DuckDBPyConnection, sources: Sources):
         try:
             for (earlier,) in missing:
                 sources.server.set_date(earlier)
-                ollama.collect(con, sources.ollama_url, earlier)
+                ollama.collect(con, settings(sources), as_of=earlier)
         finally:
             sources.server.set_date(day)
-    ollama.collect(con, sources.ollama_url, day)
-    openrouter.collect(con, sources.openrouter_api, sources.openrouter_rankings, day)
+    ollama.collect(con, settings(sources), as_of=day)
+    openrouter.collect(con, settings(sources), as_of=day)
 
 
 def build_and_publish(con: duckdb.DuckDBPyConnection) -> build.BuildReport:

@@ -19,6 +19,7 @@ from collector.sandbox.server import SandboxServer
 from collector.sandbox.world import World
 from pipelines import export_weekly
 from warehouse import db, publish, schedule_state, status_line
+from warehouse.settings import Settings
 
 APP = str(Path(__file__).resolve().parents[1] / "app" / "streamlit_app.py")
 SANDBOX = "Sandbox data: fictional"
@@ -298,7 +299,7 @@ def test_data_health_shows_what_a_run_repaired(published, tmp_path, monkeypatch)
     with SandboxServer(World(seed=3, n_models=300)) as server:
         server.faults.add("short_row", path_prefix="/livebench/table_")
         con = db.connect()
-        run_id, _ = livebench.collect(con, f"{server.url}/livebench", server.date)
+        run_id = livebench.collect(con, Settings(livebench_url=f"{server.url}/livebench"), as_of=server.date).run_id
         publish.publish(con)
         con.close()
     at = run_page("data_health")

@@ -13,6 +13,7 @@ from collector.sandbox.server import SandboxServer
 from collector.sandbox.world import World
 from pipelines import jobs, up
 from warehouse import db
+from warehouse.settings import Settings
 
 HF_SECRET = "hf_SENTINELsecretTOKEN0123456789"
 GH_SECRET = "ghp_SENTINELsecretTOKEN0123456789"
@@ -73,7 +74,7 @@ def test_no_secret_in_logs_output_database_or_exports(pipeline_with_tokens, tmp_
 def test_failed_run_error_never_carries_the_token(home):
     con = db.connect()
     with pytest.raises(Exception) as failure:
-        hf.collect(con, "http://127.0.0.1:9", token=HF_SECRET, details=0)
+        hf.collect(con, Settings(hf_endpoint="http://127.0.0.1:9", hf_token=HF_SECRET), details=0)
     error = con.execute("SELECT error FROM collection_runs").fetchone()[0]
     con.close()
     assert error and HF_SECRET not in error and HF_SECRET not in str(failure.value)
