@@ -394,10 +394,11 @@ def test_a_malformed_repository_answer_is_skipped_recorded_and_the_rest_kept(con
                   and github_world.lookup(world, *r.name.split("/"), sandbox.date) is not None)
     sandbox.faults.add(kind, path_prefix=f"/github/repos/{target.name}", field=field)
     run = github.collect(con, Settings(github_api=f"{sandbox.url}/github"), backfill_budget=0)
-    assert run.repairs and wrong in run.repairs[0] and run.repairs[0].endswith("; repository skipped")
-    assert target.name in run.repairs[0]
+    repaired = run.extra["repairs"]
+    assert repaired and wrong in repaired[0] and repaired[0].endswith("; repository skipped")
+    assert target.name in repaired[0]
     status, repairs = con.execute("SELECT status, repairs FROM collection_runs WHERE source = 'github'").fetchone()
-    assert status == "ok" and repairs == run.repairs[0]
+    assert status == "ok" and repairs == repaired[0]
     assert set(snapshots(con)) == {r.name for r in repos} - {target.name}
 
 
