@@ -64,7 +64,7 @@ def collect(url: str, home: str, row_group_size: str = "") -> None:
     con.close()  # checkpoints what the commit left in the WAL (a slice under ~80k rows): not part of load_s
     close_s, close_cpu_s = time.perf_counter() - t, time.process_time() - cpu
     listing = result.stats.requests - 1  # minus the /_sandbox/info probe
-    load_s = result.stats.extra["load_s"]  # the appends and the swap's commit, as timed by collector.hf_load
+    load_s = result.stats.extra["load_s"]  # the appends and the swap's commit, as timed by warehouse.load
     load_cpu_s = result.stats.extra["load_cpu_s"]
     print(json.dumps({"rows": result.rows, "wall_s": wall, "listing_requests": listing,
                       "per_1000": 1000 * listing / max(result.rows, 1), "load_s": load_s,

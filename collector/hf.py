@@ -13,9 +13,10 @@ import pyarrow as pa
 from huggingface_hub import HfApi
 from huggingface_hub.hf_api import ModelInfo
 
-from collector import hf_details, hf_load
+from collector import hf_details
 from collector.http import HttpClient, HttpError, Meter, RequestStats, hub_session, note_sandbox, public_url
 from collector.result import CollectResult
+from warehouse import load
 from warehouse.runs import recorded_run
 from warehouse.settings import Settings
 
@@ -205,8 +206,15 @@ def probe_sandbox(endpoint: str, stats: RequestStats) -> dt.date | None:
 
 def save_models(con: duckdb.DuckDBPyConnection, as_of: dt.date, run_id: str, rows: Iterable[dict], *,
                 stats: RequestStats, progress=None) -> int:
-    """Make the listing rows the as_of slice of raw_hf_models (duplicates and load timings go to stats.extra)."""
-    return hf_load.load_listing(con, as_of, batches(rows, as_of, run_id, progress), stats)
+    """Make the listing rows the as_of slice of raw_hf_models (duplicates and load timings go to stats.extra).
+
+    A model listed twice (a page served twice) is kept once, as first listed.
+    """
+    written = load.replace_slice(con, "raw_hf_models", as_of, batches(rows, as_of, run_id, progress), unique="id",
+                                 measures=stats.extra)
+    if stats.extra.get("duplicates"):
+        log.warning("hf %s: %d models were listed twice; each is kept once", as_of, stats.extra["duplicates"])
+    return written
 
 
 def collect(con: duckdb.DuckDBPyConnection, settings: Settings, *, as_of: dt.date | None = None,
