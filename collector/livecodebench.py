@@ -14,7 +14,6 @@ from warehouse.settings import Settings
 
 log = logging.getLogger(__name__)
 
-DEFAULT_URL = "https://livecodebench.github.io"
 DEFAULT_FILE = "performances_generation.json"
 SOURCE = "livecodebench"
 TABLE = "raw_livecodebench_results"

@@ -35,8 +35,8 @@ STEPS: list[Step] = [
     "mart_github_daily",        # stars per repository and day
     "pipelines.benchmark_scores:build",  # benchmark_scores: LiveBench averages, LiveCodeBench clean windows
     "pipelines.matching:build",  # benchmark_matches, model_clean_scores, model_legacy_scores, mart_benchmarks
-    "pipelines.scoring:build",  # keep near last (reads every step above): components, composites, rank intervals
     "pipelines.channels:build",  # Ollama pulls and OpenRouter tokens matched to families (docs/channels.md)
+    "pipelines.scoring:build",  # keep near last (reads every step above): components, composites, rank intervals
     "pipelines.marts:build",    # keep last: mart_* tables and meta (docs/marts.md)
 ]
 

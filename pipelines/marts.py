@@ -6,7 +6,7 @@ from pipelines import profiles, step_inputs
 from pipelines.build import produces, run_sql_step
 
 MARTS = ("mart_models", "mart_families", "mart_scores", "mart_model_daily", "mart_family_daily", "mart_lineage",
-         "mart_snapshot_growth", "meta")
+         "mart_snapshot_growth", "mart_profile_weights", "mart_channel_families", "meta")
 
 
 @produces(*MARTS)

@@ -8,8 +8,8 @@ from pathlib import Path
 from pipelines.config_files import read_limited
 
 # Bump when a formula, a default setting or a default profile changes (docs/methodology.md keeps the log).
-METHODOLOGY_VERSION = "1.1"
-COMPONENTS = ("adoption", "cohort_adoption", "momentum", "ecosystem", "community", "capability")
+METHODOLOGY_VERSION = "1.2"
+COMPONENTS = ("adoption", "cohort_adoption", "momentum", "ecosystem", "community", "capability", "local_use", "api_use")
 DEFAULT_FILE = Path(__file__).parent / "profiles.toml"
 WEIGHT_SUM_TOLERANCE = 0.01
 
@@ -36,6 +36,7 @@ class Settings:
     benchmark_noise_sd: float
     rank_interval: float
     rank_interval_top_n: int
+    lcb_min_problems: int
 
 
 @dataclass(frozen=True)
@@ -64,6 +65,7 @@ BOUNDS = {
     "benchmark_noise_sd": (0, None, True),
     "rank_interval": (0, 1, False),
     "rank_interval_top_n": (1, None, True),
+    "lcb_min_problems": (1, None, True),
 }
 
 

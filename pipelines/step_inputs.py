@@ -30,7 +30,7 @@ def table_exists(con: duckdb.DuckDBPyConnection, table: str) -> bool:
 
 
 def prepare(con: duckdb.DuckDBPyConnection, config: Config, reads: tuple[str, ...] = tuple(OPTIONAL)) -> None:
-    """Create the opt_<table> views and the one-row revealed_settings table (both temporary).
+    """Create the opt_<table> views, the one-row revealed_settings and the profile_weights tables (all temporary).
 
     `reads` names the optional tables the calling step reads: only their absence is worth a log line (the
     others may simply be built by a later step).
@@ -49,3 +49,8 @@ def prepare(con: duckdb.DuckDBPyConnection, config: Config, reads: tuple[str, ..
                                          "methodology_version": METHODOLOGY_VERSION}
     con.execute("CREATE OR REPLACE TEMP TABLE revealed_settings AS SELECT "
                 + ", ".join(f"${name} AS {name}" for name in values), values)
+    con.execute("CREATE OR REPLACE TEMP TABLE profile_weights "
+                "(profile VARCHAR, component VARCHAR, weight DOUBLE, position INTEGER)")
+    con.executemany("INSERT INTO profile_weights VALUES (?, ?, ?, ?)",
+                    [(name, component, weight, position) for name, weights in config.profiles.items()
+                     for position, (component, weight) in enumerate(weights.items())])

@@ -13,15 +13,15 @@ import pytest
 import sandbox_built
 from streamlit.testing.v1 import AppTest
 
-from app import noise_reasons
+from app.web import STREAMLIT_APP, noise_reasons
 from collector import livebench
 from collector.sandbox.server import SandboxServer
 from collector.sandbox.world import World
 from pipelines import export_weekly
-from warehouse import db, publish, schedule_state, status_line
+from warehouse import db, paths, publish, schedule_state, status_line
 from warehouse.settings import Settings
 
-APP = str(Path(__file__).resolve().parents[1] / "app" / "streamlit_app.py")
+APP = str(STREAMLIT_APP)
 SANDBOX = "Sandbox data: fictional"
 
 
@@ -41,7 +41,7 @@ def serving(published, monkeypatch) -> duckdb.DuckDBPyConnection:
 
 
 def run_page(page: str | None = None, query: dict | None = None) -> AppTest:
-    """Run the app (optionally switched to app/views/<page>.py) and fail on any exception."""
+    """Run the app (optionally switched to app/web/views/<page>.py) and fail on any exception."""
     at = AppTest.from_file(APP, default_timeout=60)
     at.query_params.update(query or {})
     at.run()
@@ -131,6 +131,24 @@ def test_leaderboard_families_view(serving):
     assert all(r["family"]["links"] == [f"family?family={quote(r['family']['text'])}"] for r in rows)
 
 
+def test_the_usage_profile_ranks_by_local_and_api_use_and_says_why(serving):
+    at = run_page()
+    at.segmented_control(key="profile").set_value("usage").run()
+    rows = board(at)
+    expected = serving.execute("""SELECT m.model_id, m.local_use, m.api_use FROM mart_models m JOIN mart_scores s
+        ON s.entity_kind = 'model' AND s.entity_id = m.model_id AND s.profile = 'usage'
+        WHERE s.rank IS NOT NULL ORDER BY s.rank LIMIT 25""").fetchall()
+    assert [r["model"]["text"] for r in rows] == [e[0] for e in expected]
+    assert any(use is not None for _, *uses in expected for use in uses)  # channel figures reach the top 25
+    for row, (_, local, api) in zip(rows, expected, strict=True):
+        assert row["local use"]["text"] == ("-" if local is None else f"{local:.0f}")
+        assert row["API use"]["text"] == ("-" if api is None else f"{api:.0f}")
+        why = row["rank (90% interval)"]["titles"][0]
+        assert ("no matched Ollama pull count" in why) == (local is None)
+        assert ("no matched OpenRouter token count" in why) == (api is None)
+    assert any("Ollama pulls in 30 days" in r["rank (90% interval)"]["titles"][0] for r in rows)
+
+
 def test_family_page_shows_members_by_relation_share_and_top_members(serving):
     family, members, organic = serving.execute(
         "SELECT family, members, organic_downloads_30d FROM mart_families WHERE members > 3 "
@@ -174,7 +192,7 @@ def test_model_page_from_query_param_shows_every_component(serving):
     assert model_id in [h.value for h in at.header]
     components = at.dataframe[0].value
     assert components["component"].tolist() == ["adoption", "adoption in its class", "momentum", "ecosystem",
-                                                 "community", "capability"]
+                                                 "community", "capability", "local use", "API use"]
     ancestors = next(df.value for df in at.dataframe if "parent" in df.value.columns)
     assert f"model?model={family}" in ancestors["parent"].tolist()  # a link to the root's page
 
@@ -280,8 +298,8 @@ def test_data_health_shows_an_active_scheduler(published, tmp_path, monkeypatch)
     shutil.copy(published / "serving.duckdb", tmp_path / "serving.duckdb")
     monkeypatch.setenv("REVEALED_HOME", str(tmp_path))
     now = dt.datetime.now(dt.UTC)
-    schedule_state.heartbeat(True)
-    schedule_state.update_job("collect_hf", last_end=now - dt.timedelta(hours=1), last_status="ok",
+    schedule_state.heartbeat(tmp_path, True)
+    schedule_state.update_job(tmp_path, "collect_hf", last_end=now - dt.timedelta(hours=1), last_status="ok",
                               next_run=now + dt.timedelta(hours=23))
     at = run_page("data_health")
     expected = f"Pipeline active · Last: {status_line.moment((now - dt.timedelta(hours=1)).isoformat())} · Next: " \
@@ -298,9 +316,9 @@ def test_data_health_shows_what_a_run_repaired(published, tmp_path, monkeypatch)
     monkeypatch.setenv("REVEALED_HOME", str(home))
     with SandboxServer(World(seed=3, n_models=300)) as server:
         server.faults.add("short_row", path_prefix="/livebench/table_")
-        con = db.connect()
+        con = db.connect(paths.warehouse_file(home))
         run_id = livebench.collect(con, Settings(livebench_url=f"{server.url}/livebench"), as_of=server.date).run_id
-        publish.publish(con)
+        publish.publish(con, paths.serving_file(home))
         con.close()
     at = run_page("data_health")
     shown = [w.value for w in at.warning if run_id.split("-")[0] in w.value and "repaired or skipped" in w.value]
