@@ -18,7 +18,7 @@ from pathlib import Path
 
 import requests
 
-from collector import livebench, livecodebench
+from collector.benchmarks import livebench, livecodebench
 from collector.sandbox.server import SandboxServer
 from collector.sandbox.world import World
 from pipelines import benchmark_scores

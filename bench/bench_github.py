@@ -11,7 +11,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from collector import github, hf
+from collector.github import repos as github
+from collector.hf import listing as hf
 from collector.sandbox.server import SandboxServer
 from collector.sandbox.world import World
 from pipelines import build, lineage

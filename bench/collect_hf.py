@@ -48,7 +48,7 @@ def serve(models: int) -> None:
 
 def collect(url: str, home: str, row_group_size: str = "") -> None:
     """Child: one real collection (whole listing, no details pass) into a fresh warehouse; print metrics."""
-    from collector import hf
+    from collector.hf import listing as hf
     from warehouse import db
     from warehouse.settings import Settings
 

@@ -289,3 +289,20 @@ def retrying(fn: Callable, stats: RequestStats, max_retries: int = 6):
         return fn()
     with hub_session(Meter(stats, max_retries=max_retries)):
         return fn()
+
+
+def probe_sandbox(endpoint: str, stats: RequestStats) -> dt.date | None:
+    """The sandbox clock's date when the endpoint is the revealed sandbox (GET /_sandbox/info), else None.
+
+    HttpError when nothing answers, or when the sandbox answers without a YYYY-MM-DD date.
+    """
+    client = HttpClient(endpoint, max_retries=1, timeout=10, stats=stats)
+    response = client.get("/_sandbox/info")
+    try:
+        info = response.json() if response.status_code == 200 else {}
+        if info.get("sandbox") is True or client.sandbox:
+            return dt.date.fromisoformat(str(info.get("date")))
+    except (ValueError, AttributeError) as exc:
+        if client.sandbox:
+            raise HttpError(f"{endpoint}/_sandbox/info: expected JSON with a YYYY-MM-DD 'date' ({exc})") from exc
+    return None

@@ -10,8 +10,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from collector import github, hub_snapshot, livebench
-from collector.github_links import load_registry, registry_links
+from collector.benchmarks import livebench
+from collector.github import repos as github
+from collector.github.links import load_registry, registry_links
+from collector.hf import snapshot as hub_snapshot
 from warehouse import load, runs
 
 EXTRACT = Path(__file__).parent / "reference_world"

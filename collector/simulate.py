@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 import duckdb
 
-from collector import hf
+from collector.hf import listing as hf
 from collector.result import CollectResult
 from collector.sandbox.server import SandboxServer
 from warehouse.settings import Settings
@@ -24,7 +24,7 @@ def simulate(con: duckdb.DuckDBPyConnection, world, days: int, start: dt.date | 
              day_done: Callable[[], None] | None = None) -> list[CollectResult]:
     """Collect `world` as seen on each of `days` days from `start` (as_of = that day); return each day's result.
 
-    `progress` is passed to collector.hf.collect (a factory of progress bars, or None); `day_done`, when given,
+    `progress` is passed to collector.hf.listing.collect (a factory of progress bars, or None); `day_done`, when given,
     is called after each day.
     """
     if days < 1:

@@ -7,7 +7,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from collector import hf, livebench, livecodebench
+from collector.benchmarks import livebench, livecodebench
+from collector.hf import listing as hf
 from collector.sandbox.server import SandboxServer
 from collector.sandbox.world import World
 from pipelines import jobs

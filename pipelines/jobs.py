@@ -8,7 +8,12 @@ from pathlib import Path
 import duckdb
 from apscheduler.triggers.cron import CronTrigger
 
-from collector import github, hf, livebench, livecodebench, model_cards, ollama, openrouter, reference
+from collector import reference
+from collector.benchmarks import livebench, livecodebench
+from collector.channels import ollama, openrouter
+from collector.github import repos as github
+from collector.hf import cards as model_cards
+from collector.hf import listing as hf
 from pipelines import build
 from pipelines.export_weekly import export_weekly
 from pipelines.schedule import JobSpec

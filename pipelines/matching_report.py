@@ -15,7 +15,8 @@ from pathlib import Path
 
 import duckdb
 
-from collector import hf, livebench, livecodebench
+from collector.benchmarks import livebench, livecodebench
+from collector.hf import listing as hf
 from collector.sandbox import routes_bench
 from collector.sandbox.server import SandboxServer
 from collector.sandbox.world import World
@@ -68,7 +69,7 @@ def _csv(path: Path) -> list[dict]:
 def reference_entries(data: Path) -> dict[tuple[str, str], Entry]:
     """Every benchmark name in the reference files with the hints its source publishes (link, API names, org)."""
     meta = {r["model"]: r for r in _csv(data / "livebench" / "model_metadata.csv")}
-    api: dict[str, set[str]] = {}  # as collector.livebench reads it: API names and aliases per display_name
+    api: dict[str, set[str]] = {}  # as collector.benchmarks.livebench reads it: API names and aliases per display_name
     for r in _csv(data / "livebench" / "model_api_names.csv"):
         api.setdefault(r["display_name"], set()).update([r["api_name"], *filter(None, r["aliases"].split("|"))])
     entries = {}

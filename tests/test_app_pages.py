@@ -14,7 +14,7 @@ import sandbox_built
 from streamlit.testing.v1 import AppTest
 
 from app.web import STREAMLIT_APP, noise_reasons
-from collector import livebench
+from collector.benchmarks import livebench
 from collector.sandbox.server import SandboxServer
 from collector.sandbox.world import World
 from pipelines import export_weekly

@@ -10,7 +10,8 @@ import pytest
 import requests
 
 from app.cli import main
-from collector import http, livebench, livecodebench
+from collector import http
+from collector.benchmarks import livebench, livecodebench
 from collector.sandbox import routes_bench
 from pipelines import benchmark_scores
 from pipelines.export_benchmarks import export_benchmarks

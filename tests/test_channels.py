@@ -14,8 +14,8 @@ from streamlit.testing.v1 import AppTest
 
 from app import cli
 from app.web import STREAMLIT_APP
-from collector import ollama, openrouter
-from collector.channel_runs import ChannelError
+from collector.channels import ollama, openrouter
+from collector.channels.common import ChannelError
 from collector.sandbox import routes_channels
 from collector.sandbox.world import World
 from pipelines import jobs

@@ -6,7 +6,8 @@ import logging
 import pytest
 
 from app import cli
-from collector import hf, http
+from collector import http
+from collector.hf import listing as hf
 from collector.sandbox.server import SandboxServer
 from collector.sandbox.world import World
 from collector.simulate import simulate

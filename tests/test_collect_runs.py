@@ -6,7 +6,12 @@ import socket
 import pandas as pd
 import pytest
 
-from collector import github, hf, http, livebench, livecodebench, model_cards, ollama, openrouter
+from collector import http
+from collector.benchmarks import livebench, livecodebench
+from collector.channels import ollama, openrouter
+from collector.github import repos as github
+from collector.hf import cards as model_cards
+from collector.hf import listing as hf
 from warehouse import load
 from warehouse.settings import Settings
 

@@ -11,8 +11,12 @@ import static_server
 from conftest import SHARED_DATA
 
 from app import cli
-from collector import github, github_graphql, github_links, github_stargazers, http
-from collector.github_api import GitHubError
+from collector import http
+from collector.github import graphql as github_graphql
+from collector.github import links as github_links
+from collector.github import repos as github
+from collector.github import stargazers as github_stargazers
+from collector.github.api import GitHubError
 from collector.sandbox import github_world, routes_github
 from pipelines import build, lineage
 from warehouse import db, paths

@@ -12,7 +12,8 @@ from conftest import SHARED_DATA
 from static_server import serve
 
 from app.cli import main
-from collector import http, livebench, livebench_files
+from collector import http
+from collector.benchmarks import livebench, livebench_files
 from pipelines import benchmark_scores
 from warehouse import db, paths
 from warehouse.settings import Settings

@@ -8,7 +8,7 @@ from conftest import SHARED_DATA
 from static_server import serve
 
 from app.cli import main
-from collector import livecodebench
+from collector.benchmarks import livecodebench
 from pipelines import benchmark_scores, profiles
 from warehouse.settings import Settings
 

@@ -7,7 +7,8 @@ import pytest
 from conftest import SHARED_DATA
 from hub_rows import AS_OF, hub_snapshot
 
-from collector import hf, livebench, livecodebench
+from collector.benchmarks import livebench, livecodebench
+from collector.hf import listing as hf
 from collector.sandbox import routes_bench
 from pipelines import benchmark_scores, build, lineage, matching, profiles
 from pipelines.matching_report import evaluate, read_labels

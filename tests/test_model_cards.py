@@ -8,8 +8,11 @@ from hub_rows import AS_OF, hub_snapshot
 from static_server import serve
 
 from app import cli
-from collector import card_parse, hf, http, model_cards
-from collector.card_parse import parse_card
+from collector import http
+from collector.hf import card_parse
+from collector.hf import cards as model_cards
+from collector.hf import listing as hf
+from collector.hf.card_parse import parse_card
 from warehouse import db, paths
 from warehouse.settings import Settings
 

@@ -8,7 +8,7 @@ import sys
 import duckdb
 import pytest
 
-from collector import hf
+from collector.hf import listing as hf
 from collector.sandbox.server import SandboxServer
 from collector.sandbox.world import World
 from pipelines import jobs, up

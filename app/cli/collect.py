@@ -5,10 +5,14 @@ from urllib.parse import urlsplit
 
 from app.cli.flags import add_as_of, add_listing, add_url, group, iso_date, non_negative_int, positive_int
 from app.cli.progress import Progress
-from collector import github, hf, livebench, livecodebench, model_cards, ollama, openrouter
-from collector.channel_runs import ChannelError
-from collector.github_stargazers import DEFAULT_BUDGET
-from collector.http import HttpError, RequestStats, public_url
+from collector.benchmarks import livebench, livecodebench
+from collector.channels import ollama, openrouter
+from collector.channels.common import ChannelError
+from collector.github import repos as github
+from collector.github.stargazers import DEFAULT_BUDGET
+from collector.hf import cards as model_cards
+from collector.hf import listing as hf
+from collector.http import HttpError, RequestStats, probe_sandbox, public_url
 from collector.result import CollectResult
 from pipelines import benchmark_scores
 from warehouse import db, paths
@@ -71,8 +75,8 @@ def default_as_of(url: str) -> dt.date:
     """The sandbox clock's date when url is on the revealed sandbox, else today (UTC)."""
     parts = urlsplit(url)
     try:
-        day = hf.probe_sandbox(f"{parts.scheme}://{parts.netloc}", RequestStats())
-    except hf.HfCollectError:
+        day = probe_sandbox(f"{parts.scheme}://{parts.netloc}", RequestStats())
+    except HttpError:
         day = None  # unreachable: the collector itself says so
     return day or dt.datetime.now(dt.UTC).date()
 

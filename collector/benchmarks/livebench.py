@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from collector.benchmarks.livebench_files import LiveBenchError, parse_categories, parse_table, read_csv
 from collector.http import HttpClient, RequestStats, public_url
-from collector.livebench_files import LiveBenchError, parse_categories, parse_table, read_csv
 from collector.result import CollectResult
 from warehouse import load, runs
 from warehouse.settings import Settings

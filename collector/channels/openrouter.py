@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from collector.channel_runs import ChannelError, iso_day, once_per_day, read_csv, recorded
+from collector.channels.common import ChannelError, iso_day, once_per_day, read_csv, recorded
 from collector.http import HttpClient, RequestStats, public_url
 from collector.result import CollectResult
 from warehouse import load

@@ -13,13 +13,12 @@ from urllib.parse import urljoin
 import duckdb
 import pyarrow as pa
 
-from collector.github_api import REST_HEADERS, GitHubError, MalformedRepo
-from collector.github_graphql import fetch_repos_graphql
-from collector.github_links import REGISTRY, tracked_repos
-from collector.github_rest import fetch_repo_rest
-from collector.github_stargazers import DEFAULT_BUDGET, backfill_stars
-from collector.hf import HfCollectError, probe_sandbox
-from collector.http import HttpClient, HttpError, RequestStats, public_url
+from collector.github.api import REST_HEADERS, GitHubError, MalformedRepo
+from collector.github.graphql import fetch_repos_graphql
+from collector.github.links import REGISTRY, tracked_repos
+from collector.github.rest import fetch_repo_rest
+from collector.github.stargazers import DEFAULT_BUDGET, backfill_stars
+from collector.http import HttpClient, HttpError, RequestStats, probe_sandbox, public_url
 from collector.result import CollectResult
 from warehouse import load, runs
 from warehouse.settings import Settings
@@ -78,7 +77,7 @@ def probe(api_url: str, token: str | None, stats: RequestStats) -> dt.date | Non
                               f"{client.meter.redact(str(exc))}") from None
     try:
         return probe_sandbox(urljoin(client.base_url, "/"), stats) if client.sandbox else None
-    except HfCollectError as exc:
+    except HttpError as exc:
         raise GitHubError(f"cannot reach the GitHub API at {public_url(api_url)}: {client.meter.redact(str(exc))}") \
             from None
 

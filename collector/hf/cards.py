@@ -10,7 +10,7 @@ from urllib.parse import quote
 import duckdb
 import pandas as pd
 
-from collector.card_parse import parse_card
+from collector.hf.card_parse import parse_card
 from collector.http import HttpClient, HttpError, RequestStats, note_sandbox, public_url
 from collector.result import CollectResult
 from warehouse.load import append_batch

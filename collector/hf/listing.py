@@ -13,8 +13,8 @@ import pyarrow as pa
 from huggingface_hub import HfApi
 from huggingface_hub.hf_api import ModelInfo
 
-from collector import hf_details
-from collector.http import HttpClient, HttpError, Meter, RequestStats, hub_session, note_sandbox, public_url
+from collector.hf import details as hf_details
+from collector.http import HttpError, Meter, RequestStats, hub_session, note_sandbox, probe_sandbox, public_url
 from collector.result import CollectResult
 from warehouse import load
 from warehouse.runs import recorded_run
@@ -187,23 +187,6 @@ def batches(rows: Iterable[dict], as_of: dt.date, run_id: str, progress=None) ->
         yield pa.concat_tables(pending)
 
 
-def probe_sandbox(endpoint: str, stats: RequestStats) -> dt.date | None:
-    """The sandbox clock's date when the endpoint is the revealed sandbox (GET /_sandbox/info), else None."""
-    client = HttpClient(endpoint, max_retries=1, timeout=10, stats=stats)
-    try:
-        response = client.get("/_sandbox/info")
-    except HttpError as exc:
-        raise HfCollectError(f"cannot reach the Hub at {endpoint}: {exc}") from exc
-    try:
-        info = response.json() if response.status_code == 200 else {}
-        if info.get("sandbox") is True or client.sandbox:
-            return dt.date.fromisoformat(str(info.get("date")))
-    except (ValueError, AttributeError) as exc:
-        if client.sandbox:
-            raise HfCollectError(f"{endpoint}/_sandbox/info: expected JSON with a YYYY-MM-DD 'date' ({exc})") from exc
-    return None
-
-
 def save_models(con: duckdb.DuckDBPyConnection, as_of: dt.date, run_id: str, rows: Iterable[dict], *,
                 stats: RequestStats, progress=None) -> int:
     """Make the listing rows the as_of slice of raw_hf_models (duplicates and load timings go to stats.extra).
@@ -233,7 +216,10 @@ def collect(con: duckdb.DuckDBPyConnection, settings: Settings, *, as_of: dt.dat
     today = dt.datetime.now(dt.UTC).date()
     with recorded_run(con, "hf", public_url(endpoint), as_of or today, secrets=settings.secrets(), meter=meter,
                       begin=False) as run:
-        sandbox_date = probe_sandbox(endpoint, stats)
+        try:
+            sandbox_date = probe_sandbox(endpoint, stats)
+        except HttpError as exc:
+            raise HfCollectError(f"cannot reach the Hub at {endpoint}: {exc}") from exc
         as_of = as_of or sandbox_date or today
         run.begin(as_of, sandbox_date is not None)
         if run.sandbox:

@@ -17,7 +17,7 @@ from pathlib import Path
 import duckdb
 from huggingface_hub.hf_api import ModelInfo
 
-from collector import hf
+from collector.hf import listing as hf
 from collector.http import RequestStats
 from collector.result import CollectResult
 from warehouse.runs import recorded_run
