@@ -177,8 +177,11 @@ def build(con: duckdb.DuckDBPyConnection) -> None:
     names = models["id"].str.split("/", n=1).str[-1].to_numpy()
     fixture = sig.fixture_flags(models["author"].to_numpy(), names, params, models["likes"].to_numpy(),
                                 models["children"].to_numpy())
-    mirror = sig.mirror_flags(models["author"].to_numpy(), names, models["created"], models["likes"].to_numpy(),
-                              models["children"].to_numpy()) & ~models["derived"].to_numpy() & ~fixture
+    pairs = sig.mirror_pairs(models["author"].to_numpy(), names, models["created"], models["likes"].to_numpy(),
+                             models["children"].to_numpy())
+    mirror = np.zeros(len(models), dtype=bool)
+    mirror[pairs["row"].to_numpy()] = True
+    mirror &= ~models["derived"].to_numpy() & ~fixture
     auto, burst, weekday_flag, floor_flag = automation(x, observed, age, weekend, fixture, mirror)
     as_of = np.datetime64(con.execute("SELECT max(as_of) FROM raw_hf_models").fetchall()[0][0] or "1970-01-01", "D")
     in_window = (days >= as_of - WINDOW_DAYS) & (days < as_of)
@@ -187,8 +190,10 @@ def build(con: duckdb.DuckDBPyConnection) -> None:
                                          models["in_latest"].to_numpy(bool))
     ceiling = np.expm1(fitted + sig.OUTLIER_KEEP_MADS * spread)
     outlier = np.log1p(raw_30d) > fitted + sig.OUTLIER_MADS * spread
-    # a bot mirror: a re-upload nobody likes or builds on, whose traffic is flat or far beyond its engagement
-    bot = mirror & (floor_flag | outlier)
+    # a bot mirror: a re-upload nobody likes or builds on, whose traffic is flat or beyond its engagement (the
+    # metadata is evidence already, so the outlier test runs at fewer spreads, as the floor test does)
+    beyond = np.log1p(raw_30d) > fitted + sig.OUTLIER_PRIOR_MADS * spread
+    bot = mirror & (floor_flag | beyond | sig.busier_copies(pairs, raw_30d))
     auto = np.where(bot[:, None], x, auto)
     flags = {"test_fixture": fixture, "burst": (burst[:, in_window] > 0).any(axis=1) & ~fixture & ~bot,
              "floor": floor_flag & ~fixture, "weekday_only": weekday_flag & ~fixture, "mirror": bot,

@@ -343,6 +343,20 @@ def test_leaderboard_pages_through_every_model(serving):
     assert board_html.column(table_html(at), "model") == [r[0] for r in expected] != []
 
 
+
+def test_leaderboard_goes_back_to_page_1_when_a_filter_leaves_fewer_pages(serving):
+    license_class, count = serving.execute("""SELECT m.license_class, count(*) FROM mart_models m JOIN mart_scores s
+        ON s.entity_kind = 'model' AND s.entity_id = m.model_id AND s.profile = 'balanced' AND s.rank IS NOT NULL
+        WHERE m.license_class IS NOT NULL GROUP BY 1 ORDER BY 2, 1 LIMIT 1""").fetchone()
+    assert count <= 25  # one page of the default size
+    at = run_page()
+    at.number_input(key="page_no").set_value(2).run()
+    at.multiselect(key="licenses").set_value([license_class]).run()
+    assert not at.exception and at.number_input(key="page_no").value == 1
+    rows = board(at)
+    assert len(rows) == count and board_html.licenses(rows) == {license_class}
+    assert 'aria-label="Models leaderboard, page 1"' in table_html(at)
+
 def test_the_leaderboard_download_has_the_exports_columns_and_no_rank_for_the_unranked(serving):
     ranks = dict(serving.execute("SELECT entity_id, rank FROM mart_scores WHERE entity_kind = 'model' "
                                  "AND profile = 'balanced'").fetchall())
