@@ -4,7 +4,7 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from collector.ollama import rounding_step
+from collector.channels.ollama import rounding_step
 from pipelines.build import produces, run_sql_step
 from pipelines.channel_names import HubIndex, HubModel, match_all, release_of
 

@@ -14,11 +14,12 @@ import sandbox_built
 from streamlit.testing.v1 import AppTest
 
 from app.web import STREAMLIT_APP, noise_reasons
-from collector import livebench
+from collector.benchmarks import livebench
 from collector.sandbox.server import SandboxServer
 from collector.sandbox.world import World
 from pipelines import export_weekly
 from warehouse import db, paths, publish, schedule_state, status_line
+from warehouse.settings import Settings
 
 APP = str(STREAMLIT_APP)
 SANDBOX = "Sandbox data: fictional"
@@ -316,7 +317,7 @@ def test_data_health_shows_what_a_run_repaired(published, tmp_path, monkeypatch)
     with SandboxServer(World(seed=3, n_models=300)) as server:
         server.faults.add("short_row", path_prefix="/livebench/table_")
         con = db.connect(paths.warehouse_file(home))
-        run_id, _ = livebench.collect(con, f"{server.url}/livebench", server.date)
+        run_id = livebench.collect(con, Settings(livebench_url=f"{server.url}/livebench"), as_of=server.date).run_id
         publish.publish(con, paths.serving_file(home))
         con.close()
     at = run_page("data_health")

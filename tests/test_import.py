@@ -13,7 +13,7 @@ from test_series import load, series
 
 from app import cli
 from app.web import STREAMLIT_APP
-from collector import hub_snapshot
+from collector.hf import snapshot as hub_snapshot
 from pipelines import build, profiles
 from pipelines import format as fmt
 from pipelines.export_parquet import export_parquet
