@@ -53,7 +53,7 @@ def build_home(models: int, days: int) -> Path:
     con = db.connect()
     began = time.perf_counter()
     fill(con, models, days)
-    build.run_build(con, [lineage.build, scoring.build, marts.build])
+    build.run_build(con, build.steps_of(lineage.build, scoring.build, marts.build))
     publish.publish(con)
     con.close()
     log.info("built and published %s models x %s days in %.0f s", f"{models:,}", days, time.perf_counter() - began)

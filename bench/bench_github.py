@@ -40,11 +40,9 @@ def main() -> None:
             print(f"{run.api:>7}: {run.repos:,} repositories ({run.found:,} found) in {seconds:.1f}s, "
                   f"{run.requests:,} requests incl. {run.backfill.get('pages', 0)} stargazer pages")
         hf.collect(con, server.url, details=0)
-    lineage.build(con)
-    began = time.perf_counter()
-    for step in STEPS:
-        build.run_sql_step(con, step)
-    seconds = time.perf_counter() - began
+    build.run_build(con, build.steps_of(lineage.build))
+    report = build.run_build(con, build.steps_of(*STEPS))
+    seconds = report.seconds
     rows = ", ".join(f"{t} {con.execute(f'SELECT count(*) FROM {t}').fetchone()[0]:,}" for t in STEPS)
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"build steps: {seconds:.2f}s ({rows}); peak RSS {peak:,.0f} MiB (sandbox: fictional data)")

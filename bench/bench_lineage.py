@@ -22,7 +22,7 @@ def main() -> None:
     con = db.connect()
     fill(con, n)
     began = time.perf_counter()
-    report = build.run_build(con, [lineage.build])
+    report = build.run_build(con, build.steps_of(lineage.build))
     seconds = time.perf_counter() - began
     rows = report.steps[0].rows
     usage = resource.getrusage(resource.RUSAGE_SELF)

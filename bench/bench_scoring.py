@@ -23,7 +23,7 @@ def main() -> None:
     con = db.connect()
     fill(con, n, days)
     began = time.perf_counter()
-    report = build.run_build(con, [lineage.build, scoring.build, marts.build])
+    report = build.run_build(con, build.steps_of(lineage.build, scoring.build, marts.build))
     total = time.perf_counter() - began
     usage = resource.getrusage(resource.RUSAGE_SELF)
     peak, cpu = usage.ru_maxrss / 1024, usage.ru_utime + usage.ru_stime

@@ -6,7 +6,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from pipelines.build import produces
+from pipelines.profiles import Config
 
 SQL = Path(__file__).parent / "sql" / "benchmark_scores.sql"
 MIN_PROBLEMS_ENV = "REVEALED_LCB_MIN_PROBLEMS"
@@ -30,7 +30,6 @@ def scores(con: duckdb.DuckDBPyConnection, min_items: int | None = None) -> pd.D
     return con.execute(SQL.read_text(), {"min_problems": min_items or min_problems()}).df()
 
 
-@produces("benchmark_scores")
-def build(con: duckdb.DuckDBPyConnection) -> None:
+def build(con: duckdb.DuckDBPyConnection, config: Config) -> None:
     """Replace benchmark_scores."""
     con.execute(f"CREATE OR REPLACE TABLE benchmark_scores AS\n{SQL.read_text()}", {"min_problems": min_problems()})

@@ -1,61 +1,93 @@
-"""The build: an explicit, ordered list of steps from raw snapshots to marts.
+"""The build: an explicit, ordered list of steps from raw snapshots to marts, and every table each one creates.
 
-A step is the name of pipelines/sql/<table>.sql (run as CREATE OR REPLACE TABLE <table> AS <file>), or a
-Python function step(con) -> None decorated with @produces(<tables>) so the build can log its rows, given as
-"module:function" (imported when the build runs, so step modules may import this one) or as the function.
-The build first writes `build_inputs` (key, value: inputs_hash, started_at, full) for steps such as meta to read.
-All steps run in one transaction: a failing step leaves every table (and the serving copy) as it was.
+A step is a SQL file (pipelines/sql/<table>.sql, run as CREATE OR REPLACE TABLE <table>) or a function
+step(con, config) -> None, listed with the tables it writes. Before the first step the build writes
+`build_inputs` (key, value: inputs_hash, started_at, full) and the temporary `revealed_settings` (the scoring
+settings of the profiles file, loaded once per build). All steps run in one transaction: a failing step leaves
+every table (and the serving copy) as it was.
 """
 
 import datetime as dt
 import hashlib
-import importlib
 import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import duckdb
 
+from pipelines import benchmark_scores, channels, denoise, lineage, marts, matching, profiles, scoring, series
+from pipelines.profiles import Config
+from pipelines.sql_step import BuildError, run_sql_step
+from pipelines.step_inputs import raw_tables, slices, write_settings
+
 log = logging.getLogger(__name__)
-SQL = Path(__file__).parent / "sql"
 
-Step = str | Callable[[duckdb.DuckDBPyConnection], None]
 
-# Build order. Add your step where its inputs exist, one line each: a SQL table name or "module:function"
-# (a string, not an import: step modules import produces from here).
+@dataclass(frozen=True)
+class Step:
+    """One build step: a function (or, when `run` is None, the SQL file of its one table) and its tables.
+
+    tables: what it makes for later steps and readers (rows logged); state: tables it keeps between builds;
+    scratch: temporary tables only it reads, dropped once it is done.
+    """
+
+    run: Callable[[duckdb.DuckDBPyConnection, Config], None] | None
+    tables: tuple[str, ...]
+    state: tuple[str, ...] = ()
+    scratch: tuple[str, ...] = ()
+
+    @property
+    def name(self) -> str:
+        """The function as module:function, or the SQL step's table."""
+        return self.tables[0] if self.run is None else f"{self.run.__module__}:{self.run.__name__}"
+
+
+def sql(table: str) -> Step:
+    """The step that replaces `table` with the result of pipelines/sql/<table>.sql."""
+    return Step(None, (table,))
+
+
+# Tables the build itself writes before the first step.
+OWN_TABLES = ("build_inputs", "revealed_settings")
+
+# Build order: add a step where its inputs exist, with every table it creates.
 STEPS: list[Step] = [
-    "pipelines.series:build",   # model_daily_raw: daily downloads from consecutive snapshots, kept between builds
-    "pipelines.denoise:build",  # model_noise and model_daily: organic downloads
-    "pipelines.lineage:build",  # lineage_edges, model_family, model_derivatives, lineage_issues
-    "github_repo_stats",        # per-repository stars, 30-day growth, provenance (docs/github.md)
-    "model_github",             # each model's linked repository: own card, registry, or family root
-    "mart_github_repos",        # the app's GitHub view: tracked repositories and why
-    "mart_github_daily",        # stars per repository and day
-    "pipelines.benchmark_scores:build",  # benchmark_scores: LiveBench averages, LiveCodeBench clean windows
-    "pipelines.matching:build",  # benchmark_matches, model_clean_scores, model_legacy_scores, mart_benchmarks
-    "pipelines.scoring:build",  # keep near last (reads every step above): components, composites, rank intervals
-    "pipelines.channels:build",  # Ollama pulls and OpenRouter tokens matched to families (docs/channels.md)
-    "pipelines.marts:build",    # keep last: mart_* tables and meta (docs/marts.md)
+    # daily downloads from consecutive snapshots, kept between builds (docs/denoising.md)
+    Step(series.build, ("model_daily_raw",), state=("series_daily", "series_models", "series_state"),
+         scratch=("series_patchy", "series_input", "series_models_next")),
+    Step(denoise.build, ("model_noise", "model_daily"), scratch=("denoise_ids",)),  # organic downloads
+    Step(lineage.build, ("stg_lineage_edges", "lineage_nodes", "lineage_edges", "model_family", "lineage_issues",
+                         "model_derivatives"), scratch=("lineage_ids", "lineage_broken")),
+    sql("github_repo_stats"),  # per-repository stars, 30-day growth, provenance (docs/github.md)
+    sql("model_github"),       # each model's linked repository: own card, registry, or family root
+    sql("mart_github_repos"),  # the app's GitHub view: tracked repositories and why
+    sql("mart_github_daily"),  # stars per repository and day
+    Step(benchmark_scores.build, ("benchmark_scores",)),  # LiveBench averages, LiveCodeBench clean windows
+    # benchmark model names -> Hub repositories, then per-model clean and legacy scores
+    Step(matching.build, ("benchmark_matches", "model_clean_scores", "model_legacy_scores", "mart_benchmarks",
+                          "mart_benchmark_matches")),
+    # reads every step above: components, composites and ranks per profile, rank intervals
+    Step(scoring.build, ("model_facts", "entity_inputs", "entity_daily", "entity_components", "entity_scores")),
+    # Ollama pulls and OpenRouter tokens matched to families (docs/channels.md)
+    Step(channels.build, ("channel_matches", "channel_local_daily", "channel_api_daily", "channel_entries",
+                          "channel_totals", "mart_channel_entries", "mart_channel_daily", "mart_channel_families")),
+    Step(marts.build, marts.MARTS),  # last: the mart_* tables and meta (docs/marts.md)
 ]
 
 
-# Large tables that only later steps of the same build read: kept as temporary tables of the build's connection
-# instead of being written to the warehouse file (model_daily_raw, made by pipelines/series.py, is one too).
-SCRATCH = {"entity_daily"}
+def steps_of(*runs: Callable | str) -> list[Step]:
+    """The steps of STEPS that run these functions or make these SQL tables, in build order."""
+    found = [s for s in STEPS if (s.run or s.tables[0]) in runs]
+    missing = [r for r in runs if r not in [s.run or s.tables[0] for s in found]]
+    if missing:
+        raise BuildError(f"not in the build list: {missing!r}; expected step functions or SQL tables of STEPS")
+    return found
 
 
-class BuildError(RuntimeError):
-    """A build step failed; nothing the build wrote was kept."""
-
-
-def produces(*tables: str):
-    """Declare the tables a Python step writes, for progress logging."""
-    def mark(func):
-        func.tables = tables
-        return func
-    return mark
+def steps_through(run: Callable | str) -> list[Step]:
+    """STEPS up to and including the step that runs `run`."""
+    return STEPS[:STEPS.index(steps_of(run)[0]) + 1]
 
 
 @dataclass
@@ -65,6 +97,7 @@ class StepReport:
     name: str
     seconds: float
     rows: dict[str, int]
+    created: tuple[str, ...] = ()  # tables that did not exist before it, its scratch tables included
 
 
 @dataclass
@@ -79,55 +112,6 @@ class BuildReport:
     def seconds(self) -> float:
         """Total time spent in steps."""
         return sum(s.seconds for s in self.steps)
-
-
-def step_name(step: Step) -> str:
-    """A readable name for a step."""
-    return step if isinstance(step, str) else f"{step.__module__}:{step.__name__}"
-
-
-def resolve(step: Step) -> Step:
-    """The function behind a "module:function" step; SQL step names and functions as they are."""
-    if not isinstance(step, str) or ":" not in step:
-        return step
-    module, _, name = step.partition(":")
-    try:
-        return getattr(importlib.import_module(module), name)
-    except (ImportError, AttributeError) as exc:
-        raise BuildError(f"build step {step!r} names no function; expected 'module:function' ({exc})") from exc
-
-
-def step_tables(step: Step) -> tuple[str, ...]:
-    """The tables a (resolved) step writes."""
-    return (step,) if isinstance(step, str) else getattr(step, "tables", ())
-
-
-def run_sql_step(con: duckdb.DuckDBPyConnection, table: str) -> None:
-    """Replace `table` with the result of pipelines/sql/<table>.sql."""
-    path = SQL / f"{table}.sql"
-    if not path.exists():
-        raise BuildError(f"build step {table!r} has no SQL file; expected {path}")
-    kind = "TEMP TABLE" if table in SCRATCH else "TABLE"
-    con.execute(f'CREATE OR REPLACE {kind} "{table}" AS\n{path.read_text()}')
-
-
-def raw_tables(con: duckdb.DuckDBPyConnection) -> list[str]:
-    """The raw_* tables of the warehouse, sorted."""
-    rows = con.execute(
-        "SELECT table_name FROM duckdb_tables() WHERE database_name = current_database() "
-        "AND schema_name = 'main' AND table_name LIKE 'raw\\_%' ESCAPE '\\' ORDER BY 1"
-    ).fetchall()
-    return [name for (name,) in rows]
-
-
-def slices(con: duckdb.DuckDBPyConnection, table: str) -> list[tuple]:
-    """The as_of slices of a raw table: (as_of, rows, first run id, last run id), by as_of."""
-    cols = {c for (c,) in con.execute(
-        "SELECT column_name FROM duckdb_columns() WHERE database_name = current_database() "
-        "AND table_name = ?", [table]).fetchall()}
-    runs = "min(run_id), max(run_id)" if "run_id" in cols else "NULL, NULL"
-    key = "as_of" if "as_of" in cols else "NULL"
-    return con.execute(f'SELECT {key}, count(*), {runs} FROM "{table}" GROUP BY 1 ORDER BY 1').fetchall()
 
 
 def inputs_hash(con: duckdb.DuckDBPyConnection) -> str:
@@ -149,30 +133,51 @@ def write_build_inputs(con: duckdb.DuckDBPyConnection, report: BuildReport, full
     ])
 
 
-def run_build(con: duckdb.DuckDBPyConnection, steps: list[Step] | None = None, full: bool = False) -> BuildReport:
+def table_names(con: duckdb.DuckDBPyConnection) -> set[str]:
+    """The tables of the warehouse and the temporary tables of this connection."""
+    return {name for (name,) in con.execute(
+        "SELECT table_name FROM duckdb_tables() WHERE database_name IN (current_database(), 'temp')").fetchall()}
+
+
+def run_step(con: duckdb.DuckDBPyConnection, step: Step, config: Config) -> StepReport:
+    """Run one step, count the rows of its tables, then drop its scratch tables."""
+    before, began = table_names(con), time.perf_counter()
+    try:
+        run_sql_step(con, step.tables[0]) if step.run is None else step.run(con, config)
+    except BuildError:
+        raise
+    except Exception as exc:
+        raise BuildError(f"build step {step.name!r} failed: {exc}") from exc
+    rows = {t: con.execute(f'SELECT count(*) FROM "{t}"').fetchone()[0] for t in step.tables}
+    created = tuple(sorted(table_names(con) - before))
+    for table in step.scratch:
+        con.execute(f'DROP TABLE IF EXISTS "{table}"')
+    return StepReport(step.name, time.perf_counter() - began, rows, created)
+
+
+def run_build(con: duckdb.DuckDBPyConnection, steps: list[Step] | None = None, full: bool = False,
+              config: Config | None = None) -> BuildReport:
     """Run every step in order inside one transaction, logging time and rows; raise BuildError on failure.
 
     full: recompute what steps keep between builds (the daily series, pipelines/series.py) from every snapshot.
+    config: the profiles and scoring settings (default: the profiles file in use), passed to every step.
     """
     steps = STEPS if steps is None else steps
+    if config is None:
+        try:
+            config = profiles.load()
+        except profiles.ProfileError as exc:
+            raise BuildError(f"the build did not start: {exc}") from exc
     report = BuildReport(inputs_hash(con), dt.datetime.now(dt.UTC).replace(tzinfo=None))
     log.info("build started: %d steps, inputs %s", len(steps), report.inputs_hash)
     con.execute("BEGIN")
     try:
         write_build_inputs(con, report, full)
+        write_settings(con, config)
         for number, step in enumerate(steps, 1):
-            name, step = step_name(step), resolve(step)
-            began = time.perf_counter()
-            try:
-                run_sql_step(con, step) if isinstance(step, str) else step(con)
-            except BuildError:
-                raise
-            except Exception as exc:
-                raise BuildError(f"build step {name!r} failed: {exc}") from exc
-            rows = {t: con.execute(f'SELECT count(*) FROM "{t}"').fetchone()[0] for t in step_tables(step)}
-            report.steps.append(StepReport(name, time.perf_counter() - began, rows))
-            log.info("step %d/%d %s: %.2fs %s", number, len(steps), name, report.steps[-1].seconds,
-                     ", ".join(f"{t}={n:,} rows" for t, n in rows.items()))
+            report.steps.append(run_step(con, step, config))
+            log.info("step %d/%d %s: %.2fs %s", number, len(steps), step.name, report.steps[-1].seconds,
+                     ", ".join(f"{t}={n:,} rows" for t, n in report.steps[-1].rows.items()))
         began = time.perf_counter()
         con.execute("COMMIT")
         log.info("committed in %.2fs", time.perf_counter() - began)

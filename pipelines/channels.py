@@ -5,8 +5,9 @@ import numpy as np
 import pandas as pd
 
 from collector.ollama import rounding_step
-from pipelines.build import produces, run_sql_step
 from pipelines.channel_names import HubIndex, HubModel, match_all, release_of
+from pipelines.profiles import Config
+from pipelines.sql_step import run_sql_step
 
 WINDOWS = (1, 7, 30, 90, 180, 365)  # days over which a cumulative count's growth is read, shortest first
 COARSE_STEPS = 10          # growth must span this many rounding steps (error under 10%) to be shown
@@ -17,8 +18,7 @@ SQL_STEPS = ("channel_api_daily", "channel_entries", "channel_totals", "mart_cha
              "mart_channel_families")
 
 
-@produces("channel_matches", "channel_local_daily", *SQL_STEPS)
-def build(con: duckdb.DuckDBPyConnection) -> None:
+def build(con: duckdb.DuckDBPyConnection, config: Config) -> None:
     """Match the channel entries to the Hub snapshot, derive the series, and roll them up per model and family."""
     matches = match(con)
     con.register("_matches", matches)

@@ -11,8 +11,8 @@ import pandas as pd
 import pyarrow as pa
 
 from pipelines import denoise_signals as sig
-from pipelines.build import produces
 from pipelines.denoise_floors import floors
+from pipelines.profiles import Config
 
 log = logging.getLogger(__name__)
 WINDOW_DAYS = 30
@@ -158,8 +158,7 @@ def noise_rows(models, x: np.ndarray, auto: np.ndarray, burst: np.ndarray, in_wi
     })
 
 
-@produces("model_noise", "model_daily")
-def build(con: duckdb.DuckDBPyConnection) -> None:
+def build(con: duckdb.DuckDBPyConnection, config: Config) -> None:
     """Compute model_noise and model_daily (raw and organic downloads per model and day)."""
     con.execute("CREATE OR REPLACE TEMP TABLE denoise_ids AS SELECT model_id, (row_number() OVER "
                 "(ORDER BY model_id) - 1)::BIGINT AS m FROM (SELECT DISTINCT id AS model_id FROM raw_hf_models)")

@@ -11,11 +11,10 @@ import pandas as pd
 
 from collector.sandbox.world import World
 from collector.simulate import simulate
-from pipelines import build
+from pipelines import build, denoise
 from warehouse import db
 
 log = logging.getLogger(__name__)
-DENOISE_STEP = "pipelines.denoise:build"
 TOP = 500  # the head of the true organic ranking, where a leaderboard is read
 SIZEABLE = 100  # true organic 30-day downloads: MdAPE is also read over automated models at least this large
 
@@ -120,8 +119,7 @@ def evaluate(folder: Path, seed: int = 11, models: int = 10_000, days: int = 45)
     con = db.connect(path)
     try:
         simulate(con, world, days, details=0)
-        steps = build.STEPS[:build.STEPS.index(DENOISE_STEP) + 1]
-        build.run_build(con, steps)
+        build.run_build(con, build.steps_through(denoise.build))
         noise = con.execute("SELECT * FROM model_noise").df()
         as_of = noise_as_of(con)
     finally:

@@ -9,11 +9,11 @@ import pandas as pd
 
 from collector.sandbox.world import World
 from collector.simulate import simulate
-from pipelines import build
+from pipelines import build, lineage
 from pipelines.evaluate import mdape, spearman
 from warehouse import db
 
-STEPS = build.STEPS[:build.STEPS.index("pipelines.lineage:build") + 1]  # de-noising and derivatives
+STEPS = build.steps_through(lineage.build)  # de-noising and derivatives
 LARGE = 1_000        # true organic 30-day downloads of a large model
 DERIVED = 4          # active derivatives (full history) of a model with real derivatives
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import duckdb
 
-from pipelines import build
+from pipelines import build, step_inputs
 from pipelines.export_weekly import ExportError, export_weekly, iso_week, meta
 from warehouse import db, lock, paths
 
@@ -24,7 +24,7 @@ def stored_weeks(con: duckdb.DuckDBPyConnection) -> dict[str, dt.date]:
 
 def cut_after(con: duckdb.DuckDBPyConnection, last: dt.date) -> None:
     """Delete every raw slice and collection run dated after `last` (in a scratch copy only)."""
-    for table in build.raw_tables(con):
+    for table in step_inputs.raw_tables(con):
         columns = {c for (c,) in con.execute("SELECT column_name FROM duckdb_columns() WHERE database_name = "
                                              "current_database() AND table_name = ?", [table]).fetchall()}
         if "as_of" in columns:

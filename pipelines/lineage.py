@@ -6,16 +6,16 @@ import duckdb
 import numpy as np
 import pyarrow as pa
 
-from pipelines import profiles, step_inputs
-from pipelines.build import produces, run_sql_step
+from pipelines import step_inputs
+from pipelines.profiles import Config
+from pipelines.sql_step import run_sql_step
 
 log = logging.getLogger(__name__)
 
 
-@produces("lineage_edges", "model_family", "model_derivatives", "lineage_issues")
-def build(con: duckdb.DuckDBPyConnection) -> None:
+def build(con: duckdb.DuckDBPyConnection, config: Config) -> None:
     """Build step: lineage of the latest raw_hf_models slice."""
-    step_inputs.prepare(con, profiles.load(), reads=("model_noise",))
+    step_inputs.optional_views(con, reads=("model_noise",))
     run_sql_step(con, "stg_lineage_edges")
     run_sql_step(con, "lineage_nodes")
     derive(con)

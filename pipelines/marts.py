@@ -2,16 +2,16 @@
 
 import duckdb
 
-from pipelines import profiles, step_inputs
-from pipelines.build import produces, run_sql_step
+from pipelines import step_inputs
+from pipelines.profiles import Config
+from pipelines.sql_step import run_sql_step
 
 MARTS = ("mart_models", "mart_families", "mart_scores", "mart_model_daily", "mart_family_daily", "mart_lineage",
          "mart_snapshot_growth", "meta")
 
 
-@produces(*MARTS)
-def build(con: duckdb.DuckDBPyConnection) -> None:
+def build(con: duckdb.DuckDBPyConnection, config: Config) -> None:
     """Build step: every mart from pipelines/sql/<mart>.sql."""
-    step_inputs.prepare(con, profiles.load())
+    step_inputs.optional_views(con)
     for table in MARTS:
         run_sql_step(con, table)

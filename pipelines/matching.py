@@ -5,8 +5,9 @@ import logging
 import duckdb
 import pyarrow as pa
 
-from pipelines.build import produces, run_sql_step
 from pipelines.name_match import Entry, HubIndex, match_all
+from pipelines.profiles import Config
+from pipelines.sql_step import run_sql_step
 
 log = logging.getLogger(__name__)
 
@@ -57,8 +58,7 @@ def write_matches(con: duckdb.DuckDBPyConnection) -> None:
              len(matches), unresolved)
 
 
-@produces("benchmark_matches", *SQL_STEPS)
-def build(con: duckdb.DuckDBPyConnection) -> None:
+def build(con: duckdb.DuckDBPyConnection, config: Config) -> None:
     """Build step: match benchmark names, then per-model clean and legacy scores and the benchmark marts."""
     write_matches(con)
     for table in SQL_STEPS:

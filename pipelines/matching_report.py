@@ -165,7 +165,7 @@ def sandbox_figures(n_models: int) -> str:
         hf.collect(con, server.url, min_downloads=0, details=0)
         livebench.collect(con, f"{server.url}/livebench", server.date)
         livecodebench.collect(con, f"{server.url}/livecodebench", server.date)
-    build.run_build(con, [lineage.build, benchmark_scores.build, matching.build])
+    build.run_build(con, build.steps_of(lineage.build, benchmark_scores.build, matching.build))
     truth = dict(zip(routes_bench.covered(world)["model"], routes_bench.covered(world)["hf_id"], strict=True))
     got = con.execute("SELECT model, hf_id FROM benchmark_matches").fetchall()
     bare = match_all([Entry("livebench", m) for m in {m for m, _ in got}], matching.hub_index(con), {})

@@ -6,22 +6,21 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from pipelines import bootstrap, profiles, step_inputs
-from pipelines.build import produces, run_sql_step
+from pipelines import bootstrap, step_inputs
 from pipelines.components import Series, composite, point_components
 from pipelines.profiles import COMPONENTS, Config
+from pipelines.sql_step import run_sql_step
 
 log = logging.getLogger(__name__)
 KINDS = ("model", "family")
 
 
-@produces("model_facts", "entity_inputs", "entity_daily", "entity_components", "entity_scores")
-def build(con: duckdb.DuckDBPyConnection) -> None:
+def build(con: duckdb.DuckDBPyConnection, config: Config) -> None:
     """Build step: entity_components and entity_scores (one row per entity and profile)."""
-    config = profiles.load()
-    step_inputs.prepare(con, config)
-    for table in ("model_facts", "entity_inputs", "entity_daily"):
-        run_sql_step(con, table)
+    step_inputs.optional_views(con)
+    run_sql_step(con, "model_facts")
+    run_sql_step(con, "entity_inputs")
+    run_sql_step(con, "entity_daily", temp=True)  # large and read by this step only: kept out of the file
     components, scores = [], []
     for seed_key, kind in enumerate(KINDS):
         inputs = con.execute("SELECT * FROM entity_inputs WHERE entity_kind = ? ORDER BY entity_id", [kind]).df()

@@ -13,7 +13,9 @@ import logging
 
 import duckdb
 
-from pipelines.build import SQL, produces, slices
+from pipelines.profiles import Config
+from pipelines.sql_step import sql_text as sql
+from pipelines.step_inputs import slices
 
 log = logging.getLogger(__name__)
 EPOCH = dt.date(1970, 1, 1)
@@ -26,11 +28,6 @@ CREATE TABLE IF NOT EXISTS series_models (model_id VARCHAR, as_of DATE, all_time
 CREATE TABLE IF NOT EXISTS series_state (key VARCHAR PRIMARY KEY, value VARCHAR);
 """
 RESET = "DROP TABLE series_daily; DROP TABLE series_models; DROP TABLE series_state;"
-
-
-def sql(name: str) -> str:
-    """The text of pipelines/sql/<name>.sql."""
-    return (SQL / f"{name}.sql").read_text()
 
 
 def code_hash() -> str:
@@ -58,8 +55,7 @@ def kept_until(con: duckdb.DuckDBPyConnection, now: list[list]) -> tuple[dt.date
     return dt.date.fromisoformat(kept[-1][0]), ""
 
 
-@produces("model_daily_raw")
-def build(con: duckdb.DuckDBPyConnection) -> None:
+def build(con: duckdb.DuckDBPyConnection, config: Config) -> None:
     """Extend the stored series with the new snapshots (or recompute it) and expose it as model_daily_raw."""
     con.execute(STATE)
     now = fingerprint(con)
@@ -79,4 +75,3 @@ def build(con: duckdb.DuckDBPyConnection) -> None:
     con.execute("DELETE FROM series_models; INSERT INTO series_models SELECT * FROM series_models_next")
     con.execute("INSERT OR REPLACE INTO series_state VALUES ('code', ?), ('slices', ?)", [code_hash(), json.dumps(now)])
     con.execute("CREATE OR REPLACE TEMP TABLE model_daily_raw AS SELECT * FROM series_daily")
-    con.execute("DROP TABLE series_input; DROP TABLE series_patchy; DROP TABLE series_models_next")

@@ -1,4 +1,4 @@
-"""Inputs of the lineage, scoring and mart steps: optional upstream tables and the scoring settings."""
+"""What build steps read: the raw tables and their slices, optional upstream tables, the scoring settings."""
 
 import logging
 from dataclasses import asdict
@@ -22,6 +22,25 @@ OPTIONAL = {
 }
 
 
+def raw_tables(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """The raw_* tables of the warehouse, sorted."""
+    rows = con.execute(
+        "SELECT table_name FROM duckdb_tables() WHERE database_name = current_database() "
+        "AND schema_name = 'main' AND table_name LIKE 'raw\\_%' ESCAPE '\\' ORDER BY 1"
+    ).fetchall()
+    return [name for (name,) in rows]
+
+
+def slices(con: duckdb.DuckDBPyConnection, table: str) -> list[tuple]:
+    """The as_of slices of a raw table: (as_of, rows, first run id, last run id), by as_of."""
+    cols = {c for (c,) in con.execute(
+        "SELECT column_name FROM duckdb_columns() WHERE database_name = current_database() "
+        "AND table_name = ?", [table]).fetchall()}
+    runs = "min(run_id), max(run_id)" if "run_id" in cols else "NULL, NULL"
+    key = "as_of" if "as_of" in cols else "NULL"
+    return con.execute(f'SELECT {key}, count(*), {runs} FROM "{table}" GROUP BY 1 ORDER BY 1').fetchall()
+
+
 def table_exists(con: duckdb.DuckDBPyConnection, table: str) -> bool:
     """Whether the warehouse's main schema has this table."""
     return con.execute(
@@ -29,8 +48,8 @@ def table_exists(con: duckdb.DuckDBPyConnection, table: str) -> bool:
         "AND schema_name = 'main' AND table_name = ?", [table]).fetchall()[0][0] > 0
 
 
-def prepare(con: duckdb.DuckDBPyConnection, config: Config, reads: tuple[str, ...] = tuple(OPTIONAL)) -> None:
-    """Create the opt_<table> views and the one-row revealed_settings table (both temporary).
+def optional_views(con: duckdb.DuckDBPyConnection, reads: tuple[str, ...] = tuple(OPTIONAL)) -> None:
+    """Create the temporary opt_<table> views, empty where the table is missing.
 
     `reads` names the optional tables the calling step reads: only their absence is worth a log line (the
     others may simply be built by a later step).
@@ -45,6 +64,10 @@ def prepare(con: duckdb.DuckDBPyConnection, config: Config, reads: tuple[str, ..
             casts = ", ".join(f"NULL::{col.split()[1]} AS {col.split()[0]}" for col in columns.split(", "))
             body = f"SELECT {casts} WHERE false"
         con.execute(f"CREATE OR REPLACE TEMP VIEW opt_{table} AS {body}")
+
+
+def write_settings(con: duckdb.DuckDBPyConnection, config: Config) -> None:
+    """Create the one-row temporary revealed_settings table: the scoring settings SQL steps read."""
     values = asdict(config.settings) | {"default_profile": config.default_profile,
                                          "methodology_version": METHODOLOGY_VERSION}
     con.execute("CREATE OR REPLACE TEMP TABLE revealed_settings AS SELECT "

@@ -10,23 +10,26 @@ import pandas as pd
 import pytest
 
 from app import cli
-from pipelines import build
+from collector.simulate import simulate
+from pipelines import build, denoise, series
 from warehouse import db, paths, publish
 
 D = dt.date(2026, 3, 1)
 
 
-@build.produces("mart_models")
-def mart_from_raw(con) -> None:
+def mart_from_raw(con, config) -> None:
     """A stand-in mart step: one row per model of the latest snapshot."""
     con.execute("CREATE OR REPLACE TABLE mart_models AS SELECT id AS model_id, downloads FROM raw_hf_models "
                 "WHERE as_of = (SELECT max(as_of) FROM raw_hf_models)")
 
 
-def broken(con) -> None:
+def broken(con, config) -> None:
     """A step that fails after writing."""
     con.execute("CREATE OR REPLACE TABLE mart_models AS SELECT 'half-built' AS model_id")
     raise ValueError("column 'x' is not numeric")
+
+
+MART = build.Step(mart_from_raw, ("mart_models",))
 
 
 def snapshot(con, day: dt.date, downloads: dict[str, int], run_id: str = "r1") -> None:
@@ -51,12 +54,26 @@ def serving_rows() -> list[tuple]:
 def test_steps_run_in_order_and_report_rows(con):
     snapshot(con, D, {"a/x": 5, "b/y": 7})
     snapshot(con, D + dt.timedelta(1), {"a/x": 8, "b/y": 7})
-    report = build.run_build(con, ["pipelines.series:build", mart_from_raw])
+    report = build.run_build(con, [*build.steps_of(series.build), MART])
     assert [s.name.split(":")[-1] for s in report.steps] == ["build", "mart_from_raw"]
     assert report.steps[0].rows == {"model_daily_raw": 2}
     assert report.steps[1].rows == {"mart_models": 2}
     inputs = dict(con.execute("SELECT * FROM build_inputs").fetchall())
     assert inputs["inputs_hash"] == report.inputs_hash
+
+
+def test_the_build_list_names_every_table_the_build_creates(con, world):
+    simulate(con, world, days=3, details=0)
+    before = build.table_names(con)
+    report = build.run_build(con)
+    for step, done in zip(build.STEPS, report.steps, strict=True):
+        declared = {*step.tables, *step.state, *step.scratch}
+        assert set(done.created) <= declared, step.name  # each table under the step that makes it
+        assert declared - set(done.created) <= before, step.name  # all made, bar tables migrations create
+        assert not set(step.scratch) & build.table_names(con), step.name  # scratch dropped after its step
+    assert set(build.OWN_TABLES) <= build.table_names(con) - before
+    listed = [t for step in build.STEPS for t in (*step.tables, *step.state, *step.scratch)]
+    assert len(listed) == len(set(listed))  # made by one step only
 
 
 def test_inputs_hash_changes_with_what_the_build_reads(con):
@@ -71,17 +88,17 @@ def test_inputs_hash_changes_with_what_the_build_reads(con):
 
 def test_failing_step_keeps_warehouse_and_serving_copy(con):
     snapshot(con, D, {"a/x": 5})
-    build.run_build(con, [mart_from_raw])
+    build.run_build(con, [MART])
     publish.publish(con)
     snapshot(con, D + dt.timedelta(1), {"a/x": 9, "c/z": 1})
     with pytest.raises(build.BuildError, match=r"test_build:broken' failed: column 'x' is not numeric"):
-        build.run_build(con, [mart_from_raw, broken])
+        build.run_build(con, [MART, build.Step(broken, ())])
     assert con.execute("SELECT * FROM mart_models").fetchall() == [("a/x", 5)]
     assert serving_rows() == [("a/x", 5)]
 
 
 def test_empty_warehouse_builds_typed_empty_tables(con):
-    build.run_build(con, build.STEPS[:build.STEPS.index("pipelines.denoise:build") + 1])
+    build.run_build(con, build.steps_through(denoise.build))
     types = dict(con.execute("SELECT column_name, data_type FROM duckdb_columns() WHERE table_name = 'model_noise'"
                              ).fetchall())
     assert types["model_id"] == "VARCHAR" and types["noise_reasons"] == "VARCHAR"
@@ -90,23 +107,23 @@ def test_empty_warehouse_builds_typed_empty_tables(con):
 
 def test_a_single_snapshot_builds_without_guessing_automation(con):
     snapshot(con, D, {"a/x": 300, "hf-internal-testing/tiny-random-X": 500})
-    build.run_build(con, build.STEPS[:build.STEPS.index("pipelines.denoise:build") + 1])
+    build.run_build(con, build.steps_through(denoise.build))
     rows = con.execute("SELECT model_id, organic_downloads_30d, noise_reasons FROM model_noise ORDER BY 1").fetchall()
     assert rows == [("a/x", 300, ""), ("hf-internal-testing/tiny-random-X", 0, "test_fixture")]
 
 
 def test_missing_sql_file_is_named(con):
     with pytest.raises(build.BuildError, match=r"'mart_nothing' has no SQL file; expected .*mart_nothing.sql"):
-        build.run_build(con, ["mart_nothing"])
+        build.run_build(con, [build.sql("mart_nothing")])
 
 
 def test_reader_connected_during_a_build_keeps_working(con):
     snapshot(con, D, {"a/x": 5})
-    build.run_build(con, [mart_from_raw])
+    build.run_build(con, [MART])
     publish.publish(con)
     reader = db.connect_serving()
     snapshot(con, D + dt.timedelta(1), {"a/x": 9, "c/z": 1})
-    build.run_build(con, [mart_from_raw])
+    build.run_build(con, [MART])
     publish.publish(con)  # the open reader neither blocks the writer nor breaks
     assert reader.execute("SELECT * FROM mart_models").fetchall() == [("a/x", 5)]
     reader.close()
@@ -166,10 +183,10 @@ def test_build_of_an_empty_folder_publishes_nothing(home, capsys):
 
 def test_a_build_that_would_publish_nothing_keeps_the_last_good_copy(con):
     snapshot(con, D, {"a/x": 5})
-    build.run_build(con, [mart_from_raw])
+    build.run_build(con, [MART])
     publish.publish(con)
     con.execute("DELETE FROM raw_hf_models")
-    build.run_build(con, [mart_from_raw])
+    build.run_build(con, [MART])
     with pytest.raises(publish.NothingToPublish, match=f"the last good serving copy {paths.serving_file()} is kept"):
         publish.publish(con)
     assert serving_rows() == [("a/x", 5)]

@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from pipelines import build
+from pipelines import build, denoise, series
 from pipelines import denoise_signals as sig
 from warehouse import db
 
@@ -87,7 +87,7 @@ def noise(tmp_path_factory) -> pd.DataFrame:
     con.execute("INSERT INTO raw_hf_models (as_of, run_id, id, author, created_at, downloads, downloads_all_time, "
                 "likes, params) SELECT as_of, run_id, id, author, created_at, downloads, downloads_all_time, likes, "
                 "params FROM frame")
-    build.run_build(con, ["pipelines.series:build", "pipelines.denoise:build"])
+    build.run_build(con, build.steps_of(series.build, denoise.build))
     out = con.execute("SELECT * FROM model_noise").df().set_index("model_id")
     daily = con.execute("SELECT count(*), count(*) FILTER (WHERE organic_downloads > raw_downloads), "
                         "count(*) FILTER (WHERE model_id LIKE 'clean-org/%' AND organic_downloads <> raw_downloads), "

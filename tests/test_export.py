@@ -25,7 +25,7 @@ def published(con, sandbox: bool = True) -> None:
                            {"id": "u/q", "parents": [("quantized", "u/ft")], "params": None}], as_of=day,
                      sandbox=sandbox)
     upstream_noise(con, {"b/base": 3000, "u/ft": 400, "u/q": 2})
-    build.run_build(con, [lineage.build, scoring.build, marts.build])
+    build.run_build(con, build.steps_of(lineage.build, scoring.build, marts.build))
     publish.publish(con)
     con.close()
 

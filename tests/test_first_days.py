@@ -11,7 +11,7 @@ from streamlit.testing.v1 import AppTest
 from app import cli
 from collector.sandbox.world import World
 from collector.simulate import simulate
-from pipelines import build, evaluate_first_days, export_weekly
+from pipelines import build, denoise, evaluate_first_days, export_weekly, series
 from warehouse import publish
 
 APP = str(Path(__file__).resolve().parents[1] / "app" / "streamlit_app.py")
@@ -52,7 +52,7 @@ def test_days_before_the_first_snapshot_are_organic_not_a_burst(con):
         con.execute("INSERT INTO raw_hf_models (as_of, run_id, id, downloads, downloads_all_time) "
                     "SELECT * FROM rows")
         con.unregister("rows")
-    build.run_build(con, ["pipelines.series:build", "pipelines.denoise:build"])
+    build.run_build(con, build.steps_of(series.build, denoise.build))
     noise = con.execute("SELECT model_id, organic_downloads_30d, automation_share, noise_reasons, unseen_share "
                         "FROM model_noise ORDER BY 1").fetchall()
     assert noise == [("org/past-launch-7B", 57_000, 0.0, "", pytest.approx(1 - 1_500 / 57_000)),

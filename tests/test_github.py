@@ -52,13 +52,12 @@ def save_models(con, as_of: dt.date, models: list[tuple[str, str | None]]) -> No
         con.execute("INSERT INTO raw_hf_models (as_of, run_id, id, author, base_models) VALUES (?, 'r', ?, ?, ?)",
                     [as_of, model_id, model_id.split("/")[0],
                      [{"relation": "finetune", "parent": parent}] if parent else []])
-    lineage.build(con)
+    build.run_build(con, build.steps_of(lineage.build))
 
 
 def model_github(con) -> dict[str, tuple]:
     """Run the GitHub build steps; model_github rows by model id."""
-    for step in GITHUB_STEPS:
-        build.run_sql_step(con, step)
+    build.run_build(con, build.steps_of(*GITHUB_STEPS))
     rows = con.execute("SELECT model_id, repo, link_source, link_detail, stars, stars_growth_30d, growth_basis "
                        "FROM model_github").fetchall()
     return {r[0]: r[1:] for r in rows}

@@ -6,7 +6,7 @@ from conftest import SHARED_DATA
 from hub_rows import hub_snapshot, upstream_noise
 
 from collector import simulate
-from pipelines import build, lineage, lineage_sample
+from pipelines import build, lineage, lineage_sample, profiles
 
 
 def run(con, models, organic=None):
@@ -14,7 +14,7 @@ def run(con, models, organic=None):
     hub_snapshot(con, models)
     if organic:
         upstream_noise(con, organic)
-    build.run_build(con, [lineage.build])
+    build.run_build(con, build.steps_of(lineage.build))
 
 
 def families(con) -> dict[str, tuple[str, int]]:
@@ -77,7 +77,7 @@ def test_deep_chain_and_self_reference(con):
 
 
 def test_active_derivative_threshold_comes_from_the_profiles_file(con, tmp_path, monkeypatch):
-    text = (lineage.profiles.DEFAULT_FILE.read_text()
+    text = (profiles.DEFAULT_FILE.read_text()
             .replace("active_derivative_min_downloads = 6", "active_derivative_min_downloads = 50"))
     (tmp_path / "p.toml").write_text(text)
     monkeypatch.setenv("REVEALED_PROFILES", str(tmp_path / "p.toml"))
@@ -113,7 +113,7 @@ def test_real_edge_sample(capsys):
 
 def test_sandbox_lineage_matches_the_worlds_truth(con, world):
     simulate.simulate(con, world, days=2, min_downloads=0, details=0)
-    build.run_build(con, [lineage.build])
+    build.run_build(con, build.steps_of(lineage.build))
     listed = {i for (i,) in con.execute("SELECT model_id FROM lineage_nodes").fetchall()}
     truth = world.lineage_truth()
     truth = truth[truth["child"].isin(listed)]

@@ -193,7 +193,7 @@ def test_build_step_writes_matches_scores_and_mart(con, monkeypatch):
     con.executemany("INSERT INTO card_legacy_scores VALUES (?, 'acme/Widget-7B-Instruct', ?, ?)",
                     [[AS_OF, "MMLU", 71.5], [AS_OF, "GSM8K", 80.0]])
 
-    build.run_build(con, [lineage.build, benchmark_scores.build, matching.build])
+    build.run_build(con, build.steps_of(lineage.build, benchmark_scores.build, matching.build))
 
     matches = {m: (h, meth) for m, h, meth in con.execute(
         "SELECT model, hf_id, method FROM benchmark_matches").fetchall()}
@@ -229,7 +229,7 @@ def test_sandbox_benchmark_names_resolve_to_the_world_truth(con, world, sandbox,
     livebench.collect(con, f"{sandbox.url}/livebench", sandbox.date)
     livecodebench.collect(con, f"{sandbox.url}/livecodebench", sandbox.date)
     caplog.set_level(logging.INFO, logger="pipelines.matching")
-    build.run_build(con, [lineage.build, benchmark_scores.build, matching.build])
+    build.run_build(con, build.steps_of(lineage.build, benchmark_scores.build, matching.build))
     assert "matching (SANDBOX: fictional names)" in caplog.text
     truth = dict(zip(routes_bench.covered(world)["model"], routes_bench.covered(world)["hf_id"], strict=True))
     got = con.execute("SELECT model, hf_id, method FROM benchmark_matches").fetchall()

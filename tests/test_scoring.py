@@ -8,7 +8,7 @@ from hub_rows import hub_snapshot, upstream_noise
 
 from pipelines import build, lineage, marts, profiles, scoring
 
-STEPS = [lineage.build, scoring.build, marts.build]
+STEPS = build.steps_of(lineage.build, scoring.build, marts.build)
 COHORT = [f"o/m{i:02d}" for i in range(12)]
 
 
