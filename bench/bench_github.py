@@ -17,7 +17,7 @@ from collector.sandbox.world import World
 from pipelines import build, lineage
 from warehouse import db
 
-STEPS = ["github_repo_stats", "model_github", "mart_github_repos", "mart_github_daily"]
+STEPS = ["int_github_repo_stats", "int_model_github", "mart_github_repos", "mart_github_daily"]
 
 
 def main() -> None:

@@ -25,8 +25,7 @@ MAX_README_BYTES = 1_000_000  # real cards are rarely over 100 kB; larger ones a
 TABLES = ("raw_hf_model_cards", "card_github_links", "card_legacy_scores", "card_parse_skips")
 
 TOP_MODELS = """
-SELECT as_of, id FROM raw_hf_models
-WHERE as_of = (SELECT max(as_of) FROM raw_hf_models)
+SELECT as_of, id FROM stg_hf_latest
 ORDER BY downloads DESC NULLS LAST, id
 LIMIT ?
 """

@@ -12,7 +12,7 @@ SIGNALS = """
 SELECT m.model_id, m.raw_downloads_30d AS raw_downloads, m.organic_downloads_30d AS organic_downloads,
        m.organic_downloads_30d / e.adoption_ref AS adoption_ram
 FROM mart_models m
-JOIN entity_inputs e ON e.entity_kind = 'model' AND e.entity_id = m.model_id
+JOIN int_entity_inputs e ON e.entity_kind = 'model' AND e.entity_id = m.model_id
 """
 
 

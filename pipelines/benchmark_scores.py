@@ -1,4 +1,4 @@
-"""Build step: benchmark_scores (pipelines/sql/benchmark_scores.sql) from the raw LiveBench and LiveCodeBench slices."""
+"""Build step: int_benchmark_scores (its SQL file) from the raw LiveBench and LiveCodeBench slices."""
 
 import os
 from pathlib import Path
@@ -8,7 +8,7 @@ import pandas as pd
 
 from pipelines.profiles import Config
 
-SQL = Path(__file__).parent / "sql" / "benchmark_scores.sql"
+SQL = Path(__file__).parent / "sql" / "int_benchmark_scores.sql"
 MIN_PROBLEMS_ENV = "REVEALED_LCB_MIN_PROBLEMS"
 # Per-problem pass@1 is nearly all-or-nothing (sd about 46 points in the real file), so a mean over n problems
 # has a standard error of about 46/sqrt(n): 100 problems give +-9 points (95%), 50 would give +-13.
@@ -26,10 +26,10 @@ def min_problems() -> int:
 
 
 def scores(con: duckdb.DuckDBPyConnection, min_items: int | None = None) -> pd.DataFrame:
-    """The benchmark_scores rows, computed from the raw slices without writing anything."""
+    """The int_benchmark_scores rows, computed from the raw slices without writing anything."""
     return con.execute(SQL.read_text(), {"min_problems": min_items or min_problems()}).df()
 
 
 def build(con: duckdb.DuckDBPyConnection, config: Config) -> None:
-    """Replace benchmark_scores."""
-    con.execute(f"CREATE OR REPLACE TABLE benchmark_scores AS\n{SQL.read_text()}", {"min_problems": min_problems()})
+    """Replace int_benchmark_scores."""
+    con.execute(f"CREATE OR REPLACE TABLE int_benchmark_scores AS\n{SQL.read_text()}", {"min_problems": min_problems()})

@@ -54,24 +54,29 @@ OWN_TABLES = ("build_inputs", "revealed_settings")
 # Build order: add a step where its inputs exist, with every table it creates.
 STEPS: list[Step] = [
     # daily downloads from consecutive snapshots, kept between builds (docs/denoising.md)
-    Step(series.build, ("model_daily_raw",), state=("series_daily", "series_models", "series_state"),
-         scratch=("series_patchy", "series_input", "series_models_next")),
-    Step(denoise.build, ("model_noise", "model_daily"), scratch=("denoise_ids",)),  # organic downloads
-    Step(lineage.build, ("stg_lineage_edges", "lineage_nodes", "lineage_edges", "model_family", "lineage_issues",
-                         "model_derivatives"), scratch=("lineage_ids", "lineage_broken")),
-    sql("github_repo_stats"),  # per-repository stars, 30-day growth, provenance (docs/github.md)
-    sql("model_github"),       # each model's linked repository: own card, registry, or family root
-    sql("mart_github_repos"),  # the app's GitHub view: tracked repositories and why
-    sql("mart_github_daily"),  # stars per repository and day
-    Step(benchmark_scores.build, ("benchmark_scores",)),  # LiveBench averages, LiveCodeBench clean windows
-    # benchmark model names -> Hub repositories, then per-model clean and legacy scores
-    Step(matching.build, ("benchmark_matches", "model_clean_scores", "model_legacy_scores", "mart_benchmarks",
-                          "mart_benchmark_matches")),
+    Step(series.build, ("int_model_daily_raw",), state=("int_series_daily", "int_series_models", "int_series_state"),
+         scratch=("int_series_patchy", "int_series_input", "int_series_models_next")),
+    # organic downloads (docs/denoising.md)
+    Step(denoise.build, ("int_model_noise", "int_model_daily"), scratch=("int_denoise_ids",)),
+    # declared parents, families, derivative counts (docs/methodology.md)
+    Step(lineage.build, ("stg_lineage_edges", "int_lineage_nodes", "int_lineage_edges", "int_model_family",
+                         "int_lineage_issues", "int_model_derivatives"),
+         scratch=("int_lineage_ids", "int_lineage_broken")),
+    sql("int_github_repo_stats"),  # per-repository stars, 30-day growth, provenance (docs/github.md)
+    sql("int_model_github"),       # each model's linked repository: own card, registry, or family root
+    sql("mart_github_repos"),      # the app's GitHub view: tracked repositories and why
+    sql("mart_github_daily"),      # stars per repository and day
+    Step(benchmark_scores.build, ("int_benchmark_scores",)),  # LiveBench averages, LiveCodeBench clean windows
+    # benchmark model names -> Hub repositories, then per-model clean and legacy scores (docs/matching.md)
+    Step(matching.build, ("int_benchmark_matches", "int_model_clean_scores", "int_model_legacy_scores",
+                          "mart_benchmarks", "mart_benchmark_matches")),
     # reads every step above: components, composites and ranks per profile, rank intervals
-    Step(scoring.build, ("model_facts", "entity_inputs", "entity_daily", "entity_components", "entity_scores")),
+    Step(scoring.build, ("int_model_facts", "int_entity_inputs", "int_entity_daily", "int_entity_components",
+                         "int_entity_scores")),
     # Ollama pulls and OpenRouter tokens matched to families (docs/channels.md)
-    Step(channels.build, ("channel_matches", "channel_local_daily", "channel_api_daily", "channel_entries",
-                          "channel_totals", "mart_channel_entries", "mart_channel_daily", "mart_channel_families")),
+    Step(channels.build, ("int_channel_matches", "int_channel_local_daily", "int_channel_api_daily",
+                          "int_channel_entries", "int_channel_totals", "mart_channel_entries", "mart_channel_daily",
+                          "mart_channel_families")),
     Step(marts.build, marts.MARTS),  # last: the mart_* tables and meta (docs/marts.md)
 ]
 

@@ -14,20 +14,20 @@ COARSE_STEPS = 10          # growth must span this many rounding steps (error un
 MATCH_COLUMNS = ["channel", "name", "hf_id", "family", "method", "candidates"]
 
 
-SQL_STEPS = ("channel_api_daily", "channel_entries", "channel_totals", "mart_channel_entries", "mart_channel_daily",
-             "mart_channel_families")
+SQL_STEPS = ("int_channel_api_daily", "int_channel_entries", "int_channel_totals", "mart_channel_entries",
+             "mart_channel_daily", "mart_channel_families")
 
 
 def build(con: duckdb.DuckDBPyConnection, config: Config) -> None:
     """Match the channel entries to the Hub snapshot, derive the series, and roll them up per model and family."""
     matches = match(con)
     con.register("_matches", matches)
-    con.execute("CREATE OR REPLACE TABLE channel_matches AS SELECT * FROM _matches")
+    con.execute("CREATE OR REPLACE TABLE int_channel_matches AS SELECT * FROM _matches")
     con.unregister("_matches")
     daily = local_daily(con.execute("SELECT as_of AS day, model, pulls, pulls_str FROM raw_ollama_library "
                                     "ORDER BY model, day").df())
     con.register("_daily", daily)
-    con.execute("CREATE OR REPLACE TABLE channel_local_daily AS SELECT * FROM _daily")
+    con.execute("CREATE OR REPLACE TABLE int_channel_local_daily AS SELECT * FROM _daily")
     con.unregister("_daily")
     for table in SQL_STEPS:
         run_sql_step(con, table)
@@ -35,9 +35,9 @@ def build(con: duckdb.DuckDBPyConnection, config: Config) -> None:
 
 def match(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     """One row per Ollama library model and OpenRouter permaslug, matched to the latest Hub snapshot."""
-    [(snapshot,)] = con.execute("SELECT max(as_of_hf) FROM model_facts").fetchall()
+    [(snapshot,)] = con.execute("SELECT max(as_of_hf) FROM int_model_facts").fetchall()
     hub = [HubModel(i, f, int(d or 0)) for i, f, d in con.execute(
-        "SELECT model_id, family, raw_downloads_30d FROM model_facts").fetchall()]
+        "SELECT model_id, family, raw_downloads_30d FROM int_model_facts").fetchall()]
     # An Ollama model that appears after the first scrape was published then; earlier ones have no known date.
     local = con.execute("""SELECT model, CASE WHEN min(as_of) > (SELECT min(as_of) FROM raw_ollama_library)
                                               THEN min(as_of) END

@@ -22,19 +22,19 @@ class Series:
 
     @classmethod
     def load(cls, con: duckdb.DuckDBPyConnection, kind: str, n: int, settings: Settings) -> "Series":
-        """Read entity_daily for one entity kind; rows follow entity_inputs ordered by entity_id."""
+        """Read int_entity_daily for one entity kind; rows follow int_entity_inputs ordered by entity_id."""
         window = settings.momentum_window_days
         span = max(ADOPTION_WINDOW_DAYS, window * (settings.momentum_baseline_windows + 1))
-        [(first, last)] = con.execute("SELECT min(day), max(day) FROM opt_model_daily").fetchall()
+        [(first, last)] = con.execute("SELECT min(day), max(day) FROM opt_int_model_daily").fetchall()
         if last is None:
             return cls(np.zeros((n, 0)), window, 0)
         start = max(first, last - dt.timedelta(days=span - 1))
         days = (last - start).days + 1
         cells = con.execute("""
             SELECT i.row, (d.day - ?::DATE)::INTEGER AS col, d.organic_downloads
-            FROM entity_daily d
+            FROM int_entity_daily d
             JOIN (SELECT entity_id, row_number() OVER (ORDER BY entity_id) - 1 AS row
-                  FROM entity_inputs WHERE entity_kind = ?) i USING (entity_id)
+                  FROM int_entity_inputs WHERE entity_kind = ?) i USING (entity_id)
             WHERE d.entity_kind = ? AND d.day >= ?::DATE""", [start, kind, kind, start]).fetchnumpy()
         matrix = np.zeros((n, days))
         matrix[cells["row"], cells["col"]] = cells["organic_downloads"]

@@ -1,6 +1,6 @@
-"""Build step: split daily downloads into organic demand and CI/automation (model_noise, model_daily).
+"""Build step: split daily downloads into organic demand and CI/automation (int_model_noise, int_model_daily).
 
-Reads model_daily_raw and raw_hf_models only (never the sandbox's truth). Method: docs/denoising.md.
+Reads int_model_daily_raw and raw_hf_models only (never the sandbox's truth). Method: docs/denoising.md.
 """
 
 import logging
@@ -20,33 +20,31 @@ BLOCK_DAYS = 45
 ROW_CHUNK = 50_000
 
 MODELS = """
-WITH latest AS (SELECT max(as_of) AS as_of FROM raw_hf_models),
+WITH latest AS (SELECT any_value(as_of) AS as_of FROM stg_hf_latest),
 children AS (
-    SELECT b.parent AS id, count(*) AS children
-    FROM (SELECT unnest(base_models) AS b FROM raw_hf_models WHERE as_of = (SELECT as_of FROM latest))
-    GROUP BY 1
+    SELECT b.parent AS id, count(*) AS children FROM (SELECT unnest(base_models) AS b FROM stg_hf_latest) GROUP BY 1
 )
 SELECT i.m, r.id, r.author, r.params, coalesce(r.likes, 0) AS likes, r.downloads, r.as_of,
        CAST(r.created_at AS DATE) AS created, coalesce(k.children, 0) AS children,
        coalesce(len(r.base_models), 0) > 0 AS derived,
        r.as_of = (SELECT as_of FROM latest) AS in_latest
 FROM (SELECT * FROM raw_hf_models QUALIFY row_number() OVER (PARTITION BY id ORDER BY as_of DESC) = 1) r
-JOIN denoise_ids i ON i.model_id = r.id
+JOIN int_denoise_ids i ON i.model_id = r.id
 LEFT JOIN children k ON k.id = r.id
 ORDER BY i.m
 """
 
 DAILY = """
-SELECT d.rowid - (SELECT min(rowid) FROM model_daily_raw) AS row, i.m, (d.day - $first)::INTEGER AS t,
+SELECT d.rowid - (SELECT min(rowid) FROM int_model_daily_raw) AS row, i.m, (d.day - $first)::INTEGER AS t,
        d.raw_downloads, d.imputed
-FROM model_daily_raw d JOIN denoise_ids i USING (model_id)
+FROM int_model_daily_raw d JOIN int_denoise_ids i USING (model_id)
 """
-# model_daily: model_daily_raw plus the organic column, matched by row position (no id strings through Python;
+# int_model_daily: int_model_daily_raw plus the organic column, matched by row position (no id strings through Python;
 # row ids of a table created in the build's transaction start at a large offset, hence the min)
 WRITE_DAILY = """
-CREATE OR REPLACE TABLE model_daily AS
+CREATE OR REPLACE TABLE int_model_daily AS
 SELECT r.model_id, r.day, r.raw_downloads, o.organic_downloads::BIGINT AS organic_downloads, r.imputed, r.decreased
-FROM model_daily_raw r POSITIONAL JOIN organic o
+FROM int_model_daily_raw r POSITIONAL JOIN organic o
 """
 
 # Output columns, typed (an empty build keeps its types).
@@ -121,7 +119,7 @@ def days_before(models, in_window: np.ndarray) -> np.ndarray:
 
 def noise_rows(models, x: np.ndarray, auto: np.ndarray, burst: np.ndarray, in_window: np.ndarray,
                flags: dict[str, np.ndarray], ceiling: np.ndarray) -> pa.Table:
-    """model_noise: 30-day raw and organic downloads to the latest as_of, automation share and reasons.
+    """int_model_noise: 30-day raw and organic downloads to the latest as_of, automation share and reasons.
 
     A model whose series shows none of the window's days (a lone or months-apart snapshot) has only what one
     snapshot can show: its downloads above the engagement ceiling count as automation.
@@ -159,11 +157,11 @@ def noise_rows(models, x: np.ndarray, auto: np.ndarray, burst: np.ndarray, in_wi
 
 
 def build(con: duckdb.DuckDBPyConnection, config: Config) -> None:
-    """Compute model_noise and model_daily (raw and organic downloads per model and day)."""
-    con.execute("CREATE OR REPLACE TEMP TABLE denoise_ids AS SELECT model_id, (row_number() OVER "
+    """Compute int_model_noise and int_model_daily (raw and organic downloads per model and day)."""
+    con.execute("CREATE OR REPLACE TEMP TABLE int_denoise_ids AS SELECT model_id, (row_number() OVER "
                 "(ORDER BY model_id) - 1)::BIGINT AS m FROM (SELECT DISTINCT id AS model_id FROM raw_hf_models)")
     models = con.execute(MODELS).df()
-    first, last = con.execute("SELECT min(day), max(day) FROM model_daily_raw").fetchall()[0]
+    first, last = con.execute("SELECT min(day), max(day) FROM int_model_daily_raw").fetchall()[0]
     n_days = (last - first).days + 1 if first else 0
     daily = con.sql(DAILY, params={"first": first}).to_arrow_table()
     x, observed = matrix(daily, len(models), n_days)
@@ -179,7 +177,8 @@ def build(con: duckdb.DuckDBPyConnection, config: Config) -> None:
     mirror = sig.mirror_flags(models["author"].to_numpy(), names, models["created"], models["likes"].to_numpy(),
                               models["children"].to_numpy()) & ~models["derived"].to_numpy() & ~fixture
     auto, burst, weekday_flag, floor_flag = automation(x, observed, age, weekend, fixture, mirror)
-    as_of = np.datetime64(con.execute("SELECT max(as_of) FROM raw_hf_models").fetchall()[0][0] or "1970-01-01", "D")
+    [(latest,)] = con.execute("SELECT any_value(as_of) FROM stg_hf_latest").fetchall()
+    as_of = np.datetime64(latest or "1970-01-01", "D")
     in_window = (days >= as_of - WINDOW_DAYS) & (days < as_of)
     raw_30d = models["downloads"].fillna(0).to_numpy(dtype=np.float64)
     fitted, spread = sig.engagement_line(raw_30d, models["likes"], models["children"], cohort_of(params),
@@ -198,7 +197,7 @@ def build(con: duckdb.DuckDBPyConnection, config: Config) -> None:
     con.register("noise", noise)
     con.register("organic", pa.table({"organic_downloads": by_row}))
     try:
-        con.execute(f"CREATE OR REPLACE TABLE model_noise AS SELECT {NOISE_COLUMNS} FROM noise ORDER BY model_id")
+        con.execute(f"CREATE OR REPLACE TABLE int_model_noise AS SELECT {NOISE_COLUMNS} FROM noise ORDER BY model_id")
         con.execute(WRITE_DAILY)
     finally:
         con.unregister("noise")

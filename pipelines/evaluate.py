@@ -79,10 +79,10 @@ def by_shape(both: pd.DataFrame) -> list[dict]:
 
 
 def compare(noise: pd.DataFrame, truth: pd.DataFrame) -> dict:
-    """Metrics of model_noise rows against World.truth rows of the same as_of (joined on model id)."""
+    """Metrics of int_model_noise rows against World.truth rows of the same as_of (joined on model id)."""
     both = noise.merge(truth, left_on="model_id", right_on="id", how="inner", suffixes=("", "_true"))
     if both.empty:
-        raise ValueError("no model of model_noise is in the truth table; expected the same world and as_of")
+        raise ValueError("no model of int_model_noise is in the truth table; expected the same world and as_of")
     flagged, actual = both["mostly_automation"].to_numpy(bool), both["mostly_automation_true"].to_numpy(bool)
     automated = (both["automation_30d"] > 0) & (both["automation_kind"] != "fixture")
     sizeable = automated & (both["organic_30d"] >= SIZEABLE)
@@ -120,7 +120,7 @@ def evaluate(folder: Path, seed: int = 11, models: int = 10_000, days: int = 45)
     try:
         simulate(con, world, days, details=0)
         build.run_build(con, build.steps_through(denoise.build))
-        noise = con.execute("SELECT * FROM model_noise").df()
+        noise = con.execute("SELECT * FROM int_model_noise").df()
         as_of = noise_as_of(con)
     finally:
         con.close()
@@ -130,7 +130,7 @@ def evaluate(folder: Path, seed: int = 11, models: int = 10_000, days: int = 45)
 
 def noise_as_of(con: duckdb.DuckDBPyConnection) -> dt.date:
     """The as_of of the de-noised 30-day figures."""
-    return con.execute("SELECT max(as_of) FROM model_noise").fetchall()[0][0]
+    return con.execute("SELECT max(as_of) FROM int_model_noise").fetchall()[0][0]
 
 
 def render(result: Evaluation) -> str:

@@ -40,23 +40,24 @@ class FirstDays:
 
 def collect_and_build(path: Path, world: World, days: int, end: dt.date,
                       min_downloads: int) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """A new warehouse at path with `days` collected days ending on `end`, built: (model_noise, model_derivatives)."""
+    """A new warehouse at path with `days` collected days ending on `end`, built: its int_model_noise and
+    int_model_derivatives."""
     con = db.connect(path)
     try:
         simulate(con, world, days, start=end - dt.timedelta(days=days - 1), min_downloads=min_downloads, details=0)
         build.run_build(con, STEPS)
-        return (con.execute("SELECT * FROM model_noise").df(),
-                con.execute("SELECT model_id, active_derivatives FROM model_derivatives").df())
+        return (con.execute("SELECT * FROM int_model_noise").df(),
+                con.execute("SELECT model_id, active_derivatives FROM int_model_derivatives").df())
     finally:
         con.close()
 
 
 def compare(days: int, noise: pd.DataFrame, active: pd.DataFrame, full_active: pd.DataFrame,
             truth: pd.DataFrame) -> FirstDays:
-    """One deployment's figures: its model_noise against truth, its active derivatives against the full build's."""
+    """One deployment's figures: its int_model_noise against truth, its active derivatives against the full build's."""
     both = noise.merge(truth, left_on="model_id", right_on="id", how="inner", suffixes=("", "_true"))
     if both.empty:
-        raise ValueError("no model of model_noise is in the truth table; expected the same world and as_of")
+        raise ValueError("no model of int_model_noise is in the truth table; expected the same world and as_of")
     large = both["organic_30d"] >= LARGE
     automated = (both["automation_30d"] > 0) & (both["automation_kind"] != "fixture")
     burst = both["noise_reasons"].str.contains("burst")

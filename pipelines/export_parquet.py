@@ -1,6 +1,6 @@
 """History as Parquet: raw_hf_models (without payload), model_daily and model_noise, hive-partitioned by as_of.
 
-Layout: <out>/<table>/as_of=YYYY-MM-DD/*.parquet; model_daily's as_of is the day the downloads happened.
+Layout: <out>/<folder>/as_of=YYYY-MM-DD/*.parquet; model_daily's as_of is the day the downloads happened.
 Each table is written to a temporary folder and renamed into place. Every row carries data_kind.
 """
 
@@ -15,11 +15,11 @@ from pipelines.step_inputs import table_exists
 from warehouse import db
 
 log = logging.getLogger(__name__)
-# table -> SELECT list (as_of is the partition key)
+# folder -> (table, SELECT list); as_of is the partition key
 TABLES = {
-    "raw_hf_models": "* EXCLUDE (payload)",
-    "model_daily": "day AS as_of, *",
-    "model_noise": "*",
+    "raw_hf_models": ("raw_hf_models", "* EXCLUDE (payload)"),
+    "model_daily": ("int_model_daily", "day AS as_of, *"),
+    "model_noise": ("int_model_noise", "*"),
 }
 # A partitioned COPY buffers every open partition: 3.4 GB peak RSS for 30 days of a 1M-model world without a
 # limit, 1.2 GB with this one (bench/scale.py --models 1000000 --days 30 --details 0).
@@ -30,26 +30,26 @@ DATA_KIND = """SELECT CASE WHEN coalesce(bool_or(sandbox), false) THEN 'sandbox'
 
 
 def export_parquet(con: duckdb.DuckDBPyConnection, out: Path) -> tuple[dict[str, int], str]:
-    """Write each history table that exists under out; return rows per table and the data kind."""
+    """Write each history table that exists under out; return rows per folder and the data kind."""
     if not table_exists(con, "raw_hf_models") or not con.execute("SELECT count(*) FROM raw_hf_models").fetchall()[0][0]:
         raise ValueError("raw_hf_models is empty: nothing to export; collect first ('revealed collect hf' or "
                          "'revealed sandbox simulate --days 3')")
     [(kind,)] = con.execute(DATA_KIND).fetchall()
     out.mkdir(parents=True, exist_ok=True)
     written = {}
-    for table, select in TABLES.items():
+    for folder, (table, select) in TABLES.items():
         if not table_exists(con, table):
             log.info("%s does not exist yet (run 'revealed build'); not exported", table)
             continue
-        fresh = out / f".{table}.{uuid.uuid4().hex[:8]}.tmp"
+        fresh = out / f".{folder}.{uuid.uuid4().hex[:8]}.tmp"
         try:
             with db.settings(con, **EXPORT_SETTINGS):
                 con.execute(f"COPY (SELECT {select}, '{kind}' AS data_kind FROM {table}) TO '{fresh}' "
                             "(FORMAT parquet, PARTITION_BY (as_of))")
-            replace_dir(fresh, out / table)
+            replace_dir(fresh, out / folder)
         finally:
             shutil.rmtree(fresh, ignore_errors=True)
-        [(written[table],)] = con.execute(f"SELECT count(*) FROM {table}").fetchall()
+        [(written[folder],)] = con.execute(f"SELECT count(*) FROM {table}").fetchall()
     return written, kind
 
 

@@ -15,32 +15,33 @@ log = logging.getLogger(__name__)
 
 def build(con: duckdb.DuckDBPyConnection, config: Config) -> None:
     """Build step: lineage of the latest raw_hf_models slice."""
-    step_inputs.optional_views(con, reads=("model_noise",))
+    step_inputs.optional_views(con, reads=("int_model_noise",))
     run_sql_step(con, "stg_lineage_edges")
-    run_sql_step(con, "lineage_nodes")
+    run_sql_step(con, "int_lineage_nodes")
     derive(con)
 
 
 def derive(con: duckdb.DuckDBPyConnection) -> None:
-    """From stg_lineage_edges and lineage_nodes: lineage_edges, model_family, model_derivatives, lineage_issues."""
-    run_sql_step(con, "lineage_edges")
+    """From stg_lineage_edges and int_lineage_nodes: int_lineage_edges, int_model_family, int_model_derivatives and
+    int_lineage_issues."""
+    run_sql_step(con, "int_lineage_edges")
     families(con)
-    run_sql_step(con, "lineage_issues")
-    run_sql_step(con, "model_derivatives")
-    for issue, n in con.execute("SELECT issue, count(*) FROM lineage_issues GROUP BY 1 ORDER BY 1").fetchall():
+    run_sql_step(con, "int_lineage_issues")
+    run_sql_step(con, "int_model_derivatives")
+    for issue, n in con.execute("SELECT issue, count(*) FROM int_lineage_issues GROUP BY 1 ORDER BY 1").fetchall():
         log.log(logging.WARNING if issue == "cycle_broken" else logging.INFO,
-                "lineage: %d model(s) with %s (see lineage_issues)", n, issue)
+                "lineage: %d model(s) with %s (see int_lineage_issues)", n, issue)
 
 
 def families(con: duckdb.DuckDBPyConnection) -> None:
-    """Write model_family: each model's root along first-listed parents, with cycles broken and reported."""
-    con.execute("""CREATE OR REPLACE TEMP TABLE lineage_ids AS
+    """Write int_model_family: each model's root along first-listed parents, with cycles broken and reported."""
+    con.execute("""CREATE OR REPLACE TEMP TABLE int_lineage_ids AS
         SELECT id, (row_number() OVER (ORDER BY id) - 1)::BIGINT AS code FROM (
-            SELECT model_id AS id FROM lineage_nodes UNION SELECT child FROM lineage_edges
-            UNION SELECT parent FROM lineage_edges)""")
-    [(n,)] = con.execute("SELECT count(*) FROM lineage_ids").fetchall()
-    child, parent = con.execute("""SELECT c.code, p.code FROM lineage_edges e
-        JOIN lineage_ids c ON c.id = e.child JOIN lineage_ids p ON p.id = e.parent
+            SELECT model_id AS id FROM int_lineage_nodes UNION SELECT child FROM int_lineage_edges
+            UNION SELECT parent FROM int_lineage_edges)""")
+    [(n,)] = con.execute("SELECT count(*) FROM int_lineage_ids").fetchall()
+    child, parent = con.execute("""SELECT c.code, p.code FROM int_lineage_edges e
+        JOIN int_lineage_ids c ON c.id = e.child JOIN int_lineage_ids p ON p.id = e.parent
         WHERE e.parent_order = 1""").fetchnumpy().values()
     first_parent = np.arange(n, dtype=np.int64)
     first_parent[child] = parent
@@ -50,14 +51,14 @@ def families(con: duckdb.DuckDBPyConnection) -> None:
     con.register("_broken", pa.table({"child": [c for c, _ in broken], "parent": [p for _, p in broken]},
                                      schema=pa.schema([("child", pa.int64()), ("parent", pa.int64())])))
     try:
-        con.execute("""CREATE OR REPLACE TABLE model_family AS
+        con.execute("""CREATE OR REPLACE TABLE int_model_family AS
             SELECT m.id AS model_id, r.id AS family, f.depth::INTEGER AS depth
-            FROM _family f JOIN lineage_ids m ON m.code = f.code JOIN lineage_ids r ON r.code = f.root
-            WHERE m.id IN (SELECT model_id FROM lineage_nodes)""")
-        con.execute("""CREATE OR REPLACE TEMP TABLE lineage_broken AS
+            FROM _family f JOIN int_lineage_ids m ON m.code = f.code JOIN int_lineage_ids r ON r.code = f.root
+            WHERE m.id IN (SELECT model_id FROM int_lineage_nodes)""")
+        con.execute("""CREATE OR REPLACE TEMP TABLE int_lineage_broken AS
             SELECT c.id AS child, p.id AS parent FROM _broken b
-            JOIN lineage_ids c ON c.code = b.child JOIN lineage_ids p ON p.code = b.parent""")
-        con.execute("DELETE FROM lineage_edges e USING lineage_broken b "
+            JOIN int_lineage_ids c ON c.code = b.child JOIN int_lineage_ids p ON p.code = b.parent""")
+        con.execute("DELETE FROM int_lineage_edges e USING int_lineage_broken b "
                     "WHERE e.child = b.child AND e.parent = b.parent")
     finally:
         con.unregister("_family")

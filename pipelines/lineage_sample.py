@@ -20,7 +20,7 @@ RELATIONS = {"finetuned": "finetune", "quantized": "quantized", "adapter": "adap
 
 
 def load_edges(con: duckdb.DuckDBPyConnection, path: Path) -> None:
-    """Write stg_lineage_edges and lineage_nodes from a source,target,edge CSV (row order = parent order)."""
+    """Write stg_lineage_edges and int_lineage_nodes from a source,target,edge CSV (row order = parent order)."""
     table = pacsv.read_csv(path)
     expected = {"source", "target", "edge"}
     if not expected <= set(table.column_names):
@@ -34,7 +34,7 @@ def load_edges(con: duckdb.DuckDBPyConnection, path: Path) -> None:
         SELECT target AS child, source AS parent, map_extract_value(map(?::VARCHAR[], ?::VARCHAR[]), edge) AS relation,
                row_number() OVER (PARTITION BY target ORDER BY row)::INTEGER AS parent_order
         FROM _edges""", [list(RELATIONS), list(RELATIONS.values())])
-    con.execute("""CREATE OR REPLACE TABLE lineage_nodes AS
+    con.execute("""CREATE OR REPLACE TABLE int_lineage_nodes AS
         SELECT id AS model_id, NULL::BIGINT AS organic_downloads_30d
         FROM (SELECT source AS id FROM _edges UNION SELECT target FROM _edges)""")
     con.unregister("_edges")
@@ -42,21 +42,22 @@ def load_edges(con: duckdb.DuckDBPyConnection, path: Path) -> None:
 
 def report(con: duckdb.DuckDBPyConnection, path: Path, top: int, seconds: float) -> str:
     """Markdown: totals, issues, relation mix, the largest families and the models with most direct children."""
-    edges, nodes, families = con.execute("""SELECT (SELECT count(*) FROM lineage_edges),
-        (SELECT count(*) FROM lineage_nodes), (SELECT count(DISTINCT family) FROM model_family)""").fetchone()
+    edges, nodes, families = con.execute("""SELECT (SELECT count(*) FROM int_lineage_edges),
+        (SELECT count(*) FROM int_lineage_nodes), (SELECT count(DISTINCT family) FROM int_model_family)""").fetchone()
     out = [f"Input: `{path.name}`, {edges:,} distinct edges (self-references and broken cycle edges removed) "
            f"over {nodes:,} models in {families:,} families; lineage step took {seconds:.2f}s.", ""]
-    out += ["Issues found:", "", table(con, "SELECT issue, count(*) AS models FROM lineage_issues GROUP BY 1 "
+    out += ["Issues found:", "", table(con, "SELECT issue, count(*) AS models FROM int_lineage_issues GROUP BY 1 "
                                               "ORDER BY 1"), ""]
     out += ["Relation mix of all edges:", "", table(con, """SELECT relation, count(*) AS edges,
-        round(100.0 * count(*) / sum(count(*)) OVER (), 1) AS pct FROM lineage_edges GROUP BY 1 ORDER BY 2 DESC"""), ""]
+        round(100.0 * count(*) / sum(count(*)) OVER (), 1) AS pct
+        FROM int_lineage_edges GROUP BY 1 ORDER BY 2 DESC"""), ""]
     out += ["Depth of models below their family root:", "", table(con, """SELECT depth, count(*) AS models
-        FROM model_family GROUP BY 1 ORDER BY 1"""), ""]
+        FROM int_model_family GROUP BY 1 ORDER BY 1"""), ""]
     out += [f"The {top} largest families (members include the root; relation = a member's relation to the "
             "first listed parent, the one its family follows):", "", table(con, f"""
         WITH members AS (
             SELECT f.family, f.model_id, f.depth, e.relation
-            FROM model_family f LEFT JOIN lineage_edges e ON e.child = f.model_id AND e.parent_order = 1)
+            FROM int_model_family f LEFT JOIN int_lineage_edges e ON e.child = f.model_id AND e.parent_order = 1)
         SELECT family, count(*) AS members, max(depth) AS max_depth,
                count(*) FILTER (WHERE relation = 'finetune') AS finetune,
                count(*) FILTER (WHERE relation = 'quantized') AS quantized,
@@ -66,7 +67,7 @@ def report(con: duckdb.DuckDBPyConnection, path: Path, top: int, seconds: float)
     out += [f"The {top} models with most descendants (direct children per relation; descendants are distinct "
             "models below along all edges):", "", table(con, f"""SELECT model_id, derivatives_finetune AS finetune,
         derivatives_quantized AS quantized, derivatives_adapter AS adapter, derivatives_merge AS merge, descendants
-        FROM model_derivatives ORDER BY descendants DESC, model_id LIMIT {top}""")]
+        FROM int_model_derivatives ORDER BY descendants DESC, model_id LIMIT {top}""")]
     return "\n".join(out)
 
 

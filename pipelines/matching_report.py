@@ -167,7 +167,7 @@ def sandbox_figures(n_models: int) -> str:
         livecodebench.collect(con, f"{server.url}/livecodebench", server.date)
     build.run_build(con, build.steps_of(lineage.build, benchmark_scores.build, matching.build))
     truth = dict(zip(routes_bench.covered(world)["model"], routes_bench.covered(world)["hf_id"], strict=True))
-    got = con.execute("SELECT model, hf_id FROM benchmark_matches").fetchall()
+    got = con.execute("SELECT model, hf_id FROM int_benchmark_matches").fetchall()
     bare = match_all([Entry("livebench", m) for m in {m for m, _ in got}], matching.hub_index(con), {})
     right = sum(h == truth[m] for m, h in got)
     return "\n".join([

@@ -16,23 +16,23 @@ KINDS = ("model", "family")
 
 
 def build(con: duckdb.DuckDBPyConnection, config: Config) -> None:
-    """Build step: entity_components and entity_scores (one row per entity and profile)."""
+    """Build step: int_entity_components and int_entity_scores (one row per entity and profile)."""
     step_inputs.optional_views(con)
-    run_sql_step(con, "model_facts")
-    run_sql_step(con, "entity_inputs")
-    run_sql_step(con, "entity_daily", temp=True)  # large and read by this step only: kept out of the file
+    run_sql_step(con, "int_model_facts")
+    run_sql_step(con, "int_entity_inputs")
+    run_sql_step(con, "int_entity_daily", temp=True)  # large and read by this step only: kept out of the file
     components, scores = [], []
     for seed_key, kind in enumerate(KINDS):
-        inputs = con.execute("SELECT * FROM entity_inputs WHERE entity_kind = ? ORDER BY entity_id", [kind]).df()
+        inputs = con.execute("SELECT * FROM int_entity_inputs WHERE entity_kind = ? ORDER BY entity_id", [kind]).df()
         series = Series.load(con, kind, len(inputs), config.settings)
         point = point_components(inputs, series, config.settings)
         components.append(pd.concat([inputs[["entity_kind", "entity_id"]],
                                      pd.DataFrame(point, columns=list(COMPONENTS))], axis=1))
         scores.append(score(inputs, series, point, config, seed_key))
         log.info("scored %d %s entities", len(inputs), kind)
-    write(con, "entity_components", pd.concat(components, ignore_index=True),
+    write(con, "int_entity_components", pd.concat(components, ignore_index=True),
           ", ".join(f"{c}::DOUBLE AS {c}" for c in COMPONENTS))
-    write(con, "entity_scores", pd.concat(scores, ignore_index=True),
+    write(con, "int_entity_scores", pd.concat(scores, ignore_index=True),
           "profile, composite::DOUBLE AS composite, coverage::DOUBLE AS coverage, rank::INTEGER AS rank, "
           "rank_low::INTEGER AS rank_low, rank_high::INTEGER AS rank_high")
 

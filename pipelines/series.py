@@ -1,7 +1,7 @@
-"""Build step: the daily download series (model_daily_raw), kept between builds and extended by new snapshots.
+"""Build step: the daily download series (int_model_daily_raw), kept between builds and extended by new snapshots.
 
-The series is stored in series_daily. A build books only the spans that end on snapshots newer than the last
-build's (pipelines/sql/series_spans.sql), starting from each model's last snapshot (series_models); models with
+The series is stored in int_series_daily. A build books only the spans that end on snapshots newer than the last
+build's (pipelines/sql/int_series_spans.sql), starting from each model's last snapshot (int_series_models); models with
 a missing all-time count are recomputed whole. When a snapshot the last build read was replaced or removed, a
 snapshot older than its last was added, the series SQL changed, or the build is full, everything is recomputed.
 """
@@ -19,15 +19,15 @@ from pipelines.step_inputs import slices
 
 log = logging.getLogger(__name__)
 EPOCH = dt.date(1970, 1, 1)
-FILES = ("series_input", "series_patchy", "series_models", "series_spans")
+FILES = ("int_series_input", "int_series_patchy", "int_series_models", "int_series_spans")
 
 STATE = """
-CREATE TABLE IF NOT EXISTS series_daily (model_id VARCHAR, day DATE, raw_downloads BIGINT, imputed BOOLEAN,
+CREATE TABLE IF NOT EXISTS int_series_daily (model_id VARCHAR, day DATE, raw_downloads BIGINT, imputed BOOLEAN,
                                          decreased BOOLEAN);
-CREATE TABLE IF NOT EXISTS series_models (model_id VARCHAR, as_of DATE, all_time BIGINT, patchy BOOLEAN);
-CREATE TABLE IF NOT EXISTS series_state (key VARCHAR PRIMARY KEY, value VARCHAR);
+CREATE TABLE IF NOT EXISTS int_series_models (model_id VARCHAR, as_of DATE, all_time BIGINT, patchy BOOLEAN);
+CREATE TABLE IF NOT EXISTS int_series_state (key VARCHAR PRIMARY KEY, value VARCHAR);
 """
-RESET = "DROP TABLE series_daily; DROP TABLE series_models; DROP TABLE series_state;"
+RESET = "DROP TABLE int_series_daily; DROP TABLE int_series_models; DROP TABLE int_series_state;"
 
 
 def code_hash() -> str:
@@ -44,7 +44,7 @@ def kept_until(con: duckdb.DuckDBPyConnection, now: list[list]) -> tuple[dt.date
     """The last as_of of the stored series if it still holds for the raw slices `now` (else None), and why."""
     if con.execute("SELECT value FROM build_inputs WHERE key = 'full'").fetchone()[0] == "true":
         return None, "a full build"
-    state = dict(con.execute("SELECT key, value FROM series_state").fetchall())
+    state = dict(con.execute("SELECT key, value FROM int_series_state").fetchall())
     if "slices" not in state:
         return None, "no stored series"
     if state.get("code") != code_hash():
@@ -56,7 +56,7 @@ def kept_until(con: duckdb.DuckDBPyConnection, now: list[list]) -> tuple[dt.date
 
 
 def build(con: duckdb.DuckDBPyConnection, config: Config) -> None:
-    """Extend the stored series with the new snapshots (or recompute it) and expose it as model_daily_raw."""
+    """Extend the stored series with the new snapshots (or recompute it) and expose it as int_model_daily_raw."""
     con.execute(STATE)
     now = fingerprint(con)
     after, why = kept_until(con, now)
@@ -67,11 +67,12 @@ def build(con: duckdb.DuckDBPyConnection, config: Config) -> None:
     else:
         log.info("series extended after %s", after)
     params = {"after": after or EPOCH}
-    con.execute(f"CREATE OR REPLACE TEMP TABLE series_patchy AS {sql('series_patchy')}", params)
-    con.execute("DELETE FROM series_daily WHERE model_id IN (SELECT model_id FROM series_patchy)")
-    con.execute(f"CREATE OR REPLACE TEMP TABLE series_input AS {sql('series_input')}", params)
-    con.execute(f"INSERT INTO series_daily {sql('series_spans')}")
-    con.execute(f"CREATE OR REPLACE TEMP TABLE series_models_next AS {sql('series_models')}", params)
-    con.execute("DELETE FROM series_models; INSERT INTO series_models SELECT * FROM series_models_next")
-    con.execute("INSERT OR REPLACE INTO series_state VALUES ('code', ?), ('slices', ?)", [code_hash(), json.dumps(now)])
-    con.execute("CREATE OR REPLACE TEMP TABLE model_daily_raw AS SELECT * FROM series_daily")
+    con.execute(f"CREATE OR REPLACE TEMP TABLE int_series_patchy AS {sql('int_series_patchy')}", params)
+    con.execute("DELETE FROM int_series_daily WHERE model_id IN (SELECT model_id FROM int_series_patchy)")
+    con.execute(f"CREATE OR REPLACE TEMP TABLE int_series_input AS {sql('int_series_input')}", params)
+    con.execute(f"INSERT INTO int_series_daily {sql('int_series_spans')}")
+    con.execute(f"CREATE OR REPLACE TEMP TABLE int_series_models_next AS {sql('int_series_models')}", params)
+    con.execute("DELETE FROM int_series_models; INSERT INTO int_series_models SELECT * FROM int_series_models_next")
+    con.execute("INSERT OR REPLACE INTO int_series_state VALUES ('code', ?), ('slices', ?)",
+                [code_hash(), json.dumps(now)])
+    con.execute("CREATE OR REPLACE TEMP TABLE int_model_daily_raw AS SELECT * FROM int_series_daily")

@@ -12,13 +12,13 @@ log = logging.getLogger(__name__)
 # Upstream tables a step may find absent (their producer not run yet): read through opt_<table> views,
 # which are empty when the table is missing, so a missing component becomes NULL, never zero.
 OPTIONAL = {
-    "model_noise": "model_id VARCHAR, as_of DATE, raw_downloads_30d BIGINT, organic_downloads_30d BIGINT, "
+    "int_model_noise": "model_id VARCHAR, as_of DATE, raw_downloads_30d BIGINT, organic_downloads_30d BIGINT, "
                    "automation_share DOUBLE, noise_reasons VARCHAR, mostly_automation BOOLEAN, unseen_share DOUBLE",
-    "model_daily": "model_id VARCHAR, day DATE, raw_downloads BIGINT, organic_downloads BIGINT, imputed BOOLEAN",
-    "model_github": "model_id VARCHAR, repo VARCHAR, link_source VARCHAR, stars BIGINT, stars_growth_30d BIGINT, "
+    "int_model_daily": "model_id VARCHAR, day DATE, raw_downloads BIGINT, organic_downloads BIGINT, imputed BOOLEAN",
+    "int_model_github": "model_id VARCHAR, repo VARCHAR, link_source VARCHAR, stars BIGINT, stars_growth_30d BIGINT, "
                     "as_of_github DATE",
-    "model_clean_scores": "model_id VARCHAR, clean_score DOUBLE, clean_source VARCHAR",
-    "model_legacy_scores": "model_id VARCHAR, legacy_score DOUBLE, legacy_benchmark VARCHAR",
+    "int_model_clean_scores": "model_id VARCHAR, clean_score DOUBLE, clean_source VARCHAR",
+    "int_model_legacy_scores": "model_id VARCHAR, legacy_score DOUBLE, legacy_benchmark VARCHAR",
 }
 
 

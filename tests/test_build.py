@@ -56,7 +56,7 @@ def test_steps_run_in_order_and_report_rows(con):
     snapshot(con, D + dt.timedelta(1), {"a/x": 8, "b/y": 7})
     report = build.run_build(con, [*build.steps_of(series.build), MART])
     assert [s.name.split(":")[-1] for s in report.steps] == ["build", "mart_from_raw"]
-    assert report.steps[0].rows == {"model_daily_raw": 2}
+    assert report.steps[0].rows == {"int_model_daily_raw": 2}
     assert report.steps[1].rows == {"mart_models": 2}
     inputs = dict(con.execute("SELECT * FROM build_inputs").fetchall())
     assert inputs["inputs_hash"] == report.inputs_hash
@@ -99,16 +99,17 @@ def test_failing_step_keeps_warehouse_and_serving_copy(con):
 
 def test_empty_warehouse_builds_typed_empty_tables(con):
     build.run_build(con, build.steps_through(denoise.build))
-    types = dict(con.execute("SELECT column_name, data_type FROM duckdb_columns() WHERE table_name = 'model_noise'"
+    types = dict(con.execute("SELECT column_name, data_type FROM duckdb_columns() WHERE table_name = 'int_model_noise'"
                              ).fetchall())
     assert types["model_id"] == "VARCHAR" and types["noise_reasons"] == "VARCHAR"
-    assert con.execute("SELECT count(*) FROM model_daily").fetchall() == [(0,)]
+    assert con.execute("SELECT count(*) FROM int_model_daily").fetchall() == [(0,)]
 
 
 def test_a_single_snapshot_builds_without_guessing_automation(con):
     snapshot(con, D, {"a/x": 300, "hf-internal-testing/tiny-random-X": 500})
     build.run_build(con, build.steps_through(denoise.build))
-    rows = con.execute("SELECT model_id, organic_downloads_30d, noise_reasons FROM model_noise ORDER BY 1").fetchall()
+    rows = con.execute("SELECT model_id, organic_downloads_30d, noise_reasons FROM int_model_noise ORDER BY 1"
+                       ).fetchall()
     assert rows == [("a/x", 300, ""), ("hf-internal-testing/tiny-random-X", 0, "test_fixture")]
 
 
@@ -150,7 +151,7 @@ def test_build_command_builds_and_publishes(home, capsys):
     con.close()
     assert cli.main(["build"]) == 0
     out = capsys.readouterr().out
-    assert "model_daily_raw" in out and "published" in out and "SANDBOX" in out
+    assert "int_model_daily_raw" in out and "published" in out and "SANDBOX" in out
     assert paths.serving_file().exists()
 
 
@@ -169,7 +170,7 @@ def test_build_command_extends_the_series_unless_full(home, caplog):
     assert cli.main(["build", "--full"]) == 0
     assert "series recomputed from every snapshot: a full build" in caplog.text
     con = db.connect()
-    assert con.execute("SELECT day, raw_downloads FROM model_daily ORDER BY day").fetchall() == [
+    assert con.execute("SELECT day, raw_downloads FROM int_model_daily ORDER BY day").fetchall() == [
         (D, 3), (D + dt.timedelta(1), 4)]
     con.close()
 

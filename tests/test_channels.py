@@ -207,8 +207,8 @@ def real(tmp_path_factory):
 def labelled_scores(con) -> tuple[int, int, int]:
     """(correct matches, wrong matches, missed) of the hand-labelled names: a match is right when its family is
     the family of one of the labelled repos."""
-    family = dict(con.execute("SELECT model_id, family FROM model_family").fetchall())
-    got = {(c, n): f for c, n, f in con.execute("SELECT channel, name, family FROM channel_matches").fetchall()}
+    family = dict(con.execute("SELECT model_id, family FROM int_model_family").fetchall())
+    got = {(c, n): f for c, n, f in con.execute("SELECT channel, name, family FROM int_channel_matches").fetchall()}
     right = wrong = missed = 0
     with LABELS.open(newline="") as f:
         for row in csv.DictReader(f):
@@ -232,7 +232,7 @@ def test_labelled_real_names_match_with_precision_095_and_recall_08(real):
 
 def test_models_first_listed_after_the_snapshot_and_2026_slugs_stay_unmatched_and_visible(real):
     con, _ = real
-    rows = dict(con.execute("SELECT name, method FROM channel_entries WHERE family IS NULL").fetchall())
+    rows = dict(con.execute("SELECT name, method FROM int_channel_entries WHERE family IS NULL").fetchall())
     assert rows["gpt-oss"] == "after_snapshot"  # first listed on ollama.com in August 2025
     assert rows["deepseek/deepseek-v4-flash-20260423"] == "after_snapshot"
     assert rows["openai/gpt-4o-mini"] == "unmatched"
@@ -241,7 +241,7 @@ def test_models_first_listed_after_the_snapshot_and_2026_slugs_stay_unmatched_an
 def test_pulls_per_day_are_read_over_windows_long_enough_for_the_rounding(real):
     con, _ = real
     first, last, step, window, daily, coarse = con.execute(
-        "SELECT min(pulls) OVER (), pulls, step, window_days, daily_pulls, coarse FROM channel_local_daily "
+        "SELECT min(pulls) OVER (), pulls, step, window_days, daily_pulls, coarse FROM int_channel_local_daily "
         "WHERE model = 'llama3.1' ORDER BY day DESC LIMIT 1").fetchone()
     assert (first, last, step) == (98_000_000, 118_700_000, 100_000)
     assert not coarse and window >= 1 and daily * window >= 10 * step
@@ -253,7 +253,7 @@ def test_pulls_per_day_are_read_over_windows_long_enough_for_the_rounding(real):
 
 def test_token_shares_of_a_day_sum_to_one_with_the_other_row(real):
     con, _ = real
-    sums = con.execute("SELECT round(sum(share), 9) FROM channel_api_daily GROUP BY day").fetchall()
+    sums = con.execute("SELECT round(sum(share), 9) FROM int_channel_api_daily GROUP BY day").fetchall()
     assert len(sums) == 30 and set(sums) == {(1.0,)}
 
 
@@ -267,7 +267,7 @@ def test_weekly_export_carries_both_channels_and_their_dates_null_when_unknown(r
     families = next(p for p in written if p.name.startswith("families_"))
     with families.open(newline="") as f:
         rows = {r["family"]: r for r in csv.DictReader(f)}
-    [(family,)] = con.execute("SELECT family FROM channel_matches WHERE name = 'llama3'").fetchall()
+    [(family,)] = con.execute("SELECT family FROM int_channel_matches WHERE name = 'llama3'").fetchall()
     assert int(rows[family]["local_pulls_30d"]) > 0 and rows[family]["as_of_local"] == "2026-08-21"
     assert rows[family]["api_tokens_30d"] == "" and rows[family]["as_of_api"] == ""
     assert rows["google-bert/bert-base-uncased"]["local_pulls_30d"] == ""

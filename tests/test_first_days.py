@@ -54,7 +54,7 @@ def test_days_before_the_first_snapshot_are_organic_not_a_burst(con):
         con.unregister("rows")
     build.run_build(con, build.steps_of(series.build, denoise.build))
     noise = con.execute("SELECT model_id, organic_downloads_30d, automation_share, noise_reasons, unseen_share "
-                        "FROM model_noise ORDER BY 1").fetchall()
+                        "FROM int_model_noise ORDER BY 1").fetchall()
     assert noise == [("org/past-launch-7B", 57_000, 0.0, "", pytest.approx(1 - 1_500 / 57_000)),
                      ("org/steady-7B", 3_000, 0.0, "", pytest.approx(0.9))]
 

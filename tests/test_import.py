@@ -83,7 +83,7 @@ def test_columns_an_archive_lacks_are_null_not_zero(imported):
 
 
 def test_months_apart_snapshots_give_no_daily_series_and_no_momentum(imported):
-    assert imported.execute("SELECT count(*) FROM model_daily").fetchone() == (0,)
+    assert imported.execute("SELECT count(*) FROM int_model_daily").fetchone() == (0,)
     assert imported.execute("SELECT count(*) FROM mart_model_daily").fetchone() == (0,)
     assert imported.execute("SELECT count(*), count(momentum), count(adoption) FROM mart_models").fetchone()[1] == 0
     assert imported.execute("SELECT as_of::VARCHAR, run_start::VARCHAR, run_end FROM hf_snapshot_runs").fetchall() \

@@ -16,7 +16,7 @@ def tables(con) -> dict[str, list]:
     """Every built table the app and the exports read, as sorted rows (meta without its build time)."""
     names = [n for (n,) in con.execute(
         "SELECT table_name FROM duckdb_tables() WHERE schema_name = 'main' AND NOT temporary "
-        "AND (table_name LIKE 'mart\\_%' ESCAPE '\\' OR table_name IN ('model_daily', 'model_noise', 'meta'))"
+        "AND (table_name LIKE 'mart\\_%' ESCAPE '\\' OR table_name IN ('int_model_daily', 'int_model_noise', 'meta'))"
     ).fetchall()]
     out = {}
     for name in names:
@@ -60,7 +60,7 @@ def test_day_by_day_builds_equal_a_full_rebuild(con, caplog):
     extended = [r.getMessage() for r in caplog.records if r.getMessage().startswith("series extended")]
     assert len(extended) == len(later)
     daily = tables(con)
-    assert daily["model_daily"] and daily["mart_models"]
+    assert daily["int_model_daily"] and daily["mart_models"]
     build.run_build(con, full=True)
     assert "series recomputed from every snapshot: a full build" in caplog.text
     full = tables(con)

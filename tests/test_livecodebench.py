@@ -25,7 +25,7 @@ def collected(con):
 
 
 def lcb_scores(con) -> dict:
-    """(model, category) -> (score, n_items, window_start, window_end) from benchmark_scores."""
+    """(model, category) -> (score, n_items, window_start, window_end) from int_benchmark_scores."""
     frame = benchmark_scores.scores(con)
     frame = frame[frame["source"] == "livecodebench"]
     return {(r.model, r.category): (None if r.score != r.score else round(r.score, 2), r.n_items,

@@ -26,7 +26,7 @@ def load(con, snapshots: list[tuple[str, int, int | None, int | None, dt.date]])
 def series(con, model: str) -> list[tuple]:
     """(day offset, raw, imputed, decreased) rows of one model."""
     build.run_build(con, build.steps_of(series_step.build))
-    rows = con.execute("SELECT day, raw_downloads, imputed, decreased FROM model_daily_raw "
+    rows = con.execute("SELECT day, raw_downloads, imputed, decreased FROM int_model_daily_raw "
                        "WHERE model_id = ? ORDER BY day", [model]).fetchall()
     return [((day - D).days, raw, imputed, decreased) for day, raw, imputed, decreased in rows]
 

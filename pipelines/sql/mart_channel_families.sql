@@ -3,12 +3,12 @@
 -- the families that have both figures (+1: popular in that channel, rarely downloaded; -1: the reverse).
 WITH hub AS (
     SELECT family, sum(organic_downloads_30d)::BIGINT AS organic_downloads_30d, max(as_of_hf) AS as_of_hf
-    FROM model_facts GROUP BY family
+    FROM int_model_facts GROUP BY family
 ),
 present AS (
     SELECT c.entity_id AS family, c.local_pulls_30d, c.as_of_local, c.api_tokens_30d, c.as_of_api,
            h.organic_downloads_30d, h.as_of_hf
-    FROM channel_totals c JOIN hub h ON h.family = c.entity_id
+    FROM int_channel_totals c JOIN hub h ON h.family = c.entity_id
     WHERE c.entity_kind = 'family' AND c.local_pulls_30d IS NOT NULL OR c.api_tokens_30d IS NOT NULL
 ),
 local_rank AS (

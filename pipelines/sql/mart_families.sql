@@ -3,7 +3,7 @@
 WITH s AS (SELECT * FROM revealed_settings),
 members AS (
     SELECT f.*, e.relation
-    FROM model_facts f LEFT JOIN lineage_edges e ON e.child = f.model_id AND e.parent_order = 1
+    FROM int_model_facts f LEFT JOIN int_lineage_edges e ON e.child = f.model_id AND e.parent_order = 1
 ),
 rollup AS (
     SELECT family, count(*) AS members,
@@ -19,7 +19,7 @@ rollup AS (
     FROM members GROUP BY family
 ),
 scores AS (
-    SELECT e.* FROM entity_scores e, s WHERE e.entity_kind = 'family' AND e.profile = s.default_profile
+    SELECT e.* FROM int_entity_scores e, s WHERE e.entity_kind = 'family' AND e.profile = s.default_profile
 )
 SELECT r.family, r.members, r.raw_downloads_30d, r.organic_downloads_30d,
        r.organic_downloads_30d / nullif(sum(r.organic_downloads_30d) OVER (), 0) AS organic_share,
@@ -33,8 +33,8 @@ SELECT r.family, r.members, r.raw_downloads_30d, r.organic_downloads_30d,
        ch.local_pulls_30d, ch.as_of_local, ch.api_tokens_30d, ch.as_of_api
 FROM rollup r
 CROSS JOIN s
-LEFT JOIN entity_inputs i ON i.entity_kind = 'family' AND i.entity_id = r.family
+LEFT JOIN int_entity_inputs i ON i.entity_kind = 'family' AND i.entity_id = r.family
 LEFT JOIN scores sc ON sc.entity_id = r.family
-LEFT JOIN entity_components p ON p.entity_kind = 'family' AND p.entity_id = r.family
-LEFT JOIN channel_totals ch ON ch.entity_kind = 'family' AND ch.entity_id = r.family
+LEFT JOIN int_entity_components p ON p.entity_kind = 'family' AND p.entity_id = r.family
+LEFT JOIN int_channel_totals ch ON ch.entity_kind = 'family' AND ch.entity_id = r.family
 ORDER BY sc.rank NULLS LAST, r.family

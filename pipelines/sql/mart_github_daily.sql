@@ -8,7 +8,7 @@ history AS (
            (sum(h.stars_added) OVER (PARTITION BY h.repo ORDER BY h.day))::BIGINT AS stars, 'star_history' AS source
     FROM raw_github_star_history h
     JOIN github_backfill_state b ON b.repo = h.repo
-    JOIN github_repo_stats g ON g.repo = h.repo
+    JOIN int_github_repo_stats g ON g.repo = h.repo
     QUALIFY h.day <= b.covered_through
 )
 SELECT DISTINCT ON (repo, day) repo, day, stars, source

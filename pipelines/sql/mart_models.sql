@@ -2,9 +2,9 @@
 -- the components, and the inputs behind them.
 WITH s AS (SELECT * FROM revealed_settings),
 scores AS (
-    SELECT e.* FROM entity_scores e, s WHERE e.entity_kind = 'model' AND e.profile = s.default_profile
+    SELECT e.* FROM int_entity_scores e, s WHERE e.entity_kind = 'model' AND e.profile = s.default_profile
 ),
-parts AS (SELECT * FROM entity_components WHERE entity_kind = 'model')
+parts AS (SELECT * FROM int_entity_components WHERE entity_kind = 'model')
 SELECT f.model_id, f.family,
        sc.rank, sc.rank_low, sc.rank_high, sc.composite, sc.coverage,
        p.adoption, p.cohort_adoption, p.momentum, p.ecosystem, p.community, p.capability,
@@ -18,9 +18,9 @@ SELECT f.model_id, f.family,
        ch.local_pulls_30d, ch.as_of_local, ch.api_tokens_30d, ch.as_of_api,
        s.methodology_version,
        (SELECT value FROM build_inputs WHERE key = 'inputs_hash') AS inputs_hash
-FROM model_facts f
+FROM int_model_facts f
 CROSS JOIN s
 LEFT JOIN scores sc ON sc.entity_id = f.model_id
 LEFT JOIN parts p ON p.entity_id = f.model_id
-LEFT JOIN channel_totals ch ON ch.entity_kind = 'model' AND ch.entity_id = f.model_id
+LEFT JOIN int_channel_totals ch ON ch.entity_kind = 'model' AND ch.entity_id = f.model_id
 ORDER BY sc.rank NULLS LAST, f.model_id

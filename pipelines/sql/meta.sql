@@ -2,7 +2,7 @@
 -- was a sandbox run (collection_runs.sandbox), 'reference' when every such run imported an archived file
 -- (endpoint file://..., docs/import.md), else 'live'; built_at is the build's start (UTC).
 WITH slice_runs AS (
-    SELECT DISTINCT run_id FROM raw_hf_models WHERE as_of = (SELECT max(as_of) FROM raw_hf_models)
+    SELECT DISTINCT run_id FROM stg_hf_latest
 )
 SELECT 'data_kind' AS key,
        CASE WHEN coalesce(bool_or(r.sandbox), false) THEN 'sandbox'
@@ -12,6 +12,6 @@ UNION ALL SELECT 'methodology_version', methodology_version FROM revealed_settin
 UNION ALL SELECT 'default_profile', default_profile FROM revealed_settings
 UNION ALL SELECT 'inputs_hash', value FROM build_inputs WHERE key = 'inputs_hash'
 UNION ALL SELECT 'built_at', value FROM build_inputs WHERE key = 'started_at'
-UNION ALL SELECT 'as_of_hf', max(as_of_hf)::VARCHAR FROM model_facts
-UNION ALL SELECT 'as_of_github', max(as_of_github)::VARCHAR FROM opt_model_github
-UNION ALL SELECT 'as_of_benchmarks', max(as_of_benchmarks)::VARCHAR FROM model_facts
+UNION ALL SELECT 'as_of_hf', max(as_of_hf)::VARCHAR FROM int_model_facts
+UNION ALL SELECT 'as_of_github', max(as_of_github)::VARCHAR FROM opt_int_model_github
+UNION ALL SELECT 'as_of_benchmarks', max(as_of_benchmarks)::VARCHAR FROM int_model_facts

@@ -1,8 +1,7 @@
 -- Every declared (child, parent, relation) of the latest Hub snapshot, numbered in the order the Hub lists
--- the parents (parent_order 1 = first listed). Self-references and repeats are still here; lineage_edges drops them.
+-- the parents (parent_order 1 = first listed). Self-references and repeats are still here; int_lineage_edges drops them.
 WITH latest AS (
-    SELECT id, base_models FROM raw_hf_models
-    WHERE as_of = (SELECT max(as_of) FROM raw_hf_models) AND len(base_models) > 0
+    SELECT id, base_models FROM stg_hf_latest WHERE len(base_models) > 0
 ),
 listed AS (
     SELECT id AS child, unnest(base_models) AS bm, generate_subscripts(base_models, 1) AS parent_order FROM latest

@@ -4,8 +4,8 @@
 -- non-thinking runs of one set of weights), the best of them counts.
 WITH scored AS (
     SELECT m.hf_id, s.source, s.release, max(s.score) AS score
-    FROM benchmark_scores AS s
-    JOIN benchmark_matches AS m USING (source, model)
+    FROM int_benchmark_scores AS s
+    JOIN int_benchmark_matches AS m USING (source, model)
     WHERE m.hf_id IS NOT NULL AND s.category = 'global' AND s.kind = 'clean' AND s.score IS NOT NULL
     GROUP BY ALL
 ),

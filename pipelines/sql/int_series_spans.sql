@@ -1,5 +1,5 @@
 -- Daily downloads per model from consecutive Hugging Face snapshots (docs/denoising.md, "Daily series"), read
--- from series_input (pipelines/series.py): only spans ending on a fresh snapshot are booked; the snapshots
+-- from int_series_input (pipelines/series.py): only spans ending on a fresh snapshot are booked; the snapshots
 -- before them are there as their starts.
 -- A snapshot taken on as_of counts downloads up to as_of - 1, so the difference between the snapshots of
 -- as_of P and as_of C is the downloads of the days P .. C - 1 (a span).
@@ -12,7 +12,7 @@
 -- Runs (the view hf_snapshot_runs, migration 007): spans never cross runs, so snapshots months apart (imported archives) are not
 -- spread into invented days; each run is its own series, and a model's first snapshot in a run is a first
 -- sighting of that run.
-WITH snaps AS (SELECT * FROM series_input),
+WITH snaps AS (SELECT * FROM int_series_input),
 patchy AS (SELECT DISTINCT model_id FROM snaps WHERE all_time IS NULL),
 complete AS (
     SELECT model_id, as_of, all_time, created, first_day, fresh,

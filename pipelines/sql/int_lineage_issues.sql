@@ -3,7 +3,7 @@ SELECT DISTINCT child AS model_id, 'self_reference' AS issue, 'lists itself as a
 FROM stg_lineage_edges WHERE child = parent
 UNION ALL
 SELECT child, 'cycle_broken', 'dropped the edge to ' || parent || ' to break a cycle; now a family root'
-FROM lineage_broken
+FROM int_lineage_broken
 UNION ALL
 SELECT DISTINCT child, 'missing_parent', parent || ' is not in the snapshot; the family still follows it'
-FROM lineage_edges WHERE parent NOT IN (SELECT model_id FROM lineage_nodes)
+FROM int_lineage_edges WHERE parent NOT IN (SELECT model_id FROM int_lineage_nodes)

@@ -5,12 +5,12 @@
 -- max(k, adoption_cohort_min) of its entities have organic downloads.
 WITH s AS (SELECT * FROM revealed_settings),
 facts AS (
-    -- community counts a model's own repository only, not the family root's that model_github also links
+    -- community counts a model's own repository only, not the family root's that int_model_github also links
     SELECT *,
            CASE WHEN github_link_source IS DISTINCT FROM 'family_root' THEN github_stars END AS own_stars,
            CASE WHEN github_link_source IS DISTINCT FROM 'family_root' THEN github_stars_growth_30d END
                AS own_stars_growth_30d
-    FROM model_facts
+    FROM int_model_facts
 ),
 models AS (
     SELECT 'model' AS entity_kind, model_id AS entity_id, size_class, age_class, organic_downloads_30d,

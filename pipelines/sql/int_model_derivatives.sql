@@ -3,9 +3,9 @@
 -- descendants are the distinct models below along all edges (each counted once per ancestor, cycles included
 -- only once); active ones have at least revealed_settings.active_derivative_min_downloads organic downloads.
 WITH RECURSIVE closure(node, ancestor) AS (
-    SELECT child, parent FROM lineage_edges
+    SELECT child, parent FROM int_lineage_edges
     UNION
-    SELECT c.node, e.parent FROM closure c JOIN lineage_edges e ON e.child = c.ancestor
+    SELECT c.node, e.parent FROM closure c JOIN int_lineage_edges e ON e.child = c.ancestor
 ),
 direct AS (
     SELECT parent AS model_id,
@@ -14,13 +14,13 @@ direct AS (
            count(*) FILTER (WHERE relation = 'adapter')   AS derivatives_adapter,
            count(*) FILTER (WHERE relation = 'merge')     AS derivatives_merge,
            count(*) FILTER (WHERE relation = 'unknown')   AS derivatives_unknown
-    FROM lineage_edges GROUP BY parent
+    FROM int_lineage_edges GROUP BY parent
 ),
 below AS (
     SELECT c.ancestor AS model_id, count(*) AS descendants,
            count(*) FILTER (WHERE n.organic_downloads_30d >= s.active_derivative_min_downloads) AS active_derivatives
     FROM closure c
-    LEFT JOIN lineage_nodes n ON n.model_id = c.node
+    LEFT JOIN int_lineage_nodes n ON n.model_id = c.node
     CROSS JOIN revealed_settings s
     WHERE c.node <> c.ancestor
     GROUP BY c.ancestor
@@ -33,6 +33,6 @@ SELECT n.model_id,
        coalesce(d.derivatives_unknown, 0)   AS derivatives_unknown,
        coalesce(b.descendants, 0)           AS descendants,
        coalesce(b.active_derivatives, 0)    AS active_derivatives
-FROM lineage_nodes n
+FROM int_lineage_nodes n
 LEFT JOIN direct d USING (model_id)
 LEFT JOIN below b USING (model_id)

@@ -2,9 +2,9 @@
 -- tokens of the last 30 days and each channel's as-of date; NULL, never zero, when no entry of the channel matched
 -- or every matched count was too coarse.
 WITH matched AS (
-    SELECT 'family' AS entity_kind, family AS entity_id, * FROM channel_entries WHERE family IS NOT NULL
+    SELECT 'family' AS entity_kind, family AS entity_id, * FROM int_channel_entries WHERE family IS NOT NULL
     UNION ALL
-    SELECT 'model', hf_id, * FROM channel_entries WHERE hf_id IS NOT NULL
+    SELECT 'model', hf_id, * FROM int_channel_entries WHERE hf_id IS NOT NULL
 )
 SELECT entity_kind, entity_id,
        sum(value_30d) FILTER (WHERE channel = 'ollama')::BIGINT AS local_pulls_30d,

@@ -1,9 +1,9 @@
 -- One row per model of the latest Hub snapshot with a linked GitHub repository that GitHub found: a link in its
 -- own card (a repository of its own Hub org first), else the first registry entry for its org and name, else its
--- family root's link. Stars and growth come from github_repo_stats (docs/github.md).
+-- family root's link. Stars and growth come from int_github_repo_stats (docs/github.md).
 WITH hf AS (
     SELECT id, coalesce(author, split_part(id, '/', 1)) AS org, substr(id, strpos(id, '/') + 1) AS name
-    FROM raw_hf_models WHERE as_of = (SELECT max(as_of) FROM raw_hf_models)
+    FROM stg_hf_latest
 ),
 links AS (
     SELECT r.repo, k.link.source, k.link.family, k.link.hf_org, k.link.model_glob, k.link.priority
@@ -26,7 +26,7 @@ chosen AS (
     SELECT model_id, repo, link_source, link_detail, tier FROM own
     UNION ALL
     SELECT f.model_id, o.repo, 'family_root', o.link_detail, 3
-    FROM model_family f JOIN own o ON o.model_id = f.family
+    FROM int_model_family f JOIN own o ON o.model_id = f.family
     WHERE f.model_id <> f.family
 )
 SELECT
@@ -40,5 +40,5 @@ SELECT
     g.as_of_github
 FROM chosen c
 JOIN hf ON hf.id = c.model_id
-JOIN github_repo_stats g ON g.repo = c.repo
+JOIN int_github_repo_stats g ON g.repo = c.repo
 QUALIFY row_number() OVER (PARTITION BY c.model_id ORDER BY c.tier) = 1

@@ -1,23 +1,20 @@
 -- One row per model of the latest Hub snapshot with every input the scores and mart_models show
 -- (docs/methodology.md): size and age cohorts, license class, organic downloads, derivatives, GitHub, benchmarks.
-WITH latest AS (
-    SELECT * FROM raw_hf_models WHERE as_of = (SELECT max(as_of) FROM raw_hf_models)
-),
-noise AS (
-    SELECT n.* FROM opt_model_noise n JOIN latest l ON l.id = n.model_id AND l.as_of = n.as_of
+WITH noise AS (
+    SELECT n.* FROM opt_int_model_noise n JOIN stg_hf_latest l ON l.id = n.model_id AND l.as_of = n.as_of
 ),
 github AS (
     SELECT model_id, arg_max(repo, stars) AS repo, arg_max(link_source, stars) AS link_source, max(stars) AS stars,
            arg_max(stars_growth_30d, stars) AS stars_growth_30d, max(as_of_github) AS as_of_github
-    FROM opt_model_github WHERE stars IS NOT NULL GROUP BY model_id
+    FROM opt_int_model_github WHERE stars IS NOT NULL GROUP BY model_id
 ),
 clean AS (
     SELECT model_id, max(clean_score) AS clean_score, arg_max(clean_source, clean_score) AS clean_source
-    FROM opt_model_clean_scores WHERE clean_score IS NOT NULL GROUP BY model_id
+    FROM opt_int_model_clean_scores WHERE clean_score IS NOT NULL GROUP BY model_id
 ),
 legacy AS (
     SELECT model_id, max(legacy_score) AS legacy_score, arg_max(legacy_benchmark, legacy_score) AS legacy_benchmark
-    FROM opt_model_legacy_scores WHERE legacy_score IS NOT NULL GROUP BY model_id
+    FROM opt_int_model_legacy_scores WHERE legacy_score IS NOT NULL GROUP BY model_id
 ),
 benchmarks_as_of AS (
     SELECT max(as_of) AS as_of_benchmarks FROM collection_runs
@@ -68,9 +65,9 @@ SELECT
     l.as_of AS as_of_hf,
     g.as_of_github,
     b.as_of_benchmarks
-FROM latest l
-LEFT JOIN model_family f ON f.model_id = l.id
-LEFT JOIN model_derivatives d ON d.model_id = l.id
+FROM stg_hf_latest l
+LEFT JOIN int_model_family f ON f.model_id = l.id
+LEFT JOIN int_model_derivatives d ON d.model_id = l.id
 LEFT JOIN noise n ON n.model_id = l.id
 LEFT JOIN github g ON g.model_id = l.id
 LEFT JOIN clean c ON c.model_id = l.id
