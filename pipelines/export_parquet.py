@@ -21,8 +21,8 @@ TABLES = {
     "model_daily": ("int_model_daily", "day AS as_of, *"),
     "model_noise": ("int_model_noise", "*"),
 }
-# A partitioned COPY buffers every open partition: 3.4 GB peak RSS for 30 days of a 1M-model world without a
-# limit, 1.2 GB with this one (bench/scale.py --models 1000000 --days 30 --details 0).
+# A partitioned COPY buffers every open partition; under a memory limit it spills instead, so a long history of a
+# large Hub exports in bounded memory (figures: docs/benchmarks.md, "export Parquet history").
 EXPORT_SETTINGS = {"memory_limit": "1GB"}
 DATA_KIND = """SELECT CASE WHEN coalesce(bool_or(sandbox), false) THEN 'sandbox'
                            WHEN bool_and(endpoint LIKE 'file:%') THEN 'reference' ELSE 'live' END
