@@ -28,9 +28,9 @@ sys.path.insert(0, str(Path(__file__).parent))
 from playwright.sync_api import expect, sync_playwright  # noqa: E402
 from synthetic_hub import fill  # noqa: E402
 
-from app import app_server, board, queries  # noqa: E402
+from app.web import app_server, board, queries  # noqa: E402
 from pipelines import build, lineage, marts, profiles, scoring  # noqa: E402
-from warehouse import db, publish  # noqa: E402
+from warehouse import db, paths, publish  # noqa: E402
 
 log = logging.getLogger("bench.app_render")
 # Records, by the page's clock, when Streamlit's websocket first opens.
@@ -49,12 +49,11 @@ window.WebSocket = class extends OpenSocket {
 def build_home(models: int, days: int) -> Path:
     """A fresh REVEALED_HOME with a published synthetic warehouse."""
     home = Path(tempfile.mkdtemp(prefix="bench-app-"))
-    os.environ["REVEALED_HOME"] = str(home)
-    con = db.connect()
+    con = db.connect(paths.warehouse_file(home))
     began = time.perf_counter()
     fill(con, models, days)
     build.run_build(con, build.steps_of(lineage.build, scoring.build, marts.build))
-    publish.publish(con)
+    publish.publish(con, paths.serving_file(home))
     con.close()
     log.info("built and published %s models x %s days in %.0f s", f"{models:,}", days, time.perf_counter() - began)
     return home
@@ -126,7 +125,8 @@ def bare_table_page(home: Path) -> str:
     con.close()
     for r in rows:
         r["trend"] = trends.get(r["model_id"])
-    table = board.STYLE + board.table(rows, board.columns(True), label="Models leaderboard, page 1")
+    columns = board.columns(True, list(profiles.COMPONENTS))
+    table = board.STYLE + board.table(rows, columns, label="Models leaderboard, page 1")
     return ('import streamlit as st\nst.set_page_config(layout="wide")\nst.title("Leaderboard")\n'
             'st.warning("**Sandbox data: fictional.**")\n'
             f"st.html({table!r})\n")

@@ -21,7 +21,7 @@ import requests
 from collector import livebench, livecodebench
 from collector.sandbox.server import SandboxServer
 from collector.sandbox.world import World
-from pipelines import benchmark_scores
+from pipelines import benchmark_scores, build
 from warehouse import db
 
 log = logging.getLogger("bench.benchmarks")
@@ -38,7 +38,7 @@ def run_once(url: str, day: dt.date) -> dict[str, float]:
     livecodebench.collect(con, f"{url}/livecodebench", day)
     times["livecodebench collect"] = time.perf_counter() - began
     began = time.perf_counter()
-    benchmark_scores.build(con)
+    build.run_build(con, build.steps_of(benchmark_scores.build))
     times["int_benchmark_scores"] = time.perf_counter() - began
     con.close()
     return times

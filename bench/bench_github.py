@@ -5,17 +5,17 @@ Every family root's card link is tracked, plus `extra_links` dead links (default
 shows at scale. Sandbox data is fictional.
 """
 
-import os
 import resource
 import sys
 import tempfile
 import time
+from pathlib import Path
 
 from collector import github, hf
 from collector.sandbox.server import SandboxServer
 from collector.sandbox.world import World
 from pipelines import build, lineage
-from warehouse import db
+from warehouse import db, paths
 
 STEPS = ["int_github_repo_stats", "int_model_github", "mart_github_repos", "mart_github_daily"]
 
@@ -24,9 +24,9 @@ def main() -> None:
     """Collect once per API with the same links, then time the GitHub build steps."""
     n = int(sys.argv[1]) if len(sys.argv) > 1 else 10_000
     extra = int(sys.argv[2]) if len(sys.argv) > 2 else 2_000
-    os.environ["REVEALED_HOME"] = tempfile.mkdtemp(prefix="bench-github-")
+    home = Path(tempfile.mkdtemp(prefix="bench-github-"))
     world = World(n_models=n)
-    con = db.connect()
+    con = db.connect(paths.warehouse_file(home))
     fam = world.families[world.families["github_repo"].notna()]
     links = [(f, r) for f, r in zip(fam["family"], fam["github_repo"], strict=True)]
     links += [(f"bench/model-{i}", f"bench-ghost-{i}/repo") for i in range(extra)]

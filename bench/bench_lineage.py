@@ -1,6 +1,5 @@
 """Time and peak memory of the lineage step on a synthetic snapshot: python bench/bench_lineage.py [n_models]."""
 
-import os
 import resource
 import sys
 import tempfile
@@ -12,14 +11,14 @@ sys.path.insert(0, str(Path(__file__).parent))
 from synthetic_hub import fill  # noqa: E402
 
 from pipelines import build, lineage  # noqa: E402
-from warehouse import db  # noqa: E402
+from warehouse import db, paths  # noqa: E402
 
 
 def main() -> None:
     """Fill, then time one lineage build."""
     n = int(sys.argv[1]) if len(sys.argv) > 1 else 1_000_000
-    os.environ["REVEALED_HOME"] = tempfile.mkdtemp(prefix="bench-lineage-")
-    con = db.connect()
+    home = Path(tempfile.mkdtemp(prefix="bench-lineage-"))
+    con = db.connect(paths.warehouse_file(home))
     fill(con, n)
     began = time.perf_counter()
     report = build.run_build(con, build.steps_of(lineage.build))

@@ -1,6 +1,5 @@
 """Time and peak memory of scoring (with bootstrap) and marts: python bench/bench_scoring.py [n_models] [days]."""
 
-import os
 import resource
 import sys
 import tempfile
@@ -12,15 +11,15 @@ sys.path.insert(0, str(Path(__file__).parent))
 from synthetic_hub import fill  # noqa: E402
 
 from pipelines import build, lineage, marts, scoring  # noqa: E402
-from warehouse import db  # noqa: E402
+from warehouse import db, paths  # noqa: E402
 
 
 def main() -> None:
     """Fill, then time lineage, scoring and marts."""
     n = int(sys.argv[1]) if len(sys.argv) > 1 else 100_000
     days = int(sys.argv[2]) if len(sys.argv) > 2 else 40
-    os.environ["REVEALED_HOME"] = tempfile.mkdtemp(prefix="bench-scoring-")
-    con = db.connect()
+    home = Path(tempfile.mkdtemp(prefix="bench-scoring-"))
+    con = db.connect(paths.warehouse_file(home))
     fill(con, n, days)
     began = time.perf_counter()
     report = build.run_build(con, build.steps_of(lineage.build, scoring.build, marts.build))

@@ -3,7 +3,6 @@
 import datetime as dt
 import json
 import logging
-import os
 from collections.abc import Iterable, Iterator
 from contextlib import nullcontext
 from dataclasses import dataclass
@@ -51,11 +50,6 @@ class Collected:
     sandbox: bool
     stats: RunStats
     details: hf_details.DetailsResult | None = None
-
-
-def default_endpoint() -> str:
-    """HF_ENDPOINT from the environment, else the public Hub."""
-    return os.environ.get("HF_ENDPOINT", DEFAULT_ENDPOINT).rstrip("/")
 
 
 def base_models(tags: Iterable[str]) -> list[dict]:

@@ -2,9 +2,9 @@
 
 A step is a SQL file (pipelines/sql/<table>.sql, run as CREATE OR REPLACE TABLE <table>) or a function
 step(con, config) -> None, listed with the tables it writes. Before the first step the build writes
-`build_inputs` (key, value: inputs_hash, started_at, full) and the temporary `revealed_settings` (the scoring
-settings of the profiles file, loaded once per build). All steps run in one transaction: a failing step leaves
-every table (and the serving copy) as it was.
+`build_inputs` (key, value: inputs_hash, started_at, full) and, from the profiles file loaded once per build, the
+temporary `revealed_settings` (the scoring settings) and `profile_weights`. All steps run in one transaction: a
+failing step leaves every table (and the serving copy) as it was.
 """
 
 import datetime as dt
@@ -49,7 +49,7 @@ def sql(table: str) -> Step:
 
 
 # Tables the build itself writes before the first step.
-OWN_TABLES = ("build_inputs", "revealed_settings")
+OWN_TABLES = ("build_inputs", "revealed_settings", "profile_weights")
 
 # Build order: add a step where its inputs exist, with every table it creates.
 STEPS: list[Step] = [

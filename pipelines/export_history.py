@@ -32,10 +32,10 @@ def cut_after(con: duckdb.DuckDBPyConnection, last: dt.date) -> None:
     con.execute("DELETE FROM collection_runs WHERE as_of > ?", [last])
 
 
-def rebuilt_week(out: Path, week: str) -> tuple[dict[Path, int], dict[str, str]]:
+def rebuilt_week(home: Path, out: Path, week: str) -> tuple[dict[Path, int], dict[str, str]]:
     """Rebuild the marts as of the week's last stored snapshot in a scratch copy; export them, return its meta."""
-    with lock.hold("export weekly"):  # no collection writes the warehouse while it is copied
-        source = paths.warehouse_file()
+    with lock.hold(home, "export weekly"):  # no collection writes the warehouse while it is copied
+        source = paths.warehouse_file(home)
         if not source.exists():
             raise ExportError(f"no data for week {week}: there is no warehouse at {source}; collect first")
         con = db.connect_read_only(source)
@@ -46,7 +46,7 @@ def rebuilt_week(out: Path, week: str) -> tuple[dict[Path, int], dict[str, str]]
         if week not in weeks:
             raise ExportError(f"no data for week {week}: the weeks with data are {', '.join(weeks) or 'none'}; "
                               "expected one of them")
-        with tempfile.TemporaryDirectory(prefix=".export-", dir=paths.home()) as scratch:
+        with tempfile.TemporaryDirectory(prefix=".export-", dir=home) as scratch:
             copy = Path(scratch) / source.name
             shutil.copy(source, copy)
             con = db.connect(copy)
@@ -58,15 +58,15 @@ def rebuilt_week(out: Path, week: str) -> tuple[dict[Path, int], dict[str, str]]
                 con.close()
 
 
-def export_week(out: Path, week: str | None = None) -> tuple[dict[Path, int], dict[str, str]]:
-    """Write models_<week>.csv and families_<week>.csv for any stored week (default: the published one).
+def export_week(home: Path, out: Path, week: str | None = None) -> tuple[dict[Path, int], dict[str, str]]:
+    """Write models_<week>.csv and families_<week>.csv of home for any stored week (default: the published one).
 
     Returns the files with their row counts, and the meta of the marts they came from (data kind, Hub date)."""
-    con = db.connect_serving()
+    con = db.connect_serving(paths.serving_file(home))
     try:
         values = meta(con)
         if week in (None, iso_week(dt.date.fromisoformat(values["as_of_hf"]))):
             return export_weekly(con, out, week), values
     finally:
         con.close()
-    return rebuilt_week(out, week)
+    return rebuilt_week(home, out, week)

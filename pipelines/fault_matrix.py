@@ -1,7 +1,6 @@
 """The fault matrix: every source under every injected fault and messy upstream data, checked for partial, lost or
 silently changed slices and a clean next run."""
 
-import os
 import shutil
 import tempfile
 from collections.abc import Callable
@@ -12,7 +11,7 @@ from collector import hf, livebench, livecodebench
 from collector.sandbox.server import SandboxServer
 from collector.sandbox.world import World
 from pipelines import jobs
-from warehouse import db
+from warehouse import db, paths
 
 # (fault kind, how many requests it hits): a 429 burst the retries absorb, a storm that outlasts them, ...
 SCENARIOS = (("429", 4), ("429", 20), ("500", 3), ("503", 3), ("reset", 3), ("slow", 2), ("malformed", 1),
@@ -96,9 +95,9 @@ def _runs(con, source: str) -> list[tuple[str, str | None, str | None]]:
                        [source]).fetchall()
 
 
-def _run(source: Source, sources: jobs.Sources) -> tuple[str, bool, int]:
+def _run(home: Path, source: Source, sources: jobs.Sources) -> tuple[str, bool, int]:
     """Collect once: 'ok' or 'failed: <reason>', whether this run was recorded with that outcome, and its repairs."""
-    con = db.connect()
+    con = db.connect(paths.warehouse_file(home))
     try:
         before = len(_runs(con, source.name))
         raised = None
@@ -118,8 +117,8 @@ def _run(source: Source, sources: jobs.Sources) -> tuple[str, bool, int]:
     return f"failed: {(raised or error or '').splitlines()[0]}", recorded, repaired
 
 
-def _fingerprint(source: Source) -> list:
-    con = db.connect()
+def _fingerprint(home: Path, source: Source) -> list:
+    con = db.connect(paths.warehouse_file(home))
     try:
         return con.execute(source.fingerprint).fetchall()
     finally:
@@ -136,21 +135,19 @@ def run_matrix(models: int = 600, scenarios=SCENARIOS, sources=SOURCES, workdir:
                progress: Callable[[str], None] = lambda _: None, data: bool = True) -> list[Outcome]:
     """Run every (source, fault) scenario, and each source's messy-data cases, on a copy of a clean baseline."""
     workdir = Path(workdir or tempfile.mkdtemp(prefix="revealed-faults-"))
-    previous = os.environ.get("REVEALED_HOME")
     world = World(seed=11, n_models=models)
     outcomes = []
     try:
         with SandboxServer(world) as server:
             sandbox = jobs.sandbox_sources(server)
             baseline_home = workdir / "baseline"
-            os.environ["REVEALED_HOME"] = str(baseline_home)
             server.set_date(world.today)
             baseline = {}
             for source in SOURCES:  # the Hub slice first: GitHub follows the links in its models' cards
-                _run(source, sandbox)
-                baseline[source.name] = _fingerprint(source)
+                _run(baseline_home, source, sandbox)
+                baseline[source.name] = _fingerprint(baseline_home, source)
                 if source.name == "hf":
-                    con = db.connect()
+                    con = db.connect(paths.warehouse_file(baseline_home))
                     jobs.collect_cards(con, sandbox)
                     con.close()
             for source in sources:
@@ -163,23 +160,18 @@ def run_matrix(models: int = 600, scenarios=SCENARIOS, sources=SOURCES, workdir:
                     progress(f"{source.name}: {label}")
                     home = workdir / f"{source.name}-{label.replace(' ', '-').replace('@', '')}"
                     shutil.copytree(baseline_home, home)
-                    os.environ["REVEALED_HOME"] = str(home)
                     server.set_date(world.today)
                     server.faults.add(**fault)
-                    first, recorded, repaired = _run(source, sandbox)
+                    first, recorded, repaired = _run(home, source, sandbox)
                     server.faults.clear()
-                    rows, lost, added = _compare(baseline[source.name], _fingerprint(source))
+                    rows, lost, added = _compare(baseline[source.name], _fingerprint(home, source))
                     server.set_date(world.today)
-                    again, _, _ = _run(source, sandbox)
+                    again, _, _ = _run(home, source, sandbox)
+                    next_ok = again == "ok" and _fingerprint(home, source) == baseline[source.name]
                     outcomes.append(Outcome(source.name, label, first, rows, lost, added,
-                                            recorded and (lost + added == 0 or repaired > 0),
-                                            again == "ok" and _fingerprint(source) == baseline[source.name], messy))
+                                            recorded and (lost + added == 0 or repaired > 0), next_ok, messy))
                     shutil.rmtree(home)
     finally:
-        if previous is None:
-            os.environ.pop("REVEALED_HOME", None)
-        else:
-            os.environ["REVEALED_HOME"] = previous
         shutil.rmtree(workdir, ignore_errors=True)
     return outcomes
 

@@ -2,8 +2,8 @@
 
 import datetime as dt
 import logging
-import os
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import duckdb
 from apscheduler.triggers.cron import CronTrigger
@@ -13,6 +13,7 @@ from pipelines import build
 from pipelines.export_weekly import export_weekly
 from pipelines.schedule import JobSpec
 from warehouse import db, paths, publish
+from warehouse.settings import Settings
 
 log = logging.getLogger(__name__)
 
@@ -30,6 +31,8 @@ class Sources:
     ollama_url: str = ollama.DEFAULT_URL
     openrouter_api: str = openrouter.DEFAULT_API_URL
     openrouter_rankings: str | None = None  # the rankings-daily CSV; None: the models list only
+    hf_token: str | None = field(default=None, repr=False)  # live only: the sandbox needs none
+    github_token: str | None = field(default=None, repr=False)
 
     @property
     def sandbox(self) -> bool:
@@ -37,18 +40,12 @@ class Sources:
         return self.kind == "sandbox"
 
 
-def live_sources() -> Sources:
-    """The real services; each base URL can be overridden from the environment."""
-    return Sources(
-        "live",
-        os.environ.get("HF_ENDPOINT", hf.default_endpoint()),
-        os.environ.get("GITHUB_API_URL", github.DEFAULT_API_URL),
-        os.environ.get("LIVEBENCH_URL", livebench.DEFAULT_URL),
-        os.environ.get("LIVECODEBENCH_URL", f"{livecodebench.DEFAULT_URL}/{livecodebench.DEFAULT_FILE}"),
-        ollama_url=os.environ.get("OLLAMA_URL", ollama.DEFAULT_URL),
-        openrouter_api=os.environ.get("OPENROUTER_API_URL", openrouter.DEFAULT_API_URL),
-        openrouter_rankings=os.environ.get("OPENROUTER_RANKINGS_URL") or None,
-    )
+def live_sources(settings: Settings) -> Sources:
+    """The real services at the settings' endpoints, with their tokens."""
+    return Sources("live", settings.hf_endpoint, settings.github_api, settings.livebench_url,
+                   settings.livecodebench_url, ollama_url=settings.ollama_url, openrouter_api=settings.openrouter_api,
+                   openrouter_rankings=settings.openrouter_rankings, hf_token=settings.hf_token,
+                   github_token=settings.github_token)
 
 
 def reference_sources() -> Sources:
@@ -57,11 +54,13 @@ def reference_sources() -> Sources:
     return Sources("reference", folder, folder, folder, folder)
 
 
-def sandbox_sources(server) -> Sources:
-    """Every source served by one running SandboxServer."""
+def sandbox_sources(server, settings: Settings | None = None) -> Sources:
+    """Every source served by one running SandboxServer, sent the settings' tokens when given (as live would be)."""
+    tokens = settings or Settings()
     return Sources("sandbox", server.url, f"{server.url}/github", f"{server.url}/livebench",
                    f"{server.url}/livecodebench/{livecodebench.DEFAULT_FILE}", server, f"{server.url}/ollama",
-                   f"{server.url}/openrouter/api/v1", f"{server.url}/openrouter/rankings-daily.csv")
+                   f"{server.url}/openrouter/api/v1", f"{server.url}/openrouter/rankings-daily.csv",
+                   hf_token=tokens.hf_token, github_token=tokens.github_token)
 
 
 def latest_hf_as_of(con: duckdb.DuckDBPyConnection) -> dt.date | None:
@@ -80,18 +79,18 @@ def collect_hf(con: duckdb.DuckDBPyConnection, sources: Sources, progress=None, 
         latest = latest_hf_as_of(con)
         if latest is not None:
             sources.server.set_date(latest + dt.timedelta(days=1))
-    return hf.collect(con, sources.hf_endpoint, as_of(sources), token=os.environ.get("HF_TOKEN"),
+    return hf.collect(con, sources.hf_endpoint, as_of(sources), token=sources.hf_token,
                       details=details, progress=progress)
 
 
 def collect_cards(con: duckdb.DuckDBPyConnection, sources: Sources, progress=None):
     """Model cards of the top models of the latest snapshot."""
-    return model_cards.collect_cards(con, sources.hf_endpoint, token=os.environ.get("HF_TOKEN"), progress=progress)
+    return model_cards.collect_cards(con, sources.hf_endpoint, token=sources.hf_token, progress=progress)
 
 
 def collect_github(con: duckdb.DuckDBPyConnection, sources: Sources):
     """Snapshots of every tracked GitHub repository."""
-    return github.collect_github(con, sources.github_api, token=os.environ.get("GITHUB_TOKEN"), as_of=as_of(sources))
+    return github.collect_github(con, sources.github_api, token=sources.github_token, as_of=as_of(sources))
 
 
 def collect_benchmarks(con: duckdb.DuckDBPyConnection, sources: Sources):
@@ -122,25 +121,25 @@ def collect_channels(con: duckdb.DuckDBPyConnection, sources: Sources):
     openrouter.collect(con, sources.openrouter_api, sources.openrouter_rankings, day)
 
 
-def build_and_publish(con: duckdb.DuckDBPyConnection) -> build.BuildReport:
-    """Run the pipelines and publish the serving copy."""
+def build_and_publish(con: duckdb.DuckDBPyConnection, home: Path) -> build.BuildReport:
+    """Run the pipelines and publish home's serving copy."""
     report = build.run_build(con)
-    publish.publish(con)
+    publish.publish(con, paths.serving_file(home))
     return report
 
 
-def export_weekly_csv() -> dict:
-    """The weekly CSV export of the published data: {path: rows}."""
-    con = db.connect_serving()
+def export_weekly_csv(home: Path) -> dict:
+    """The weekly CSV export of home's published data into its exports folder: {path: rows}."""
+    con = db.connect_serving(paths.serving_file(home))
     try:
-        return export_weekly(con, paths.exports_dir())
+        return export_weekly(con, paths.exports_dir(home))
     finally:
         con.close()
 
 
-def _with_warehouse(*steps):
+def _with_warehouse(home: Path, *steps):
     def run():
-        con = db.connect()
+        con = db.connect(paths.warehouse_file(home))
         try:
             for step in steps:
                 step(con)
@@ -149,26 +148,29 @@ def _with_warehouse(*steps):
     return run
 
 
-def job_specs(sources: Sources) -> list[JobSpec]:
-    """The schedule: daily Hub, GitHub and channels, weekly cards and benchmarks, each then a build; weekly export."""
+def job_specs(sources: Sources, home: Path) -> list[JobSpec]:
+    """Home's jobs: Hub, GitHub, channels daily; cards, benchmarks weekly; each then a build; the weekly export."""
     if sources.kind == "reference":  # archived data: nothing to collect, and its export is written by `up`
         return []
 
     def cron(**when):
         return CronTrigger(timezone=dt.UTC, **when)
 
+    def then_build(collect):
+        return _with_warehouse(home, lambda con: collect(con, sources), lambda con: build_and_publish(con, home))
+
     return [
         JobSpec("hf", "collect Hugging Face, then build", cron(hour=2, minute=0),
-                _with_warehouse(lambda con: collect_hf(con, sources), build_and_publish)),
+                then_build(collect_hf)),
         JobSpec("github", "collect GitHub stars, then build", cron(hour=3, minute=0),
-                _with_warehouse(lambda con: collect_github(con, sources), build_and_publish)),
+                then_build(collect_github)),
         JobSpec("cards", "collect model cards, then build", cron(day_of_week="mon", hour=3, minute=30),
-                _with_warehouse(lambda con: collect_cards(con, sources), build_and_publish)),
+                then_build(collect_cards)),
         JobSpec("benchmarks", "collect LiveBench and LiveCodeBench, then build",
                 cron(day_of_week="mon", hour=4, minute=0),
-                _with_warehouse(lambda con: collect_benchmarks(con, sources), build_and_publish)),
+                then_build(collect_benchmarks)),
         JobSpec("channels", "collect Ollama pulls and OpenRouter tokens, then build", cron(hour=4, minute=30),
-                _with_warehouse(lambda con: collect_channels(con, sources), build_and_publish)),
+                then_build(collect_channels)),
         JobSpec("export", "write the weekly CSV export", cron(day_of_week="mon", hour=6, minute=0),
-                export_weekly_csv),
+                lambda: export_weekly_csv(home)),
     ]

@@ -36,6 +36,7 @@ class Settings:
     benchmark_noise_sd: float
     rank_interval: float
     rank_interval_top_n: int
+    lcb_min_problems: int
 
 
 @dataclass(frozen=True)
@@ -64,6 +65,7 @@ BOUNDS = {
     "benchmark_noise_sd": (0, None, True),
     "rank_interval": (0, 1, False),
     "rank_interval_top_n": (1, None, True),
+    "lcb_min_problems": (1, None, True),
 }
 
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import duckdb
 
-from app import format as fmt
+from pipelines import format as fmt
 from pipelines import profiles, why_rank
 from pipelines.questionnaire import OPS, SETTINGS, VRAM_OVERHEAD, Pick, Questionnaire, QuestionnaireError
 

@@ -4,6 +4,7 @@ import datetime as dt
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 
 from apscheduler.events import EVENT_JOB_MAX_INSTANCES, EVENT_JOB_MISSED
 from apscheduler.schedulers.background import BackgroundScheduler
@@ -43,26 +44,26 @@ def previous_fire(trigger: CronTrigger, now: dt.datetime, lookback: dt.timedelta
     return last
 
 
-def missed(spec: JobSpec, now: dt.datetime) -> bool:
-    """True when the job's last successful run is older than its latest scheduled time."""
+def missed(spec: JobSpec, now: dt.datetime, home: Path) -> bool:
+    """True when the job's last successful run in home is older than its latest scheduled time."""
     due = previous_fire(spec.trigger, now)
-    done = schedule_state.last_ok(spec.id)
+    done = schedule_state.last_ok(home, spec.id)
     return due is not None and (done is None or done < due)
 
 
-def run_job(spec: JobSpec, clock: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.UTC)) -> bool:
-    """Run one job under the warehouse lock and record its outcome; return True on success."""
-    schedule_state.update_job(spec.id, description=spec.description, last_start=clock(), running=True)
+def run_job(spec: JobSpec, home: Path, clock: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.UTC)) -> bool:
+    """Run one job under home's warehouse lock and record its outcome; return True on success."""
+    schedule_state.update_job(home, spec.id, description=spec.description, last_start=clock(), running=True)
     try:
-        with lock.hold(f"scheduler: {spec.id}", wait=LOCK_WAIT_S):
-            db.recover()
+        with lock.hold(home, f"scheduler: {spec.id}", wait=LOCK_WAIT_S):
+            db.recover(home)
             spec.run()
     except Exception as exc:  # the scheduler keeps running; the failure is recorded and shown
         log.exception("job %s failed", spec.id)
-        schedule_state.update_job(spec.id, last_end=clock(), last_status="failed", last_error=str(exc),
+        schedule_state.update_job(home, spec.id, last_end=clock(), last_status="failed", last_error=str(exc),
                                   running=False)
         return False
-    schedule_state.update_job(spec.id, last_end=clock(), last_ok=clock(), last_status="ok", last_error=None,
+    schedule_state.update_job(home, spec.id, last_end=clock(), last_ok=clock(), last_status="ok", last_error=None,
                               running=False)
     return True
 
@@ -70,8 +71,10 @@ def run_job(spec: JobSpec, clock: Callable[[], dt.datetime] = lambda: dt.datetim
 class Scheduler:
     """APScheduler around JobSpecs: one instance per job at a time, misfires coalesced, missed runs caught up."""
 
-    def __init__(self, specs: list[JobSpec], clock: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.UTC)):
+    def __init__(self, specs: list[JobSpec], home: Path,
+                 clock: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.UTC)):
         self.specs = {s.id: s for s in specs}
+        self.home = home
         self.clock = clock
         self.aps = BackgroundScheduler(timezone=dt.UTC, job_defaults={
             "coalesce": True, "max_instances": 1, "misfire_grace_time": MISFIRE_GRACE_S})
@@ -84,12 +87,12 @@ class Scheduler:
         self.aps.start(paused=True)
         for spec in self.specs.values():
             extra = {}
-            if catch_up and missed(spec, now):
+            if catch_up and missed(spec, now, self.home):
                 extra["next_run_time"] = _real_now()
                 caught_up.append(spec.id)
-            job = self.aps.add_job(run_job, spec.trigger, args=[spec, self.clock], id=spec.id, name=spec.description,
-                                   replace_existing=True, **extra)
-            schedule_state.update_job(spec.id, description=spec.description, next_run=job.next_run_time)
+            job = self.aps.add_job(run_job, spec.trigger, args=[spec, self.home, self.clock], id=spec.id,
+                                   name=spec.description, replace_existing=True, **extra)
+            schedule_state.update_job(self.home, spec.id, description=spec.description, next_run=job.next_run_time)
         self.aps.add_job(self._beat, "interval", seconds=HEARTBEAT_S, id="_heartbeat", next_run_time=_real_now())
         self.aps.resume()
         return caught_up
@@ -99,18 +102,18 @@ class Scheduler:
         self.aps.modify_job(job_id, next_run_time=_real_now())
 
     def _beat(self) -> None:
-        schedule_state.heartbeat(True, self.clock())
+        schedule_state.heartbeat(self.home, True, self.clock())
         for job in self.aps.get_jobs():
             if job.id in self.specs:
-                schedule_state.update_job(job.id, next_run=job.next_run_time)
+                schedule_state.update_job(self.home, job.id, next_run=job.next_run_time)
 
     def _on_skipped(self, event) -> None:
         why = "still running" if event.code == EVENT_JOB_MAX_INSTANCES else "missed"
         log.warning("job %s skipped: %s", event.job_id, why)
         if event.job_id in self.specs:
-            schedule_state.update_job(event.job_id, last_skipped=self.clock(), last_skip_reason=why)
+            schedule_state.update_job(self.home, event.job_id, last_skipped=self.clock(), last_skip_reason=why)
 
     def shutdown(self) -> None:
         """Stop scheduling, wait for running jobs, and mark the scheduler stopped."""
         self.aps.shutdown(wait=True)
-        schedule_state.heartbeat(False)
+        schedule_state.heartbeat(self.home, False)

@@ -67,8 +67,13 @@ def optional_views(con: duckdb.DuckDBPyConnection, reads: tuple[str, ...] = tupl
 
 
 def write_settings(con: duckdb.DuckDBPyConnection, config: Config) -> None:
-    """Create the one-row temporary revealed_settings table: the scoring settings SQL steps read."""
+    """Create the temporary revealed_settings (one row: the scoring settings) and profile_weights tables."""
     values = asdict(config.settings) | {"default_profile": config.default_profile,
                                          "methodology_version": METHODOLOGY_VERSION}
     con.execute("CREATE OR REPLACE TEMP TABLE revealed_settings AS SELECT "
                 + ", ".join(f"${name} AS {name}" for name in values), values)
+    con.execute("CREATE OR REPLACE TEMP TABLE profile_weights "
+                "(profile VARCHAR, component VARCHAR, weight DOUBLE, position INTEGER)")
+    con.executemany("INSERT INTO profile_weights VALUES (?, ?, ?, ?)",
+                    [(name, component, weight, position) for name, weights in config.profiles.items()
+                     for position, (component, weight) in enumerate(weights.items())])

@@ -6,6 +6,7 @@ import json
 import logging
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
+from pathlib import Path
 
 import duckdb
 import requests
@@ -16,6 +17,7 @@ from collector.sandbox.server import SandboxServer
 from collector.sandbox.world import World
 from pipelines import build, jobs
 from warehouse import db, paths, schedule_state
+from warehouse import settings as config
 
 log = logging.getLogger(__name__)
 
@@ -30,7 +32,7 @@ class UpError(RuntimeError):
 
 @dataclass
 class Settings:
-    """What a REVEALED_HOME was brought up with; kept so that the next `up` resumes the same thing."""
+    """What a home folder was brought up with; kept so that the next `up` resumes the same thing."""
 
     source: str  # 'live', 'reference' or 'sandbox'
     seed: int = 7
@@ -54,14 +56,14 @@ def out_of_range(settings: Settings) -> list[str]:
     return bad
 
 
-def settings_file():
-    """Where the settings of the last `up` live."""
-    return paths.home() / "up.json"
+def settings_file(home: Path) -> Path:
+    """Where the settings of the last `up` in home live."""
+    return home / "up.json"
 
 
-def saved_settings() -> Settings | None:
-    """The settings of a previous `up` in this REVEALED_HOME, if any; UpError when up.json is not valid."""
-    path = settings_file()
+def saved_settings(home: Path) -> Settings | None:
+    """The settings of a previous `up` in home, if any; UpError when up.json is not valid."""
+    path = settings_file(home)
     if not path.exists():
         return None
     try:
@@ -76,12 +78,12 @@ def saved_settings() -> Settings | None:
     return settings
 
 
-def holds_data() -> bool:
-    """True when the warehouse has recorded any collection run (a writer at work counts as data)."""
-    if not paths.warehouse_file().exists():
+def holds_data(home: Path) -> bool:
+    """True when home's warehouse has recorded any collection run (a writer at work counts as data)."""
+    if not paths.warehouse_file(home).exists():
         return False
     try:
-        con = db.connect_read_only()
+        con = db.connect_read_only(paths.warehouse_file(home))
     except duckdb.IOException:
         return True
     try:
@@ -103,10 +105,10 @@ def probe_live(endpoint: str, timeout: float = PROBE_TIMEOUT_S) -> str | None:
     return None
 
 
-def _previous(has_data: bool, say: Callable[[str], None]) -> Settings | None:
+def _previous(home: Path, has_data: bool, say: Callable[[str], None]) -> Settings | None:
     """The settings to resume: up.json's when this folder holds data (a start that collected nothing binds none)."""
     try:
-        previous = saved_settings()
+        previous = saved_settings(home)
     except UpError as exc:
         if has_data:
             raise UpError(f"{exc}; this folder holds collected data: fix that file, or use another REVEALED_HOME"
@@ -116,8 +118,9 @@ def _previous(has_data: bool, say: Callable[[str], None]) -> Settings | None:
     return previous if has_data else None
 
 
-def choose(choice: str, requested: Settings, given: set[str], say: Callable[[str], None]) -> Settings:
-    """Decide live or sandbox and the sandbox world, refusing to mix kinds of data in one REVEALED_HOME.
+def choose(env: config.Settings, choice: str, requested: Settings, given: set[str],
+           say: Callable[[str], None]) -> Settings:
+    """Decide live or sandbox and the sandbox world, refusing to mix kinds of data in one home (env.home).
 
     `given` names the settings the person set on purpose (the others are defaults). Nothing is saved unless
     every value is valid.
@@ -127,10 +130,11 @@ def choose(choice: str, requested: Settings, given: set[str], say: Callable[[str
     bad = out_of_range(requested)
     if bad:
         raise UpError("invalid settings: " + ", ".join(bad))
-    previous = _previous(holds_data(), say)
+    home = env.home
+    previous = _previous(home, holds_data(home), say)
     kind = choice
     if choice in ("live", "auto"):
-        reason = probe_live(jobs.live_sources().hf_endpoint)
+        reason = probe_live(env.hf_endpoint)
         if reason is None:
             kind = "live"
         elif choice == "live":
@@ -141,7 +145,7 @@ def choose(choice: str, requested: Settings, given: set[str], say: Callable[[str
             say(f"The live services cannot be reached ({reason}), so revealed shows its reference world: "
                 f"{reference.NOTE}, never live (--source sandbox runs the fictional sandbox).")
     if previous and previous.source != kind:
-        raise UpError(f"{paths.home()} already holds {previous.source} data; "
+        raise UpError(f"{home} already holds {previous.source} data; "
                       f"use another REVEALED_HOME for {kind} data so the two never mix")
     flags = " ".join(f"{FLAGS[name]} {getattr(requested, name)}" for name in LIMITS if name in given)
     if kind != "sandbox" and flags:
@@ -152,18 +156,19 @@ def choose(choice: str, requested: Settings, given: set[str], say: Callable[[str
         days = requested.history_days if "history_days" in given else previous.history_days
         settings = Settings(previous.source, previous.seed, previous.models, days)
         if kind == "sandbox":
-            _say_resumed(settings, requested, given, say)
-    paths.home().mkdir(parents=True, exist_ok=True)
-    tmp = settings_file().with_suffix(".json.tmp")
+            _say_resumed(home, settings, requested, given, say)
+    home.mkdir(parents=True, exist_ok=True)
+    tmp = settings_file(home).with_suffix(".json.tmp")
     tmp.write_text(json.dumps(asdict(settings)))
-    tmp.replace(settings_file())
+    tmp.replace(settings_file(home))
     return settings
 
 
-def _say_resumed(settings: Settings, requested: Settings, given: set[str], say: Callable[[str], None]) -> None:
+def _say_resumed(home: Path, settings: Settings, requested: Settings, given: set[str],
+                 say: Callable[[str], None]) -> None:
     """Say what a resumed sandbox folder keeps, which flags do not apply, and how to change it."""
     say(f"Resuming this folder's sandbox world: seed {settings.seed}, {settings.models:,} models, "
-        f"{settings.history_days} days of history (kept in {settings_file()}).")
+        f"{settings.history_days} days of history (kept in {settings_file(home)}).")
     ignored = [f"{FLAGS[name]} {getattr(requested, name)}" for name in ("seed", "models")
                if name in given and getattr(requested, name) != getattr(settings, name)]
     if ignored:
@@ -175,17 +180,17 @@ def _say_resumed(settings: Settings, requested: Settings, given: set[str], say: 
 
 
 @contextlib.contextmanager
-def running_sources(settings: Settings):
-    """The live sources, or a sandbox server run in this process for as long as the block lasts."""
+def running_sources(env: config.Settings, settings: Settings):
+    """The live sources (env's endpoints and tokens), or a sandbox server run in this process while the block lasts."""
     if settings.source == "live":
-        yield jobs.live_sources()
+        yield jobs.live_sources(env)
         return
     if settings.source == "reference":
         yield jobs.reference_sources()
         return
     world = World(seed=settings.seed, n_models=settings.models)
     with SandboxServer(world, date=world.today) as server:
-        yield jobs.sandbox_sources(server)
+        yield jobs.sandbox_sources(server, env)
 
 
 def _has_ok_run(con, source: str, day: dt.date) -> bool:
@@ -193,9 +198,9 @@ def _has_ok_run(con, source: str, day: dt.date) -> bool:
                        [source, day]).fetchone()[0]
 
 
-def _published_hash() -> str | None:
+def _published_hash(home: Path) -> str | None:
     try:
-        con = db.connect_serving()
+        con = db.connect_serving(paths.serving_file(home))
     except FileNotFoundError:
         return None
     try:
@@ -205,13 +210,14 @@ def _published_hash() -> str | None:
     return row[0] if row else None
 
 
-def bring_up(settings: Settings, sources: jobs.Sources, say: Callable[[str], None], progress=None) -> None:
-    """Collect what is missing from every source, build, publish and export; safe to run again (it resumes)."""
+def bring_up(home: Path, settings: Settings, sources: jobs.Sources, say: Callable[[str], None],
+             progress=None) -> None:
+    """Collect what is missing from every source into home, build, publish and export; safe to run again."""
     if sources.kind == "reference":
-        _bring_up_reference(say, progress)
+        _bring_up_reference(home, say, progress)
         return
     done = []
-    con = db.connect()
+    con = db.connect(paths.warehouse_file(home))
     try:
         if sources.sandbox:
             _backfill_sandbox(con, settings, sources, say, progress)
@@ -234,39 +240,39 @@ def bring_up(settings: Settings, sources: jobs.Sources, say: Callable[[str], Non
                 done.append(job_id)
             except Exception as exc:  # one source failing must not stop the others; the run is recorded
                 say(f"      {label} failed: {exc} (recorded; the scheduler retries)")
-        _build(con, say, f"[{STEPS - 1}/{STEPS}]", "Building and publishing...")
+        _build(home, con, say, f"[{STEPS - 1}/{STEPS}]", "Building and publishing...")
     finally:
         con.close()
-    _export(say, f"[{STEPS}/{STEPS}]")
+    _export(home, say, f"[{STEPS}/{STEPS}]")
     now = dt.datetime.now(dt.UTC)
-    for spec in jobs.job_specs(sources):
+    for spec in jobs.job_specs(sources, home):
         if spec.id in done + ["export"]:
-            schedule_state.update_job(spec.id, description=spec.description, last_ok=now, last_end=now,
+            schedule_state.update_job(home, spec.id, description=spec.description, last_ok=now, last_end=now,
                                       last_status="ok", running=False)
 
 
-def _build(con, say: Callable[[str], None], step: str, doing: str) -> None:
+def _build(home: Path, con, say: Callable[[str], None], step: str, doing: str) -> None:
     """Build and publish unless the published data already comes from these inputs."""
-    if _published_hash() == build.inputs_hash(con):
+    if _published_hash(home) == build.inputs_hash(con):
         say(f"{step} Build: the published data is up to date")
         return
     say(f"{step} {doing}")
-    report = jobs.build_and_publish(con)
+    report = jobs.build_and_publish(con, home)
     say(f"      built in {report.seconds:.1f}s")
 
 
-def _export(say: Callable[[str], None], step: str) -> None:
+def _export(home: Path, say: Callable[[str], None], step: str) -> None:
     """Write the weekly export and say where."""
     say(f"{step} Writing the weekly export...")
-    written = jobs.export_weekly_csv()
-    say("      " + ", ".join(f"{p.name} ({n:,} rows)" for p, n in written.items()) + f" in {paths.exports_dir()}")
+    written = jobs.export_weekly_csv(home)
+    say("      " + ", ".join(f"{p.name} ({n:,} rows)" for p, n in written.items()) + f" in {paths.exports_dir(home)}")
 
 
-def _bring_up_reference(say: Callable[[str], None], progress=None) -> None:
-    """Load each part of the shipped reference world not yet loaded, build, publish and export."""
+def _bring_up_reference(home: Path, say: Callable[[str], None], progress=None) -> None:
+    """Load each part of the shipped reference world not yet loaded into home, build, publish and export."""
     parts = reference.steps()
     total = len(parts) + 2
-    con = db.connect()
+    con = db.connect(paths.warehouse_file(home))
     try:
         for n, part in enumerate(parts, 1):
             if _has_ok_run(con, part.source, part.as_of):
@@ -275,11 +281,11 @@ def _bring_up_reference(say: Callable[[str], None], progress=None) -> None:
             say(f"[{n}/{total}] Loading {part.label} (real public data, archived {part.as_of})...")
             part.load(con)
             log.info("reference world: %s loaded (real public data, archived %s)", part.label, part.as_of)
-        _build(con, say, f"[{total - 1}/{total}]",
+        _build(home, con, say, f"[{total - 1}/{total}]",
                f"Building and publishing the leaderboard as of {reference.AS_OF}...")
     finally:
         con.close()
-    _export(say, f"[{total}/{total}]")
+    _export(home, say, f"[{total}/{total}]")
 
 
 def _backfill_sandbox(con, settings: Settings, sources: jobs.Sources, say, progress) -> None:

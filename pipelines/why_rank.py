@@ -1,6 +1,6 @@
 """Why a model sits at its rank, in one sentence: the components that lift its composite and those that hold it back."""
 
-from app import format as fmt
+from pipelines import format as fmt
 from pipelines.profiles import COMPONENTS
 
 LABELS = {

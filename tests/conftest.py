@@ -6,7 +6,7 @@ import pytest
 
 from collector.sandbox.server import SandboxServer
 from collector.sandbox.world import World
-from warehouse import db
+from warehouse import db, paths
 
 SHARED_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
 
@@ -21,7 +21,7 @@ def home(tmp_path, monkeypatch) -> Path:
 @pytest.fixture
 def con(home):
     """A migrated warehouse connection in the fresh home."""
-    connection = db.connect()
+    connection = db.connect(paths.warehouse_file(home))
     yield connection
     connection.close()
 

@@ -13,14 +13,14 @@ import pytest
 import sandbox_built
 from streamlit.testing.v1 import AppTest
 
-from app import noise_reasons
+from app.web import STREAMLIT_APP, noise_reasons
 from collector import livebench
 from collector.sandbox.server import SandboxServer
 from collector.sandbox.world import World
 from pipelines import export_weekly
-from warehouse import db, publish, schedule_state, status_line
+from warehouse import db, paths, publish, schedule_state, status_line
 
-APP = str(Path(__file__).resolve().parents[1] / "app" / "streamlit_app.py")
+APP = str(STREAMLIT_APP)
 SANDBOX = "Sandbox data: fictional"
 
 
@@ -40,7 +40,7 @@ def serving(published, monkeypatch) -> duckdb.DuckDBPyConnection:
 
 
 def run_page(page: str | None = None, query: dict | None = None) -> AppTest:
-    """Run the app (optionally switched to app/views/<page>.py) and fail on any exception."""
+    """Run the app (optionally switched to app/web/views/<page>.py) and fail on any exception."""
     at = AppTest.from_file(APP, default_timeout=60)
     at.query_params.update(query or {})
     at.run()
@@ -279,8 +279,8 @@ def test_data_health_shows_an_active_scheduler(published, tmp_path, monkeypatch)
     shutil.copy(published / "serving.duckdb", tmp_path / "serving.duckdb")
     monkeypatch.setenv("REVEALED_HOME", str(tmp_path))
     now = dt.datetime.now(dt.UTC)
-    schedule_state.heartbeat(True)
-    schedule_state.update_job("collect_hf", last_end=now - dt.timedelta(hours=1), last_status="ok",
+    schedule_state.heartbeat(tmp_path, True)
+    schedule_state.update_job(tmp_path, "collect_hf", last_end=now - dt.timedelta(hours=1), last_status="ok",
                               next_run=now + dt.timedelta(hours=23))
     at = run_page("data_health")
     expected = f"Pipeline active · Last: {status_line.moment((now - dt.timedelta(hours=1)).isoformat())} · Next: " \
@@ -297,9 +297,9 @@ def test_data_health_shows_what_a_run_repaired(published, tmp_path, monkeypatch)
     monkeypatch.setenv("REVEALED_HOME", str(home))
     with SandboxServer(World(seed=3, n_models=300)) as server:
         server.faults.add("short_row", path_prefix="/livebench/table_")
-        con = db.connect()
+        con = db.connect(paths.warehouse_file(home))
         run_id, _ = livebench.collect(con, f"{server.url}/livebench", server.date)
-        publish.publish(con)
+        publish.publish(con, paths.serving_file(home))
         con.close()
     at = run_page("data_health")
     shown = [w.value for w in at.warning if run_id.split("-")[0] in w.value and "repaired or skipped" in w.value]

@@ -10,11 +10,11 @@ import pytest
 import requests
 
 from app.cli import main
-from app.cli_export_benchmarks import export_benchmarks
 from collector import http, livebench, livecodebench
 from collector.sandbox import routes_bench
 from pipelines import benchmark_scores
-from warehouse import db
+from pipelines.export_benchmarks import export_benchmarks
+from warehouse import db, paths
 
 LATEST = dt.date(2025, 12, 23)
 
@@ -127,7 +127,7 @@ def test_collect_build_export_end_to_end(home, sandbox, world, tmp_path, capsys)
     assert all(truth[model] == hf_id for model, hf_id in matched)
     lcb = [r for r in rows if r["source"] == "livecodebench"]
     assert lcb and all(int(r["n_items"]) >= 1 for r in lcb)
-    con = db.connect()
+    con = db.connect(paths.warehouse_file(home))
     assert con.execute("SELECT DISTINCT as_of FROM collection_runs WHERE source LIKE 'live%'").fetchall() == [
         (world.today,)]
     con.close()

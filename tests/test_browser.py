@@ -13,7 +13,7 @@ import pytest
 import sandbox_built
 from playwright.sync_api import expect, sync_playwright
 
-from app import app_server
+from app.web import app_server
 from pipelines import export_weekly, questionnaire_picks
 from pipelines import questionnaire as qn
 from warehouse import db

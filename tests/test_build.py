@@ -42,11 +42,11 @@ def snapshot(con, day: dt.date, downloads: dict[str, int], run_id: str = "r1") -
     con.unregister("frame")
 
 
-def serving_rows() -> list[tuple]:
+def serving_rows(home) -> list[tuple]:
     """mart_models of the serving copy, read in a separate process as the app would."""
     code = ("import duckdb, sys; c = duckdb.connect(sys.argv[1], read_only=True); "
             "print(sorted(c.execute('SELECT * FROM mart_models').fetchall()))")
-    out = subprocess.run([sys.executable, "-c", code, str(paths.serving_file())], capture_output=True, text=True,
+    out = subprocess.run([sys.executable, "-c", code, str(paths.serving_file(home))], capture_output=True, text=True,
                          check=True)
     return eval(out.stdout)
 
@@ -86,15 +86,15 @@ def test_inputs_hash_changes_with_what_the_build_reads(con):
     assert len({first, second, build.inputs_hash(con)}) == 3
 
 
-def test_failing_step_keeps_warehouse_and_serving_copy(con):
+def test_failing_step_keeps_warehouse_and_serving_copy(home, con):
     snapshot(con, D, {"a/x": 5})
     build.run_build(con, [MART])
-    publish.publish(con)
+    publish.publish(con, paths.serving_file(home))
     snapshot(con, D + dt.timedelta(1), {"a/x": 9, "c/z": 1})
     with pytest.raises(build.BuildError, match=r"test_build:broken' failed: column 'x' is not numeric"):
         build.run_build(con, [MART, build.Step(broken, ())])
     assert con.execute("SELECT * FROM mart_models").fetchall() == [("a/x", 5)]
-    assert serving_rows() == [("a/x", 5)]
+    assert serving_rows(home) == [("a/x", 5)]
 
 
 def test_empty_warehouse_builds_typed_empty_tables(con):
@@ -118,32 +118,32 @@ def test_missing_sql_file_is_named(con):
         build.run_build(con, [build.sql("mart_nothing")])
 
 
-def test_reader_connected_during_a_build_keeps_working(con):
+def test_reader_connected_during_a_build_keeps_working(home, con):
     snapshot(con, D, {"a/x": 5})
     build.run_build(con, [MART])
-    publish.publish(con)
-    reader = db.connect_serving()
+    publish.publish(con, paths.serving_file(home))
+    reader = db.connect_serving(paths.serving_file(home))
     snapshot(con, D + dt.timedelta(1), {"a/x": 9, "c/z": 1})
     build.run_build(con, [MART])
-    publish.publish(con)  # the open reader neither blocks the writer nor breaks
+    publish.publish(con, paths.serving_file(home))  # the open reader neither blocks the writer nor breaks
     assert reader.execute("SELECT * FROM mart_models").fetchall() == [("a/x", 5)]
     reader.close()
-    assert serving_rows() == [("a/x", 9), ("c/z", 1)]
+    assert serving_rows(home) == [("a/x", 9), ("c/z", 1)]
 
 
 def test_publish_copies_marts_runs_and_meta_only(con, home):
     con.execute("CREATE TABLE mart_models AS SELECT 'a/x' AS model_id")
     con.execute("CREATE TABLE meta (key VARCHAR, value VARCHAR)")
     con.execute("CREATE TABLE int_scratch AS SELECT 1 AS n")
-    publish.publish(con)
-    served = duckdb.connect(str(paths.serving_file()), read_only=True)
+    publish.publish(con, paths.serving_file(home))
+    served = duckdb.connect(str(paths.serving_file(home)), read_only=True)
     assert sorted(t for (t,) in served.execute("SHOW TABLES").fetchall()) == ["collection_runs", "mart_models", "meta"]
     served.close()
     assert sorted(p.name for p in home.iterdir() if "serving" in p.name) == ["serving.duckdb"]
 
 
 def test_build_command_builds_and_publishes(home, capsys):
-    con = db.connect()
+    con = db.connect(paths.warehouse_file(home))
     snapshot(con, D, {"a/x": 5})
     snapshot(con, D + dt.timedelta(1), {"a/x": 8})
     con.execute("INSERT INTO collection_runs (run_id, source, endpoint, as_of, started_at, status, sandbox) "
@@ -152,24 +152,24 @@ def test_build_command_builds_and_publishes(home, capsys):
     assert cli.main(["build"]) == 0
     out = capsys.readouterr().out
     assert "int_model_daily_raw" in out and "published" in out and "SANDBOX" in out
-    assert paths.serving_file().exists()
+    assert paths.serving_file(home).exists()
 
 
 def test_build_command_extends_the_series_unless_full(home, caplog):
-    con = db.connect()
+    con = db.connect(paths.warehouse_file(home))
     snapshot(con, D, {"a/x": 5})
     snapshot(con, D + dt.timedelta(1), {"a/x": 8})
     con.close()
     caplog.set_level(logging.INFO, logger="pipelines.series")
     assert cli.main(["build"]) == 0
-    con = db.connect()
+    con = db.connect(paths.warehouse_file(home))
     snapshot(con, D + dt.timedelta(2), {"a/x": 12})
     con.close()
     assert cli.main(["build"]) == 0
     assert f"series extended after {D + dt.timedelta(1)}" in caplog.text
     assert cli.main(["build", "--full"]) == 0
     assert "series recomputed from every snapshot: a full build" in caplog.text
-    con = db.connect()
+    con = db.connect(paths.warehouse_file(home))
     assert con.execute("SELECT day, raw_downloads FROM int_model_daily ORDER BY day").fetchall() == [
         (D, 3), (D + dt.timedelta(1), 4)]
     con.close()
@@ -179,15 +179,16 @@ def test_build_of_an_empty_folder_publishes_nothing(home, capsys):
     assert cli.main(["build"]) == 1
     err = capsys.readouterr().err
     assert "would publish nothing" in err and "nothing was published yet" in err and "revealed up" in err
-    assert not paths.serving_file().exists()
+    assert not paths.serving_file(home).exists()
 
 
-def test_a_build_that_would_publish_nothing_keeps_the_last_good_copy(con):
+def test_a_build_that_would_publish_nothing_keeps_the_last_good_copy(home, con):
     snapshot(con, D, {"a/x": 5})
     build.run_build(con, [MART])
-    publish.publish(con)
+    publish.publish(con, paths.serving_file(home))
     con.execute("DELETE FROM raw_hf_models")
     build.run_build(con, [MART])
-    with pytest.raises(publish.NothingToPublish, match=f"the last good serving copy {paths.serving_file()} is kept"):
-        publish.publish(con)
-    assert serving_rows() == [("a/x", 5)]
+    serving = paths.serving_file(home)
+    with pytest.raises(publish.NothingToPublish, match=f"the last good serving copy {serving} is kept"):
+        publish.publish(con, serving)
+    assert serving_rows(home) == [("a/x", 5)]

@@ -13,6 +13,7 @@ from conftest import SHARED_DATA
 from streamlit.testing.v1 import AppTest
 
 from app import cli
+from app.web import STREAMLIT_APP
 from collector import ollama, openrouter
 from collector.channel_runs import ChannelError
 from collector.sandbox import routes_channels
@@ -21,13 +22,14 @@ from pipelines import jobs
 from pipelines.channel_names import HubIndex, HubModel, line_key, match_all, release_of
 from pipelines.channels import local_daily
 from pipelines.export_weekly import export_weekly
-from warehouse import db
+from warehouse import db, paths
+from warehouse.settings import Settings
 
 PULLS = SHARED_DATA / "ollama" / "library_pulls_daily.csv"
 TOKENS = SHARED_DATA / "openrouter" / "rankings_daily_2026-07-29_2026-08-27.csv"
 SNAPSHOT = SHARED_DATA / "hf" / "hub_models_2024-07-11.csv"
 LABELS = Path(__file__).parent / "labels" / "channel_names.csv"
-APP = str(Path(__file__).resolve().parents[1] / "app" / "streamlit_app.py")
+APP = str(STREAMLIT_APP)
 
 
 def runs(con, source):
@@ -54,7 +56,7 @@ def test_a_count_that_is_not_a_number_is_named():
 def test_collect_ollama_stores_every_library_model_as_the_page_shows_it(sandbox, home, capsys):
     assert cli.main(["collect", "ollama", "--url", f"{sandbox.url}/ollama"]) == 0
     assert "SANDBOX: fictional data" in capsys.readouterr().out
-    con = db.connect()
+    con = db.connect(paths.warehouse_file(home))
     rows = dict(con.execute("SELECT model, pulls_str FROM raw_ollama_library WHERE as_of = ?",
                             [sandbox.date]).fetchall())
     series = routes_channels.series(sandbox.world, sandbox.date)
@@ -113,8 +115,8 @@ def test_credentials_in_a_base_url_never_reach_the_run_record(sandbox, con):
     assert "s3cret" not in str(con.execute("SELECT * FROM collection_runs").fetchall())
 
 
-def test_the_scheduler_collects_both_channels_daily_then_builds(sandbox):
-    spec = next(s for s in jobs.job_specs(jobs.sandbox_sources(sandbox)) if s.id == "channels")
+def test_the_scheduler_collects_both_channels_daily_then_builds(sandbox, home):
+    spec = next(s for s in jobs.job_specs(jobs.sandbox_sources(sandbox), home) if s.id == "channels")
     assert str(spec.trigger.fields[spec.trigger.FIELD_NAMES.index("day_of_week")]) == "*"
     assert "build" in spec.description
 
@@ -122,7 +124,7 @@ def test_the_scheduler_collects_both_channels_daily_then_builds(sandbox):
 def test_base_urls_come_from_the_environment(monkeypatch):
     monkeypatch.setenv("OLLAMA_URL", "http://ollama.example")
     monkeypatch.setenv("OPENROUTER_RANKINGS_URL", "http://or.example/rankings.csv")
-    sources = jobs.live_sources()
+    sources = jobs.live_sources(Settings.from_env())
     assert (sources.ollama_url, sources.openrouter_rankings) == ("http://ollama.example",
                                                                  "http://or.example/rankings.csv")
 
@@ -199,7 +201,7 @@ def real(tmp_path_factory):
         assert cli.main(["import", "ollama", str(PULLS)]) == 0
         assert cli.main(["import", "openrouter", str(TOKENS)]) == 0
         assert cli.main(["build"]) == 0
-        con = db.connect()
+        con = db.connect(paths.warehouse_file(home))
         yield con, home
         con.close()
 
@@ -259,7 +261,7 @@ def test_token_shares_of_a_day_sum_to_one_with_the_other_row(real):
 
 def test_weekly_export_carries_both_channels_and_their_dates_null_when_unknown(real, tmp_path):
     con, home = real
-    serving = db.connect_serving()
+    serving = db.connect_serving(paths.serving_file(home))
     try:
         written = export_weekly(serving, tmp_path)
     finally:

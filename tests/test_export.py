@@ -13,12 +13,12 @@ from hub_rows import AS_OF, hub_snapshot, upstream_noise
 from app import cli
 from collector import simulate
 from pipelines import build, export_weekly, lineage, marts, scoring
-from warehouse import publish
+from warehouse import paths, publish
 
 WEEK = "2026-W44"  # AS_OF 2026-11-01 is the Sunday of ISO week 44
 
 
-def published(con, sandbox: bool = True) -> None:
+def published(home, con, sandbox: bool = True) -> None:
     """Two snapshots, upstream tables, a build and a published serving copy; the warehouse is closed after."""
     for day in (AS_OF - dt.timedelta(days=1), AS_OF):
         hub_snapshot(con, [{"id": "b/base"}, {"id": "u/ft", "parents": [("finetune", "b/base")]},
@@ -26,7 +26,7 @@ def published(con, sandbox: bool = True) -> None:
                      sandbox=sandbox)
     upstream_noise(con, {"b/base": 3000, "u/ft": 400, "u/q": 2})
     build.run_build(con, build.steps_of(lineage.build, scoring.build, marts.build))
-    publish.publish(con)
+    publish.publish(con, paths.serving_file(home))
     con.close()
 
 
@@ -38,7 +38,7 @@ def read_csv(path):
 
 
 def test_weekly_columns_order_and_sandbox_flag(con, home, capsys):
-    published(con)
+    published(home, con)
     assert cli.main(["export", "weekly", "--out", str(home / "out")]) == 0
     header, rows = read_csv(home / "out" / f"models_{WEEK}.csv")
     assert header == [*export_weekly.MODEL_COLUMNS, "data_kind"]
@@ -63,14 +63,14 @@ def test_weekly_columns_order_and_sandbox_flag(con, home, capsys):
 
 
 def test_weekly_live_and_explicit_week(con, home):
-    published(con, sandbox=False)
+    published(home, con, sandbox=False)
     assert cli.main(["export", "weekly", "--out", str(home / "out"), "--week", WEEK]) == 0
     _, rows = read_csv(home / "out" / f"models_{WEEK}.csv")
     assert {r[-1] for r in rows} == {"live"}
 
 
 def test_weekly_week_without_data_is_a_clear_error(con, home, capsys):
-    published(con)
+    published(home, con)
     assert cli.main(["export", "weekly", "--out", str(home / "out"), "--week", "2026-W01"]) == 1
     err = capsys.readouterr().err
     assert f"no data for week 2026-W01: the weeks with data are {WEEK}" in err
@@ -78,7 +78,7 @@ def test_weekly_week_without_data_is_a_clear_error(con, home, capsys):
 
 
 def test_weekly_default_folder_is_the_homes_exports(con, home, tmp_path, monkeypatch):
-    published(con)
+    published(home, con)
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
     monkeypatch.chdir(elsewhere)
@@ -126,7 +126,7 @@ def test_weekly_without_a_build(home, capsys):
 
 
 def test_parquet_round_trip(con, home, capsys):
-    published(con)
+    published(home, con)
     out = home / "pq"
     for _ in range(2):  # a second export replaces the first, never duplicates
         assert cli.main(["export", "parquet", "--out", str(out)]) == 0
@@ -163,7 +163,7 @@ def test_parquet_with_nothing_collected(con, home, capsys):
 def test_sandbox_end_to_end(con, home, world):
     simulate.simulate(con, world, days=16, min_downloads=0, details=0)
     build.run_build(con)  # the whole build as `revealed build` runs it
-    publish.publish(con)
+    publish.publish(con, paths.serving_file(home))
     week = export_weekly.iso_week(world.today)
     con.close()
     assert cli.main(["export", "weekly", "--out", str(home / "out")]) == 0

@@ -2,13 +2,13 @@
 
 from collector.simulate import simulate
 from pipelines import build
-from warehouse import publish
+from warehouse import paths, publish
 
 
-def test_a_single_snapshot_builds_and_publishes(con, world):
+def test_a_single_snapshot_builds_and_publishes(home, con, world):
     simulate(con, world, days=1, details=0)
     build.run_build(con)
-    publish.publish(con)
+    publish.publish(con, paths.serving_file(home))
     models, ranked, organic, raw = con.execute(
         "SELECT count(*), count(rank), sum(organic_downloads_30d), sum(raw_downloads_30d) FROM mart_models"
     ).fetchone()

@@ -2,19 +2,19 @@
 
 import csv
 import datetime as dt
-from pathlib import Path
 
 import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from app import cli
+from app.web import STREAMLIT_APP
 from collector.sandbox.world import World
 from collector.simulate import simulate
 from pipelines import build, denoise, evaluate_first_days, export_weekly, series
-from warehouse import publish
+from warehouse import paths, publish
 
-APP = str(Path(__file__).resolve().parents[1] / "app" / "streamlit_app.py")
+APP = str(STREAMLIT_APP)
 
 DAYS = [1, 3, 7, 29]
 
@@ -62,7 +62,7 @@ def test_days_before_the_first_snapshot_are_organic_not_a_burst(con):
 def test_three_days_show_the_unseen_share_in_app_and_export(con, home, world):
     simulate(con, world, days=3, details=0)
     build.run_build(con)
-    publish.publish(con)
+    publish.publish(con, paths.serving_file(home))
     model_id, unseen = con.execute("SELECT model_id, unseen_share FROM mart_models WHERE noise_reasons = '' "
                                    "ORDER BY raw_downloads_30d DESC LIMIT 1").fetchone()
     con.close()

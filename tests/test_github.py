@@ -15,7 +15,7 @@ from collector import github, github_graphql, github_links, github_stargazers, h
 from collector.github_api import GitHubError
 from collector.sandbox import github_world, routes_github
 from pipelines import build, lineage
-from warehouse import db, load
+from warehouse import db, load, paths
 
 TOKEN = "ghp_sandboxSECRETtoken0123456789"
 DAY = dt.date(2026, 3, 2)
@@ -312,7 +312,7 @@ def test_backfill_within_budget_resumes_and_gives_growth(con, sandbox, world):
 
 
 def test_collect_github_command(home, sandbox, world, capsys):
-    con = db.connect()
+    con = db.connect(paths.warehouse_file(home))
     save_card_links(con, sandbox.date, family_links(world))
     con.close()
     assert cli.main(["collect", "github", "--api-url", f"{sandbox.url}/github", "--backfill-budget", "1"]) == 0

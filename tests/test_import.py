@@ -4,7 +4,6 @@ import collections
 import csv
 import datetime as dt
 import json
-from pathlib import Path
 
 import duckdb
 import pytest
@@ -13,12 +12,13 @@ from streamlit.testing.v1 import AppTest
 from test_series import load, series
 
 from app import cli
-from app import format as fmt
+from app.web import STREAMLIT_APP
 from collector import hub_snapshot
+from pipelines import format as fmt
 from pipelines import profiles
 from pipelines.export_parquet import export_parquet
 from pipelines.sql_step import run_sql_step
-from warehouse import db, status
+from warehouse import db, paths, status
 
 HF = SHARED_DATA / "hf"
 DATES = ("2022-07-02", "2022-10-01", "2024-07-11")
@@ -43,7 +43,7 @@ def imported(tmp_path_factory):
         for date in DATES:
             assert cli.main(["import", "hub-snapshot", str(csv_file(date)), "--as-of", date]) == 0
         assert cli.main(["build"]) == 0
-        con = db.connect()
+        con = db.connect(paths.warehouse_file(home))
         yield con
         con.close()
 
@@ -132,7 +132,7 @@ def test_imported_data_is_labelled_archived_never_live_or_sandbox(imported, tmp_
     assert cli.main(["ask", "-q", "fine_tune_base", "--answers", str(answers), "--format", "json"]) == 0
     out = json.loads(capsys.readouterr().out)
     assert out["data_kind"] == "reference" and out["note"] == fmt.REFERENCE_NOTE + "."
-    page = AppTest.from_file(str(Path(cli.__file__).parent / "streamlit_app.py"), default_timeout=120).run()
+    page = AppTest.from_file(str(STREAMLIT_APP), default_timeout=120).run()
     assert not page.exception and not page.warning
     assert [i.value for i in page.info][:1] == [f"**Real public data, archived 2024-07-11: Hugging Face snapshots "
                                                  f"imported from archives, not live.** "
@@ -141,7 +141,7 @@ def test_imported_data_is_labelled_archived_never_live_or_sandbox(imported, tmp_
 
 def model_page(model: str) -> AppTest:
     """The app's model page for one model of the imported home, run without exceptions."""
-    page = AppTest.from_file(str(Path(cli.__file__).parent / "streamlit_app.py"), default_timeout=120)
+    page = AppTest.from_file(str(STREAMLIT_APP), default_timeout=120)
     page.query_params["model"] = model
     page.run()
     page.switch_page("views/model.py").run()
@@ -166,7 +166,7 @@ def test_reimporting_a_date_replaces_its_slice(home):
     path = csv_file("2022-07-02")
     for _ in range(2):
         assert cli.main(["import", "hub-snapshot", str(path), "--as-of", "2022-07-02"]) == 0
-    con = db.connect()
+    con = db.connect(paths.warehouse_file(home))
     try:
         slices = con.execute("SELECT count(*), count(DISTINCT id), count(DISTINCT run_id) "
                              "FROM raw_hf_models").fetchone()

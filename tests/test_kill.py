@@ -14,7 +14,7 @@ import pytest
 
 from collector.sandbox.server import SandboxServer
 from collector.sandbox.world import World
-from warehouse import db
+from warehouse import db, paths
 
 pytestmark = pytest.mark.slow
 
@@ -103,14 +103,10 @@ def test_collector_killed_mid_run_leaves_no_partial_slice(tmp_path, big_world, p
 
 @pytest.mark.parametrize("percent", KILL_POINTS)
 def test_build_killed_mid_run_keeps_the_serving_copy(tmp_path, big_world, percent):
-    os.environ["REVEALED_HOME"] = str(tmp_path)
-    try:
-        from collector.simulate import simulate
-        con = db.connect()
-        simulate(con, big_world, days=3, details=0)
-        con.close()
-    finally:
-        del os.environ["REVEALED_HOME"]
+    from collector.simulate import simulate
+    con = db.connect(paths.warehouse_file(tmp_path))
+    simulate(con, big_world, days=3, details=0)
+    con.close()
     first = revealed(tmp_path, "build")
     assert first.returncode == 0, first.stderr
     building = float(re.search(r"built in ([\d.]+)s", first.stdout).group(1))
@@ -131,14 +127,10 @@ def test_build_killed_mid_run_keeps_the_serving_copy(tmp_path, big_world, percen
 
 
 def test_reader_keeps_the_last_good_data_while_a_build_runs(tmp_path, big_world):
-    os.environ["REVEALED_HOME"] = str(tmp_path)
-    try:
-        from collector.simulate import simulate
-        con = db.connect()
-        simulate(con, big_world, days=2, details=0, start=big_world.today - dt.timedelta(days=1))
-        con.close()
-    finally:
-        del os.environ["REVEALED_HOME"]
+    from collector.simulate import simulate
+    con = db.connect(paths.warehouse_file(tmp_path))
+    simulate(con, big_world, days=2, details=0, start=big_world.today - dt.timedelta(days=1))
+    con.close()
     assert revealed(tmp_path, "build").returncode == 0
     reader = duckdb.connect(str(tmp_path / "serving.duckdb"), read_only=True)
     expected = reader.execute("SELECT count(*), sum(organic_downloads_30d) FROM mart_models").fetchall()

@@ -14,7 +14,7 @@ from static_server import serve
 from app.cli import main
 from collector import http, livebench, livebench_files
 from pipelines import benchmark_scores
-from warehouse import db
+from warehouse import db, paths
 
 LB = SHARED_DATA / "livebench"
 RELEASES = sorted(dt.datetime.strptime(p.stem, "table_%Y_%m_%d").date() for p in LB.glob("table_*.csv"))
@@ -167,7 +167,7 @@ def test_a_release_with_a_short_row_is_collected_as_the_site_shows_it(home, tmp_
     out = capsys.readouterr().out
     header = "22-field header; the last 3 (typescript, typos, zebra_puzzle) read as empty"
     assert code == 0 and "2026-01-08   saved" in out and "repaired: table_2026_01_08.csv line" in out and header in out
-    con = db.connect()
+    con = db.connect(paths.warehouse_file(home))
     status, repairs = con.execute("SELECT status, repairs FROM collection_runs").fetchone()
     assert status == "ok" and f"({model!r}): 19 fields under a {header}" in repairs
     empty = con.execute("SELECT task FROM raw_livebench_scores WHERE model = ? AND score IS NULL ORDER BY task",
@@ -361,7 +361,7 @@ def test_an_unreachable_site_fails_the_run_and_writes_nothing(home, monkeypatch,
     assert main(["collect", "benchmarks", "--skip", "livecodebench", "--livebench-url", url,
                  "--as-of", "2026-03-01"]) == 1
     assert "FAILED" in capsys.readouterr().out
-    con = db.connect()
+    con = db.connect(paths.warehouse_file(home))
     assert con.execute("SELECT status, rows_written FROM collection_runs").fetchall() == [("failed", 0)]
     assert con.execute("SELECT count(*) FROM raw_livebench_scores").fetchone() == (0,)
     con.close()

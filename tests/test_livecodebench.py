@@ -9,7 +9,7 @@ from static_server import serve
 
 from app.cli import main
 from collector import livecodebench
-from pipelines import benchmark_scores
+from pipelines import benchmark_scores, profiles
 
 LCB = SHARED_DATA / "livecodebench"
 REAL_FILE = "performances_execution.json"
@@ -53,12 +53,14 @@ def test_clean_score_uses_only_problems_after_the_release(collected):
     assert got[("StarCoder", "all_problems")][:2] == (24.72, 479)
 
 
-def test_minimum_is_configurable_and_checked(collected, monkeypatch):
+def test_minimum_is_configurable_and_checked(collected, monkeypatch, tmp_path):
     con, _, _ = collected
-    monkeypatch.setenv(benchmark_scores.MIN_PROBLEMS_ENV, "40")
+    path = tmp_path / "profiles.toml"
+    monkeypatch.setenv("REVEALED_PROFILES", str(path))
+    path.write_text(profiles.DEFAULT_FILE.read_text().replace("lcb_min_problems = 100", "lcb_min_problems = 40"))
     assert lcb_scores(con)[("GPT-4O-2024-05-13", "global")][:2] == (41.67, 48)
-    monkeypatch.setenv(benchmark_scores.MIN_PROBLEMS_ENV, "many")
-    with pytest.raises(ValueError, match="REVEALED_LCB_MIN_PROBLEMS='many' is not a whole number of at least 1"):
+    path.write_text(profiles.DEFAULT_FILE.read_text().replace("lcb_min_problems = 100", 'lcb_min_problems = "many"'))
+    with pytest.raises(profiles.ProfileError, match="setting lcb_min_problems is 'many'; expected a whole number >= 1"):
         benchmark_scores.min_problems()
 
 

@@ -7,8 +7,8 @@ import time
 from app import cli
 from warehouse import lock
 
-HOLD = """from warehouse import lock; import time
-with lock.hold('scheduler: hf'):
+HOLD = """from warehouse import lock; import time; from warehouse.settings import Settings
+with lock.hold(Settings.from_env().home, 'scheduler: hf'):
     print('held', flush=True)
     time.sleep(30)
 """
@@ -18,7 +18,7 @@ def test_a_writer_command_refuses_while_another_process_writes(home, capsys):
     holder = subprocess.Popen([sys.executable, "-c", HOLD], stdout=subprocess.PIPE, text=True)
     try:
         assert holder.stdout.readline().strip() == "held"
-        assert lock.holder()["purpose"] == "scheduler: hf"
+        assert lock.holder(home)["purpose"] == "scheduler: hf"
         assert cli.main(["init"]) == 1
         err = capsys.readouterr().err
         assert "busy" in err and "scheduler: hf" in err and f"pid {holder.pid}" in err
@@ -27,13 +27,13 @@ def test_a_writer_command_refuses_while_another_process_writes(home, capsys):
         holder.kill()
         holder.wait()
     deadline = time.monotonic() + 5
-    while lock.holder() is not None and time.monotonic() < deadline:
+    while lock.holder(home) is not None and time.monotonic() < deadline:
         time.sleep(0.05)
-    assert lock.holder() is None  # a killed holder leaves no stale lock
+    assert lock.holder(home) is None  # a killed holder leaves no stale lock
     assert cli.main(["init"]) == 0
 
 
 def test_lock_is_reentrant_in_one_thread(home):
-    with lock.hold("outer"), lock.hold("inner"):
-        assert lock.holder()["purpose"] == "outer"
-    assert lock.holder() is None
+    with lock.hold(home, "outer"), lock.hold(home, "inner"):
+        assert lock.holder(home)["purpose"] == "outer"
+    assert lock.holder(home) is None

@@ -9,7 +9,7 @@ from hub_rows import AS_OF, hub_snapshot
 
 from collector import hf, livebench, livecodebench
 from collector.sandbox import routes_bench
-from pipelines import benchmark_scores, build, lineage, matching
+from pipelines import benchmark_scores, build, lineage, matching, profiles
 from pipelines.matching_report import evaluate, read_labels
 from pipelines.name_match import (
     AliasError,
@@ -173,8 +173,10 @@ def livebench_rows(con, release, scores: dict[str, float], meta: dict[str, tuple
                     "api_names) VALUES (?, 'lb-1', ?, 'Org', ?, ?)", [AS_OF, model, url, api])
 
 
-def test_build_step_writes_matches_scores_and_mart(con, monkeypatch):
-    monkeypatch.setattr(benchmark_scores, "MIN_PROBLEMS", 1)
+def test_build_step_writes_matches_scores_and_mart(con, monkeypatch, tmp_path):
+    (tmp_path / "profiles.toml").write_text(
+        profiles.DEFAULT_FILE.read_text().replace("lcb_min_problems = 100", "lcb_min_problems = 1"))
+    monkeypatch.setenv("REVEALED_PROFILES", str(tmp_path / "profiles.toml"))
     hub_snapshot(con, [
         {"id": "acme/Widget-7B", "downloads": 5000},
         {"id": "acme/Widget-7B-Instruct", "parents": [("finetune", "acme/Widget-7B")], "downloads": 900},

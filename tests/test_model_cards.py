@@ -10,7 +10,7 @@ from static_server import serve
 from app import cli
 from collector import card_parse, hf, http, model_cards
 from collector.card_parse import parse_card
-from warehouse import db
+from warehouse import db, paths
 
 MMLU_CARD = """---
 license: apache-2.0
@@ -161,7 +161,7 @@ def test_card_path_encodes_unusual_ids():
 
 
 def test_cli_collect_cards_prints_what_it_stored(home, tmp_path, capsys):
-    con = db.connect()
+    con = db.connect(paths.warehouse_file(home))
     hub_snapshot(con, [{"id": "acme/Widget-7B-Instruct", "downloads": 9}, {"id": "acme/Gone-1B", "downloads": 5}])
     con.close()
     write_cards(tmp_path / "site", {"acme/Widget-7B-Instruct": MMLU_CARD})

@@ -12,9 +12,10 @@ import pytest
 import sandbox_built
 from streamlit.testing.v1 import AppTest
 
+from app.web import STREAMLIT_APP
 from pipelines import profiles, why_rank
 
-APP = str(Path(__file__).resolve().parents[1] / "app" / "streamlit_app.py")
+APP = str(STREAMLIT_APP)
 ROOT = Path(__file__).resolve().parents[1]
 
 

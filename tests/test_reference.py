@@ -14,10 +14,11 @@ import pytest
 from conftest import SHARED_DATA
 from streamlit.testing.v1 import AppTest
 
-from app import cli
+from app.web import STREAMLIT_APP
 from collector import reference
 from collector.reference_extract import extract
 from pipelines import matching_report, up
+from warehouse.settings import Settings
 
 pytestmark = pytest.mark.slow
 AST = "MIT/ast-finetuned-audioset-10-10-0.4593"  # 680M downloads in 30 days, 195 likes, on 2024-07-11
@@ -139,7 +140,7 @@ def test_downloads_far_out_of_line_with_engagement_do_not_top_a_single_snapshot_
 
 def test_the_app_says_real_public_data_archived_on_the_day(brought_up, monkeypatch):
     monkeypatch.setenv("REVEALED_HOME", str(brought_up[0]))
-    page = AppTest.from_file(str(Path(cli.__file__).parent / "streamlit_app.py"), default_timeout=120).run()
+    page = AppTest.from_file(str(STREAMLIT_APP), default_timeout=120).run()
     assert not page.exception and not page.warning
     assert page.info[0].value.startswith("**Real public data, archived 2024-07-11: ")
     assert page.caption[0].value == ("Reference world: real public data, archived 2024-07-11; nothing is collected, "
@@ -184,7 +185,7 @@ def test_up_again_resumes_without_reloading(brought_up):
 def test_auto_falls_back_to_the_reference_world_when_the_hub_does_not_answer(home, monkeypatch):
     monkeypatch.setenv("HF_ENDPOINT", "http://127.0.0.1:9")
     said = []
-    settings = up.choose("auto", up.Settings("auto"), set(), said.append)
+    settings = up.choose(Settings.from_env(), "auto", up.Settings("auto"), set(), said.append)
     assert settings.source == "reference"
     assert "real public data, archived 2024-07-11" in said[0] and "cannot be reached" in said[0]
 

@@ -49,32 +49,32 @@ def test_previous_fire_finds_the_last_scheduled_time():
 def test_missed_run_depends_on_the_last_success(home):
     spec = daily_spec("hf", lambda: None)
     clock = FakeClock(dt.datetime(2026, 11, 23, 10, 0, tzinfo=UTC))
-    assert schedule.missed(spec, clock())  # never ran
-    schedule_state.update_job("hf", last_ok=dt.datetime(2026, 11, 20, 2, 5, tzinfo=UTC))
-    assert schedule.missed(spec, clock())  # three days old
-    schedule_state.update_job("hf", last_ok=dt.datetime(2026, 11, 23, 2, 5, tzinfo=UTC))
-    assert not schedule.missed(spec, clock())
+    assert schedule.missed(spec, clock(), home)  # never ran
+    schedule_state.update_job(home, "hf", last_ok=dt.datetime(2026, 11, 20, 2, 5, tzinfo=UTC))
+    assert schedule.missed(spec, clock(), home)  # three days old
+    schedule_state.update_job(home, "hf", last_ok=dt.datetime(2026, 11, 23, 2, 5, tzinfo=UTC))
+    assert not schedule.missed(spec, clock(), home)
     clock.now = dt.datetime(2026, 11, 24, 2, 30, tzinfo=UTC)  # the next day's 02:00 has passed
-    assert schedule.missed(spec, clock())
+    assert schedule.missed(spec, clock(), home)
 
 
 def test_start_catches_up_only_the_missed_job(home):
     clock = FakeClock(dt.datetime(2026, 11, 23, 10, 0, tzinfo=UTC))
     ran = []
-    schedule_state.update_job("fresh", last_ok=dt.datetime(2026, 11, 23, 2, 1, tzinfo=UTC))
-    schedule_state.update_job("stale", last_ok=dt.datetime(2026, 11, 21, 2, 1, tzinfo=UTC))
+    schedule_state.update_job(home, "fresh", last_ok=dt.datetime(2026, 11, 23, 2, 1, tzinfo=UTC))
+    schedule_state.update_job(home, "stale", last_ok=dt.datetime(2026, 11, 21, 2, 1, tzinfo=UTC))
     sched = schedule.Scheduler([daily_spec("fresh", lambda: ran.append("fresh")),
-                                daily_spec("stale", lambda: ran.append("stale"))], clock=clock)
+                                daily_spec("stale", lambda: ran.append("stale"))], home, clock=clock)
     try:
         assert sched.start() == ["stale"]
-        assert wait_for(lambda: schedule_state.load()["jobs"]["stale"].get("last_status") == "ok")
+        assert wait_for(lambda: schedule_state.load(home)["jobs"]["stale"].get("last_status") == "ok")
     finally:
         sched.shutdown()
     assert ran == ["stale"]
-    jobs = schedule_state.load()["jobs"]
+    jobs = schedule_state.load(home)["jobs"]
     assert jobs["stale"]["last_ok"] == "2026-11-23T10:00:00+00:00"
     assert jobs["fresh"]["next_run"] > jobs["fresh"]["last_ok"]
-    assert schedule_state.load()["pid"] is None  # shutdown marks the scheduler stopped
+    assert schedule_state.load(home)["pid"] is None  # shutdown marks the scheduler stopped
 
 
 def test_overlapping_trigger_is_skipped_not_run_twice(home):
@@ -86,18 +86,18 @@ def test_overlapping_trigger_is_skipped_not_run_twice(home):
         release.wait(10)
 
     clock = FakeClock(dt.datetime(2026, 11, 23, 10, 0, tzinfo=UTC))
-    schedule_state.update_job("slow", last_ok=clock.now)
-    sched = schedule.Scheduler([daily_spec("slow", slow)], clock=clock)
+    schedule_state.update_job(home, "slow", last_ok=clock.now)
+    sched = schedule.Scheduler([daily_spec("slow", slow)], home, clock=clock)
     try:
         sched.start()
         sched.trigger_now("slow")
         assert wait_for(lambda: len(calls) == 1)
         sched.trigger_now("slow")  # fires while the first run still holds its instance
-        assert wait_for(lambda: schedule_state.load()["jobs"]["slow"].get("last_skip_reason") == "still running")
-        with pytest.raises(lock.WarehouseBusy, match="scheduler: slow"), lock.hold("manual collect"):
+        assert wait_for(lambda: schedule_state.load(home)["jobs"]["slow"].get("last_skip_reason") == "still running")
+        with pytest.raises(lock.WarehouseBusy, match="scheduler: slow"), lock.hold(home, "manual collect"):
             pass
         release.set()
-        assert wait_for(lambda: schedule_state.load()["jobs"]["slow"].get("last_status") == "ok")
+        assert wait_for(lambda: schedule_state.load(home)["jobs"]["slow"].get("last_status") == "ok")
     finally:
         release.set()
         sched.shutdown()
@@ -108,21 +108,21 @@ def test_a_failing_job_is_recorded_and_the_lock_released(home):
     def broken():
         raise ValueError("source said no")
 
-    assert not schedule.run_job(daily_spec("broken", broken))
-    job = schedule_state.load()["jobs"]["broken"]
+    assert not schedule.run_job(daily_spec("broken", broken), home)
+    job = schedule_state.load(home)["jobs"]["broken"]
     assert job["last_status"] == "failed" and job["last_error"] == "source said no"
-    assert lock.holder() is None
+    assert lock.holder(home) is None
 
 
 def test_job_waits_for_a_manual_writer(home, monkeypatch):
     monkeypatch.setattr(schedule, "LOCK_WAIT_S", 0.3)
-    with lock.hold("manual build"):
+    with lock.hold(home, "manual build"):
         result = []
-        worker = threading.Thread(target=lambda: result.append(schedule.run_job(daily_spec("hf", lambda: None))))
+        worker = threading.Thread(target=lambda: result.append(schedule.run_job(daily_spec("hf", lambda: None), home)))
         worker.start()
         worker.join()
     assert result == [False]
-    assert "manual build" in schedule_state.load()["jobs"]["hf"]["last_error"]
+    assert "manual build" in schedule_state.load(home)["jobs"]["hf"]["last_error"]
 
 
 def test_schedule_on_a_folder_that_never_ran_up_says_how_to_start(home):
@@ -135,17 +135,18 @@ def test_schedule_on_a_folder_that_never_ran_up_says_how_to_start(home):
 
 
 def test_a_stopping_scheduler_does_not_mark_another_process_stopped(home):
-    schedule_state.heartbeat(True)
-    state = schedule_state.load()
+    schedule_state.heartbeat(home, True)
+    state = schedule_state.load(home)
     state["pid"] = os.getpid() + 1  # the state as another process's scheduler wrote it
-    schedule_state.state_file().write_text(json.dumps(state))
-    schedule_state.heartbeat(False)
-    assert schedule_state.is_active(schedule_state.load())
+    schedule_state.state_file(home).write_text(json.dumps(state))
+    schedule_state.heartbeat(home, False)
+    assert schedule_state.is_active(schedule_state.load(home))
 
 
 LOG_A_FAILED_JOB = """import argparse, logging
 from app import cli
-cli.configure_logging(argparse.Namespace(command="schedule", verbose=False))
+from warehouse.settings import Settings
+cli.configure_logging(argparse.Namespace(command="schedule", verbose=False), Settings.from_env().home)
 logging.getLogger("pipelines.schedule").info("job hf started")
 try:
     raise ConnectionError("the Hub did not answer")

@@ -12,7 +12,8 @@ from collector import hf
 from collector.sandbox.server import SandboxServer
 from collector.sandbox.world import World
 from pipelines import jobs, up
-from warehouse import db
+from warehouse import db, paths
+from warehouse.settings import Settings
 
 HF_SECRET = "hf_SENTINELsecretTOKEN0123456789"
 GH_SECRET = "ghp_SENTINELsecretTOKEN0123456789"
@@ -43,7 +44,7 @@ def pipeline_with_tokens(tmp_path_factory):
     server = SandboxServer(world).start()
     try:
         settings = up.Settings("sandbox", 3, 600, history_days=3)
-        up.bring_up(settings, jobs.sandbox_sources(server), said.append)
+        up.bring_up(home, settings, jobs.sandbox_sources(server, Settings.from_env()), said.append)
         graphql_calls = server.request_count("/github/graphql")
         yield home, records, said, graphql_calls
     finally:
@@ -71,7 +72,7 @@ def test_no_secret_in_logs_output_database_or_exports(pipeline_with_tokens, tmp_
 
 
 def test_failed_run_error_never_carries_the_token(home):
-    con = db.connect()
+    con = db.connect(paths.warehouse_file(home))
     with pytest.raises(Exception) as failure:
         hf.collect(con, "http://127.0.0.1:9", token=HF_SECRET, details=0)
     error = con.execute("SELECT error FROM collection_runs").fetchone()[0]
@@ -81,10 +82,10 @@ def test_failed_run_error_never_carries_the_token(home):
 
 
 @pytest.mark.parametrize("hostile", ["x' OR '1'='1", "a/b'; DROP TABLE mart_models; --", "%' --"])
-def test_hostile_model_ids_are_parameters_not_sql(pipeline_with_tokens, monkeypatch, hostile):
+def test_hostile_model_ids_are_parameters_not_sql(home, pipeline_with_tokens, monkeypatch, hostile):
     home, *_ = pipeline_with_tokens
     monkeypatch.setenv("REVEALED_HOME", str(home))
-    from app import queries
+    from app.web import queries
     before = duckdb.connect(str(home / "serving.duckdb"), read_only=True)
     count = before.execute("SELECT count(*) FROM mart_models").fetchone()[0]
     before.close()
@@ -102,7 +103,7 @@ def test_leaderboard_table_escapes_every_value():
 
     import board_html
 
-    from app import board
+    from app.web import board
     from pipelines.profiles import COMPONENTS
 
     hostile = '<script>alert(1)</script>"\'&x'
@@ -110,7 +111,7 @@ def test_leaderboard_table_escapes_every_value():
            "trend": [1, 2, 3], "organic_downloads_30d": 10, "automation_share": 0.1, "clean_score": None,
            "license_class": "<img src=x onerror=alert(1)>", "size_class": "<1B", "pipeline_tag": "a&b",
            "why": hostile, **dict.fromkeys(COMPONENTS, 1.0)}
-    body = board.table([row], board.columns(True), label=hostile)
+    body = board.table([row], board.columns(True, list(COMPONENTS)), label=hostile)
     tags: list[tuple[str, dict]] = []
     parser = HTMLParser()
     parser.handle_starttag = lambda tag, attrs: tags.append((tag, dict(attrs)))

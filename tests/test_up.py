@@ -14,7 +14,7 @@ import pytest
 import requests
 
 from app import cli
-from warehouse import db, runs
+from warehouse import db, paths, runs
 
 pytestmark = pytest.mark.slow
 
@@ -101,7 +101,7 @@ def test_up_on_the_sandbox_serves_and_stops_cleanly(tmp_path):
 
 def test_up_refuses_to_mix_sandbox_into_a_live_home(home, capsys):
     (home / "up.json").write_text(json.dumps({"source": "live"}))
-    con = db.connect()
+    con = db.connect(paths.warehouse_file(home))
     runs.start_run(con, "hf", "https://huggingface.co", dt.date(2026, 11, 30))  # the home holds live data
     con.close()
     os.environ["HF_ENDPOINT"] = closed_url()
@@ -175,8 +175,8 @@ def test_a_folder_without_data_takes_new_flags_and_a_resumed_one_says_what_it_ke
     assert f"{home / 'up.json'} holds models=10 (expected a whole number of at least 50)" in err
 
 
-HOLD_SCHEDULER = """from warehouse import lock; import time
-with lock.hold_scheduler('revealed up', app='http://127.0.0.1:8599'):
+HOLD_SCHEDULER = """from warehouse import lock; import time; from warehouse.settings import Settings
+with lock.hold_scheduler(Settings.from_env().home, 'revealed up', app='http://127.0.0.1:8599'):
     print('held', flush=True)
     time.sleep(60)
 """

@@ -12,7 +12,7 @@ DAY = dt.date(2026, 3, 1)
 
 
 def test_migrations_apply_once_and_are_recorded(home):
-    con = db.connect()
+    con = db.connect(paths.warehouse_file(home))
     versions = [v for (v,) in con.execute("SELECT version FROM schema_migrations ORDER BY 1").fetchall()]
     assert versions == [v for v, _ in migrate.available()]
     assert migrate.migrate(con) == []
@@ -56,8 +56,8 @@ def test_abandoned_runs_are_closed_as_failed(con):
 
 @pytest.mark.parametrize("opener", ["connect", "connect_read_only"])
 def test_no_duckdb_progress_bar_in_output(home, opener):
-    db.connect().close()
-    con = getattr(db, opener)()
+    db.connect(paths.warehouse_file(home)).close()
+    con = getattr(db, opener)(paths.warehouse_file(home))
     try:  # when on, DuckDB draws its bar on stdout for any query over 2 s, even into a pipe or a log file
         assert con.execute("SELECT current_setting('enable_progress_bar')").fetchone()[0] is False
     finally:
@@ -73,13 +73,14 @@ def test_tables_are_written_in_row_groups_of_row_group_size(con):
 
 
 def test_connections_in_one_process_share_the_file_and_release_it_on_close(home):
-    first, second = db.connect(), db.connect()
+    first, second = db.connect(paths.warehouse_file(home)), db.connect(paths.warehouse_file(home))
     first.execute("CREATE TABLE shared AS SELECT 42 AS answer")
     first.close()
     assert second.execute("SELECT answer FROM shared").fetchone() == (42,)
-    assert second.execute("SELECT current_setting('temp_directory')").fetchone()[0] == f"{paths.warehouse_file()}.tmp"
+    warehouse = paths.warehouse_file(home)
+    assert second.execute("SELECT current_setting('temp_directory')").fetchone()[0] == f"{warehouse}.tmp"
     second.close()
-    reader = db.connect_read_only()  # a second open of the file would be refused while the writer held it
+    reader = db.connect_read_only(warehouse)  # a second open of the file would be refused while the writer held it
     assert reader.execute("SELECT answer FROM shared").fetchone() == (42,)
     reader.close()
-    assert not Path(f"{paths.warehouse_file()}.wal").exists()  # closing checkpointed it
+    assert not Path(f"{paths.warehouse_file(home)}.wal").exists()  # closing checkpointed it

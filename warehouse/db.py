@@ -17,9 +17,10 @@ WAREHOUSE_CATALOG = "warehouse"
 ROW_GROUP_SIZE = 30_720
 
 
-def connect(path: Path | None = None) -> duckdb.DuckDBPyConnection:
-    """Open the writable warehouse, applying any pending migrations."""
-    path = Path(path or paths.warehouse_file()).resolve()
+def connect(path: Path) -> duckdb.DuckDBPyConnection:
+    """Open the writable warehouse file (paths.warehouse_file(home)), applying any pending migrations."""
+    path = Path(path).resolve()
+    path.parent.mkdir(parents=True, exist_ok=True)
     # ROW_GROUP_SIZE is an ATTACH option, so the file is attached to an in-memory instance. Naming that instance
     # after the file makes every connect() in this process share it, as duckdb.connect(path) shares its
     # instance: a second, separate ATTACH of the same file would be refused. It closes with its last connection.
@@ -32,9 +33,9 @@ def connect(path: Path | None = None) -> duckdb.DuckDBPyConnection:
     return con
 
 
-def connect_read_only(path: Path | None = None) -> duckdb.DuckDBPyConnection:
-    """Open the warehouse read-only (raises duckdb.IOException while a writer holds it)."""
-    return quiet(duckdb.connect(str(path or paths.warehouse_file()), read_only=True))
+def connect_read_only(path: Path) -> duckdb.DuckDBPyConnection:
+    """Open the warehouse file read-only (raises duckdb.IOException while a writer holds it)."""
+    return quiet(duckdb.connect(str(path), read_only=True))
 
 
 def literal(path: Path | str) -> str:
@@ -51,9 +52,8 @@ def quiet(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
 SERVING_CATALOG = "serving"  # cursors of a serving connection start in memory: run USE serving on each
 
 
-def connect_serving(path: Path | None = None) -> duckdb.DuckDBPyConnection:
-    """Open the published serving copy read-only; raise if nothing was published yet."""
-    path = path or paths.serving_file()
+def connect_serving(path: Path) -> duckdb.DuckDBPyConnection:
+    """Open the published serving copy (paths.serving_file(home)) read-only; raise if nothing was published yet."""
     if not path.exists():
         raise FileNotFoundError(f"no published warehouse at {path}: run 'revealed up' first "
                                 "(or 'revealed build' once data is collected)")
@@ -65,20 +65,21 @@ def connect_serving(path: Path | None = None) -> duckdb.DuckDBPyConnection:
     return con
 
 
-def connect_for_status() -> tuple[duckdb.DuckDBPyConnection, str | None]:
+def connect_for_status(home: Path) -> tuple[duckdb.DuckDBPyConnection, str | None]:
     """The warehouse read-only, or the serving copy with a note when a writer holds the warehouse."""
-    path = paths.warehouse_file()
+    path = paths.warehouse_file(home)
     if not path.exists():
-        return connect(), None
+        return connect(path), None
     try:
         return connect_read_only(path), None
     except duckdb.IOException:
-        return connect_serving(), "the warehouse is being written right now: showing the last published state"
+        note = "the warehouse is being written right now: showing the last published state"
+        return connect_serving(paths.serving_file(home)), note
 
 
-def recover() -> int:
+def recover(home: Path) -> int:
     """With the writer lock held: mark runs a killed writer left 'running' as failed; return how many."""
-    con = connect()
+    con = connect(paths.warehouse_file(home))
     try:
         return close_abandoned(con)
     finally:

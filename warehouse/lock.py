@@ -1,4 +1,4 @@
-"""Advisory file locks: one writer of the warehouse at a time, and one scheduler per REVEALED_HOME."""
+"""Advisory file locks: one writer of the warehouse at a time, and one scheduler per home folder."""
 
 import contextlib
 import datetime as dt
@@ -7,8 +7,7 @@ import json
 import os
 import threading
 import time
-
-from warehouse import paths
+from pathlib import Path
 
 _thread_lock = threading.RLock()
 _depth = 0
@@ -21,7 +20,7 @@ class WarehouseBusy(RuntimeError):
 
 
 class SchedulerRunning(RuntimeError):
-    """Another process runs the scheduler of this REVEALED_HOME; `info` says who (pid, purpose, since, app)."""
+    """Another process runs the scheduler of this home; `info` says who (pid, purpose, since, app)."""
 
     def __init__(self, info: dict):
         super().__init__(f"the scheduler already runs in {_describe(info)}")
@@ -32,19 +31,19 @@ class _Taken(Exception):
     """The lock file is held by another process; args[0] is what the holder wrote (or None)."""
 
 
-def lock_file():
+def lock_file(home: Path) -> Path:
     """Where the writer lock lives: beside the warehouse."""
-    return paths.home() / "revealed.lock"
+    return home / "revealed.lock"
 
 
-def scheduler_file():
+def scheduler_file(home: Path) -> Path:
     """Where the scheduler lock lives: held for the whole life of `revealed up` or `revealed schedule`."""
-    return paths.home() / "scheduler.lock"
+    return home / "scheduler.lock"
 
 
-def holder(path=None) -> dict | None:
-    """Who holds the writer lock (or the lock at path) now: pid, purpose, since; None when it is free."""
-    path = path or lock_file()
+def holder(home: Path, path: Path | None = None) -> dict | None:
+    """Who holds the writer lock of home (or the lock at path) now: pid, purpose, since; None when it is free."""
+    path = path or lock_file(home)
     if not path.exists():
         return None
     fd = os.open(path, os.O_RDONLY)  # flock needs no write access: a read-only home can still be asked
@@ -78,8 +77,8 @@ def _busy(info: dict | None) -> WarehouseBusy:
                          "wait for it to finish (the scheduler retries by itself)")
 
 
-def _acquire_file(path, info: dict, wait: float) -> int:
-    paths.home().mkdir(parents=True, exist_ok=True)
+def _acquire_file(path: Path, info: dict, wait: float) -> int:
+    path.parent.mkdir(parents=True, exist_ok=True)
     fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
     deadline = time.monotonic() + wait
     while True:
@@ -109,10 +108,10 @@ def _info(purpose: str, **extra) -> dict:
 
 
 @contextlib.contextmanager
-def hold_scheduler(purpose: str, **extra):
-    """Be the one scheduler of this REVEALED_HOME for the block; raise SchedulerRunning when another process is."""
+def hold_scheduler(home: Path, purpose: str, **extra):
+    """Be the one scheduler of this home for the block; raise SchedulerRunning when another process is."""
     try:
-        fd = _acquire_file(scheduler_file(), _info(purpose, **extra), wait=0)
+        fd = _acquire_file(scheduler_file(home), _info(purpose, **extra), wait=0)
     except _Taken as taken:
         raise SchedulerRunning(taken.args[0] or {"pid": None, "purpose": "unknown", "since": None}) from None
     try:
@@ -121,14 +120,14 @@ def hold_scheduler(purpose: str, **extra):
         _release(fd)
 
 
-def scheduler_holder() -> dict | None:
-    """Which process runs the scheduler of this REVEALED_HOME (pid, purpose, since, app), or None."""
-    return holder(scheduler_file())
+def scheduler_holder(home: Path) -> dict | None:
+    """Which process runs the scheduler of this home (pid, purpose, since, app), or None."""
+    return holder(home, scheduler_file(home))
 
 
 @contextlib.contextmanager
-def hold(purpose: str, wait: float = 0.0):
-    """Hold the writer lock for `purpose`; re-entrant in one thread; raise WarehouseBusy after `wait` seconds."""
+def hold(home: Path, purpose: str, wait: float = 0.0):
+    """Hold home's writer lock for `purpose`; re-entrant in one thread; raise WarehouseBusy after `wait` seconds."""
     global _depth, _fd, _held
     if not _thread_lock.acquire(timeout=max(wait, 0)):
         raise _busy(_held)
@@ -136,7 +135,7 @@ def hold(purpose: str, wait: float = 0.0):
         if _depth == 0:
             info = _info(purpose)
             try:
-                _fd = _acquire_file(lock_file(), info, wait)
+                _fd = _acquire_file(lock_file(home), info, wait)
             except _Taken as taken:
                 raise _busy(taken.args[0]) from None
             _held = info

@@ -1,31 +1,23 @@
-"""Where the warehouse lives on disk."""
+"""The files of one home folder (Settings.home): the warehouse, its serving copy, the log and the exports."""
 
-import os
 from pathlib import Path
 
 
-def home() -> Path:
-    """The REVEALED_HOME folder (default ./data), created if missing."""
-    path = Path(os.environ.get("REVEALED_HOME", "data")).expanduser()
-    path.mkdir(parents=True, exist_ok=True)
-    return path
-
-
-def warehouse_file() -> Path:
+def warehouse_file(home: Path) -> Path:
     """The writable DuckDB file that collectors and builds write to."""
-    return home() / "revealed.duckdb"
+    return home / "revealed.duckdb"
 
 
-def serving_file() -> Path:
+def serving_file(home: Path) -> Path:
     """The read-only published copy that the app and exports read."""
-    return home() / "serving.duckdb"
+    return home / "serving.duckdb"
 
 
-def log_file() -> Path:
+def log_file(home: Path) -> Path:
     """The full log of `revealed up` and `revealed schedule` (their terminal shows progress only)."""
-    return home() / "logs" / "revealed.log"
+    return home / "logs" / "revealed.log"
 
 
-def exports_dir() -> Path:
+def exports_dir(home: Path) -> Path:
     """Where exports go unless told otherwise: `revealed up`, the scheduler and `revealed export`."""
-    return home() / "exports"
+    return home / "exports"

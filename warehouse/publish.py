@@ -7,7 +7,7 @@ from pathlib import Path
 
 import duckdb
 
-from warehouse import db, paths
+from warehouse import db
 
 log = logging.getLogger(__name__)
 # Besides every mart_* table, the app reads these.
@@ -28,13 +28,12 @@ def published_tables(con: duckdb.DuckDBPyConnection) -> list[str]:
     return [name for (name,) in rows]
 
 
-def publish(con: duckdb.DuckDBPyConnection, target: Path | None = None) -> Path:
+def publish(con: duckdb.DuckDBPyConnection, target: Path) -> Path:
     """Copy the published tables into a fresh DuckDB file and atomically replace the serving copy with it.
 
     Readers holding the old serving file open keep reading it (it is a different inode); new readers
     see the new one. The live warehouse is never file-copied: tables go through ATTACH.
     """
-    target = target or paths.serving_file()
     tables = published_tables(con)
     if "mart_models" not in tables or not con.execute("SELECT count(*) FROM mart_models").fetchone()[0]:
         kept = f"the last good serving copy {target} is kept" if target.exists() else "nothing was published yet"

@@ -1,6 +1,7 @@
 """One settings object, built at the edge (CLI, `up`, scheduler) from flags and the environment, passed down."""
 
 import os
+import urllib.parse
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
@@ -26,6 +27,8 @@ ENVIRONMENT = {
     "github_token": "GITHUB_TOKEN",
     "profiles": "REVEALED_PROFILES",
 }
+URLS = ("hf_endpoint", "github_api", "livebench_url", "livecodebench_url", "ollama_url", "openrouter_api",
+        "openrouter_rankings")
 
 
 @dataclass(frozen=True)
@@ -64,11 +67,20 @@ class Settings:
                 value = value.strip() or defaults[name]
             if name in ("home", "profiles") and value is not None:
                 value = Path(value).expanduser()
-            elif isinstance(value, str) and name not in ("hf_token", "github_token"):
-                value = value.rstrip("/")
+            elif name in URLS and value is not None:
+                value = _url(name, value)
             clean[name] = value
         return replace(self, **clean)
 
     def secrets(self) -> list[str]:
         """The token values set, for redaction from errors and logs."""
         return [token for token in (self.hf_token, self.github_token) if token]
+
+
+def _url(name: str, value: str) -> str:
+    """An http(s) URL without a trailing slash; ValueError naming the setting, its variable and the value."""
+    parts = urllib.parse.urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise ValueError(f"{name} (${ENVIRONMENT[name]}) is {value!r}; expected an http(s) URL such as "
+                         f"{getattr(Settings, name) or HF_ENDPOINT}")
+    return value.rstrip("/")

@@ -1,10 +1,11 @@
 """What `revealed status` shows: freshness per source and the most recent runs."""
 
+from pathlib import Path
+
 import duckdb
 import pandas as pd
 
-from warehouse import schedule_state
-from warehouse.status_line import moment, pipeline_line
+from warehouse.status_line import moment, pipeline_line, scheduler_now
 
 FRESHNESS = """
 SELECT source,
@@ -39,9 +40,8 @@ def recent_runs(con: duckdb.DuckDBPyConnection, limit: int = 10) -> pd.DataFrame
     return con.execute(RECENT, [limit]).df()
 
 
-def jobs_table(state: dict | None = None) -> pd.DataFrame:
-    """Last and next run of every scheduled job."""
-    state = schedule_state.load() if state is None else state
+def jobs_table(state: dict) -> pd.DataFrame:
+    """Last and next run of every scheduled job (state: schedule_state.load(home))."""
     rows = [{"job": job_id, "last_run": moment(j.get("last_end")), "status": j.get("last_status", "never run"),
              "next_run": moment(j.get("next_run")), "error": j.get("last_error") or ""}
             for job_id, j in sorted(state.get("jobs", {}).items())]
@@ -58,11 +58,11 @@ def as_text(frame: pd.DataFrame, dates: tuple[str, ...] = (), times: tuple[str, 
     return shown.astype(object).where(shown.notna(), "-").to_string(index=False)
 
 
-def render(con: duckdb.DuckDBPyConnection, recent: int = 10) -> str:
-    """Plain-text status report."""
-    state = schedule_state.load()
+def render(con: duckdb.DuckDBPyConnection, home: Path, recent: int = 10) -> str:
+    """Plain-text status report of the warehouse open on con, which lives in home."""
+    state, running = scheduler_now(home)
     archived, hf_day = con.execute(ARCHIVED).fetchone()
-    lines = [pipeline_line(state, archived=hf_day if archived else None)]
+    lines = [pipeline_line(state, archived=hf_day if archived else None, running=running)]
     if lines[0].startswith("Pipeline idle"):
         lines[0] += " · Next: not scheduled (run 'revealed schedule' or 'revealed up')"
     jobs = jobs_table(state)

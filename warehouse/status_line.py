@@ -1,6 +1,7 @@
 """The one line every screen opens with: where the pipeline stands and which data it shows, as of when."""
 
 import datetime as dt
+from pathlib import Path
 
 from warehouse import lock, schedule_state
 
@@ -15,18 +16,21 @@ def moment(value: str | None, now: dt.datetime | None = None) -> str:
     return when.strftime("%H:%M UTC" if when.date() == today else "%Y-%m-%d %H:%M UTC")
 
 
-def pipeline_line(state: dict | None = None, now: dt.datetime | None = None, built_at: str | None = None,
-                  archived: str | None = None) -> str:
+def scheduler_now(home: Path) -> tuple[dict, dict | None]:
+    """The scheduler's state file of home, and who runs its scheduler now (None when nobody does)."""
+    return schedule_state.load(home), lock.scheduler_holder(home)
+
+
+def pipeline_line(state: dict, now: dt.datetime | None = None, built_at: str | None = None,
+                  archived: str | None = None, running: dict | None = None) -> str:
     """'Pipeline active · Last: <time> · Next: <time> [· run by <who>]' or 'Pipeline idle since <last job/build>'.
 
     `archived` is the date of a home's archived data (the reference world): nothing to collect, so no job runs.
     """
     if archived:
         return f"Reference world: real public data, archived {archived}; nothing is collected, no job is scheduled"
-    state = schedule_state.load() if state is None else state
     jobs = state.get("jobs", {}).values()
     last = max((j["last_end"] for j in jobs if j.get("last_end")), default=None)
-    running = lock.scheduler_holder()
     if running is None and not schedule_state.is_active(state, now):
         since = last or built_at
         return f"Pipeline idle since {moment(since, now)}" if since else "Pipeline idle"
@@ -51,7 +55,7 @@ def data_line(meta: dict[str, str]) -> str:
     return f"Live data · Hugging Face as of {as_of}"
 
 
-def status_line(meta: dict[str, str], state: dict | None = None, now: dt.datetime | None = None) -> str:
+def status_line(meta: dict[str, str], state: dict, now: dt.datetime | None = None, running: dict | None = None) -> str:
     """The pipeline's state and the data's kind and date, in one line."""
     archived = (meta.get("as_of_hf") or "unknown") if meta.get("data_kind") == "reference" else None
-    return f"{pipeline_line(state, now, meta.get('built_at'), archived)} · {data_line(meta)}"
+    return f"{pipeline_line(state, now, meta.get('built_at'), archived, running)} · {data_line(meta)}"

@@ -1,0 +1,110 @@
+"""The `revealed` command line: thin commands over library functions."""
+
+import argparse
+import logging
+import os
+import sys
+from dataclasses import fields
+from pathlib import Path
+
+from app.cli import ask, build, collect, core, export, imports, sandbox, serve, up
+from app.cli.flags import UsageError
+from warehouse import db, lock, paths
+from warehouse.settings import Settings
+
+# One module per command group, in the order `revealed --help` lists them.
+COMMAND_MODULES = [core, collect, imports, sandbox, export, build, up, serve, ask]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The full argument parser with every registered command."""
+    parser = argparse.ArgumentParser(prog="revealed", description=__doc__)
+    parser.add_argument("-v", "--verbose", action="store_true", help="log debug detail")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    for module in COMMAND_MODULES:
+        module.register(sub)
+    return parser
+
+
+# Commands that write the warehouse hold the writer lock, so they never collide with the scheduler.
+WRITERS = {("init",), ("collect",), ("import",), ("build",), ("sandbox", "simulate")}
+
+
+def writer_purpose(args) -> str | None:
+    """'revealed <command>' for commands that write the warehouse, None for readers."""
+    words = (args.command, getattr(args, "sandbox_command", None))
+    if (words[0],) in WRITERS or words in WRITERS:
+        return "revealed " + " ".join(w for w in words if w)
+    return None
+
+
+# Long-running commands whose terminal shows progress only: their full log goes to paths.log_file(home).
+LOGGED_TO_FILE = {"up", "schedule"}
+LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
+
+
+class OneLine(logging.Formatter):
+    """'LEVEL: message' without the traceback, which only the log file gets."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        """The level and the message, one line."""
+        return f"{record.levelname}: {record.getMessage()}"
+
+
+def configure_logging(args, home: Path) -> None:
+    """Log to stderr; for up and schedule, everything to home's log file and only warnings to stderr."""
+    level = logging.DEBUG if args.verbose else logging.INFO
+    if args.command not in LOGGED_TO_FILE:
+        logging.basicConfig(level=level, format=LOG_FORMAT, stream=sys.stderr)
+    elif not logging.getLogger().handlers:  # as basicConfig: logging set up already (as under pytest) stays
+        path = paths.log_file(home)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        to_file = logging.FileHandler(path, encoding="utf-8")
+        to_file.setFormatter(logging.Formatter(LOG_FORMAT))
+        to_terminal = logging.StreamHandler(sys.stderr)
+        to_terminal.setLevel(logging.WARNING)
+        to_terminal.setFormatter(OneLine())
+        logging.basicConfig(level=level, handlers=[to_file, to_terminal])
+    for noisy in ("httpx", "httpx2", "urllib3", "apscheduler"):  # per-request and per-tick lines are noise
+        logging.getLogger(noisy).setLevel(logging.DEBUG if args.verbose else logging.WARNING)
+
+
+def settings_from(args) -> Settings:
+    """The environment's settings, overridden by the flags named after a setting (--endpoint sets hf_endpoint...)."""
+    names = {f.name for f in fields(Settings)}
+    return Settings.from_env(**{name: value for name, value in vars(args).items() if name in names})
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the console script."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        settings = settings_from(args)
+    except ValueError as exc:  # a bad value in the environment: flags are checked by argparse
+        print(f"revealed: error: {exc}", file=sys.stderr)
+        return 2
+    configure_logging(args, settings.home)
+    purpose = writer_purpose(args)
+    try:
+        if purpose is None:
+            code = args.func(args, settings) or 0
+        else:
+            with lock.hold(settings.home, purpose):
+                db.recover(settings.home)
+                code = args.func(args, settings) or 0
+        sys.stdout.flush()  # here, not at exit, so that a closed pipe is caught below
+        return code
+    except UsageError as exc:
+        print(f"revealed: error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("revealed: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:  # the reader stopped early (`revealed status | head -1`): not an error
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
+    except Exception as exc:  # one clear line for the user; -v shows the traceback
+        logging.getLogger("revealed").debug("failed", exc_info=True)
+        print(f"revealed: error: {exc}", file=sys.stderr)
+        return 1
