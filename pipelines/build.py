@@ -70,13 +70,12 @@ STEPS: list[Step] = [
     # benchmark model names -> Hub repositories, then per-model clean and legacy scores (docs/matching.md)
     Step(matching.build, ("int_benchmark_matches", "int_model_clean_scores", "int_model_legacy_scores",
                           "mart_benchmarks", "mart_benchmark_matches")),
+    # Ollama pulls and OpenRouter tokens matched to families, for the local and API use components (docs/channels.md)
+    Step(channels.build, ("int_channel_matches", "int_channel_local_daily", "int_channel_api_daily",
+                          "int_channel_entries", "int_channel_totals", "mart_channel_entries", "mart_channel_daily")),
     # reads every step above: components, composites and ranks per profile, rank intervals
     Step(scoring.build, ("int_model_facts", "int_entity_inputs", "int_entity_daily", "int_entity_components",
                          "int_entity_scores")),
-    # Ollama pulls and OpenRouter tokens matched to families (docs/channels.md)
-    Step(channels.build, ("int_channel_matches", "int_channel_local_daily", "int_channel_api_daily",
-                          "int_channel_entries", "int_channel_totals", "mart_channel_entries", "mart_channel_daily",
-                          "mart_channel_families")),
     Step(marts.build, marts.MARTS),  # last: the mart_* tables and meta (docs/marts.md)
 ]
 

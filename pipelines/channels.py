@@ -15,11 +15,12 @@ MATCH_COLUMNS = ["channel", "name", "hf_id", "family", "method", "candidates"]
 
 
 SQL_STEPS = ("int_channel_api_daily", "int_channel_entries", "int_channel_totals", "mart_channel_entries",
-             "mart_channel_daily", "mart_channel_families")
+             "mart_channel_daily")
 
 
 def build(con: duckdb.DuckDBPyConnection, config: Config) -> None:
-    """Match the channel entries to the Hub snapshot, derive the series, and roll them up per model and family."""
+    """Match the channel entries to the Hub snapshot, derive the series, and roll them up per model and family (for
+    the scoring step's local and API use components)."""
     matches = match(con)
     con.register("_matches", matches)
     con.execute("CREATE OR REPLACE TABLE int_channel_matches AS SELECT * FROM _matches")
@@ -35,9 +36,10 @@ def build(con: duckdb.DuckDBPyConnection, config: Config) -> None:
 
 def match(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     """One row per Ollama library model and OpenRouter permaslug, matched to the latest Hub snapshot."""
-    [(snapshot,)] = con.execute("SELECT max(as_of_hf) FROM int_model_facts").fetchall()
+    [(snapshot,)] = con.execute("SELECT any_value(as_of) FROM stg_hf_latest").fetchall()
     hub = [HubModel(i, f, int(d or 0)) for i, f, d in con.execute(
-        "SELECT model_id, family, raw_downloads_30d FROM int_model_facts").fetchall()]
+        "SELECT l.id, coalesce(f.family, l.id), l.downloads FROM stg_hf_latest l "
+        "LEFT JOIN int_model_family f ON f.model_id = l.id").fetchall()]
     # An Ollama model that appears after the first scrape was published then; earlier ones have no known date.
     local = con.execute("""SELECT model, CASE WHEN min(as_of) > (SELECT min(as_of) FROM raw_ollama_library)
                                               THEN min(as_of) END

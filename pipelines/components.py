@@ -105,6 +105,9 @@ def point_components(inputs: pd.DataFrame, series: Series, settings: Settings) -
     out[:, col["ecosystem"]] = log_share(numbers(inputs, "active_derivatives"))
     out[:, col["community"]] = community(numbers(inputs, "stars"), numbers(inputs, "stars_growth_30d"))
     out[:, col["capability"]] = np.clip(numbers(inputs, "clean_score"), 0, 100)
+    # the channels' cohort is the entities of the kind that a channel entry matched (the others stay NaN)
+    out[:, col["local_use"]] = adoption(numbers(inputs, "local_pulls_30d"), settings.adoption_decades)
+    out[:, col["api_use"]] = adoption(numbers(inputs, "api_tokens_30d"), settings.adoption_decades)
     return out
 
 

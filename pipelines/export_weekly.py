@@ -19,7 +19,7 @@ MODEL_COLUMNS = (
     "methodology_version", "inputs_hash",
     "coverage", "adoption", "cohort_adoption", "momentum", "ecosystem", "community", "capability", "license_class",
     "size_class", "unseen_share", "pipeline_tag", "open_weight", "derivatives_unknown",
-    "local_pulls_30d", "as_of_local", "api_tokens_30d", "as_of_api",
+    "local_pulls_30d", "as_of_local", "api_tokens_30d", "as_of_api", "local_use", "api_use",
 )
 FAMILY_COLUMNS = (
     "family", "members", "rank", "rank_low", "rank_high", "composite", "coverage", "raw_downloads_30d",
@@ -31,8 +31,9 @@ FAMILY_COLUMNS = (
 
 # Decimals kept in the CSV: scores to 0.01 points, shares to 0.0001, parameters to millions.
 DECIMALS = {"composite": 2, "adoption": 2, "cohort_adoption": 2, "momentum": 2, "ecosystem": 2, "community": 2,
-            "capability": 2, "clean_score": 2, "legacy_score": 2, "contamination_gap": 2, "automation_share": 4,
-            "coverage": 4, "organic_share": 4, "params_b": 3, "unseen_share": 4}
+            "capability": 2, "local_use": 2, "api_use": 2, "clean_score": 2, "legacy_score": 2,
+            "contamination_gap": 2, "automation_share": 4, "coverage": 4, "organic_share": 4, "params_b": 3,
+            "unseen_share": 4}
 
 
 KINDS = ("sandbox", "reference", "live")  # what meta.data_kind may say

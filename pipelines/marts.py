@@ -7,7 +7,7 @@ from pipelines.profiles import Config
 from pipelines.sql_step import run_sql_step
 
 MARTS = ("mart_models", "mart_families", "mart_scores", "mart_model_daily", "mart_family_daily", "mart_lineage",
-         "mart_snapshot_growth", "mart_profile_weights", "meta")
+         "mart_snapshot_growth", "mart_profile_weights", "mart_channel_families", "meta")
 
 
 def build(con: duckdb.DuckDBPyConnection, config: Config) -> None:

@@ -8,8 +8,8 @@ from pathlib import Path
 from pipelines.config_files import read_limited
 
 # Bump when a formula, a default setting or a default profile changes (docs/methodology.md keeps the log).
-METHODOLOGY_VERSION = "1.1"
-COMPONENTS = ("adoption", "cohort_adoption", "momentum", "ecosystem", "community", "capability")
+METHODOLOGY_VERSION = "1.2"
+COMPONENTS = ("adoption", "cohort_adoption", "momentum", "ecosystem", "community", "capability", "local_use", "api_use")
 DEFAULT_FILE = Path(__file__).parent / "profiles.toml"
 WEIGHT_SUM_TOLERANCE = 0.01
 

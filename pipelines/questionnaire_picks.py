@@ -22,6 +22,8 @@ STRENGTHS = {
     "momentum": "downloads are rising: the last week is above the weeks before it",
     "ecosystem": "{} derivatives in real use build on it",
     "community": "{} GitHub stars on its repository",
+    "local_use": "people run it: {} Ollama pulls in the last 30 days",
+    "api_use": "people pay to run it: {} OpenRouter tokens in the last 30 days",
 }
 WEAKNESSES = {
     "adoption": "few downloads: {} in the last 30 days",

@@ -10,6 +10,8 @@ LABELS = {
     "ecosystem": "ecosystem",
     "community": "community",
     "capability": "capability",
+    "local_use": "local use",
+    "api_use": "API use",
 }
 MISSING = {
     "adoption": "no de-noised download count",
@@ -18,6 +20,8 @@ MISSING = {
     "ecosystem": "no lineage data",
     "community": "no linked GitHub repository",
     "capability": "no clean benchmark score",
+    "local_use": "no matched Ollama pull count",
+    "api_use": "no matched OpenRouter token count",
 }
 SHOWN = 2  # components named on each side
 
@@ -30,6 +34,8 @@ FIGURES = {
     "ecosystem": lambda row: fmt.count(row["active_derivatives"]),
     "community": lambda row: fmt.compact(row["github_stars"]),
     "capability": lambda row: fmt.whole(row["clean_score"]),
+    "local_use": lambda row: fmt.compact(row["local_pulls_30d"]),
+    "api_use": lambda row: fmt.compact(row["api_tokens_30d"]),
 }
 EVIDENCE = {
     "adoption": "{} organic downloads in 30 days",
@@ -38,6 +44,8 @@ EVIDENCE = {
     "ecosystem": "{} derivatives in use",
     "community": "{} GitHub stars",
     "capability": "clean score {}",
+    "local_use": "{} Ollama pulls in 30 days",
+    "api_use": "{} OpenRouter tokens in 30 days",
 }
 
 

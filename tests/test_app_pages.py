@@ -130,6 +130,24 @@ def test_leaderboard_families_view(serving):
     assert all(r["family"]["links"] == [f"family?family={quote(r['family']['text'])}"] for r in rows)
 
 
+def test_the_usage_profile_ranks_by_local_and_api_use_and_says_why(serving):
+    at = run_page()
+    at.segmented_control(key="profile").set_value("usage").run()
+    rows = board(at)
+    expected = serving.execute("""SELECT m.model_id, m.local_use, m.api_use FROM mart_models m JOIN mart_scores s
+        ON s.entity_kind = 'model' AND s.entity_id = m.model_id AND s.profile = 'usage'
+        WHERE s.rank IS NOT NULL ORDER BY s.rank LIMIT 25""").fetchall()
+    assert [r["model"]["text"] for r in rows] == [e[0] for e in expected]
+    assert any(use is not None for _, *uses in expected for use in uses)  # channel figures reach the top 25
+    for row, (_, local, api) in zip(rows, expected, strict=True):
+        assert row["local use"]["text"] == ("-" if local is None else f"{local:.0f}")
+        assert row["API use"]["text"] == ("-" if api is None else f"{api:.0f}")
+        why = row["rank (90% interval)"]["titles"][0]
+        assert ("no matched Ollama pull count" in why) == (local is None)
+        assert ("no matched OpenRouter token count" in why) == (api is None)
+    assert any("Ollama pulls in 30 days" in r["rank (90% interval)"]["titles"][0] for r in rows)
+
+
 def test_family_page_shows_members_by_relation_share_and_top_members(serving):
     family, members, organic = serving.execute(
         "SELECT family, members, organic_downloads_30d FROM mart_families WHERE members > 3 "
@@ -173,7 +191,7 @@ def test_model_page_from_query_param_shows_every_component(serving):
     assert model_id in [h.value for h in at.header]
     components = at.dataframe[0].value
     assert components["component"].tolist() == ["adoption", "adoption in its class", "momentum", "ecosystem",
-                                                 "community", "capability"]
+                                                 "community", "capability", "local use", "API use"]
     ancestors = next(df.value for df in at.dataframe if "parent" in df.value.columns)
     assert f"model?model={family}" in ancestors["parent"].tolist()  # a link to the root's page
 

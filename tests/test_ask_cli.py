@@ -49,6 +49,21 @@ def test_batch_json_picks_obey_the_answers(published, tmp_path):
     con.close()
 
 
+def test_run_locally_with_the_pulled_priority_puts_the_most_pulled_first(published, tmp_path):
+    answers = write(tmp_path / "a.yaml", "vram_gb: 80\npriority: pulled\nneed_quantized: false\ntask: any\n")
+    done = revealed(published, "ask", "-q", "run_locally", "--answers", str(answers), "--format", "json", "--top", "3")
+    assert done.returncode == 0, done.stderr
+    picks = json.loads(done.stdout)["picks"]
+    con = duckdb.connect(str(published / "serving.duckdb"), read_only=True)
+    pulled = [con.execute("SELECT local_use FROM mart_models WHERE model_id = ?", [p["model_id"]]).fetchone()[0]
+              for p in picks]
+    [(best,)] = con.execute("SELECT max(local_use) FROM mart_models WHERE NOT mostly_automation AND open_weight "
+                            "AND params_b * 4.65 / 8 * 1.2 <= 80").fetchall()
+    con.close()
+    assert len(picks) == 3 and pulled[0] == best and pulled == sorted(pulled, reverse=True)
+    assert any("Ollama pulls in the last 30 days" in r for r in picks[0]["reasons"])
+
+
 def test_batch_markdown_says_sandbox(published, tmp_path):
     answers = write(tmp_path / "a.json", '{"licenses": ["permissive"], "max_automation": 0.5, "clean_required": false, '
                                          '"stability": "any"}')

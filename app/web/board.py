@@ -32,7 +32,8 @@ STYLE = """<style>
 </style>"""
 
 
-HEADERS = {"cohort_adoption": "in its class"}  # next to "adoption": the same downloads against its cohort
+# cohort_adoption sits next to "adoption": the same downloads against its cohort
+HEADERS = {"cohort_adoption": "in its class", "local_use": "local use", "api_use": "API use"}
 COMPONENT_HELP = {
     "adoption": "organic downloads against the most downloaded model, 0-100 (25 points per tenfold fewer)",
     "cohort_adoption": "the same downloads against models of its size and age (RAM), 0-100",
@@ -40,6 +41,8 @@ COMPONENT_HELP = {
     "ecosystem": "derivatives in real use, 0-100",
     "community": "GitHub stars and their growth, 0-100",
     "capability": "clean (contamination-resistant) benchmark score, 0-100",
+    "local_use": "Ollama pulls against the most pulled, 0-100 (25 points per tenfold fewer)",
+    "api_use": "OpenRouter tokens against the most used, 0-100 (25 points per tenfold fewer)",
 }
 
 

@@ -3,8 +3,10 @@
 Each model series of the world (a family name less its size, e.g. Fozio-4) is an Ollama library model named as
 Ollama spells names (lower case, no separator before the version: fozio4) with a cumulative pull count that
 grows every day and is displayed rounded like the site ('11.3M'); its largest family is also on OpenRouter as
-`<org>/<name>-instruct` with a dated permaslug and tokens per day. One library model (`sandbox-embed`) and one
-API model (`sandbox-labs/orbit-1`, closed weights) have no Hub family and must stay unmatched.
+`<org>/<name>-instruct` with a dated permaslug and tokens per day (in proportion to the series' organic Hub
+downloads times a fixed per-slug factor, so the top 50 are mostly popular, but not in Hub order). One library
+model (`sandbox-embed`) and one API model (`sandbox-labs/orbit-1`, closed weights) have no Hub family and must
+stay unmatched.
 """
 
 import datetime as dt
@@ -23,6 +25,7 @@ UNMATCHED_LOCAL = "sandbox-embed"
 UNMATCHED_API = "sandbox-labs/orbit-1"
 RANKED = 50  # the rankings dataset lists the top 50 models per day plus 'other'
 DAYS_PUBLISHED = 30
+CLOSED_CREATED = dt.date(2026, 1, 1)  # when the closed API model was added
 
 
 def _rate(name: str, low: float, high: float) -> float:
@@ -32,13 +35,16 @@ def _rate(name: str, low: float, high: float) -> float:
 
 
 def series(world, date: dt.date) -> pd.DataFrame:
-    """One row per model series visible on date: ollama name, slug, created date, largest family."""
+    """One row per model series visible on date: ollama name, slug, created date, largest family, and the organic
+    Hub downloads of the series' families over the 30 days before date."""
     fixtures = world.models.loc[world.models["fixture"], "family"]
     fam = world.families[(pd.to_datetime(world.families["created"]).dt.date <= date)
                          & ~world.families["family"].isin(fixtures)].copy()  # nobody pulls CI fixtures to run them
     fam["series"] = fam["name"].str.replace(SIZE, "", regex=True)
+    organic = pd.Series(world.window_30d(date)[0], index=world.models["family"].to_numpy()).groupby(level=0).sum()
+    fam["organic"] = fam["family"].map(organic).fillna(0)
     fam = fam.sort_values("params").groupby(["org", "series"], as_index=False).agg(
-        created=("created", "min"), family=("family", "last"), name=("name", "last"))
+        created=("created", "min"), family=("family", "last"), name=("name", "last"), organic=("organic", "sum"))
     fam["ollama"] = fam["series"].str.lower().str.replace(r"-(?=\d)", "", regex=True)
     fam["slug"] = (fam["org"] + "/" + fam["name"] + "-instruct").str.lower()
     fam["created"] = pd.to_datetime(fam["created"]).dt.date
@@ -59,6 +65,11 @@ def shown(count: int) -> str:
     return str(count)
 
 
+def permaslug(slug: str, created: dt.date) -> str:
+    """OpenRouter's permanent slug: the model slug and the date it was added."""
+    return f"{slug}-{created:%Y%m%d}"
+
+
 def library_page(world, date: dt.date) -> str:
     """The library page: one <li x-test-model> per model, most pulled first."""
     s = series(world, date)
@@ -77,12 +88,14 @@ def library_page(world, date: dt.date) -> str:
 def models(world, date: dt.date) -> dict:
     """/api/v1/models: id, canonical_slug (dated permaslug), name, created, hugging_face_id."""
     s = series(world, date)
-    data = [{"id": slug, "canonical_slug": f"{slug}-{c:%Y%m%d}", "name": f"{n} Instruct (sandbox)",
+    data = [{"id": slug, "canonical_slug": permaslug(slug, c), "name": f"{n} Instruct (sandbox)",
              "created": int(dt.datetime.combine(c, dt.time(), dt.UTC).timestamp()), "hugging_face_id": "",
              "context_length": 32768, "pricing": {"prompt": "0.0000002", "completion": "0.0000006"}}
             for slug, n, c in zip(s["slug"], s["name"], s["created"], strict=True)]
-    data.append({"id": UNMATCHED_API, "canonical_slug": f"{UNMATCHED_API}-20260101", "name": "Orbit 1 (sandbox)",
-                 "created": int(dt.datetime(2026, 1, 1, tzinfo=dt.UTC).timestamp()), "hugging_face_id": None,
+    data.append({"id": UNMATCHED_API, "canonical_slug": permaslug(UNMATCHED_API, CLOSED_CREATED),
+                 "name": "Orbit 1 (sandbox)",
+                 "created": int(dt.datetime.combine(CLOSED_CREATED, dt.time(), dt.UTC).timestamp()),
+                 "hugging_face_id": None,
                  "context_length": 200000, "pricing": {"prompt": "0.000003", "completion": "0.000015"}})
     return {"data": data}
 
@@ -92,9 +105,11 @@ def rankings(world, date: dt.date) -> str:
     rows = []
     for back in range(DAYS_PUBLISHED, 0, -1):
         day = date - dt.timedelta(days=back)
-        listed = [(m["canonical_slug"], m["created"]) for m in models(world, day)["data"]]
-        tokens = [(slug, int(_rate(slug, 1e7, 5e10) * (1 + (day.toordinal() % 7) / 10)))
-                  for slug, _ in listed]
+        weekday = 1 + (day.toordinal() % 7) / 10
+        s = series(world, day)
+        tokens = [(permaslug(slug, c), int(organic * _rate(slug, 1e4, 1e6) * weekday))
+                  for slug, c, organic in zip(s["slug"], s["created"], s["organic"], strict=True)]
+        tokens.append((permaslug(UNMATCHED_API, CLOSED_CREATED), int(_rate(UNMATCHED_API, 1e10, 5e10) * weekday)))
         tokens.sort(key=lambda t: -t[1])
         top, rest = tokens[:RANKED], tokens[RANKED:]
         other = sum(t for _, t in rest) + int(_rate(str(day), 1e9, 2e9))

@@ -2,7 +2,8 @@
 -- mostly automation (not ranked; a family when every member is), with the
 -- adoption reference: organic downloads of the k-th most-downloaded entity of the cohort (RAM v2), where the
 -- cohort is size class and age since release, widened to the size class, then to all, when fewer than
--- max(k, adoption_cohort_min) of its entities have organic downloads.
+-- max(k, adoption_cohort_min) of its entities have organic downloads; and the channel figures (int_channel_totals:
+-- Ollama pulls and OpenRouter tokens of the entries matched to it, NULL when none matched).
 WITH s AS (SELECT * FROM revealed_settings),
 facts AS (
     -- community counts a model's own repository only, not the family root's that int_model_github also links
@@ -48,9 +49,11 @@ SELECT e.*,
        CASE WHEN c1.n >= c1.needed THEN 'size+age' WHEN c2.n >= c2.needed THEN 'size' ELSE 'all' END
            AS adoption_cohort,
        greatest(1, CASE WHEN c1.n >= c1.needed THEN c1.kth WHEN c2.n >= c2.needed THEN c2.kth
-                        ELSE coalesce(c3.kth, c3.lowest) END)::DOUBLE AS adoption_ref
+                        ELSE coalesce(c3.kth, c3.lowest) END)::DOUBLE AS adoption_ref,
+       ch.local_pulls_30d, ch.api_tokens_30d
 FROM entities e
 CROSS JOIN s
+LEFT JOIN int_channel_totals ch ON ch.entity_kind = e.entity_kind AND ch.entity_id = e.entity_id
 LEFT JOIN cohorts c1 ON c1.entity_kind = e.entity_kind AND c1.size_class = e.size_class AND c1.age_class = e.age_class
 LEFT JOIN cohorts c2 ON c2.entity_kind = e.entity_kind AND c2.size_class = e.size_class AND c2.age_class IS NULL
 LEFT JOIN cohorts c3 ON c3.entity_kind = e.entity_kind AND c3.size_class IS NULL AND c3.age_class IS NULL

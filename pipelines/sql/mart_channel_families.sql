@@ -9,7 +9,7 @@ present AS (
     SELECT c.entity_id AS family, c.local_pulls_30d, c.as_of_local, c.api_tokens_30d, c.as_of_api,
            h.organic_downloads_30d, h.as_of_hf
     FROM int_channel_totals c JOIN hub h ON h.family = c.entity_id
-    WHERE c.entity_kind = 'family' AND c.local_pulls_30d IS NOT NULL OR c.api_tokens_30d IS NOT NULL
+    WHERE c.entity_kind = 'family' AND (c.local_pulls_30d IS NOT NULL OR c.api_tokens_30d IS NOT NULL)
 ),
 local_rank AS (
     SELECT family, percent_rank() OVER (ORDER BY local_pulls_30d)

@@ -28,7 +28,7 @@ SELECT r.family, r.members, r.raw_downloads_30d, r.organic_downloads_30d,
        sc.composite, sc.rank, sc.rank_low, sc.rank_high, sc.coverage,
        r.as_of_hf, r.as_of_github, r.as_of_benchmarks, s.methodology_version,
        (SELECT value FROM build_inputs WHERE key = 'inputs_hash') AS inputs_hash,
-       p.adoption, p.cohort_adoption, p.momentum, p.ecosystem, p.community, p.capability,
+       p.adoption, p.cohort_adoption, p.momentum, p.ecosystem, p.community, p.capability, p.local_use, p.api_use,
        i.size_class, i.mostly_automation,
        ch.local_pulls_30d, ch.as_of_local, ch.api_tokens_30d, ch.as_of_api
 FROM rollup r

@@ -7,7 +7,7 @@ scores AS (
 parts AS (SELECT * FROM int_entity_components WHERE entity_kind = 'model')
 SELECT f.model_id, f.family,
        sc.rank, sc.rank_low, sc.rank_high, sc.composite, sc.coverage,
-       p.adoption, p.cohort_adoption, p.momentum, p.ecosystem, p.community, p.capability,
+       p.adoption, p.cohort_adoption, p.momentum, p.ecosystem, p.community, p.capability, p.local_use, p.api_use,
        f.raw_downloads_30d, f.organic_downloads_30d, f.automation_share, f.noise_reasons, f.unseen_share,
        f.mostly_automation,
        f.derivatives_finetune, f.derivatives_quantized, f.derivatives_adapter, f.derivatives_merge,

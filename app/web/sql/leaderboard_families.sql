@@ -4,7 +4,7 @@ SELECT s.rank, s.rank_low, s.rank_high, f.family, s.composite, s.coverage, f.mem
        f.derivatives_finetune, f.derivatives_quantized, f.derivatives_adapter, f.derivatives_merge,
        f.derivatives_unknown,
        f.top_model, f.github_stars, f.clean_score, r.license_class, f.size_class, r.pipeline_tag,
-       f.adoption, f.cohort_adoption, f.momentum, f.ecosystem, f.community, f.capability, f.mostly_automation,
+       f.adoption, f.cohort_adoption, f.momentum, f.ecosystem, f.community, f.capability, f.local_use, f.api_use, f.local_pulls_30d, f.api_tokens_30d, f.mostly_automation,
        f.as_of_hf, f.methodology_version,
        count(*) OVER () AS total,
        (SELECT count(rank) FROM mart_scores WHERE entity_kind = 'family' AND profile = $profile) AS ranked

@@ -1,7 +1,7 @@
 -- Models ranked under one weight profile (unranked ones are not listed), filtered; one page of rows ($limit NULL =
 -- all), the filtered total and how many the profile ranks.
 SELECT s.rank, s.rank_low, s.rank_high, m.model_id, m.family, s.composite, s.coverage,
-       m.adoption, m.cohort_adoption, m.momentum, m.ecosystem, m.community, m.capability,
+       m.adoption, m.cohort_adoption, m.momentum, m.ecosystem, m.community, m.capability, m.local_use, m.api_use, m.local_pulls_30d, m.api_tokens_30d,
        m.organic_downloads_30d, m.raw_downloads_30d, m.automation_share, m.clean_score, m.active_derivatives,
        m.github_stars,
        m.license_class, m.size_class, m.params_b, m.pipeline_tag, m.open_weight,

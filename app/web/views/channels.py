@@ -11,6 +11,8 @@ COLUMNS = {"organic_downloads_30d": NUMBER("HF organic 30d", format="compact"),
            "api_tokens_30d": NUMBER("OpenRouter tokens 30d", format="compact"),
            "value_30d": NUMBER("last 30 days", format="compact"),
            "local_vs_hub": NUMBER("local vs Hub", format="%+.2f"), "api_vs_hub": NUMBER("API vs Hub", format="%+.2f")}
+COLUMNS |= {c: st.column_config.DateColumn(c, format="YYYY-MM-DD") for c in ("as_of", "as_of_hf", "as_of_local",
+                                                                             "as_of_api")}
 
 meta = page_header("Channels")
 st.write("Three channels of revealed preference, each with its own date: organic Hugging Face downloads, pulls "
@@ -40,6 +42,9 @@ else:
     left, right = st.columns(2)
     for column, key, label in ((left, "api_vs_hub", "API"), (right, "local_vs_hub", "local")):
         ranked = families.dropna(subset=[key]).sort_values(key)
+        if ranked.empty:
+            column.info(f"No family has both {label} use and Hub downloads in this build.")
+            continue
         column.write(f"Popular on {label}, rarely downloaded")
         column.dataframe(ranked.tail(5).iloc[::-1][["family", key]], hide_index=True, column_config=COLUMNS)
         column.write(f"Downloaded, rarely used on {label}")

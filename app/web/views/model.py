@@ -54,6 +54,14 @@ inputs = pd.DataFrame([
      "no clean benchmark score" if fmt.missing(m["clean_score"]) else
      f"clean score {fmt.score(m['clean_score'])} ({m['clean_source']})",
      f"benchmarks, {fmt.date(m['as_of_benchmarks'])}"),
+    ("local use", m["local_use"],
+     "no matched Ollama library model" if fmt.missing(m["local_pulls_30d"]) else
+     f"{fmt.compact(m['local_pulls_30d'])} Ollama pulls in 30 days against the most pulled model",
+     "Ollama, " + ("not matched" if fmt.missing(m["as_of_local"]) else fmt.date(m["as_of_local"]))),
+    ("API use", m["api_use"],
+     "no matched OpenRouter model" if fmt.missing(m["api_tokens_30d"]) else
+     f"{fmt.compact(m['api_tokens_30d'])} OpenRouter tokens in 30 days against the most used model",
+     "OpenRouter, " + ("not matched" if fmt.missing(m["as_of_api"]) else fmt.date(m["as_of_api"]))),
 ], columns=["component", "score", "raw input", "source, as of"])
 inputs["score"] = inputs["score"].map(lambda v: "missing (not counted)" if fmt.missing(v) else fmt.score(v))
 tables.table(inputs, {"component": tables.text("Component"), "score": tables.text("Score, 0-100"),
