@@ -29,7 +29,9 @@ from playwright.sync_api import expect, sync_playwright  # noqa: E402
 from synthetic_hub import fill  # noqa: E402
 
 from app.web import app_server, board, queries  # noqa: E402
-from pipelines import build, lineage, marts, profiles, scoring  # noqa: E402
+from pipelines import profiles  # noqa: E402
+from pipelines.orchestration import build  # noqa: E402
+from pipelines.steps import lineage, marts, scoring  # noqa: E402
 from warehouse import db, paths, publish  # noqa: E402
 
 log = logging.getLogger("bench.app_render")

@@ -21,7 +21,8 @@ import requests
 from collector import livebench, livecodebench
 from collector.sandbox.server import SandboxServer
 from collector.sandbox.world import World
-from pipelines import benchmark_scores, build
+from pipelines.orchestration import build
+from pipelines.steps import benchmark_scores
 from warehouse import db
 
 log = logging.getLogger("bench.benchmarks")

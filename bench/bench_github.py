@@ -14,7 +14,8 @@ from pathlib import Path
 from collector import github, hf
 from collector.sandbox.server import SandboxServer
 from collector.sandbox.world import World
-from pipelines import build, lineage
+from pipelines.orchestration import build
+from pipelines.steps import lineage
 from warehouse import db, paths
 
 STEPS = ["int_github_repo_stats", "int_model_github", "mart_github_repos", "mart_github_daily"]

@@ -10,7 +10,8 @@ sys.path.insert(0, str(Path(__file__).parent))
 
 from synthetic_hub import fill  # noqa: E402
 
-from pipelines import build, lineage  # noqa: E402
+from pipelines.orchestration import build  # noqa: E402
+from pipelines.steps import lineage  # noqa: E402
 from warehouse import db, paths  # noqa: E402
 
 

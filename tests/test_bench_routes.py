@@ -12,8 +12,8 @@ import requests
 from app.cli import main
 from collector import http, livebench, livecodebench
 from collector.sandbox import routes_bench
-from pipelines import benchmark_scores
-from pipelines.export_benchmarks import export_benchmarks
+from pipelines.serving.export_benchmarks import export_benchmarks
+from pipelines.steps import benchmark_scores
 from warehouse import db, paths
 
 LATEST = dt.date(2025, 12, 23)

@@ -10,8 +10,9 @@ import pandas as pd
 import pytest
 
 from app import cli
-from collector.simulate import simulate
-from pipelines import build, denoise, series
+from pipelines.checks.simulate import simulate
+from pipelines.orchestration import build
+from pipelines.steps import denoise, series
 from warehouse import db, paths, publish
 
 D = dt.date(2026, 3, 1)
@@ -160,7 +161,7 @@ def test_build_command_extends_the_series_unless_full(home, caplog):
     snapshot(con, D, {"a/x": 5})
     snapshot(con, D + dt.timedelta(1), {"a/x": 8})
     con.close()
-    caplog.set_level(logging.INFO, logger="pipelines.series")
+    caplog.set_level(logging.INFO, logger="pipelines.steps.series")
     assert cli.main(["build"]) == 0
     con = db.connect(paths.warehouse_file(home))
     snapshot(con, D + dt.timedelta(2), {"a/x": 12})

@@ -18,10 +18,10 @@ from collector import ollama, openrouter
 from collector.channel_runs import ChannelError
 from collector.sandbox import routes_channels
 from collector.sandbox.world import World
-from pipelines import jobs
-from pipelines.channel_names import HubIndex, HubModel, line_key, match_all, release_of
-from pipelines.channels import local_daily
-from pipelines.export_weekly import export_weekly
+from pipelines.orchestration import jobs
+from pipelines.serving.export_weekly import export_weekly
+from pipelines.steps.channel_names import HubIndex, HubModel, line_key, match_all, release_of
+from pipelines.steps.channels import local_daily
 from warehouse import db, paths
 from warehouse.settings import Settings
 

@@ -9,7 +9,7 @@ from app import cli
 from collector import hf, http
 from collector.sandbox.server import SandboxServer
 from collector.sandbox.world import World
-from collector.simulate import simulate
+from pipelines.checks.simulate import simulate
 
 TOKEN = "hf_sandboxSECRET42"
 

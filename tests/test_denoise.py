@@ -6,8 +6,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from pipelines import build, denoise, series
-from pipelines import denoise_signals as sig
+from pipelines.orchestration import build
+from pipelines.steps import denoise, series
+from pipelines.steps import denoise_signals as sig
 from warehouse import db
 
 DAYS = 45

@@ -11,8 +11,10 @@ import sandbox_built
 from hub_rows import AS_OF, hub_snapshot, upstream_noise
 
 from app import cli
-from collector import simulate
-from pipelines import build, export_weekly, lineage, marts, scoring
+from pipelines.checks import simulate
+from pipelines.orchestration import build
+from pipelines.serving import export_weekly
+from pipelines.steps import lineage, marts, scoring
 from warehouse import paths, publish
 
 WEEK = "2026-W44"  # AS_OF 2026-11-01 is the Sunday of ISO week 44

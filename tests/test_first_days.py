@@ -10,8 +10,11 @@ from streamlit.testing.v1 import AppTest
 from app import cli
 from app.web import STREAMLIT_APP
 from collector.sandbox.world import World
-from collector.simulate import simulate
-from pipelines import build, denoise, evaluate_first_days, export_weekly, series
+from pipelines.checks import evaluate_first_days
+from pipelines.checks.simulate import simulate
+from pipelines.orchestration import build
+from pipelines.serving import export_weekly
+from pipelines.steps import denoise, series
 from warehouse import paths, publish
 
 APP = str(STREAMLIT_APP)

@@ -14,7 +14,8 @@ from app import cli
 from collector import github, github_graphql, github_links, github_stargazers, http
 from collector.github_api import GitHubError
 from collector.sandbox import github_world, routes_github
-from pipelines import build, lineage
+from pipelines.orchestration import build
+from pipelines.steps import lineage
 from warehouse import db, load, paths
 
 TOKEN = "ghp_sandboxSECRETtoken0123456789"

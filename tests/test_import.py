@@ -14,10 +14,10 @@ from test_series import load, series
 from app import cli
 from app.web import STREAMLIT_APP
 from collector import hub_snapshot
-from pipelines import format as fmt
 from pipelines import profiles
-from pipelines.export_parquet import export_parquet
-from pipelines.sql_step import run_sql_step
+from pipelines.serving import format as fmt
+from pipelines.serving.export_parquet import export_parquet
+from pipelines.steps.sql_step import run_sql_step
 from warehouse import db, paths, status
 
 HF = SHARED_DATA / "hf"

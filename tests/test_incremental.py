@@ -5,7 +5,7 @@ import logging
 
 from collector.sandbox.raw_seed import seed_raw
 from collector.sandbox.world import World
-from pipelines import build
+from pipelines.orchestration import build
 
 DAYS = 50
 FIRST_BUILD = 31      # days in the first build; the next days are added one build at a time
@@ -53,7 +53,7 @@ def test_day_by_day_builds_equal_a_full_rebuild(con, caplog):
     missing_from = {d for (d,) in con.execute(first_missing).fetchall()}
     assert min(missing_from) < later[0] <= max(missing_from)  # stored and newly patchy series
     build.run_build(con)
-    caplog.set_level(logging.INFO, logger="pipelines.series")
+    caplog.set_level(logging.INFO, logger="pipelines.steps.series")
     for day in later:
         add_day(con, day)
         build.run_build(con)
@@ -76,7 +76,7 @@ def test_a_replaced_old_snapshot_recomputes_the_series(con, caplog):
     first = con.execute("SELECT min(as_of) FROM raw_hf_models").fetchone()[0]
     con.execute("UPDATE raw_hf_models SET downloads_all_time = downloads_all_time + 1000, run_id = 'again' "
                 "WHERE as_of = ?", [first + dt.timedelta(3)])
-    caplog.set_level(logging.INFO, logger="pipelines.series")
+    caplog.set_level(logging.INFO, logger="pipelines.steps.series")
     build.run_build(con)
     assert "series recomputed from every snapshot: a snapshot it read changed" in caplog.text
     daily = tables(con)

@@ -5,8 +5,10 @@ import pytest
 from conftest import SHARED_DATA
 from hub_rows import hub_snapshot, upstream_noise
 
-from collector import simulate
-from pipelines import build, lineage, lineage_sample, profiles
+from pipelines import profiles
+from pipelines.checks import lineage_sample, simulate
+from pipelines.orchestration import build
+from pipelines.steps import lineage
 
 
 def run(con, models, organic=None):

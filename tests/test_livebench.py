@@ -13,7 +13,7 @@ from static_server import serve
 
 from app.cli import main
 from collector import http, livebench, livebench_files
-from pipelines import benchmark_scores
+from pipelines.steps import benchmark_scores
 from warehouse import db, paths
 
 LB = SHARED_DATA / "livebench"

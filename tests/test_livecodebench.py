@@ -9,7 +9,8 @@ from static_server import serve
 
 from app.cli import main
 from collector import livecodebench
-from pipelines import benchmark_scores, profiles
+from pipelines import profiles
+from pipelines.steps import benchmark_scores
 
 LCB = SHARED_DATA / "livecodebench"
 REAL_FILE = "performances_execution.json"

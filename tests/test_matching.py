@@ -9,9 +9,11 @@ from hub_rows import AS_OF, hub_snapshot
 
 from collector import hf, livebench, livecodebench
 from collector.sandbox import routes_bench
-from pipelines import benchmark_scores, build, lineage, matching, profiles
-from pipelines.matching_report import evaluate, read_labels
-from pipelines.name_match import (
+from pipelines import profiles
+from pipelines.checks.matching_report import evaluate, read_labels
+from pipelines.orchestration import build
+from pipelines.steps import benchmark_scores, lineage, matching
+from pipelines.steps.name_match import (
     AliasError,
     Entry,
     HubIndex,
@@ -231,7 +233,7 @@ def test_sandbox_benchmark_names_resolve_to_the_world_truth(con, world, sandbox,
     hf.collect(con, sandbox.url, min_downloads=0, details=0)
     livebench.collect(con, f"{sandbox.url}/livebench", sandbox.date)
     livecodebench.collect(con, f"{sandbox.url}/livecodebench", sandbox.date)
-    caplog.set_level(logging.INFO, logger="pipelines.matching")
+    caplog.set_level(logging.INFO, logger="pipelines.steps.matching")
     build.run_build(con, build.steps_of(lineage.build, benchmark_scores.build, matching.build))
     assert "matching (SANDBOX: fictional names)" in caplog.text
     truth = dict(zip(routes_bench.covered(world)["model"], routes_bench.covered(world)["hf_id"], strict=True))

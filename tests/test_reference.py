@@ -17,7 +17,8 @@ from streamlit.testing.v1 import AppTest
 from app.web import STREAMLIT_APP
 from collector import reference
 from collector.reference_extract import extract
-from pipelines import matching_report, up
+from pipelines.checks import matching_report
+from pipelines.orchestration import up
 from warehouse.settings import Settings
 
 pytestmark = pytest.mark.slow

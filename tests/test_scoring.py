@@ -6,7 +6,9 @@ import pandas as pd
 import pytest
 from hub_rows import hub_snapshot, upstream_noise
 
-from pipelines import build, lineage, marts, profiles, scoring
+from pipelines import profiles
+from pipelines.orchestration import build
+from pipelines.steps import lineage, marts, scoring
 
 STEPS = build.steps_of(lineage.build, scoring.build, marts.build)
 COHORT = [f"o/m{i:02d}" for i in range(12)]

@@ -4,8 +4,8 @@ import datetime as dt
 
 import pandas as pd
 
-from pipelines import build
-from pipelines import series as series_step
+from pipelines.orchestration import build
+from pipelines.steps import series as series_step
 
 D = dt.date(2026, 3, 1)
 OLD = dt.date(2025, 1, 1)

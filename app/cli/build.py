@@ -2,7 +2,7 @@
 
 import logging
 
-from pipelines import build
+from pipelines.orchestration import build
 from warehouse import db, paths, publish
 from warehouse.settings import Settings
 

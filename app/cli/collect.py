@@ -10,7 +10,7 @@ from collector import github, hf, livebench, livecodebench, model_cards, ollama,
 from collector.channel_runs import ChannelError, ChannelResult
 from collector.github_stargazers import DEFAULT_BUDGET
 from collector.http import HttpError, public_url
-from pipelines import benchmark_scores
+from pipelines.steps import benchmark_scores
 from warehouse import db, paths
 from warehouse.runs import RunStats
 from warehouse.settings import Settings

@@ -10,8 +10,9 @@ import numpy as np
 import pandas as pd
 
 from collector.sandbox.world import World
-from collector.simulate import simulate
-from pipelines import build, denoise
+from pipelines.checks.simulate import simulate
+from pipelines.orchestration import build
+from pipelines.steps import denoise
 from warehouse import db
 
 log = logging.getLogger(__name__)

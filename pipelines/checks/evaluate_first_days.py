@@ -8,9 +8,10 @@ import numpy as np
 import pandas as pd
 
 from collector.sandbox.world import World
-from collector.simulate import simulate
-from pipelines import build, lineage
-from pipelines.evaluate import mdape, spearman
+from pipelines.checks.evaluate import mdape, spearman
+from pipelines.checks.simulate import simulate
+from pipelines.orchestration import build
+from pipelines.steps import lineage
 from warehouse import db
 
 STEPS = build.steps_through(lineage.build)  # de-noising and derivatives

@@ -10,7 +10,7 @@ from pathlib import Path
 from collector import hf, livebench, livecodebench
 from collector.sandbox.server import SandboxServer
 from collector.sandbox.world import World
-from pipelines import jobs
+from pipelines.orchestration import jobs
 from warehouse import db, paths
 
 # (fault kind, how many requests it hits): a 429 burst the retries absorb, a storm that outlasts them, ...

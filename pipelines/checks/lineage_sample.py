@@ -1,6 +1,6 @@
 """Run the lineage step on an edge list (source,target,edge CSV) and print a Markdown report.
 
-Usage: python -m pipelines.lineage_sample ../shared/data/hf/lineage_edges_sample.csv [--top 15]
+Usage: python -m pipelines.checks.lineage_sample ../shared/data/hf/lineage_edges_sample.csv [--top 15]
 """
 
 import argparse
@@ -12,7 +12,8 @@ import duckdb
 import pyarrow as pa
 import pyarrow.csv as pacsv
 
-from pipelines import lineage, profiles, step_inputs
+from pipelines import profiles
+from pipelines.steps import lineage, step_inputs
 
 log = logging.getLogger(__name__)
 # The sample's edge names -> the Hub's relation names.

@@ -1,6 +1,6 @@
 """Precision and recall of the name matcher: on the hand-labelled real names, or on a sandbox world.
 
-Run: .venv/bin/python -m pipelines.matching_report [--data DIR] [--labels CSV] [--sandbox N_MODELS]
+Run: .venv/bin/python -m pipelines.checks.matching_report [--data DIR] [--labels CSV] [--sandbox N_MODELS]
 """
 
 import argparse
@@ -19,11 +19,12 @@ from collector import hf, livebench, livecodebench
 from collector.sandbox import routes_bench
 from collector.sandbox.server import SandboxServer
 from collector.sandbox.world import World
-from pipelines import benchmark_scores, build, lineage, matching
-from pipelines.name_match import Entry, HubIndex, Match, link_id, load_aliases, match_all
+from pipelines.orchestration import build
+from pipelines.steps import benchmark_scores, lineage, matching
+from pipelines.steps.name_match import Entry, HubIndex, Match, link_id, load_aliases, match_all
 from warehouse.migrate import migrate
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 DATA = ROOT.parent / "shared" / "data"
 LABELS = ROOT / "tests" / "labels" / "benchmark_names.csv"
 LABELS_2024 = ROOT / "tests" / "labels" / "livebench_2024_names.csv"  # LiveBench's 2024 names vs the 2024-07-11 Hub
@@ -180,7 +181,7 @@ def sandbox_figures(n_models: int) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     """Print the report with and without the alias table, or the sandbox figures."""
-    parser = argparse.ArgumentParser(prog="python -m pipelines.matching_report", description=__doc__)
+    parser = argparse.ArgumentParser(prog="python -m pipelines.checks.matching_report", description=__doc__)
     parser.add_argument("--data", type=Path, default=DATA, help=f"reference data folder (default {DATA})")
     parser.add_argument("--labels", type=Path, default=LABELS, help="labelled CSV (default tests/labels/...)")
     parser.add_argument("--sandbox", type=int, metavar="N_MODELS", help="score a sandbox world of this size instead")

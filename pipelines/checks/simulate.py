@@ -1,4 +1,6 @@
-"""Run the real Hugging Face collector against an in-process sandbox for consecutive simulated days."""
+"""The sandbox for commands (`up --source sandbox`, `revealed sandbox`): fictional worlds, their servers, and the real
+Hugging Face collector run against them for consecutive simulated days. Outside the checks and the tests, code
+reaches collector.sandbox only through this module."""
 
 import datetime as dt
 import logging
@@ -7,9 +9,22 @@ from collections.abc import Callable
 import duckdb
 
 from collector import hf
+from collector.sandbox import world_gen
 from collector.sandbox.server import SandboxServer
+from collector.sandbox.world import World
 
 log = logging.getLogger(__name__)
+MIN_MODELS = world_gen.MIN_MODELS  # the smallest world the sandbox generates
+
+
+def world(seed: int, models: int) -> World:
+    """The deterministic fictional world of this seed and size, its ground truth included."""
+    return World(seed=seed, n_models=models)
+
+
+def server(world: World, **options) -> SandboxServer:
+    """A sandbox server over `world`, not started (port, date, log_requests as SandboxServer takes them)."""
+    return SandboxServer(world, **options)
 
 
 def default_start(world, days: int) -> dt.date:

@@ -1,6 +1,6 @@
 """The build: an explicit, ordered list of steps from raw snapshots to marts, and every table each one creates.
 
-A step is a SQL file (pipelines/sql/<table>.sql, run as CREATE OR REPLACE TABLE <table>) or a function
+A step is a SQL file (pipelines/steps/sql/<table>.sql, run as CREATE OR REPLACE TABLE <table>) or a function
 step(con, config) -> None, listed with the tables it writes. Before the first step the build writes
 `build_inputs` (key, value: inputs_hash, started_at, full) and, from the profiles file loaded once per build, the
 temporary `revealed_settings` (the scoring settings) and `profile_weights`. All steps run in one transaction: a
@@ -16,10 +16,11 @@ from dataclasses import dataclass, field
 
 import duckdb
 
-from pipelines import benchmark_scores, channels, denoise, lineage, marts, matching, profiles, scoring, series
+from pipelines import profiles
 from pipelines.profiles import Config
-from pipelines.sql_step import BuildError, run_sql_step
-from pipelines.step_inputs import raw_tables, slices, write_settings
+from pipelines.steps import benchmark_scores, channels, denoise, lineage, marts, matching, scoring, series
+from pipelines.steps.sql_step import BuildError, run_sql_step
+from pipelines.steps.step_inputs import raw_tables, slices, write_settings
 
 log = logging.getLogger(__name__)
 
@@ -44,7 +45,7 @@ class Step:
 
 
 def sql(table: str) -> Step:
-    """The step that replaces `table` with the result of pipelines/sql/<table>.sql."""
+    """The step that replaces `table` with the result of pipelines/steps/sql/<table>.sql."""
     return Step(None, (table,))
 
 
@@ -163,7 +164,7 @@ def run_build(con: duckdb.DuckDBPyConnection, steps: list[Step] | None = None, f
               config: Config | None = None) -> BuildReport:
     """Run every step in order inside one transaction, logging time and rows; raise BuildError on failure.
 
-    full: recompute what steps keep between builds (the daily series, pipelines/series.py) from every snapshot.
+    full: recompute what steps keep between builds (the daily series, pipelines/steps/series.py) from every snapshot.
     config: the profiles and scoring settings (default: the profiles file in use), passed to every step.
     """
     steps = STEPS if steps is None else steps

@@ -9,9 +9,9 @@ import duckdb
 from apscheduler.triggers.cron import CronTrigger
 
 from collector import github, hf, livebench, livecodebench, model_cards, ollama, openrouter, reference
-from pipelines import build
-from pipelines.export_weekly import export_weekly
-from pipelines.schedule import JobSpec
+from pipelines.orchestration import build
+from pipelines.orchestration.schedule import JobSpec
+from pipelines.serving.export_weekly import export_weekly
 from warehouse import db, paths, publish
 from warehouse.settings import Settings
 

@@ -11,11 +11,9 @@ from pathlib import Path
 import duckdb
 import requests
 
-from collector import reference, simulate
-from collector.sandbox import world_gen
-from collector.sandbox.server import SandboxServer
-from collector.sandbox.world import World
-from pipelines import build, jobs
+from collector import reference
+from pipelines.checks import simulate
+from pipelines.orchestration import build, jobs
 from warehouse import db, paths, schedule_state
 from warehouse import settings as config
 
@@ -41,7 +39,7 @@ class Settings:
 
 
 # Whole-number settings and their limits (low, high or None): the CLI flags take the same ones.
-LIMITS = {"seed": (0, None), "models": (world_gen.MIN_MODELS, None), "history_days": (1, 365)}
+LIMITS = {"seed": (0, None), "models": (simulate.MIN_MODELS, None), "history_days": (1, 365)}
 FLAGS = {"seed": "--seed", "models": "--models", "history_days": "--days"}
 
 
@@ -188,8 +186,8 @@ def running_sources(env: config.Settings, settings: Settings):
     if settings.source == "reference":
         yield jobs.reference_sources()
         return
-    world = World(seed=settings.seed, n_models=settings.models)
-    with SandboxServer(world, date=world.today) as server:
+    world = simulate.world(settings.seed, settings.models)
+    with simulate.server(world, date=world.today) as server:
         yield jobs.sandbox_sources(server, env)
 
 

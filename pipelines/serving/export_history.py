@@ -11,8 +11,9 @@ from pathlib import Path
 
 import duckdb
 
-from pipelines import build, step_inputs
-from pipelines.export_weekly import ExportError, export_weekly, iso_week, meta
+from pipelines.orchestration import build
+from pipelines.serving.export_weekly import ExportError, export_weekly, iso_week, meta
+from pipelines.steps import step_inputs
 from warehouse import db, lock, paths
 
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import duckdb
 
-from pipelines.step_inputs import table_exists
+from pipelines.steps.step_inputs import table_exists
 from warehouse import db
 
 log = logging.getLogger(__name__)

@@ -6,16 +6,17 @@ from pathlib import Path
 
 import duckdb
 
-from pipelines import format as fmt
-from pipelines import profiles, why_rank
-from pipelines.questionnaire import OPS, SETTINGS, VRAM_OVERHEAD, Pick, Questionnaire, QuestionnaireError
+from pipelines import profiles
+from pipelines.serving import format as fmt
+from pipelines.serving import why_rank
+from pipelines.serving.questionnaire import OPS, SETTINGS, VRAM_OVERHEAD, Pick, Questionnaire, QuestionnaireError
 
 PICKS_SQL = (Path(__file__).parent / "questionnaire_picks.sql").read_text()
 HIGH_AUTOMATION = 0.3
 LARGE_GAP = 10.0
 FALLING_MOMENTUM = 30.0
 STRONG, WEAK = 60.0, 40.0  # a weighed component at least STRONG is a reason, below WEAK a caveat
-# How a strong or weak component reads ({} is its raw figure, pipelines/why_rank.py); adoption's strength is
+# How a strong or weak component reads ({} is its raw figure, pipelines/serving/why_rank.py); adoption's strength is
 # downloads(); low momentum has its own caveat.
 STRENGTHS = {
     "capability": "clean (contamination-resistant) benchmark score {}/100",

@@ -2,7 +2,7 @@
 -- (a missing component is left out and lowers coverage, never counted as zero). {where} holds the hard
 -- constraints, built from allow-listed columns with every value a parameter; {weighted} and {present_weight} sum
 -- $w_<component> * <component> and $w_<component> over the components, {order} puts the stated priority's
--- component first, picks without it last (pipelines/questionnaire_picks.py). size_rank / size_peers places a
+-- component first, picks without it last (pipelines/serving/questionnaire_picks.py). size_rank / size_peers places a
 -- model's organic downloads among its size class. Mostly-automation models are never picked.
 WITH scored AS (
     SELECT *,

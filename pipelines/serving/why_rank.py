@@ -1,7 +1,7 @@
 """Why a model sits at its rank, in one sentence: the components that lift its composite and those that hold it back."""
 
-from pipelines import format as fmt
 from pipelines.profiles import COMPONENTS
+from pipelines.serving import format as fmt
 
 LABELS = {
     "adoption": "adoption",

@@ -9,8 +9,8 @@ and stay fixed.
 import numpy as np
 import pandas as pd
 
-from pipelines.components import Series, adoption, cohort_adoption, momentum, numbers
 from pipelines.profiles import COMPONENTS, Settings
+from pipelines.steps.components import Series, adoption, cohort_adoption, momentum, numbers
 
 ADOPTION, COHORT, MOMENTUM, CAPABILITY = (COMPONENTS.index(c) for c in ("adoption", "cohort_adoption", "momentum",
                                                                           "capability"))

@@ -6,7 +6,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
-from pipelines.name_match import MODE_TOKENS, PROMINENCE_LEAD, drop_dates, load_aliases, tokens
+from pipelines.steps.name_match import MODE_TOKENS, PROMINENCE_LEAD, drop_dates, load_aliases, tokens
 
 ALIASES = Path(__file__).parent / "channel_aliases.toml"
 SIZE = re.compile(r"(?<![a-z0-9])(?:\d+x)?\d+(?:\.\d+)?[bm](?![a-z0-9])|(?<![a-z0-9])[ae]\d+(?:\.\d+)?b(?![a-z0-9])")

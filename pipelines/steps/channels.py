@@ -5,9 +5,9 @@ import numpy as np
 import pandas as pd
 
 from collector.ollama import rounding_step
-from pipelines.channel_names import HubIndex, HubModel, match_all, release_of
 from pipelines.profiles import Config
-from pipelines.sql_step import run_sql_step
+from pipelines.steps.channel_names import HubIndex, HubModel, match_all, release_of
+from pipelines.steps.sql_step import run_sql_step
 
 WINDOWS = (1, 7, 30, 90, 180, 365)  # days over which a cumulative count's growth is read, shortest first
 COARSE_STEPS = 10          # growth must span this many rounding steps (error under 10%) to be shown

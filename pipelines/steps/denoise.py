@@ -10,9 +10,9 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-from pipelines import denoise_signals as sig
-from pipelines.denoise_floors import floors
 from pipelines.profiles import Config
+from pipelines.steps import denoise_signals as sig
+from pipelines.steps.denoise_floors import floors
 
 log = logging.getLogger(__name__)
 WINDOW_DAYS = 30

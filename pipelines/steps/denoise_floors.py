@@ -13,7 +13,7 @@ segments that are tested and sized on their own. The method is described in docs
 
 import numpy as np
 
-from pipelines.denoise_signals import LOG_OFFSET, empirical_null, flatness, log_dispersion, nan_median
+from pipelines.steps.denoise_signals import LOG_OFFSET, empirical_null, flatness, log_dispersion, nan_median
 
 FLOOR_Z = 3.0                # relative test: robust spreads below the population's centre
 PRIOR_Z = 1.0                # ... for models whose metadata already says automation (mirrors)

@@ -6,9 +6,9 @@ import duckdb
 import numpy as np
 import pyarrow as pa
 
-from pipelines import step_inputs
 from pipelines.profiles import Config
-from pipelines.sql_step import run_sql_step
+from pipelines.steps import step_inputs
+from pipelines.steps.sql_step import run_sql_step
 
 log = logging.getLogger(__name__)
 

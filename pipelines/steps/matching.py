@@ -5,9 +5,9 @@ import logging
 import duckdb
 import pyarrow as pa
 
-from pipelines.name_match import Entry, HubIndex, match_all
 from pipelines.profiles import Config
-from pipelines.sql_step import run_sql_step
+from pipelines.steps.name_match import Entry, HubIndex, match_all
+from pipelines.steps.sql_step import run_sql_step
 
 log = logging.getLogger(__name__)
 

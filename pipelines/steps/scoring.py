@@ -6,10 +6,10 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from pipelines import bootstrap, step_inputs
-from pipelines.components import Series, composite, point_components
 from pipelines.profiles import COMPONENTS, Config
-from pipelines.sql_step import run_sql_step
+from pipelines.steps import bootstrap, step_inputs
+from pipelines.steps.components import Series, composite, point_components
+from pipelines.steps.sql_step import run_sql_step
 
 log = logging.getLogger(__name__)
 KINDS = ("model", "family")

@@ -1,9 +1,10 @@
 """Build step: the daily download series (int_model_daily_raw), kept between builds and extended by new snapshots.
 
 The series is stored in int_series_daily. A build books only the spans that end on snapshots newer than the last
-build's (pipelines/sql/int_series_spans.sql), starting from each model's last snapshot (int_series_models); models with
-a missing all-time count are recomputed whole. When a snapshot the last build read was replaced or removed, a
-snapshot older than its last was added, the series SQL changed, or the build is full, everything is recomputed.
+build's (pipelines/steps/sql/int_series_spans.sql), starting from each model's last snapshot (int_series_models);
+models with a missing all-time count are recomputed whole. When a snapshot the last build read was replaced or
+removed, a snapshot older than its last was added, the series SQL changed, or the build is full, everything is
+recomputed.
 """
 
 import datetime as dt
@@ -14,8 +15,8 @@ import logging
 import duckdb
 
 from pipelines.profiles import Config
-from pipelines.sql_step import sql_text as sql
-from pipelines.step_inputs import slices
+from pipelines.steps.sql_step import sql_text as sql
+from pipelines.steps.step_inputs import slices
 
 log = logging.getLogger(__name__)
 EPOCH = dt.date(1970, 1, 1)

@@ -1,4 +1,4 @@
-"""SQL steps: pipelines/sql/<table>.sql run as CREATE OR REPLACE TABLE <table>, and the build's error."""
+"""SQL steps: pipelines/steps/sql/<table>.sql run as CREATE OR REPLACE TABLE <table>, and the build's error."""
 
 from pathlib import Path
 
@@ -12,7 +12,7 @@ class BuildError(RuntimeError):
 
 
 def sql_text(name: str) -> str:
-    """The text of pipelines/sql/<name>.sql."""
+    """The text of pipelines/steps/sql/<name>.sql."""
     return (SQL / f"{name}.sql").read_text()
 
 

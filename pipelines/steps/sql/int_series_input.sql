@@ -1,4 +1,4 @@
--- The snapshots the series step reads (pipelines/series.py): slices after $after are fresh; a model with a
+-- The snapshots the series step reads (pipelines/steps/series.py): slices after $after are fresh; a model with a
 -- missing all-time count anywhere (int_series_patchy) is read whole, every other model starts from its last
 -- snapshot before (int_series_models, not fresh: a span's start only).
 WITH snaps AS (

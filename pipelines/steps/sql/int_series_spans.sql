@@ -1,5 +1,5 @@
 -- Daily downloads per model from consecutive Hugging Face snapshots (docs/denoising.md, "Daily series"), read
--- from int_series_input (pipelines/series.py): only spans ending on a fresh snapshot are booked; the snapshots
+-- from int_series_input (pipelines/steps/series.py): only spans ending on a fresh snapshot are booked; the snapshots
 -- before them are there as their starts.
 -- A snapshot taken on as_of counts downloads up to as_of - 1, so the difference between the snapshots of
 -- as_of P and as_of C is the downloads of the days P .. C - 1 (a span).
