@@ -1,20 +1,24 @@
 """Time to first render of the leaderboard in a real browser (Debian Chromium via Playwright) on a big warehouse.
 
-python bench/app_render.py [--models 100000] [--days 35] [--starts 3] [--loads 7] [--home DIR]
+python bench/app_render.py [--models 100000] [--days 35] [--starts 3] [--loads 7] [--home DIR] [--versus CHECKOUT]
 
 Without --home it builds a synthetic warehouse of --models models (bench/synthetic_hub.py, then the lineage,
 scoring and marts steps) and publishes it. A load is timed from navigation until the top-ranked model's row
 is in the leaderboard table (a data row whose link is that model's id: no placeholder has one). The first load
-after each server start is cold (empty query caches); the rest are warm (a new browser session each, cached
-queries). For scale it also times, the same way, an empty Streamlit page (the floor that any Streamlit app
+after each server start is cold (a server that has just started: `revealed app` runs its first page once as it
+starts, and the browser arrives while that run may still be going); the rest are warm (a new browser session each,
+cached queries). For scale it also times, the same way, an empty Streamlit page (the floor that any Streamlit app
 pays for its front end on this machine) and a bare table page: the title, the sandbox banner and the same first
 25 rows drawn by the same app/board.py table, without any control or navigation. Each load is also split, by
 the page's own clock, into Streamlit's boot (navigation until its websocket opens: loading and running its
 scripts, the same for any app) and the page (websocket open until the marker is in the document: the script
-run, the messages and drawing them).
+run, the messages and drawing them). Times are taken by the page's own clock. The pages take turns: each round
+starts every page's server once (with --versus, also the leaderboard of another checkout, for a before/after
+pair), so a change in the machine's load falls on all of them.
 """
 
 import argparse
+import json
 import logging
 import os
 import statistics
@@ -35,7 +39,9 @@ from pipelines.steps import lineage, marts, scoring  # noqa: E402
 from warehouse import db, paths, publish  # noqa: E402
 
 log = logging.getLogger("bench.app_render")
-# Records, by the page's clock, when Streamlit's websocket first opens.
+# Records, by the page's clock, when Streamlit's websocket first opens and when the page's marker (the JavaScript
+# test filled in) is first in the document: a MutationObserver sees it at once, where Playwright's expect()
+# polls every 0.5 s after its first tries.
 CLOCK = """
 window.__bench = {};
 const OpenSocket = window.WebSocket;
@@ -45,6 +51,10 @@ window.WebSocket = class extends OpenSocket {
     this.addEventListener("open", () => { window.__bench.open ??= performance.now(); });
   }
 };
+const shown = () => %s;
+new MutationObserver((_, observer) => {
+  if (shown()) { window.__bench.shown = performance.now(); observer.disconnect(); }
+}).observe(document, {childList: true, subtree: true, characterData: true});
 """
 
 
@@ -78,41 +88,57 @@ def top_row(page, model_id: str):
     return page.get_by_test_id("stHtml").get_by_role("row").filter(has=link).first
 
 
-def time_loads(serve, marker, starts: int, loads: int, split: list) -> tuple[list[float], list[float]]:
-    """Seconds until `marker(page)` is in the page: cold (first load per server start) and warm loads.
+def top_row_js(model_id: str) -> str:
+    """The same test in the page's JavaScript, for its clock: a link named model_id in a row of an st.html table."""
+    links = "[...document.querySelectorAll('[data-testid=stHtml] tr a')]"
+    return f"{links}.some(a => a.textContent === {json.dumps(model_id)})"
 
-    Each load's (boot, page) seconds by the page's clock are appended to `split`."""
-    cold, warm = [], []
+
+EMPTY_PAGE_JS = "[...document.querySelectorAll('h1')].some(h => h.textContent.includes('empty page'))"
+
+
+def time_loads(serve, marker, marker_js: str, loads: int, split: list) -> tuple[float, list[float]]:
+    """Seconds from navigation until the marker is in the page, for one server start: its first (cold) load and
+    the warm ones.
+
+    `marker(page)` (a Playwright locator) is what each load waits for; `marker_js` is the same test, run by the page
+    on every change of its document, which gives the time. Each load's (boot, page) seconds are appended to
+    `split`."""
+    seconds = []
     with sync_playwright() as p:
         chromium = p.chromium.launch(executable_path=app_server.CHROMIUM, args=app_server.CHROMIUM_ARGS)
-        for start in range(starts):
-            with serve() as url:
-                for i in range(loads):
-                    context = chromium.new_context(viewport={"width": 1440, "height": 900})
-                    context.add_init_script(CLOCK)
-                    page = context.new_page()
-                    began = time.perf_counter()
-                    page.goto(url)
-                    expect(marker(page)).to_be_attached(timeout=120_000)
-                    seconds = time.perf_counter() - began
-                    (warm if i else cold).append(seconds)
-                    opened = page.evaluate("window.__bench.open") / 1000
-                    shown = page.evaluate("performance.now()") / 1000 - (time.perf_counter() - began - seconds)
-                    split.append((opened, shown - opened))
-                    log.info("start %d load %d: %.2f s (boot %.2f s, page %.2f s)", start + 1, i + 1, seconds,
-                             opened, shown - opened)
-                    context.close()
+        with serve() as url:
+            for i in range(loads):
+                context = chromium.new_context(viewport={"width": 1440, "height": 900})
+                context.add_init_script(CLOCK % marker_js)
+                page = context.new_page()
+                page.goto(url)
+                expect(marker(page)).to_be_attached(timeout=120_000)
+                opened, shown = page.evaluate("[window.__bench.open, window.__bench.shown]")
+                if shown is None:
+                    raise RuntimeError(f"the page's clock never saw its marker ({marker_js})")
+                seconds.append(shown / 1000)
+                split.append((opened / 1000, (shown - opened) / 1000))
+                log.info("load %d: %.2f s (boot %.2f s, page %.2f s)", i + 1, seconds[-1], *split[-1])
+                context.close()
         chromium.close()
-    return cold, warm
+    return seconds[0], seconds[1:]
 
 
-def time_script(source: str, marker, starts: int, loads: int, split: list) -> tuple[list[float], list[float]]:
-    """The same timing for a one-file Streamlit page with this source."""
+def script_server(source: str):
+    """A one-file Streamlit page with this source, as a function that starts its server (a context manager)."""
     script = Path(tempfile.mkdtemp(prefix="bench-page-")) / "page.py"
     script.write_text(source)
     command = [sys.executable, "-m", "streamlit", "run", str(script), "--server.headless", "true",
                "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false", "--server.port"]
-    return time_loads(lambda: app_server.serving(lambda port: [*command, str(port)]), marker, starts, loads, split)
+    return lambda: app_server.serving(lambda port: [*command, str(port)])
+
+
+def checkout_app(home: Path, root: Path):
+    """`revealed app` run from another checkout of revealed (its own code throughout), for home."""
+    command = [sys.executable, "-m", "app.cli", "app", "--port"]
+    env = {"REVEALED_HOME": str(home), "PYTHONPATH": str(root)}
+    return lambda: app_server.serving(lambda port: [*command, str(port)], env, cwd=root)
 
 
 def bare_table_page(home: Path) -> str:
@@ -127,7 +153,9 @@ def bare_table_page(home: Path) -> str:
     con.close()
     for r in rows:
         r["trend"] = trends.get(r["model_id"])
-    columns = board.columns(True, list(profiles.COMPONENTS))
+    config = profiles.load()
+    weights = config.profiles[config.default_profile]
+    columns = board.columns(True, [c for c in profiles.COMPONENTS if weights.get(c, 0) > 0])  # as the leaderboard
     table = board.STYLE + board.table(rows, columns, label="Models leaderboard, page 1")
     return ('import streamlit as st\nst.set_page_config(layout="wide")\nst.title("Leaderboard")\n'
             'st.warning("**Sandbox data: fictional.**")\n'
@@ -143,26 +171,40 @@ def summary(label: str, cold: list[float], warm: list[float], split: list[tuple[
 
 
 def main() -> None:
-    """Build (or reuse) a warehouse, then time leaderboard loads."""
+    """Build (or reuse) a warehouse, then time leaderboard loads and the pages that give them scale, in rounds."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--models", type=int, default=100_000)
     parser.add_argument("--days", type=int, default=35)
     parser.add_argument("--starts", type=int, default=3)
     parser.add_argument("--loads", type=int, default=7)
     parser.add_argument("--home", type=Path, help="an existing REVEALED_HOME with a published serving copy")
+    parser.add_argument("--versus", type=Path, metavar="CHECKOUT",
+                        help="also time the leaderboard of another checkout of revealed (say `git worktree add "
+                             "CHECKOUT main`), in the same rounds")
     args = parser.parse_args()
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s", stream=sys.stderr)
     home = args.home or build_home(args.models, args.days)
     first, count = top_model(home)
-    board_split, empty_split, bare_split = [], [], []
-    cold, warm = time_loads(lambda: app_server.running_app(home), lambda page: top_row(page, first),
-                            args.starts, args.loads, board_split)
-    empty = time_script('import streamlit as st\nst.title("empty page")\n', lambda page: page.get_by_text("empty page"),
-                        args.starts, args.loads, empty_split)
-    bare = time_script(bare_table_page(home), lambda page: top_row(page, first), args.starts, args.loads, bare_split)
-    print(summary(f"leaderboard first render, {count:,} models, real Chromium", cold, warm, board_split))
-    print(summary("empty Streamlit page, same harness", *empty, empty_split))
-    print(summary("bare table page (title, banner, the same 25 rows; no controls), same harness", *bare, bare_split))
+    row, row_js = (lambda page: top_row(page, first)), top_row_js(first)
+    pages = {f"leaderboard first render, {count:,} models, real Chromium": (lambda: app_server.running_app(home),
+                                                                              row, row_js)}
+    if args.versus:
+        pages[f"the same, from {args.versus}"] = (checkout_app(home, args.versus), row, row_js)
+    pages["empty Streamlit page, same harness"] = (
+        script_server('import streamlit as st\nst.title("empty page")\n'),
+        lambda page: page.get_by_text("empty page"), EMPTY_PAGE_JS)
+    pages["bare table page (title, banner, the same 25 rows; no controls), same harness"] = (
+        script_server(bare_table_page(home)), row, row_js)
+    timed = {label: ([], [], []) for label in pages}
+    for start in range(args.starts):  # one server start of each page per round: they share the machine's load
+        for label, (serve, marker, marker_js) in pages.items():
+            log.info("round %d: %s", start + 1, label)
+            cold, warm, split = timed[label]
+            first_load, later_loads = time_loads(serve, marker, marker_js, args.loads, split)
+            cold.append(first_load)
+            warm += later_loads
+    for label, (cold, warm, split) in timed.items():
+        print(summary(label, cold, warm, split))
     print(f"load average during the run: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
 
 

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from collector import hub_snapshot
+from collector.hf import snapshot as hub_snapshot
 from pipelines.checks import backtest
 from pipelines.orchestration import build
 from warehouse import db

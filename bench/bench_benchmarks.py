@@ -18,12 +18,13 @@ from pathlib import Path
 
 import requests
 
-from collector import livebench, livecodebench
+from collector.benchmarks import livebench, livecodebench
 from collector.sandbox.server import SandboxServer
 from collector.sandbox.world import World
 from pipelines.orchestration import build
 from pipelines.steps import benchmark_scores
 from warehouse import db
+from warehouse.settings import Settings
 
 log = logging.getLogger("bench.benchmarks")
 
@@ -33,10 +34,11 @@ def run_once(url: str, day: dt.date) -> dict[str, float]:
     con = db.connect(Path(tempfile.mkdtemp(prefix="bench-bench-")) / "w.duckdb")
     times = {}
     began = time.perf_counter()
-    livebench.collect(con, f"{url}/livebench", day)
+    settings = Settings(livebench_url=f"{url}/livebench", livecodebench_url=f"{url}/livecodebench")
+    livebench.collect(con, settings, as_of=day)
     times["livebench collect"] = time.perf_counter() - began
     began = time.perf_counter()
-    livecodebench.collect(con, f"{url}/livecodebench", day)
+    livecodebench.collect(con, settings, as_of=day)
     times["livecodebench collect"] = time.perf_counter() - began
     began = time.perf_counter()
     build.run_build(con, build.steps_of(benchmark_scores.build))

@@ -11,12 +11,14 @@ import tempfile
 import time
 from pathlib import Path
 
-from collector import github, hf
+from collector.github import repos as github
+from collector.hf import listing as hf
 from collector.sandbox.server import SandboxServer
 from collector.sandbox.world import World
 from pipelines.orchestration import build
 from pipelines.steps import lineage
 from warehouse import db, paths
+from warehouse.settings import Settings
 
 STEPS = ["int_github_repo_stats", "int_model_github", "mart_github_repos", "mart_github_daily"]
 
@@ -36,11 +38,13 @@ def main() -> None:
                         [[server.date, hf_id, repo.lower(), f"https://github.com/{repo}"] for hf_id, repo in links])
         for token in (None, "bench-token"):
             began = time.perf_counter()
-            run = github.collect_github(con, f"{server.url}/github", token=token, backfill_budget=50)
+            settings = Settings(hf_endpoint=server.url, github_api=f"{server.url}/github", github_token=token)
+            run = github.collect(con, settings, backfill_budget=50)
             seconds = time.perf_counter() - began
-            print(f"{run.api:>7}: {run.repos:,} repositories ({run.found:,} found) in {seconds:.1f}s, "
-                  f"{run.requests:,} requests incl. {run.backfill.get('pages', 0)} stargazer pages")
-        hf.collect(con, server.url, details=0)
+            x = run.extra
+            print(f"{x['api']:>7}: {x['repos']:,} repositories ({x['found']:,} found) in {seconds:.1f}s, "
+                  f"{run.stats.requests:,} requests incl. {x['backfill'].get('pages', 0)} stargazer pages")
+        hf.collect(con, settings, details=0)
     build.run_build(con, build.steps_of(lineage.build))
     report = build.run_build(con, build.steps_of(*STEPS))
     seconds = report.seconds

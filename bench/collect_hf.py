@@ -48,8 +48,9 @@ def serve(models: int) -> None:
 
 def collect(url: str, home: str, row_group_size: str = "") -> None:
     """Child: one real collection (whole listing, no details pass) into a fresh warehouse; print metrics."""
-    from collector import hf
+    from collector.hf import listing as hf
     from warehouse import db
+    from warehouse.settings import Settings
 
     if row_group_size:
         db.ROW_GROUP_SIZE = int(row_group_size)
@@ -57,13 +58,13 @@ def collect(url: str, home: str, row_group_size: str = "") -> None:
     path = Path(home) / "bench.duckdb"
     con = db.connect(path)
     t = time.perf_counter()
-    result = hf.collect(con, url, min_downloads=0, details=0)
+    result = hf.collect(con, Settings(hf_endpoint=url), min_downloads=0, details=0)
     wall = time.perf_counter() - t
     t, cpu = time.perf_counter(), time.process_time()
     con.close()  # checkpoints what the commit left in the WAL (a slice under ~80k rows): not part of load_s
     close_s, close_cpu_s = time.perf_counter() - t, time.process_time() - cpu
     listing = result.stats.requests - 1  # minus the /_sandbox/info probe
-    load_s = result.stats.extra["load_s"]  # the appends and the swap's commit, as timed by collector.hf_load
+    load_s = result.stats.extra["load_s"]  # the appends and the swap's commit, as timed by warehouse.load
     load_cpu_s = result.stats.extra["load_cpu_s"]
     print(json.dumps({"rows": result.rows, "wall_s": wall, "listing_requests": listing,
                       "per_1000": 1000 * listing / max(result.rows, 1), "load_s": load_s,

@@ -9,6 +9,7 @@ import time
 from collections import deque
 from collections.abc import Callable
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 from urllib.parse import urljoin, urlsplit, urlunsplit
 
 import httpx2
@@ -16,8 +17,6 @@ import huggingface_hub
 import requests
 from huggingface_hub import constants as hf_constants
 from huggingface_hub.utils._http import default_client_factory
-
-from warehouse.runs import RunStats
 
 log = logging.getLogger(__name__)
 
@@ -32,6 +31,15 @@ REQUESTS_TRANSIENT = (requests.Timeout, requests.ConnectionError)
 HTTPX_TRANSIENT = (httpx2.TimeoutException, httpx2.NetworkError, httpx2.RemoteProtocolError)
 
 sleep = time.sleep  # the one place this module waits; tests may swap it
+
+
+@dataclass
+class RequestStats:
+    """Counters the requests of a run update: attempts, retries, and extras such as pacing waits."""
+
+    requests: int = 0
+    retries: int = 0
+    extra: dict = field(default_factory=dict)
 
 
 _announced: set[str] = set()
@@ -135,10 +143,10 @@ class Pacer:
 class Meter:
     """Pacing, retries, timeout, counters and the sandbox flag shared by all requests of one client."""
 
-    def __init__(self, stats: RunStats | None = None, calls_per_window: int = 1000, window_s: float = 300,
+    def __init__(self, stats: RequestStats | None = None, calls_per_window: int = 1000, window_s: float = 300,
                  max_retries: int = 6, token: str | None = None, pacer: Pacer | None = None,
                  timeout: float = 30.0):
-        self.stats = stats if stats is not None else RunStats()
+        self.stats = stats if stats is not None else RequestStats()
         self.timeout = timeout
         self.pacer = pacer or Pacer(calls_per_window, window_s)
         self.max_retries = max_retries
@@ -187,7 +195,7 @@ class HttpClient:
 
     def __init__(self, base_url: str, token: str | None = None, calls_per_window: int = 1000,
                  window_s: float = 300, max_retries: int = 6, timeout: float = 30.0,
-                 stats: RunStats | None = None):
+                 stats: RequestStats | None = None):
         self.base_url = base_url.rstrip("/") + "/"
         self.meter = Meter(stats, calls_per_window, window_s, max_retries, token, timeout=timeout)
         self._session = requests.Session()
@@ -200,7 +208,7 @@ class HttpClient:
         return self.meter.sandbox
 
     @property
-    def stats(self) -> RunStats:
+    def stats(self) -> RequestStats:
         """Requests and retries made so far."""
         return self.meter.stats
 
@@ -271,7 +279,7 @@ def hub_session(meter: Meter):
         _open_sessions.clear()
 
 
-def retrying(fn: Callable, stats: RunStats, max_retries: int = 6):
+def retrying(fn: Callable, stats: RequestStats, max_retries: int = 6):
     """Call fn() with huggingface_hub's HTTP paced and retried by this module's policy; return its result.
 
     Inside an open hub_session, that session's policy and counters already apply and fn() is simply called.
@@ -281,3 +289,20 @@ def retrying(fn: Callable, stats: RunStats, max_retries: int = 6):
         return fn()
     with hub_session(Meter(stats, max_retries=max_retries)):
         return fn()
+
+
+def probe_sandbox(endpoint: str, stats: RequestStats) -> dt.date | None:
+    """The sandbox clock's date when the endpoint is the revealed sandbox (GET /_sandbox/info), else None.
+
+    HttpError when nothing answers, or when the sandbox answers without a YYYY-MM-DD date.
+    """
+    client = HttpClient(endpoint, max_retries=1, timeout=10, stats=stats)
+    response = client.get("/_sandbox/info")
+    try:
+        info = response.json() if response.status_code == 200 else {}
+        if info.get("sandbox") is True or client.sandbox:
+            return dt.date.fromisoformat(str(info.get("date")))
+    except (ValueError, AttributeError) as exc:
+        if client.sandbox:
+            raise HttpError(f"{endpoint}/_sandbox/info: expected JSON with a YYYY-MM-DD 'date' ({exc})") from exc
+    return None

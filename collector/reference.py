@@ -10,8 +10,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from collector import github, hub_snapshot, livebench
-from collector.github_links import load_registry, registry_links
+from collector.benchmarks import livebench
+from collector.github import repos as github
+from collector.github.links import load_registry, registry_links
+from collector.hf import snapshot as hub_snapshot
 from warehouse import load, runs
 
 EXTRACT = Path(__file__).parent / "reference_world"
@@ -58,15 +60,9 @@ def _read_gz(name: str) -> list[dict]:
 
 def _recorded(con, source: str, endpoint: str, as_of: dt.date, write: Callable[[str], int]) -> str:
     """Run write(run_id) as one recorded run of `source` archived at `as_of`; returns the run id."""
-    stats = runs.RunStats()
-    run_id = runs.start_run(con, source, endpoint, as_of)
-    try:
-        stats.rows = write(run_id)
-    except BaseException as exc:
-        runs.finish_run(con, run_id, stats, error=f"{type(exc).__name__}: {exc}")
-        raise
-    runs.finish_run(con, run_id, stats)
-    return run_id
+    with runs.recorded_run(con, source, endpoint, as_of) as run:
+        run.rows = write(run.run_id)
+    return run.run_id
 
 
 def load_stars(con, week: dt.date) -> str:
@@ -74,14 +70,11 @@ def load_stars(con, week: dt.date) -> str:
     registry = {repo.lower(): (repo, links) for repo, links in registry_links(load_registry()).items()}
     rows = [{"repo": registry[r["repo"].lower()][0], "found": True, "renamed_to": None, "stars": int(r["stars"]),
              "forks": int(r["forks"]), "watchers": None, "open_issues": int(r["open_issues"]), "pushed_at": None,
-             "created_at": None, "archived": None, "api": "archive", "payload": {"archived_week": r["date"]}}
+             "created_at": None, "archived": None, "api": "archive", "payload": {"archived_week": r["date"]},
+             "links": registry[r["repo"].lower()][1]}
             for r in _read_gz(STARS_FILE) if r["date"] == week.isoformat() and r["repo"].lower() in registry]
-    by_name = dict(registry.values())
-
-    def write(run_id: str) -> int:
-        return load.replace_slice(con, github.TABLE, week, [github.to_arrow(rows, by_name, week, run_id)])
-
-    return _recorded(con, github.SOURCE, (EXTRACT / STARS_FILE).resolve().as_uri(), week, write)
+    return _recorded(con, github.SOURCE, (EXTRACT / STARS_FILE).resolve().as_uri(), week,
+                     lambda run_id: github.save_repos(con, week, run_id, rows))
 
 
 def load_legacy(con) -> str:

@@ -14,11 +14,12 @@ import sandbox_built
 from streamlit.testing.v1 import AppTest
 
 from app.web import STREAMLIT_APP, noise_reasons
-from collector import livebench
+from collector.benchmarks import livebench
 from collector.sandbox.server import SandboxServer
 from collector.sandbox.world import World
 from pipelines.serving import export_weekly
 from warehouse import db, paths, publish, schedule_state, status_line
+from warehouse.settings import Settings
 
 APP = str(STREAMLIT_APP)
 SANDBOX = "Sandbox data: fictional"
@@ -316,7 +317,7 @@ def test_data_health_shows_what_a_run_repaired(published, tmp_path, monkeypatch)
     with SandboxServer(World(seed=3, n_models=300)) as server:
         server.faults.add("short_row", path_prefix="/livebench/table_")
         con = db.connect(paths.warehouse_file(home))
-        run_id, _ = livebench.collect(con, f"{server.url}/livebench", server.date)
+        run_id = livebench.collect(con, Settings(livebench_url=f"{server.url}/livebench"), as_of=server.date).run_id
         publish.publish(con, paths.serving_file(home))
         con.close()
     at = run_page("data_health")
@@ -341,6 +342,20 @@ def test_leaderboard_pages_through_every_model(serving):
         ORDER BY s.rank NULLS LAST, s.composite DESC NULLS LAST, m.model_id LIMIT 100 OFFSET 100""").fetchall()
     assert board_html.column(table_html(at), "model") == [r[0] for r in expected] != []
 
+
+
+def test_leaderboard_goes_back_to_page_1_when_a_filter_leaves_fewer_pages(serving):
+    license_class, count = serving.execute("""SELECT m.license_class, count(*) FROM mart_models m JOIN mart_scores s
+        ON s.entity_kind = 'model' AND s.entity_id = m.model_id AND s.profile = 'balanced' AND s.rank IS NOT NULL
+        WHERE m.license_class IS NOT NULL GROUP BY 1 ORDER BY 2, 1 LIMIT 1""").fetchone()
+    assert count <= 25  # one page of the default size
+    at = run_page()
+    at.number_input(key="page_no").set_value(2).run()
+    at.multiselect(key="licenses").set_value([license_class]).run()
+    assert not at.exception and at.number_input(key="page_no").value == 1
+    rows = board(at)
+    assert len(rows) == count and board_html.licenses(rows) == {license_class}
+    assert 'aria-label="Models leaderboard, page 1"' in table_html(at)
 
 def test_the_leaderboard_download_has_the_exports_columns_and_no_rank_for_the_unranked(serving):
     ranks = dict(serving.execute("SELECT entity_id, rank FROM mart_scores WHERE entity_kind = 'model' "

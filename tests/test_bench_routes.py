@@ -10,11 +10,13 @@ import pytest
 import requests
 
 from app.cli import main
-from collector import http, livebench, livecodebench
+from collector import http
+from collector.benchmarks import livebench, livecodebench
 from collector.sandbox import routes_bench
 from pipelines.serving.export_benchmarks import export_benchmarks
 from pipelines.steps import benchmark_scores
 from warehouse import db, paths
+from warehouse.settings import Settings
 
 LATEST = dt.date(2025, 12, 23)
 
@@ -60,8 +62,8 @@ def test_names_are_spelled_as_a_benchmark_would(sandbox, world):
 def collected(con, sandbox, world):
     """Both benchmarks collected from the sandbox into the test warehouse."""
     day = world.today
-    livebench.collect(con, f"{sandbox.url}/livebench", day)
-    livecodebench.collect(con, f"{sandbox.url}/livecodebench", day)
+    livebench.collect(con, Settings(livebench_url=f"{sandbox.url}/livebench"), as_of=day)
+    livecodebench.collect(con, Settings(livecodebench_url=f"{sandbox.url}/livecodebench"), as_of=day)
     return con
 
 
@@ -88,7 +90,8 @@ def test_faults_are_retried_or_recorded_and_lose_nothing(collected, sandbox, mon
     sandbox.faults.add("503", 2, path_prefix="/livebench/table_2025_12_23")
     sandbox.faults.add("truncated", 1, path_prefix="/livebench/table_2025_11_25")
     sandbox.faults.add("malformed", 1, path_prefix="/livebench/categories_2025_05_30")
-    run_id, outcomes = livebench.collect(con, f"{sandbox.url}/livebench", day)
+    result = livebench.collect(con, Settings(livebench_url=f"{sandbox.url}/livebench"), as_of=day)
+    run_id, outcomes = result.run_id, result.extra["outcomes"]
     status = {o.item: o.status for o in outcomes}
     assert status["2025-12-23"] == "saved"
     assert status["2025-11-25"] == status["2025-05-30"] == "failed"
@@ -103,7 +106,7 @@ def test_faults_are_retried_or_recorded_and_lose_nothing(collected, sandbox, mon
     kept = con.execute(results).fetchall()
     sandbox.faults.add("truncated", 1, path_prefix="/livecodebench")
     with pytest.raises(livecodebench.LiveCodeBenchError, match="is not valid JSON"):
-        livecodebench.collect(con, f"{sandbox.url}/livecodebench", day)
+        livecodebench.collect(con, Settings(livecodebench_url=f"{sandbox.url}/livecodebench"), as_of=day)
     assert con.execute(results).fetchall() == kept
 
 

@@ -2,6 +2,7 @@
 
 import csv
 import io
+import logging
 import os
 import re
 import shutil
@@ -13,7 +14,7 @@ import pytest
 import sandbox_built
 from playwright.sync_api import expect, sync_playwright
 
-from app.web import app_server
+from app.web import app_server, streamlit_server
 from pipelines.serving import export_weekly, questionnaire_picks
 from pipelines.serving import questionnaire as qn
 from warehouse import db
@@ -264,3 +265,17 @@ def test_nothing_the_app_serves_fetches_from_outside_the_machine(page, app_url):
                                     ".map(e => e.href || e.src).filter(u => typeof u === 'string')")
     assert requested and referenced
     assert [u for u in requested + referenced if leaves_loopback(u)] == []
+
+
+def test_the_app_server_runs_the_first_page_at_start(app_url, caplog):
+    """`revealed app` serves the script health check its start-up run uses, and the app runs through it."""
+    with caplog.at_level(logging.WARNING, logger=streamlit_server.log.name):
+        streamlit_server.warm_up(app_url)
+    assert caplog.records == []
+
+
+def test_the_start_up_run_gives_up_on_a_server_that_never_answers(caplog):
+    url = f"http://127.0.0.1:{app_server.free_port()}"
+    with caplog.at_level(logging.WARNING, logger=streamlit_server.log.name):
+        streamlit_server.warm_up(url, timeout=0.5)
+    assert [r.getMessage() for r in caplog.records] == [f"the app's server did not answer on {url} within 0 s"]

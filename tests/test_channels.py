@@ -14,8 +14,8 @@ from streamlit.testing.v1 import AppTest
 
 from app import cli
 from app.web import STREAMLIT_APP
-from collector import ollama, openrouter
-from collector.channel_runs import ChannelError
+from collector.channels import ollama, openrouter
+from collector.channels.common import ChannelError
 from collector.sandbox import routes_channels
 from collector.sandbox.world import World
 from pipelines.orchestration import jobs
@@ -54,6 +54,11 @@ def test_a_count_that_is_not_a_number_is_named():
 
 # --- collectors over HTTP against the sandbox ---
 
+def openrouter_settings(sandbox) -> Settings:
+    return Settings(openrouter_api=f"{sandbox.url}/openrouter/api/v1",
+                    openrouter_rankings=f"{sandbox.url}/openrouter/rankings-daily.csv")
+
+
 def test_collect_ollama_stores_every_library_model_as_the_page_shows_it(sandbox, home, capsys):
     assert cli.main(["collect", "ollama", "--url", f"{sandbox.url}/ollama"]) == 0
     assert "SANDBOX: fictional data" in capsys.readouterr().out
@@ -69,8 +74,7 @@ def test_collect_ollama_stores_every_library_model_as_the_page_shows_it(sandbox,
 
 
 def test_collect_openrouter_stores_models_and_tokens_with_the_other_row(sandbox, con):
-    result = openrouter.collect(con, f"{sandbox.url}/openrouter/api/v1",
-                                f"{sandbox.url}/openrouter/rankings-daily.csv", sandbox.date)
+    result = openrouter.collect(con, openrouter_settings(sandbox), as_of=sandbox.date)
     days = con.execute("SELECT count(DISTINCT day), count(*) FILTER (WHERE model_permaslug = 'other') "
                        "FROM raw_openrouter_tokens").fetchone()
     assert days == (routes_channels.DAYS_PUBLISHED, routes_channels.DAYS_PUBLISHED)
@@ -82,7 +86,7 @@ def test_collect_openrouter_stores_models_and_tokens_with_the_other_row(sandbox,
 def test_server_errors_are_retried_and_counted(sandbox, con, monkeypatch):
     monkeypatch.setattr("collector.http.sleep", lambda s: None)
     sandbox.faults.add("503", count=2, path_prefix="/ollama")
-    ollama.collect(con, f"{sandbox.url}/ollama", sandbox.date)
+    ollama.collect(con, Settings(ollama_url=f"{sandbox.url}/ollama"), as_of=sandbox.date)
     assert runs(con, "ollama")[0][0] == "ok" and runs(con, "ollama")[0][3] == 2
 
 
@@ -91,11 +95,11 @@ def test_server_errors_are_retried_and_counted(sandbox, con, monkeypatch):
     ("malformed", "/ollama", "not </html>"),
 ])
 def test_a_broken_library_page_fails_the_run_and_keeps_the_earlier_slice(sandbox, con, fault, path, expected):
-    ollama.collect(con, f"{sandbox.url}/ollama", sandbox.date)
+    ollama.collect(con, Settings(ollama_url=f"{sandbox.url}/ollama"), as_of=sandbox.date)
     before = con.execute("SELECT * FROM raw_ollama_library ORDER BY model").fetchall()
     sandbox.faults.add(fault, path_prefix=path)
     with pytest.raises(ChannelError, match=expected):
-        ollama.collect(con, f"{sandbox.url}/ollama", sandbox.date)
+        ollama.collect(con, Settings(ollama_url=f"{sandbox.url}/ollama"), as_of=sandbox.date)
     assert con.execute("SELECT * FROM raw_ollama_library ORDER BY model").fetchall() == before
     assert [r[0] for r in runs(con, "ollama")] == ["ok", "failed"] and expected in runs(con, "ollama")[1][4]
 
@@ -103,8 +107,7 @@ def test_a_broken_library_page_fails_the_run_and_keeps_the_earlier_slice(sandbox
 def test_a_truncated_rankings_file_fails_the_run_and_writes_nothing(sandbox, con):
     sandbox.faults.add("truncated", path_prefix="/openrouter/rankings")
     with pytest.raises(ChannelError, match="cut off"):
-        openrouter.collect(con, f"{sandbox.url}/openrouter/api/v1", f"{sandbox.url}/openrouter/rankings-daily.csv",
-                           sandbox.date)
+        openrouter.collect(con, openrouter_settings(sandbox), as_of=sandbox.date)
     assert con.execute("SELECT count(*) FROM raw_openrouter_tokens").fetchone() == (0,)
     assert con.execute("SELECT count(*) FROM raw_openrouter_models").fetchone() == (0,)
     assert runs(con, "openrouter")[0][0] == "failed"
@@ -112,7 +115,7 @@ def test_a_truncated_rankings_file_fails_the_run_and_writes_nothing(sandbox, con
 
 def test_credentials_in_a_base_url_never_reach_the_run_record(sandbox, con):
     url = sandbox.url.replace("http://", "http://user:s3cret@") + "/ollama"
-    ollama.collect(con, url, sandbox.date)
+    ollama.collect(con, Settings(ollama_url=url), as_of=sandbox.date)
     assert "s3cret" not in str(con.execute("SELECT * FROM collection_runs").fetchall())
 
 

@@ -6,10 +6,12 @@ import logging
 import pytest
 
 from app import cli
-from collector import hf, http
+from collector import http
+from collector.hf import listing as hf
 from collector.sandbox.server import SandboxServer
 from collector.sandbox.world import World
 from pipelines.checks.simulate import simulate
+from warehouse.settings import Settings
 
 TOKEN = "hf_sandboxSECRET42"
 
@@ -92,7 +94,7 @@ def by_id(rows):
 
 
 def test_multi_page_collection_equals_the_world_row_for_row(con, big_world, hub):
-    result = hf.collect(con, hub.url, min_downloads=0, details=0)
+    result = hf.collect(con, Settings(hf_endpoint=hub.url), min_downloads=0, details=0)
     day = hub.date
     assert result.sandbox and result.rows == len(expected(big_world, day)) > 2000
     assert stored(con, day) == by_id(expected(big_world, day))
@@ -106,16 +108,17 @@ def test_multi_page_collection_equals_the_world_row_for_row(con, big_world, hub)
 def test_floor_stops_the_listing_early_and_limit_caps_it(con, big_world, hub):
     day = hub.date
     floor = int(big_world.downloads_30d(day, [big_world.listing_order(day)[40]])[0])
-    result = hf.collect(con, hub.url, min_downloads=floor, details=0)
+    result = hf.collect(con, Settings(hf_endpoint=hub.url), min_downloads=floor, details=0)
     assert stored(con, day) == by_id(expected(big_world, day, floor))
     # sorted: it stops a page's worth of models below the floor, so in the second of three pages
     assert 40 <= result.rows < 1000 and hub.request_count("/api/models") == 2
-    capped = hf.collect(con, hub.url, as_of=day - dt.timedelta(days=1), min_downloads=0, limit=7, details=0)
+    capped = hf.collect(con, Settings(hf_endpoint=hub.url), as_of=day - dt.timedelta(days=1), min_downloads=0, limit=7,
+                        details=0)
     assert capped.rows == 7 and hub.request_count("/api/models") == 3
 
 
 def test_params_and_lineage_map_from_safetensors_gguf_and_tags(con, world, sandbox):
-    hf.collect(con, sandbox.url, min_downloads=0, details=0)
+    hf.collect(con, Settings(hf_endpoint=sandbox.url), min_downloads=0, details=0)
     got = dict(con.execute("SELECT id, params FROM raw_hf_models WHERE as_of = ?", [sandbox.date]).fetchall())
     for i in world.listing_order(sandbox.date)[:60].tolist():
         item = world.api_model(int(i), sandbox.date, ["safetensors", "gguf"])
@@ -126,7 +129,7 @@ def test_params_and_lineage_map_from_safetensors_gguf_and_tags(con, world, sandb
 def test_429_and_5xx_mid_run_are_survived_and_counted(con, big_world, hub, waits):
     faults = FaultsAfterFirstPage(hub, [{"kind": "429", "count": 2}, {"kind": "503"}, {"kind": "500"},
                                         {"kind": "reset"}, {"kind": "timeout", "seconds": 6.0}])
-    result = hf.collect(con, hub.url, min_downloads=0, details=0, progress=faults, timeout=3.0)
+    result = hf.collect(con, Settings(hf_endpoint=hub.url), min_downloads=0, details=0, progress=faults, timeout=3.0)
     assert stored(con, hub.date) == by_id(expected(big_world, hub.date))
     assert result.stats.retries == 6 and run_row(con, result.run_id)["retries"] == 6
     assert waits[:2] == [1.0, 1.0]  # the sandbox's Retry-After, then exponential backoff
@@ -134,10 +137,10 @@ def test_429_and_5xx_mid_run_are_survived_and_counted(con, big_world, hub, waits
 
 
 def test_a_run_that_cannot_finish_leaves_the_old_slice_and_is_recorded_failed(con, big_world, hub):
-    good = hf.collect(con, hub.url, min_downloads=0, details=0)
+    good = hf.collect(con, Settings(hf_endpoint=hub.url), min_downloads=0, details=0)
     faults = FaultsAfterFirstPage(hub, [{"kind": "500", "count": 1000}])
     with pytest.raises(http.HttpError, match=r"GET http://127\.0\.0\.1:\d+/api/models\?.*cursor=.* failed after 7 "):
-        hf.collect(con, hub.url, min_downloads=0, details=0, progress=faults)
+        hf.collect(con, Settings(hf_endpoint=hub.url), min_downloads=0, details=0, progress=faults)
     assert stored(con, hub.date) == by_id(expected(big_world, hub.date))
     assert con.execute("SELECT DISTINCT run_id FROM raw_hf_models").fetchall() == [(good.run_id,)]
     failed = con.execute("SELECT status, error FROM collection_runs WHERE run_id != ? AND source = 'hf'",
@@ -149,7 +152,7 @@ def test_a_run_that_cannot_finish_leaves_the_old_slice_and_is_recorded_failed(co
 def test_a_broken_later_page_fails_the_run_and_writes_nothing(con, hub, kind):
     faults = FaultsAfterFirstPage(hub, [{"kind": kind, "count": 1000}])
     with pytest.raises(hf.HfCollectError, match=r"malformed or truncated page from http://127\.0\.0\.1:\d+/api/models\?.*cursor="):
-        hf.collect(con, hub.url, min_downloads=0, details=0, progress=faults)
+        hf.collect(con, Settings(hf_endpoint=hub.url), min_downloads=0, details=0, progress=faults)
     assert con.execute("SELECT count(*) FROM raw_hf_models").fetchone() == (0,)
     status, error = con.execute("SELECT status, error FROM collection_runs WHERE source = 'hf'").fetchone()
     assert status == "failed" and "expected a JSON array" in error
@@ -163,19 +166,19 @@ def test_a_broken_later_page_fails_the_run_and_writes_nothing(con, hub, kind):
 def test_schema_drift_fails_the_run_naming_model_and_page_or_is_tolerated(con, big_world, hub, kind, field, message):
     faults = FaultsAfterFirstPage(hub, [{"kind": kind, "field": field}])
     if message is None:  # a model without tags is legal: its tags and lineage are stored as unknown (NULL)
-        hf.collect(con, hub.url, min_downloads=0, details=0, progress=faults)
+        hf.collect(con, Settings(hf_endpoint=hub.url), min_downloads=0, details=0, progress=faults)
         unknown = "SELECT count(*) FROM raw_hf_models WHERE tags IS NULL AND base_models IS NULL AND license IS NULL"
         assert con.execute(unknown).fetchone()[0] == 1000
         return
     with pytest.raises(hf.HfCollectError, match=r"malformed entry '.+' from http://127\.0\.0\.1:\d+/api/models\?"):
-        hf.collect(con, hub.url, min_downloads=0, details=0, progress=faults)
+        hf.collect(con, Settings(hf_endpoint=hub.url), min_downloads=0, details=0, progress=faults)
     error = con.execute("SELECT error FROM collection_runs WHERE source = 'hf'").fetchone()[0]
     assert message in error and con.execute("SELECT count(*) FROM raw_hf_models").fetchone() == (0,)
 
 
 def test_fields_without_a_column_are_kept_in_payload(con, hub):
     faults = FaultsAfterFirstPage(hub, [{"kind": "extra_field"}])
-    hf.collect(con, hub.url, min_downloads=0, details=0, progress=faults)
+    hf.collect(con, Settings(hf_endpoint=hub.url), min_downloads=0, details=0, progress=faults)
     payloads = con.execute("SELECT payload->>'$.sandboxUnexpectedField.note', payload->>'$._id' FROM raw_hf_models "
                            "WHERE json_extract(payload, '$.sandboxUnexpectedField') IS NOT NULL").fetchall()
     assert len(payloads) == 1000 and all(note and len(_id) == 24 for note, _id in payloads)
@@ -183,7 +186,7 @@ def test_fields_without_a_column_are_kept_in_payload(con, hub):
 
 def test_a_page_served_twice_is_stored_once(con, big_world, hub):
     faults = FaultsAfterFirstPage(hub, [{"kind": "duplicate_page"}])
-    result = hf.collect(con, hub.url, min_downloads=0, details=0, progress=faults)
+    result = hf.collect(con, Settings(hf_endpoint=hub.url), min_downloads=0, details=0, progress=faults)
     assert stored(con, hub.date) == by_id(expected(big_world, hub.date))
     assert result.stats.extra["duplicates"] == 1000 and result.rows == len(expected(big_world, hub.date))
 
@@ -192,26 +195,26 @@ def test_a_page_out_of_order_at_the_floor_loses_nothing(con, big_world, hub):
     day = hub.date
     floor = int(big_world.downloads_30d(day, [big_world.listing_order(day)[1500]])[0])
     faults = FaultsAfterFirstPage(hub, [{"kind": "out_of_order"}])
-    hf.collect(con, hub.url, min_downloads=floor, details=0, progress=faults)
+    hf.collect(con, Settings(hf_endpoint=hub.url), min_downloads=floor, details=0, progress=faults)
     assert stored(con, day) == by_id(expected(big_world, day, floor))
 
 
 def test_an_empty_listing_empties_the_slice(con, hub):
-    hf.collect(con, hub.url, min_downloads=0, details=0)
-    result = hf.collect(con, hub.url, min_downloads=10**12, details=0)
+    hf.collect(con, Settings(hf_endpoint=hub.url), min_downloads=0, details=0)
+    result = hf.collect(con, Settings(hf_endpoint=hub.url), min_downloads=10**12, details=0)
     assert result.rows == 0 and con.execute("SELECT count(*) FROM raw_hf_models").fetchone() == (0,)
 
 
 def test_rerunning_an_as_of_replaces_and_never_duplicates(con, world, sandbox):
-    hf.collect(con, sandbox.url, min_downloads=0, details=0)
-    second = hf.collect(con, sandbox.url, min_downloads=0, details=0)
+    hf.collect(con, Settings(hf_endpoint=sandbox.url), min_downloads=0, details=0)
+    second = hf.collect(con, Settings(hf_endpoint=sandbox.url), min_downloads=0, details=0)
     n = len(expected(world, sandbox.date))
     assert con.execute("SELECT count(*), count(DISTINCT id) FROM raw_hf_models").fetchone() == (n, n)
     assert con.execute("SELECT DISTINCT run_id FROM raw_hf_models").fetchall() == [(second.run_id,)]
 
 
 def test_odd_ids_round_trip(con, world, sandbox):
-    hf.collect(con, sandbox.url, min_downloads=0, details=0)
+    hf.collect(con, Settings(hf_endpoint=sandbox.url), min_downloads=0, details=0)
     ids = {r[0] for r in con.execute("SELECT id FROM raw_hf_models").fetchall()}
     odd = [i for i in world.models["id"] if not i.isascii() or len(i) > 60 or "." in i.split("/")[1]]
     visible = {r["id"] for r in expected(world, sandbox.date)}
@@ -220,7 +223,7 @@ def test_odd_ids_round_trip(con, world, sandbox):
 
 
 def test_details_pass_records_child_counts_of_top_base_models(con, world, sandbox):
-    result = hf.collect(con, sandbox.url, min_downloads=0, details=5)
+    result = hf.collect(con, Settings(hf_endpoint=sandbox.url), min_downloads=0, details=5)
     rows = con.execute("SELECT id, children_count FROM raw_hf_model_details WHERE as_of = ?",
                        [sandbox.date]).fetchall()
     top = con.execute("SELECT id FROM raw_hf_models WHERE len(base_models) = 0 ORDER BY downloads DESC, id "
@@ -233,7 +236,7 @@ def test_details_pass_records_child_counts_of_top_base_models(con, world, sandbo
 
 
 def test_pacing_waits_when_the_window_is_small(con, hub, waits):
-    result = hf.collect(con, hub.url, min_downloads=0, details=3, calls_per_window=2, window_s=60)
+    result = hf.collect(con, Settings(hf_endpoint=hub.url), min_downloads=0, details=3, calls_per_window=2, window_s=60)
     assert result.stats.extra["pacing_waits"] == 1  # three listing pages at two calls per window
     assert result.details.stats.extra["pacing_waits"] == 3  # the details pass shares the listing's quota
     assert len(waits) == 4 and all(0 < w <= 60 for w in waits)
@@ -243,7 +246,7 @@ def test_token_never_reaches_runs_rows_or_logs(con, world, sandbox, caplog):
     caplog.set_level(logging.DEBUG)
     sandbox.faults.add("500", count=1000)
     with pytest.raises(http.HttpError):
-        hf.collect(con, sandbox.url, token=TOKEN, min_downloads=0, details=0)
+        hf.collect(con, Settings(hf_endpoint=sandbox.url, hf_token=TOKEN), min_downloads=0, details=0)
     dump = str(con.execute("SELECT * FROM collection_runs").fetchall())
     assert TOKEN not in dump and TOKEN not in caplog.text
     assert "HTTP 500" in dump
@@ -299,7 +302,7 @@ def test_the_sandbox_is_named_once_not_once_a_day(con, world, caplog):
 ])
 def test_one_malformed_entry_is_skipped_recorded_and_the_rest_kept(con, big_world, hub, kind, field, repair):
     faults = FaultsAfterFirstPage(hub, [{"kind": kind, "field": field}])
-    result = hf.collect(con, hub.url, min_downloads=0, details=0, progress=faults)
+    result = hf.collect(con, Settings(hf_endpoint=hub.url), min_downloads=0, details=0, progress=faults)
     listing = expected(big_world, hub.date)
     skipped = listing.pop(1000 + 1)  # the second entry of the second page (the sandbox fault's row)
     assert stored(con, hub.date) == by_id(listing)
@@ -310,15 +313,15 @@ def test_one_malformed_entry_is_skipped_recorded_and_the_rest_kept(con, big_worl
 
 def test_a_model_listed_twice_is_kept_once_and_recorded(con, big_world, hub):
     hub.faults.add("duplicate_row", path_prefix="/api/models")
-    result = hf.collect(con, hub.url, min_downloads=0, details=0)
+    result = hf.collect(con, Settings(hf_endpoint=hub.url), min_downloads=0, details=0)
     assert stored(con, hub.date) == by_id(expected(big_world, hub.date))
     assert run_row(con, result.run_id)["repairs"] == "1 model(s) were listed twice; each kept once, as first listed"
 
 
 def test_an_empty_listing_fails_and_keeps_the_slice(con, big_world, hub):
-    first = hf.collect(con, hub.url, min_downloads=0, details=0)
+    first = hf.collect(con, Settings(hf_endpoint=hub.url), min_downloads=0, details=0)
     hub.faults.add("empty_release", path_prefix="/api/models")
     with pytest.raises(hf.HfCollectError, match=r"the Hub listed no models at http://127\.0\.0\.1:\d+/api/models"):
-        hf.collect(con, hub.url, min_downloads=0, details=0)
+        hf.collect(con, Settings(hf_endpoint=hub.url), min_downloads=0, details=0)
     assert stored(con, hub.date) == by_id(expected(big_world, hub.date))
     assert con.execute("SELECT DISTINCT run_id FROM raw_hf_models").fetchall() == [(first.run_id,)]

@@ -72,9 +72,38 @@ def test_poisson_bound_finds_a_small_floor_whole_counts_hide_from_the_log_test()
     y, level = population([small])
     s_min = 0.1
     floor = fl.bound_floor(y[-1:], level[-1:], s_min)[0]
-    assert 5 < floor <= 12
+    assert 3 < floor <= 12  # a lower confidence bound of the 10: the variance of 44 days is itself uncertain
     # organic counts of the same level prove nothing
     assert fl.bound_floor(organic(12, 0.3, 0.2)[None, :], level[-1:], s_min)[0] == 0
+
+
+def test_chi2_ratio_matches_tabulated_quantiles():
+    # chi2.ppf(alpha, k) / k from tables: (0.05, 10) 3.940, (0.05, 30) 18.493, (0.01, 20) 8.260
+    assert fl.chi2_ratio(np.array([10.0, 30.0]), 0.05) == pytest.approx([0.3940, 0.6164], rel=0.02)
+    assert fl.chi2_ratio(np.array([20.0]), 0.01)[0] == pytest.approx(0.4130, rel=0.02)
+
+
+@pytest.mark.parametrize("mean", [3.0, 30.0, 1000.0])
+def test_dispersion_bound_is_calibrated_on_poisson_days(mean):
+    # the robust variance of Poisson days around their local level, over their variance, has the mean RV_BIAS and
+    # falls below the test's quantile about BOUND_ALPHA of the time: the bound's false floors are at that rate
+    rng = np.random.default_rng(3)
+    y = rng.poisson(mean, (4000, DAYS)).astype(np.float64)
+    level = sig.local_level(y, WEEKEND)
+    ratio = fl.robust_variance(y, level) / mean
+    assert ratio.mean() == pytest.approx(fl.RV_BIAS, abs=0.04)
+    below = ratio < fl.RV_BIAS * fl.chi2_ratio(np.array([fl.RV_DF * DAYS]), fl.BOUND_ALPHA)[0]
+    assert below.mean() == pytest.approx(fl.BOUND_ALPHA, abs=0.025)
+
+
+def test_upper_spread_ignores_a_crowded_low_side():
+    rng = np.random.default_rng(4)
+    organic = rng.standard_normal(2000)
+    flattened = np.concatenate([organic, rng.uniform(-6, -2, 250)])  # rows carrying automation: flatter only
+    centre = np.median(flattened)
+    assert sig.upper_spread(organic - np.median(organic)) == pytest.approx(1.0, rel=0.1)
+    assert sig.upper_spread(flattened - centre) == pytest.approx(1.0, rel=0.15)
+    assert 1.4826 * np.median(np.abs(flattened - centre)) > sig.upper_spread(flattened - centre) + 0.05
 
 
 def test_robust_variance_ignores_a_few_schedule_outliers():
@@ -144,3 +173,13 @@ def test_a_schedule_off_or_doubled_on_a_third_of_its_nights_is_a_floor():
     auto, flag = run_floors(y, level)
     assert flag[-1] and auto[-1].sum() > 0.5 * floored.sum()
     assert flag[:-1].mean() < 0.02
+
+
+def test_small_floor_is_sized_to_the_organic_spread_of_what_is_left():
+    # 10 pulls a night under 3 organic downloads a day: the rest is as noisy as organic rows of 3 a day, not of 13
+    small = [organic(3, 0.35, 0.2) + 10 for _ in range(5)]
+    low = [organic(np.exp(RNG.uniform(0, np.log(20))), 0.35, 0.2) for _ in range(300)]
+    y, level = population(low + small)
+    auto, flag = run_floors(y, level)
+    assert flag[-5:].all()
+    assert np.median(auto[-5:].sum(axis=1)) == pytest.approx(10 * DAYS, rel=0.1)  # sized at 13 a day: about 8.5

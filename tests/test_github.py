@@ -11,12 +11,17 @@ import static_server
 from conftest import SHARED_DATA
 
 from app import cli
-from collector import github, github_graphql, github_links, github_stargazers, http
-from collector.github_api import GitHubError
+from collector import http
+from collector.github import graphql as github_graphql
+from collector.github import links as github_links
+from collector.github import repos as github
+from collector.github import stargazers as github_stargazers
+from collector.github.api import GitHubError
 from collector.sandbox import github_world, routes_github
 from pipelines.orchestration import build
 from pipelines.steps import lineage
-from warehouse import db, load, paths
+from warehouse import db, paths
+from warehouse.settings import Settings
 
 TOKEN = "ghp_sandboxSECRETtoken0123456789"
 DAY = dt.date(2026, 3, 2)
@@ -44,7 +49,7 @@ def snapshot(repo: str, stars: int | None, found: bool = True, renamed_to: str |
 
 
 def save_snapshots(con, as_of: dt.date, rows: list[dict], links: dict[str, list[dict]]) -> None:
-    load.replace_slice(con, "raw_github_repos", as_of, [github.to_arrow(rows, links, as_of, "test-run")])
+    github.save_repos(con, as_of, "test-run", [{**row, "links": links[row["repo"]]} for row in rows])
 
 
 def save_models(con, as_of: dt.date, models: list[tuple[str, str | None]]) -> None:
@@ -191,10 +196,10 @@ def snapshots(con) -> dict[str, tuple]:
 def test_rest_run_without_token_records_found_renamed_and_missing(con, sandbox, world):
     pairs = family_links(world) + [("someone/dead-link", "nobody/missing")]
     save_card_links(con, sandbox.date, pairs)
-    run = github.collect_github(con, f"{sandbox.url}/github", backfill_budget=0)
+    run = github.collect(con, Settings(github_api=f"{sandbox.url}/github"), backfill_budget=0)
     repos = world_repos(world)
     renamed = [r for r in repos if r.current != r.name]
-    assert (run.api, run.sandbox, run.repos) == ("rest", True, len(repos) + 1)
+    assert (run.extra["api"], run.sandbox, run.extra["repos"]) == ("rest", True, len(repos) + 1)
     assert sandbox.request_count("/github/graphql") == 0
     assert sandbox.request_count("/github/repos/") == len(repos) + 1 + len(renamed)  # a redirect is two requests
     rows = snapshots(con)
@@ -219,11 +224,12 @@ def test_graphql_asks_100_repositories_per_query_and_never_stores_or_logs_the_to
     save_card_links(con, sandbox.date, [("org/model", repo) for repo in real]
                     + [(f"org/model-{i}", repo) for i, repo in enumerate(fictional)])
     caplog.set_level(logging.DEBUG)
-    run = github.collect_github(con, f"{sandbox.url}/github", token=TOKEN, backfill_budget=3)
-    assert (run.api, run.repos) == ("graphql", 250)
+    run = github.collect(con, Settings(github_api=f"{sandbox.url}/github", github_token=TOKEN), backfill_budget=3)
+    assert (run.extra["api"], run.extra["repos"]) == ("graphql", 250)
     assert sandbox.request_count("/github/graphql") == 3
     exists = [github_world.lookup(world, *r.name.split("/"), sandbox.date) for r in world_repos(world)]
-    assert run.found == sum(e is not None for e in exists) and len(run.missing) == 250 - run.found
+    found = run.extra["found"]
+    assert found == sum(e is not None for e in exists) and len(run.extra["missing"]) == 250 - found
     assert sandbox.request_count("/github/repos/") == 3  # the stargazer pages of the backfill, nothing else
     assert not [r for r in caplog.records if TOKEN in r.getMessage()]
     for (table,) in con.execute("SELECT table_name FROM duckdb_tables()").fetchall():
@@ -235,7 +241,7 @@ def test_failed_run_is_recorded_without_the_token(con, sandbox, world, monkeypat
     save_card_links(con, sandbox.date, family_links(world))
     sandbox.faults.add("500", count=50, path_prefix="/github/graphql")
     with pytest.raises(http.HttpError, match="HTTP 500"):
-        github.collect_github(con, f"{sandbox.url}/github", token=TOKEN)
+        github.collect(con, Settings(github_api=f"{sandbox.url}/github", github_token=TOKEN))
     status, error = con.execute("SELECT status, error FROM collection_runs WHERE source = 'github'").fetchone()
     assert status == "failed" and "graphql" in error and TOKEN not in error
     assert con.execute("SELECT count(*) FROM raw_github_repos").fetchone()[0] == 0
@@ -247,8 +253,8 @@ def test_rest_waits_for_the_rate_limit_reset(con, sandbox, world, monkeypatch):
     names = [r.name for r in live(world, sandbox.date)] + ["ghost/one", "ghost/two", "ghost/three"]
     save_card_links(con, sandbox.date, [(f"org/m{i}", name) for i, name in enumerate(names)])
     routes_github.set_limit(sandbox.url, "core", 3, window_s=3)
-    run = github.collect_github(con, f"{sandbox.url}/github", backfill_budget=0)
-    assert (run.repos, run.found) == (len(names), len(names) - 3)
+    run = github.collect(con, Settings(github_api=f"{sandbox.url}/github"), backfill_budget=0)
+    assert (run.extra["repos"], run.extra["found"]) == (len(names), len(names) - 3)
     assert waits and min(waits) > 1.5  # until x-ratelimit-reset, not the 1 s first backoff
 
 
@@ -257,8 +263,8 @@ def test_secondary_limit_retry_after_is_honoured(con, sandbox, world, monkeypatc
     monkeypatch.setattr(http, "sleep", waits.append)
     save_card_links(con, sandbox.date, [("org/m", live(world, sandbox.date)[0].name)])
     routes_github.throttle(sandbox.url, 2, retry_after=7)
-    run = github.collect_github(con, f"{sandbox.url}/github", backfill_budget=0)
-    assert run.found == 1 and waits == [7.0, 7.0]
+    run = github.collect(con, Settings(github_api=f"{sandbox.url}/github"), backfill_budget=0)
+    assert run.extra["found"] == 1 and waits == [7.0, 7.0]
 
 
 def test_graphql_rate_limited_answer_waits_and_asks_again(con, sandbox, world, monkeypatch):
@@ -266,8 +272,8 @@ def test_graphql_rate_limited_answer_waits_and_asks_again(con, sandbox, world, m
     monkeypatch.setattr(http, "sleep", lambda seconds: (waits.append(seconds), time.sleep(seconds)))
     save_card_links(con, sandbox.date, [(f"org/m{i}", f"ghost/r{i}") for i in range(150)])
     routes_github.set_limit(sandbox.url, "graphql", 1, window_s=2)
-    run = github.collect_github(con, f"{sandbox.url}/github", token=TOKEN, backfill_budget=0)
-    assert run.repos == 150 and sandbox.request_count("/github/graphql") == 3 and len(waits) == 1
+    run = github.collect(con, Settings(github_api=f"{sandbox.url}/github", github_token=TOKEN), backfill_budget=0)
+    assert run.extra["repos"] == 150 and sandbox.request_count("/github/graphql") == 3 and len(waits) == 1
 
 
 def test_graphql_error_payload_over_http_is_a_clear_error(sandbox):
@@ -283,7 +289,7 @@ def test_backfill_within_budget_resumes_and_gives_growth(con, sandbox, world):
     save_card_links(con, sandbox.date, [(root, repo.name)])
     stars = github_world.stars_on(world, repo, sandbox.date)
     key = repo.name
-    github.collect_github(con, f"{sandbox.url}/github", backfill_budget=2)
+    github.collect(con, Settings(github_api=f"{sandbox.url}/github"), backfill_budget=2)
     assert sandbox.request_count(f"/github/repos/{repo.name}/stargazers") == 2
     state = con.execute("SELECT status, pages, next_page, stars_counted, covered_through FROM github_backfill_state "
                         "WHERE repo = ?", [key]).fetchone()
@@ -291,14 +297,14 @@ def test_backfill_within_budget_resumes_and_gives_growth(con, sandbox, world):
     counted = con.execute("SELECT sum(stars_added) FROM raw_github_star_history WHERE repo = ?", [key]).fetchone()[0]
     assert counted == 200 and state[4] < sandbox.date
 
-    github.collect_github(con, f"{sandbox.url}/github", backfill_budget=100)
+    github.collect(con, Settings(github_api=f"{sandbox.url}/github"), backfill_budget=100)
     pages = -(-stars // 100)
     assert sandbox.request_count(f"/github/repos/{repo.name}/stargazers") == pages
     state = con.execute("SELECT status, next_page, covered_through FROM github_backfill_state").fetchone()
     assert state == ("complete", None, sandbox.date)
     assert con.execute("SELECT sum(stars_added) FROM raw_github_star_history").fetchone()[0] == stars
 
-    github.collect_github(con, f"{sandbox.url}/github", backfill_budget=100)  # nothing new to backfill
+    github.collect(con, Settings(github_api=f"{sandbox.url}/github"), backfill_budget=100)  # nothing new to backfill
     assert sandbox.request_count(f"/github/repos/{repo.name}/stargazers") == pages
 
     save_models(con, sandbox.date, [(root, None)])
@@ -338,8 +344,8 @@ def test_backfill_capped_and_broken_pages_keep_the_run(con, sandbox, world, monk
     small = next(r.name for r in repos if 0 < github_world.stars_on(world, r, sandbox.date) <= 200)
     save_card_links(con, sandbox.date, [(f"org/m{i}", name) for i, name in enumerate([*big, small])])
     sandbox.faults.add("malformed", count=1, path_prefix=f"/github/repos/{small}/stargazers")
-    run = github.collect_github(con, f"{sandbox.url}/github", backfill_budget=10)
-    assert big and run.backfill == {"capped": len(big), "failed": 1}
+    run = github.collect(con, Settings(github_api=f"{sandbox.url}/github"), backfill_budget=10)
+    assert big and run.extra["backfill"] == {"capped": len(big), "failed": 1}
     assert sandbox.request_count("/github/repos/") == len(big) + 1 + 1  # snapshots, then one broken page
     state = con.execute("SELECT repo, status, pages, next_page FROM github_backfill_state ORDER BY repo").fetchall()
     assert state == [(name, "capped", 0, None) for name in big]
@@ -370,8 +376,9 @@ def test_live_run_tracks_the_registry(con, tmp_path):
                         'models = ["*"]\n')
     save_card_links(con, DAY, [("someone/model", "someone/gone")])
     with static_server.serve(api) as url:
-        run = github.collect_github(con, url, as_of=DAY, backfill_budget=0, registry=registry)
-    assert (run.sandbox, run.api, run.found, run.missing) == (False, "rest", 1, ["someone/gone"])
+        run = github.collect(con, Settings(github_api=url), as_of=DAY, backfill_budget=0, registry=registry)
+    x = run.extra
+    assert (run.sandbox, x["api"], x["found"], x["missing"]) == (False, "rest", 1, ["someone/gone"])
     row = con.execute("SELECT stars, forks, watchers, open_issues, pushed_at, archived, links FROM raw_github_repos "
                       "WHERE repo = 'octocat/Hello-World'").fetchone()
     assert row[:6] == (80, 9, 42, 0, dt.datetime(2011, 1, 26, 19, 6, 43), False)
@@ -390,11 +397,12 @@ def test_a_malformed_repository_answer_is_skipped_recorded_and_the_rest_kept(con
     target = next(r for r in repos if r.current == r.name
                   and github_world.lookup(world, *r.name.split("/"), sandbox.date) is not None)
     sandbox.faults.add(kind, path_prefix=f"/github/repos/{target.name}", field=field)
-    run = github.collect_github(con, f"{sandbox.url}/github", backfill_budget=0)
-    assert run.repairs and wrong in run.repairs[0] and run.repairs[0].endswith("; repository skipped")
-    assert target.name in run.repairs[0]
+    run = github.collect(con, Settings(github_api=f"{sandbox.url}/github"), backfill_budget=0)
+    repaired = run.extra["repairs"]
+    assert repaired and wrong in repaired[0] and repaired[0].endswith("; repository skipped")
+    assert target.name in repaired[0]
     status, repairs = con.execute("SELECT status, repairs FROM collection_runs WHERE source = 'github'").fetchone()
-    assert status == "ok" and repairs == run.repairs[0]
+    assert status == "ok" and repairs == repaired[0]
     assert set(snapshots(con)) == {r.name for r in repos} - {target.name}
 
 

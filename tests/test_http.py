@@ -10,7 +10,7 @@ import pytest
 from huggingface_hub import HfApi
 
 from collector import http
-from warehouse.runs import RunStats
+from collector.http import RequestStats
 
 TOKEN = "hf_secretTOKEN123"
 
@@ -92,7 +92,7 @@ def test_429_and_5xx_are_retried_honouring_the_headers(server, waits):
     server.add("/r", status=429, headers={"RateLimit": '"api";r=0;t=30'})
     server.add("/r", status=503)
     server.add("/r", status=200, body=[1, 2])
-    stats = RunStats()
+    stats = RequestStats()
     client = http.HttpClient(server.url, stats=stats)
     assert client.get("/r").json() == [1, 2]
     assert waits == [7.0, 30.0, 4.0]  # Retry-After, RateLimit t=, then the third backoff step
@@ -144,7 +144,7 @@ def test_token_only_in_authorization_header_never_in_messages_or_logs(server, wa
 
 def test_pacing_waits_are_counted(server):
     server.add("/p")
-    stats = RunStats()
+    stats = RequestStats()
     client = http.HttpClient(server.url, calls_per_window=2, window_s=0.2, stats=stats)
     for _ in range(6):
         client.get("/p")
@@ -171,7 +171,7 @@ def test_hub_session_paces_retries_and_counts_huggingface_hub_calls(server, wait
     item = {"id": "org/m", "downloads": 5}
     server.add("/api/models", status=503)
     server.add("/api/models", body=[item], headers={http.SANDBOX_HEADER: http.SANDBOX_VALUE})
-    stats = RunStats()
+    stats = RequestStats()
     meter = http.Meter(stats)
     with http.hub_session(meter):
         models = list(HfApi(endpoint=server.url, token=False).list_models(sort="downloads"))
@@ -190,7 +190,7 @@ def test_hub_session_applies_a_timeout_huggingface_hub_leaves_unset(server, wait
 def test_retrying_retries_model_info(server, waits):
     server.add("/api/models/org/m", status=429, headers={"Retry-After": "1"})
     server.add("/api/models/org/m", body={"id": "org/m", "childrenModelCount": 3})
-    stats = RunStats()
+    stats = RequestStats()
     info = http.retrying(lambda: HfApi(endpoint=server.url, token=False).model_info("org/m"), stats)
     assert info.children_model_count == 3
     assert stats.retries == 1 and waits == [1.0]
@@ -199,7 +199,7 @@ def test_retrying_retries_model_info(server, waits):
 def test_one_hub_session_at_a_time_and_retrying_inside_one_uses_it(server, waits):
     server.add("/api/models/org/m", status=503)
     server.add("/api/models/org/m", body={"id": "org/m"})
-    outer, inner = RunStats(), RunStats()
+    outer, inner = RequestStats(), RequestStats()
     with http.hub_session(http.Meter(outer)):
         with pytest.raises(RuntimeError, match="already open"), http.hub_session(http.Meter()):
             pass

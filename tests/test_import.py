@@ -13,7 +13,7 @@ from test_series import load, series
 
 from app import cli
 from app.web import STREAMLIT_APP
-from collector import hub_snapshot
+from collector.hf import snapshot as hub_snapshot
 from pipelines import profiles
 from pipelines.serving import format as fmt
 from pipelines.serving.export_parquet import export_parquet

@@ -3,9 +3,12 @@
 import datetime as dt
 import logging
 
+import pytest
+
 from collector.sandbox.raw_seed import seed_raw
 from collector.sandbox.world import World
-from pipelines.orchestration import build
+from pipelines.orchestration import build, compact
+from pipelines.steps import denoise
 
 DAYS = 50
 FIRST_BUILD = 31      # days in the first build; the next days are added one build at a time
@@ -69,6 +72,39 @@ def test_day_by_day_builds_equal_a_full_rebuild(con, caplog):
         assert daily[name] == full[name], name
 
 
+def test_day_by_day_builds_across_denoising_blocks_equal_a_full_rebuild(con, caplog):
+    seed_raw(con, World(seed=5, n_models=200), 160)
+    days = [d for (d,) in con.execute("SELECT DISTINCT as_of FROM raw_hf_models ORDER BY 1").fetchall()]
+    # the daily builds cross a calendar block boundary (as_of - 1 is the last day of the series)
+    boundary = next(k for k in range(120, len(days)) if denoise.block_of(days[k] - dt.timedelta(1))
+                    != denoise.block_of(days[k - 1] - dt.timedelta(1)))
+    first_build = boundary - 3
+    # models unlisted for 50 days up to a daily build: their span reaches back two blocks; others lack all-time counts
+    con.execute("DELETE FROM raw_hf_models WHERE hash(id) % 11 = 0 AND as_of > ? AND as_of < ?",
+                [days[boundary - 50], days[boundary + 1]])
+    con.execute("UPDATE raw_hf_models SET downloads_all_time = NULL WHERE hash(id) % 13 = 0 AND hash(as_of) % 5 = 0")
+    con.execute("CREATE TABLE held AS SELECT * FROM raw_hf_models")
+    con.execute("DELETE FROM raw_hf_models WHERE as_of >= ?", [days[first_build]])
+    build.run_build(con)
+    caplog.set_level(logging.INFO, logger="pipelines.steps.denoise")
+    caplog.set_level(logging.INFO, logger="pipelines.steps.marts")
+    for day in days[first_build:boundary + 4]:
+        add_day(con, day)
+        build.run_build(con)
+    starts = [r.getMessage() for r in caplog.records if r.getMessage().startswith("de-noising blocks from")]
+    assert len(starts) == 7 and all("recomputing the changed ones" in m for m in starts)
+    kept_from = {dt.date.fromisoformat(m.split()[3].rstrip(":")) for m in starts}
+    assert max(kept_from) >= denoise.block_start(denoise.block_of(days[0]) + 2)  # the two oldest blocks were kept
+    # the long gap's span, or a model's series recomputed for a missing all-time count, reopened older blocks
+    assert min(kept_from) <= days[boundary - 50]
+    assert sum(r.getMessage().startswith("per-day marts kept before") for r in caplog.records) == 7
+    daily = tables(con)
+    build.run_build(con, full=True)
+    full = tables(con)
+    for name in full:
+        assert daily[name] == full[name], name
+
+
 def test_a_replaced_old_snapshot_recomputes_the_series(con, caplog):
     later = seed_history(con)
     build.run_build(con)
@@ -82,3 +118,37 @@ def test_a_replaced_old_snapshot_recomputes_the_series(con, caplog):
     daily = tables(con)
     build.run_build(con, full=True)
     assert tables(con) == daily
+
+
+def test_compacting_old_snapshots_to_parquet_changes_no_result(con, caplog, tmp_path):
+    later = seed_history(con)
+    build.run_build(con)
+    add_day(con, later[0])
+    before = con.execute("SELECT count(*) FROM raw_hf_models").fetchone()[0]
+    moved = compact.compact(con, tmp_path / "history", keep_days=15)
+    assert moved and con.execute("SELECT count(*) FROM raw_hf_models").fetchone()[0] < before
+    assert sorted(p.parent.name for p in (tmp_path / "history" / "raw_hf_models").glob("*/data.parquet")) == [
+        f"as_of={d}" for d in moved]
+    caplog.set_level(logging.INFO, logger="pipelines.steps.series")
+    build.run_build(con)
+    assert "series extended after" in caplog.text  # the kept series still holds: same slices as before
+    for day in later[1:4]:
+        add_day(con, day)
+        build.run_build(con)
+    daily = tables(con)
+    build.run_build(con, full=True)
+    assert tables(con) == daily
+    # the same history never compacted gives the same marts
+    con.execute("DROP TABLE compacted_slices")
+    con.execute("INSERT INTO raw_hf_models SELECT * FROM held WHERE list_contains(?, as_of)", [moved])
+    build.run_build(con, full=True)
+    assert tables(con) == daily
+
+
+def test_a_missing_compacted_file_stops_the_build(con, tmp_path):
+    seed_history(con)
+    build.run_build(con)
+    [first] = compact.compact(con, tmp_path, keep_days=10)[:1]
+    (tmp_path / "raw_hf_models" / f"as_of={first}" / "data.parquet").unlink()
+    with pytest.raises(FileNotFoundError, match=f"as_of={first}"):
+        build.run_build(con)

@@ -12,9 +12,11 @@ from conftest import SHARED_DATA
 from static_server import serve
 
 from app.cli import main
-from collector import http, livebench, livebench_files
+from collector import http
+from collector.benchmarks import livebench, livebench_files
 from pipelines.steps import benchmark_scores
 from warehouse import db, paths
+from warehouse.settings import Settings
 
 LB = SHARED_DATA / "livebench"
 RELEASES = sorted(dt.datetime.strptime(p.stem, "table_%Y_%m_%d").date() for p in LB.glob("table_*.csv"))
@@ -52,7 +54,8 @@ def test_every_real_release_parses_with_its_own_task_set():
 def collected(con):
     """Every shared release collected over HTTP into the test warehouse."""
     with serve(LB) as url:
-        run_id, outcomes = livebench.collect(con, url, AS_OF)
+        result = livebench.collect(con, Settings(livebench_url=url), as_of=AS_OF)
+        run_id, outcomes = result.run_id, result.extra["outcomes"]
     return con, run_id, outcomes
 
 
@@ -263,11 +266,13 @@ def _recollect_corrupted(con, tmp_path, kind, corrupt):
         for name in (livebench.table_file(release), livebench.categories_file(release)):
             shutil.copy(LB / name, site / name)
     with serve(site) as url:
-        livebench.collect(con, url, AS_OF, RELEASE_PAIR)
+        livebench.collect(con, Settings(livebench_url=url), as_of=AS_OF, releases=RELEASE_PAIR)
         before = con.execute(SNAPSHOT).fetchall()
         bad = site / (livebench.table_file if kind == "table" else livebench.categories_file)(RELEASE_PAIR[1])
         bad.write_text(corrupt(bad.read_text()))
-        run_id, outcomes = livebench.collect(con, url, AS_OF + dt.timedelta(days=1), RELEASE_PAIR)
+        result = livebench.collect(con, Settings(livebench_url=url), as_of=AS_OF + dt.timedelta(days=1),
+                                   releases=RELEASE_PAIR)
+        run_id, outcomes = result.run_id, result.extra["outcomes"]
     return before, run_id, outcomes
 
 
@@ -318,7 +323,8 @@ def _metadata_site(tmp_path, edit) -> tuple:
 def test_a_bad_metadata_cell_is_read_as_unknown_and_recorded(con, tmp_path):
     site, release = _metadata_site(tmp_path, lambda t: t.replace(",true,true,", ",yes,true,", 1))
     with serve(site) as url:
-        run_id, outcomes = livebench.collect(con, url, AS_OF, [release])
+        result = livebench.collect(con, Settings(livebench_url=url), as_of=AS_OF, releases=[release])
+        run_id, outcomes = result.run_id, result.extra["outcomes"]
     assert [(o.item, o.status) for o in outcomes] == [("metadata", "saved"), ("2025-12-23", "saved")]
     status, repairs = con.execute("SELECT status, repairs FROM collection_runs WHERE run_id = ?", [run_id]).fetchone()
     assert status == "ok" and repairs == ("metadata: model_metadata.csv: openweight 'yes' of model "
@@ -330,7 +336,8 @@ def test_a_bad_metadata_cell_is_read_as_unknown_and_recorded(con, tmp_path):
 def test_metadata_without_a_model_column_is_a_recorded_failure_and_keeps_the_releases(con, tmp_path):
     site, release = _metadata_site(tmp_path, lambda t: t.replace("model,", "key,", 1))
     with serve(site) as url:
-        run_id, outcomes = livebench.collect(con, url, AS_OF, [release])
+        result = livebench.collect(con, Settings(livebench_url=url), as_of=AS_OF, releases=[release])
+        run_id, outcomes = result.run_id, result.extra["outcomes"]
     assert [(o.item, o.status) for o in outcomes] == [("metadata", "failed"), ("2025-12-23", "saved")]
     error = con.execute("SELECT error FROM collection_runs WHERE run_id = ?", [run_id]).fetchone()[0]
     assert "model_metadata.csv has no 'model' column" in error

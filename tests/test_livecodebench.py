@@ -8,9 +8,10 @@ from conftest import SHARED_DATA
 from static_server import serve
 
 from app.cli import main
-from collector import livecodebench
+from collector.benchmarks import livecodebench
 from pipelines import profiles
 from pipelines.steps import benchmark_scores
+from warehouse.settings import Settings
 
 LCB = SHARED_DATA / "livecodebench"
 REAL_FILE = "performances_execution.json"
@@ -21,7 +22,8 @@ AS_OF = dt.date(2026, 3, 1)
 def collected(con):
     """The real results file collected over HTTP into the test warehouse."""
     with serve(LCB) as url:
-        run_id, rows = livecodebench.collect(con, f"{url}/{REAL_FILE}", AS_OF)
+        result = livecodebench.collect(con, Settings(livecodebench_url=f"{url}/{REAL_FILE}"), as_of=AS_OF)
+        run_id, rows = result.run_id, result.rows
     return con, run_id, rows
 
 
@@ -146,7 +148,8 @@ def test_a_bad_entry_is_skipped_recorded_and_the_rest_kept(con, tmp_path, case):
     body, repair, kept = REPAIRED[case]
     (tmp_path / livecodebench.DEFAULT_FILE).write_text(body)
     with serve(tmp_path) as url:
-        run_id, rows = livecodebench.collect(con, url, AS_OF)
+        result = livecodebench.collect(con, Settings(livecodebench_url=url), as_of=AS_OF)
+        run_id, rows = result.run_id, result.rows
     status, repairs = con.execute("SELECT status, repairs FROM collection_runs WHERE run_id = ?", [run_id]).fetchone()
     assert status == "ok" and rows == kept and repair in repairs
     assert con.execute("SELECT count(*) FROM raw_livecodebench_results").fetchone() == (kept,)
@@ -171,10 +174,10 @@ def test_a_file_that_cannot_be_read_fails_the_run_and_keeps_the_slice(con, tmp_p
     target = tmp_path / livecodebench.DEFAULT_FILE
     target.write_text(json.dumps(generation_file()))
     with serve(tmp_path) as url:
-        livecodebench.collect(con, url, AS_OF)
+        livecodebench.collect(con, Settings(livecodebench_url=url), as_of=AS_OF)
         target.write_text(body)
         with pytest.raises(livecodebench.LiveCodeBenchError, match="performances_generation.json"):
-            livecodebench.collect(con, url, AS_OF)
+            livecodebench.collect(con, Settings(livecodebench_url=url), as_of=AS_OF)
     status, error = con.execute("SELECT status, error FROM collection_runs ORDER BY started_at DESC").fetchone()
     assert status == "failed" and message in error
     assert con.execute("SELECT count(*), count(DISTINCT model) FROM raw_livecodebench_results WHERE as_of = ?",

@@ -7,7 +7,8 @@ import pytest
 from conftest import SHARED_DATA
 from hub_rows import AS_OF, hub_snapshot
 
-from collector import hf, livebench, livecodebench
+from collector.benchmarks import livebench, livecodebench
+from collector.hf import listing as hf
 from collector.sandbox import routes_bench
 from pipelines import profiles
 from pipelines.checks.matching_report import evaluate, read_labels
@@ -22,6 +23,7 @@ from pipelines.steps.name_match import (
     match_all,
     relaxed_key,
 )
+from warehouse.settings import Settings
 
 HUB = HubIndex(
     ["Qwen/Qwen2.5-7B-Instruct", "Qwen/Qwen2.5-72B-Instruct", "deepseek-ai/DeepSeek-R1",
@@ -230,9 +232,9 @@ def test_build_step_writes_matches_scores_and_mart(con, monkeypatch, tmp_path):
 
 
 def test_sandbox_benchmark_names_resolve_to_the_world_truth(con, world, sandbox, caplog):
-    hf.collect(con, sandbox.url, min_downloads=0, details=0)
-    livebench.collect(con, f"{sandbox.url}/livebench", sandbox.date)
-    livecodebench.collect(con, f"{sandbox.url}/livecodebench", sandbox.date)
+    hf.collect(con, Settings(hf_endpoint=sandbox.url), min_downloads=0, details=0)
+    livebench.collect(con, Settings(livebench_url=f"{sandbox.url}/livebench"), as_of=sandbox.date)
+    livecodebench.collect(con, Settings(livecodebench_url=f"{sandbox.url}/livecodebench"), as_of=sandbox.date)
     caplog.set_level(logging.INFO, logger="pipelines.steps.matching")
     build.run_build(con, build.steps_of(lineage.build, benchmark_scores.build, matching.build))
     assert "matching (SANDBOX: fictional names)" in caplog.text

@@ -8,9 +8,13 @@ from hub_rows import AS_OF, hub_snapshot
 from static_server import serve
 
 from app import cli
-from collector import card_parse, hf, http, model_cards
-from collector.card_parse import parse_card
+from collector import http
+from collector.hf import card_parse
+from collector.hf import cards as model_cards
+from collector.hf import listing as hf
+from collector.hf.card_parse import parse_card
 from warehouse import db, paths
+from warehouse.settings import Settings
 
 MMLU_CARD = """---
 license: apache-2.0
@@ -115,10 +119,10 @@ def test_collect_stores_one_atomic_slice_and_reruns_replace_it(con, tmp_path):
     write_cards(tmp_path, {"acme/Widget-7B-Instruct": MMLU_CARD, "acme/Huge-3B": b"x" * 1_000_001,
                            "acme/Bomb-2B": BOMB, "acme/Tail-1B": "---\nlicense: mit\n---\n"})
     with serve(tmp_path) as url:
-        summary = model_cards.collect_cards(con, url, top=4)
-        again = model_cards.collect_cards(con, url.replace("http://", "http://me:pw@"), top=4)
-    assert summary.as_of == AS_OF and summary.statuses == {"ok": 2, "not_found": 1, "too_large": 1}
-    assert (summary.links, summary.scores) == (1, 2)
+        summary = model_cards.collect(con, Settings(hf_endpoint=url), top=4)
+        again = model_cards.collect(con, Settings(hf_endpoint=url.replace("http://", "http://me:pw@")), top=4)
+    assert summary.as_of == AS_OF and summary.extra["statuses"] == {"ok": 2, "not_found": 1, "too_large": 1}
+    assert (summary.extra["links"], summary.extra["scores"]) == (1, 2)
     statuses = con.execute("SELECT id, status, readme IS NULL FROM raw_hf_model_cards ORDER BY id").fetchall()
     assert statuses == [("acme/Bomb-2B", "ok", False), ("acme/Ghost-1B", "not_found", True),
                         ("acme/Huge-3B", "too_large", True), ("acme/Widget-7B-Instruct", "ok", False)]
@@ -138,12 +142,12 @@ def test_failed_run_keeps_the_earlier_slice_and_never_logs_the_token(con, tmp_pa
     hub_snapshot(con, [{"id": "acme/Widget-7B-Instruct"}])
     write_cards(tmp_path, {"acme/Widget-7B-Instruct": MMLU_CARD})
     with serve(tmp_path) as url:
-        model_cards.collect_cards(con, url, top=5)
+        model_cards.collect(con, Settings(hf_endpoint=url), top=5)
     with serve(tmp_path) as url:
         dead = url  # the server is gone once the block ends
     caplog.set_level(logging.DEBUG)
     with pytest.raises(RuntimeError, match="every card request .* failed; earlier card slices were kept"):
-        model_cards.collect_cards(con, dead, top=5, token="hf_SECRET_token_123")
+        model_cards.collect(con, Settings(hf_endpoint=dead, hf_token="hf_SECRET_token_123"), top=5)
     assert con.execute("SELECT count(*) FROM card_legacy_scores").fetchone()[0] == 2
     failed = con.execute("SELECT status, error FROM collection_runs WHERE source = 'hf_cards' "
                          "ORDER BY started_at DESC LIMIT 1").fetchone()
@@ -153,7 +157,7 @@ def test_failed_run_keeps_the_earlier_slice_and_never_logs_the_token(con, tmp_pa
 
 def test_collect_needs_a_hub_snapshot(con):
     with pytest.raises(RuntimeError, match="run 'revealed collect hf' first"):
-        model_cards.collect_cards(con, "http://127.0.0.1:9", top=5)
+        model_cards.collect(con, Settings(hf_endpoint="http://127.0.0.1:9"), top=5)
 
 
 def test_card_path_encodes_unusual_ids():
@@ -176,10 +180,10 @@ def test_cli_collect_cards_prints_what_it_stored(home, tmp_path, capsys):
 
 
 def test_sandbox_cards_say_what_the_world_put_in_them(con, world, sandbox, fast_retries):
-    hf.collect(con, sandbox.url, min_downloads=0, details=0)
+    hf.collect(con, Settings(hf_endpoint=sandbox.url), min_downloads=0, details=0)
     sandbox.faults.add("500", count=2, path_prefix="/")  # the first card requests fail and are retried
-    summary = model_cards.collect_cards(con, sandbox.url, top=120)
-    assert summary.sandbox and summary.statuses == {"ok": 120}
+    summary = model_cards.collect(con, Settings(hf_endpoint=sandbox.url), top=120)
+    assert summary.sandbox and summary.extra["statuses"] == {"ok": 120}
     ids = [i for (i,) in con.execute("SELECT id FROM raw_hf_model_cards").fetchall()]
     truth = world.models.set_index("id").loc[ids]
     want_links = {(i, r.lower()) for i, r in truth["github_repo"].dropna().items()}
@@ -193,13 +197,13 @@ def test_sandbox_cards_say_what_the_world_put_in_them(con, world, sandbox, fast_
 
 
 def test_a_card_that_fails_on_a_rerun_keeps_what_was_fetched_before(con, world, sandbox, fast_retries):
-    hf.collect(con, sandbox.url, min_downloads=0, details=0)
-    model_cards.collect_cards(con, sandbox.url, top=5)
+    hf.collect(con, Settings(hf_endpoint=sandbox.url), min_downloads=0, details=0)
+    model_cards.collect(con, Settings(hf_endpoint=sandbox.url), top=5)
     before = dict(con.execute("SELECT id, readme FROM raw_hf_model_cards").fetchall())
     broken = sorted(before)[0]
     sandbox.faults.add("500", count=100, path_prefix=f"/{broken}/")
-    again = model_cards.collect_cards(con, sandbox.url, top=5)
-    assert again.statuses == {"ok": 5}
+    again = model_cards.collect(con, Settings(hf_endpoint=sandbox.url), top=5)
+    assert again.extra["statuses"] == {"ok": 5}
     assert dict(con.execute("SELECT id, readme FROM raw_hf_model_cards").fetchall()) == before
     retries = con.execute("SELECT retries FROM collection_runs WHERE run_id = ?", [again.run_id]).fetchone()[0]
     assert retries == 6  # the broken card really failed: every retry was spent on it

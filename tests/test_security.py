@@ -8,7 +8,7 @@ import sys
 import duckdb
 import pytest
 
-from collector import hf
+from collector.hf import listing as hf
 from collector.sandbox.server import SandboxServer
 from collector.sandbox.world import World
 from pipelines.orchestration import jobs, up
@@ -74,7 +74,7 @@ def test_no_secret_in_logs_output_database_or_exports(pipeline_with_tokens, tmp_
 def test_failed_run_error_never_carries_the_token(home):
     con = db.connect(paths.warehouse_file(home))
     with pytest.raises(Exception) as failure:
-        hf.collect(con, "http://127.0.0.1:9", token=HF_SECRET, details=0)
+        hf.collect(con, Settings(hf_endpoint="http://127.0.0.1:9", hf_token=HF_SECRET), details=0)
     error = con.execute("SELECT error FROM collection_runs").fetchone()[0]
     con.close()
     assert error and HF_SECRET not in error and HF_SECRET not in str(failure.value)

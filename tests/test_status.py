@@ -26,9 +26,9 @@ def test_status_into_a_closed_pipe_is_not_an_error(con, home):
 
 def test_status_shows_missing_values_one_way_and_times_to_the_second(home, con, capsys):
     ok = runs.start_run(con, "hf", "http://127.0.0.1:1", DAY, sandbox=True)
-    runs.finish_run(con, ok, runs.RunStats(requests=3, rows=10))
+    runs.finish_run(con, ok, requests=3, rows=10)
     runs.finish_run(con, runs.start_run(con, "github", "http://127.0.0.1:1", DAY, sandbox=True),
-                    runs.RunStats(), error="HTTP 503 three times")
+                    error="HTTP 503 three times")
     runs.start_run(con, "hf_cards", "http://127.0.0.1:1", DAY, sandbox=True)  # still running: no end yet
     schedule_state.update_job(home, "hf", last_end=dt.datetime(2026, 3, 1, 2, 5, 9, 123456, tzinfo=dt.UTC),
                               last_status="ok")

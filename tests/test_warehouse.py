@@ -6,6 +6,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from collector import http
 from warehouse import db, load, migrate, paths, runs
 
 DAY = dt.date(2026, 3, 1)
@@ -42,9 +43,50 @@ def test_failed_slice_leaves_previous_rows(con):
 
 def test_run_recorder_records_outcome(con):
     run_id = runs.start_run(con, "hf", "http://127.0.0.1:1", DAY, sandbox=True)
-    runs.finish_run(con, run_id, runs.RunStats(requests=3, retries=1, rows=10), error="boom")
+    runs.finish_run(con, run_id, requests=3, retries=1, rows=10, error="boom")
     row = con.execute("SELECT status, requests, retries, rows_written, error, sandbox FROM collection_runs").fetchone()
     assert row == ("failed", 3, 1, 10, "boom", True)
+
+
+RUN_COLUMNS = "SELECT status, as_of, rows_written, requests, error, repairs, sandbox, finished_at IS NOT NULL"
+
+
+def test_recorded_run_finishes_ok_with_its_counts(con):
+    meter = http.Meter(http.RequestStats(requests=4, retries=1))
+    meter.sandbox = True  # as when an answer carried the sandbox header
+    with runs.recorded_run(con, "hf", "http://127.0.0.1:1", DAY, secrets=["tok_123"], meter=meter) as run:
+        run.rows = 12
+        run.repairs.append("page 3 asked with tok_123 was short")
+    assert con.execute(f"{RUN_COLUMNS} FROM collection_runs").fetchone() == \
+        ("ok", DAY, 12, 4, None, "page 3 asked with *** was short", True, True)
+    assert run.run_id.startswith(f"hf-{DAY}-") and run.sandbox
+
+
+@pytest.mark.parametrize("interrupt", [RuntimeError, KeyboardInterrupt, SystemExit])
+def test_recorded_run_fails_on_any_exception_without_the_secrets(con, interrupt):
+    secrets = ["ghp_A", None, "hf_B"]
+    with pytest.raises(interrupt), runs.recorded_run(con, "github", "http://127.0.0.1:1", DAY, secrets=secrets) as run:
+        run.rows = 3
+        raise interrupt("sent ghp_A and hf_B to http://127.0.0.1:1")
+    status, _, rows, _, error, *_ = con.execute(f"{RUN_COLUMNS} FROM collection_runs").fetchone()
+    assert (status, rows) == ("failed", 3)
+    assert error == f"{interrupt.__name__}: sent *** and *** to http://127.0.0.1:1"
+
+
+def test_recorded_run_begun_late_records_the_date_found_or_the_one_given_on_failure(con):
+    with runs.recorded_run(con, "hf", "http://127.0.0.1:1", DAY, begin=False) as run:
+        assert con.execute("SELECT count(*) FROM collection_runs").fetchone() == (0,)
+        run.begin(DAY + dt.timedelta(days=2), sandbox=True)
+    with pytest.raises(OSError), runs.recorded_run(con, "hf", "http://127.0.0.1:1", DAY, begin=False):
+        raise OSError("nothing answered")
+    assert con.execute("SELECT status, as_of, sandbox FROM collection_runs ORDER BY started_at").fetchall() == \
+        [("ok", DAY + dt.timedelta(days=2), True), ("failed", DAY, False)]
+
+
+def test_recorded_run_with_a_problem_fails_without_raising(con):
+    with runs.recorded_run(con, "livebench", "http://127.0.0.1:1", DAY) as run:
+        run.problem = "2025-12-23: skipped"
+    assert con.execute("SELECT status, error FROM collection_runs").fetchone() == ("failed", "2025-12-23: skipped")
 
 
 def test_abandoned_runs_are_closed_as_failed(con):

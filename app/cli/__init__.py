@@ -27,7 +27,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 # Commands that write the warehouse hold the writer lock, so they never collide with the scheduler.
-WRITERS = {("init",), ("collect",), ("import",), ("build",), ("sandbox", "simulate")}
+WRITERS = {("init",), ("collect",), ("import",), ("build",), ("compact",), ("sandbox", "simulate")}
 
 
 def writer_purpose(args) -> str | None:

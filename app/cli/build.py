@@ -1,8 +1,9 @@
 """The `revealed build` command: run the pipelines, then publish the serving copy."""
 
 import logging
+from pathlib import Path
 
-from pipelines.orchestration import build
+from pipelines.orchestration import build, compact
 from warehouse import db, paths, publish
 from warehouse.settings import Settings
 
@@ -15,6 +16,12 @@ def register(sub) -> None:
     p.add_argument("--full", action="store_true",
                    help="recompute the stored daily series from every snapshot instead of extending it")
     p.set_defaults(func=cmd_build)
+    p = sub.add_parser("compact", help="move raw Hub snapshots older than the days a daily build reads to Parquet "
+                                       "history (builds read them back; results are unchanged)")
+    p.add_argument("--keep-days", type=int, default=compact.KEEP_DAYS,
+                   help=f"days before the newest snapshot kept in the warehouse (default {compact.KEEP_DAYS})")
+    p.add_argument("--out", type=Path, help="folder (default $REVEALED_HOME/history)")
+    p.set_defaults(func=cmd_compact)
 
 
 def cmd_build(args, settings: Settings) -> int:
@@ -32,4 +39,17 @@ def cmd_build(args, settings: Settings) -> int:
     print(f"built in {report.seconds:.1f}s (inputs {report.inputs_hash}); published {target}")
     if sandbox:
         print("NOTE: built from SANDBOX data: fictional models, not real Hugging Face data.")
+    return 0
+
+
+def cmd_compact(args, settings: Settings) -> int:
+    """Compact old raw snapshots into Parquet (the CLI holds the writer lock)."""
+    folder = args.out or settings.home / "history"
+    con = db.connect(paths.warehouse_file(settings.home))
+    try:
+        days = compact.compact(con, folder, args.keep_days)
+    finally:
+        con.close()
+    span = f" ({days[0]} .. {days[-1]})" if days else ""
+    print(f"moved {len(days)} raw_hf_models slice(s){span} to {folder / 'raw_hf_models'}")
     return 0

@@ -1,18 +1,21 @@
 """`revealed collect SOURCE`: one source into the warehouse, then a few lines saying what it stored."""
 
 import datetime as dt
-from pathlib import Path
 from urllib.parse import urlsplit
 
 from app.cli.flags import add_as_of, add_listing, add_url, group, iso_date, non_negative_int, positive_int
 from app.cli.progress import Progress
-from collector import github, hf, livebench, livecodebench, model_cards, ollama, openrouter
-from collector.channel_runs import ChannelError, ChannelResult
-from collector.github_stargazers import DEFAULT_BUDGET
-from collector.http import HttpError, public_url
+from collector.benchmarks import livebench, livecodebench
+from collector.channels import ollama, openrouter
+from collector.channels.common import ChannelError
+from collector.github import repos as github
+from collector.github.stargazers import DEFAULT_BUDGET
+from collector.hf import cards as model_cards
+from collector.hf import listing as hf
+from collector.http import HttpError, RequestStats, probe_sandbox, public_url
+from collector.result import CollectResult
 from pipelines.steps import benchmark_scores
 from warehouse import db, paths
-from warehouse.runs import RunStats
 from warehouse.settings import Settings
 
 
@@ -72,8 +75,8 @@ def default_as_of(url: str) -> dt.date:
     """The sandbox clock's date when url is on the revealed sandbox, else today (UTC)."""
     parts = urlsplit(url)
     try:
-        day = hf.probe_sandbox(f"{parts.scheme}://{parts.netloc}", RunStats())
-    except hf.HfCollectError:
+        day = probe_sandbox(f"{parts.scheme}://{parts.netloc}", RequestStats())
+    except HttpError:
         day = None  # unreachable: the collector itself says so
     return day or dt.datetime.now(dt.UTC).date()
 
@@ -83,8 +86,8 @@ def cmd_collect_hf(args, settings: Settings) -> int:
     endpoint = settings.hf_endpoint
     con = db.connect(paths.warehouse_file(settings.home))
     try:
-        result = hf.collect(con, endpoint, args.as_of, token=settings.hf_token,
-                            min_downloads=args.min_downloads, limit=args.limit, details=args.details,
+        result = hf.collect(con, settings, as_of=args.as_of, min_downloads=args.min_downloads, limit=args.limit,
+                            details=args.details,
                             calls_per_window=args.calls_per_window,
                             progress=lambda label, total: Progress(label, total, unit="models"))
     finally:
@@ -93,14 +96,14 @@ def cmd_collect_hf(args, settings: Settings) -> int:
     return 0
 
 
-def hf_summary(result: hf.Collected, endpoint: str, note: bool = True) -> str:
+def hf_summary(result: CollectResult, endpoint: str, note: bool = True) -> str:
     """What a collection did, in a few lines; sandbox data is labelled as fictional."""
     s = result.stats
     lines = [f"hf {result.run_id}: {result.rows:,} models from {endpoint}, {s.requests} requests, "
              f"{s.retries} retries, {s.extra.get('pacing_waits', 0)} pacing waits"]
     if result.details is not None:
         d = result.details
-        lines.append(f"hf details {d.run_id}: child counts for {d.rows:,} base models ({d.skipped} skipped), "
+        lines.append(f"hf details {d.run_id}: child counts for {d.rows:,} base models ({d.extra['skipped']} skipped), "
                      f"{d.stats.requests} requests, {d.stats.retries} retries")
     if note and result.sandbox:
         lines.insert(0, "NOTE: SANDBOX data: these models are fictional, not real Hugging Face data.")
@@ -112,15 +115,16 @@ def cmd_collect_cards(args, settings: Settings) -> int:
     endpoint = settings.hf_endpoint
     con = db.connect(paths.warehouse_file(settings.home))
     try:
-        s = model_cards.collect_cards(con, endpoint, args.top, token=settings.hf_token,
-                                      progress=lambda label, total: Progress(label, total, unit="cards"))
+        s = model_cards.collect(con, settings, top=args.top,
+                                progress=lambda label, total: Progress(label, total, unit="cards"))
     finally:
         con.close()
-    statuses = ", ".join(f"{n:,} {status}" for status, n in sorted(s.statuses.items()))
+    statuses = ", ".join(f"{n:,} {status}" for status, n in sorted(s.extra["statuses"].items()))
     if s.sandbox:
         print("NOTE: SANDBOX data: these model cards are fictional, not real Hugging Face data.")
-    print(f"cards {s.run_id} (as_of {s.as_of}) from {public_url(endpoint)}: {statuses}; {s.links:,} GitHub links, "
-          f"{s.scores:,} legacy scores, {s.skips:,} parts skipped (see card_parse_skips)")
+    print(f"cards {s.run_id} (as_of {s.as_of}) from {public_url(endpoint)}: {statuses}; "
+          f"{s.extra['links']:,} GitHub links, {s.extra['scores']:,} legacy scores, {s.extra['skips']:,} parts "
+          "skipped (see card_parse_skips)")
     return 0
 
 
@@ -128,23 +132,23 @@ def cmd_collect_github(args, settings: Settings) -> int:
     """Collect one as_of slice of repository snapshots and print what it did."""
     con = db.connect(paths.warehouse_file(settings.home))
     try:
-        run = github.collect_github(con, settings.github_api, token=settings.github_token,
-                                    as_of=args.as_of, backfill_budget=args.backfill_budget)
+        run = github.collect(con, settings, as_of=args.as_of, backfill_budget=args.backfill_budget)
     finally:
         con.close()
     print(github_summary(run))
     return 0
 
 
-def github_summary(run: github.GithubRun) -> str:
+def github_summary(run: CollectResult) -> str:
     """What a collection did, in a few lines; sandbox data is labelled as fictional."""
-    states = ", ".join(f"{n} {state}" for state, n in sorted(run.backfill.items()) if state != "pages")
-    lines = [f"github {run.run_id}: {run.found} of {run.repos} repositories found via {run.api}, "
-             f"{len(run.renamed)} renamed, {run.requests} requests",
-             f"star history backfill: {run.backfill.get('pages', 0)} stargazer pages read"
+    x = run.extra
+    states = ", ".join(f"{n} {state}" for state, n in sorted(x["backfill"].items()) if state != "pages")
+    lines = [f"github {run.run_id}: {x['found']} of {x['repos']} repositories found via {x['api']}, "
+             f"{len(x['renamed'])} renamed, {run.stats.requests} requests",
+             f"star history backfill: {x['backfill'].get('pages', 0)} stargazer pages read"
              + (f" ({states})" if states else "")]
-    lines += [f"  renamed: {old} -> {new}" for old, new in run.renamed]
-    lines += [f"  not found: {repo}" for repo in run.missing]
+    lines += [f"  renamed: {old} -> {new}" for old, new in x["renamed"]]
+    lines += [f"  not found: {repo}" for repo in x["missing"]]
     if run.sandbox:
         lines.insert(0, "NOTE: SANDBOX data: these repositories are fictional, not real GitHub data.")
     return "\n".join(lines)
@@ -152,23 +156,20 @@ def github_summary(run: github.GithubRun) -> str:
 
 def cmd_collect_ollama(args, settings: Settings) -> int:
     """Collect one library scrape and say what it stored."""
-    url = settings.ollama_url
-    return _channel(settings.home, "Ollama", url, lambda con, day: ollama.collect(con, url, day), args.as_of)
+    return _channel(settings, "Ollama", settings.ollama_url, ollama.collect, args.as_of)
 
 
 def cmd_collect_openrouter(args, settings: Settings) -> int:
     """Collect the models list and the rankings dataset and say what they stored."""
-    url, rankings = settings.openrouter_api, settings.openrouter_rankings
-    return _channel(settings.home, "OpenRouter", url,
-                    lambda con, day: openrouter.collect(con, url, rankings, day), args.as_of)
+    return _channel(settings, "OpenRouter", settings.openrouter_api, openrouter.collect, args.as_of)
 
 
-def _channel(home: Path, name: str, url: str, collect, as_of) -> int:
+def _channel(settings: Settings, name: str, url: str, collect, as_of) -> int:
     """Open the warehouse, collect, print one line; 1 when the run failed (earlier slices kept)."""
     day = as_of or default_as_of(url)
-    con = db.connect(paths.warehouse_file(home))
+    con = db.connect(paths.warehouse_file(settings.home))
     try:
-        result: ChannelResult = collect(con, day)
+        result: CollectResult = collect(con, settings, as_of=day)
     except (HttpError, ChannelError) as exc:
         print(f"{name} {url}: FAILED, earlier data kept: {exc}")
         return 1
@@ -187,34 +188,37 @@ def cmd_collect_benchmarks(args, settings: Settings) -> int:
     failed = False
     try:
         if args.skip != "livebench":
-            failed |= _livebench(con, lb_url, as_of, [args.release] if args.release else None)
+            failed |= _livebench(con, settings, as_of, [args.release] if args.release else None)
         if args.skip != "livecodebench":
-            failed |= _livecodebench(con, lcb_url, as_of)
+            failed |= _livecodebench(con, settings, as_of)
     finally:
         con.close()
     return 1 if failed else 0
 
 
-def _livebench(con, url: str, as_of: dt.date, releases: list[dt.date] | None) -> bool:
+def _livebench(con, settings: Settings, as_of: dt.date, releases: list[dt.date] | None) -> bool:
     """Collect LiveBench and print one line per release; True when something failed."""
+    url = settings.livebench_url
     try:
-        run_id, outcomes = livebench.collect(con, url, as_of, releases)
+        result = livebench.collect(con, settings, as_of=as_of, releases=releases)
     except HttpError as exc:
         print(f"LiveBench {url}: FAILED: {exc} (releases saved before the failure are kept, nothing else changed)")
         return True
-    status, note = _run(con, run_id)
-    print(f"LiveBench {url}: run {run_id} {status}{note}")
-    for o in outcomes:
+    status, note = _run(con, result.run_id)
+    print(f"LiveBench {url}: run {result.run_id} {status}{note}")
+    for o in result.extra["outcomes"]:
         print(f"  {o.item:<12} {o.status:<14} {o.rows:>7,} rows  {o.detail}".rstrip())
         for repair in o.repairs:
             print(f"    repaired: {repair}")
     return status != "ok"
 
 
-def _livecodebench(con, url: str, as_of: dt.date) -> bool:
+def _livecodebench(con, settings: Settings, as_of: dt.date) -> bool:
     """Collect LiveCodeBench and print contamination-free vs all-problems scores; True when it failed."""
+    url = settings.livecodebench_url
     try:
-        run_id, rows = livecodebench.collect(con, url, as_of)
+        result = livecodebench.collect(con, settings, as_of=as_of)
+        run_id, rows = result.run_id, result.rows
     except (HttpError, livecodebench.LiveCodeBenchError) as exc:
         print(f"LiveCodeBench {url}: FAILED, earlier data kept: {exc}")
         return True

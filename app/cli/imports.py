@@ -3,8 +3,9 @@
 from pathlib import Path
 
 from app.cli.flags import group, iso_date
-from collector import hub_snapshot, ollama, openrouter
-from collector.channel_runs import ChannelError
+from collector.channels import ollama, openrouter
+from collector.channels.common import ChannelError
+from collector.hf import snapshot as hub_snapshot
 from warehouse import db, paths
 from warehouse.settings import Settings
 

@@ -16,8 +16,8 @@ def register(sub) -> None:
 
 
 def streamlit_command(listen_port: int) -> list[str]:
-    """The headless `streamlit run` command line for the app on 127.0.0.1."""
-    return [sys.executable, "-m", "streamlit", "run", str(STREAMLIT_APP), "--server.headless", "true",
+    """The headless `streamlit run` command line for the app on 127.0.0.1 (app/web/streamlit_server.py warms it up)."""
+    return [sys.executable, "-m", "app.web.streamlit_server", "run", str(STREAMLIT_APP), "--server.headless", "true",
             "--server.address", "127.0.0.1", "--server.port", str(listen_port),
             "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none",
             "--client.showErrorDetails", "type", "--client.toolbarMode", "viewer"]

@@ -23,10 +23,10 @@ def free_port() -> int:
 
 
 @contextmanager
-def serving(command, env: dict | None = None, timeout: float = 60):
-    """Run command(port) (a Streamlit server) on a free port; yield its URL once healthy; stop its process group."""
+def serving(command, env: dict | None = None, timeout: float = 60, cwd: Path = ROOT):
+    """Run command(port) (a Streamlit server) in cwd on a free port; yield its URL once healthy; stop its processes."""
     port = free_port()
-    proc = subprocess.Popen(command(port), cwd=ROOT, env={**os.environ, **(env or {})}, start_new_session=True,
+    proc = subprocess.Popen(command(port), cwd=cwd, env={**os.environ, **(env or {})}, start_new_session=True,
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     url = f"http://127.0.0.1:{port}"
     try:

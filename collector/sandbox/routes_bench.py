@@ -17,7 +17,7 @@ import zlib
 import numpy as np
 import pandas as pd
 
-from collector.livebench import KNOWN_RELEASES, token
+from collector.benchmarks.livebench import KNOWN_RELEASES, token
 from collector.sandbox.routing import Request, Response
 from collector.sandbox.world_hash import logistic, uniform
 

@@ -15,7 +15,8 @@ from pathlib import Path
 
 import duckdb
 
-from collector import hf, livebench, livecodebench
+from collector.benchmarks import livebench, livecodebench
+from collector.hf import listing as hf
 from collector.sandbox import routes_bench
 from collector.sandbox.server import SandboxServer
 from collector.sandbox.world import World
@@ -23,6 +24,7 @@ from pipelines.orchestration import build
 from pipelines.steps import benchmark_scores, lineage, matching
 from pipelines.steps.name_match import Entry, HubIndex, Match, link_id, load_aliases, match_all
 from warehouse.migrate import migrate
+from warehouse.settings import Settings
 
 ROOT = Path(__file__).resolve().parents[2]
 DATA = ROOT.parent / "shared" / "data"
@@ -68,7 +70,7 @@ def _csv(path: Path) -> list[dict]:
 def reference_entries(data: Path) -> dict[tuple[str, str], Entry]:
     """Every benchmark name in the reference files with the hints its source publishes (link, API names, org)."""
     meta = {r["model"]: r for r in _csv(data / "livebench" / "model_metadata.csv")}
-    api: dict[str, set[str]] = {}  # as collector.livebench reads it: API names and aliases per display_name
+    api: dict[str, set[str]] = {}  # as collector.benchmarks.livebench reads it: API names and aliases per display_name
     for r in _csv(data / "livebench" / "model_api_names.csv"):
         api.setdefault(r["display_name"], set()).update([r["api_name"], *filter(None, r["aliases"].split("|"))])
     entries = {}
@@ -163,9 +165,11 @@ def sandbox_figures(n_models: int) -> str:
     world, con = World(n_models=n_models), duckdb.connect()
     migrate(con)
     with SandboxServer(world) as server:
-        hf.collect(con, server.url, min_downloads=0, details=0)
-        livebench.collect(con, f"{server.url}/livebench", server.date)
-        livecodebench.collect(con, f"{server.url}/livecodebench", server.date)
+        settings = Settings(hf_endpoint=server.url, livebench_url=f"{server.url}/livebench",
+                            livecodebench_url=f"{server.url}/livecodebench")
+        hf.collect(con, settings, min_downloads=0, details=0)
+        livebench.collect(con, settings, as_of=server.date)
+        livecodebench.collect(con, settings, as_of=server.date)
     build.run_build(con, build.steps_of(lineage.build, benchmark_scores.build, matching.build))
     truth = dict(zip(routes_bench.covered(world)["model"], routes_bench.covered(world)["hf_id"], strict=True))
     got = con.execute("SELECT model, hf_id FROM int_benchmark_matches").fetchall()

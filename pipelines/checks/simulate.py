@@ -8,10 +8,12 @@ from collections.abc import Callable
 
 import duckdb
 
-from collector import hf
+from collector.hf import listing as hf
+from collector.result import CollectResult
 from collector.sandbox import world_gen
 from collector.sandbox.server import SandboxServer
 from collector.sandbox.world import World
+from warehouse.settings import Settings
 
 log = logging.getLogger(__name__)
 MIN_MODELS = world_gen.MIN_MODELS  # the smallest world the sandbox generates
@@ -34,10 +36,10 @@ def default_start(world, days: int) -> dt.date:
 
 def simulate(con: duckdb.DuckDBPyConnection, world, days: int, start: dt.date | None = None,
              min_downloads: int = 100, details: int = 500, progress=None,
-             day_done: Callable[[], None] | None = None) -> list[hf.Collected]:
+             day_done: Callable[[], None] | None = None) -> list[CollectResult]:
     """Collect `world` as seen on each of `days` days from `start` (as_of = that day); return each day's result.
 
-    `progress` is passed to collector.hf.collect (a factory of progress bars, or None); `day_done`, when given,
+    `progress` is passed to collector.hf.listing.collect (a factory of progress bars, or None); `day_done`, when given,
     is called after each day.
     """
     if days < 1:
@@ -50,8 +52,8 @@ def simulate(con: duckdb.DuckDBPyConnection, world, days: int, start: dt.date | 
             server.set_date(day)
             log.info("sandbox day %s (%d/%d): collecting fictional models from %s", day, offset + 1, days,
                      server.url)
-            results.append(hf.collect(con, server.url, day, min_downloads=min_downloads, details=details,
-                                      progress=progress))
+            results.append(hf.collect(con, Settings(hf_endpoint=server.url), as_of=day, min_downloads=min_downloads,
+                                      details=details, progress=progress))
             if day_done is not None:
                 day_done()
     return results

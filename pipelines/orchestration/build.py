@@ -2,7 +2,8 @@
 
 A step is a SQL file (pipelines/steps/sql/<table>.sql, run as CREATE OR REPLACE TABLE <table>) or a function
 step(con, config) -> None, listed with the tables it writes. Before the first step the build writes
-`build_inputs` (key, value: inputs_hash, started_at, full) and, from the profiles file loaded once per build, the
+`build_inputs` (key, value: inputs_hash, started_at, full; steps add the days later steps read, e.g. the first day
+the series changed) and, from the profiles file loaded once per build, the
 temporary `revealed_settings` (the scoring settings) and `profile_weights`. All steps run in one transaction: a
 failing step leaves every table (and the serving copy) as it was.
 """
@@ -17,6 +18,7 @@ from dataclasses import dataclass, field
 import duckdb
 
 from pipelines import profiles
+from pipelines.orchestration import compact
 from pipelines.profiles import Config
 from pipelines.steps import benchmark_scores, channels, denoise, lineage, marts, matching, scoring, series
 from pipelines.steps.sql_step import BuildError, run_sql_step
@@ -55,10 +57,14 @@ OWN_TABLES = ("build_inputs", "revealed_settings", "profile_weights")
 # Build order: add a step where its inputs exist, with every table it creates.
 STEPS: list[Step] = [
     # daily downloads from consecutive snapshots, kept between builds (docs/denoising.md)
-    Step(series.build, ("int_model_daily_raw",), state=("int_series_daily", "int_series_models", "int_series_state"),
-         scratch=("int_series_patchy", "int_series_input", "int_series_models_next")),
-    # organic downloads (docs/denoising.md)
-    Step(denoise.build, ("int_model_noise", "int_model_daily"), scratch=("int_denoise_ids",)),
+    # (int_model_daily_raw: a view over int_series_daily)
+    Step(series.build, ("int_model_daily_raw",),
+         state=("int_series_daily", "int_series_models", "int_series_state"),
+         scratch=("int_series_patchy", "int_series_input", "int_series_models_next", "int_series_old",
+                  "int_series_new")),
+    # organic downloads by calendar blocks, kept between builds (docs/denoising.md)
+    Step(denoise.build, ("int_model_noise", "int_model_daily"), state=("int_noise_state",),
+         scratch=("int_denoise_ids", "int_denoise_organic")),
     # declared parents, families, derivative counts (docs/methodology.md)
     Step(lineage.build, ("stg_lineage_edges", "int_lineage_nodes", "int_lineage_edges", "int_model_family",
                          "int_lineage_issues", "int_model_derivatives"),
@@ -77,7 +83,9 @@ STEPS: list[Step] = [
     # reads every step above: components, composites and ranks per profile, rank intervals
     Step(scoring.build, ("int_model_facts", "int_entity_inputs", "int_entity_daily", "int_entity_components",
                          "int_entity_scores")),
-    Step(marts.build, marts.MARTS),  # last: the mart_* tables and meta (docs/marts.md)
+    # last: the mart_* tables and meta (docs/marts.md); the per-day marts kept and rewritten from the first changed day
+    Step(marts.build, marts.MARTS, state=("int_daily_marts_state", "int_family_members_kept"),
+         scratch=("int_family_redo",)),
 ]
 
 
@@ -139,9 +147,12 @@ def write_build_inputs(con: duckdb.DuckDBPyConnection, report: BuildReport, full
 
 
 def table_names(con: duckdb.DuckDBPyConnection) -> set[str]:
-    """The tables of the warehouse and the temporary tables of this connection."""
+    """The tables and views of the warehouse and the temporary ones of this connection, bar the opt_<table> views
+    steps read optional tables through (pipelines/steps/step_inputs.py)."""
     return {name for (name,) in con.execute(
-        "SELECT table_name FROM duckdb_tables() WHERE database_name IN (current_database(), 'temp')").fetchall()}
+        "SELECT table_name FROM duckdb_tables() WHERE database_name IN (current_database(), 'temp') UNION "
+        "SELECT view_name FROM duckdb_views() WHERE database_name IN (current_database(), 'temp') AND NOT internal "
+        "AND view_name NOT LIKE 'opt\\_%' ESCAPE '\\'").fetchall()}
 
 
 def run_step(con: duckdb.DuckDBPyConnection, step: Step, config: Config) -> StepReport:
@@ -173,6 +184,15 @@ def run_build(con: duckdb.DuckDBPyConnection, steps: list[Step] | None = None, f
             config = profiles.load()
         except profiles.ProfileError as exc:
             raise BuildError(f"the build did not start: {exc}") from exc
+    compact.history(con)  # compacted raw snapshots read back from Parquet (pipelines/orchestration/compact.py)
+    try:
+        return run_steps(con, steps, full, config)
+    finally:
+        compact.forget_history(con)
+
+
+def run_steps(con: duckdb.DuckDBPyConnection, steps: list[Step], full: bool, config: Config) -> BuildReport:
+    """run_build's body: the steps in one transaction."""
     report = BuildReport(inputs_hash(con), dt.datetime.now(dt.UTC).replace(tzinfo=None))
     log.info("build started: %d steps, inputs %s", len(steps), report.inputs_hash)
     con.execute("BEGIN")

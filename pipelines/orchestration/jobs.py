@@ -8,12 +8,17 @@ from pathlib import Path
 import duckdb
 from apscheduler.triggers.cron import CronTrigger
 
-from collector import github, hf, livebench, livecodebench, model_cards, ollama, openrouter, reference
+from collector import reference
+from collector.benchmarks import livebench, livecodebench
+from collector.channels import ollama, openrouter
+from collector.github import repos as github
+from collector.hf import cards as model_cards
+from collector.hf import listing as hf
 from pipelines.orchestration import build
 from pipelines.orchestration.schedule import JobSpec
 from pipelines.serving.export_weekly import export_weekly
 from warehouse import db, paths, publish
-from warehouse.settings import Settings
+from warehouse.settings import OLLAMA_URL, OPENROUTER_API_URL, Settings
 
 log = logging.getLogger(__name__)
 
@@ -28,8 +33,8 @@ class Sources:
     livebench_url: str
     livecodebench_url: str
     server: object = field(default=None, repr=False)  # the SandboxServer when kind == 'sandbox'
-    ollama_url: str = ollama.DEFAULT_URL
-    openrouter_api: str = openrouter.DEFAULT_API_URL
+    ollama_url: str = OLLAMA_URL
+    openrouter_api: str = OPENROUTER_API_URL
     openrouter_rankings: str | None = None  # the rankings-daily CSV; None: the models list only
     hf_token: str | None = field(default=None, repr=False)  # live only: the sandbox needs none
     github_token: str | None = field(default=None, repr=False)
@@ -63,6 +68,14 @@ def sandbox_sources(server, settings: Settings | None = None) -> Sources:
                    hf_token=tokens.hf_token, github_token=tokens.github_token)
 
 
+def settings(sources: Sources) -> Settings:
+    """The collectors' settings: the sources' endpoints and tokens."""
+    return Settings(hf_endpoint=sources.hf_endpoint, github_api=sources.github_api, livebench_url=sources.livebench_url,
+                    livecodebench_url=sources.livecodebench_url, ollama_url=sources.ollama_url,
+                    openrouter_api=sources.openrouter_api, openrouter_rankings=sources.openrouter_rankings,
+                    hf_token=sources.hf_token, github_token=sources.github_token)
+
+
 def latest_hf_as_of(con: duckdb.DuckDBPyConnection) -> dt.date | None:
     """The newest Hub snapshot date in the warehouse."""
     return con.execute("SELECT max(as_of) FROM raw_hf_models").fetchone()[0]
@@ -79,25 +92,24 @@ def collect_hf(con: duckdb.DuckDBPyConnection, sources: Sources, progress=None, 
         latest = latest_hf_as_of(con)
         if latest is not None:
             sources.server.set_date(latest + dt.timedelta(days=1))
-    return hf.collect(con, sources.hf_endpoint, as_of(sources), token=sources.hf_token,
-                      details=details, progress=progress)
+    return hf.collect(con, settings(sources), as_of=as_of(sources), details=details, progress=progress)
 
 
 def collect_cards(con: duckdb.DuckDBPyConnection, sources: Sources, progress=None):
     """Model cards of the top models of the latest snapshot."""
-    return model_cards.collect_cards(con, sources.hf_endpoint, token=sources.hf_token, progress=progress)
+    return model_cards.collect(con, settings(sources), progress=progress)
 
 
 def collect_github(con: duckdb.DuckDBPyConnection, sources: Sources):
     """Snapshots of every tracked GitHub repository."""
-    return github.collect_github(con, sources.github_api, token=sources.github_token, as_of=as_of(sources))
+    return github.collect(con, settings(sources), as_of=as_of(sources))
 
 
 def collect_benchmarks(con: duckdb.DuckDBPyConnection, sources: Sources):
     """Every LiveBench release and the LiveCodeBench results."""
     day = as_of(sources)
-    livebench.collect(con, sources.livebench_url, day)
-    livecodebench.collect(con, sources.livecodebench_url, day)
+    livebench.collect(con, settings(sources), as_of=day)
+    livecodebench.collect(con, settings(sources), as_of=day)
 
 
 def collect_channels(con: duckdb.DuckDBPyConnection, sources: Sources):
@@ -114,11 +126,11 @@ def collect_channels(con: duckdb.DuckDBPyConnection, sources: Sources):
         try:
             for (earlier,) in missing:
                 sources.server.set_date(earlier)
-                ollama.collect(con, sources.ollama_url, earlier)
+                ollama.collect(con, settings(sources), as_of=earlier)
         finally:
             sources.server.set_date(day)
-    ollama.collect(con, sources.ollama_url, day)
-    openrouter.collect(con, sources.openrouter_api, sources.openrouter_rankings, day)
+    ollama.collect(con, settings(sources), as_of=day)
+    openrouter.collect(con, settings(sources), as_of=day)
 
 
 def build_and_publish(con: duckdb.DuckDBPyConnection, home: Path) -> build.BuildReport:

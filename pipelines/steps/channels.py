@@ -4,7 +4,7 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from collector.ollama import rounding_step
+from collector.channels.ollama import rounding_step
 from pipelines.profiles import Config
 from pipelines.steps.channel_names import HubIndex, HubModel, match_all, release_of
 from pipelines.steps.sql_step import run_sql_step

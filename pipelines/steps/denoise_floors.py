@@ -6,14 +6,24 @@ doubled or shifted night does not hide a floor:
   mean absolute deviation of log downloads around their local level is compared with the population's (an
   empirical null per level bin); a floor adds a constant and compresses it;
 - absolute: count data cannot be less dispersed than Poisson, so the organic part of a series has a mean of
-  at most its variance; a series whose robust variance is far below its level carries a deterministic part.
+  at most its variance; a series whose robust variance is below its level by more than a chi-square test allows
+  carries a deterministic part.
 A step in level (a floor that starts, stops or grows when a second pipeline starts) splits the block in two
 segments that are tested and sized on their own. The method is described in docs/denoising.md.
 """
 
+from statistics import NormalDist
+
 import numpy as np
 
-from pipelines.steps.denoise_signals import LOG_OFFSET, empirical_null, flatness, log_dispersion, nan_median
+from pipelines.steps.denoise_signals import (
+    LOG_OFFSET,
+    empirical_null,
+    flatness,
+    log_dispersion,
+    nan_median,
+    upper_spread,
+)
 
 FLOOR_Z = 3.0                # relative test: robust spreads below the population's centre
 PRIOR_Z = 1.0                # ... for models whose metadata already says automation (mirrors)
@@ -23,8 +33,10 @@ FLOOR_BISECTIONS = 12        # bisection steps for the floor's size
 FLOOR_TOP_QUANTILE = 0.25    # the floor is below this quantile of the segment's days (not its lowest: missed nights)
 STEP_DAYS = 7                # a step needs a week of observed days on each side ...
 STEP_Z = 5.0                 # ... and its |t| above this (the best of many splits, heavy tails)
-VAR_MARGIN = 2.0             # dispersion bound: the robust variance's margin for its sampling error
-BOUND_MIN = 3.0              # ... a floor it proves of at least this many downloads a day
+BOUND_ALPHA = 0.05          # dispersion bound: organic demand alone shows so little variance with this probability
+BOUND_MIN = 1.0              # ... a floor it proves of at least this many downloads a day
+RV_BIAS = 0.8                # robust_variance / variance of independent days, on average (Monte Carlo: tests)
+RV_DF = 0.38                 # ... distributed as RV_BIAS x chi2(k) / k with k = RV_DF x observed days (same)
 BOUND_SPREADS = 1.5          # ... organic relative spread at least this many robust spreads below the centre
 BUSY = 100.0                 # ... read on rows with at least this many downloads a day
 TRIM = 0.25                  # ... its variance leaves out this share of the largest deviations
@@ -48,10 +60,16 @@ def robust_variance(y: np.ndarray, level: np.ndarray) -> np.ndarray:
         return np.where(keep, dev, 0.0) ** 2 @ np.ones(y.shape[1]) / keep.sum(axis=1) / TRIM_FACTOR
 
 
-def organic_bound(var: np.ndarray, s_min: float) -> np.ndarray:
+def chi2_ratio(k: np.ndarray, alpha: float) -> np.ndarray:
+    """The alpha quantile of chi2(k) / k (Wilson-Hilferty: the cube root of chi2 / k is nearly normal)."""
+    k = np.maximum(k, 1.0)
+    return np.maximum(1 - 2 / (9 * k) + NormalDist().inv_cdf(alpha) * np.sqrt(2 / (9 * k)), 0.0) ** 3
+
+
+def organic_bound(var: np.ndarray, n: np.ndarray, s_min: float) -> np.ndarray:
     """The largest organic mean O whose variance, at least Poisson's O plus a relative spread s_min (O + s^2 O^2),
-    fits within var x VAR_MARGIN (the margin covers the median's sampling error)."""
-    v = var * VAR_MARGIN
+    leaves the observed robust variance `var` of n days at or above its BOUND_ALPHA quantile (a chi-square test)."""
+    v = var / (RV_BIAS * chi2_ratio(RV_DF * n, BOUND_ALPHA))
     return (np.sqrt(1 + 4 * s_min ** 2 * v) - 1) / (2 * s_min ** 2)
 
 
@@ -63,35 +81,37 @@ def bound_floor(y: np.ndarray, level: np.ndarray, s_min: float) -> np.ndarray:
     deterministic part. 0 where the bound leaves less than BOUND_MIN downloads a day, or with fewer than
     FLOOR_DAYS observed days (whole counts of a few days can tie at the level).
     """
-    lvl = nan_median(level, axis=1)
-    floor = lvl - organic_bound(robust_variance(y, level), s_min)
+    lvl, n = nan_median(level, axis=1), (~np.isnan(y)).sum(axis=1)
+    floor = lvl - organic_bound(robust_variance(y, level), n, s_min)
     with np.errstate(invalid="ignore"):
-        hit = (floor >= BOUND_MIN) & ((~np.isnan(y)).sum(axis=1) >= FLOOR_DAYS)
+        hit = (floor >= BOUND_MIN) & (n >= FLOOR_DAYS)
     return np.where(hit, floor, 0.0)
 
 
 def flattest_organic(f: dict, null: np.ndarray) -> float:
     """The population's lower bound of organic demand's relative day-to-day spread: BOUND_SPREADS robust spreads
-    below the centre of the log dispersion statistic, among rows busy enough (BUSY a day) that Poisson noise
-    is small beside it."""
+    (read on the high side: upper_spread) below the centre of the log dispersion statistic, among rows busy enough
+    (BUSY a day) that Poisson noise is small beside it."""
     stat = f["stat"][null & (f["mean"] >= BUSY)]
     if len(stat) < 20:
         return DEFAULT_S_MIN
     centre = np.median(stat)
-    return float(1.4826 * np.exp(centre - BOUND_SPREADS * 1.4826 * np.median(np.abs(stat - centre))))
+    return float(1.4826 * np.exp(centre - BOUND_SPREADS * upper_spread(stat - centre)))
 
 
-def floor_level(y: np.ndarray, level: np.ndarray, target: np.ndarray) -> np.ndarray:
-    """Per row, the floor F at which log(y - F) around its local level is as dispersed as target.
+def floor_level(y: np.ndarray, level: np.ndarray, target) -> np.ndarray:
+    """Per row, the floor F at which log(y - F) around its local level is as dispersed as target(mean - F), the
+    typical organic dispersion at the level of what is left (whole counts of a few downloads are noisier).
 
     Subtracting a constant from y stretches the relative day-to-day changes, so the dispersion rises with F:
     F is found by bisection between 0 and a low quantile of the days (a missed night is not the floor's size).
     """
     lo = np.zeros(len(y))
     hi = np.nan_to_num(np.nanquantile(y, FLOOR_TOP_QUANTILE, axis=1)) if len(y) else lo
+    mean = np.nanmean(y, axis=1) if len(y) else lo
     for _ in range(FLOOR_BISECTIONS):
         mid = (lo + hi) / 2
-        below = log_dispersion(y, level, mid)[0] < target
+        below = log_dispersion(y, level, mid)[0] < target(mean - mid)
         lo, hi = np.where(below, mid, lo), np.where(below, hi, mid)
     return (lo + hi) / 2
 
@@ -145,7 +165,10 @@ def _segment_floors(y_obs, level, days, f, null, prior, s_min):
     floor = np.zeros(len(ys))
     rows = np.flatnonzero((z > np.where(prior, PRIOR_Z, FLOOR_Z)) | (bound > 0))
     if len(rows):
-        floor[rows] = floor_level(ys[rows], ls[rows], np.exp(centre[rows]))
+        def typical(rest):
+            return np.exp(empirical_null(f["stat"], f["mean"], null, f["scale"], at=rest)[0])
+
+        floor[rows] = floor_level(ys[rows], ls[rows], typical)
     return np.maximum(floor, bound)
 
 

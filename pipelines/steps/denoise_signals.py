@@ -26,6 +26,7 @@ WEEKDAY_RATIO = 0.5          # weekend level below this share of the weekday lev
 WEEKDAY_Z = 3.0              # ... and the combined evidence this many standard errors beyond organic demand
 OUTLIER_MADS = 4.0           # engagement outlier: log downloads this many robust spreads above the cohort line
 OUTLIER_MIN_MAD = 0.25
+OUTLIER_PRIOR_MADS = 2.0     # ... for a likely mirror (a re-upload by its metadata)
 OUTLIER_KEEP_MADS = 2.0      # an outlier without daily data keeps downloads up to this many spreads above the line
 LOG_OFFSET = 0.5             # log(y + offset): days with no download stay finite
 LEVEL_WEEKDAYS = 11          # a day's local level: rolling median of about two weeks of the same kind of day
@@ -49,9 +50,10 @@ def fixture_flags(author, name, params, likes, children) -> np.ndarray:
     return (named & small) | tiny
 
 
-def mirror_flags(author, name, created, likes, children) -> np.ndarray:
-    """Likely bot mirrors: a name (case-insensitive) shared with an earlier model of another owner with more likes,
-    and no more than MIRROR_LIKES likes and no derivatives of its own (what the Hub shows of a re-upload).
+def mirror_pairs(author, name, created, likes, children) -> pd.DataFrame:
+    """Likely bot mirrors and their sources: (row, row_source) pairs where the row's name (case-insensitive) is
+    shared with an earlier model of another owner with more likes, and the row has no more than MIRROR_LIKES likes
+    and no derivatives of its own (what the Hub shows of a re-upload).
 
     The caller leaves out models that declare a base model: derivatives share names by convention
     (`<base>-GGUF`, `<base>-lora`), a re-upload declares nothing.
@@ -64,8 +66,16 @@ def mirror_flags(author, name, created, likes, children) -> np.ndarray:
     pairs = suspects.merge(frame, on="stem", suffixes=("", "_source"))
     hit = ((pairs["author"] != pairs["author_source"]) & (pairs["likes_source"] > pairs["likes"])
            & (pairs["created_source"] < pairs["created"]))
-    out = np.zeros(len(frame), dtype=bool)
-    out[pairs.loc[hit, "row"].to_numpy()] = True
+    return pairs.loc[hit, ["row", "row_source"]]
+
+
+def busier_copies(pairs: pd.DataFrame, downloads: np.ndarray) -> np.ndarray:
+    """Likely mirrors downloaded at least as much as a source they share a name with: demand that large would
+    leave likes, and the copy has almost none while its source has more."""
+    downloads = np.asarray(downloads, dtype=np.float64)
+    rows = pairs["row"].to_numpy()
+    out = np.zeros(len(downloads), dtype=bool)
+    out[rows[downloads[rows] >= downloads[pairs["row_source"].to_numpy()]]] = True
     return out
 
 
@@ -212,7 +222,8 @@ def weekday_only(y: np.ndarray, y_obs: np.ndarray, weekend: np.ndarray, level: n
 
 
 def empirical_null(stat: np.ndarray, level: np.ndarray, ok: np.ndarray, scale: np.ndarray, at=None):
-    """Per row, the population's centre and robust spread of `stat` among rows of similar level (bins).
+    """Per row, the population's centre and robust spread (upper_spread: automation crowds only the low side) of
+    `stat` among rows of similar level (bins).
 
     Deviations from the centre are multiplied by `scale` (sqrt of the row's sample size over a reference)
     before the spread is taken, so rows with more days get a proportionally narrower null. The bins are
@@ -229,10 +240,20 @@ def empirical_null(stat: np.ndarray, level: np.ndarray, ok: np.ndarray, scale: n
     for b in range(n_bins):
         members = rows[bins == b]
         centre[b] = np.median(stat[members])
-        spread[b] = max(1.4826 * np.median(np.abs((stat[members] - centre[b]) * scale[members])), 0.02)
+        spread[b] = max(upper_spread((stat[members] - centre[b]) * scale[members]), 0.02)
     with np.errstate(invalid="ignore", divide="ignore"):
         where = np.digitize(np.log(np.maximum(np.nan_to_num(at), 1e-9)), edges)
     return centre[where], spread[where]
+
+
+def upper_spread(deviation: np.ndarray) -> float:
+    """A robust spread (1.4826 x MAD) read from the deviations above the centre only.
+
+    Automation only ever flattens a series, so rows carrying it crowd the low side of a dispersion statistic;
+    the high side is organic demand's alone (a one-sided MAD: the median of the positive deviations).
+    """
+    above = deviation[deviation > 0]
+    return float(1.4826 * np.median(above)) if len(above) else 0.0
 
 
 def local_level(y: np.ndarray, weekend: np.ndarray) -> np.ndarray:

@@ -4,7 +4,9 @@ The series is stored in int_series_daily. A build books only the spans that end 
 build's (pipelines/steps/sql/int_series_spans.sql), starting from each model's last snapshot (int_series_models);
 models with a missing all-time count are recomputed whole. When a snapshot the last build read was replaced or
 removed, a snapshot older than its last was added, the series SQL changed, or the build is full, everything is
-recomputed.
+recomputed. It tells later steps what moved, in build_inputs: series_after, the last snapshot the stored series
+had read (NULL when recomputed), and series_changed_from, the first day whose rows changed or that a new snapshot
+may concern (at most `after`).
 """
 
 import datetime as dt
@@ -16,7 +18,7 @@ import duckdb
 
 from pipelines.profiles import Config
 from pipelines.steps.sql_step import sql_text as sql
-from pipelines.steps.step_inputs import slices
+from pipelines.steps.step_inputs import hand_on, slices
 
 log = logging.getLogger(__name__)
 EPOCH = dt.date(1970, 1, 1)
@@ -56,8 +58,16 @@ def kept_until(con: duckdb.DuckDBPyConnection, now: list[list]) -> tuple[dt.date
     return dt.date.fromisoformat(kept[-1][0]), ""
 
 
+CHANGED_FROM = """
+SELECT least($after::DATE, (SELECT min(day) FROM (
+    (SELECT * FROM int_series_new EXCEPT ALL SELECT * FROM int_series_old)
+    UNION ALL (SELECT * FROM int_series_old EXCEPT ALL SELECT * FROM int_series_new))))
+"""
+
+
 def build(con: duckdb.DuckDBPyConnection, config: Config) -> None:
-    """Extend the stored series with the new snapshots (or recompute it) and expose it as int_model_daily_raw."""
+    """Extend the stored series with the new snapshots (or recompute it), record what changed (series_after,
+    series_changed_from) and expose it as the view int_model_daily_raw."""
     con.execute(STATE)
     now = fingerprint(con)
     after, why = kept_until(con, now)
@@ -69,11 +79,20 @@ def build(con: duckdb.DuckDBPyConnection, config: Config) -> None:
         log.info("series extended after %s", after)
     params = {"after": after or EPOCH}
     con.execute(f"CREATE OR REPLACE TEMP TABLE int_series_patchy AS {sql('int_series_patchy')}", params)
+    con.execute("CREATE OR REPLACE TEMP TABLE int_series_old AS SELECT * FROM int_series_daily "
+                "WHERE model_id IN (SELECT model_id FROM int_series_patchy)")
     con.execute("DELETE FROM int_series_daily WHERE model_id IN (SELECT model_id FROM int_series_patchy)")
     con.execute(f"CREATE OR REPLACE TEMP TABLE int_series_input AS {sql('int_series_input')}", params)
-    con.execute(f"INSERT INTO int_series_daily {sql('int_series_spans')}")
+    if after is None:
+        con.execute(f"INSERT INTO int_series_daily {sql('int_series_spans')}")
+        hand_on(con, series_after=None, series_changed_from=None)
+    else:
+        con.execute(f"CREATE OR REPLACE TEMP TABLE int_series_new AS {sql('int_series_spans')}")
+        con.execute("INSERT INTO int_series_daily SELECT * FROM int_series_new")
+        [(changed_from,)] = con.execute(CHANGED_FROM, {"after": after}).fetchall()
+        hand_on(con, series_after=after, series_changed_from=changed_from)
     con.execute(f"CREATE OR REPLACE TEMP TABLE int_series_models_next AS {sql('int_series_models')}", params)
     con.execute("DELETE FROM int_series_models; INSERT INTO int_series_models SELECT * FROM int_series_models_next")
     con.execute("INSERT OR REPLACE INTO int_series_state VALUES ('code', ?), ('slices', ?)",
                 [code_hash(), json.dumps(now)])
-    con.execute("CREATE OR REPLACE TEMP TABLE int_model_daily_raw AS SELECT * FROM int_series_daily")
+    con.execute("CREATE OR REPLACE TEMP VIEW int_model_daily_raw AS SELECT * FROM int_series_daily")

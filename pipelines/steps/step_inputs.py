@@ -1,5 +1,6 @@
 """What build steps read: the raw tables and their slices, optional upstream tables, the scoring settings."""
 
+import datetime as dt
 import logging
 from dataclasses import asdict
 
@@ -46,6 +47,18 @@ def table_exists(con: duckdb.DuckDBPyConnection, table: str) -> bool:
     return con.execute(
         "SELECT count(*) FROM duckdb_tables() WHERE database_name = current_database() "
         "AND schema_name = 'main' AND table_name = ?", [table]).fetchall()[0][0] > 0
+
+
+def hand_on(con: duckdb.DuckDBPyConnection, **days: dt.date | None) -> None:
+    """Record days (or NULL) in build_inputs for the later steps of this build (see handed)."""
+    con.executemany("INSERT OR REPLACE INTO build_inputs VALUES (?, ?)",
+                    [[key, None if day is None else str(day)] for key, day in days.items()])
+
+
+def handed(con: duckdb.DuckDBPyConnection, key: str) -> dt.date | None:
+    """A day an earlier step of this build recorded with hand_on (None: NULL, or that step did not run)."""
+    row = con.execute("SELECT value FROM build_inputs WHERE key = ?", [key]).fetchone()
+    return dt.date.fromisoformat(row[0]) if row and row[0] else None
 
 
 def optional_views(con: duckdb.DuckDBPyConnection, reads: tuple[str, ...] = tuple(OPTIONAL)) -> None:

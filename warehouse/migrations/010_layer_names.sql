@@ -25,6 +25,10 @@ DROP TABLE IF EXISTS channel_entries;
 DROP TABLE IF EXISTS series_daily;
 DROP TABLE IF EXISTS series_models;
 DROP TABLE IF EXISTS series_state;
+-- the kept de-noising and per-day mart state: the next build de-noises every block and rewrites those marts whole
+DROP TABLE IF EXISTS noise_state;
+DROP TABLE IF EXISTS daily_marts_state;
+DROP TABLE IF EXISTS family_members_kept;
 -- exists empty before the channels step replaces it (009), so that marts built without that step can join it
 ALTER TABLE channel_totals RENAME TO int_channel_totals;
 

@@ -12,46 +12,28 @@ from pipelines.serving import format as fmt
 PAGE_SIZES = [25, 50, 100]
 VIEWS = ["Table", "Interactive grid"]
 MAX_BUTTONS = 6  # more weight profiles than this get a drop-down instead of buttons
+# The controls' values on a first visit; later runs read them as the browser last sent them (session state).
+FIRST_VISIT = {"kind": "Models", "tasks": [], "licenses": [], "sizes": [], "min_coverage": 0.0, "open_only": False,
+               "view": VIEWS[0], "page_size": PAGE_SIZES[0], "page_no": 1}
 
 meta = page_header("Leaderboard")
 st.html(board.STYLE)
-options = queries.records("filter_options")
-
-
-def values(field: str) -> list[str]:
-    """Distinct values of one filter column, most common first."""
-    return [o["value"] for o in options if o["field"] == field]
-
-
-# Button groups, and the filters in a popover (drawn only when opened): drop-down, slider and number widgets each
-# load their own scripts in the browser, which is most of what the first screen used to wait for.
-bar = st.container(horizontal=True, vertical_alignment="bottom", gap="medium")
-kind = bar.segmented_control("Rank", ["Models", "Families"], default="Models", required=True, key="kind")
 profile_names = [p["profile"] for p in queries.records("profiles", default=meta.get("default_profile", ""))]
 if not profile_names:
     st.info("Nothing is ranked in the published data yet.")
     st.stop()
-if len(profile_names) <= MAX_BUTTONS:
-    profile = bar.segmented_control("Weight profile", profile_names, default=profile_names[0], required=True,
-                                    key="profile")
-else:
-    profile = bar.selectbox("Weight profile", profile_names, key="profile", width=200)
-with bar.popover("Filters", icon=":material/filter_list:"):
-    tasks = st.multiselect("Task", values("pipeline_tag"), key="tasks")
-    licenses = st.multiselect("License class", values("license_class"), key="licenses")
-    sizes = st.multiselect("Size class", values("size_class"), key="sizes")
-    min_coverage = st.slider("Minimum coverage", 0.0, 1.0, 0.0, 0.05, key="min_coverage",
-                             help="share of the profile's weight whose components are present")
-    open_only = st.toggle("Open weight only", key="open_only")
-view = bar.segmented_control("View", VIEWS, default=VIEWS[0], required=True, key="view",
-                             help="the interactive grid sorts this page by any column and opens a selected row's "
-                                  "model page; it takes about a second longer to draw")
-interactive = view == VIEWS[1]
-# The table, then paging and the download under it: the controls above fit one line of a laptop screen.
+
+# Top to bottom: the controls, the table, paging and the download. The script writes the table first, into its
+# place under the controls, and the controls after it: the browser draws the table before it loads any control's
+# scripts (button groups, popover, number input, download), which is most of what the first screen waited for.
+bar = st.container(horizontal=True, vertical_alignment="bottom", gap="medium")
 board_slot = st.container()
 pager = st.container(horizontal=True, vertical_alignment="bottom", gap="medium")
-page_size = pager.segmented_control("Rows per page", PAGE_SIZES, default=PAGE_SIZES[0], required=True,
-                                    key="page_size")
+shown = FIRST_VISIT | {"profile": profile_names[0]}
+shown |= {key: st.session_state[key] for key in shown if key in st.session_state}
+kind, profile, page_size, interactive = shown["kind"], shown["profile"], shown["page_size"], shown["view"] == VIEWS[1]
+tasks, licenses, sizes = shown["tasks"], shown["licenses"], shown["sizes"]
+min_coverage, open_only = shown["min_coverage"], shown["open_only"]
 
 models = kind == "Models"
 query = "leaderboard_models" if models else "leaderboard_families"
@@ -65,36 +47,10 @@ def page_rows(page_no: int) -> list[dict]:
     return queries.records(query, **params, limit=page_size, offset=(page_no - 1) * page_size)
 
 
-asked = st.session_state.get("page_no", 1)
-rows = page_rows(asked)
-if not rows and asked != 1:  # the filters or the page size changed under a later page: the pager resets to 1
+rows = page_rows(shown["page_no"])
+if not rows and shown["page_no"] != 1:  # the filters or the page size changed under a later page: back to page 1
+    shown["page_no"] = 1
     rows = page_rows(1)
-if not rows:
-    board_slot.info("No rows match these filters.")
-    st.stop()
-total = rows[0]["total"]
-pages = math.ceil(total / page_size)
-page_no = pager.number_input(f"Page (of {pages:,})", min_value=1, max_value=pages, value=1, key="page_no", width=150)
-if page_no != asked:
-    rows = page_rows(page_no)
-trends = queries.records("model_trends" if models else "family_trends", ids=[r[entity] for r in rows],
-                         days=board.TREND_DAYS)
-by_id = {t[entity]: t["trend"] for t in trends}
-weights = queries.weights().get(profile)
-for r in rows:
-    r["trend"] = by_id.get(r[entity])
-    if weights:
-        r["why"] = why_rank.sentence(r, weights, r["ranked"])
-
-chosen = [f"{name} {', '.join(picked)}" for name, picked in (("task", tasks), ("license", licenses),
-                                                              ("size", sizes)) if picked]
-chosen += [f"coverage at least {min_coverage:.0%}"] * (min_coverage > 0) + ["open weight only"] * open_only
-about = board.caption(
-    f"{total:,} ranked {kind.lower()} · profile {profile} · "
-    + (f"filters: {'; '.join(chosen)}" if chosen else "no filters")
-    + ("" if models or not chosen else " (on each family's root model)")
-    + f" · Hugging Face as of {fmt.date(meta.get('as_of_hf'))} · methodology {meta.get('methodology_version', '-')}"
-    + f" · {'select a row' if interactive else 'click a ' + ('model' if models else 'family')} to open its page")
 
 
 def grid(rows: list[dict]) -> None:
@@ -116,7 +72,6 @@ def grid(rows: list[dict]) -> None:
         "active_derivatives": st.column_config.NumberColumn("active derivatives", format="%d"),
         "members": st.column_config.NumberColumn(format="%d"),
     }
-    components = queries.components()
     config |= {c: st.column_config.NumberColumn(format="%.0f") for c in components}
     config |= {c: st.column_config.TextColumn(label) for c, label in (
         ("model_id", "model"), ("top_model", "top model"), ("license_class", "license class"),
@@ -139,16 +94,76 @@ def grid(rows: list[dict]) -> None:
         st.switch_page(f"views/{page}.py", query_params={page: frame.iloc[selected[0]][entity]})
 
 
-with board_slot:
-    if interactive:
-        st.html(about)
-        grid(rows)
-    else:
-        st.html(about + board.table(rows, board.columns(models, queries.components()),
-                                    label=f"{kind} leaderboard, page {page_no}"))
-    if weights:
-        with st.expander(f"Why each {'model' if models else 'family'} on this page sits where it does"):
-            st.markdown("\n".join(f"- `{r[entity]}`: {r['why']}" for r in rows))
+if rows:
+    total = rows[0]["total"]
+    pages = math.ceil(total / page_size)
+    trends = queries.records("model_trends" if models else "family_trends", ids=[r[entity] for r in rows],
+                             days=board.TREND_DAYS)
+    by_id = {t[entity]: t["trend"] for t in trends}
+    weights = queries.weights().get(profile)
+    # the components the chosen profile weighs (a profile's zero-weight components would only widen the table)
+    components = [c for c in queries.components() if not weights or weights.get(c, 0) > 0]
+    for r in rows:
+        r["trend"] = by_id.get(r[entity])
+        if weights:
+            r["why"] = why_rank.sentence(r, weights, r["ranked"])
+    chosen = [f"{name} {', '.join(these)}" for name, these in (("task", tasks), ("license", licenses),
+                                                                ("size", sizes)) if these]
+    chosen += [f"coverage at least {min_coverage:.0%}"] * (min_coverage > 0) + ["open weight only"] * open_only
+    about = board.caption(
+        f"{total:,} ranked {kind.lower()} · profile {profile} · "
+        + (f"filters: {'; '.join(chosen)}" if chosen else "no filters")
+        + ("" if models or not chosen else " (on each family's root model)")
+        + f" · Hugging Face as of {fmt.date(meta.get('as_of_hf'))} · methodology {meta.get('methodology_version', '-')}"
+        + f" · {'select a row' if interactive else 'click a ' + ('model' if models else 'family')} to open its page")
+    with board_slot:
+        if interactive:
+            st.html(about)
+            grid(rows)
+        else:
+            st.html(about + board.table(rows, board.columns(models, components),
+                                        label=f"{kind} leaderboard, page {shown['page_no']}"))
+        if weights:
+            with st.expander(f"Why each {'model' if models else 'family'} on this page sits where it does"):
+                st.markdown("\n".join(f"- `{r[entity]}`: {r['why']}" for r in rows))
+else:
+    board_slot.info("No rows match these filters.")
+
+# The controls, drawn above the table. Button groups, and the filters in a popover (drawn only when opened):
+# drop-down, slider and number widgets each load their own scripts in the browser.
+options = queries.records("filter_options")
+
+
+def values(field: str) -> list[str]:
+    """Distinct values of one filter column, most common first."""
+    return [o["value"] for o in options if o["field"] == field]
+
+
+picked = {"kind": bar.segmented_control("Rank", ["Models", "Families"], default="Models", required=True, key="kind")}
+if len(profile_names) <= MAX_BUTTONS:
+    picked["profile"] = bar.segmented_control("Weight profile", profile_names, default=profile_names[0],
+                                              required=True, key="profile")
+else:
+    picked["profile"] = bar.selectbox("Weight profile", profile_names, key="profile", width=200)
+with bar.popover("Filters", icon=":material/filter_list:"):
+    picked["tasks"] = st.multiselect("Task", values("pipeline_tag"), key="tasks")
+    picked["licenses"] = st.multiselect("License class", values("license_class"), key="licenses")
+    picked["sizes"] = st.multiselect("Size class", values("size_class"), key="sizes")
+    picked["min_coverage"] = st.slider("Minimum coverage", 0.0, 1.0, 0.0, 0.05, key="min_coverage",
+                                       help="share of the profile's weight whose components are present")
+    picked["open_only"] = st.toggle("Open weight only", key="open_only")
+picked["view"] = bar.segmented_control("View", VIEWS, default=VIEWS[0], required=True, key="view",
+                                       help="the interactive grid sorts this page by any column and opens a "
+                                            "selected row's model page; it takes about a second longer to draw")
+picked["page_size"] = pager.segmented_control("Rows per page", PAGE_SIZES, default=PAGE_SIZES[0], required=True,
+                                              key="page_size")
+if rows:
+    picked["page_no"] = pager.number_input(f"Page (of {pages:,})", min_value=1, max_value=pages, value=1,
+                                           key="page_no", width=150)
+if picked != {key: shown[key] for key in picked}:  # a control reset itself (say a profile no longer published)
+    st.rerun()
+if not rows:
+    st.stop()
 
 
 def filtered_csv() -> str:

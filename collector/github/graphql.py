@@ -4,7 +4,7 @@ import json
 import logging
 
 from collector import http
-from collector.github_api import GitHubError, MalformedRepo, json_body, snapshot
+from collector.github.api import GitHubError, MalformedRepo, json_body, snapshot
 from collector.http import HttpClient
 
 log = logging.getLogger(__name__)

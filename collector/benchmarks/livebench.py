@@ -8,13 +8,14 @@ from pathlib import Path
 
 import pandas as pd
 
-from collector.http import HttpClient, HttpError, public_url
-from collector.livebench_files import LiveBenchError, parse_categories, parse_table, read_csv
+from collector.benchmarks.livebench_files import LiveBenchError, parse_categories, parse_table, read_csv
+from collector.http import HttpClient, RequestStats, public_url
+from collector.result import CollectResult
 from warehouse import load, runs
+from warehouse.settings import Settings
 
 log = logging.getLogger(__name__)
 
-DEFAULT_URL = "https://livebench.ai"
 SOURCE = "livebench"
 SCORES_TABLE = "raw_livebench_scores"
 MODELS_TABLE = "raw_livebench_models"
@@ -140,20 +141,20 @@ class Outcome:
     repairs: list[str] = field(default_factory=list)  # what was mended or skipped in the files, the rest kept
 
 
-def collect(con, url: str, as_of: dt.date, releases: list[dt.date] | None = None) -> tuple[str, list[Outcome]]:
-    """Replace each release's slice (and the metadata slice) from `url`; return (run id, outcomes).
+def collect(con, settings: Settings, *, as_of: dt.date, releases: list[dt.date] | None = None) -> CollectResult:
+    """Replace each release's slice (and the metadata slice) from settings.livebench_url; extra["outcomes"] says how.
 
     Bad rows and cells are repaired or skipped as the site would read them and listed in the run's `repairs`;
     a file that cannot be read at all skips its release (earlier data kept) and marks the run failed; an
     unreachable service raises.
     """
-    stats = runs.RunStats()
-    return _collect(con, HttpClient(url, stats=stats), public_url(url), stats, as_of, releases)
+    url = settings.livebench_url
+    return _collect(con, HttpClient(url, stats=RequestStats()), public_url(url), as_of, releases, settings.secrets())
 
 
-def collect_folder(con, folder: Path, as_of: dt.date, releases: list[dt.date]) -> tuple[str, list[Outcome]]:
+def collect_folder(con, folder: Path, as_of: dt.date, releases: list[dt.date]) -> CollectResult:
     """Like collect, from a folder of archived LiveBench files; the run's endpoint is the folder's file: URI."""
-    return _collect(con, FolderClient(folder), folder.resolve().as_uri(), runs.RunStats(), as_of, releases)
+    return _collect(con, FolderClient(folder), folder.resolve().as_uri(), as_of, releases, [])
 
 
 @dataclass
@@ -171,6 +172,7 @@ class FolderClient:
 
     def __init__(self, folder: Path):
         self.folder = folder
+        self.stats = RequestStats()  # reading files makes no requests
 
     def get(self, name: str) -> FileResponse:
         """The file `name` in the folder, or a 404 when it is not there."""
@@ -178,38 +180,32 @@ class FolderClient:
         return FileResponse(200, path.read_text(encoding="utf-8")) if path.is_file() else FileResponse(404, "")
 
 
-def _collect(con, client, shown: str, stats: runs.RunStats, as_of: dt.date,
-             releases: list[dt.date] | None) -> tuple[str, list[Outcome]]:
-    """The body of collect, for any client with get(name) and a sandbox flag."""
+def _collect(con, client, shown: str, as_of: dt.date, releases: list[dt.date] | None,
+             secrets: list[str]) -> CollectResult:
+    """The body of collect, for any client with get(name), a sandbox flag and request stats."""
     outcomes: list[Outcome] = []
-    try:
-        fetched = fetch_metadata(client)
-    except LiveBenchError as exc:
-        fetched, outcomes = None, [Outcome("metadata", "failed", detail=str(exc))]
-    except HttpError as exc:
-        runs.finish_run(con, runs.start_run(con, SOURCE, shown, as_of, sandbox=client.sandbox), stats, error=str(exc))
-        raise
-    run_id = runs.start_run(con, SOURCE, shown, as_of, sandbox=client.sandbox)
-    try:
-        if fetched is not None:
-            meta, repairs = fetched
-            n = load.replace_slice(con, MODELS_TABLE, as_of, [meta.assign(as_of=as_of, run_id=run_id)])
-            outcomes.append(Outcome("metadata", "saved", n, repairs=repairs))
-        for release in releases or KNOWN_RELEASES:
-            outcomes.append(_collect_release(con, client, release, as_of, run_id))
-    except Exception as exc:
-        stats.rows = sum(o.rows for o in outcomes)
-        runs.finish_run(con, run_id, stats, error=str(exc))
-        raise
-    stats.rows = sum(o.rows for o in outcomes)
-    problems = [f"{o.item}: {o.detail}" for o in outcomes if o.status == "failed"]
-    if releases:  # a release asked for by name must be there
-        problems += [f"{o.item}: {o.detail}" for o in outcomes if o.status == "not published"]
-    if not any(o.status == "saved" and o.item != "metadata" for o in outcomes) and not problems:
-        problems.append(f"no release published at {shown}; tried {', '.join(token(r) for r in KNOWN_RELEASES)}")
-    repairs = [f"{o.item}: {r}" for o in outcomes for r in o.repairs]
-    runs.finish_run(con, run_id, stats, error="; ".join(problems) or None, repairs=repairs)
-    return run_id, outcomes
+    with runs.recorded_run(con, SOURCE, shown, as_of, secrets=secrets, meter=client) as run:
+        try:
+            fetched = fetch_metadata(client)
+        except LiveBenchError as exc:
+            fetched, outcomes = None, [Outcome("metadata", "failed", detail=str(exc))]
+        try:
+            if fetched is not None:
+                meta, repairs = fetched
+                n = load.replace_slice(con, MODELS_TABLE, as_of, [meta.assign(as_of=as_of, run_id=run.run_id)])
+                outcomes.append(Outcome("metadata", "saved", n, repairs=repairs))
+            for release in releases or KNOWN_RELEASES:
+                outcomes.append(_collect_release(con, client, release, as_of, run.run_id))
+        finally:
+            run.rows = sum(o.rows for o in outcomes)
+        problems = [f"{o.item}: {o.detail}" for o in outcomes if o.status == "failed"]
+        if releases:  # a release asked for by name must be there
+            problems += [f"{o.item}: {o.detail}" for o in outcomes if o.status == "not published"]
+        if not any(o.status == "saved" and o.item != "metadata" for o in outcomes) and not problems:
+            problems.append(f"no release published at {shown}; tried {', '.join(token(r) for r in KNOWN_RELEASES)}")
+        run.repairs = [f"{o.item}: {r}" for o in outcomes for r in o.repairs]
+        run.problem = "; ".join(problems) or None
+    return CollectResult.of(run, client.stats, outcomes=outcomes)
 
 
 def _collect_release(con, client, release: dt.date, as_of: dt.date, run_id: str) -> Outcome:

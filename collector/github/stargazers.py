@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 import duckdb
 import pandas as pd
 
-from collector.github_api import STAR_HEADERS, GitHubError, json_body, timestamp
+from collector.github.api import STAR_HEADERS, GitHubError, json_body, timestamp
 from collector.http import HttpClient, HttpError
 from warehouse.transaction import transaction
 

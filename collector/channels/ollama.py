@@ -8,13 +8,13 @@ from pathlib import Path
 
 import pandas as pd
 
-from collector.channel_runs import ChannelError, ChannelResult, iso_day, once_per_day, read_csv, recorded
-from collector.http import HttpClient, public_url
+from collector.channels.common import ChannelError, iso_day, once_per_day, read_csv, recorded
+from collector.http import HttpClient, RequestStats, public_url
+from collector.result import CollectResult
 from warehouse import load
-from warehouse.runs import RunStats
+from warehouse.settings import Settings
 from warehouse.transaction import transaction
 
-DEFAULT_URL = "https://ollama.com"
 SOURCE = "ollama"
 TABLE = "raw_ollama_library"
 LIBRARY_PATH = "library"
@@ -90,12 +90,13 @@ def save_library(con, as_of: dt.date, run_id: str, rows: list[dict]) -> int:
     return load.replace_slice(con, TABLE, as_of, [frame.assign(as_of=as_of, run_id=run_id)])
 
 
-def collect(con, url: str, as_of: dt.date) -> ChannelResult:
-    """One scrape of the library page as the as_of slice, in one recorded run."""
-    stats = RunStats()
-    client = HttpClient(url, stats=stats)
-    return recorded(con, SOURCE, public_url(url), as_of, stats, lambda: client.sandbox,
-                    lambda run_id: save_library(con, as_of, run_id, list(fetch_library(client))))
+def collect(con, settings: Settings, *, as_of: dt.date) -> CollectResult:
+    """One scrape of the library page at settings.ollama_url as the as_of slice, in one recorded run."""
+    url = settings.ollama_url
+    client = HttpClient(url, stats=RequestStats())
+    return recorded(con, SOURCE, public_url(url), as_of,
+                    lambda run_id: save_library(con, as_of, run_id, list(fetch_library(client))), client,
+                    settings.secrets())
 
 
 def read_archive(path: Path) -> pd.DataFrame:
@@ -118,7 +119,7 @@ def read_archive(path: Path) -> pd.DataFrame:
     return once_per_day(frame, "as_of", "model", path.name, "expected one scrape per day (keep the last of the day)")
 
 
-def import_archive(con, path: Path) -> ChannelResult:
+def import_archive(con, path: Path) -> CollectResult:
     """Every day of an archived scrape file as its own as_of slice, in one transaction and one recorded run."""
     frame = read_archive(path)
     last = max(frame["as_of"])
@@ -128,4 +129,4 @@ def import_archive(con, path: Path) -> ChannelResult:
             con.execute(f"DELETE FROM {TABLE} WHERE list_contains(?::DATE[], as_of)", [sorted(set(frame["as_of"]))])
             return load.append_batch(con, TABLE, frame.assign(run_id=run_id))
 
-    return recorded(con, SOURCE, path.resolve().as_uri(), last, RunStats(), lambda: False, save)
+    return recorded(con, SOURCE, path.resolve().as_uri(), last, save)

@@ -3,8 +3,7 @@
 import datetime as dt
 import json
 import logging
-from collections.abc import Iterator
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator
 from itertools import islice
 
 import duckdb
@@ -12,9 +11,11 @@ import pyarrow as pa
 from huggingface_hub import HfApi
 from huggingface_hub.errors import HFValidationError, RepositoryNotFoundError
 
-from collector.http import Meter, hub_session
+from collector.http import Meter, RequestStats, hub_session, public_url
+from collector.result import CollectResult
 from warehouse.load import replace_slice
-from warehouse.runs import RunStats, finish_run, start_run
+from warehouse.runs import recorded_run
+from warehouse.settings import Settings
 
 log = logging.getLogger(__name__)
 
@@ -30,22 +31,12 @@ LIMIT ?
 """
 
 
-@dataclass
-class DetailsResult:
-    """What one details pass did."""
-
-    run_id: str
-    rows: int
-    skipped: int
-    stats: RunStats
-
-
 def top_base_models(con: duckdb.DuckDBPyConnection, as_of: dt.date, n: int) -> list[str]:
     """Ids of the n most downloaded models of the as_of listing that have no parent."""
     return [r[0] for r in con.execute(TOP_BASE_MODELS, [as_of, n]).fetchall()]
 
 
-def fetch_details(api: HfApi, ids: list[str], stats: RunStats) -> Iterator[dict]:
+def fetch_details(api: HfApi, ids: list[str], stats: RequestStats) -> Iterator[dict]:
     """Yield one detail row per id; ids the Hub no longer knows (or cannot address) are skipped and counted."""
     for model_id in ids:
         try:
@@ -59,6 +50,12 @@ def fetch_details(api: HfApi, ids: list[str], stats: RunStats) -> Iterator[dict]
                "payload": json.dumps({"id": info.id, "childrenModelCount": count})}
 
 
+def save_details(con: duckdb.DuckDBPyConnection, as_of: dt.date, run_id: str, rows: Iterable[dict],
+                 progress=None) -> int:
+    """Make the detail rows the as_of slice of raw_hf_model_details."""
+    return replace_slice(con, "raw_hf_model_details", as_of, _batches(iter(rows), as_of, run_id, progress))
+
+
 def _batches(rows: Iterator[dict], as_of: dt.date, run_id: str, progress) -> Iterator[pa.Table]:
     while chunk := list(islice(rows, BATCH_ROWS)):
         yield pa.Table.from_pylist([{**r, "as_of": as_of, "run_id": run_id} for r in chunk], schema=SCHEMA)
@@ -66,26 +63,22 @@ def _batches(rows: Iterator[dict], as_of: dt.date, run_id: str, progress) -> Ite
             progress.update(len(chunk))
 
 
-def collect_details(con: duckdb.DuckDBPyConnection, api: HfApi, endpoint: str, as_of: dt.date, n: int,
-                    meter: Meter, sandbox: bool = False, progress=None) -> DetailsResult:
-    """Record childrenModelCount of the top n base models into raw_hf_model_details for as_of (one atomic slice).
+def collect(con: duckdb.DuckDBPyConnection, settings: Settings, *, as_of: dt.date, top: int, meter: Meter,
+            sandbox: bool = False, progress=None) -> CollectResult:
+    """Record childrenModelCount of the top base models into raw_hf_model_details for as_of (one atomic slice).
 
-    `meter` supplies the pacer (share the listing's, so both passes keep to one API quota), retries, timeout and
-    the token to redact.
+    `meter` is the listing's: its pacer (so both passes keep to one API quota), retries and timeout are shared.
     """
-    stats = RunStats()
-    own = Meter(stats, max_retries=meter.max_retries, token=meter.token, pacer=meter.pacer, timeout=meter.timeout)
-    run_id = start_run(con, "hf-details", endpoint, as_of, sandbox=sandbox)
-    ids = top_base_models(con, as_of, n)
-    try:
+    stats = RequestStats()
+    own = Meter(stats, max_retries=meter.max_retries, token=settings.hf_token, pacer=meter.pacer,
+                timeout=meter.timeout)
+    api = HfApi(endpoint=settings.hf_endpoint, token=settings.hf_token or False)
+    with recorded_run(con, "hf-details", public_url(settings.hf_endpoint), as_of, secrets=settings.secrets(),
+                      meter=own, sandbox=sandbox) as run:
+        ids = top_base_models(con, as_of, top)
         with hub_session(own):
-            rows = fetch_details(api, ids, stats)
-            stats.rows = replace_slice(con, "raw_hf_model_details", as_of, _batches(rows, as_of, run_id, progress))
-    except BaseException as exc:
-        finish_run(con, run_id, stats, error=own.redact(f"{type(exc).__name__}: {exc}"))
-        raise
-    finish_run(con, run_id, stats)
+            run.rows = save_details(con, as_of, run.run_id, fetch_details(api, ids, stats), progress)
     skipped = stats.extra.get("skipped", 0)
     log.info("hf details %s: %d of %d base models, %d skipped, %d requests, %d retries",
-             as_of, stats.rows, len(ids), skipped, stats.requests, stats.retries)
-    return DetailsResult(run_id, stats.rows, skipped, stats)
+             as_of, run.rows, len(ids), skipped, stats.requests, stats.retries)
+    return CollectResult.of(run, stats, skipped=skipped)

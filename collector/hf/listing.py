@@ -13,13 +13,15 @@ import pyarrow as pa
 from huggingface_hub import HfApi
 from huggingface_hub.hf_api import ModelInfo
 
-from collector import hf_details, hf_load
-from collector.http import HttpClient, HttpError, Meter, hub_session, note_sandbox, public_url
-from warehouse.runs import RunStats, finish_run, start_run
+from collector.hf import details as hf_details
+from collector.http import HttpError, Meter, RequestStats, hub_session, note_sandbox, probe_sandbox, public_url
+from collector.result import CollectResult
+from warehouse import load
+from warehouse.runs import recorded_run
+from warehouse.settings import Settings
 
 log = logging.getLogger(__name__)
 
-DEFAULT_ENDPOINT = "https://huggingface.co"
 LIST_EXPAND = ["author", "createdAt", "lastModified", "downloads", "downloadsAllTime", "likes", "trendingScore",
                "pipeline_tag", "library_name", "tags", "gated", "safetensors", "gguf"]
 MODEL_INFO_ATTRS = frozenset(vars(ModelInfo(id="-")))  # what huggingface_hub maps; the rest are extra fields
@@ -39,17 +41,6 @@ SCHEMA = pa.schema([
 
 class HfCollectError(Exception):
     """The Hub answered something the collector cannot use; the message names the URL and what was expected."""
-
-
-@dataclass
-class Collected:
-    """What one `collect` call did."""
-
-    run_id: str
-    rows: int
-    sandbox: bool
-    stats: RunStats
-    details: hf_details.DetailsResult | None = None
 
 
 def base_models(tags: Iterable[str]) -> list[dict]:
@@ -196,66 +187,58 @@ def batches(rows: Iterable[dict], as_of: dt.date, run_id: str, progress=None) ->
         yield pa.concat_tables(pending)
 
 
-def probe_sandbox(endpoint: str, stats: RunStats) -> dt.date | None:
-    """The sandbox clock's date when the endpoint is the revealed sandbox (GET /_sandbox/info), else None."""
-    client = HttpClient(endpoint, max_retries=1, timeout=10, stats=stats)
-    try:
-        response = client.get("/_sandbox/info")
-    except HttpError as exc:
-        raise HfCollectError(f"cannot reach the Hub at {endpoint}: {exc}") from exc
-    try:
-        info = response.json() if response.status_code == 200 else {}
-        if info.get("sandbox") is True or client.sandbox:
-            return dt.date.fromisoformat(str(info.get("date")))
-    except (ValueError, AttributeError) as exc:
-        if client.sandbox:
-            raise HfCollectError(f"{endpoint}/_sandbox/info: expected JSON with a YYYY-MM-DD 'date' ({exc})") from exc
-    return None
+def save_models(con: duckdb.DuckDBPyConnection, as_of: dt.date, run_id: str, rows: Iterable[dict], *,
+                stats: RequestStats, progress=None) -> int:
+    """Make the listing rows the as_of slice of raw_hf_models (duplicates and load timings go to stats.extra).
+
+    A model listed twice (a page served twice) is kept once, as first listed.
+    """
+    written = load.replace_slice(con, "raw_hf_models", as_of, batches(rows, as_of, run_id, progress), unique="id",
+                                 measures=stats.extra)
+    if stats.extra.get("duplicates"):
+        log.warning("hf %s: %d models were listed twice; each is kept once", as_of, stats.extra["duplicates"])
+    return written
 
 
-def collect(con: duckdb.DuckDBPyConnection, endpoint: str, as_of: dt.date | None = None, token: str | None = None,
+def collect(con: duckdb.DuckDBPyConnection, settings: Settings, *, as_of: dt.date | None = None,
             min_downloads: int = 100, limit: int | None = None, details: int = 500,
             calls_per_window: int = 1000, window_s: float = 300, timeout: float = 30.0,
-            progress=None) -> Collected:
+            progress=None) -> CollectResult:
     """Collect the listing into raw_hf_models for as_of (one atomic slice), then the details pass.
 
     as_of defaults to the sandbox clock's date on the sandbox, else today (UTC).
 
     `progress(label, total)`, when given, returns a context manager with update(n) (e.g. app.progress.Progress).
     """
-    stats = RunStats()
+    endpoint, token = settings.hf_endpoint, settings.hf_token
+    stats = RequestStats()
     meter = Meter(stats, calls_per_window, window_s, token=token, timeout=timeout)
-    try:
-        sandbox_date = probe_sandbox(endpoint, stats)
-    except HfCollectError as exc:
-        run_id = start_run(con, "hf", public_url(endpoint), as_of or dt.datetime.now(dt.UTC).date())
-        finish_run(con, run_id, stats, error=meter.redact(str(exc)))
-        raise
-    sandbox = sandbox_date is not None
-    as_of = as_of or sandbox_date or dt.datetime.now(dt.UTC).date()
-    run_id = start_run(con, "hf", public_url(endpoint), as_of, sandbox=sandbox)
-    if sandbox:
-        note_sandbox(endpoint)
-    api = HfApi(endpoint=endpoint, token=token or False)
-    repairs: list[str] = []
-    try:
+    today = dt.datetime.now(dt.UTC).date()
+    with recorded_run(con, "hf", public_url(endpoint), as_of or today, secrets=settings.secrets(), meter=meter,
+                      begin=False) as run:
+        try:
+            sandbox_date = probe_sandbox(endpoint, stats)
+        except HttpError as exc:
+            raise HfCollectError(f"cannot reach the Hub at {endpoint}: {exc}") from exc
+        as_of = as_of or sandbox_date or today
+        run.begin(as_of, sandbox_date is not None)
+        if run.sandbox:
+            note_sandbox(endpoint)
+        api = HfApi(endpoint=endpoint, token=token or False)
         with hub_session(meter), _bar(progress, f"hf listing {as_of}", limit) as bar:
-            rows = fetch_models(api, meter, min_downloads, limit, repairs)
-            stats.rows = hf_load.load_listing(con, as_of, batches(rows, as_of, run_id, bar), stats)
-    except BaseException as exc:
-        finish_run(con, run_id, stats, error=meter.redact(f"{type(exc).__name__}: {exc}"))
-        raise
-    if stats.extra.get("duplicates"):
-        repairs.append(f"{stats.extra['duplicates']} model(s) were listed twice; each kept once, as first listed")
-    for repair in repairs[:5]:
-        log.warning("hf %s: %s", as_of, repair)
-    finish_run(con, run_id, stats, repairs=[meter.redact(r) for r in repairs])
-    log.info("hf %s: %d models, %d requests, %d retries", as_of, stats.rows, stats.requests, stats.retries)
-    result = Collected(run_id, stats.rows, sandbox, stats)
+            rows = fetch_models(api, meter, min_downloads, limit, run.repairs)
+            run.rows = save_models(con, as_of, run.run_id, rows, stats=stats, progress=bar)
+        if stats.extra.get("duplicates"):
+            run.repairs.append(f"{stats.extra['duplicates']} model(s) were listed twice; each kept once, "
+                               "as first listed")
+        for repair in run.repairs[:5]:
+            log.warning("hf %s: %s", as_of, meter.redact(repair))
+    log.info("hf %s: %d models, %d requests, %d retries", as_of, run.rows, stats.requests, stats.retries)
+    result = CollectResult.of(run, stats)
     if details:
         with _bar(progress, f"hf details {as_of}", details) as bar:
-            result.details = hf_details.collect_details(con, api, endpoint, as_of, details, meter,
-                                                        sandbox=sandbox, progress=bar)
+            result.details = hf_details.collect(con, settings, as_of=as_of, top=details, meter=meter,
+                                                sandbox=run.sandbox, progress=bar)
     return result
 
 

@@ -17,8 +17,10 @@ from pathlib import Path
 import duckdb
 from huggingface_hub.hf_api import ModelInfo
 
-from collector import hf, hf_load
-from warehouse.runs import RunStats, finish_run, start_run
+from collector.hf import listing as hf
+from collector.http import RequestStats
+from collector.result import CollectResult
+from warehouse.runs import recorded_run
 
 log = logging.getLogger(__name__)
 
@@ -38,19 +40,14 @@ def endpoint_of(path: Path) -> str:
     return path.resolve().as_uri()
 
 
-def import_snapshot(con: duckdb.DuckDBPyConnection, path: Path, as_of: dt.date) -> hf.Collected:
+def import_snapshot(con: duckdb.DuckDBPyConnection, path: Path, as_of: dt.date) -> CollectResult:
     """Make the listing in `path` the as_of slice of raw_hf_models, as a recorded hf run (one transaction)."""
-    stats = RunStats()
-    run_id = start_run(con, "hf", endpoint_of(path), as_of)
-    try:
+    stats = RequestStats()
+    with recorded_run(con, "hf", endpoint_of(path), as_of) as run:
         rows = read_snapshot(path)
-        stats.rows = hf_load.load_listing(con, as_of, hf.batches(rows, as_of, run_id), stats)
-    except BaseException as exc:
-        finish_run(con, run_id, stats, error=f"{type(exc).__name__}: {exc}")
-        raise
-    finish_run(con, run_id, stats)
-    log.info("hf %s: %d models imported from %s", as_of, stats.rows, path)
-    return hf.Collected(run_id, stats.rows, False, stats)
+        run.rows = hf.save_models(con, as_of, run.run_id, rows, stats=stats)
+    log.info("hf %s: %d models imported from %s", as_of, run.rows, path)
+    return CollectResult.of(run, stats)
 
 
 def read_snapshot(path: Path) -> Iterator[dict]:

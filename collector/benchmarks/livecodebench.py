@@ -7,12 +7,13 @@ import logging
 
 import pandas as pd
 
-from collector.http import HttpClient, HttpError, public_url
+from collector.http import HttpClient, RequestStats, public_url
+from collector.result import CollectResult
 from warehouse import load, runs
+from warehouse.settings import Settings
 
 log = logging.getLogger(__name__)
 
-DEFAULT_URL = "https://livecodebench.github.io"
 DEFAULT_FILE = "performances_generation.json"
 SOURCE = "livecodebench"
 TABLE = "raw_livecodebench_results"
@@ -158,30 +159,21 @@ def fetch_results(client: HttpClient, file_name: str) -> tuple[pd.DataFrame, lis
     return parse_results(response.text, file_name)
 
 
-def collect(con, url: str, as_of: dt.date) -> tuple[str, int]:
-    """Fetch the results file and replace the as_of slice; return (run id, rows).
+def collect(con, settings: Settings, *, as_of: dt.date) -> CollectResult:
+    """Fetch the results file at settings.livecodebench_url and replace the as_of slice.
 
     Entries repaired or skipped are listed in the run's `repairs`; failures are recorded, then raised.
     """
+    url = settings.livecodebench_url
     base, file_name = split_url(url)
     shown = public_url(url)
-    stats = runs.RunStats()
-    client = HttpClient(base, stats=stats)
-    try:
+    client = HttpClient(base, stats=RequestStats())
+    with runs.recorded_run(con, SOURCE, shown, as_of, secrets=settings.secrets(), meter=client) as run:
         rows, repairs = fetch_results(client, file_name)
-    except (HttpError, LiveCodeBenchError) as exc:
-        run_id = runs.start_run(con, SOURCE, shown, as_of, sandbox=client.sandbox)
-        runs.finish_run(con, run_id, stats, error=str(exc))
-        raise
-    run_id = runs.start_run(con, SOURCE, shown, as_of, sandbox=client.sandbox)
-    try:
-        stats.rows = load.replace_slice(con, TABLE, as_of, [rows.assign(as_of=as_of, run_id=run_id)])
-    except Exception as exc:
-        runs.finish_run(con, run_id, stats, error=str(exc))
-        raise
-    runs.finish_run(con, run_id, stats, repairs=repairs)
+        run.rows = load.replace_slice(con, TABLE, as_of, [rows.assign(as_of=as_of, run_id=run.run_id)])
+        run.repairs = repairs
     for repair in repairs[:runs.REPAIRS_SHOWN]:
         log.warning("livecodebench: %s", repair)
     log.info("livecodebench: %d results of %d models from %s%s", len(rows), rows["model"].nunique(), shown,
              " (SANDBOX: fictional data)" if client.sandbox else "")
-    return run_id, stats.rows
+    return CollectResult.of(run, client.stats)

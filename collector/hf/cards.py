@@ -5,16 +5,17 @@ import logging
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from contextlib import nullcontext
-from dataclasses import dataclass
 from urllib.parse import quote
 
 import duckdb
 import pandas as pd
 
-from collector.card_parse import parse_card
-from collector.http import HttpClient, HttpError, note_sandbox, public_url
+from collector.hf.card_parse import parse_card
+from collector.http import HttpClient, HttpError, RequestStats, note_sandbox, public_url
+from collector.result import CollectResult
 from warehouse.load import append_batch
-from warehouse.runs import RunStats, finish_run, start_run
+from warehouse.runs import recorded_run
+from warehouse.settings import Settings
 from warehouse.transaction import transaction
 
 log = logging.getLogger(__name__)
@@ -25,28 +26,16 @@ MAX_README_BYTES = 1_000_000  # real cards are rarely over 100 kB; larger ones a
 TABLES = ("raw_hf_model_cards", "card_github_links", "card_legacy_scores", "card_parse_skips")
 
 TOP_MODELS = """
-SELECT as_of, id FROM stg_hf_latest
+SELECT as_of, id FROM raw_hf_models
+WHERE as_of = coalesce(?, (SELECT any_value(as_of) FROM stg_hf_latest))
 ORDER BY downloads DESC NULLS LAST, id
 LIMIT ?
 """
 
 
-@dataclass
-class CardsSummary:
-    """What one `collect cards` run stored."""
-
-    run_id: str
-    as_of: dt.date
-    statuses: dict[str, int]
-    links: int
-    scores: int
-    skips: int
-    sandbox: bool
-
-
-def top_models(con: duckdb.DuckDBPyConnection, top: int) -> tuple[dt.date, list[str]]:
-    """The as_of of the latest Hub slice and its `top` most downloaded (30-day) model ids."""
-    rows = con.execute(TOP_MODELS, [top]).fetchall()
+def top_models(con: duckdb.DuckDBPyConnection, top: int, as_of: dt.date | None = None) -> tuple[dt.date, list[str]]:
+    """The as_of of the Hub slice (default the latest) and its `top` most downloaded (30-day) model ids."""
+    rows = con.execute(TOP_MODELS, [as_of, top]).fetchall()
     if not rows:
         raise RuntimeError("no Hugging Face snapshot in the warehouse yet: run 'revealed collect hf' first")
     return rows[0][0], [model_id for _, model_id in rows]
@@ -103,44 +92,44 @@ def parsed_tables(as_of: dt.date, run_id: str, cards: list[dict]) -> dict[str, p
     }
 
 
-def save_cards(con: duckdb.DuckDBPyConnection, as_of: dt.date, frames: dict[str, pd.DataFrame]) -> int:
-    """Replace the as_of slice of every card table in one transaction; return the card rows written."""
+def save_cards(con: duckdb.DuckDBPyConnection, as_of: dt.date, run_id: str, cards: list[dict]) -> dict[str, int]:
+    """Replace the as_of slice of every card table with the cards and what they say, in one transaction.
+
+    Returns the rows written per table.
+    """
+    frames = parsed_tables(as_of, run_id, cards)
     with transaction(con):
         for table in TABLES:
             con.execute(f"DELETE FROM {table} WHERE as_of = ?", [as_of])
             append_batch(con, table, frames[table])
-    return len(frames["raw_hf_model_cards"])
+    return {table: len(frame) for table, frame in frames.items()}
 
 
-def collect_cards(con: duckdb.DuckDBPyConnection, endpoint: str, top: int = DEFAULT_TOP,
-                  token: str | None = None, progress=None) -> CardsSummary:
-    """Fetch, parse and store the cards of the top models of the latest Hub slice, recording the run.
+def collect(con: duckdb.DuckDBPyConnection, settings: Settings, *, as_of: dt.date | None = None,
+            top: int = DEFAULT_TOP, progress=None) -> CollectResult:
+    """Fetch, parse and store the cards of the top models of the as_of Hub slice (default the latest), recorded.
 
+    extra holds statuses (cards per status), links, scores and skips (rows found in the cards).
     `progress(label, total)`, when given, returns a context manager with update(n) (e.g. app.progress.Progress).
     """
-    as_of, ids = top_models(con, top)
-    stats = RunStats()
-    client = HttpClient(endpoint, token=token, stats=stats)
-    cards = []
-    with progress("model cards", len(ids)) if progress else nullcontext() as bar:
-        for card in fetch_cards(client, ids):
-            cards.append(card)
-            if bar is not None:
-                bar.update(1)
+    endpoint = settings.hf_endpoint
+    as_of, ids = top_models(con, top, as_of)
+    client = HttpClient(endpoint, token=settings.hf_token, stats=RequestStats())
     shown = public_url(endpoint)  # never record a user:password part
-    if client.sandbox:
-        note_sandbox(endpoint)
-    run_id = start_run(con, SOURCE, shown, as_of, sandbox=client.sandbox)
-    try:
+    with recorded_run(con, SOURCE, shown, as_of, secrets=settings.secrets(), meter=client) as run:
+        cards = []
+        with progress("model cards", len(ids)) if progress else nullcontext() as bar:
+            for card in fetch_cards(client, ids):
+                cards.append(card)
+                if bar is not None:
+                    bar.update(1)
+        if client.sandbox:
+            note_sandbox(endpoint)
         if all(c["status"] == "error" for c in cards):
             raise RuntimeError(f"every card request to {shown} failed; earlier card slices were kept")
         cards = keep_earlier(con, as_of, cards)
-        statuses = dict(Counter(c["status"] for c in cards))
-        frames = parsed_tables(as_of, run_id, cards)
-        stats.rows = save_cards(con, as_of, frames)
-    except Exception as exc:
-        finish_run(con, run_id, stats, error=client.meter.redact(str(exc)))
-        raise
-    finish_run(con, run_id, stats)
-    return CardsSummary(run_id, as_of, statuses, len(frames["card_github_links"]),
-                        len(frames["card_legacy_scores"]), len(frames["card_parse_skips"]), client.sandbox)
+        written = save_cards(con, as_of, run.run_id, cards)
+        run.rows = written["raw_hf_model_cards"]
+    return CollectResult.of(run, client.stats, statuses=dict(Counter(c["status"] for c in cards)),
+                            links=written["card_github_links"], scores=written["card_legacy_scores"],
+                            skips=written["card_parse_skips"])

@@ -11,7 +11,7 @@ import duckdb
 
 log = logging.getLogger(__name__)
 
-REGISTRY = Path(__file__).parent / "registry" / "github_repos.toml"
+REGISTRY = Path(__file__).parents[1] / "registry" / "github_repos.toml"
 REPO_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9-]{0,38}/[A-Za-z0-9._-]{1,100}$")
 ENTRY_KEYS = {"family", "repo", "hf_orgs", "models"}
 

@@ -10,15 +10,15 @@ from pathlib import Path
 
 import pandas as pd
 
-from collector.channel_runs import ChannelError, ChannelResult, iso_day, once_per_day, read_csv, recorded
-from collector.http import HttpClient, public_url
+from collector.channels.common import ChannelError, iso_day, once_per_day, read_csv, recorded
+from collector.http import HttpClient, RequestStats, public_url
+from collector.result import CollectResult
 from warehouse import load
-from warehouse.runs import RunStats
+from warehouse.settings import Settings
 from warehouse.transaction import transaction
 
 log = logging.getLogger(__name__)
 
-DEFAULT_API_URL = "https://openrouter.ai/api/v1"
 SOURCE = "openrouter"
 TOKENS_TABLE, MODELS_TABLE = "raw_openrouter_tokens", "raw_openrouter_models"
 COLUMNS = ("date", "model_permaslug", "total_tokens")
@@ -95,10 +95,10 @@ def save(con, as_of: dt.date, run_id: str, tokens: pd.DataFrame | None, models: 
     return n
 
 
-def collect(con, api_url: str, rankings_url: str | None, as_of: dt.date) -> ChannelResult:
+def collect(con, settings: Settings, *, as_of: dt.date) -> CollectResult:
     """The models list and (when its URL is configured) the rankings dataset as the as_of slice, in one run."""
-    stats = RunStats()
-    client = HttpClient(api_url, stats=stats)
+    api_url, rankings_url = settings.openrouter_api, settings.openrouter_rankings
+    client = HttpClient(api_url, stats=RequestStats())
 
     def fetch_and_save(run_id: str) -> int:
         models = list(fetch_models(client))
@@ -106,12 +106,11 @@ def collect(con, api_url: str, rankings_url: str | None, as_of: dt.date) -> Chan
             log.warning("openrouter: no rankings-daily URL configured (OPENROUTER_RANKINGS_URL); models list only")
         return save(con, as_of, run_id, fetch_rankings(client, rankings_url) if rankings_url else None, models)
 
-    return recorded(con, SOURCE, public_url(api_url), as_of, stats, lambda: client.sandbox, fetch_and_save)
+    return recorded(con, SOURCE, public_url(api_url), as_of, fetch_and_save, client, settings.secrets())
 
 
-def import_archive(con, path: Path, as_of: dt.date | None = None) -> ChannelResult:
+def import_archive(con, path: Path, as_of: dt.date | None = None) -> CollectResult:
     """An archived rankings-daily CSV as one slice, dated as_of (default: its last day)."""
     tokens = parse_rankings(read_csv(path, COLUMNS), path.name)
     day = as_of or max(tokens["day"])
-    return recorded(con, SOURCE, path.resolve().as_uri(), day, RunStats(), lambda: False,
-                    lambda run_id: save(con, day, run_id, tokens, None))
+    return recorded(con, SOURCE, path.resolve().as_uri(), day, lambda run_id: save(con, day, run_id, tokens, None))

@@ -2,7 +2,6 @@
 
 import datetime as dt
 
-DEFAULT_API_URL = "https://api.github.com"
 REST_HEADERS = {"Accept": "application/vnd.github+json", "X-GitHub-Api-Version": "2022-11-28"}
 STAR_HEADERS = {**REST_HEADERS, "Accept": "application/vnd.github.star+json"}
 

@@ -1,6 +1,6 @@
 """GitHub REST: one repository per request, the path for runs without a token."""
 
-from collector.github_api import REST_HEADERS, MalformedRepo, json_body, snapshot
+from collector.github.api import REST_HEADERS, MalformedRepo, json_body, snapshot
 from collector.http import HttpClient
 
 

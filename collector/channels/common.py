@@ -1,13 +1,14 @@
-"""What the Ollama and OpenRouter collectors share: one result type, recorded runs, archived CSV files."""
+"""What the Ollama and OpenRouter collectors share: recorded runs and archived CSV files."""
 
 import csv
 import datetime as dt
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 
-from warehouse.runs import RunStats, finish_run, start_run
+from collector.http import HttpClient, RequestStats
+from collector.result import CollectResult
+from warehouse.runs import recorded_run
 
 log = logging.getLogger(__name__)
 
@@ -16,38 +17,14 @@ class ChannelError(ValueError):
     """A channel page or file that cannot be used: names the bad value and what was expected."""
 
 
-@dataclass
-class ChannelResult:
-    """What one collect or import did."""
-
-    run_id: str
-    rows: int
-    sandbox: bool
-    as_of: dt.date
-
-
-def recorded(con, source: str, endpoint: str, as_of: dt.date, stats: RunStats, sandbox: Callable[[], bool],
-             save: Callable[[str], int]) -> ChannelResult:
-    """Run save(run_id) inside one recorded run: failures are recorded (endpoint without credentials), then raised.
-
-    sandbox() is asked once the requests are made: the sandbox says so in its response headers.
-    """
-    run_id = start_run(con, source, endpoint, as_of)
-    try:
-        stats.rows = save(run_id)
-    except BaseException as exc:
-        _mark_sandbox(con, run_id, sandbox())
-        finish_run(con, run_id, stats, error=f"{type(exc).__name__}: {exc}")
-        raise
-    _mark_sandbox(con, run_id, sandbox())
-    finish_run(con, run_id, stats)
-    log.info("%s %s: %d rows from %s%s", source, as_of, stats.rows, endpoint,
-             " (SANDBOX: fictional data)" if sandbox() else "")
-    return ChannelResult(run_id, stats.rows, sandbox(), as_of)
-
-
-def _mark_sandbox(con, run_id: str, sandbox: bool) -> None:
-    con.execute("UPDATE collection_runs SET sandbox = ? WHERE run_id = ?", [sandbox, run_id])
+def recorded(con, source: str, endpoint: str, as_of: dt.date, save: Callable[[str], int],
+             client: HttpClient | None = None, secrets: list[str] = ()) -> CollectResult:
+    """Run save(run_id) as one recorded run (endpoint without credentials); a file import has no client."""
+    with recorded_run(con, source, endpoint, as_of, secrets=secrets, meter=client) as run:
+        run.rows = save(run.run_id)
+    log.info("%s %s: %d rows from %s%s", source, as_of, run.rows, endpoint,
+             " (SANDBOX: fictional data)" if run.sandbox else "")
+    return CollectResult.of(run, client.stats if client else RequestStats())
 
 
 def read_csv(path: Path, columns: tuple[str, ...]) -> list[dict]:
