@@ -33,7 +33,9 @@ from playwright.sync_api import expect, sync_playwright  # noqa: E402
 from synthetic_hub import fill  # noqa: E402
 
 from app.web import app_server, board, queries  # noqa: E402
-from pipelines import build, lineage, marts, profiles, scoring  # noqa: E402
+from pipelines import profiles  # noqa: E402
+from pipelines.orchestration import build  # noqa: E402
+from pipelines.steps import lineage, marts, scoring  # noqa: E402
 from warehouse import db, paths, publish  # noqa: E402
 
 log = logging.getLogger("bench.app_render")
@@ -62,7 +64,7 @@ def build_home(models: int, days: int) -> Path:
     con = db.connect(paths.warehouse_file(home))
     began = time.perf_counter()
     fill(con, models, days)
-    build.run_build(con, [lineage.build, scoring.build, marts.build])
+    build.run_build(con, build.steps_of(lineage.build, scoring.build, marts.build))
     publish.publish(con, paths.serving_file(home))
     con.close()
     log.info("built and published %s models x %s days in %.0f s", f"{models:,}", days, time.perf_counter() - began)

@@ -19,7 +19,8 @@ from pathlib import Path
 import pandas as pd
 
 from collector.hf import snapshot as hub_snapshot
-from pipelines import backtest, build
+from pipelines.checks import backtest
+from pipelines.orchestration import build
 from warehouse import db
 
 HF = Path(__file__).resolve().parents[2] / "shared" / "data" / "hf"

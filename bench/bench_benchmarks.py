@@ -3,7 +3,7 @@
 python bench/bench_benchmarks.py [--models 10000] [--repeat 3]
 
 Starts the sandbox over a world of --models models, then per repeat: collects every LiveBench release and the
-LiveCodeBench file into a fresh warehouse (real HTTP on loopback) and computes benchmark_scores. Reports the
+LiveCodeBench file into a fresh warehouse (real HTTP on loopback) and computes int_benchmark_scores. Reports the
 median wall time of each part, the size of the LiveCodeBench file and the process's peak RSS.
 """
 
@@ -21,7 +21,8 @@ import requests
 from collector.benchmarks import livebench, livecodebench
 from collector.sandbox.server import SandboxServer
 from collector.sandbox.world import World
-from pipelines import benchmark_scores
+from pipelines.orchestration import build
+from pipelines.steps import benchmark_scores
 from warehouse import db
 from warehouse.settings import Settings
 
@@ -40,8 +41,8 @@ def run_once(url: str, day: dt.date) -> dict[str, float]:
     livecodebench.collect(con, settings, as_of=day)
     times["livecodebench collect"] = time.perf_counter() - began
     began = time.perf_counter()
-    benchmark_scores.build(con)
-    times["benchmark_scores"] = time.perf_counter() - began
+    build.run_build(con, build.steps_of(benchmark_scores.build))
+    times["int_benchmark_scores"] = time.perf_counter() - began
     con.close()
     return times
 

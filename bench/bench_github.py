@@ -15,11 +15,12 @@ from collector.github import repos as github
 from collector.hf import listing as hf
 from collector.sandbox.server import SandboxServer
 from collector.sandbox.world import World
-from pipelines import build, lineage
+from pipelines.orchestration import build
+from pipelines.steps import lineage
 from warehouse import db, paths
 from warehouse.settings import Settings
 
-STEPS = ["github_repo_stats", "model_github", "mart_github_repos", "mart_github_daily"]
+STEPS = ["int_github_repo_stats", "int_model_github", "mart_github_repos", "mart_github_daily"]
 
 
 def main() -> None:
@@ -44,11 +45,9 @@ def main() -> None:
             print(f"{x['api']:>7}: {x['repos']:,} repositories ({x['found']:,} found) in {seconds:.1f}s, "
                   f"{run.stats.requests:,} requests incl. {x['backfill'].get('pages', 0)} stargazer pages")
         hf.collect(con, settings, details=0)
-    lineage.build(con)
-    began = time.perf_counter()
-    for step in STEPS:
-        build.run_sql_step(con, step)
-    seconds = time.perf_counter() - began
+    build.run_build(con, build.steps_of(lineage.build))
+    report = build.run_build(con, build.steps_of(*STEPS))
+    seconds = report.seconds
     rows = ", ".join(f"{t} {con.execute(f'SELECT count(*) FROM {t}').fetchone()[0]:,}" for t in STEPS)
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"build steps: {seconds:.2f}s ({rows}); peak RSS {peak:,.0f} MiB (sandbox: fictional data)")

@@ -10,7 +10,8 @@ sys.path.insert(0, str(Path(__file__).parent))
 
 from synthetic_hub import fill  # noqa: E402
 
-from pipelines import build, lineage  # noqa: E402
+from pipelines.orchestration import build  # noqa: E402
+from pipelines.steps import lineage  # noqa: E402
 from warehouse import db, paths  # noqa: E402
 
 
@@ -21,7 +22,7 @@ def main() -> None:
     con = db.connect(paths.warehouse_file(home))
     fill(con, n)
     began = time.perf_counter()
-    report = build.run_build(con, [lineage.build])
+    report = build.run_build(con, build.steps_of(lineage.build))
     seconds = time.perf_counter() - began
     rows = report.steps[0].rows
     usage = resource.getrusage(resource.RUSAGE_SELF)

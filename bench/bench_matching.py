@@ -9,8 +9,8 @@ import argparse
 import time
 import tracemalloc
 
-from pipelines.matching_report import DATA, read_labels, reference_entries, reference_hub
-from pipelines.name_match import HubIndex, match_all
+from pipelines.checks.matching_report import DATA, read_labels, reference_entries, reference_hub
+from pipelines.steps.name_match import HubIndex, match_all
 
 
 def main() -> None:

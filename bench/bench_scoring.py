@@ -10,7 +10,8 @@ sys.path.insert(0, str(Path(__file__).parent))
 
 from synthetic_hub import fill  # noqa: E402
 
-from pipelines import build, lineage, marts, scoring  # noqa: E402
+from pipelines.orchestration import build  # noqa: E402
+from pipelines.steps import lineage, marts, scoring  # noqa: E402
 from warehouse import db, paths  # noqa: E402
 
 
@@ -22,7 +23,7 @@ def main() -> None:
     con = db.connect(paths.warehouse_file(home))
     fill(con, n, days)
     began = time.perf_counter()
-    report = build.run_build(con, [lineage.build, scoring.build, marts.build])
+    report = build.run_build(con, build.steps_of(lineage.build, scoring.build, marts.build))
     total = time.perf_counter() - began
     usage = resource.getrusage(resource.RUSAGE_SELF)
     peak, cpu = usage.ru_maxrss / 1024, usage.ru_utime + usage.ru_stime

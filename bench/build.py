@@ -24,7 +24,7 @@ from pathlib import Path
 
 from collector.sandbox.raw_seed import seed_raw
 from collector.sandbox.world import World
-from pipelines import build
+from pipelines.orchestration import build
 from warehouse import db
 
 log = logging.getLogger("bench.build")

@@ -5,7 +5,7 @@ Usage: .venv/bin/python bench/first_days.py [--seed 11] [--models 5000] [--days 
 Collects the world with the real collector over HTTP into one new warehouse per deployment (--full days, then
 each of --days), all ending on --end-day (days after the world's start; 60 is its today), builds each up to
 the derivatives, and prints Spearman and MdAPE against the world's true organic 30-day downloads, burst flags
-and active derivatives against the full-history build (pipelines/evaluate_first_days.py).
+and active derivatives against the full-history build (pipelines/checks/evaluate_first_days.py).
 """
 
 import argparse
@@ -19,7 +19,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from collector.sandbox.world import World  # noqa: E402
-from pipelines import evaluate_first_days  # noqa: E402
+from pipelines.checks import evaluate_first_days  # noqa: E402
 
 
 def main() -> None:

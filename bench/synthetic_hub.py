@@ -11,7 +11,7 @@ def model_id(expr: str) -> str:
 
 
 def fill(con: duckdb.DuckDBPyConnection, n: int, days: int = 0) -> None:
-    """n models (30% derivatives, 2% of those merges), model_noise, and `days` days of model_daily."""
+    """n models (30% derivatives, 2% of those merges), int_model_noise, and `days` days of int_model_daily."""
     bases = int(n * 0.7)
     con.execute("CREATE OR REPLACE TEMP MACRO h(x, k, m) AS (hash(x, k) % m)::BIGINT")
     con.execute("INSERT INTO collection_runs (run_id, source, endpoint, as_of, started_at, status, sandbox) "
@@ -33,14 +33,14 @@ def fill(con: duckdb.DuckDBPyConnection, n: int, days: int = 0) -> None:
                END
         FROM range({n}) t(i)""")
     con.execute("""
-        CREATE OR REPLACE TABLE model_noise AS
+        CREATE OR REPLACE TABLE int_model_noise AS
         SELECT id AS model_id, as_of, downloads AS raw_downloads_30d,
                (downloads * 0.8)::BIGINT AS organic_downloads_30d,
                0.2 AS automation_share, '' AS noise_reasons, false AS mostly_automation, 0.0 AS unseen_share
         FROM raw_hf_models""")
     if days:
         con.execute(f"""
-            CREATE OR REPLACE TABLE model_daily AS
+            CREATE OR REPLACE TABLE int_model_daily AS
             SELECT id AS model_id, DATE '{AS_OF}' - (d + 1)::INTEGER AS day, downloads // 30 AS raw_downloads,
                    (downloads * 0.8 / 30 * (0.7 + 0.6 * h(id, d, 1000) / 1000))::BIGINT AS organic_downloads,
                    false AS imputed, false AS decreased

@@ -23,12 +23,12 @@ def hub_snapshot(con, models: list[dict], as_of: dt.date = AS_OF, sandbox: bool 
 
 def upstream_noise(con, organic: dict[str, int], as_of: dt.date = AS_OF, days: int = 40,
                    trend: dict[str, float] | None = None) -> None:
-    """model_noise and model_daily as de-noising writes them; trend[id] is the daily growth (default flat)."""
+    """int_model_noise and int_model_daily as de-noising writes them; trend[id] is the daily growth (default flat)."""
     rows = [{"model_id": k, "as_of": as_of, "raw_downloads_30d": int(v * 1.25), "organic_downloads_30d": v,
              "automation_share": 0.2, "noise_reasons": "burst", "mostly_automation": False,
              "unseen_share": 0.0} for k, v in organic.items()]
     con.register("_noise", pd.DataFrame(rows))
-    con.execute("CREATE OR REPLACE TABLE model_noise AS SELECT * FROM _noise")
+    con.execute("CREATE OR REPLACE TABLE int_model_noise AS SELECT * FROM _noise")
     daily = []
     for k, v in organic.items():
         slope = (trend or {}).get(k, 0.0)
@@ -38,6 +38,6 @@ def upstream_noise(con, organic: dict[str, int], as_of: dt.date = AS_OF, days: i
                           "raw_downloads": round(level * 1.25), "organic_downloads": round(level),
                           "imputed": False, "decreased": False})
     con.register("_daily", pd.DataFrame(daily))
-    con.execute("CREATE OR REPLACE TABLE model_daily AS SELECT * FROM _daily")
+    con.execute("CREATE OR REPLACE TABLE int_model_daily AS SELECT * FROM _daily")
     con.unregister("_noise")
     con.unregister("_daily")

@@ -17,7 +17,7 @@ from app.web import STREAMLIT_APP, noise_reasons
 from collector.benchmarks import livebench
 from collector.sandbox.server import SandboxServer
 from collector.sandbox.world import World
-from pipelines import export_weekly
+from pipelines.serving import export_weekly
 from warehouse import db, paths, publish, schedule_state, status_line
 from warehouse.settings import Settings
 

@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from pipelines import backtest
+from pipelines.checks import backtest
 
 
 def test_spearman_is_one_for_the_same_order_and_ties_share_their_rank():

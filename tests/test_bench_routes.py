@@ -13,8 +13,8 @@ from app.cli import main
 from collector import http
 from collector.benchmarks import livebench, livecodebench
 from collector.sandbox import routes_bench
-from pipelines import benchmark_scores
-from pipelines.export_benchmarks import export_benchmarks
+from pipelines.serving.export_benchmarks import export_benchmarks
+from pipelines.steps import benchmark_scores
 from warehouse import db, paths
 from warehouse.settings import Settings
 

@@ -15,8 +15,8 @@ import sandbox_built
 from playwright.sync_api import expect, sync_playwright
 
 from app.web import app_server, streamlit_server
-from pipelines import export_weekly, questionnaire_picks
-from pipelines import questionnaire as qn
+from pipelines.serving import export_weekly, questionnaire_picks
+from pipelines.serving import questionnaire as qn
 from warehouse import db
 
 pytestmark = pytest.mark.browser

@@ -10,23 +10,27 @@ import pandas as pd
 import pytest
 
 from app import cli
-from pipelines import build
+from pipelines.checks.simulate import simulate
+from pipelines.orchestration import build
+from pipelines.steps import denoise, series
 from warehouse import db, paths, publish
 
 D = dt.date(2026, 3, 1)
 
 
-@build.produces("mart_models")
-def mart_from_raw(con) -> None:
+def mart_from_raw(con, config) -> None:
     """A stand-in mart step: one row per model of the latest snapshot."""
     con.execute("CREATE OR REPLACE TABLE mart_models AS SELECT id AS model_id, downloads FROM raw_hf_models "
                 "WHERE as_of = (SELECT max(as_of) FROM raw_hf_models)")
 
 
-def broken(con) -> None:
+def broken(con, config) -> None:
     """A step that fails after writing."""
     con.execute("CREATE OR REPLACE TABLE mart_models AS SELECT 'half-built' AS model_id")
     raise ValueError("column 'x' is not numeric")
+
+
+MART = build.Step(mart_from_raw, ("mart_models",))
 
 
 def snapshot(con, day: dt.date, downloads: dict[str, int], run_id: str = "r1") -> None:
@@ -51,12 +55,29 @@ def serving_rows(home) -> list[tuple]:
 def test_steps_run_in_order_and_report_rows(con):
     snapshot(con, D, {"a/x": 5, "b/y": 7})
     snapshot(con, D + dt.timedelta(1), {"a/x": 8, "b/y": 7})
-    report = build.run_build(con, ["pipelines.series:build", mart_from_raw])
+    report = build.run_build(con, [*build.steps_of(series.build), MART])
     assert [s.name.split(":")[-1] for s in report.steps] == ["build", "mart_from_raw"]
-    assert report.steps[0].rows == {"model_daily_raw": 2}
+    assert report.steps[0].rows == {"int_model_daily_raw": 2}
     assert report.steps[1].rows == {"mart_models": 2}
     inputs = dict(con.execute("SELECT * FROM build_inputs").fetchall())
     assert inputs["inputs_hash"] == report.inputs_hash
+
+
+def test_the_build_list_names_every_table_the_build_creates(con, world):
+    simulate(con, world, days=3, start=world.today - dt.timedelta(3), details=0)
+    before = build.table_names(con)
+    first = build.run_build(con)  # every table recomputed
+    simulate(con, world, days=1, start=world.today, details=0)
+    daily = build.run_build(con)  # the daily path: kept state extended (its own scratch tables)
+    for step, *reports in zip(build.STEPS, first.steps, daily.steps, strict=True):
+        declared = {*step.tables, *step.state, *step.scratch}
+        created = {t for done in reports for t in done.created}
+        assert created <= declared, step.name  # each table under the step that makes it
+        assert declared - created <= before, step.name  # all made, bar tables migrations create
+        assert not set(step.scratch) & build.table_names(con), step.name  # scratch dropped after its step
+    assert set(build.OWN_TABLES) <= build.table_names(con) - before
+    listed = [t for step in build.STEPS for t in (*step.tables, *step.state, *step.scratch)]
+    assert len(listed) == len(set(listed))  # made by one step only
 
 
 def test_inputs_hash_changes_with_what_the_build_reads(con):
@@ -71,42 +92,43 @@ def test_inputs_hash_changes_with_what_the_build_reads(con):
 
 def test_failing_step_keeps_warehouse_and_serving_copy(home, con):
     snapshot(con, D, {"a/x": 5})
-    build.run_build(con, [mart_from_raw])
+    build.run_build(con, [MART])
     publish.publish(con, paths.serving_file(home))
     snapshot(con, D + dt.timedelta(1), {"a/x": 9, "c/z": 1})
     with pytest.raises(build.BuildError, match=r"test_build:broken' failed: column 'x' is not numeric"):
-        build.run_build(con, [mart_from_raw, broken])
+        build.run_build(con, [MART, build.Step(broken, ())])
     assert con.execute("SELECT * FROM mart_models").fetchall() == [("a/x", 5)]
     assert serving_rows(home) == [("a/x", 5)]
 
 
 def test_empty_warehouse_builds_typed_empty_tables(con):
-    build.run_build(con, build.STEPS[:build.STEPS.index("pipelines.denoise:build") + 1])
-    types = dict(con.execute("SELECT column_name, data_type FROM duckdb_columns() WHERE table_name = 'model_noise'"
+    build.run_build(con, build.steps_through(denoise.build))
+    types = dict(con.execute("SELECT column_name, data_type FROM duckdb_columns() WHERE table_name = 'int_model_noise'"
                              ).fetchall())
     assert types["model_id"] == "VARCHAR" and types["noise_reasons"] == "VARCHAR"
-    assert con.execute("SELECT count(*) FROM model_daily").fetchall() == [(0,)]
+    assert con.execute("SELECT count(*) FROM int_model_daily").fetchall() == [(0,)]
 
 
 def test_a_single_snapshot_builds_without_guessing_automation(con):
     snapshot(con, D, {"a/x": 300, "hf-internal-testing/tiny-random-X": 500})
-    build.run_build(con, build.STEPS[:build.STEPS.index("pipelines.denoise:build") + 1])
-    rows = con.execute("SELECT model_id, organic_downloads_30d, noise_reasons FROM model_noise ORDER BY 1").fetchall()
+    build.run_build(con, build.steps_through(denoise.build))
+    rows = con.execute("SELECT model_id, organic_downloads_30d, noise_reasons FROM int_model_noise ORDER BY 1"
+                       ).fetchall()
     assert rows == [("a/x", 300, ""), ("hf-internal-testing/tiny-random-X", 0, "test_fixture")]
 
 
 def test_missing_sql_file_is_named(con):
     with pytest.raises(build.BuildError, match=r"'mart_nothing' has no SQL file; expected .*mart_nothing.sql"):
-        build.run_build(con, ["mart_nothing"])
+        build.run_build(con, [build.sql("mart_nothing")])
 
 
 def test_reader_connected_during_a_build_keeps_working(home, con):
     snapshot(con, D, {"a/x": 5})
-    build.run_build(con, [mart_from_raw])
+    build.run_build(con, [MART])
     publish.publish(con, paths.serving_file(home))
     reader = db.connect_serving(paths.serving_file(home))
     snapshot(con, D + dt.timedelta(1), {"a/x": 9, "c/z": 1})
-    build.run_build(con, [mart_from_raw])
+    build.run_build(con, [MART])
     publish.publish(con, paths.serving_file(home))  # the open reader neither blocks the writer nor breaks
     assert reader.execute("SELECT * FROM mart_models").fetchall() == [("a/x", 5)]
     reader.close()
@@ -133,7 +155,7 @@ def test_build_command_builds_and_publishes(home, capsys):
     con.close()
     assert cli.main(["build"]) == 0
     out = capsys.readouterr().out
-    assert "model_daily_raw" in out and "published" in out and "SANDBOX" in out
+    assert "int_model_daily_raw" in out and "published" in out and "SANDBOX" in out
     assert paths.serving_file(home).exists()
 
 
@@ -142,7 +164,7 @@ def test_build_command_extends_the_series_unless_full(home, caplog):
     snapshot(con, D, {"a/x": 5})
     snapshot(con, D + dt.timedelta(1), {"a/x": 8})
     con.close()
-    caplog.set_level(logging.INFO, logger="pipelines.series")
+    caplog.set_level(logging.INFO, logger="pipelines.steps.series")
     assert cli.main(["build"]) == 0
     con = db.connect(paths.warehouse_file(home))
     snapshot(con, D + dt.timedelta(2), {"a/x": 12})
@@ -152,7 +174,7 @@ def test_build_command_extends_the_series_unless_full(home, caplog):
     assert cli.main(["build", "--full"]) == 0
     assert "series recomputed from every snapshot: a full build" in caplog.text
     con = db.connect(paths.warehouse_file(home))
-    assert con.execute("SELECT day, raw_downloads FROM model_daily ORDER BY day").fetchall() == [
+    assert con.execute("SELECT day, raw_downloads FROM int_model_daily ORDER BY day").fetchall() == [
         (D, 3), (D + dt.timedelta(1), 4)]
     con.close()
 
@@ -166,10 +188,10 @@ def test_build_of_an_empty_folder_publishes_nothing(home, capsys):
 
 def test_a_build_that_would_publish_nothing_keeps_the_last_good_copy(home, con):
     snapshot(con, D, {"a/x": 5})
-    build.run_build(con, [mart_from_raw])
+    build.run_build(con, [MART])
     publish.publish(con, paths.serving_file(home))
     con.execute("DELETE FROM raw_hf_models")
-    build.run_build(con, [mart_from_raw])
+    build.run_build(con, [MART])
     serving = paths.serving_file(home)
     with pytest.raises(publish.NothingToPublish, match=f"the last good serving copy {serving} is kept"):
         publish.publish(con, serving)

@@ -18,10 +18,10 @@ from collector.channels import ollama, openrouter
 from collector.channels.common import ChannelError
 from collector.sandbox import routes_channels
 from collector.sandbox.world import World
-from pipelines import jobs
-from pipelines.channel_names import HubIndex, HubModel, line_key, match_all, release_of
-from pipelines.channels import local_daily
-from pipelines.export_weekly import export_weekly
+from pipelines.orchestration import jobs
+from pipelines.serving.export_weekly import export_weekly
+from pipelines.steps.channel_names import HubIndex, HubModel, line_key, match_all, release_of
+from pipelines.steps.channels import local_daily
 from warehouse import db, paths
 from warehouse.settings import Settings
 
@@ -213,8 +213,8 @@ def real(tmp_path_factory):
 def labelled_scores(con, labels: Path = LABELS) -> tuple[int, int, int]:
     """(correct matches, wrong matches, missed) of the hand-labelled names: a match is right when its family is
     the family of one of the labelled repos."""
-    family = dict(con.execute("SELECT model_id, family FROM model_family").fetchall())
-    got = {(c, n): f for c, n, f in con.execute("SELECT channel, name, family FROM channel_matches").fetchall()}
+    family = dict(con.execute("SELECT model_id, family FROM int_model_family").fetchall())
+    got = {(c, n): f for c, n, f in con.execute("SELECT channel, name, family FROM int_channel_matches").fetchall()}
     right = wrong = missed = 0
     with labels.open(newline="") as f:
         for row in csv.DictReader(f):
@@ -246,7 +246,7 @@ def test_held_out_names_released_after_the_snapshot_never_match(real):
     right, wrong, missed = labelled_scores(con, HELD_OUT)
     print(f"held-out set: {right} right, {wrong} wrong, {missed} missed")  # docs/channels.md reports these
     newer = {(r["channel"], r["name"]) for r in labels if r["expected"] == "none"}
-    matched = {(c, n) for c, n in con.execute("SELECT channel, name FROM channel_matches "
+    matched = {(c, n) for c, n in con.execute("SELECT channel, name FROM int_channel_matches "
                                               "WHERE family IS NOT NULL").fetchall()}
     assert len(newer) > 100 and not newer & matched
 
@@ -257,17 +257,17 @@ def test_local_and_api_use_are_null_without_a_match_never_zero(real):
     con, _ = real
     parts = con.execute("""SELECT i.entity_kind, i.entity_id, i.local_pulls_30d, c.local_use, i.api_tokens_30d,
                                   c.api_use
-                           FROM entity_inputs i JOIN entity_components c USING (entity_kind, entity_id)""").df()
+                           FROM int_entity_inputs i JOIN int_entity_components c USING (entity_kind, entity_id)""").df()
     for figure, component in (("local_pulls_30d", "local_use"), ("api_tokens_30d", "api_use")):
         assert (parts[figure].isna() == parts[component].isna()).all()
     assert parts["local_use"].notna().sum() > 50 and parts["api_use"].isna().all()  # no 2026 slug is in 2024
-    [(family,)] = con.execute("SELECT family FROM channel_matches WHERE name = 'llama3'").fetchall()
+    [(family,)] = con.execute("SELECT family FROM int_channel_matches WHERE name = 'llama3'").fetchall()
     pulls, local, bert = con.execute("""SELECT f.local_pulls_30d, f.local_use,
                                               (SELECT local_use FROM mart_families WHERE family =
                                                'google-bert/bert-base-uncased')
                                         FROM mart_families f WHERE f.family = ?""", [family]).fetchone()
     assert pulls > 0 and 0 < local <= 100 and bert is None
-    top = con.execute("SELECT max(local_use) FROM entity_components GROUP BY entity_kind").fetchall()
+    top = con.execute("SELECT max(local_use) FROM int_entity_components GROUP BY entity_kind").fetchall()
     assert top == [(100.0,), (100.0,)]
 
 
@@ -293,7 +293,7 @@ def test_the_usage_profile_weights_local_use_and_moves_ranks(real):
 
 def test_models_first_listed_after_the_snapshot_and_2026_slugs_stay_unmatched_and_visible(real):
     con, _ = real
-    rows = dict(con.execute("SELECT name, method FROM channel_entries WHERE family IS NULL").fetchall())
+    rows = dict(con.execute("SELECT name, method FROM int_channel_entries WHERE family IS NULL").fetchall())
     assert rows["gpt-oss"] == "after_snapshot"  # first listed on ollama.com in August 2025
     assert rows["deepseek/deepseek-v4-flash-20260423"] == "after_snapshot"
     assert rows["openai/gpt-4o-mini"] == "unmatched"
@@ -302,7 +302,7 @@ def test_models_first_listed_after_the_snapshot_and_2026_slugs_stay_unmatched_an
 def test_pulls_per_day_are_read_over_windows_long_enough_for_the_rounding(real):
     con, _ = real
     first, last, step, window, daily, coarse = con.execute(
-        "SELECT min(pulls) OVER (), pulls, step, window_days, daily_pulls, coarse FROM channel_local_daily "
+        "SELECT min(pulls) OVER (), pulls, step, window_days, daily_pulls, coarse FROM int_channel_local_daily "
         "WHERE model = 'llama3.1' ORDER BY day DESC LIMIT 1").fetchone()
     assert (first, last, step) == (98_000_000, 118_700_000, 100_000)
     assert not coarse and window >= 1 and daily * window >= 10 * step
@@ -314,7 +314,7 @@ def test_pulls_per_day_are_read_over_windows_long_enough_for_the_rounding(real):
 
 def test_token_shares_of_a_day_sum_to_one_with_the_other_row(real):
     con, _ = real
-    sums = con.execute("SELECT round(sum(share), 9) FROM channel_api_daily GROUP BY day").fetchall()
+    sums = con.execute("SELECT round(sum(share), 9) FROM int_channel_api_daily GROUP BY day").fetchall()
     assert len(sums) == 30 and set(sums) == {(1.0,)}
 
 
@@ -328,7 +328,7 @@ def test_weekly_export_carries_both_channels_and_their_dates_null_when_unknown(r
     families = next(p for p in written if p.name.startswith("families_"))
     with families.open(newline="") as f:
         rows = {r["family"]: r for r in csv.DictReader(f)}
-    [(family,)] = con.execute("SELECT family FROM channel_matches WHERE name = 'llama3'").fetchall()
+    [(family,)] = con.execute("SELECT family FROM int_channel_matches WHERE name = 'llama3'").fetchall()
     assert int(rows[family]["local_pulls_30d"]) > 0 and rows[family]["as_of_local"] == "2026-08-21"
     assert rows[family]["api_tokens_30d"] == "" and rows[family]["as_of_api"] == ""
     assert rows["google-bert/bert-base-uncased"]["local_pulls_30d"] == ""

@@ -10,7 +10,7 @@ from collector import http
 from collector.hf import listing as hf
 from collector.sandbox.server import SandboxServer
 from collector.sandbox.world import World
-from collector.simulate import simulate
+from pipelines.checks.simulate import simulate
 from warehouse.settings import Settings
 
 TOKEN = "hf_sandboxSECRET42"

@@ -6,8 +6,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from pipelines import build
-from pipelines import denoise_signals as sig
+from pipelines.orchestration import build
+from pipelines.steps import denoise, series
+from pipelines.steps import denoise_signals as sig
 from warehouse import db
 
 DAYS = 45
@@ -84,7 +85,7 @@ CREATED = {"mirror-bot/Popular-7B": "2025-06-01", "mirror-bot/Famous-3B": "2025-
 
 @pytest.fixture(scope="module")
 def noise(tmp_path_factory) -> pd.DataFrame:
-    """model_noise of the constructed warehouse, indexed by model id, with the true organic 30-day counts."""
+    """int_model_noise of the constructed warehouse, indexed by model id, with the true organic 30-day counts."""
     con = db.connect(tmp_path_factory.mktemp("denoise") / "w.duckdb")
     frame = pd.concat([snapshots(m, o + a, likes, params, UNLISTED.get(m, range(0)), CREATED.get(m, "2025-01-01"))
                        for m, (o, a, likes, params) in CASES.items()])
@@ -92,13 +93,14 @@ def noise(tmp_path_factory) -> pd.DataFrame:
     con.execute("INSERT INTO raw_hf_models (as_of, run_id, id, author, created_at, downloads, downloads_all_time, "
                 "likes, params) SELECT as_of, run_id, id, author, created_at, downloads, downloads_all_time, likes, "
                 "params FROM frame")
-    build.run_build(con, ["pipelines.series:build", "pipelines.denoise:build"])
-    out = con.execute("SELECT * FROM model_noise").df().set_index("model_id")
+    build.run_build(con, build.steps_of(series.build, denoise.build))
+    out = con.execute("SELECT * FROM int_model_noise").df().set_index("model_id")
     daily = con.execute("SELECT count(*), count(*) FILTER (WHERE organic_downloads > raw_downloads), "
                         "count(*) FILTER (WHERE model_id LIKE 'clean-org/%' AND organic_downloads <> raw_downloads), "
-                        "sum(organic_downloads) FILTER (WHERE model_id LIKE 'hf-internal-testing/%') FROM model_daily"
+                        "sum(organic_downloads) FILTER (WHERE model_id LIKE 'hf-internal-testing/%') "
+                        "FROM int_model_daily"
                         ).fetchall()[0]
-    late = con.execute("SELECT day, raw_downloads, organic_downloads FROM model_daily "
+    late = con.execute("SELECT day, raw_downloads, organic_downloads FROM int_model_daily "
                        "WHERE model_id = 'ci-heavy/late-floor-7B' ORDER BY day").df()
     con.close()
     # one row a day; organic never above raw; clean days untouched; a fixture's days all automation

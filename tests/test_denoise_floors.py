@@ -3,8 +3,8 @@
 import numpy as np
 import pytest
 
-from pipelines import denoise_floors as fl
-from pipelines import denoise_signals as sig
+from pipelines.steps import denoise_floors as fl
+from pipelines.steps import denoise_signals as sig
 
 DAYS = 45
 WEEKEND = (np.arange(DAYS) % 7) >= 5  # day 0 is a Monday

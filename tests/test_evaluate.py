@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 from app import cli
-from pipelines import evaluate
+from pipelines.checks import evaluate
 
 
 def test_metrics_on_a_known_comparison():

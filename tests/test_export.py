@@ -11,8 +11,10 @@ import sandbox_built
 from hub_rows import AS_OF, hub_snapshot, upstream_noise
 
 from app import cli
-from collector import simulate
-from pipelines import build, export_weekly, lineage, marts, scoring
+from pipelines.checks import simulate
+from pipelines.orchestration import build
+from pipelines.serving import export_weekly
+from pipelines.steps import lineage, marts, scoring
 from warehouse import paths, publish
 
 WEEK = "2026-W44"  # AS_OF 2026-11-01 is the Sunday of ISO week 44
@@ -25,7 +27,7 @@ def published(home, con, sandbox: bool = True) -> None:
                            {"id": "u/q", "parents": [("quantized", "u/ft")], "params": None}], as_of=day,
                      sandbox=sandbox)
     upstream_noise(con, {"b/base": 3000, "u/ft": 400, "u/q": 2})
-    build.run_build(con, [lineage.build, scoring.build, marts.build])
+    build.run_build(con, build.steps_of(lineage.build, scoring.build, marts.build))
     publish.publish(con, paths.serving_file(home))
     con.close()
 
@@ -132,8 +134,9 @@ def test_parquet_round_trip(con, home, capsys):
         assert cli.main(["export", "parquet", "--out", str(out)]) == 0
     assert "NOTE: SANDBOX data" in capsys.readouterr().out
     warehouse = duckdb.connect(str(home / "revealed.duckdb"), read_only=True)
-    for table, key in (("raw_hf_models", "as_of"), ("model_daily", "day"), ("model_noise", "as_of")):
-        back = f"read_parquet('{out}/{table}/*/*.parquet', hive_partitioning = true)"
+    for folder, table, key in (("raw_hf_models", "raw_hf_models", "as_of"), ("model_daily", "int_model_daily", "day"),
+                               ("model_noise", "int_model_noise", "as_of")):
+        back = f"read_parquet('{out}/{folder}/*/*.parquet', hive_partitioning = true)"
         columns = [c for (c,) in warehouse.execute(
             "SELECT column_name FROM duckdb_columns() WHERE table_name = ? AND column_name <> 'payload' "
             "ORDER BY column_index", [table]).fetchall()]
@@ -144,7 +147,7 @@ def test_parquet_round_trip(con, home, capsys):
         assert diff == 0, table
         kinds = warehouse.execute(f"SELECT DISTINCT data_kind FROM {back}").fetchall()
         assert kinds == [("sandbox",)]
-        dataset = ds.dataset(out / table, format="parquet", partitioning="hive")
+        dataset = ds.dataset(out / folder, format="parquet", partitioning="hive")
         assert dataset.count_rows() == warehouse.execute(f"SELECT count(*) FROM {table}").fetchall()[0][0]
         assert "as_of" in dataset.schema.names and "payload" not in dataset.schema.names
         assert key in dataset.schema.names

@@ -4,7 +4,7 @@ after messy upstream data, what is valid kept and the rest recorded."""
 import pytest
 
 from collector import http
-from pipelines import fault_matrix
+from pipelines.checks import fault_matrix
 
 pytestmark = pytest.mark.slow
 

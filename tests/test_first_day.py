@@ -1,7 +1,7 @@
 """The first day of a live deployment: one Hub snapshot, no daily series yet, still a complete build."""
 
-from collector.simulate import simulate
-from pipelines import build
+from pipelines.checks.simulate import simulate
+from pipelines.orchestration import build
 from warehouse import paths, publish
 
 

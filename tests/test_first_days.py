@@ -10,8 +10,11 @@ from streamlit.testing.v1 import AppTest
 from app import cli
 from app.web import STREAMLIT_APP
 from collector.sandbox.world import World
-from collector.simulate import simulate
-from pipelines import build, evaluate_first_days, export_weekly
+from pipelines.checks import evaluate_first_days
+from pipelines.checks.simulate import simulate
+from pipelines.orchestration import build
+from pipelines.serving import export_weekly
+from pipelines.steps import denoise, series
 from warehouse import paths, publish
 
 APP = str(STREAMLIT_APP)
@@ -52,9 +55,9 @@ def test_days_before_the_first_snapshot_are_organic_not_a_burst(con):
         con.execute("INSERT INTO raw_hf_models (as_of, run_id, id, downloads, downloads_all_time) "
                     "SELECT * FROM rows")
         con.unregister("rows")
-    build.run_build(con, ["pipelines.series:build", "pipelines.denoise:build"])
+    build.run_build(con, build.steps_of(series.build, denoise.build))
     noise = con.execute("SELECT model_id, organic_downloads_30d, automation_share, noise_reasons, unseen_share "
-                        "FROM model_noise ORDER BY 1").fetchall()
+                        "FROM int_model_noise ORDER BY 1").fetchall()
     assert noise == [("org/past-launch-7B", 57_000, 0.0, "", pytest.approx(1 - 1_500 / 57_000)),
                      ("org/steady-7B", 3_000, 0.0, "", pytest.approx(0.9))]
 

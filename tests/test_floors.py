@@ -7,15 +7,26 @@ ROOT = Path(__file__).resolve().parents[1]
 FLOORS = ["warehouse", "collector", "pipelines", "app"]
 
 
-def imported_packages(path: Path) -> set[str]:
-    """The top-level packages a module imports, anywhere in it (functions included)."""
+def imported_modules(path: Path) -> set[str]:
+    """The modules a file imports, anywhere in it (functions included); `from a import b` gives a and a.b."""
     found = set()
     for node in ast.walk(ast.parse(path.read_text(), str(path))):
         if isinstance(node, ast.Import):
-            found |= {alias.name.split(".")[0] for alias in node.names}
+            found |= {alias.name for alias in node.names}
         elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
-            found.add(node.module.split(".")[0])
+            found |= {node.module} | {f"{node.module}.{alias.name}" for alias in node.names}
     return found
+
+
+def imported_packages(path: Path) -> set[str]:
+    """The top-level packages a module imports, anywhere in it (functions included)."""
+    return {module.split(".")[0] for module in imported_modules(path)}
+
+
+def importers(paths: list[Path], prefix: str) -> list[str]:
+    """The files among `paths` that import the module `prefix` or one below it."""
+    return [str(p.relative_to(ROOT)) for p in paths
+            if any(m == prefix or m.startswith(prefix + ".") for m in imported_modules(p))]
 
 
 def upward_imports() -> list[str]:
@@ -34,5 +45,26 @@ def test_no_floor_imports_from_a_higher_one():
 
 def test_the_walk_sees_an_upward_import(tmp_path):
     module = tmp_path / "leaky.py"
-    module.write_text("def f():\n    from app.web import queries\n    import pipelines.build\n")
+    module.write_text("def f():\n    from app.web import queries\n    import pipelines.orchestration.build\n")
     assert imported_packages(module) == {"app", "pipelines"}
+
+
+def test_only_the_checks_import_the_sandbox():
+    checks, sandbox = ROOT / "pipelines" / "checks", ROOT / "collector" / "sandbox"
+    production = [p for floor in FLOORS for p in sorted((ROOT / floor).rglob("*.py"))
+                  if checks not in p.parents and sandbox not in p.parents]
+    assert len(production) > 50
+    assert importers(production, "collector.sandbox") == []
+    assert importers(sorted(checks.rglob("*.py")), "collector.sandbox")  # the seam is where it should be
+
+
+def test_build_steps_import_no_higher_role():
+    steps = sorted((ROOT / "pipelines" / "steps").rglob("*.py"))
+    for higher in ("pipelines.serving", "pipelines.orchestration", "pipelines.checks"):
+        assert importers(steps, higher) == [], higher
+
+
+def test_the_walk_sees_a_sandbox_import(tmp_path):
+    module = tmp_path / "leaky.py"
+    module.write_text("def f():\n    from collector import sandbox\n    from collector.sandbox.world import World\n")
+    assert {"collector.sandbox", "collector.sandbox.world"} <= imported_modules(module)

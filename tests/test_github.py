@@ -1,4 +1,4 @@
-"""GitHub: the registry, GraphQL answers, the model_github step, and collection runs against the sandbox."""
+"""GitHub: the registry, GraphQL answers, the int_model_github step, and collection runs against the sandbox."""
 
 import csv
 import datetime as dt
@@ -18,7 +18,8 @@ from collector.github import repos as github
 from collector.github import stargazers as github_stargazers
 from collector.github.api import GitHubError
 from collector.sandbox import github_world, routes_github
-from pipelines import build, lineage
+from pipelines.orchestration import build
+from pipelines.steps import lineage
 from warehouse import db, paths
 from warehouse.settings import Settings
 
@@ -33,7 +34,7 @@ HELLO_WORLD = {
     "visibility": "public", "pushed_at": "2011-01-26T19:06:43Z", "created_at": "2011-01-26T19:01:12Z",
     "updated_at": "2011-01-26T19:14:43Z", "forks": 9, "open_issues": 0, "watchers": 80, "subscribers_count": 42,
 }
-GITHUB_STEPS = ["github_repo_stats", "model_github", "mart_github_repos", "mart_github_daily"]
+GITHUB_STEPS = ["int_github_repo_stats", "int_model_github", "mart_github_repos", "mart_github_daily"]
 
 
 def readme_link(hf_id: str) -> dict:
@@ -57,15 +58,14 @@ def save_models(con, as_of: dt.date, models: list[tuple[str, str | None]]) -> No
         con.execute("INSERT INTO raw_hf_models (as_of, run_id, id, author, base_models) VALUES (?, 'r', ?, ?, ?)",
                     [as_of, model_id, model_id.split("/")[0],
                      [{"relation": "finetune", "parent": parent}] if parent else []])
-    lineage.build(con)
+    build.run_build(con, build.steps_of(lineage.build))
 
 
 def model_github(con) -> dict[str, tuple]:
-    """Run the GitHub build steps; model_github rows by model id."""
-    for step in GITHUB_STEPS:
-        build.run_sql_step(con, step)
+    """Run the GitHub build steps; int_model_github rows by model id."""
+    build.run_build(con, build.steps_of(*GITHUB_STEPS))
     rows = con.execute("SELECT model_id, repo, link_source, link_detail, stars, stars_growth_30d, growth_basis "
-                       "FROM model_github").fetchall()
+                       "FROM int_model_github").fetchall()
     return {r[0]: r[1:] for r in rows}
 
 
@@ -121,7 +121,7 @@ def test_error_payload_without_data_is_a_clear_error():
         github_graphql.parse_batch(["a/b", "c/d"], body)
 
 
-# --- the model_github step ---------------------------------------------------------------------------------
+# --- the int_model_github step ---------------------------------------------------------------------------------
 
 def test_links_by_card_registry_and_family_root(con):
     save_models(con, DAY, [("Qwen/Qwen2.5-VL-7B-Instruct", None), ("Qwen/Qwen3-8B", None),

@@ -14,9 +14,10 @@ from test_series import load, series
 from app import cli
 from app.web import STREAMLIT_APP
 from collector.hf import snapshot as hub_snapshot
-from pipelines import build, profiles
-from pipelines import format as fmt
-from pipelines.export_parquet import export_parquet
+from pipelines import profiles
+from pipelines.serving import format as fmt
+from pipelines.serving.export_parquet import export_parquet
+from pipelines.steps.sql_step import run_sql_step
 from warehouse import db, paths, status
 
 HF = SHARED_DATA / "hf"
@@ -82,7 +83,7 @@ def test_columns_an_archive_lacks_are_null_not_zero(imported):
 
 
 def test_months_apart_snapshots_give_no_daily_series_and_no_momentum(imported):
-    assert imported.execute("SELECT count(*) FROM model_daily").fetchone() == (0,)
+    assert imported.execute("SELECT count(*) FROM int_model_daily").fetchone() == (0,)
     assert imported.execute("SELECT count(*) FROM mart_model_daily").fetchone() == (0,)
     assert imported.execute("SELECT count(*), count(momentum), count(adoption) FROM mart_models").fetchone()[1] == 0
     assert imported.execute("SELECT as_of::VARCHAR, run_start::VARCHAR, run_end FROM hf_snapshot_runs").fetchall() \
@@ -271,9 +272,9 @@ def test_a_csv_saved_with_a_byte_order_mark_loads(con, tmp_path):
 def test_growth_mart_compares_runs_and_is_empty_for_one_daily_run(con):
     old = dt.date(2020, 1, 1)
     load(con, [("a/m", k, w, None, old) for k, w in [(0, 100), (1, 120)]])
-    build.run_sql_step(con, "mart_snapshot_growth")
+    run_sql_step(con, "mart_snapshot_growth")
     assert con.execute("SELECT count(*) FROM mart_snapshot_growth").fetchall() == [(0,)]
     load(con, [("a/m", 40, 360, None, old)])
-    build.run_sql_step(con, "mart_snapshot_growth")
+    run_sql_step(con, "mart_snapshot_growth")
     assert con.execute("SELECT as_of - DATE '2026-03-01', downloads_30d, previous_downloads_30d, downloads_30d_ratio "
                        "FROM mart_snapshot_growth").fetchall() == [(1, 120, None, None), (40, 360, 120, 3.0)]

@@ -7,7 +7,8 @@ import pytest
 
 from collector.sandbox.raw_seed import seed_raw
 from collector.sandbox.world import World
-from pipelines import build, compact, denoise
+from pipelines.orchestration import build, compact
+from pipelines.steps import denoise
 
 DAYS = 50
 FIRST_BUILD = 31      # days in the first build; the next days are added one build at a time
@@ -18,7 +19,7 @@ def tables(con) -> dict[str, list]:
     """Every built table the app and the exports read, as sorted rows (meta without its build time)."""
     names = [n for (n,) in con.execute(
         "SELECT table_name FROM duckdb_tables() WHERE schema_name = 'main' AND NOT temporary "
-        "AND (table_name LIKE 'mart\\_%' ESCAPE '\\' OR table_name IN ('model_daily', 'model_noise', 'meta'))"
+        "AND (table_name LIKE 'mart\\_%' ESCAPE '\\' OR table_name IN ('int_model_daily', 'int_model_noise', 'meta'))"
     ).fetchall()]
     out = {}
     for name in names:
@@ -55,14 +56,14 @@ def test_day_by_day_builds_equal_a_full_rebuild(con, caplog):
     missing_from = {d for (d,) in con.execute(first_missing).fetchall()}
     assert min(missing_from) < later[0] <= max(missing_from)  # stored and newly patchy series
     build.run_build(con)
-    caplog.set_level(logging.INFO, logger="pipelines.series")
+    caplog.set_level(logging.INFO, logger="pipelines.steps.series")
     for day in later:
         add_day(con, day)
         build.run_build(con)
     extended = [r.getMessage() for r in caplog.records if r.getMessage().startswith("series extended")]
     assert len(extended) == len(later)
     daily = tables(con)
-    assert daily["model_daily"] and daily["mart_models"]
+    assert daily["int_model_daily"] and daily["mart_models"]
     build.run_build(con, full=True)
     assert "series recomputed from every snapshot: a full build" in caplog.text
     full = tables(con)
@@ -85,8 +86,8 @@ def test_day_by_day_builds_across_denoising_blocks_equal_a_full_rebuild(con, cap
     con.execute("CREATE TABLE held AS SELECT * FROM raw_hf_models")
     con.execute("DELETE FROM raw_hf_models WHERE as_of >= ?", [days[first_build]])
     build.run_build(con)
-    caplog.set_level(logging.INFO, logger="pipelines.denoise")
-    caplog.set_level(logging.INFO, logger="pipelines.marts")
+    caplog.set_level(logging.INFO, logger="pipelines.steps.denoise")
+    caplog.set_level(logging.INFO, logger="pipelines.steps.marts")
     for day in days[first_build:boundary + 4]:
         add_day(con, day)
         build.run_build(con)
@@ -111,7 +112,7 @@ def test_a_replaced_old_snapshot_recomputes_the_series(con, caplog):
     first = con.execute("SELECT min(as_of) FROM raw_hf_models").fetchone()[0]
     con.execute("UPDATE raw_hf_models SET downloads_all_time = downloads_all_time + 1000, run_id = 'again' "
                 "WHERE as_of = ?", [first + dt.timedelta(3)])
-    caplog.set_level(logging.INFO, logger="pipelines.series")
+    caplog.set_level(logging.INFO, logger="pipelines.steps.series")
     build.run_build(con)
     assert "series recomputed from every snapshot: a snapshot it read changed" in caplog.text
     daily = tables(con)
@@ -128,7 +129,7 @@ def test_compacting_old_snapshots_to_parquet_changes_no_result(con, caplog, tmp_
     assert moved and con.execute("SELECT count(*) FROM raw_hf_models").fetchone()[0] < before
     assert sorted(p.parent.name for p in (tmp_path / "history" / "raw_hf_models").glob("*/data.parquet")) == [
         f"as_of={d}" for d in moved]
-    caplog.set_level(logging.INFO, logger="pipelines.series")
+    caplog.set_level(logging.INFO, logger="pipelines.steps.series")
     build.run_build(con)
     assert "series extended after" in caplog.text  # the kept series still holds: same slices as before
     for day in later[1:4]:

@@ -103,7 +103,7 @@ def test_collector_killed_mid_run_leaves_no_partial_slice(tmp_path, big_world, p
 
 @pytest.mark.parametrize("percent", KILL_POINTS)
 def test_build_killed_mid_run_keeps_the_serving_copy(tmp_path, big_world, percent):
-    from collector.simulate import simulate
+    from pipelines.checks.simulate import simulate
     con = db.connect(paths.warehouse_file(tmp_path))
     simulate(con, big_world, days=3, details=0)
     con.close()
@@ -127,7 +127,7 @@ def test_build_killed_mid_run_keeps_the_serving_copy(tmp_path, big_world, percen
 
 
 def test_reader_keeps_the_last_good_data_while_a_build_runs(tmp_path, big_world):
-    from collector.simulate import simulate
+    from pipelines.checks.simulate import simulate
     con = db.connect(paths.warehouse_file(tmp_path))
     simulate(con, big_world, days=2, details=0, start=big_world.today - dt.timedelta(days=1))
     con.close()

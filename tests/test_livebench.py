@@ -14,7 +14,7 @@ from static_server import serve
 from app.cli import main
 from collector import http
 from collector.benchmarks import livebench, livebench_files
-from pipelines import benchmark_scores
+from pipelines.steps import benchmark_scores
 from warehouse import db, paths
 from warehouse.settings import Settings
 

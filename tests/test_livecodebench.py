@@ -9,7 +9,8 @@ from static_server import serve
 
 from app.cli import main
 from collector.benchmarks import livecodebench
-from pipelines import benchmark_scores, profiles
+from pipelines import profiles
+from pipelines.steps import benchmark_scores
 from warehouse.settings import Settings
 
 LCB = SHARED_DATA / "livecodebench"
@@ -27,7 +28,7 @@ def collected(con):
 
 
 def lcb_scores(con) -> dict:
-    """(model, category) -> (score, n_items, window_start, window_end) from benchmark_scores."""
+    """(model, category) -> (score, n_items, window_start, window_end) from int_benchmark_scores."""
     frame = benchmark_scores.scores(con)
     frame = frame[frame["source"] == "livecodebench"]
     return {(r.model, r.category): (None if r.score != r.score else round(r.score, 2), r.n_items,

@@ -10,9 +10,11 @@ from hub_rows import AS_OF, hub_snapshot
 from collector.benchmarks import livebench, livecodebench
 from collector.hf import listing as hf
 from collector.sandbox import routes_bench
-from pipelines import benchmark_scores, build, lineage, matching, profiles
-from pipelines.matching_report import evaluate, read_labels
-from pipelines.name_match import (
+from pipelines import profiles
+from pipelines.checks.matching_report import evaluate, read_labels
+from pipelines.orchestration import build
+from pipelines.steps import benchmark_scores, lineage, matching
+from pipelines.steps.name_match import (
     AliasError,
     Entry,
     HubIndex,
@@ -197,19 +199,20 @@ def test_build_step_writes_matches_scores_and_mart(con, monkeypatch, tmp_path):
     con.executemany("INSERT INTO card_legacy_scores VALUES (?, 'acme/Widget-7B-Instruct', ?, ?)",
                     [[AS_OF, "MMLU", 71.5], [AS_OF, "GSM8K", 80.0]])
 
-    build.run_build(con, [lineage.build, benchmark_scores.build, matching.build])
+    build.run_build(con, build.steps_of(lineage.build, benchmark_scores.build, matching.build))
 
     matches = {m: (h, meth) for m, h, meth in con.execute(
-        "SELECT model, hf_id, method FROM benchmark_matches").fetchall()}
+        "SELECT model, hf_id, method FROM int_benchmark_matches").fetchall()}
     assert matches["widget-7b-instruct"] == ("acme/Widget-7B-Instruct", "name")  # 900 vs 20 downloads
     assert matches["widget-7b-instruct-thinking"] == ("acme/Widget-7B-Instruct", "name_relaxed")
     assert matches["mystery-model-9b"] == (None, "unmatched")
     assert matches["Gadget-3B"] == ("acme/Widget-7B", "hf_link")  # the link beats the name
-    clean = sorted(con.execute("SELECT * FROM model_clean_scores").fetchall())
+    clean = sorted(con.execute("SELECT * FROM int_model_clean_scores").fetchall())
     assert clean == [("acme/Gizmo-70B-Chat", 55.0, "livebench:2026-06-01"),  # latest release it appears in
                      ("acme/Widget-7B", 60.0, "livecodebench"),  # only the problem after its release counts
                      ("acme/Widget-7B-Instruct", 47.0, "livebench:2026-09-01")]  # best of two names
-    assert con.execute("SELECT * FROM model_legacy_scores").fetchall() == [("acme/Widget-7B-Instruct", 71.5, "MMLU")]
+    assert con.execute("SELECT * FROM int_model_legacy_scores").fetchall() == [
+        ("acme/Widget-7B-Instruct", 71.5, "MMLU")]
     columns = [c for (c,) in con.execute("SELECT column_name FROM (DESCRIBE mart_benchmarks)").fetchall()]
     assert columns == ["source", "release", "model", "hf_id", "family", "category", "score", "n_items",
                        "window_start", "window_end", "kind"]
@@ -232,11 +235,11 @@ def test_sandbox_benchmark_names_resolve_to_the_world_truth(con, world, sandbox,
     hf.collect(con, Settings(hf_endpoint=sandbox.url), min_downloads=0, details=0)
     livebench.collect(con, Settings(livebench_url=f"{sandbox.url}/livebench"), as_of=sandbox.date)
     livecodebench.collect(con, Settings(livecodebench_url=f"{sandbox.url}/livecodebench"), as_of=sandbox.date)
-    caplog.set_level(logging.INFO, logger="pipelines.matching")
-    build.run_build(con, [lineage.build, benchmark_scores.build, matching.build])
+    caplog.set_level(logging.INFO, logger="pipelines.steps.matching")
+    build.run_build(con, build.steps_of(lineage.build, benchmark_scores.build, matching.build))
     assert "matching (SANDBOX: fictional names)" in caplog.text
     truth = dict(zip(routes_bench.covered(world)["model"], routes_bench.covered(world)["hf_id"], strict=True))
-    got = con.execute("SELECT model, hf_id, method FROM benchmark_matches").fetchall()
+    got = con.execute("SELECT model, hf_id, method FROM int_benchmark_matches").fetchall()
     assert len(got) >= 10 and all(hf_id == truth[model] for model, hf_id, _ in got), got
     family = world.models.set_index("id")["family"]
     rows = con.execute("SELECT DISTINCT hf_id, family FROM mart_benchmarks WHERE kind = 'clean'").fetchall()

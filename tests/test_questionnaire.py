@@ -8,8 +8,8 @@ import pytest
 import sandbox_built
 import yaml
 
-from pipelines import questionnaire as qn
-from pipelines import questionnaire_picks
+from pipelines.serving import questionnaire as qn
+from pipelines.serving import questionnaire_picks
 from warehouse import db
 
 MINIMAL = {"title": "t", "questions": [{"id": "size", "prompt": "max size?", "type": "number", "min": 0, "max": 10,

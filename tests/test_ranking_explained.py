@@ -13,7 +13,8 @@ import sandbox_built
 from streamlit.testing.v1 import AppTest
 
 from app.web import STREAMLIT_APP
-from pipelines import profiles, why_rank
+from pipelines import profiles
+from pipelines.serving import why_rank
 
 APP = str(STREAMLIT_APP)
 ROOT = Path(__file__).resolve().parents[1]
@@ -132,7 +133,7 @@ def test_every_family_row_says_why(home, monkeypatch):
 def test_the_weekly_export_keeps_every_model_with_an_empty_rank_when_unranked(home, tmp_path):
     import csv
 
-    from pipelines.export_weekly import export_weekly
+    from pipelines.serving.export_weekly import export_weekly
 
     with duckdb.connect(str(home / "serving.duckdb"), read_only=True) as con:
         written = export_weekly(con, tmp_path)

@@ -17,7 +17,8 @@ from streamlit.testing.v1 import AppTest
 from app.web import STREAMLIT_APP
 from collector import reference
 from collector.reference_extract import extract
-from pipelines import matching_report, up
+from pipelines.checks import matching_report
+from pipelines.orchestration import up
 from warehouse.settings import Settings
 
 pytestmark = pytest.mark.slow
@@ -107,7 +108,7 @@ def test_derivative_counts_equal_the_models_declaring_each_base(brought_up, serv
     con = duckdb.connect(str(brought_up[0] / "revealed.duckdb"), read_only=True)
     try:  # a declared cycle (A names B, B names A) loses one edge, and the issue says which
         broken = {(child, detail.split("edge to ")[1].split(" ")[0]) for child, detail in con.execute(
-            "SELECT model_id, detail FROM lineage_issues WHERE issue = 'cycle_broken'").fetchall()}
+            "SELECT model_id, detail FROM int_lineage_issues WHERE issue = 'cycle_broken'").fetchall()}
     finally:
         con.close()
     declared = Counter(parent for r in raw_2024() for parent in set(filter(None, r["base_model"].split("|")))

@@ -11,7 +11,7 @@ import time
 import pytest
 from apscheduler.triggers.cron import CronTrigger
 
-from pipelines import schedule
+from pipelines.orchestration import schedule
 from warehouse import lock, schedule_state
 
 UTC = dt.UTC
@@ -147,11 +147,11 @@ LOG_A_FAILED_JOB = """import argparse, logging
 from app import cli
 from warehouse.settings import Settings
 cli.configure_logging(argparse.Namespace(command="schedule", verbose=False), Settings.from_env().home)
-logging.getLogger("pipelines.schedule").info("job hf started")
+logging.getLogger("pipelines.orchestration.schedule").info("job hf started")
 try:
     raise ConnectionError("the Hub did not answer")
 except ConnectionError:
-    logging.getLogger("pipelines.schedule").exception("job hf failed")
+    logging.getLogger("pipelines.orchestration.schedule").exception("job hf failed")
 """
 
 
@@ -160,5 +160,5 @@ def test_the_terminal_gets_one_line_per_failure_and_the_log_file_the_traceback(h
                           env={**os.environ, "REVEALED_HOME": str(home)}, timeout=60)
     assert done.returncode == 0 and done.stderr == "ERROR: job hf failed\n"
     log = (home / "logs" / "revealed.log").read_text()
-    assert "INFO pipelines.schedule: job hf started" in log
+    assert "INFO pipelines.orchestration.schedule: job hf started" in log
     assert "Traceback" in log and "ConnectionError: the Hub did not answer" in log

@@ -6,9 +6,11 @@ import pandas as pd
 import pytest
 from hub_rows import hub_snapshot, upstream_noise
 
-from pipelines import build, lineage, marts, profiles, scoring
+from pipelines import profiles
+from pipelines.orchestration import build
+from pipelines.steps import lineage, marts, scoring
 
-STEPS = [lineage.build, scoring.build, marts.build]
+STEPS = build.steps_of(lineage.build, scoring.build, marts.build)
 COHORT = [f"o/m{i:02d}" for i in range(12)]
 
 
@@ -94,9 +96,9 @@ def test_missing_components_are_null_and_not_counted(con):
 
 def test_capability_and_community_when_present(con):
     world(con)
-    con.execute("CREATE TABLE model_clean_scores AS SELECT 'o/m03' AS model_id, 61.5 AS clean_score, "
+    con.execute("CREATE TABLE int_model_clean_scores AS SELECT 'o/m03' AS model_id, 61.5 AS clean_score, "
                 "'livebench:2025-12-23' AS clean_source")
-    con.execute("CREATE TABLE model_github AS SELECT * FROM (VALUES ('o/m03', 'o/repo', 'card', 900, 40, "
+    con.execute("CREATE TABLE int_model_github AS SELECT * FROM (VALUES ('o/m03', 'o/repo', 'card', 900, 40, "
                 "DATE '2026-10-31'), ('o/m04', 'o/other', 'card', 90, NULL, DATE '2026-10-30'), "
                 "('o/m05', 'o/repo', 'family_root', 900, 40, DATE '2026-10-31')) "
                 "t(model_id, repo, link_source, stars, stars_growth_30d, as_of_github)")
@@ -117,9 +119,9 @@ def test_adoption_normalises_within_the_cohort(con, monkeypatch, tmp_path):
     use_profiles(monkeypatch, tmp_path, edited("adoption_cohort_min = 100", "adoption_cohort_min = 12"))
     world(con)
     build.run_build(con, STEPS)
-    refs = dict(con.execute("SELECT entity_id, adoption_ref FROM entity_inputs WHERE entity_kind = 'model'")
+    refs = dict(con.execute("SELECT entity_id, adoption_ref FROM int_entity_inputs WHERE entity_kind = 'model'")
                 .fetchall())
-    cohort = dict(con.execute("SELECT entity_id, adoption_cohort FROM entity_inputs").fetchall())
+    cohort = dict(con.execute("SELECT entity_id, adoption_cohort FROM int_entity_inputs").fetchall())
     # thirteen 7B models of one age, twelve with downloads: the reference is the 10th highest (RAM v2)
     tenth = sorted([300 * (i + 1) for i in range(12)] + [900, 0], reverse=True)[9]
     assert refs["o/m00"] == tenth and cohort["o/m00"] == "size+age"
@@ -132,7 +134,8 @@ def test_adoption_normalises_within_the_cohort(con, monkeypatch, tmp_path):
 def test_small_cohorts_widen_to_all(con):
     world(con)  # the default adoption_cohort_min (100) is more than this whole world
     build.run_build(con, STEPS)
-    rows = con.execute("SELECT DISTINCT adoption_cohort, adoption_ref FROM entity_inputs WHERE entity_kind = 'model'")
+    rows = con.execute("SELECT DISTINCT adoption_cohort, adoption_ref FROM int_entity_inputs "
+                       "WHERE entity_kind = 'model'")
     everyone = sorted([300 * (i + 1) for i in range(12)] + [900, 0, 5000], reverse=True)
     assert rows.fetchall() == [("all", everyone[9])]
 
@@ -240,7 +243,7 @@ def test_adoption_follows_organic_downloads_and_cohort_adoption_the_class(con):
 
 def test_mostly_automation_models_and_families_are_not_ranked(con):
     world(con)
-    con.execute("UPDATE model_noise SET mostly_automation = true, automation_share = 0.97, "
+    con.execute("UPDATE int_model_noise SET mostly_automation = true, automation_share = 0.97, "
                 "noise_reasons = 'test_fixture' WHERE model_id IN ('big/one', 'o/m03')")
     build.run_build(con, STEPS)
     m = models(con)

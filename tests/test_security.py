@@ -11,7 +11,7 @@ import pytest
 from collector.hf import listing as hf
 from collector.sandbox.server import SandboxServer
 from collector.sandbox.world import World
-from pipelines import jobs, up
+from pipelines.orchestration import jobs, up
 from warehouse import db, paths
 from warehouse.settings import Settings
 

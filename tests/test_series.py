@@ -4,7 +4,8 @@ import datetime as dt
 
 import pandas as pd
 
-from pipelines import build
+from pipelines.orchestration import build
+from pipelines.steps import series as series_step
 
 D = dt.date(2026, 3, 1)
 OLD = dt.date(2025, 1, 1)
@@ -24,8 +25,8 @@ def load(con, snapshots: list[tuple[str, int, int | None, int | None, dt.date]])
 
 def series(con, model: str) -> list[tuple]:
     """(day offset, raw, imputed, decreased) rows of one model."""
-    build.run_build(con, ["pipelines.series:build"])
-    rows = con.execute("SELECT day, raw_downloads, imputed, decreased FROM model_daily_raw "
+    build.run_build(con, build.steps_of(series_step.build))
+    rows = con.execute("SELECT day, raw_downloads, imputed, decreased FROM int_model_daily_raw "
                        "WHERE model_id = ? ORDER BY day", [model]).fetchall()
     return [((day - D).days, raw, imputed, decreased) for day, raw, imputed, decreased in rows]
 

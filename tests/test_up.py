@@ -90,7 +90,7 @@ def test_up_on_the_sandbox_serves_and_stops_cleanly(tmp_path):
     log = (tmp_path / "logs" / "revealed.log").read_text()
     assert "build finished" in log
     assert 1 <= log.count("is the revealed SANDBOX") <= 3  # once per sandbox server, not once per day
-    assert "model_github is absent" not in log  # GitHub was collected: its table is built later in the build
+    assert "int_model_github is absent" not in log  # GitHub was collected: its table is built later in the build
 
     again = run_up(tmp_path, "--source", "sandbox", "--no-serve")
     out, _ = again.communicate(timeout=300)

@@ -11,10 +11,9 @@ from warehouse.migrate import migrate
 from warehouse.runs import close_abandoned
 
 WAREHOUSE_CATALOG = "warehouse"
-# DuckDB's default is 122,880 rows. A load compresses each full row group as it fills and copies only the last,
-# partial one into the table at COMMIT; with a quarter of the default that copy is small: 1.34x the rows per
-# second loading one day's 86,585-model listing (docs/benchmarks.md, "Collection"). Not stored in the file:
-# every writer attaches with it.
+# A quarter of DuckDB's default (122,880 rows). A load compresses each full row group as it fills and copies only
+# the last, partial one into the table at COMMIT, so smaller groups keep that copy small and a day's listing loads
+# faster (docs/benchmarks.md, "Collection"). Not stored in the file: every writer attaches with it.
 ROW_GROUP_SIZE = 30_720
 
 

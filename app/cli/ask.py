@@ -5,9 +5,9 @@ import sys
 from pathlib import Path
 
 from app.cli.flags import UsageError, positive_int
-from pipelines import format as fmt
-from pipelines import questionnaire as qn
-from pipelines import questionnaire_picks
+from pipelines.serving import format as fmt
+from pipelines.serving import questionnaire as qn
+from pipelines.serving import questionnaire_picks
 from warehouse import db, paths
 from warehouse.settings import Settings
 

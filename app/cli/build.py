@@ -3,7 +3,7 @@
 import logging
 from pathlib import Path
 
-from pipelines import build, compact
+from pipelines.orchestration import build, compact
 from warehouse import db, paths, publish
 from warehouse.settings import Settings
 

@@ -14,7 +14,7 @@ from collector.hf import cards as model_cards
 from collector.hf import listing as hf
 from collector.http import HttpError, RequestStats, probe_sandbox, public_url
 from collector.result import CollectResult
-from pipelines import benchmark_scores
+from pipelines.steps import benchmark_scores
 from warehouse import db, paths
 from warehouse.settings import Settings
 

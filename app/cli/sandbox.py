@@ -9,10 +9,7 @@ from pathlib import Path
 from app.cli.collect import hf_summary
 from app.cli.flags import UsageError, add_listing, add_world, group, iso_date, non_negative_int, positive_int
 from app.cli.progress import Progress
-from collector.sandbox.server import SandboxServer
-from collector.sandbox.world import World
-from collector.simulate import simulate
-from pipelines import evaluate, fault_matrix
+from pipelines.checks import evaluate, fault_matrix, simulate
 from warehouse import db, paths
 from warehouse.settings import Settings
 
@@ -53,8 +50,8 @@ def register(sub) -> None:
 def cmd_serve(args, settings: Settings) -> int:
     """Build the world, start the server, print its URL, and wait for Ctrl-C."""
     log.info("building a sandbox world of %d models (seed %d)", args.models, args.seed)
-    world = World(seed=args.seed, n_models=args.models)
-    server = SandboxServer(world, port=args.port, date=args.date, log_requests=args.log_requests).start()
+    world = simulate.world(args.seed, args.models)
+    server = simulate.server(world, port=args.port, date=args.date, log_requests=args.log_requests).start()
     print(f"Sandbox at {server.url} serves FICTIONAL data (not real Hugging Face, GitHub or benchmark data)",
           flush=True)
     print(f"Hub endpoint: {server.url}  GitHub API: {server.url}/github  simulated date: {server.date}", flush=True)
@@ -71,11 +68,11 @@ def cmd_serve(args, settings: Settings) -> int:
 
 def cmd_simulate(args, settings: Settings) -> int:
     """Build the world, then collect each simulated day and print one summary per day."""
-    world = World(seed=args.seed, n_models=args.models)
+    world = simulate.world(args.seed, args.models)
     con = db.connect(paths.warehouse_file(settings.home))
     try:
-        results = simulate(con, world, args.days, args.start, min_downloads=args.min_downloads, details=args.details,
-                           progress=_progress)
+        results = simulate.simulate(con, world, args.days, args.start, min_downloads=args.min_downloads,
+                                    details=args.details, progress=_progress)
     finally:
         con.close()
     print("NOTE: SANDBOX data: these models are fictional, not real Hugging Face data.")

@@ -12,8 +12,8 @@ from app.cli.flags import UsageError, add_port, whole_number
 from app.cli.progress import Progress
 from app.cli.serve import streamlit_command
 from collector import reference
-from pipelines import jobs, up
-from pipelines.schedule import Scheduler
+from pipelines.orchestration import jobs, up
+from pipelines.orchestration.schedule import Scheduler
 from warehouse import db, lock, paths, status_line
 from warehouse.settings import Settings
 

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from urllib.parse import quote
 
-from pipelines import format as fmt
+from pipelines.serving import format as fmt
 
 TREND_DAYS = 30  # days in each row's sparkline
 SPARK_WIDTH, SPARK_HEIGHT = 60, 20
@@ -129,7 +129,7 @@ def sparkline(values) -> str:
 
 
 def field(name: str, show: Callable | None = None) -> Callable[[dict], str]:
-    """A cell showing row[name] as escaped text, through a format from pipelines/format.py when given."""
+    """A cell showing row[name] as escaped text, through a format from pipelines/serving/format.py when given."""
     return lambda row: text(row[name]) if show is None else html.escape(show(row[name]))
 
 

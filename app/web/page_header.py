@@ -3,7 +3,7 @@
 import streamlit as st
 
 from app.web import queries
-from pipelines import format as fmt
+from pipelines.serving import format as fmt
 from warehouse.status_line import scheduler_now, status_line
 
 

@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from app.web import board
-from pipelines import format as fmt
+from pipelines.serving import format as fmt
 
 
 def text(label: str, width: str | None = None, help: str | None = None) -> dict:

@@ -27,7 +27,7 @@ TABLES = ("raw_hf_model_cards", "card_github_links", "card_legacy_scores", "card
 
 TOP_MODELS = """
 SELECT as_of, id FROM raw_hf_models
-WHERE as_of = coalesce(?, (SELECT max(as_of) FROM raw_hf_models))
+WHERE as_of = coalesce(?, (SELECT any_value(as_of) FROM stg_hf_latest))
 ORDER BY downloads DESC NULLS LAST, id
 LIMIT ?
 """

@@ -4,7 +4,7 @@ import streamlit as st
 
 from app.web import queries, tables
 from app.web.page_header import page_header
-from pipelines import format as fmt
+from pipelines.serving import format as fmt
 from warehouse import status, status_line
 
 meta = page_header("Data health")

@@ -4,7 +4,7 @@ import streamlit as st
 
 from app.web import charts, queries, tables
 from app.web.page_header import page_header
-from pipelines import format as fmt
+from pipelines.serving import format as fmt
 
 meta = page_header("Families")
 top = st.slider("Families to show", 3, 15, 8, key="families_top")

@@ -5,7 +5,7 @@ import streamlit as st
 from app.web import charts, queries, tables
 from app.web.page_header import page_header
 from app.web.url_pick import url_pick
-from pipelines import format as fmt
+from pipelines.serving import format as fmt
 
 TOP = 25
 RELATIONS = ["root", "finetune", "quantized", "adapter", "merge", "unknown"]

@@ -6,8 +6,8 @@ import streamlit as st
 
 from app.web import board, queries
 from app.web.page_header import page_header
-from pipelines import export_weekly, why_rank
-from pipelines import format as fmt
+from pipelines.serving import export_weekly, why_rank
+from pipelines.serving import format as fmt
 
 PAGE_SIZES = [25, 50, 100]
 VIEWS = ["Table", "Interactive grid"]

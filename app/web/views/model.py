@@ -6,8 +6,8 @@ import streamlit as st
 from app.web import charts, noise_reasons, queries, tables
 from app.web.page_header import page_header
 from app.web.url_pick import url_pick
-from pipelines import format as fmt
-from pipelines import why_rank
+from pipelines.serving import format as fmt
+from pipelines.serving import why_rank
 
 CHILDREN = 15
 

@@ -4,7 +4,7 @@ import streamlit as st
 
 from app.web import charts, noise_reasons, queries, tables
 from app.web.page_header import page_header
-from pipelines import format as fmt
+from pipelines.serving import format as fmt
 
 meta = page_header("Noise")
 totals = queries.run("noise_totals").iloc[0]

@@ -5,9 +5,9 @@ import streamlit as st
 
 from app.web import queries
 from app.web.page_header import page_header
-from pipelines import format as fmt
-from pipelines import questionnaire as qn
-from pipelines import questionnaire_picks
+from pipelines.serving import format as fmt
+from pipelines.serving import questionnaire as qn
+from pipelines.serving import questionnaire_picks
 
 meta = page_header("Questionnaire")
 names = qn.builtin_names()

@@ -1,0 +1,188 @@
+"""What the scheduler and `revealed up` run: collect a source, then build and publish; the weekly export."""
+
+import datetime as dt
+import logging
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+from apscheduler.triggers.cron import CronTrigger
+
+from collector import reference
+from collector.benchmarks import livebench, livecodebench
+from collector.channels import ollama, openrouter
+from collector.github import repos as github
+from collector.hf import cards as model_cards
+from collector.hf import listing as hf
+from pipelines.orchestration import build
+from pipelines.orchestration.schedule import JobSpec
+from pipelines.serving.export_weekly import export_weekly
+from warehouse import db, paths, publish
+from warehouse.settings import OLLAMA_URL, OPENROUTER_API_URL, Settings
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Sources:
+    """Where each source is read from: the live services or the in-process sandbox."""
+
+    kind: str  # 'live', 'reference' (archived files, nothing to collect) or 'sandbox'
+    hf_endpoint: str
+    github_api: str
+    livebench_url: str
+    livecodebench_url: str
+    server: object = field(default=None, repr=False)  # the SandboxServer when kind == 'sandbox'
+    ollama_url: str = OLLAMA_URL
+    openrouter_api: str = OPENROUTER_API_URL
+    openrouter_rankings: str | None = None  # the rankings-daily CSV; None: the models list only
+    hf_token: str | None = field(default=None, repr=False)  # live only: the sandbox needs none
+    github_token: str | None = field(default=None, repr=False)
+
+    @property
+    def sandbox(self) -> bool:
+        """True when the data is the sandbox's fictional world."""
+        return self.kind == "sandbox"
+
+
+def live_sources(settings: Settings) -> Sources:
+    """The real services at the settings' endpoints, with their tokens."""
+    return Sources("live", settings.hf_endpoint, settings.github_api, settings.livebench_url,
+                   settings.livecodebench_url, ollama_url=settings.ollama_url, openrouter_api=settings.openrouter_api,
+                   openrouter_rankings=settings.openrouter_rankings, hf_token=settings.hf_token,
+                   github_token=settings.github_token)
+
+
+def reference_sources() -> Sources:
+    """The shipped reference world: archived files, so no endpoint answers and nothing is collected."""
+    folder = reference.EXTRACT.resolve().as_uri()
+    return Sources("reference", folder, folder, folder, folder)
+
+
+def sandbox_sources(server, settings: Settings | None = None) -> Sources:
+    """Every source served by one running SandboxServer, sent the settings' tokens when given (as live would be)."""
+    tokens = settings or Settings()
+    return Sources("sandbox", server.url, f"{server.url}/github", f"{server.url}/livebench",
+                   f"{server.url}/livecodebench/{livecodebench.DEFAULT_FILE}", server, f"{server.url}/ollama",
+                   f"{server.url}/openrouter/api/v1", f"{server.url}/openrouter/rankings-daily.csv",
+                   hf_token=tokens.hf_token, github_token=tokens.github_token)
+
+
+def settings(sources: Sources) -> Settings:
+    """The collectors' settings: the sources' endpoints and tokens."""
+    return Settings(hf_endpoint=sources.hf_endpoint, github_api=sources.github_api, livebench_url=sources.livebench_url,
+                    livecodebench_url=sources.livecodebench_url, ollama_url=sources.ollama_url,
+                    openrouter_api=sources.openrouter_api, openrouter_rankings=sources.openrouter_rankings,
+                    hf_token=sources.hf_token, github_token=sources.github_token)
+
+
+def latest_hf_as_of(con: duckdb.DuckDBPyConnection) -> dt.date | None:
+    """The newest Hub snapshot date in the warehouse."""
+    return con.execute("SELECT max(as_of) FROM raw_hf_models").fetchone()[0]
+
+
+def as_of(sources: Sources) -> dt.date:
+    """The observation date: the sandbox clock, or today (UTC)."""
+    return sources.server.date if sources.sandbox else dt.datetime.now(dt.UTC).date()
+
+
+def collect_hf(con: duckdb.DuckDBPyConnection, sources: Sources, progress=None, details: int = 500):
+    """One Hub snapshot; on the sandbox the simulated clock first moves to the day after the latest snapshot."""
+    if sources.sandbox:
+        latest = latest_hf_as_of(con)
+        if latest is not None:
+            sources.server.set_date(latest + dt.timedelta(days=1))
+    return hf.collect(con, settings(sources), as_of=as_of(sources), details=details, progress=progress)
+
+
+def collect_cards(con: duckdb.DuckDBPyConnection, sources: Sources, progress=None):
+    """Model cards of the top models of the latest snapshot."""
+    return model_cards.collect(con, settings(sources), progress=progress)
+
+
+def collect_github(con: duckdb.DuckDBPyConnection, sources: Sources):
+    """Snapshots of every tracked GitHub repository."""
+    return github.collect(con, settings(sources), as_of=as_of(sources))
+
+
+def collect_benchmarks(con: duckdb.DuckDBPyConnection, sources: Sources):
+    """Every LiveBench release and the LiveCodeBench results."""
+    day = as_of(sources)
+    livebench.collect(con, settings(sources), as_of=day)
+    livecodebench.collect(con, settings(sources), as_of=day)
+
+
+def collect_channels(con: duckdb.DuckDBPyConnection, sources: Sources):
+    """Ollama library pulls and OpenRouter tokens (docs/channels.md).
+
+    On the sandbox, every earlier Hub day without a library scrape is scraped first (the clock moved back and
+    forth), so that pulls per day can be read from consecutive cumulative counts as they would be live.
+    """
+    day = as_of(sources)
+    if sources.sandbox:
+        missing = con.execute("""SELECT DISTINCT as_of FROM raw_hf_models WHERE as_of < ?
+                                 AND as_of NOT IN (SELECT as_of FROM raw_ollama_library) ORDER BY as_of""",
+                              [day]).fetchall()
+        try:
+            for (earlier,) in missing:
+                sources.server.set_date(earlier)
+                ollama.collect(con, settings(sources), as_of=earlier)
+        finally:
+            sources.server.set_date(day)
+    ollama.collect(con, settings(sources), as_of=day)
+    openrouter.collect(con, settings(sources), as_of=day)
+
+
+def build_and_publish(con: duckdb.DuckDBPyConnection, home: Path) -> build.BuildReport:
+    """Run the pipelines and publish home's serving copy."""
+    report = build.run_build(con)
+    publish.publish(con, paths.serving_file(home))
+    return report
+
+
+def export_weekly_csv(home: Path) -> dict:
+    """The weekly CSV export of home's published data into its exports folder: {path: rows}."""
+    con = db.connect_serving(paths.serving_file(home))
+    try:
+        return export_weekly(con, paths.exports_dir(home))
+    finally:
+        con.close()
+
+
+def _with_warehouse(home: Path, *steps):
+    def run():
+        con = db.connect(paths.warehouse_file(home))
+        try:
+            for step in steps:
+                step(con)
+        finally:
+            con.close()
+    return run
+
+
+def job_specs(sources: Sources, home: Path) -> list[JobSpec]:
+    """Home's jobs: Hub, GitHub, channels daily; cards, benchmarks weekly; each then a build; the weekly export."""
+    if sources.kind == "reference":  # archived data: nothing to collect, and its export is written by `up`
+        return []
+
+    def cron(**when):
+        return CronTrigger(timezone=dt.UTC, **when)
+
+    def then_build(collect):
+        return _with_warehouse(home, lambda con: collect(con, sources), lambda con: build_and_publish(con, home))
+
+    return [
+        JobSpec("hf", "collect Hugging Face, then build", cron(hour=2, minute=0),
+                then_build(collect_hf)),
+        JobSpec("github", "collect GitHub stars, then build", cron(hour=3, minute=0),
+                then_build(collect_github)),
+        JobSpec("cards", "collect model cards, then build", cron(day_of_week="mon", hour=3, minute=30),
+                then_build(collect_cards)),
+        JobSpec("benchmarks", "collect LiveBench and LiveCodeBench, then build",
+                cron(day_of_week="mon", hour=4, minute=0),
+                then_build(collect_benchmarks)),
+        JobSpec("channels", "collect Ollama pulls and OpenRouter tokens, then build", cron(hour=4, minute=30),
+                then_build(collect_channels)),
+        JobSpec("export", "write the weekly CSV export", cron(day_of_week="mon", hour=6, minute=0),
+                lambda: export_weekly_csv(home)),
+    ]

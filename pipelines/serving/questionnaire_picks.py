@@ -1,0 +1,222 @@
+"""Apply questionnaire answers to mart_models: hard constraints, adjusted weights, and picks with reasons."""
+
+import math
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+
+from pipelines import profiles
+from pipelines.serving import format as fmt
+from pipelines.serving import why_rank
+from pipelines.serving.questionnaire import OPS, SETTINGS, VRAM_OVERHEAD, Pick, Questionnaire, QuestionnaireError
+
+PICKS_SQL = (Path(__file__).parent / "questionnaire_picks.sql").read_text()
+HIGH_AUTOMATION = 0.3
+LARGE_GAP = 10.0
+FALLING_MOMENTUM = 30.0
+STRONG, WEAK = 60.0, 40.0  # a weighed component at least STRONG is a reason, below WEAK a caveat
+# How a strong or weak component reads ({} is its raw figure, pipelines/serving/why_rank.py); adoption's strength is
+# downloads(); low momentum has its own caveat.
+STRENGTHS = {
+    "capability": "clean (contamination-resistant) benchmark score {}/100",
+    "momentum": "downloads are rising: the last week is above the weeks before it",
+    "ecosystem": "{} derivatives in real use build on it",
+    "community": "{} GitHub stars on its repository",
+    "local_use": "people run it: {} Ollama pulls in the last 30 days",
+    "api_use": "people pay to run it: {} OpenRouter tokens in the last 30 days",
+}
+WEAKNESSES = {
+    "adoption": "few downloads: {} in the last 30 days",
+    "capability": "low clean benchmark score: {}/100",
+    "ecosystem": "few derivatives in real use ({})",
+    "community": "little GitHub following ({} stars)",
+}
+
+
+@dataclass
+class Plan:
+    """What the answers ask for: hard constraints, component weights (summing to 1) and settings."""
+
+    filters: list[dict] = field(default_factory=list)
+    weights: dict[str, float] = field(default_factory=dict)
+    settings: dict[str, float] = field(default_factory=lambda: dict(SETTINGS))
+    priority: str | None = None
+
+
+@dataclass
+class Result:
+    """The picks and what produced them."""
+
+    questionnaire: Questionnaire
+    answers: dict
+    plan: Plan
+    picks: list[Pick]
+    matched: int
+    data_kind: str
+    notes: list[str]
+
+
+def plan(questionnaire: Questionnaire, answers: dict, absent: tuple[str, ...] = ()) -> Plan:
+    """Turn validated answers into filters, adjusted weights and settings; `absent` components get no weight."""
+    result = Plan(weights=dict(profiles.load().profiles[questionnaire.base_profile]))
+
+    def apply(effect: dict, qid: str) -> None:
+        result.filters.extend({**f, "question": qid} for f in effect.get("filters", []))
+        for component, delta in effect.get("weights", {}).items():
+            result.weights[component] += delta
+        result.settings.update(effect.get("set", {}))
+        result.priority = effect.get("priority", result.priority)
+
+    for q in questionnaire.questions:
+        answer = answers[q["id"]]
+        options = {o["value"]: o for o in q.get("options", [])}
+        if q["type"] == "choice":
+            apply(options[answer], q["id"])
+        elif q["type"] == "multi_choice":
+            for value in answer:
+                apply(options[value], q["id"])
+        elif q["type"] == "boolean":
+            apply(q.get("if_true" if answer else "if_false", {}), q["id"])
+        if "filter" in q:
+            result.filters.append({**q["filter"], "value": answer, "question": q["id"]})
+    weights = {c: 0.0 if c in absent else max(w, 0.0) for c, w in result.weights.items()}
+    total = sum(weights.values())
+    if total == 0:
+        raise QuestionnaireError("these answers leave no weight on a component this build has data for; "
+                                 f"expected at least one of {', '.join(c for c in weights if c not in absent)}")
+    result.weights = {c: w / total for c, w in weights.items()}
+    return result
+
+
+def where_clause(filters: list[dict]) -> tuple[str, dict]:
+    """SQL conditions over allow-listed columns (validated at load), with every value a parameter."""
+    parts, params = [], {}
+    for i, f in enumerate(filters):
+        column, op = f["column"], f["op"]
+        if op == "present":
+            parts.append(f"{column} IS NOT NULL")
+        elif op == "in":
+            parts.append(f"list_contains($f{i}, {column})")
+            params[f"f{i}"] = f["value"]
+        else:
+            parts.append(f"{column} {OPS[op]} $f{i}")
+            params[f"f{i}"] = f["value"]
+    return " AND ".join(parts) or "TRUE", params
+
+
+def recommend(con: duckdb.DuckDBPyConnection, questionnaire: Questionnaire, answers: dict, top: int = 10) -> Result:
+    """The best `top` models that meet every hard constraint, scored under the adjusted weights."""
+    config = profiles.load()
+    counts = con.execute(f"SELECT {', '.join(f'count({c})' for c in profiles.COMPONENTS)} FROM mart_models").fetchone()
+    absent = tuple(c for c, n in zip(profiles.COMPONENTS, counts, strict=True) if n == 0)
+    p = plan(questionnaire, answers, absent)
+    where, params = where_clause(p.filters)
+    params |= {f"w_{c}": w for c, w in p.weights.items()}
+    params |= {"bits": p.settings["bits"], "overhead": VRAM_OVERHEAD, "top": top,
+               "min_coverage": config.settings.min_coverage}
+    sql = (PICKS_SQL.replace("{where}", where)
+           .replace("{weighted}", " + ".join(f"coalesce($w_{c} * {c}, 0)" for c in profiles.COMPONENTS))
+           .replace("{present_weight}", " + ".join(f"$w_{c} * ({c} IS NOT NULL)::INT" for c in profiles.COMPONENTS))
+           .replace("{order}", f"{p.priority} IS NULL, {p.priority} DESC, " if p.priority else ""))
+    frame = con.execute(sql, params).df()
+    kind = con.execute("SELECT value FROM meta WHERE key = 'data_kind'").fetchone()
+    picks = [make_pick(row, p, config.profiles[config.default_profile]) for row in frame.to_dict("records")]
+    matched = int(frame["matched"].iloc[0]) if len(frame) else 0
+    notes = [f"no {c} data in this build: its weight is spread over the other components" for c in absent]
+    return Result(questionnaire, answers, p, picks, matched, kind[0] if kind else "unknown", notes)
+
+
+def make_pick(row: dict, p: Plan, default_weights: dict[str, float]) -> Pick:
+    """A pick with how it meets each constraint and its strong components as reasons, weak ones as caveats."""
+    pick = Pick(row["model_id"], row["family"], round(float(row["score"]), 1), round(float(row["score_coverage"]), 3))
+    sizes = [f for f in p.filters if f["column"] == "params_b"]
+    pick.reasons = [describe(f, row, p) for f in p.filters if f["column"] != "params_b"]
+    pick.reasons[:0] = [size_reason(row, sizes)] if sizes else []
+    weighed = [c for c in profiles.COMPONENTS if p.weights[c] > 0 and not fmt.missing(row[c])]
+    strong = [downloads(row) if c == "adoption" else why_rank.figure(c, row, STRENGTHS)
+              for c in weighed if row[c] >= STRONG]
+    pick.reasons += [r for r in strong if r]
+    pick.caveats = caveats({**row, "score_coverage": pick.coverage}, p)
+    pick.caveats += [w for w in (why_rank.figure(c, row, WEAKNESSES) for c in weighed if row[c] < WEAK) if w]
+    pick.why = why_rank.sentence(row, default_weights, row["ranked_total"])
+    return pick
+
+
+def downloads(row: dict) -> str:
+    """'people downloaded it 98.7k times last month, top 5% of 1-9B models'."""
+    said = f"people downloaded it {fmt.compact(row['organic_downloads_30d'])} times in the last 30 days"
+    top = math.ceil(100 * row["size_rank"] / row["size_peers"])
+    return said + (f", top {top}% of {row['size_class']} models" if top <= 50 else "")
+
+
+def params(value) -> str:
+    """1.1 -> '1.1B', 0.135 -> '135M'."""
+    return f"{value * 1000:.0f}M" if value < 1 else f"{value:.3g}B"
+
+
+def size_reason(row: dict, sizes: list[dict]) -> str:
+    """'4.19B parameters, within the 1B to 14B asked'."""
+    low = [f["value"] for f in sizes if f["op"] in ("ge", "gt")]
+    high = [f["value"] for f in sizes if f["op"] in ("le", "lt")]
+    asked = " to ".join(params(v) for v in (max(low, default=None), min(high, default=None)) if v is not None)
+    return (f"{params(row['params_b'])} parameters, within the {asked} asked" if low and high else
+            f"{params(row['params_b'])} parameters ({'at most' if high else 'at least'} {asked} asked)")
+
+
+def describe(f: dict, row: dict, p: Plan) -> str:
+    """How this model meets one hard constraint, in plain words."""
+    column, actual, wanted = f["column"], row[f["column"]], f.get("value")
+    if column == "weights_gb":
+        return (f"fits in {wanted:g} GB: needs about {actual:.1f} GB at {p.settings['bits']:g} bits per weight "
+                f"({params(row['params_b'])} parameters)")
+    if column == "is_base":
+        built = row["derivatives_finetune"] if actual and not fmt.missing(row["derivatives_finetune"]) else 0
+        return ("a base model: it names no parent model on the Hub" if actual else "a derivative of another model") \
+            + (f"; {fmt.count(built)} fine-tune{'s build' if built != 1 else ' builds'} on it" if built else "")
+    if column in ("license_class", "license"):
+        return f"license {row['license']} ({row['license_class']})"
+    if column == "pipeline_tag":
+        return f"a {str(actual).replace('-', ' ')} model"
+    if column == "open_weight":
+        return "weights download without approval" if actual else "weights need approval to download"
+    if column == "automation_share":
+        return f"only {fmt.pct(actual)} of its downloads come from CI or automation"
+    if column.startswith("derivatives_"):
+        kind = {"finetune": "fine-tunes", "quantized": "ready-made quantised builds", "adapter": "adapters",
+                "merge": "merges"}[column.removeprefix("derivatives_")]
+        return f"{fmt.count(actual)} {kind} already exist"
+    if column == "clean_score":
+        return f"has a clean benchmark score ({fmt.whole(actual)}/100)"
+    if column in profiles.COMPONENTS:
+        return f"{why_rank.LABELS[column]} {fmt.whole(actual)}/100"
+    return f"{column.replace('_', ' ')}: {fmt.whole(actual) if isinstance(actual, float) else actual}"
+
+
+def caveats(row: dict, p: Plan) -> list[str]:
+    """What a careful reader should know about this pick, drawn from the data."""
+    notes = []
+    if not fmt.missing(row["automation_share"]) and row["automation_share"] >= HIGH_AUTOMATION:
+        notes.append(f"high automation share {fmt.pct(row['automation_share'])}"
+                     + (f" ({row['noise_reasons'].replace(';', ', ')})" if row["noise_reasons"] else ""))
+    if fmt.missing(row["clean_score"]):
+        notes.append("no clean benchmark score")
+    elif not fmt.missing(row["contamination_gap"]) and row["contamination_gap"] >= LARGE_GAP:
+        notes.append(f"legacy claim {row['contamination_gap']:.0f} points above the clean score")
+    if fmt.missing(row["rank"]):
+        notes.append("not ranked under the default profile (too little coverage)")
+    elif row["rank_high"] - row["rank_low"] > max(10, row["rank"] / 2):
+        notes.append(f"rank interval wide: {fmt.rank(row['rank'], row['rank_low'], row['rank_high'])}")
+    missing = [c for c, w in p.weights.items() if w > 0 and fmt.missing(row[c])]
+    if missing:
+        notes.append(f"not known: {', '.join(why_rank.LABELS[c] for c in missing)} (the score covers "
+                     f"{fmt.pct(row['score_coverage'])} of the weight)")
+    if not fmt.missing(row["momentum"]) and row["momentum"] < FALLING_MOMENTUM:
+        notes.append(f"adoption momentum low ({row['momentum']:.0f}/100)")
+    if row["license_class"] == "unknown":
+        notes.append(f"license {row['license']!r} unclassified: check it yourself")
+    if not row["open_weight"]:
+        notes.append("weights gated: access needs approval")
+    if p.settings["bits"] < 16 and not row["derivatives_quantized"]:
+        notes.append(f"no quantised derivative yet: you would quantise it to {p.settings['bits']:g} bits yourself")
+    return notes

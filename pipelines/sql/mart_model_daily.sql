@@ -1,3 +1,0 @@
--- The daily series behind trends and history charts.
-SELECT model_id, day, raw_downloads, organic_downloads, imputed
-FROM opt_model_daily

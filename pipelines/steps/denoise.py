@@ -1,0 +1,338 @@
+"""Build step: split daily downloads into organic demand and CI/automation (int_model_noise, int_model_daily).
+
+Reads int_series_daily and raw_hf_models only (never the sandbox's truth). Method: docs/denoising.md.
+"""
+
+import datetime as dt
+import hashlib
+import logging
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+
+from pipelines.profiles import Config
+from pipelines.steps import denoise_signals as sig
+from pipelines.steps.denoise_floors import floors
+from pipelines.steps.step_inputs import hand_on, handed
+
+log = logging.getLogger(__name__)
+WINDOW_DAYS = 30
+BLOCK_DAYS = 45
+ROW_CHUNK = 50_000
+EPOCH = dt.date(1970, 1, 1)
+
+# The models of a window: those with snapshots in it or series days in it, each with its last snapshot in the
+# window (defaults when it has none: a span of imputed days whose closing snapshot is later).
+WINDOW_IDS = """
+CREATE OR REPLACE TEMP TABLE int_denoise_ids AS
+SELECT model_id, (row_number() OVER (ORDER BY model_id) - 1)::BIGINT AS m FROM (
+    SELECT id AS model_id FROM raw_hf_models WHERE as_of > $lo AND as_of <= $hi
+    UNION SELECT model_id FROM int_series_daily WHERE day >= $lo AND day < $hi)
+"""
+MODELS = """
+WITH snaps AS (SELECT * FROM raw_hf_models WHERE as_of > $lo AND as_of <= $hi),
+latest AS (SELECT max(as_of) AS as_of FROM snaps),
+children AS (
+    SELECT b.parent AS id, count(*) AS children
+    FROM (SELECT unnest(base_models) AS b FROM snaps WHERE as_of = (SELECT as_of FROM latest))
+    GROUP BY 1
+),
+last_row AS (SELECT * FROM snaps QUALIFY row_number() OVER (PARTITION BY id ORDER BY as_of DESC) = 1)
+SELECT i.m, i.model_id AS id, coalesce(r.author, split_part(i.model_id, '/', 1)) AS author, r.params,
+       coalesce(r.likes, 0) AS likes, r.downloads, r.as_of, CAST(r.created_at AS DATE) AS created,
+       coalesce(k.children, 0) AS children, coalesce(len(r.base_models), 0) > 0 AS derived,
+       coalesce(r.as_of = (SELECT as_of FROM latest), false) AS in_latest
+FROM int_denoise_ids i
+LEFT JOIN last_row r ON r.id = i.model_id
+LEFT JOIN children k ON k.id = i.model_id
+ORDER BY i.m
+"""
+DAILY = """
+SELECT i.m, (d.day - $first)::INTEGER AS t, d.raw_downloads, d.imputed
+FROM int_series_daily d JOIN int_denoise_ids i USING (model_id)
+WHERE d.day >= $lo AND d.day < $hi
+"""
+STATE = """
+CREATE TABLE IF NOT EXISTS int_noise_state (key VARCHAR PRIMARY KEY, value VARCHAR);
+CREATE TABLE IF NOT EXISTS int_model_daily (model_id VARCHAR, day DATE, raw_downloads BIGINT, organic_downloads BIGINT,
+                                        imputed BOOLEAN, decreased BOOLEAN);
+"""
+# int_model_daily's rows of the recomputed days: the series plus the organic column of the block that holds the day
+WRITE_DAILY = """
+INSERT INTO int_model_daily
+SELECT r.model_id, r.day, r.raw_downloads, o.organic_downloads::BIGINT, r.imputed, r.decreased
+FROM int_series_daily r JOIN int_denoise_organic o USING (model_id, day)
+"""
+
+# Output columns, typed (an empty build keeps its types).
+NOISE_COLUMNS = ("model_id::VARCHAR AS model_id, as_of::DATE AS as_of, "
+                 "raw_downloads_30d::BIGINT AS raw_downloads_30d, "
+                 "organic_downloads_30d::BIGINT AS organic_downloads_30d, "
+                 "automation_share::DOUBLE AS automation_share, noise_reasons::VARCHAR AS noise_reasons, "
+                 "mostly_automation::BOOLEAN AS mostly_automation, unseen_share::DOUBLE AS unseen_share")
+
+
+def cohort_of(params: np.ndarray) -> np.ndarray:
+    """Size class index per model (-1 when the size is unknown), the cohort for engagement outliers."""
+    return np.where(np.isnan(params) | (params <= 0), -1, np.digitize(params, [1e9, 1e10, 4e10, 1e11]))
+
+
+def matrix(daily: pa.Table, n_models: int, n_days: int) -> tuple[np.ndarray, np.ndarray]:
+    """Dense models x days matrices of raw downloads and of observed (not imputed) downloads, NaN elsewhere."""
+    m, t = daily["m"].to_numpy(), daily["t"].to_numpy()
+    raw = daily["raw_downloads"].to_numpy().astype(np.float64)
+    x = np.full((n_models, n_days), np.nan)
+    x[m, t] = raw
+    observed = x.copy()
+    imputed = daily["imputed"].to_numpy(zero_copy_only=False)
+    observed[m[imputed], t[imputed]] = np.nan
+    return x, observed
+
+
+def automation(x: np.ndarray, observed: np.ndarray, age: np.ndarray, weekend: np.ndarray, fixture: np.ndarray,
+               mirror: np.ndarray):
+    """Automation per model and day, and per-model flags (burst, weekday_only, floor) of the last block."""
+    burst = np.zeros_like(x)
+    if x.shape[1] == 0:  # a single snapshot: no daily series to read bursts, floors or weekdays from yet
+        none = np.zeros(len(x), dtype=bool)
+        return np.where(fixture[:, None], x, burst), burst, none, none
+    gap = sig.gap_bursts(x, observed)  # first, so a gap's spread-out burst does not lift the rolling baseline
+    for lo in range(0, len(x), ROW_CHUNK):
+        burst[lo:lo + ROW_CHUNK] = sig.bursts(x[lo:lo + ROW_CHUNK] - gap[lo:lo + ROW_CHUNK], age[lo:lo + ROW_CHUNK])
+    burst += gap
+    y, y_obs = x - burst, observed - burst
+    n_days = x.shape[1]
+    last = slice(max(0, n_days - BLOCK_DAYS), n_days)
+    fit = sig.block_stats(y_obs[~fixture, last], weekend[last])
+    a, c = sig.fit_noise(fit["mean"], fit["var"])
+    usable = (fit["m_wd"] >= 20) & (fit["n_we"] >= 4)
+    dips = 1 - fit["m_we"][usable] / fit["m_wd"][usable]
+    dip = (float(np.median(dips)), float(1.4826 * np.median(np.abs(dips - np.median(dips))))) \
+        if usable.sum() >= 20 else (0.2, 0.1)
+    log.info("noise model: variance %.3f*m^2 + %.3f*m, weekend dip %.2f (spread %.2f)", a, c, *dip)
+    steady = np.zeros_like(x)
+    weekday_flag = floor_flag = np.zeros(len(x), dtype=bool)
+    for end in range(n_days, 0, -BLOCK_DAYS):
+        cols = slice(max(0, end - BLOCK_DAYS), end)
+        s = sig.block_stats(y_obs[:, cols], weekend[cols])
+        level = sig.local_level(y_obs[:, cols], weekend[cols])
+        auto_wd, wd = sig.weekday_only(y[:, cols], y_obs[:, cols], weekend[cols], level, s, dip, a, c, fixture)
+        rest = np.where(wd[:, None], np.nan, y_obs[:, cols])
+        auto_fl, fl = floors(y[:, cols], rest, weekend[cols], np.where(wd[:, None], np.nan, level), fixture, mirror)
+        steady[:, cols] = auto_wd + auto_fl
+        if end == n_days:
+            weekday_flag, floor_flag = wd, fl
+    auto = np.where(fixture[:, None], x, burst + steady)
+    return np.where(np.isnan(x), np.nan, np.clip(auto, 0, x)), burst, weekday_flag, floor_flag
+
+
+def days_before(models, in_window: np.ndarray) -> np.ndarray:
+    """Per model, the 30-day window's days before the series began (the first snapshot), from its creation on."""
+    age = (models["as_of"].to_numpy(dtype="datetime64[D]")
+           - models["created"].to_numpy(dtype="datetime64[D]", na_value=np.datetime64("NaT")))
+    days = np.where(np.isnat(age), WINDOW_DAYS, np.minimum(age.astype(np.int64), WINDOW_DAYS))
+    return np.clip(days - in_window.sum(), 0, WINDOW_DAYS)
+
+
+def noise_rows(models, x: np.ndarray, auto: np.ndarray, burst: np.ndarray, in_window: np.ndarray,
+               flags: dict[str, np.ndarray], ceiling: np.ndarray) -> pa.Table:
+    """int_model_noise: 30-day raw and organic downloads to the latest as_of, automation share and reasons.
+
+    A model whose series shows none of the window's days (a lone or months-apart snapshot) has only what one
+    snapshot can show: its downloads above the engagement ceiling count as automation.
+    """
+    keep = models["in_latest"].to_numpy()
+    xw, aw = x[:, in_window], auto[:, in_window]
+    raw, auto_obs, burst_obs = np.nansum(xw, axis=1), np.nansum(aw, axis=1), burst[:, in_window].sum(axis=1)
+    w = models["downloads"].fillna(0).to_numpy().astype(np.float64)
+    # downloads of window days the series lacks, shared by day count between days the model was not listed
+    # (a burst when far above the usual rate) and days before the first snapshot (never a burst); what is
+    # not a burst carries the steady (non-burst) automation share of the days seen
+    rate = sig.nan_median(np.where(np.isnan(xw), np.nan, xw - aw), axis=1)
+    unseen = np.maximum(w - raw, 0)
+    n_gap, n_before = np.isnan(xw).sum(axis=1), days_before(models, in_window)
+    gap = np.where(n_before > 0, unseen * n_gap / np.maximum(n_gap + n_before, 1), unseen)
+    unseen_burst = sig.unseen_bursts(gap, n_gap, rate)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        steady_share = np.nan_to_num(np.clip((auto_obs - burst_obs) / (raw - burst_obs), 0, 1))
+    auto_30d = auto_obs + unseen_burst + (unseen - unseen_burst) * steady_share
+    unexplained = np.where(np.isnan(xw).all(axis=1) & flags["engagement_outlier"], w - ceiling, 0)
+    auto_30d = np.where(flags["test_fixture"] | flags["mirror"], w, np.maximum(auto_30d, unexplained))
+    organic = np.rint(np.clip(w - auto_30d, 0, w)).astype(np.int64)
+    share = np.divide(w - organic, w, out=np.zeros_like(w), where=w > 0)
+    flags = flags | {"burst": flags["burst"] | (unseen_burst > 0) & ~flags["test_fixture"]}
+    reasons = pd.Series("", index=range(len(w)), dtype=object)
+    for name, hit in flags.items():
+        reasons = reasons.where(~hit, reasons + ";" + name)
+    reasons = reasons.str.lstrip(";").to_numpy()
+    return pa.table({
+        "model_id": models["id"].to_numpy()[keep], "as_of": models["as_of"].to_numpy()[keep],
+        "raw_downloads_30d": w[keep].astype(np.int64), "organic_downloads_30d": organic[keep],
+        "automation_share": share[keep], "noise_reasons": reasons[keep], "mostly_automation": share[keep] > 0.5,
+        "unseen_share": np.divide(np.minimum(unseen, w), w, out=np.zeros_like(w), where=w > 0)[keep],
+    })
+
+
+@dataclass
+class Window:
+    """A de-noised window of days: its models, days, raw and automation matrices, and the inputs of int_model_noise."""
+
+    models: pd.DataFrame
+    days: np.ndarray
+    daily: pa.Table
+    x: np.ndarray
+    auto: np.ndarray
+    burst: np.ndarray
+    flags: dict[str, np.ndarray]
+    ceiling: np.ndarray
+
+
+def denoise_window(con: duckdb.DuckDBPyConnection, lo: dt.date, hi: dt.date) -> Window:
+    """De-noise the series days in [lo, hi) with the snapshots of as_of in (lo, hi] (int_denoise_ids: its models)."""
+    span = {"lo": lo, "hi": hi}
+    con.execute(WINDOW_IDS, span)
+    models = con.execute(MODELS, span).df()
+    first, last = con.execute("SELECT min(day), max(day) FROM int_series_daily WHERE day >= $lo AND day < $hi",
+                              span).fetchall()[0]
+    n_days = (last - first).days + 1 if first else 0
+    daily = con.sql(DAILY, params=span | {"first": first}).to_arrow_table()
+    x, observed = matrix(daily, len(models), n_days)
+    days = np.datetime64(first or "1970-01-01", "D") + np.arange(n_days)
+    weekend = ((days.astype(np.int64) + 3) % 7) >= 5  # 1970-01-01 was a Thursday
+    created = models["created"].to_numpy(dtype="datetime64[D]", na_value=np.datetime64("NaT"))
+    age = (days[None, :] - created[:, None]).astype(np.float64)
+    age[np.isnat(created)] = np.inf
+    params = models["params"].to_numpy(dtype=np.float64, na_value=np.nan)
+    names = models["id"].str.split("/", n=1).str[-1].to_numpy()
+    fixture = sig.fixture_flags(models["author"].to_numpy(), names, params, models["likes"].to_numpy(),
+                                models["children"].to_numpy())
+    pairs = sig.mirror_pairs(models["author"].to_numpy(), names, models["created"], models["likes"].to_numpy(),
+                             models["children"].to_numpy())
+    mirror = np.zeros(len(models), dtype=bool)
+    mirror[pairs["row"].to_numpy()] = True
+    mirror &= ~models["derived"].to_numpy() & ~fixture
+    auto, burst, weekday_flag, floor_flag = automation(x, observed, age, weekend, fixture, mirror)
+    as_of = models["as_of"].max()
+    as_of = np.datetime64(as_of if pd.notna(as_of) else "1970-01-01", "D")
+    in_window = (days >= as_of - WINDOW_DAYS) & (days < as_of)
+    raw_30d = models["downloads"].fillna(0).to_numpy(dtype=np.float64)
+    fitted, spread = sig.engagement_line(raw_30d, models["likes"], models["children"], cohort_of(params),
+                                         models["in_latest"].to_numpy(bool))
+    ceiling = np.expm1(fitted + sig.OUTLIER_KEEP_MADS * spread)
+    outlier = np.log1p(raw_30d) > fitted + sig.OUTLIER_MADS * spread
+    # a bot mirror: a re-upload nobody likes or builds on, whose traffic is flat or beyond its engagement (the
+    # metadata is evidence already, so the outlier test runs at fewer spreads, as the floor test does)
+    beyond = np.log1p(raw_30d) > fitted + sig.OUTLIER_PRIOR_MADS * spread
+    bot = mirror & (floor_flag | beyond | sig.busier_copies(pairs, raw_30d))
+    auto = np.where(bot[:, None], x, auto)
+    flags = {"test_fixture": fixture, "burst": (burst[:, in_window] > 0).any(axis=1) & ~fixture & ~bot,
+             "floor": floor_flag & ~fixture, "weekday_only": weekday_flag & ~fixture, "mirror": bot,
+             "engagement_outlier": outlier}
+    return Window(models, days, daily, x, auto, burst, flags, ceiling)
+
+
+def keep_days(con: duckdb.DuckDBPyConnection, w: Window, lo: dt.date, hi: dt.date) -> None:
+    """Add the organic downloads of the window's series days in [lo, hi) to int_denoise_organic."""
+    m, t = w.daily["m"].to_numpy(), w.daily["t"].to_numpy()
+    day = w.days[t] if len(w.days) else np.array([], dtype="datetime64[D]")
+    rows = (day >= np.datetime64(lo, "D")) & (day < np.datetime64(hi, "D"))
+    organic = np.rint(w.x - np.nan_to_num(w.auto))[m[rows], t[rows]].astype(np.int64)
+    con.register("organic", pa.table({"m": m[rows], "day": day[rows], "organic_downloads": organic}))
+    try:
+        con.execute("INSERT INTO int_denoise_organic SELECT i.model_id, o.day::DATE, o.organic_downloads "
+                    "FROM organic o JOIN int_denoise_ids i USING (m)")
+    finally:
+        con.unregister("organic")
+
+
+def write_noise(con: duckdb.DuckDBPyConnection, w: Window) -> None:
+    """Replace int_model_noise with the 30-day figures of the latest window."""
+    as_of = np.datetime64(w.models["as_of"].max() if len(w.models) else "1970-01-01", "D")
+    in_window = (w.days >= as_of - WINDOW_DAYS) & (w.days < as_of)
+    noise = noise_rows(w.models, w.x, w.auto, w.burst, in_window, w.flags, w.ceiling)
+    con.register("noise", noise)
+    try:
+        con.execute(f"CREATE OR REPLACE TABLE int_model_noise AS SELECT {NOISE_COLUMNS} FROM noise ORDER BY model_id")
+    finally:
+        con.unregister("noise")
+    log.info("de-noised %d models to %s", len(noise), as_of)
+
+
+def block_start(block: int) -> dt.date:
+    """The first day of a calendar block (blocks of BLOCK_DAYS days counted from 1970-01-01)."""
+    return EPOCH + dt.timedelta(days=block * BLOCK_DAYS)
+
+
+def block_of(day: dt.date) -> int:
+    """The calendar block that holds a day."""
+    return (day - EPOCH).days // BLOCK_DAYS
+
+
+def code_hash() -> str:
+    """A hash of the de-noising code: a change recomputes every kept day."""
+    files = [Path(__file__), Path(sig.__file__), Path(sys.modules[floors.__module__].__file__)]
+    return hashlib.sha256(b"".join(f.read_bytes() for f in files)).hexdigest()[:16]
+
+
+def recompute_from(con: duckdb.DuckDBPyConnection) -> tuple[dt.date | None, str]:
+    """The first day whose kept de-noised value may have changed (None: every day), and why."""
+    if con.execute("SELECT value FROM build_inputs WHERE key = 'full'").fetchone()[0] == "true":
+        return None, "a full build"
+    state = dict(con.execute("SELECT key, value FROM int_noise_state").fetchall())
+    after, changed_from = handed(con, "series_after"), handed(con, "series_changed_from")
+    if state.get("code") != code_hash():
+        return None, "no kept days or the de-noising code changed"
+    if after is None or state.get("as_of") != str(after):
+        return None, "the series was recomputed or extended without this step"
+    return changed_from, ""
+
+
+def build(con: duckdb.DuckDBPyConnection, config: Config) -> None:
+    """Compute int_model_noise and int_model_daily (raw and organic downloads per model and day), block by block.
+
+    Days fall in calendar blocks of BLOCK_DAYS; block j is de-noised on the window of blocks j-1 and j (clipped to
+    the data), so once the series passes block j its days are final and kept. Only blocks whose window holds a
+    changed day or a new snapshot are recomputed (on a daily build: the open block); int_model_noise comes from the
+    open block's window. It tells the marts, in build_inputs, the first rewritten day (daily_since; NULL: all)
+    and the snapshot the kept days had read (daily_after; NULL: none).
+    """
+    con.execute(STATE)
+    since, why = recompute_from(con)
+    first, last = con.execute("SELECT min(day), max(day) FROM int_series_daily").fetchall()[0]
+    first_as_of, top = con.execute("SELECT min(as_of), max(as_of) FROM raw_hf_models").fetchall()[0]
+    if top is None:  # nothing collected yet: typed empty tables
+        names = ", ".join(f"NULL AS {c.split(' AS ')[1]}" for c in NOISE_COLUMNS.split(", "))
+        con.execute(f"CREATE OR REPLACE TABLE int_model_noise AS SELECT {NOISE_COLUMNS} FROM (SELECT {names}) "
+                    "WHERE false")
+        con.execute("DELETE FROM int_model_daily; DELETE FROM int_noise_state")
+        return
+    last = last or top - dt.timedelta(days=1)
+    floor_day = min(first or top, first_as_of - dt.timedelta(days=1))
+    newest = block_of(last)
+    oldest = block_of(floor_day) if since is None else max(block_of(since), block_of(floor_day))
+    log.info("de-noising blocks from %s: %s", block_start(oldest), why or "recomputing the changed ones")
+    windows: dict[tuple[dt.date, dt.date], list[int]] = {}
+    for block in range(oldest, newest + 1):
+        span = (max(block_start(block - 1), floor_day), min(block_start(block + 1), top))
+        windows.setdefault(span, []).append(block)
+    latest = (max(block_start(newest - 1), floor_day), top)
+    windows.setdefault(latest, [])
+    con.execute("CREATE OR REPLACE TEMP TABLE int_denoise_organic "
+                "(model_id VARCHAR, day DATE, organic_downloads BIGINT)")
+    for (lo, hi), blocks in windows.items():
+        w = denoise_window(con, lo, hi)
+        for block in blocks:
+            keep_days(con, w, block_start(block), block_start(block + 1))
+        if (lo, hi) == latest:
+            write_noise(con, w)
+        del w
+    con.execute("DELETE FROM int_model_daily WHERE day >= ?", [EPOCH if since is None else block_start(oldest)])
+    con.execute(WRITE_DAILY)
+    kept = dict(con.execute("SELECT key, value FROM int_noise_state").fetchall()).get("as_of") if since else None
+    hand_on(con, daily_after=kept and dt.date.fromisoformat(kept), daily_since=since and block_start(oldest))
+    con.execute("INSERT OR REPLACE INTO int_noise_state VALUES ('code', ?), ('as_of', ?)", [code_hash(), str(top)])

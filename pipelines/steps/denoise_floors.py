@@ -1,0 +1,202 @@
+"""Floors: scheduled traffic (nightly CI, mirrors' pulls) under organic demand, found by how little it varies.
+
+Two lower bounds on organic variability, each read with robust (trimmed) statistics so that a missed,
+doubled or shifted night does not hide a floor:
+- relative: organic demand varies by a roughly constant factor from day to day at any level, so the trimmed
+  mean absolute deviation of log downloads around their local level is compared with the population's (an
+  empirical null per level bin); a floor adds a constant and compresses it;
+- absolute: count data cannot be less dispersed than Poisson, so the organic part of a series has a mean of
+  at most its variance; a series whose robust variance is below its level by more than a chi-square test allows
+  carries a deterministic part.
+A step in level (a floor that starts, stops or grows when a second pipeline starts) splits the block in two
+segments that are tested and sized on their own. The method is described in docs/denoising.md.
+"""
+
+from statistics import NormalDist
+
+import numpy as np
+
+from pipelines.steps.denoise_signals import (
+    LOG_OFFSET,
+    empirical_null,
+    flatness,
+    log_dispersion,
+    nan_median,
+    upper_spread,
+)
+
+FLOOR_Z = 3.0                # relative test: robust spreads below the population's centre
+PRIOR_Z = 1.0                # ... for models whose metadata already says automation (mirrors)
+FLOOR_DAYS = 20              # fewest observed days in a block for the relative test's null
+SEGMENT_DAYS = 10            # fewest observed days in a segment to test it
+FLOOR_BISECTIONS = 12        # bisection steps for the floor's size
+FLOOR_TOP_QUANTILE = 0.25    # the floor is below this quantile of the segment's days (not its lowest: missed nights)
+STEP_DAYS = 7                # a step needs a week of observed days on each side ...
+STEP_Z = 5.0                 # ... and its |t| above this (the best of many splits, heavy tails)
+BOUND_ALPHA = 0.05          # dispersion bound: organic demand alone shows so little variance with this probability
+BOUND_MIN = 1.0              # ... a floor it proves of at least this many downloads a day
+RV_BIAS = 0.8                # robust_variance / variance of independent days, on average (Monte Carlo: tests)
+RV_DF = 0.38                 # ... distributed as RV_BIAS x chi2(k) / k with k = RV_DF x observed days (same)
+BOUND_SPREADS = 1.5          # ... organic relative spread at least this many robust spreads below the centre
+BUSY = 100.0                 # ... read on rows with at least this many downloads a day
+TRIM = 0.25                  # ... its variance leaves out this share of the largest deviations
+TRIM_FACTOR = 0.3686         # ... E[Z^2; |Z| < 1.150] / 0.75: the trimmed mean square of a standard normal
+DEFAULT_S_MIN = 0.1          # ... when too few rows are busy (real Hub models vary by 0.1-0.3 in log space)
+MAX_RUNS = 2                 # a night carries 0, 1 or 2 runs of the schedule (missed, on time, re-run or shifted)
+
+
+def robust_variance(y: np.ndarray, level: np.ndarray) -> np.ndarray:
+    """Per row, the day-to-day variance around the local level, trimmed: the mean square of the smallest
+    1 - TRIM of the deviations, scaled to a normal variance (TRIM_FACTOR).
+
+    Deviations from the local level (a rolling median of same-kind days) leave out a weekly rhythm and a slow
+    trend; trimming leaves out the few days a schedule misses, repeats or shifts. A mean of squares, unlike a
+    median, stays informative on whole counts of a few downloads.
+    """
+    dev = np.sort(np.abs(y - level), axis=1)  # NaN last
+    n = (~np.isnan(dev)).sum(axis=1)
+    keep = np.arange(y.shape[1])[None, :] < np.ceil((1 - TRIM) * n)[:, None]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(keep, dev, 0.0) ** 2 @ np.ones(y.shape[1]) / keep.sum(axis=1) / TRIM_FACTOR
+
+
+def chi2_ratio(k: np.ndarray, alpha: float) -> np.ndarray:
+    """The alpha quantile of chi2(k) / k (Wilson-Hilferty: the cube root of chi2 / k is nearly normal)."""
+    k = np.maximum(k, 1.0)
+    return np.maximum(1 - 2 / (9 * k) + NormalDist().inv_cdf(alpha) * np.sqrt(2 / (9 * k)), 0.0) ** 3
+
+
+def organic_bound(var: np.ndarray, n: np.ndarray, s_min: float) -> np.ndarray:
+    """The largest organic mean O whose variance, at least Poisson's O plus a relative spread s_min (O + s^2 O^2),
+    leaves the observed robust variance `var` of n days at or above its BOUND_ALPHA quantile (a chi-square test)."""
+    v = var / (RV_BIAS * chi2_ratio(RV_DF * n, BOUND_ALPHA))
+    return (np.sqrt(1 + 4 * s_min ** 2 * v) - 1) / (2 * s_min ** 2)
+
+
+def bound_floor(y: np.ndarray, level: np.ndarray, s_min: float) -> np.ndarray:
+    """Per row, the floor the dispersion bound proves: the level above the largest organic mean its variance allows.
+
+    Count data is never less dispersed than Poisson, and organic demand adds a relative spread of at least
+    s_min; a floor's own spread only adds to the total's, so level - organic_bound is a lower bound of the
+    deterministic part. 0 where the bound leaves less than BOUND_MIN downloads a day, or with fewer than
+    FLOOR_DAYS observed days (whole counts of a few days can tie at the level).
+    """
+    lvl, n = nan_median(level, axis=1), (~np.isnan(y)).sum(axis=1)
+    floor = lvl - organic_bound(robust_variance(y, level), n, s_min)
+    with np.errstate(invalid="ignore"):
+        hit = (floor >= BOUND_MIN) & (n >= FLOOR_DAYS)
+    return np.where(hit, floor, 0.0)
+
+
+def flattest_organic(f: dict, null: np.ndarray) -> float:
+    """The population's lower bound of organic demand's relative day-to-day spread: BOUND_SPREADS robust spreads
+    (read on the high side: upper_spread) below the centre of the log dispersion statistic, among rows busy enough
+    (BUSY a day) that Poisson noise is small beside it."""
+    stat = f["stat"][null & (f["mean"] >= BUSY)]
+    if len(stat) < 20:
+        return DEFAULT_S_MIN
+    centre = np.median(stat)
+    return float(1.4826 * np.exp(centre - BOUND_SPREADS * upper_spread(stat - centre)))
+
+
+def floor_level(y: np.ndarray, level: np.ndarray, target) -> np.ndarray:
+    """Per row, the floor F at which log(y - F) around its local level is as dispersed as target(mean - F), the
+    typical organic dispersion at the level of what is left (whole counts of a few downloads are noisier).
+
+    Subtracting a constant from y stretches the relative day-to-day changes, so the dispersion rises with F:
+    F is found by bisection between 0 and a low quantile of the days (a missed night is not the floor's size).
+    """
+    lo = np.zeros(len(y))
+    hi = np.nan_to_num(np.nanquantile(y, FLOOR_TOP_QUANTILE, axis=1)) if len(y) else lo
+    mean = np.nanmean(y, axis=1) if len(y) else lo
+    for _ in range(FLOOR_BISECTIONS):
+        mid = (lo + hi) / 2
+        below = log_dispersion(y, level, mid)[0] < target(mean - mid)
+        lo, hi = np.where(below, mid, lo), np.where(below, hi, mid)
+    return (lo + hi) / 2
+
+
+def change_point(y: np.ndarray, weekend: np.ndarray, sd: np.ndarray) -> np.ndarray:
+    """Per row, the first day after a step in level (up or down), else 0.
+
+    The split maximises |t| of the two segments' mean log(y + LOG_OFFSET), weekend days moved to the weekday
+    level by the row's median offset and each day held within 3 organic spreads (`sd`) of the row's median
+    (a missed night is not a step); it needs STEP_DAYS observed days on each side and |t| above STEP_Z.
+    """
+    if y.shape[1] < 2:
+        return np.zeros(len(y), dtype=np.int64)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        z = np.log(np.maximum(y, 0) + LOG_OFFSET)
+    offset = nan_median(np.where(weekend, z, np.nan), axis=1) - nan_median(np.where(~weekend, z, np.nan), axis=1)
+    z = z - np.where(weekend[None, :], np.nan_to_num(offset)[:, None], 0.0)
+    centre = nan_median(z, axis=1)[:, None]
+    z = np.clip(z, centre - 3 * sd[:, None], centre + 3 * sd[:, None])
+    seen = ~np.isnan(z)
+    total, count = np.cumsum(np.nan_to_num(z), axis=1), np.cumsum(seen, axis=1)
+    n1, n2 = count[:, :-1], count[:, -1:] - count[:, :-1]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        diff = (total[:, -1:] - total[:, :-1]) / n2 - total[:, :-1] / n1
+        step = np.abs(diff) / (sd[:, None] * np.sqrt(1 / n1 + 1 / n2))
+    step = np.where(seen[:, 1:] & (n1 >= STEP_DAYS) & (n2 >= STEP_DAYS), step, -np.inf)
+    best = np.argmax(step, axis=1)
+    return np.where(step[np.arange(len(y)), best] > STEP_Z, best + 1, 0)
+
+
+def runs(y: np.ndarray, level: np.ndarray, floor: np.ndarray) -> np.ndarray:
+    """Per day, how many runs of the day's floor F (> 0) it carries, 0 to MAX_RUNS: the count that leaves y nearest
+    the organic local level (level - F). A missed night keeps its organic demand; a re-run is removed twice."""
+    with np.errstate(invalid="ignore", divide="ignore"):
+        k = np.rint((y - (level - floor)) / floor)
+    return np.clip(np.nan_to_num(k, nan=1.0), 0, MAX_RUNS)
+
+
+def _segment_floors(y_obs, level, days, f, null, prior, s_min):
+    """Flag and size the floor of each row on its observed days in `days` (a mask); the null is the population's
+    (flatness `f` over the rows of `null`). A floor either test proves is sized to leave the population's
+    typical organic dispersion (the bound is only its lower limit)."""
+    ys, ls = np.where(days, y_obs, np.nan), np.where(days, level, np.nan)
+    disp, n = log_dispersion(ys, ls, np.zeros(len(ys)))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        stat, mean = np.log(disp), np.nansum(ys, axis=1) / n
+    centre, spread = empirical_null(f["stat"], f["mean"], null, f["scale"], at=mean)
+    with np.errstate(invalid="ignore"):
+        z = np.where(np.isfinite(stat) & (n >= SEGMENT_DAYS), (centre - stat) * np.sqrt(n / 20) / spread, 0.0)
+    bound = bound_floor(ys, ls, s_min)
+    floor = np.zeros(len(ys))
+    rows = np.flatnonzero((z > np.where(prior, PRIOR_Z, FLOOR_Z)) | (bound > 0))
+    if len(rows):
+        def typical(rest):
+            return np.exp(empirical_null(f["stat"], f["mean"], null, f["scale"], at=rest)[0])
+
+        floor[rows] = floor_level(ys[rows], ls[rows], typical)
+    return np.maximum(floor, bound)
+
+
+def floors(y: np.ndarray, y_obs: np.ndarray, weekend: np.ndarray, level: np.ndarray, known: np.ndarray,
+           prior: np.ndarray):
+    """Automation per day of a floor under organic demand, and the per-row flag.
+
+    `level` is the local level (NaN for rows too small to read), `known` rows (fixtures) stay out of the
+    population's null, `prior` rows (mirrors) are flagged on weaker relative evidence. A row with a step in
+    level is tested and sized on each side of it; a side's floor applies only to its days, and each day
+    carries the whole runs of its floor that bring it nearest the organic level.
+    """
+    f = flatness(y_obs, level, FLOOR_DAYS, known)
+    s_min = flattest_organic(f, f["ok"] & ~known)
+    readable = np.isfinite(nan_median(level, axis=1))
+    split = np.zeros(len(y), dtype=np.int64)
+    rows = np.flatnonzero(readable)
+    sd = np.exp(f["centre"][rows]) * 1.4826
+    split[rows] = change_point(y_obs[rows], weekend, sd)
+    day = np.arange(y.shape[1])[None, :]
+    floor = np.zeros(y.shape)
+    for side in (day < split[:, None], day >= split[:, None]):
+        active = np.flatnonzero(readable & side.any(axis=1))
+        if len(active):
+            size = _segment_floors(y_obs[active], level[active], side[active], f, f["ok"] & ~known, prior[active],
+                                   s_min)
+            floor[active] += np.where(side[active], size[:, None], 0.0)
+    flag = (floor > 0).any(axis=1)
+    k = np.where(floor > 0, runs(y, np.where(np.isnan(level), y, level), np.where(floor > 0, floor, 1.0)), 0.0)
+    auto = np.minimum(floor * k, y)
+    return np.nan_to_num(auto), flag

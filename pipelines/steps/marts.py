@@ -1,0 +1,77 @@
+"""Marts step: the tables of docs/marts.md that the app, the exports and the questionnaires read."""
+
+import hashlib
+import logging
+
+import duckdb
+
+from pipelines.profiles import Config
+from pipelines.steps import step_inputs
+from pipelines.steps.sql_step import run_sql_step, sql_text
+
+log = logging.getLogger(__name__)
+MARTS = ("mart_models", "mart_families", "mart_scores", "mart_model_daily", "mart_family_daily", "mart_lineage",
+         "mart_snapshot_growth", "mart_profile_weights", "mart_channel_families", "meta")
+# Per-day marts kept between builds: rewritten from int_model_daily's first recomputed day (pipelines/steps/denoise.py),
+# and a family whose members changed from the first day the change counts (pipelines/steps/sql/int_family_redo.sql).
+DAILY = ("mart_model_daily", "mart_family_daily")
+STATE = """
+CREATE TABLE IF NOT EXISTS int_daily_marts_state (key VARCHAR PRIMARY KEY, value VARCHAR);
+CREATE TABLE IF NOT EXISTS int_family_members_kept (model_id VARCHAR, family VARCHAR, derived BOOLEAN, created DATE);
+"""
+# int_model_daily rows of the days to rewrite: every model's from $since, a redone family's members' from its day
+REDO_ROWS = """
+CREATE OR REPLACE TEMP VIEW opt_int_model_daily AS
+SELECT d.model_id, d.day, d.raw_downloads, d.organic_downloads, d.imputed
+FROM int_model_daily d
+LEFT JOIN (SELECT f.model_id, r.since FROM int_model_facts f JOIN int_family_redo r USING (family)) x USING (model_id)
+WHERE d.day >= DATE '{since}' OR d.day >= x.since
+"""
+
+
+def code_hash() -> str:
+    """A hash of the kept marts' SQL: a change rebuilds them whole."""
+    return hashlib.sha256("".join(sql_text(name) for name in (*DAILY, "int_family_redo")).encode()).hexdigest()[:16]
+
+
+def kept_since(con: duckdb.DuckDBPyConnection):
+    """The first day the kept per-day marts must rewrite (None: rebuild them whole)."""
+    if not step_inputs.table_exists(con, "mart_family_daily"):
+        return None
+    after, since = step_inputs.handed(con, "daily_after"), step_inputs.handed(con, "daily_since")
+    state = dict(con.execute("SELECT key, value FROM int_daily_marts_state").fetchall())
+    if since is None or state.get("code") != code_hash() or state.get("as_of") != str(after):
+        return None
+    return since
+
+
+def daily_marts(con: duckdb.DuckDBPyConnection, since) -> None:
+    """Rewrite the per-day marts' days from `since` on, and the changed families' from their own day."""
+    run_sql_step(con, "int_family_redo", temp=True)
+    log.info("per-day marts kept before %s; %d families with changed members redone", since,
+             con.execute("SELECT count(*) FROM int_family_redo").fetchone()[0])
+    con.execute("DELETE FROM mart_model_daily WHERE day >= ?", [since])
+    con.execute(f"INSERT INTO mart_model_daily SELECT * FROM ({sql_text('mart_model_daily')}) WHERE day >= ?",
+                [since])
+    con.execute("DELETE FROM mart_family_daily m WHERE day >= ? OR EXISTS "
+                "(SELECT 1 FROM int_family_redo r WHERE r.family = m.family AND m.day >= r.since)", [since])
+    con.execute(REDO_ROWS.format(since=since))
+    con.execute(f"INSERT INTO mart_family_daily {sql_text('mart_family_daily')}")
+
+
+def build(con: duckdb.DuckDBPyConnection, config: Config) -> None:
+    """Build step: every mart from pipelines/steps/sql/<mart>.sql; the per-day ones only from the first changed day."""
+    con.execute(STATE)
+    step_inputs.optional_views(con)
+    since = kept_since(con)
+    for table in MARTS:
+        if table == DAILY[0] and since is not None:
+            daily_marts(con, since)
+            step_inputs.optional_views(con)
+        elif table not in DAILY or since is None:
+            run_sql_step(con, table)
+    con.execute("DELETE FROM int_family_members_kept; INSERT INTO int_family_members_kept "
+                "SELECT model_id, family, depth > 0, created_at::DATE FROM int_model_facts")
+    as_of = con.execute("SELECT max(as_of) FROM raw_hf_models").fetchone()[0]
+    con.execute("INSERT OR REPLACE INTO int_daily_marts_state VALUES ('code', ?), ('as_of', ?)",
+                [code_hash(), str(as_of)])
