@@ -9,7 +9,7 @@ after each server start is cold (a server that has just started: `revealed app` 
 starts, and the browser arrives while that run may still be going); the rest are warm (a new browser session each,
 cached queries). For scale it also times, the same way, an empty Streamlit page (the floor that any Streamlit app
 pays for its front end on this machine) and a bare table page: the title, the sandbox banner and the same first
-25 rows drawn by the same app/board.py table, without any control or navigation. Each load is also split, by
+25 rows drawn by the same app/web/board.py table, without any control or navigation. Each load is also split, by
 the page's own clock, into Streamlit's boot (navigation until its websocket opens: loading and running its
 scripts, the same for any app) and the page (websocket open until the marker is in the document: the script
 run, the messages and drawing them). Times are taken by the page's own clock. The pages take turns: each round
