@@ -129,7 +129,7 @@ def test_base_urls_come_from_the_environment(monkeypatch):
     monkeypatch.setenv("OLLAMA_URL", "http://ollama.example")
     monkeypatch.setenv("OPENROUTER_RANKINGS_URL", "http://or.example/rankings.csv")
     sources = jobs.live_sources(Settings.from_env())
-    assert (sources.ollama_url, sources.openrouter_rankings) == ("http://ollama.example",
+    assert (sources.settings.ollama_url, sources.settings.openrouter_rankings) == ("http://ollama.example",
                                                                  "http://or.example/rankings.csv")
 
 

@@ -36,7 +36,7 @@ class Source:
 
 
 SOURCES = (
-    Source("hf", "/api/models", lambda con, s: hf.collect(con, jobs.settings(s), as_of=jobs.as_of(s), details=0),
+    Source("hf", "/api/models", lambda con, s: hf.collect(con, s.settings, as_of=jobs.as_of(s), details=0),
            "SELECT as_of, id, downloads FROM raw_hf_models ORDER BY ALL",
            (*((kind, "/api/models", "downloads") for kind in ROW_FAULTS), ("mistyped_row", "/api/models", "likes"),
             ("renamed_column", "/api/models", "downloads"), ("empty_release", "/api/models", ""))),
@@ -44,14 +44,14 @@ SOURCES = (
            "SELECT as_of, repo, found, stars FROM raw_github_repos ORDER BY ALL",
            (*((kind, "/github/repos/", "stargazers_count") for kind in ("short_row", "long_row", "mistyped_row")),
             ("renamed_column", "/github/repos/", "full_name"))),
-    Source("livebench", "/livebench", lambda con, s: livebench.collect(con, jobs.settings(s), as_of=jobs.as_of(s)),
+    Source("livebench", "/livebench", lambda con, s: livebench.collect(con, s.settings, as_of=jobs.as_of(s)),
            "SELECT 'score', release::VARCHAR, model, task, score FROM raw_livebench_scores UNION ALL "
            "SELECT 'model', as_of::VARCHAR, model, url, openweight::INT FROM raw_livebench_models ORDER BY ALL",
            (*((kind, "/livebench/table_", "") for kind in (*ROW_FAULTS, "renamed_column", "missing_column",
                                                           "missing_key_column", "empty_release")),
             ("unknown_task", "/livebench/categories_", ""))),
     Source("livecodebench", "/livecodebench",
-           lambda con, s: livecodebench.collect(con, jobs.settings(s), as_of=jobs.as_of(s)),
+           lambda con, s: livecodebench.collect(con, s.settings, as_of=jobs.as_of(s)),
            "SELECT as_of, model, problem, pass_at_1 FROM raw_livecodebench_results ORDER BY ALL",
            (*((kind, "/livecodebench", "pass@1") for kind in (*ROW_FAULTS, "renamed_column")),
             ("mistyped_row", "/livecodebench", "date"), ("missing_key_column", "/livecodebench", "model"),

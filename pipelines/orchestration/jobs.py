@@ -18,26 +18,18 @@ from pipelines.orchestration import build
 from pipelines.orchestration.schedule import JobSpec
 from pipelines.serving.export_weekly import export_weekly
 from warehouse import db, paths, publish
-from warehouse.settings import OLLAMA_URL, OPENROUTER_API_URL, Settings
+from warehouse.settings import Settings
 
 log = logging.getLogger(__name__)
 
 
 @dataclass
 class Sources:
-    """Where each source is read from: the live services or the in-process sandbox."""
+    """Where each source is read from (the settings' endpoints and tokens): the live services or the sandbox."""
 
     kind: str  # 'live', 'reference' (archived files, nothing to collect) or 'sandbox'
-    hf_endpoint: str
-    github_api: str
-    livebench_url: str
-    livecodebench_url: str
+    settings: Settings
     server: object = field(default=None, repr=False)  # the SandboxServer when kind == 'sandbox'
-    ollama_url: str = OLLAMA_URL
-    openrouter_api: str = OPENROUTER_API_URL
-    openrouter_rankings: str | None = None  # the rankings-daily CSV; None: the models list only
-    hf_token: str | None = field(default=None, repr=False)  # live only: the sandbox needs none
-    github_token: str | None = field(default=None, repr=False)
 
     @property
     def sandbox(self) -> bool:
@@ -47,33 +39,25 @@ class Sources:
 
 def live_sources(settings: Settings) -> Sources:
     """The real services at the settings' endpoints, with their tokens."""
-    return Sources("live", settings.hf_endpoint, settings.github_api, settings.livebench_url,
-                   settings.livecodebench_url, ollama_url=settings.ollama_url, openrouter_api=settings.openrouter_api,
-                   openrouter_rankings=settings.openrouter_rankings, hf_token=settings.hf_token,
-                   github_token=settings.github_token)
+    return Sources("live", settings)
 
 
 def reference_sources() -> Sources:
     """The shipped reference world: archived files, so no endpoint answers and nothing is collected."""
     folder = reference.EXTRACT.resolve().as_uri()
-    return Sources("reference", folder, folder, folder, folder)
+    return Sources("reference", Settings(hf_endpoint=folder, github_api=folder, livebench_url=folder,
+                                         livecodebench_url=folder))
 
 
 def sandbox_sources(server, settings: Settings | None = None) -> Sources:
     """Every source served by one running SandboxServer, sent the settings' tokens when given (as live would be)."""
     tokens = settings or Settings()
-    return Sources("sandbox", server.url, f"{server.url}/github", f"{server.url}/livebench",
-                   f"{server.url}/livecodebench/{livecodebench.DEFAULT_FILE}", server, f"{server.url}/ollama",
-                   f"{server.url}/openrouter/api/v1", f"{server.url}/openrouter/rankings-daily.csv",
-                   hf_token=tokens.hf_token, github_token=tokens.github_token)
-
-
-def settings(sources: Sources) -> Settings:
-    """The collectors' settings: the sources' endpoints and tokens."""
-    return Settings(hf_endpoint=sources.hf_endpoint, github_api=sources.github_api, livebench_url=sources.livebench_url,
-                    livecodebench_url=sources.livecodebench_url, ollama_url=sources.ollama_url,
-                    openrouter_api=sources.openrouter_api, openrouter_rankings=sources.openrouter_rankings,
-                    hf_token=sources.hf_token, github_token=sources.github_token)
+    return Sources("sandbox", Settings(
+        hf_endpoint=server.url, github_api=f"{server.url}/github", livebench_url=f"{server.url}/livebench",
+        livecodebench_url=f"{server.url}/livecodebench/{livecodebench.DEFAULT_FILE}",
+        ollama_url=f"{server.url}/ollama", openrouter_api=f"{server.url}/openrouter/api/v1",
+        openrouter_rankings=f"{server.url}/openrouter/rankings-daily.csv",
+        hf_token=tokens.hf_token, github_token=tokens.github_token), server)
 
 
 def latest_hf_as_of(con: duckdb.DuckDBPyConnection) -> dt.date | None:
@@ -92,24 +76,24 @@ def collect_hf(con: duckdb.DuckDBPyConnection, sources: Sources, progress=None, 
         latest = latest_hf_as_of(con)
         if latest is not None:
             sources.server.set_date(latest + dt.timedelta(days=1))
-    return hf.collect(con, settings(sources), as_of=as_of(sources), details=details, progress=progress)
+    return hf.collect(con, sources.settings, as_of=as_of(sources), details=details, progress=progress)
 
 
 def collect_cards(con: duckdb.DuckDBPyConnection, sources: Sources, progress=None):
     """Model cards of the top models of the latest snapshot."""
-    return model_cards.collect(con, settings(sources), progress=progress)
+    return model_cards.collect(con, sources.settings, progress=progress)
 
 
 def collect_github(con: duckdb.DuckDBPyConnection, sources: Sources):
     """Snapshots of every tracked GitHub repository."""
-    return github.collect(con, settings(sources), as_of=as_of(sources))
+    return github.collect(con, sources.settings, as_of=as_of(sources))
 
 
 def collect_benchmarks(con: duckdb.DuckDBPyConnection, sources: Sources):
     """Every LiveBench release and the LiveCodeBench results."""
     day = as_of(sources)
-    livebench.collect(con, settings(sources), as_of=day)
-    livecodebench.collect(con, settings(sources), as_of=day)
+    livebench.collect(con, sources.settings, as_of=day)
+    livecodebench.collect(con, sources.settings, as_of=day)
 
 
 def collect_channels(con: duckdb.DuckDBPyConnection, sources: Sources):
@@ -126,11 +110,11 @@ def collect_channels(con: duckdb.DuckDBPyConnection, sources: Sources):
         try:
             for (earlier,) in missing:
                 sources.server.set_date(earlier)
-                ollama.collect(con, settings(sources), as_of=earlier)
+                ollama.collect(con, sources.settings, as_of=earlier)
         finally:
             sources.server.set_date(day)
-    ollama.collect(con, settings(sources), as_of=day)
-    openrouter.collect(con, settings(sources), as_of=day)
+    ollama.collect(con, sources.settings, as_of=day)
+    openrouter.collect(con, sources.settings, as_of=day)
 
 
 def build_and_publish(con: duckdb.DuckDBPyConnection, home: Path) -> build.BuildReport:
