@@ -110,6 +110,5 @@ def noise_bars(noisy: pd.DataFrame) -> alt.Chart:
         x=alt.X("downloads:Q", title="downloads, last 30 days", axis=alt.Axis(format="~s")),
         color=alt.Color("part:N", title=None),
         tooltip=["model_id:N", "part:N", alt.Tooltip("downloads:Q", format=",")],
-    ).properties(height=alt.Step(22),  # a row per model, each labelled
-                 # fit the width only: Vega-Lite drops a height fit on a discrete (stepped) height and warns
-                 autosize=alt.AutoSizeParams(type="fit-x", contains="padding"))
+    ).properties(height=22 * len(noisy))  # a row per model, each labelled: a fixed height, which a fit can keep
+    # (a stepped height warns "Dropping fit-y" whenever Streamlit's container fits the chart on a redraw)
