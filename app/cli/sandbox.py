@@ -51,13 +51,13 @@ def cmd_serve(args, settings: Settings) -> int:
     """Build the world, start the server, print its URL, and wait for Ctrl-C."""
     log.info("building a sandbox world of %d models (seed %d)", args.models, args.seed)
     world = simulate.world(args.seed, args.models)
+    stop = threading.Event()
+    for sig in (signal.SIGINT, signal.SIGTERM):  # before the URL is printed: a Ctrl-C right after it stops cleanly
+        signal.signal(sig, lambda *_: stop.set())
     server = simulate.server(world, port=args.port, date=args.date, log_requests=args.log_requests).start()
     print(f"Sandbox at {server.url} serves FICTIONAL data (not real Hugging Face, GitHub or benchmark data)",
           flush=True)
     print(f"Hub endpoint: {server.url}  GitHub API: {server.url}/github  simulated date: {server.date}", flush=True)
-    stop = threading.Event()
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        signal.signal(sig, lambda *_: stop.set())
     try:
         stop.wait()
     finally:
