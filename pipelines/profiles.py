@@ -1,6 +1,5 @@
-"""Weight profiles, scoring settings (pipelines/profiles.toml or $REVEALED_PROFILES) and the methodology version."""
+"""Weight profiles, scoring settings (pipelines/profiles.toml or the file given) and the methodology version."""
 
-import os
 import tomllib
 from dataclasses import dataclass, fields
 from pathlib import Path
@@ -69,14 +68,9 @@ BOUNDS = {
 }
 
 
-def profiles_file() -> Path:
-    """The profiles file in use: $REVEALED_PROFILES, else the packaged pipelines/profiles.toml."""
-    return Path(os.environ["REVEALED_PROFILES"]) if os.environ.get("REVEALED_PROFILES") else DEFAULT_FILE
-
-
 def load(path: Path | None = None) -> Config:
-    """Read and validate a profiles file."""
-    path = Path(path) if path else profiles_file()
+    """Read and validate a profiles file (None: the packaged pipelines/profiles.toml)."""
+    path = Path(path) if path else DEFAULT_FILE
     try:
         data = tomllib.loads(read_limited(path, "profiles file", ProfileError))
     except tomllib.TOMLDecodeError as exc:

@@ -10,6 +10,7 @@ import pandas as pd
 import pytest
 
 from app import cli
+from pipelines import profiles
 from pipelines.checks.simulate import simulate
 from pipelines.orchestration import build
 from pipelines.steps import denoise, series
@@ -157,6 +158,26 @@ def test_build_command_builds_and_publishes(home, capsys):
     out = capsys.readouterr().out
     assert "int_model_daily_raw" in out and "published" in out and "SANDBOX" in out
     assert paths.serving_file(home).exists()
+
+
+def test_build_command_reads_the_profiles_file_named_in_the_environment(home, tmp_path, monkeypatch):
+    con = db.connect(paths.warehouse_file(home))
+    snapshot(con, D, {"a/x": 5})
+    snapshot(con, D + dt.timedelta(1), {"a/x": 8})
+    con.close()
+    custom = tmp_path / "mine.toml"
+    custom.write_text(profiles.DEFAULT_FILE.read_text().replace('default_profile = "balanced"',
+                                                                 'default_profile = "adoption"'))
+    monkeypatch.setenv("REVEALED_PROFILES", str(custom))
+    assert cli.main(["build"]) == 0
+    served = duckdb.connect(str(paths.serving_file(home)), read_only=True)
+    assert served.execute("SELECT value FROM meta WHERE key = 'default_profile'").fetchone() == ("adoption",)
+    served.close()
+    custom.write_text("default_profile = 3\n")
+    assert cli.main(["build"]) == 1  # a bad file named in the environment stops the build, the copy is kept
+    served = duckdb.connect(str(paths.serving_file(home)), read_only=True)
+    assert served.execute("SELECT value FROM meta WHERE key = 'default_profile'").fetchone() == ("adoption",)
+    served.close()
 
 
 def test_build_command_extends_the_series_unless_full(home, caplog):

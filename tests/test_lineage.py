@@ -11,12 +11,12 @@ from pipelines.orchestration import build
 from pipelines.steps import lineage
 
 
-def run(con, models, organic=None):
+def run(con, models, organic=None, profiles_file=None):
     """Load a snapshot (and organic downloads) and run the lineage step."""
     hub_snapshot(con, models)
     if organic:
         upstream_noise(con, organic)
-    build.run_build(con, build.steps_of(lineage.build))
+    build.run_build(con, build.steps_of(lineage.build), profiles_file=profiles_file)
 
 
 def families(con) -> dict[str, tuple[str, int]]:
@@ -78,13 +78,13 @@ def test_deep_chain_and_self_reference(con):
     assert top == 299
 
 
-def test_active_derivative_threshold_comes_from_the_profiles_file(con, tmp_path, monkeypatch):
+def test_active_derivative_threshold_comes_from_the_profiles_file(con, tmp_path):
     text = (profiles.DEFAULT_FILE.read_text()
             .replace("active_derivative_min_downloads = 6", "active_derivative_min_downloads = 50"))
     (tmp_path / "p.toml").write_text(text)
-    monkeypatch.setenv("REVEALED_PROFILES", str(tmp_path / "p.toml"))
     run(con, [{"id": "b/b"}, {"id": "u/1", "parents": [("finetune", "b/b")]},
-              {"id": "u/2", "parents": [("finetune", "b/b")]}], organic={"b/b": 1000, "u/1": 49, "u/2": 50})
+              {"id": "u/2", "parents": [("finetune", "b/b")]}], organic={"b/b": 1000, "u/1": 49, "u/2": 50},
+        profiles_file=tmp_path / "p.toml")
     assert con.execute("SELECT active_derivatives FROM int_model_derivatives WHERE model_id = 'b/b'").fetchone()[0] == 1
 
 

@@ -14,6 +14,7 @@ from static_server import serve
 from app.cli import main
 from collector import http
 from collector.benchmarks import livebench, livebench_files
+from pipelines import profiles
 from pipelines.steps import benchmark_scores
 from warehouse import db, paths
 from warehouse.settings import Settings
@@ -21,6 +22,7 @@ from warehouse.settings import Settings
 LB = SHARED_DATA / "livebench"
 RELEASES = sorted(dt.datetime.strptime(p.stem, "table_%Y_%m_%d").date() for p in LB.glob("table_*.csv"))
 AS_OF = dt.date(2026, 3, 1)
+LCB_MIN = profiles.load().settings.lcb_min_problems  # the packaged setting (LiveBench rows do not use it)
 EPOCH = SHARED_DATA / "releases" / "epoch_external_benchmark_livebench.csv"
 EPOCH_COLUMNS = {"Global average": "global", "Reasoning average": "Reasoning", "Coding average": "Coding",
                  "Mathematics average": "Mathematics", "Data analysis average": "Data Analysis",
@@ -80,7 +82,7 @@ def test_collect_saves_each_release_and_the_metadata(collected):
 
 def test_averages_agree_with_epochs_copy_of_the_leaderboard(collected):
     con, _, _ = collected
-    ours = benchmark_scores.scores(con)
+    ours = benchmark_scores.scores(con, LCB_MIN)
     ours = ours[ours["source"] == "livebench"].assign(release=lambda d: d["release"].dt.date)
     epoch = pd.read_csv(EPOCH, encoding="utf-8-sig")
     epoch["release"] = pd.to_datetime(epoch["LiveBench Version"].str.removeprefix("LiveBench-")).dt.date
@@ -94,7 +96,7 @@ def test_averages_agree_with_epochs_copy_of_the_leaderboard(collected):
 
 def test_global_needs_every_category_and_categories_skip_empty_cells(collected):
     con, _, _ = collected
-    scores = benchmark_scores.scores(con).set_index(["release", "model", "category"])["score"]
+    scores = benchmark_scores.scores(con, LCB_MIN).set_index(["release", "model", "category"])["score"]
     key = (pd.Timestamp("2024-11-25"), "phi-3-small-8k-instruct")
     tasks = read(dt.date(2024, 11, 25)).query("model == @key[1] and category == 'Language'")["score"]
     assert scores[(*key, "Language")] == pytest.approx(tasks.dropna().mean())

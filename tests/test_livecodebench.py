@@ -27,9 +27,9 @@ def collected(con):
     return con, run_id, rows
 
 
-def lcb_scores(con) -> dict:
+def lcb_scores(con, min_items: int = 100) -> dict:
     """(model, category) -> (score, n_items, window_start, window_end) from int_benchmark_scores."""
-    frame = benchmark_scores.scores(con)
+    frame = benchmark_scores.scores(con, min_items)
     frame = frame[frame["source"] == "livecodebench"]
     return {(r.model, r.category): (None if r.score != r.score else round(r.score, 2), r.n_items,
                                     None if r.window_start is None or r.window_start != r.window_start
@@ -56,15 +56,15 @@ def test_clean_score_uses_only_problems_after_the_release(collected):
     assert got[("StarCoder", "all_problems")][:2] == (24.72, 479)
 
 
-def test_minimum_is_configurable_and_checked(collected, monkeypatch, tmp_path):
+def test_minimum_is_configurable_and_checked(collected, tmp_path):
     con, _, _ = collected
     path = tmp_path / "profiles.toml"
-    monkeypatch.setenv("REVEALED_PROFILES", str(path))
     path.write_text(profiles.DEFAULT_FILE.read_text().replace("lcb_min_problems = 100", "lcb_min_problems = 40"))
-    assert lcb_scores(con)[("GPT-4O-2024-05-13", "global")][:2] == (41.67, 48)
+    minimum = profiles.load(path).settings.lcb_min_problems
+    assert lcb_scores(con, minimum)[("GPT-4O-2024-05-13", "global")][:2] == (41.67, 48)
     path.write_text(profiles.DEFAULT_FILE.read_text().replace("lcb_min_problems = 100", 'lcb_min_problems = "many"'))
     with pytest.raises(profiles.ProfileError, match="setting lcb_min_problems is 'many'; expected a whole number >= 1"):
-        benchmark_scores.min_problems()
+        profiles.load(path)
 
 
 def test_cli_prints_clean_next_to_all_problems(home, capsys):
@@ -74,6 +74,17 @@ def test_cli_prints_clean_next_to_all_problems(home, capsys):
     assert "clean (>=100 problems)" in lines[1]
     assert next(line for line in lines if line.strip().startswith("DSCoder-33b-Ins")).split() == [
         "DSCoder-33b-Ins", "2023-08-30", "26.65", "188", "43.59", "479"]
+
+
+def test_cli_takes_the_minimum_from_the_profiles_file_in_the_environment(home, capsys, monkeypatch, tmp_path):
+    path = tmp_path / "profiles.toml"
+    path.write_text(profiles.DEFAULT_FILE.read_text().replace("lcb_min_problems = 100", "lcb_min_problems = 40"))
+    monkeypatch.setenv("REVEALED_PROFILES", str(path))
+    with serve(LCB) as url:
+        assert main(["collect", "benchmarks", "--skip", "livebench", "--livecodebench-url", f"{url}/{REAL_FILE}"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert "clean (>=40 problems)" in lines[1]
+    assert next(line for line in lines if line.strip().startswith("GPT-4O-2024-05-13")).split()[2:4] == ["41.67", "48"]
 
 
 def generation_file(**changes) -> dict:

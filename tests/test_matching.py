@@ -177,10 +177,9 @@ def livebench_rows(con, release, scores: dict[str, float], meta: dict[str, tuple
                     "api_names) VALUES (?, 'lb-1', ?, 'Org', ?, ?)", [AS_OF, model, url, api])
 
 
-def test_build_step_writes_matches_scores_and_mart(con, monkeypatch, tmp_path):
+def test_build_step_writes_matches_scores_and_mart(con, tmp_path):
     (tmp_path / "profiles.toml").write_text(
         profiles.DEFAULT_FILE.read_text().replace("lcb_min_problems = 100", "lcb_min_problems = 1"))
-    monkeypatch.setenv("REVEALED_PROFILES", str(tmp_path / "profiles.toml"))
     hub_snapshot(con, [
         {"id": "acme/Widget-7B", "downloads": 5000},
         {"id": "acme/Widget-7B-Instruct", "parents": [("finetune", "acme/Widget-7B")], "downloads": 900},
@@ -199,7 +198,8 @@ def test_build_step_writes_matches_scores_and_mart(con, monkeypatch, tmp_path):
     con.executemany("INSERT INTO card_legacy_scores VALUES (?, 'acme/Widget-7B-Instruct', ?, ?)",
                     [[AS_OF, "MMLU", 71.5], [AS_OF, "GSM8K", 80.0]])
 
-    build.run_build(con, build.steps_of(lineage.build, benchmark_scores.build, matching.build))
+    build.run_build(con, build.steps_of(lineage.build, benchmark_scores.build, matching.build),
+                    profiles_file=tmp_path / "profiles.toml")
 
     matches = {m: (h, meth) for m, h, meth in con.execute(
         "SELECT model, hf_id, method FROM int_benchmark_matches").fetchall()}

@@ -1,6 +1,7 @@
 """Scoring: profiles, components with missing inputs, coverage, ranking threshold, bootstrap intervals, meta."""
 
 import math
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -14,10 +15,10 @@ STEPS = build.steps_of(lineage.build, scoring.build, marts.build)
 COHORT = [f"o/m{i:02d}" for i in range(12)]
 
 
-def use_profiles(monkeypatch, tmp_path, text: str) -> None:
-    """Point REVEALED_PROFILES at a file with this text."""
+def use_profiles(tmp_path, text: str) -> Path:
+    """A profiles file with this text."""
     (tmp_path / "profiles.toml").write_text(text)
-    monkeypatch.setenv("REVEALED_PROFILES", str(tmp_path / "profiles.toml"))
+    return tmp_path / "profiles.toml"
 
 
 def edited(old: str, new: str) -> str:
@@ -65,13 +66,13 @@ def test_packaged_profiles_load():
     assert all(abs(sum(w.values()) - 1) < 1e-9 for w in config.profiles.values())
 
 
-def test_bad_profile_fails_the_build_and_keeps_the_marts(con, monkeypatch, tmp_path):
+def test_bad_profile_fails_the_build_and_keeps_the_marts(con, tmp_path):
     world(con)
     build.run_build(con, STEPS)
     before = con.execute("SELECT * FROM mart_models ORDER BY model_id").fetchall()
-    use_profiles(monkeypatch, tmp_path, edited("adoption = 0.20\n", "adoption = 0.80\n"))
+    bad = use_profiles(tmp_path, edited("adoption = 0.20\n", "adoption = 0.80\n"))
     with pytest.raises(build.BuildError, match="weights sum to 1.6"):
-        build.run_build(con, STEPS)
+        build.run_build(con, STEPS, profiles_file=bad)
     assert con.execute("SELECT * FROM mart_models ORDER BY model_id").fetchall() == before
 
 
@@ -115,10 +116,10 @@ def test_capability_and_community_when_present(con):
     assert meta["as_of_github"] == "2026-10-31"
 
 
-def test_adoption_normalises_within_the_cohort(con, monkeypatch, tmp_path):
-    use_profiles(monkeypatch, tmp_path, edited("adoption_cohort_min = 100", "adoption_cohort_min = 12"))
+def test_adoption_normalises_within_the_cohort(con, tmp_path):
+    path = use_profiles(tmp_path, edited("adoption_cohort_min = 100", "adoption_cohort_min = 12"))
     world(con)
-    build.run_build(con, STEPS)
+    build.run_build(con, STEPS, profiles_file=path)
     refs = dict(con.execute("SELECT entity_id, adoption_ref FROM int_entity_inputs WHERE entity_kind = 'model'")
                 .fetchall())
     cohort = dict(con.execute("SELECT entity_id, adoption_cohort FROM int_entity_inputs").fetchall())
@@ -148,10 +149,10 @@ def test_momentum_follows_the_trend(con):
     assert m.loc["o/m06", "momentum"] == pytest.approx(50, abs=1)
 
 
-def test_min_coverage_threshold_from_profiles(con, monkeypatch, tmp_path):
-    use_profiles(monkeypatch, tmp_path, edited("min_coverage = 0.5", "min_coverage = 0.7"))
+def test_min_coverage_threshold_from_profiles(con, tmp_path):
+    path = use_profiles(tmp_path, edited("min_coverage = 0.5", "min_coverage = 0.7"))
     world(con)
-    build.run_build(con, STEPS)
+    build.run_build(con, STEPS, profiles_file=path)
     assert models(con)["rank"].isna().all()  # nobody has more than 0.65 of the weight without benchmarks
     adoption_profile = con.execute("SELECT count(rank) FROM mart_scores WHERE entity_kind = 'model' "
                                    "AND profile = 'adoption'").fetchone()[0]

@@ -5,6 +5,7 @@ import sys
 from pathlib import Path
 
 from app.cli.flags import UsageError, positive_int
+from pipelines import profiles
 from pipelines.serving import format as fmt
 from pipelines.serving import questionnaire as qn
 from pipelines.serving import questionnaire_picks
@@ -33,30 +34,31 @@ def cmd_ask(args, settings: Settings) -> int:
     if args.answers and not args.questionnaire:
         raise UsageError("--answers needs --questionnaire NAME (the questionnaire the answers are for)")
     if args.template:
-        return write_template(args)
+        return write_template(args, settings)
     if args.answers is None and not sys.stdin.isatty():
         raise UsageError("no terminal to ask in; give --questionnaire NAME --answers FILE")
+    config = profiles.load(settings.profiles)
     try:
-        questionnaire = qn.load(args.questionnaire or choose_questionnaire())
+        questionnaire = qn.load(args.questionnaire or choose_questionnaire(), config)
         answers = (qn.answers_from_file(questionnaire, args.answers) if args.answers
                    else prompt_answers(questionnaire))
     except qn.QuestionnaireError as exc:
         raise UsageError(str(exc)) from None
     con = db.connect_serving(paths.serving_file(settings.home))
     try:
-        result = questionnaire_picks.recommend(con, questionnaire, answers, top=args.top)
+        result = questionnaire_picks.recommend(con, questionnaire, answers, top=args.top, config=config)
     finally:
         con.close()
     print(to_json(result) if args.format == "json" else to_markdown(result))
     return 0
 
 
-def write_template(args) -> int:
+def write_template(args, settings: Settings) -> int:
     """Write the answers template for --questionnaire; never overwrite an existing file."""
     if not args.questionnaire:
         raise UsageError("--template needs --questionnaire NAME (the questionnaire to answer)")
     try:
-        text = qn.template(qn.load(args.questionnaire))
+        text = qn.template(qn.load(args.questionnaire, profiles.load(settings.profiles)))
     except qn.QuestionnaireError as exc:
         raise UsageError(str(exc)) from None
     if str(args.template) == "-":

@@ -28,7 +28,7 @@ def cmd_build(args, settings: Settings) -> int:
     """Build the marts and publish them atomically; a failed build keeps the previous serving copy."""
     con = db.connect(paths.warehouse_file(settings.home))
     try:
-        report = build.run_build(con, full=args.full)
+        report = build.run_build(con, full=args.full, profiles_file=settings.profiles)
         target = publish.publish(con, paths.serving_file(settings.home))
         sandbox = con.execute("SELECT coalesce(bool_or(sandbox), false) FROM collection_runs").fetchone()[0]
     finally:

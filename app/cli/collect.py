@@ -14,6 +14,7 @@ from collector.hf import cards as model_cards
 from collector.hf import listing as hf
 from collector.http import HttpError, RequestStats, probe_sandbox, public_url
 from collector.result import CollectResult
+from pipelines import profiles
 from pipelines.steps import benchmark_scores
 from warehouse import db, paths
 from warehouse.settings import Settings
@@ -226,25 +227,9 @@ def _livecodebench(con, settings: Settings, as_of: dt.date) -> bool:
     repairs = con.execute("SELECT repairs FROM collection_runs WHERE run_id = ?", [run_id]).fetchone()[0]
     for repair in (repairs or "").splitlines():
         print(f"  repaired: {repair}")
-    print(comparison(con).to_string(index=False, na_rep="-"))
+    minimum = profiles.load(settings.profiles).settings.lcb_min_problems
+    print(benchmark_scores.livecodebench_comparison(con, minimum).to_string(index=False, na_rep="-"))
     return False
-
-
-def comparison(con):
-    """Per LiveCodeBench model: release date, contamination-free and all-problems scores with their counts."""
-    minimum = benchmark_scores.min_problems()
-    scores = benchmark_scores.scores(con, minimum)
-    lcb = scores[scores["source"] == "livecodebench"]
-    wide = lcb.pivot(index=["model", "model_date"], columns="category", values=["score", "n_items"])
-    wide.columns = [f"{value}_{category}" for value, category in wide.columns]
-    wide = wide.reset_index().rename(columns={
-        "model_date": "released", "score_global": f"clean (>={minimum} problems)", "n_items_global": "n_clean",
-        "score_all_problems": "all problems", "n_items_all_problems": "n_all"})
-    wide["released"] = wide["released"].dt.strftime("%Y-%m-%d")
-    wide = wide.astype({"n_clean": "Int64", "n_all": "Int64", f"clean (>={minimum} problems)": float,
-                        "all problems": float})
-    return wide.round(2).sort_values(["n_clean", "model"], ascending=[False, True])[
-        ["model", "released", f"clean (>={minimum} problems)", "n_clean", "all problems", "n_all"]]
 
 
 def _run(con, run_id: str) -> tuple[str, str]:

@@ -39,7 +39,8 @@ def cmd_export_benchmarks(args, settings: Settings) -> int:
 
 def cmd_weekly(args, settings: Settings) -> int:
     """Write the weekly CSVs."""
-    written, meta = export_week(settings.home, args.out or paths.exports_dir(settings.home), args.week)
+    written, meta = export_week(settings.home, args.out or paths.exports_dir(settings.home), args.week,
+                                settings.profiles)
     report({str(path): rows for path, rows in written.items()}, meta["data_kind"], meta["as_of_hf"])
     return 0
 

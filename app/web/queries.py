@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 import duckdb
 import streamlit as st
 
+from pipelines import profiles
 from warehouse import db, paths
 from warehouse.settings import Settings
 
@@ -26,6 +27,11 @@ class NoData(Exception):
 def home() -> Path:
     """The home folder this app serves: the web process's settings, read at each page run (its edge)."""
     return Settings.from_env().home
+
+
+def profiles_config() -> profiles.Config:
+    """The profiles and scoring settings of this app's settings (the profiles file the build used)."""
+    return profiles.load(Settings.from_env().profiles)
 
 
 def serving_version() -> tuple[str, int]:

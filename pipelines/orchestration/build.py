@@ -14,6 +14,7 @@ import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import duckdb
 
@@ -172,18 +173,17 @@ def run_step(con: duckdb.DuckDBPyConnection, step: Step, config: Config) -> Step
 
 
 def run_build(con: duckdb.DuckDBPyConnection, steps: list[Step] | None = None, full: bool = False,
-              config: Config | None = None) -> BuildReport:
+              profiles_file: Path | None = None) -> BuildReport:
     """Run every step in order inside one transaction, logging time and rows; raise BuildError on failure.
 
     full: recompute what steps keep between builds (the daily series, pipelines/steps/series.py) from every snapshot.
-    config: the profiles and scoring settings (default: the profiles file in use), passed to every step.
+    profiles_file: the profiles and scoring settings (None: the packaged file), loaded once and passed to every step.
     """
     steps = STEPS if steps is None else steps
-    if config is None:
-        try:
-            config = profiles.load()
-        except profiles.ProfileError as exc:
-            raise BuildError(f"the build did not start: {exc}") from exc
+    try:
+        config = profiles.load(profiles_file)
+    except profiles.ProfileError as exc:
+        raise BuildError(f"the build did not start: {exc}") from exc
     compact.history(con)  # compacted raw snapshots read back from Parquet (pipelines/orchestration/compact.py)
     try:
         return run_steps(con, steps, full, config)

@@ -2,7 +2,7 @@
 
 import datetime as dt
 import logging
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import duckdb
@@ -42,22 +42,21 @@ def live_sources(settings: Settings) -> Sources:
     return Sources("live", settings)
 
 
-def reference_sources() -> Sources:
+def reference_sources(settings: Settings | None = None) -> Sources:
     """The shipped reference world: archived files, so no endpoint answers and nothing is collected."""
     folder = reference.EXTRACT.resolve().as_uri()
-    return Sources("reference", Settings(hf_endpoint=folder, github_api=folder, livebench_url=folder,
-                                         livecodebench_url=folder))
+    return Sources("reference", replace(settings or Settings(), hf_endpoint=folder, github_api=folder,
+                                        livebench_url=folder, livecodebench_url=folder))
 
 
 def sandbox_sources(server, settings: Settings | None = None) -> Sources:
-    """Every source served by one running SandboxServer, sent the settings' tokens when given (as live would be)."""
-    tokens = settings or Settings()
-    return Sources("sandbox", Settings(
-        hf_endpoint=server.url, github_api=f"{server.url}/github", livebench_url=f"{server.url}/livebench",
+    """Every source served by one running SandboxServer; the settings' tokens are sent (as live would be)."""
+    return Sources("sandbox", replace(
+        settings or Settings(), hf_endpoint=server.url, github_api=f"{server.url}/github",
+        livebench_url=f"{server.url}/livebench",
         livecodebench_url=f"{server.url}/livecodebench/{livecodebench.DEFAULT_FILE}",
         ollama_url=f"{server.url}/ollama", openrouter_api=f"{server.url}/openrouter/api/v1",
-        openrouter_rankings=f"{server.url}/openrouter/rankings-daily.csv",
-        hf_token=tokens.hf_token, github_token=tokens.github_token), server)
+        openrouter_rankings=f"{server.url}/openrouter/rankings-daily.csv"), server)
 
 
 def latest_hf_as_of(con: duckdb.DuckDBPyConnection) -> dt.date | None:
@@ -117,9 +116,9 @@ def collect_channels(con: duckdb.DuckDBPyConnection, sources: Sources):
     openrouter.collect(con, sources.settings, as_of=day)
 
 
-def build_and_publish(con: duckdb.DuckDBPyConnection, home: Path) -> build.BuildReport:
-    """Run the pipelines and publish home's serving copy."""
-    report = build.run_build(con)
+def build_and_publish(con: duckdb.DuckDBPyConnection, home: Path, profiles_file: Path | None) -> build.BuildReport:
+    """Run the pipelines with the profiles file (None: the packaged one) and publish home's serving copy."""
+    report = build.run_build(con, profiles_file=profiles_file)
     publish.publish(con, paths.serving_file(home))
     return report
 
@@ -153,7 +152,8 @@ def job_specs(sources: Sources, home: Path) -> list[JobSpec]:
         return CronTrigger(timezone=dt.UTC, **when)
 
     def then_build(collect):
-        return _with_warehouse(home, lambda con: collect(con, sources), lambda con: build_and_publish(con, home))
+        return _with_warehouse(home, lambda con: collect(con, sources),
+                                lambda con: build_and_publish(con, home, sources.settings.profiles))
 
     return [
         JobSpec("hf", "collect Hugging Face, then build", cron(hour=2, minute=0),

@@ -184,7 +184,7 @@ def running_sources(env: config.Settings, settings: Settings):
         yield jobs.live_sources(env)
         return
     if settings.source == "reference":
-        yield jobs.reference_sources()
+        yield jobs.reference_sources(env)
         return
     world = simulate.world(settings.seed, settings.models)
     with simulate.server(world, date=world.today) as server:
@@ -212,7 +212,7 @@ def bring_up(home: Path, settings: Settings, sources: jobs.Sources, say: Callabl
              progress=None) -> None:
     """Collect what is missing from every source into home, build, publish and export; safe to run again."""
     if sources.kind == "reference":
-        _bring_up_reference(home, say, progress)
+        _bring_up_reference(home, sources.settings.profiles, say, progress)
         return
     done = []
     con = db.connect(paths.warehouse_file(home))
@@ -238,7 +238,7 @@ def bring_up(home: Path, settings: Settings, sources: jobs.Sources, say: Callabl
                 done.append(job_id)
             except Exception as exc:  # one source failing must not stop the others; the run is recorded
                 say(f"      {label} failed: {exc} (recorded; the scheduler retries)")
-        _build(home, con, say, f"[{STEPS - 1}/{STEPS}]", "Building and publishing...")
+        _build(home, con, sources.settings.profiles, say, f"[{STEPS - 1}/{STEPS}]", "Building and publishing...")
     finally:
         con.close()
     _export(home, say, f"[{STEPS}/{STEPS}]")
@@ -249,13 +249,13 @@ def bring_up(home: Path, settings: Settings, sources: jobs.Sources, say: Callabl
                                       last_status="ok", running=False)
 
 
-def _build(home: Path, con, say: Callable[[str], None], step: str, doing: str) -> None:
+def _build(home: Path, con, profiles_file: Path | None, say: Callable[[str], None], step: str, doing: str) -> None:
     """Build and publish unless the published data already comes from these inputs."""
     if _published_hash(home) == build.inputs_hash(con):
         say(f"{step} Build: the published data is up to date")
         return
     say(f"{step} {doing}")
-    report = jobs.build_and_publish(con, home)
+    report = jobs.build_and_publish(con, home, profiles_file)
     say(f"      built in {report.seconds:.1f}s")
 
 
@@ -266,7 +266,7 @@ def _export(home: Path, say: Callable[[str], None], step: str) -> None:
     say("      " + ", ".join(f"{p.name} ({n:,} rows)" for p, n in written.items()) + f" in {paths.exports_dir(home)}")
 
 
-def _bring_up_reference(home: Path, say: Callable[[str], None], progress=None) -> None:
+def _bring_up_reference(home: Path, profiles_file: Path | None, say: Callable[[str], None], progress=None) -> None:
     """Load each part of the shipped reference world not yet loaded into home, build, publish and export."""
     parts = reference.steps()
     total = len(parts) + 2
@@ -279,7 +279,7 @@ def _bring_up_reference(home: Path, say: Callable[[str], None], progress=None) -
             say(f"[{n}/{total}] Loading {part.label} (real public data, archived {part.as_of})...")
             part.load(con)
             log.info("reference world: %s loaded (real public data, archived %s)", part.label, part.as_of)
-        _build(home, con, say, f"[{total - 1}/{total}]",
+        _build(home, con, profiles_file, say, f"[{total - 1}/{total}]",
                f"Building and publishing the leaderboard as of {reference.AS_OF}...")
     finally:
         con.close()

@@ -33,7 +33,8 @@ def cut_after(con: duckdb.DuckDBPyConnection, last: dt.date) -> None:
     con.execute("DELETE FROM collection_runs WHERE as_of > ?", [last])
 
 
-def rebuilt_week(home: Path, out: Path, week: str) -> tuple[dict[Path, int], dict[str, str]]:
+def rebuilt_week(home: Path, out: Path, week: str,
+                 profiles_file: Path | None = None) -> tuple[dict[Path, int], dict[str, str]]:
     """Rebuild the marts as of the week's last stored snapshot in a scratch copy; export them, return its meta."""
     with lock.hold(home, "export weekly"):  # no collection writes the warehouse while it is copied
         source = paths.warehouse_file(home)
@@ -53,14 +54,17 @@ def rebuilt_week(home: Path, out: Path, week: str) -> tuple[dict[Path, int], dic
             con = db.connect(copy)
             try:
                 cut_after(con, weeks[week])
-                build.run_build(con)
+                build.run_build(con, profiles_file=profiles_file)
                 return export_weekly(con, out, week), meta(con)
             finally:
                 con.close()
 
 
-def export_week(home: Path, out: Path, week: str | None = None) -> tuple[dict[Path, int], dict[str, str]]:
+def export_week(home: Path, out: Path, week: str | None = None,
+                profiles_file: Path | None = None) -> tuple[dict[Path, int], dict[str, str]]:
     """Write models_<week>.csv and families_<week>.csv of home for any stored week (default: the published one).
+
+    An earlier week is rebuilt with the profiles file (None: the packaged one).
 
     Returns the files with their row counts, and the meta of the marts they came from (data kind, Hub date)."""
     con = db.connect_serving(paths.serving_file(home))
@@ -70,4 +74,4 @@ def export_week(home: Path, out: Path, week: str | None = None) -> tuple[dict[Pa
             return export_weekly(con, out, week), values
     finally:
         con.close()
-    return rebuilt_week(home, out, week)
+    return rebuilt_week(home, out, week, profiles_file)

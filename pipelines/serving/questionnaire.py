@@ -97,8 +97,8 @@ def builtin_names() -> list[str]:
     return sorted(p.stem for p in BUILTIN.glob("*.yaml"))
 
 
-def load(name: str) -> Questionnaire:
-    """A built-in questionnaire by name, or a questionnaire YAML file by path."""
+def load(name: str, config: profiles.Config | None = None) -> Questionnaire:
+    """A built-in questionnaire by name, or a questionnaire YAML file by path, over config's profiles."""
     if name in builtin_names():
         path = BUILTIN / f"{name}.yaml"
     elif name.endswith((".yaml", ".yml")):
@@ -106,15 +106,15 @@ def load(name: str) -> Questionnaire:
     else:
         raise QuestionnaireError(f"unknown questionnaire {shown(name)}; expected one of {', '.join(builtin_names())} "
                                  "or a path to a .yaml file")
-    return parse(read_limited(path, "questionnaire", QuestionnaireError), path.stem)
+    return parse(read_limited(path, "questionnaire", QuestionnaireError), path.stem, config)
 
 
-def parse(text: str, name: str) -> Questionnaire:
-    """Validate a questionnaire definition."""
+def parse(text: str, name: str, config: profiles.Config | None = None) -> Questionnaire:
+    """Validate a questionnaire definition against config's profiles (None: the packaged profiles file)."""
     where = f"questionnaire {shown(name)}"
     data = parse_yaml(text, where)
     check_keys(data, TOP_KEYS, where, required={"title", "questions"})
-    config = profiles.load()
+    config = config or profiles.load()
     base = data.get("base_profile", config.default_profile)
     if base not in config.profiles:
         raise QuestionnaireError(f"{where}: base_profile {shown(base)} is not a profile; expected one of "

@@ -10,9 +10,10 @@ from pipelines.serving import questionnaire as qn
 from pipelines.serving import questionnaire_picks
 
 meta = page_header("Questionnaire")
+config = queries.profiles_config()
 names = qn.builtin_names()
-name = st.selectbox("Questionnaire", names, format_func=lambda n: qn.load(n).title, key="questionnaire")
-questionnaire = qn.load(name)
+name = st.selectbox("Questionnaire", names, format_func=lambda n: qn.load(n, config).title, key="questionnaire")
+questionnaire = qn.load(name, config)
 st.write(questionnaire.description)
 
 
@@ -47,7 +48,7 @@ if submitted:
         st.stop()
     cur = queries.cursor()
     try:
-        result = questionnaire_picks.recommend(cur, questionnaire, answers, top=top)
+        result = questionnaire_picks.recommend(cur, questionnaire, answers, top=top, config=config)
     finally:
         cur.close()
     weights = ", ".join(f"{c} {w:.0%}" for c, w in result.plan.weights.items() if w > 0)
