@@ -8,6 +8,7 @@ import pytest
 import sandbox_built
 import yaml
 
+from pipelines import profiles
 from pipelines.serving import questionnaire as qn
 from pipelines.serving import questionnaire_picks
 from warehouse import db
@@ -145,6 +146,18 @@ def test_bad_definitions_are_named(text, message):
     with pytest.raises(qn.QuestionnaireError) as err:
         qn.parse(text, "custom")
     assert message in str(err.value) and "\n" not in str(err.value)
+
+
+def test_a_questionnaire_is_checked_and_weighted_against_the_profiles_file_given(tmp_path, served):
+    custom = tmp_path / "profiles.toml"
+    custom.write_text(profiles.DEFAULT_FILE.read_text() + "\n[profiles.mine]\nadoption = 1.0\n")
+    path = tmp_path / "mine.yaml"
+    path.write_text(definition(base_profile="mine"))
+    with pytest.raises(qn.QuestionnaireError, match="base_profile 'mine' is not a profile"):
+        qn.load(str(path))  # the packaged profiles have no 'mine'
+    q = qn.load(str(path), custom)
+    result = questionnaire_picks.recommend(served, q, qn.check_answers(q, {"size": 10}))
+    assert result.plan.weights["adoption"] == 1.0 and sum(result.plan.weights.values()) == 1.0
 
 
 def test_oversized_files_are_refused_before_parsing(tmp_path):

@@ -5,7 +5,6 @@ import sys
 from pathlib import Path
 
 from app.cli.flags import UsageError, positive_int
-from pipelines import profiles
 from pipelines.serving import format as fmt
 from pipelines.serving import questionnaire as qn
 from pipelines.serving import questionnaire_picks
@@ -37,16 +36,15 @@ def cmd_ask(args, settings: Settings) -> int:
         return write_template(args, settings)
     if args.answers is None and not sys.stdin.isatty():
         raise UsageError("no terminal to ask in; give --questionnaire NAME --answers FILE")
-    config = profiles.load(settings.profiles)
     try:
-        questionnaire = qn.load(args.questionnaire or choose_questionnaire(), config)
+        questionnaire = qn.load(args.questionnaire or choose_questionnaire(), settings.profiles)
         answers = (qn.answers_from_file(questionnaire, args.answers) if args.answers
                    else prompt_answers(questionnaire))
     except qn.QuestionnaireError as exc:
         raise UsageError(str(exc)) from None
     con = db.connect_serving(paths.serving_file(settings.home))
     try:
-        result = questionnaire_picks.recommend(con, questionnaire, answers, top=args.top, config=config)
+        result = questionnaire_picks.recommend(con, questionnaire, answers, top=args.top)
     finally:
         con.close()
     print(to_json(result) if args.format == "json" else to_markdown(result))
@@ -58,7 +56,7 @@ def write_template(args, settings: Settings) -> int:
     if not args.questionnaire:
         raise UsageError("--template needs --questionnaire NAME (the questionnaire to answer)")
     try:
-        text = qn.template(qn.load(args.questionnaire, profiles.load(settings.profiles)))
+        text = qn.template(qn.load(args.questionnaire, settings.profiles))
     except qn.QuestionnaireError as exc:
         raise UsageError(str(exc)) from None
     if str(args.template) == "-":

@@ -9,7 +9,6 @@ from typing import TYPE_CHECKING
 import duckdb
 import streamlit as st
 
-from pipelines import profiles
 from warehouse import db, paths
 from warehouse.settings import Settings
 
@@ -24,14 +23,14 @@ class NoData(Exception):
     """Nothing has been published to the serving copy yet."""
 
 
+def settings() -> Settings:
+    """The web process's settings (home, profiles file), read at each page run: the app's edge."""
+    return Settings.from_env()
+
+
 def home() -> Path:
-    """The home folder this app serves: the web process's settings, read at each page run (its edge)."""
-    return Settings.from_env().home
-
-
-def profiles_config() -> profiles.Config:
-    """The profiles and scoring settings of this app's settings (the profiles file the build used)."""
-    return profiles.load(Settings.from_env().profiles)
+    """The home folder this app serves."""
+    return settings().home
 
 
 def serving_version() -> tuple[str, int]:

@@ -58,6 +58,7 @@ class Questionnaire:
     description: str
     base_profile: str
     questions: list[dict]
+    config: profiles.Config = field(repr=False)  # the profiles and settings it was checked against
 
     def question(self, qid: str) -> dict:
         """The question with this id."""
@@ -97,8 +98,8 @@ def builtin_names() -> list[str]:
     return sorted(p.stem for p in BUILTIN.glob("*.yaml"))
 
 
-def load(name: str, config: profiles.Config | None = None) -> Questionnaire:
-    """A built-in questionnaire by name, or a questionnaire YAML file by path, over config's profiles."""
+def load(name: str, profiles_file: Path | None = None) -> Questionnaire:
+    """A built-in questionnaire by name, or a YAML file by path, over a profiles file (None: the packaged one)."""
     if name in builtin_names():
         path = BUILTIN / f"{name}.yaml"
     elif name.endswith((".yaml", ".yml")):
@@ -106,7 +107,7 @@ def load(name: str, config: profiles.Config | None = None) -> Questionnaire:
     else:
         raise QuestionnaireError(f"unknown questionnaire {shown(name)}; expected one of {', '.join(builtin_names())} "
                                  "or a path to a .yaml file")
-    return parse(read_limited(path, "questionnaire", QuestionnaireError), path.stem, config)
+    return parse(read_limited(path, "questionnaire", QuestionnaireError), path.stem, profiles.load(profiles_file))
 
 
 def parse(text: str, name: str, config: profiles.Config | None = None) -> Questionnaire:
@@ -128,7 +129,7 @@ def parse(text: str, name: str, config: profiles.Config | None = None) -> Questi
         if q["id"] in seen:
             raise QuestionnaireError(f"{where}: question id {shown(q['id'])} appears twice; expected unique ids")
         seen.add(q["id"])
-    return Questionnaire(name, str(data["title"]), str(data.get("description", "")), base, questions)
+    return Questionnaire(name, str(data["title"]), str(data.get("description", "")), base, questions, config)
 
 
 def check_keys(data, allowed: set, where: str, required: set = frozenset()) -> None:

@@ -57,9 +57,9 @@ class Result:
     notes: list[str]
 
 
-def plan(questionnaire: Questionnaire, answers: dict, config: profiles.Config, absent: tuple[str, ...] = ()) -> Plan:
+def plan(questionnaire: Questionnaire, answers: dict, absent: tuple[str, ...] = ()) -> Plan:
     """Turn validated answers into filters, adjusted weights and settings; `absent` components get no weight."""
-    result = Plan(weights=dict(config.profiles[questionnaire.base_profile]))
+    result = Plan(weights=dict(questionnaire.config.profiles[questionnaire.base_profile]))
 
     def apply(effect: dict, qid: str) -> None:
         result.filters.extend({**f, "question": qid} for f in effect.get("filters", []))
@@ -105,15 +105,12 @@ def where_clause(filters: list[dict]) -> tuple[str, dict]:
     return " AND ".join(parts) or "TRUE", params
 
 
-def recommend(con: duckdb.DuckDBPyConnection, questionnaire: Questionnaire, answers: dict, top: int = 10,
-              config: profiles.Config | None = None) -> Result:
-    """The best `top` models that meet every hard constraint, scored under the adjusted weights.
-
-    config: the profiles and settings the build used (None: the packaged profiles file)."""
-    config = config or profiles.load()
+def recommend(con: duckdb.DuckDBPyConnection, questionnaire: Questionnaire, answers: dict, top: int = 10) -> Result:
+    """The best `top` models that meet every hard constraint, scored under the adjusted weights."""
+    config = questionnaire.config
     counts = con.execute(f"SELECT {', '.join(f'count({c})' for c in profiles.COMPONENTS)} FROM mart_models").fetchone()
     absent = tuple(c for c, n in zip(profiles.COMPONENTS, counts, strict=True) if n == 0)
-    p = plan(questionnaire, answers, config, absent)
+    p = plan(questionnaire, answers, absent)
     where, params = where_clause(p.filters)
     params |= {f"w_{c}": w for c, w in p.weights.items()}
     params |= {"bits": p.settings["bits"], "overhead": VRAM_OVERHEAD, "top": top,

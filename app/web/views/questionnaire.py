@@ -10,10 +10,10 @@ from pipelines.serving import questionnaire as qn
 from pipelines.serving import questionnaire_picks
 
 meta = page_header("Questionnaire")
-config = queries.profiles_config()
+profiles_file = queries.settings().profiles
 names = qn.builtin_names()
-name = st.selectbox("Questionnaire", names, format_func=lambda n: qn.load(n, config).title, key="questionnaire")
-questionnaire = qn.load(name, config)
+name = st.selectbox("Questionnaire", names, format_func=lambda n: qn.load(n, profiles_file).title, key="questionnaire")
+questionnaire = qn.load(name, profiles_file)
 st.write(questionnaire.description)
 
 
@@ -48,7 +48,7 @@ if submitted:
         st.stop()
     cur = queries.cursor()
     try:
-        result = questionnaire_picks.recommend(cur, questionnaire, answers, top=top, config=config)
+        result = questionnaire_picks.recommend(cur, questionnaire, answers, top=top)
     finally:
         cur.close()
     weights = ", ".join(f"{c} {w:.0%}" for c, w in result.plan.weights.items() if w > 0)
