@@ -208,6 +208,12 @@ def _collect(con, client, shown: str, as_of: dt.date, releases: list[dt.date] | 
     return CollectResult.of(run, client.stats, outcomes=outcomes)
 
 
+def save_release(con, release: dt.date, as_of: dt.date, run_id: str, rows: pd.DataFrame) -> int:
+    """Replace one release's slice of raw_livebench_scores with these rows; return how many."""
+    return load.replace_slice(con, SCORES_TABLE, release, [rows.assign(release=release, as_of=as_of, run_id=run_id)],
+                              key="release")
+
+
 def _collect_release(con, client, release: dt.date, as_of: dt.date, run_id: str) -> Outcome:
     """Fetch, check and save one release as one atomic slice."""
     try:
@@ -221,8 +227,7 @@ def _collect_release(con, client, release: dt.date, as_of: dt.date, run_id: str)
     rows, repairs = fetched
     for repair in repairs:
         log.warning("livebench %s: %s", release, repair)
-    n = load.replace_slice(con, SCORES_TABLE, release, [rows.assign(release=release, as_of=as_of, run_id=run_id)],
-                           key="release")
+    n = save_release(con, release, as_of, run_id, rows)
     log.info("livebench %s: %d task scores of %d models%s", release, n, rows["model"].nunique(),
              " (SANDBOX: fictional data)" if client.sandbox else "")
     return Outcome(release.isoformat(), "saved", n, repairs=repairs)

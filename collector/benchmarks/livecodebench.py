@@ -159,6 +159,11 @@ def fetch_results(client: HttpClient, file_name: str) -> tuple[pd.DataFrame, lis
     return parse_results(response.text, file_name)
 
 
+def save_results(con, as_of: dt.date, run_id: str, rows: pd.DataFrame) -> int:
+    """Replace the as_of slice of raw_livecodebench_results with these rows; return how many."""
+    return load.replace_slice(con, TABLE, as_of, [rows.assign(as_of=as_of, run_id=run_id)])
+
+
 def collect(con, settings: Settings, *, as_of: dt.date) -> CollectResult:
     """Fetch the results file at settings.livecodebench_url and replace the as_of slice.
 
@@ -170,7 +175,7 @@ def collect(con, settings: Settings, *, as_of: dt.date) -> CollectResult:
     client = HttpClient(base, stats=RequestStats())
     with runs.recorded_run(con, SOURCE, shown, as_of, secrets=settings.secrets(), meter=client) as run:
         rows, repairs = fetch_results(client, file_name)
-        run.rows = load.replace_slice(con, TABLE, as_of, [rows.assign(as_of=as_of, run_id=run.run_id)])
+        run.rows = save_results(con, as_of, run.run_id, rows)
         run.repairs = repairs
     for repair in repairs[:runs.REPAIRS_SHOWN]:
         log.warning("livecodebench: %s", repair)

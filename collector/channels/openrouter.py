@@ -81,7 +81,7 @@ def fetch_models(client: HttpClient) -> Iterator[dict]:
                "hugging_face_id": item.get("hugging_face_id") or None}
 
 
-def save(con, as_of: dt.date, run_id: str, tokens: pd.DataFrame | None, models: list[dict] | None) -> int:
+def save_slices(con, as_of: dt.date, run_id: str, tokens: pd.DataFrame | None, models: list[dict] | None) -> int:
     """Replace the as_of slice of each table given, all in one transaction (a table given None is kept)."""
     n = 0
     with transaction(con):
@@ -104,7 +104,7 @@ def collect(con, settings: Settings, *, as_of: dt.date) -> CollectResult:
         models = list(fetch_models(client))
         if rankings_url is None:
             log.warning("openrouter: no rankings-daily URL configured (OPENROUTER_RANKINGS_URL); models list only")
-        return save(con, as_of, run_id, fetch_rankings(client, rankings_url) if rankings_url else None, models)
+        return save_slices(con, as_of, run_id, fetch_rankings(client, rankings_url) if rankings_url else None, models)
 
     return recorded(con, SOURCE, public_url(api_url), as_of, fetch_and_save, client, settings.secrets())
 
@@ -113,4 +113,5 @@ def import_archive(con, path: Path, as_of: dt.date | None = None) -> CollectResu
     """An archived rankings-daily CSV as one slice, dated as_of (default: its last day)."""
     tokens = parse_rankings(read_csv(path, COLUMNS), path.name)
     day = as_of or max(tokens["day"])
-    return recorded(con, SOURCE, path.resolve().as_uri(), day, lambda run_id: save(con, day, run_id, tokens, None))
+    return recorded(con, SOURCE, path.resolve().as_uri(), day,
+                    lambda run_id: save_slices(con, day, run_id, tokens, None))
