@@ -89,10 +89,14 @@ def bound_floor(y: np.ndarray, level: np.ndarray, s_min: float) -> np.ndarray:
     part. 0 where the bound leaves less than BOUND_MIN downloads a day, or with fewer than FLOOR_DAYS observed days
     (whole counts of a few days can tie at the level).
     """
-    floor, n = proven_floor(y, level, s_min), (~np.isnan(y)).sum(axis=1)
+    return usable_bound(proven_floor(y, level, s_min), (~np.isnan(y)).sum(axis=1))
+
+
+def usable_bound(proven: np.ndarray, n: np.ndarray) -> np.ndarray:
+    """The proven floor where it is at least BOUND_MIN downloads a day over FLOOR_DAYS observed days or more, else 0."""
     with np.errstate(invalid="ignore"):
-        hit = (floor >= BOUND_MIN) & (n >= FLOOR_DAYS)
-    return np.where(hit, floor, 0.0)
+        hit = (proven >= BOUND_MIN) & (n >= FLOOR_DAYS)
+    return np.where(hit, proven, 0.0)
 
 
 def flattest_organic(f: dict, null: np.ndarray) -> float:
@@ -170,9 +174,10 @@ def _segment_floors(y_obs, level, days, f, null, prior, s_min):
     centre, spread = empirical_null(f["stat"], f["mean"], null, f["scale"], at=mean)
     with np.errstate(invalid="ignore"):
         z = np.where(np.isfinite(stat) & (n >= SEGMENT_DAYS), (centre - stat) * np.sqrt(n / 20) / spread, 0.0)
-    bound = bound_floor(ys, ls, s_min)
+    proven = proven_floor(ys, ls, s_min)
+    bound = usable_bound(proven, n)
     with np.errstate(invalid="ignore"):
-        counted = (mean >= COUNT_LEVEL) | (proven_floor(ys, ls, s_min) > 0) | prior
+        counted = (mean >= COUNT_LEVEL) | (proven > 0) | prior
     floor = np.zeros(len(ys))
     rows = np.flatnonzero(((z > np.where(prior, PRIOR_Z, FLOOR_Z)) & counted) | (bound > 0))
     if len(rows):
