@@ -27,6 +27,7 @@ from pipelines.steps.denoise_signals import (
 
 FLOOR_Z = 3.0                # relative test: robust spreads below the population's centre
 PRIOR_Z = 1.0                # ... for models whose metadata already says automation (mirrors)
+COUNT_LEVEL = 15.0           # ... below this level also the count test (a Poisson variance m above s^2 m^2, s ~ 0.25)
 FLOOR_DAYS = 20              # fewest observed days in a block for the relative test's null
 SEGMENT_DAYS = 10            # fewest observed days in a segment to test it
 FLOOR_BISECTIONS = 12        # bisection steps for the floor's size
@@ -73,19 +74,29 @@ def organic_bound(var: np.ndarray, n: np.ndarray, s_min: float) -> np.ndarray:
     return (np.sqrt(1 + 4 * s_min ** 2 * v) - 1) / (2 * s_min ** 2)
 
 
+def proven_floor(y: np.ndarray, level: np.ndarray, s_min: float) -> np.ndarray:
+    """Per row, the level above the largest organic mean its robust variance allows (organic_bound): positive when
+    the series is less dispersed than count data with organic demand's least relative spread s_min can be."""
+    lvl, n = nan_median(level, axis=1), (~np.isnan(y)).sum(axis=1)
+    return lvl - organic_bound(robust_variance(y, level), n, s_min)
+
+
 def bound_floor(y: np.ndarray, level: np.ndarray, s_min: float) -> np.ndarray:
     """Per row, the floor the dispersion bound proves: the level above the largest organic mean its variance allows.
 
     Count data is never less dispersed than Poisson, and organic demand adds a relative spread of at least
-    s_min; a floor's own spread only adds to the total's, so level - organic_bound is a lower bound of the
-    deterministic part. 0 where the bound leaves less than BOUND_MIN downloads a day, or with fewer than
-    FLOOR_DAYS observed days (whole counts of a few days can tie at the level).
+    s_min; a floor's own spread only adds to the total's, so proven_floor is a lower bound of the deterministic
+    part. 0 where the bound leaves less than BOUND_MIN downloads a day, or with fewer than FLOOR_DAYS observed days
+    (whole counts of a few days can tie at the level).
     """
-    lvl, n = nan_median(level, axis=1), (~np.isnan(y)).sum(axis=1)
-    floor = lvl - organic_bound(robust_variance(y, level), n, s_min)
+    return usable_bound(proven_floor(y, level, s_min), (~np.isnan(y)).sum(axis=1))
+
+
+def usable_bound(proven: np.ndarray, n: np.ndarray) -> np.ndarray:
+    """The proven floor where it is at least BOUND_MIN downloads a day over FLOOR_DAYS observed days or more, else 0."""
     with np.errstate(invalid="ignore"):
-        hit = (floor >= BOUND_MIN) & (n >= FLOOR_DAYS)
-    return np.where(hit, floor, 0.0)
+        hit = (proven >= BOUND_MIN) & (n >= FLOOR_DAYS)
+    return np.where(hit, proven, 0.0)
 
 
 def flattest_organic(f: dict, null: np.ndarray) -> float:
@@ -152,8 +163,10 @@ def runs(y: np.ndarray, level: np.ndarray, floor: np.ndarray) -> np.ndarray:
 
 def _segment_floors(y_obs, level, days, f, null, prior, s_min):
     """Flag and size the floor of each row on its observed days in `days` (a mask); the null is the population's
-    (flatness `f` over the rows of `null`). A floor either test proves is sized to leave the population's
-    typical organic dispersion (the bound is only its lower limit)."""
+    (flatness `f` over the rows of `null`). Under COUNT_LEVEL downloads a day the relative test needs the count
+    test too: its variance must be below what count data with organic demand's least spread allows (proven_floor
+    > 0, any size; the empirical null of whole counts that small has a long low tail). A floor either test proves
+    is sized to leave the population's typical organic dispersion (the bound is only its lower limit)."""
     ys, ls = np.where(days, y_obs, np.nan), np.where(days, level, np.nan)
     disp, n = log_dispersion(ys, ls, np.zeros(len(ys)))
     with np.errstate(invalid="ignore", divide="ignore"):
@@ -161,9 +174,12 @@ def _segment_floors(y_obs, level, days, f, null, prior, s_min):
     centre, spread = empirical_null(f["stat"], f["mean"], null, f["scale"], at=mean)
     with np.errstate(invalid="ignore"):
         z = np.where(np.isfinite(stat) & (n >= SEGMENT_DAYS), (centre - stat) * np.sqrt(n / 20) / spread, 0.0)
-    bound = bound_floor(ys, ls, s_min)
+    proven = proven_floor(ys, ls, s_min)
+    bound = usable_bound(proven, n)
+    with np.errstate(invalid="ignore"):
+        counted = (mean >= COUNT_LEVEL) | (proven > 0) | prior
     floor = np.zeros(len(ys))
-    rows = np.flatnonzero((z > np.where(prior, PRIOR_Z, FLOOR_Z)) | (bound > 0))
+    rows = np.flatnonzero(((z > np.where(prior, PRIOR_Z, FLOOR_Z)) & counted) | (bound > 0))
     if len(rows):
         def typical(rest):
             return np.exp(empirical_null(f["stat"], f["mean"], null, f["scale"], at=rest)[0])
