@@ -64,6 +64,12 @@ def test_build_steps_import_no_higher_role():
         assert importers(steps, higher) == [], higher
 
 
+def test_serving_readers_import_neither_the_build_runner_nor_the_checks():
+    serving = sorted((ROOT / "pipelines" / "serving").rglob("*.py"))
+    for higher in ("pipelines.orchestration", "pipelines.checks"):
+        assert importers(serving, higher) == [], higher
+
+
 def test_the_walk_sees_a_sandbox_import(tmp_path):
     module = tmp_path / "leaky.py"
     module.write_text("def f():\n    from collector import sandbox\n    from collector.sandbox.world import World\n")

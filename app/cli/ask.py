@@ -37,7 +37,7 @@ def cmd_ask(args, settings: Settings) -> int:
     if args.answers is None and not sys.stdin.isatty():
         raise UsageError("no terminal to ask in; give --questionnaire NAME --answers FILE")
     try:
-        questionnaire = qn.load(args.questionnaire or choose_questionnaire(), settings.profiles)
+        questionnaire = qn.load(args.questionnaire or choose_questionnaire(settings), settings.profiles)
         answers = (qn.answers_from_file(questionnaire, args.answers) if args.answers
                    else prompt_answers(questionnaire))
     except qn.QuestionnaireError as exc:
@@ -79,11 +79,11 @@ def ask(prompt: str) -> str:
         raise UsageError("input ended before every question was answered") from None
 
 
-def choose_questionnaire() -> str:
+def choose_questionnaire(settings: Settings) -> str:
     """Let the person pick a built-in questionnaire by number or name."""
     names = qn.builtin_names()
     for i, name in enumerate(names, 1):
-        print(f"  {i}. {name}: {qn.load(name).title}")
+        print(f"  {i}. {name}: {qn.load(name, settings.profiles).title}")
     while True:
         text = ask(f"Questionnaire [1-{len(names)}, default 1]: ").strip() or "1"
         if text in names:

@@ -3,8 +3,8 @@
 import logging
 from pathlib import Path
 
-from pipelines.orchestration import build, compact
-from warehouse import db, paths, publish
+from pipelines.orchestration import compact, jobs
+from warehouse import db, paths
 from warehouse.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -28,16 +28,16 @@ def cmd_build(args, settings: Settings) -> int:
     """Build the marts and publish them atomically; a failed build keeps the previous serving copy."""
     con = db.connect(paths.warehouse_file(settings.home))
     try:
-        report = build.run_build(con, full=args.full, profiles_file=settings.profiles)
-        target = publish.publish(con, paths.serving_file(settings.home))
-        sandbox = con.execute("SELECT coalesce(bool_or(sandbox), false) FROM collection_runs").fetchone()[0]
+        report = jobs.build_and_publish(con, settings.home, settings.profiles, full=args.full)
+        kind = con.execute("SELECT value FROM meta WHERE key = 'data_kind'").fetchone()
     finally:
         con.close()
     for step in report.steps:
         rows = ", ".join(f"{t} {n:,} rows" for t, n in step.rows.items())
         print(f"{step.name:<40} {step.seconds:7.2f}s  {rows}")
+    target = paths.serving_file(settings.home)
     print(f"built in {report.seconds:.1f}s (inputs {report.inputs_hash}); published {target}")
-    if sandbox:
+    if kind == ("sandbox",):
         print("NOTE: built from SANDBOX data: fictional models, not real Hugging Face data.")
     return 0
 

@@ -1,9 +1,9 @@
 """`revealed export`: benchmarks.csv, the weekly CSV snapshot of a stored week, and the Parquet history."""
 
 from app.cli.flags import add_out, group, iso_week
+from pipelines.orchestration.export_history import export_week
 from pipelines.serving import format as fmt
 from pipelines.serving.export_benchmarks import export_benchmarks
-from pipelines.serving.export_history import export_week
 from pipelines.serving.export_parquet import export_parquet
 from warehouse import db, lock, paths
 from warehouse.settings import Settings

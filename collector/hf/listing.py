@@ -62,8 +62,8 @@ def to_row(info: ModelInfo) -> dict:
 
     Every field of the entry lands in a column, except those without one of their own (`_id`, the
     safetensors dtype breakdown, gguf, and any field the Hub adds later), which go to `payload` as JSON.
-    Repeating the whole entry there would make payload most of the bytes loaded, for nothing new; compact
-    separators and no second copy of the safetensors total (it is `params`) cut the load by about 5% more.
+    Repeating the whole entry there would make payload most of the bytes loaded, for nothing new; so payload
+    has compact separators and no second copy of the safetensors total (it is `params`).
     """
     tags = info.tags  # None when the Hub sent none: lineage and license are then unknown, not empty
     safetensors = info.safetensors

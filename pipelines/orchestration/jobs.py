@@ -116,9 +116,10 @@ def collect_channels(con: duckdb.DuckDBPyConnection, sources: Sources):
     openrouter.collect(con, sources.settings, as_of=day)
 
 
-def build_and_publish(con: duckdb.DuckDBPyConnection, home: Path, profiles_file: Path | None) -> build.BuildReport:
+def build_and_publish(con: duckdb.DuckDBPyConnection, home: Path, profiles_file: Path | None,
+                      full: bool = False) -> build.BuildReport:
     """Run the pipelines with the profiles file (None: the packaged one) and publish home's serving copy."""
-    report = build.run_build(con, profiles_file=profiles_file)
+    report = build.run_build(con, full=full, profiles_file=profiles_file)
     publish.publish(con, paths.serving_file(home))
     return report
 

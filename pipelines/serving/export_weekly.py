@@ -104,7 +104,7 @@ def query(entity: str, kind: str, profile: bool = False) -> str:
 def export_weekly(con: duckdb.DuckDBPyConnection, out: Path, week: str | None = None) -> dict[Path, int]:
     """Write the week's model and family CSVs into out from con's marts; return rows per file.
 
-    Only the marts' own week exists here: pipelines/serving/export_history.py rebuilds an earlier one."""
+    Only the marts' own week exists here: pipelines/orchestration/export_history.py rebuilds an earlier one."""
     values = meta(con)
     published = iso_week(dt.date.fromisoformat(values["as_of_hf"]))
     week = week or published

@@ -1,6 +1,6 @@
 -- raw_hf_models without its (as_of, id) primary key. The key's index lives in memory and grows by a
 -- million entries a day at the Hub's scale, and it made every load about four times slower. Uniqueness
--- is kept by the load path instead: a slice is replaced whole (warehouse/load.py, collector/hf_load.py)
+-- is kept by the load path instead: a slice is replaced whole (warehouse/load.py replace_slice)
 -- and a model listed twice on one day is stored once (tests/test_collect_hf.py, docs/faults.md).
 -- DuckDB cannot drop a primary key in place, so the table is recreated with 001's columns (migrations are
 -- history: each states its schema as it was then).
