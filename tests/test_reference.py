@@ -186,7 +186,7 @@ def test_up_again_resumes_without_reloading(brought_up):
 def test_auto_falls_back_to_the_reference_world_when_the_hub_does_not_answer(home, monkeypatch):
     monkeypatch.setenv("HF_ENDPOINT", "http://127.0.0.1:9")
     said = []
-    settings = up.choose(Settings.from_env(), "auto", up.Settings("auto"), set(), said.append)
+    settings = up.choose(Settings.from_env(), "auto", up.Choice("auto"), set(), said.append)
     assert settings.source == "reference"
     assert "real public data, archived 2024-07-11" in said[0] and "cannot be reached" in said[0]
 

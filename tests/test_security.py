@@ -43,7 +43,7 @@ def pipeline_with_tokens(tmp_path_factory):
     world = World(seed=3, n_models=600)
     server = SandboxServer(world).start()
     try:
-        settings = up.Settings("sandbox", 3, 600, history_days=3)
+        settings = up.Choice("sandbox", 3, 600, history_days=3)
         up.bring_up(home, settings, jobs.sandbox_sources(server, Settings.from_env()), said.append)
         graphql_calls = server.request_count("/github/graphql")
         yield home, records, said, graphql_calls

@@ -113,7 +113,7 @@ def cmd_up(args, settings: Settings) -> int:
         check_port_free(app_port)
     flags = {name: getattr(args, up.FLAGS[name].removeprefix("--")) for name in up.LIMITS}
     given = {name: value for name, value in flags.items() if value is not None}
-    requested = dataclasses.replace(up.Settings(args.source), **given)
+    requested = dataclasses.replace(up.Choice(args.source), **given)
     app = f"http://127.0.0.1:{app_port}" if app_port else None
     try:
         with lock.hold_scheduler(settings.home, "revealed up", app=app):
@@ -125,7 +125,7 @@ def cmd_up(args, settings: Settings) -> int:
     return code or 0
 
 
-def _up(args, settings: Settings, requested: up.Settings, given: set[str], app_port: int | None) -> int | None:
+def _up(args, settings: Settings, requested: up.Choice, given: set[str], app_port: int | None) -> int | None:
     """Choose and save the world, collect, build, export; then serve (None when --no-serve stopped early)."""
     home = settings.home
     try:
@@ -150,14 +150,14 @@ def cmd_schedule(args, settings: Settings) -> int:
     """Run the scheduled jobs against the sources the first `revealed up` of this folder chose."""
     home = settings.home
     try:
-        world = up.saved_settings(home)
+        world = up.saved_choice(home)
     except up.UpError as exc:
         raise UsageError(str(exc)) from None
     if world is not None and world.source == "reference":
         raise UsageError(f"{home} holds the reference world ({reference.NOTE}): there is nothing to collect "
                          "or schedule; 'revealed app' serves it")
     if world is None:
-        raise UsageError(f"{home} was never brought up ({up.settings_file(home).name} is missing), so there "
+        raise UsageError(f"{home} was never brought up ({up.choice_file(home).name} is missing), so there "
                          "is nothing to schedule: run 'revealed up' first (it chooses live or sandbox data, "
                          "collects the first day, then schedules)")
     try:

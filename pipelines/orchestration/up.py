@@ -15,7 +15,7 @@ from collector import reference
 from pipelines.checks import simulate
 from pipelines.orchestration import build, jobs
 from warehouse import db, paths, schedule_state
-from warehouse import settings as config
+from warehouse.settings import Settings
 
 log = logging.getLogger(__name__)
 
@@ -29,8 +29,8 @@ class UpError(RuntimeError):
 
 
 @dataclass
-class Settings:
-    """What a home folder was brought up with; kept so that the next `up` resumes the same thing."""
+class Choice:
+    """The source and sandbox world a home was brought up with (up.json): the next `up` resumes the same."""
 
     source: str  # 'live', 'reference' or 'sandbox'
     seed: int = 7
@@ -43,7 +43,7 @@ LIMITS = {"seed": (0, None), "models": (simulate.MIN_MODELS, None), "history_day
 FLAGS = {"seed": "--seed", "models": "--models", "history_days": "--days"}
 
 
-def out_of_range(settings: Settings) -> list[str]:
+def out_of_range(settings: Choice) -> list[str]:
     """Each setting outside its limits, as 'name=value (expected ...)'."""
     bad = []
     for name, (low, high) in LIMITS.items():
@@ -54,18 +54,18 @@ def out_of_range(settings: Settings) -> list[str]:
     return bad
 
 
-def settings_file(home: Path) -> Path:
-    """Where the settings of the last `up` in home live."""
+def choice_file(home: Path) -> Path:
+    """Where the choice of the last `up` in home is kept."""
     return home / "up.json"
 
 
-def saved_settings(home: Path) -> Settings | None:
-    """The settings of a previous `up` in home, if any; UpError when up.json is not valid."""
-    path = settings_file(home)
+def saved_choice(home: Path) -> Choice | None:
+    """The choice of a previous `up` in home, if any; UpError when up.json is not valid."""
+    path = choice_file(home)
     if not path.exists():
         return None
     try:
-        settings = Settings(**json.loads(path.read_text()))
+        settings = Choice(**json.loads(path.read_text()))
     except (ValueError, TypeError) as exc:
         raise UpError(f"{path} is not valid ({exc}); expected the JSON that 'revealed up' writes") from None
     bad = out_of_range(settings)
@@ -103,10 +103,10 @@ def probe_live(endpoint: str, timeout: float = PROBE_TIMEOUT_S) -> str | None:
     return None
 
 
-def _previous(home: Path, has_data: bool, say: Callable[[str], None]) -> Settings | None:
+def _previous(home: Path, has_data: bool, say: Callable[[str], None]) -> Choice | None:
     """The settings to resume: up.json's when this folder holds data (a start that collected nothing binds none)."""
     try:
-        previous = saved_settings(home)
+        previous = saved_choice(home)
     except UpError as exc:
         if has_data:
             raise UpError(f"{exc}; this folder holds collected data: fix that file, or use another REVEALED_HOME"
@@ -116,8 +116,8 @@ def _previous(home: Path, has_data: bool, say: Callable[[str], None]) -> Setting
     return previous if has_data else None
 
 
-def choose(env: config.Settings, choice: str, requested: Settings, given: set[str],
-           say: Callable[[str], None]) -> Settings:
+def choose(env: Settings, choice: str, requested: Choice, given: set[str],
+           say: Callable[[str], None]) -> Choice:
     """Decide live or sandbox and the sandbox world, refusing to mix kinds of data in one home (env.home).
 
     `given` names the settings the person set on purpose (the others are defaults). Nothing is saved unless
@@ -149,24 +149,24 @@ def choose(env: config.Settings, choice: str, requested: Settings, given: set[st
     if kind != "sandbox" and flags:
         say(f"{flags}: these shape the sandbox only; {kind} data ignores them.")
     if previous is None:
-        settings = Settings(kind, requested.seed, requested.models, requested.history_days)
+        settings = Choice(kind, requested.seed, requested.models, requested.history_days)
     else:
         days = requested.history_days if "history_days" in given else previous.history_days
-        settings = Settings(previous.source, previous.seed, previous.models, days)
+        settings = Choice(previous.source, previous.seed, previous.models, days)
         if kind == "sandbox":
             _say_resumed(home, settings, requested, given, say)
     home.mkdir(parents=True, exist_ok=True)
-    tmp = settings_file(home).with_suffix(".json.tmp")
+    tmp = choice_file(home).with_suffix(".json.tmp")
     tmp.write_text(json.dumps(asdict(settings)))
-    tmp.replace(settings_file(home))
+    tmp.replace(choice_file(home))
     return settings
 
 
-def _say_resumed(home: Path, settings: Settings, requested: Settings, given: set[str],
+def _say_resumed(home: Path, settings: Choice, requested: Choice, given: set[str],
                  say: Callable[[str], None]) -> None:
     """Say what a resumed sandbox folder keeps, which flags do not apply, and how to change it."""
     say(f"Resuming this folder's sandbox world: seed {settings.seed}, {settings.models:,} models, "
-        f"{settings.history_days} days of history (kept in {settings_file(home)}).")
+        f"{settings.history_days} days of history (kept in {choice_file(home)}).")
     ignored = [f"{FLAGS[name]} {getattr(requested, name)}" for name in ("seed", "models")
                if name in given and getattr(requested, name) != getattr(settings, name)]
     if ignored:
@@ -178,7 +178,7 @@ def _say_resumed(home: Path, settings: Settings, requested: Settings, given: set
 
 
 @contextlib.contextmanager
-def running_sources(env: config.Settings, settings: Settings):
+def running_sources(env: Settings, settings: Choice):
     """The live sources (env's endpoints and tokens), or a sandbox server run in this process while the block lasts."""
     if settings.source == "live":
         yield jobs.live_sources(env)
@@ -208,7 +208,7 @@ def _published_hash(home: Path) -> str | None:
     return row[0] if row else None
 
 
-def bring_up(home: Path, settings: Settings, sources: jobs.Sources, say: Callable[[str], None],
+def bring_up(home: Path, settings: Choice, sources: jobs.Sources, say: Callable[[str], None],
              progress=None) -> None:
     """Collect what is missing from every source into home, build, publish and export; safe to run again."""
     if sources.kind == "reference":
@@ -286,7 +286,7 @@ def _bring_up_reference(home: Path, profiles_file: Path | None, say: Callable[[s
     _export(home, say, f"[{total}/{total}]")
 
 
-def _backfill_sandbox(con, settings: Settings, sources: jobs.Sources, say, progress) -> None:
+def _backfill_sandbox(con, settings: Choice, sources: jobs.Sources, say, progress) -> None:
     """Collect the sandbox days missing from the history window that ends on the sandbox's today."""
     world = sources.server.world
     first = world.today - dt.timedelta(days=settings.history_days - 1)
