@@ -1,6 +1,6 @@
 """Time to first render of the leaderboard in a real browser (Debian Chromium via Playwright) on a big warehouse.
 
-python bench/app_render.py [--models 100000] [--days 35] [--starts 3] [--loads 7] [--home DIR] [--versus CHECKOUT]
+python bench/app_render.py [--models 100000] [--days 35] [--starts 3] [--loads 7] [--home DIR] [--versus CHECKOUT ...]
 
 Without --home it builds a synthetic warehouse of --models models (bench/synthetic_hub.py, then the lineage,
 scoring and marts steps) and publishes it. A load is timed from navigation until the top-ranked model's row
@@ -13,8 +13,8 @@ pays for its front end on this machine) and a bare table page: the title, the sa
 the page's own clock, into Streamlit's boot (navigation until its websocket opens: loading and running its
 scripts, the same for any app) and the page (websocket open until the marker is in the document: the script
 run, the messages and drawing them). Times are taken by the page's own clock. The pages take turns: each round
-starts every page's server once (with --versus, also the leaderboard of another checkout, for a before/after
-pair), so a change in the machine's load falls on all of them.
+starts every page's server once (with --versus, also the leaderboard of other checkouts, for before/after
+pairs), so a change in the machine's load falls on all of them.
 """
 
 import argparse
@@ -85,12 +85,12 @@ def top_model(home: Path) -> tuple[str, int]:
 def top_row(page, model_id: str):
     """The leaderboard table's row that links to model_id's page: only real data rows carry model links."""
     link = page.get_by_role("link", name=model_id, exact=True)
-    return page.get_by_test_id("stHtml").get_by_role("row").filter(has=link).first
+    return page.get_by_role("table", name="Models leaderboard, page 1").get_by_role("row").filter(has=link).first
 
 
 def top_row_js(model_id: str) -> str:
-    """The same test in the page's JavaScript, for its clock: a link named model_id in a row of an st.html table."""
-    links = "[...document.querySelectorAll('[data-testid=stHtml] tr a')]"
+    """The same test in the page's JavaScript, for its clock: a link named model_id in a row of the leaderboard."""
+    links = "[...document.querySelectorAll('table[aria-label=\"Models leaderboard, page 1\"] tr a')]"
     return f"{links}.some(a => a.textContent === {json.dumps(model_id)})"
 
 
@@ -178,8 +178,8 @@ def main() -> None:
     parser.add_argument("--starts", type=int, default=3)
     parser.add_argument("--loads", type=int, default=7)
     parser.add_argument("--home", type=Path, help="an existing REVEALED_HOME with a published serving copy")
-    parser.add_argument("--versus", type=Path, metavar="CHECKOUT",
-                        help="also time the leaderboard of another checkout of revealed (say `git worktree add "
+    parser.add_argument("--versus", type=Path, metavar="CHECKOUT", nargs="+", default=[],
+                        help="also time the leaderboard of other checkouts of revealed (say `git worktree add "
                              "CHECKOUT main`), in the same rounds")
     args = parser.parse_args()
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s", stream=sys.stderr)
@@ -188,8 +188,8 @@ def main() -> None:
     row, row_js = (lambda page: top_row(page, first)), top_row_js(first)
     pages = {f"leaderboard first render, {count:,} models, real Chromium": (lambda: app_server.running_app(home),
                                                                               row, row_js)}
-    if args.versus:
-        pages[f"the same, from {args.versus}"] = (checkout_app(home, args.versus), row, row_js)
+    for checkout in args.versus:
+        pages[f"the same, from {checkout}"] = (checkout_app(home, checkout), row, row_js)
     pages["empty Streamlit page, same harness"] = (
         script_server('import streamlit as st\nst.title("empty page")\n'),
         lambda page: page.get_by_text("empty page"), EMPTY_PAGE_JS)

@@ -210,6 +210,8 @@ def test_questionnaire_to_a_shortlist(page, app_url, serving):
 def test_leaderboard_csv_download_holds_the_whole_filtered_view(page, app_url, serving):
     page.goto(app_url)
     expect_sandbox_banner(page)
+    settle(page)
+    page.get_by_test_id("stPopover").get_by_role("button", name="Page 1 of").click()
     with page.expect_download() as download:
         page.get_by_role("button", name="Download the filtered view as CSV").click()
     rows = list(csv.DictReader(io.StringIO(Path(download.value.path()).read_text())))
