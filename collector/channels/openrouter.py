@@ -15,7 +15,6 @@ from collector.http import HttpClient, RequestStats, public_url
 from collector.result import CollectResult
 from warehouse import load
 from warehouse.settings import Settings
-from warehouse.transaction import transaction
 
 log = logging.getLogger(__name__)
 
@@ -82,17 +81,17 @@ def fetch_models(client: HttpClient) -> Iterator[dict]:
 
 
 def save_slices(con, as_of: dt.date, run_id: str, tokens: pd.DataFrame | None, models: list[dict] | None) -> int:
-    """Replace the as_of slice of each table given, all in one transaction (a table given None is kept)."""
-    n = 0
-    with transaction(con):
-        if tokens is not None:
-            con.execute(f"DELETE FROM {TOKENS_TABLE} WHERE as_of = ?", [as_of])
-            n += load.append_batch(con, TOKENS_TABLE, tokens.assign(as_of=as_of, run_id=run_id))
-        if models is not None:
-            con.execute(f"DELETE FROM {MODELS_TABLE} WHERE as_of = ?", [as_of])
-            frame = pd.DataFrame(models, columns=["id", "canonical_slug", "name", "created", "hugging_face_id"])
-            n += load.append_batch(con, MODELS_TABLE, frame.assign(as_of=as_of, run_id=run_id))
-    return n
+    """Replace the as_of slice of each table given, all in one transaction (a table given None is kept).
+
+    Not the contract's save_*(con, as_of, run_id, rows): one run fills two tables, and an archive only one.
+    """
+    slices = []
+    if tokens is not None:
+        slices.append((TOKENS_TABLE, as_of, [tokens.assign(as_of=as_of, run_id=run_id)]))
+    if models is not None:
+        frame = pd.DataFrame(models, columns=["id", "canonical_slug", "name", "created", "hugging_face_id"])
+        slices.append((MODELS_TABLE, as_of, [frame.assign(as_of=as_of, run_id=run_id)]))
+    return sum(load.replace_slices(con, slices))
 
 
 def collect(con, settings: Settings, *, as_of: dt.date) -> CollectResult:
