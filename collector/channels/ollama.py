@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from collector.channels.common import ChannelError, iso_day, once_per_day, read_csv, recorded
+from collector.channels.common import ChannelError, iso_day, once_per_day, read_csv
 from collector.http import HttpClient, RequestStats, public_url
-from collector.result import CollectResult
+from collector.result import CollectResult, recorded
 from warehouse import load
 from warehouse.settings import Settings
 
