@@ -14,6 +14,7 @@ from collector.channels import ollama, openrouter
 from collector.github import repos as github
 from collector.hf import cards as model_cards
 from collector.hf import listing as hf
+from collector.http import observation_date
 from pipelines.orchestration import build
 from pipelines.orchestration.schedule import JobSpec
 from pipelines.serving.export_weekly import export_weekly
@@ -66,7 +67,7 @@ def latest_hf_as_of(con: duckdb.DuckDBPyConnection) -> dt.date | None:
 
 def as_of(sources: Sources) -> dt.date:
     """The observation date: the sandbox clock, or today (UTC)."""
-    return sources.server.date if sources.sandbox else dt.datetime.now(dt.UTC).date()
+    return observation_date(sources.server.date if sources.sandbox else None)
 
 
 def collect_hf(con: duckdb.DuckDBPyConnection, sources: Sources, progress=None, details: int = 500):
