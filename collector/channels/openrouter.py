@@ -80,7 +80,8 @@ def fetch_models(client: HttpClient) -> Iterator[dict]:
                "hugging_face_id": item.get("hugging_face_id") or None}
 
 
-def save_slices(con, as_of: dt.date, run_id: str, tokens: pd.DataFrame | None, models: list[dict] | None) -> int:
+def save_tokens_and_models(con, as_of: dt.date, run_id: str, tokens: pd.DataFrame | None,
+                           models: list[dict] | None) -> int:
     """Replace the as_of slice of each table given, all in one transaction (a table given None is kept).
 
     Not the contract's save_*(con, as_of, run_id, rows): one run fills two tables, and an archive only one.
@@ -103,7 +104,8 @@ def collect(con, settings: Settings, *, as_of: dt.date) -> CollectResult:
         models = list(fetch_models(client))
         if rankings_url is None:
             log.warning("openrouter: no rankings-daily URL configured (OPENROUTER_RANKINGS_URL); models list only")
-        return save_slices(con, as_of, run_id, fetch_rankings(client, rankings_url) if rankings_url else None, models)
+        tokens = fetch_rankings(client, rankings_url) if rankings_url else None
+        return save_tokens_and_models(con, as_of, run_id, tokens, models)
 
     return recorded(con, SOURCE, public_url(api_url), as_of, fetch_and_save, client, settings.secrets())
 
@@ -113,4 +115,4 @@ def import_archive(con, path: Path, as_of: dt.date | None = None) -> CollectResu
     tokens = parse_rankings(read_csv(path, COLUMNS), path.name)
     day = as_of or max(tokens["day"])
     return recorded(con, SOURCE, path.resolve().as_uri(), day,
-                    lambda run_id: save_slices(con, day, run_id, tokens, None))
+                    lambda run_id: save_tokens_and_models(con, day, run_id, tokens, None))

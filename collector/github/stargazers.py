@@ -90,8 +90,11 @@ def read_pages(client: HttpClient, job: Backfill, budget: int) -> None:
             job.status = "complete"
 
 
-def save(con: duckdb.DuckDBPyConnection, job: Backfill, as_of: dt.date, run_id: str) -> None:
-    """Add the days read to the star history (summed per day, not a slice) and the new state, in one transaction."""
+def save_backfill(con: duckdb.DuckDBPyConnection, job: Backfill, as_of: dt.date, run_id: str) -> None:
+    """Add the days read to the star history and the new state of one repository's backfill, in one transaction.
+
+    Not the contract's save_*(con, as_of, run_id, rows): the history is summed per day, not a slice replaced.
+    """
     if job.status == "complete":
         job.covered_through = as_of
     elif job.last_day:  # the last day read may have more stars on the next page
@@ -110,7 +113,7 @@ def backfill_stars(con: duckdb.DuckDBPyConnection, client: HttpClient, found: li
     summary = Counter()
     for job in pending(con, found):
         if job.status == "capped":
-            save(con, job, as_of, run_id)
+            save_backfill(con, job, as_of, run_id)
             summary["capped"] += 1
             continue
         if budget <= 0:
@@ -123,7 +126,7 @@ def backfill_stars(con: duckdb.DuckDBPyConnection, client: HttpClient, found: li
             summary["failed"] += 1
         budget -= job.requests
         if job.pages > started or job.status == "capped":
-            save(con, job, as_of, run_id)
+            save_backfill(con, job, as_of, run_id)
             summary["pages"] += job.pages - started
             summary[job.status] += 1
     if budget <= 0 and summary:
