@@ -61,8 +61,8 @@ def sandbox_sources(server, settings: Settings | None = None) -> Sources:
 
 
 def latest_hf_as_of(con: duckdb.DuckDBPyConnection) -> dt.date | None:
-    """The newest Hub snapshot date in the warehouse."""
-    return con.execute("SELECT max(as_of) FROM raw_hf_models").fetchone()[0]
+    """The newest Hub snapshot date in the warehouse (None before the first)."""
+    return con.execute("SELECT any_value(as_of) FROM stg_hf_latest").fetchone()[0]
 
 
 def as_of(sources: Sources) -> dt.date:
