@@ -291,6 +291,11 @@ def retrying(fn: Callable, stats: RequestStats, max_retries: int = 6):
         return fn()
 
 
+def observation_date(sandbox_date: dt.date | None = None) -> dt.date:
+    """The day a collection observes: the sandbox clock's date (from probe_sandbox) when given, else today (UTC)."""
+    return sandbox_date or dt.datetime.now(dt.UTC).date()
+
+
 def probe_sandbox(endpoint: str, stats: RequestStats) -> dt.date | None:
     """The sandbox clock's date when the endpoint is the revealed sandbox (GET /_sandbox/info), else None.
 

@@ -14,7 +14,8 @@ from collector.benchmarks import livebench
 from collector.github import repos as github
 from collector.github.links import load_registry, registry_links
 from collector.hf import snapshot as hub_snapshot
-from warehouse import load, runs
+from collector.result import CollectResult, recorded
+from warehouse import load
 
 EXTRACT = Path(__file__).parent / "reference_world"
 AS_OF = dt.date(2024, 7, 11)
@@ -58,14 +59,7 @@ def _read_gz(name: str) -> list[dict]:
         return list(csv.DictReader(f))
 
 
-def _recorded(con, source: str, endpoint: str, as_of: dt.date, write: Callable[[str], int]) -> str:
-    """Run write(run_id) as one recorded run of `source` archived at `as_of`; returns the run id."""
-    with runs.recorded_run(con, source, endpoint, as_of) as run:
-        run.rows = write(run.run_id)
-    return run.run_id
-
-
-def load_stars(con, week: dt.date) -> str:
+def load_stars(con, week: dt.date) -> CollectResult:
     """The registry's repositories with their archived weekly figures, as the raw_github_repos slice of `week`."""
     registry = {repo.lower(): (repo, links) for repo, links in registry_links(load_registry()).items()}
     rows = [{"repo": registry[r["repo"].lower()][0], "found": True, "renamed_to": None, "stars": int(r["stars"]),
@@ -73,11 +67,11 @@ def load_stars(con, week: dt.date) -> str:
              "created_at": None, "archived": None, "api": "archive", "payload": {"archived_week": r["date"]},
              "links": registry[r["repo"].lower()][1]}
             for r in _read_gz(STARS_FILE) if r["date"] == week.isoformat() and r["repo"].lower() in registry]
-    return _recorded(con, github.SOURCE, (EXTRACT / STARS_FILE).resolve().as_uri(), week,
-                     lambda run_id: github.save_repos(con, week, run_id, rows))
+    return recorded(con, github.SOURCE, (EXTRACT / STARS_FILE).resolve().as_uri(), week,
+                    lambda run_id: github.save_repos(con, week, run_id, rows))
 
 
-def load_legacy(con) -> str:
+def load_legacy(con) -> CollectResult:
     """Legacy benchmark claims (MMLU from Epoch, MMLU-Pro from the Open LLM Leaderboard v2) as of AS_OF."""
     frame = pd.DataFrame(_read_gz(LEGACY_FILE), columns=["id", "benchmark", "score"])
     frame = frame.assign(score=frame["score"].astype(float), as_of=AS_OF)
@@ -85,4 +79,4 @@ def load_legacy(con) -> str:
     def write(run_id: str) -> int:
         return load.replace_slice(con, "card_legacy_scores", AS_OF, [frame])
 
-    return _recorded(con, "legacy", (EXTRACT / LEGACY_FILE).resolve().as_uri(), AS_OF, write)
+    return recorded(con, "legacy", (EXTRACT / LEGACY_FILE).resolve().as_uri(), AS_OF, write)

@@ -1,4 +1,4 @@
-"""Write collector output into raw tables: one as_of slice at a time, replaced atomically.
+"""Write collector output into raw tables: each as_of slice replaced atomically, alone or with others.
 
 One transaction opens before the first batch arrives: it deletes the old slice, appends each batch as it
 arrives (pulling the next batch is what fetches the next pages), and commits; any failure rolls it all back,
@@ -34,18 +34,28 @@ def replace_slice(con: duckdb.DuckDBPyConnection, table: str, as_of: dt.date, ba
     given, receives the rows dropped so ("duplicates", when any) and the seconds the load took ("load_s" wall,
     "load_cpu_s" process CPU), less those spent waiting for the next batch. Returns the rows kept.
     """
+    return replace_slices(con, [(table, as_of, batches)], key=key, unique=unique, measures=measures)[0]
+
+
+def replace_slices(con: duckdb.DuckDBPyConnection, slices: Iterable[tuple[str, dt.date, Iterable[Batch]]], *,
+                   key: str = "as_of", unique: str | None = None, measures: dict | None = None) -> list[int]:
+    """replace_slice for several (table, as_of, batches) slices in one transaction; returns the rows kept of each."""
     waited = [0.0, 0.0]  # wall and CPU seconds spent pulling batches
     started, cpu = time.perf_counter(), time.process_time()
+    kept, duplicates = [], 0
     with db.settings(con, **LOAD_SETTINGS), transaction(con):
-        con.execute(f"DELETE FROM {table} WHERE {key} = ?", [as_of])
-        written = sum(append_batch(con, table, batch) for batch in _pulled(batches, waited))
-        duplicates = _drop_second_copies(con, table, key, as_of, unique) if unique else 0
+        for table, as_of, batches in slices:
+            con.execute(f"DELETE FROM {table} WHERE {key} = ?", [as_of])
+            written = sum(append_batch(con, table, batch) for batch in _pulled(batches, waited))
+            dropped = _drop_second_copies(con, table, key, as_of, unique) if unique else 0
+            duplicates += dropped
+            kept.append(written - dropped)
     if measures is not None:
         if duplicates:
             measures["duplicates"] = duplicates
         measures["load_s"] = round(time.perf_counter() - started - waited[0], 3)
         measures["load_cpu_s"] = round(time.process_time() - cpu - waited[1], 3)
-    return written - duplicates
+    return kept
 
 
 def append_batch(con: duckdb.DuckDBPyConnection, table: str, batch: Batch) -> int:

@@ -12,7 +12,7 @@ from collector.github import repos as github
 from collector.github.stargazers import DEFAULT_BUDGET
 from collector.hf import cards as model_cards
 from collector.hf import listing as hf
-from collector.http import HttpError, RequestStats, probe_sandbox, public_url
+from collector.http import HttpError, RequestStats, observation_date, probe_sandbox, public_url
 from collector.result import CollectResult
 from pipelines import profiles
 from pipelines.steps import benchmark_scores
@@ -79,7 +79,7 @@ def default_as_of(url: str) -> dt.date:
         day = probe_sandbox(f"{parts.scheme}://{parts.netloc}", RequestStats())
     except HttpError:
         day = None  # unreachable: the collector itself says so
-    return day or dt.datetime.now(dt.UTC).date()
+    return observation_date(day)
 
 
 def cmd_collect_hf(args, settings: Settings) -> int:

@@ -192,7 +192,7 @@ def _collect(con, client, shown: str, as_of: dt.date, releases: list[dt.date] | 
         try:
             if fetched is not None:
                 meta, repairs = fetched
-                n = load.replace_slice(con, MODELS_TABLE, as_of, [meta.assign(as_of=as_of, run_id=run.run_id)])
+                n = save_metadata(con, as_of, run.run_id, meta)
                 outcomes.append(Outcome("metadata", "saved", n, repairs=repairs))
             for release in releases or KNOWN_RELEASES:
                 outcomes.append(_collect_release(con, client, release, as_of, run.run_id))
@@ -208,8 +208,16 @@ def _collect(con, client, shown: str, as_of: dt.date, releases: list[dt.date] | 
     return CollectResult.of(run, client.stats, outcomes=outcomes)
 
 
+def save_metadata(con, as_of: dt.date, run_id: str, rows: pd.DataFrame) -> int:
+    """Replace the as_of slice of raw_livebench_models (the model metadata) with these rows; return how many."""
+    return load.replace_slice(con, MODELS_TABLE, as_of, [rows.assign(as_of=as_of, run_id=run_id)])
+
+
 def save_release(con, release: dt.date, as_of: dt.date, run_id: str, rows: pd.DataFrame) -> int:
-    """Replace one release's slice of raw_livebench_scores with these rows; return how many."""
+    """Replace one release's slice of raw_livebench_scores with these rows; return how many.
+
+    Not the contract's save_*(con, as_of, run_id, rows): scores are sliced by release, each row stamped with as_of.
+    """
     return load.replace_slice(con, SCORES_TABLE, release, [rows.assign(release=release, as_of=as_of, run_id=run_id)],
                               key="release")
 

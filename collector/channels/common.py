@@ -1,30 +1,12 @@
-"""What the Ollama and OpenRouter collectors share: recorded runs and archived CSV files."""
+"""What the Ollama and OpenRouter collectors share: errors and archived CSV files."""
 
 import csv
 import datetime as dt
-import logging
-from collections.abc import Callable
 from pathlib import Path
-
-from collector.http import HttpClient, RequestStats
-from collector.result import CollectResult
-from warehouse.runs import recorded_run
-
-log = logging.getLogger(__name__)
 
 
 class ChannelError(ValueError):
     """A channel page or file that cannot be used: names the bad value and what was expected."""
-
-
-def recorded(con, source: str, endpoint: str, as_of: dt.date, save: Callable[[str], int],
-             client: HttpClient | None = None, secrets: list[str] = ()) -> CollectResult:
-    """Run save(run_id) as one recorded run (endpoint without credentials); a file import has no client."""
-    with recorded_run(con, source, endpoint, as_of, secrets=secrets, meter=client) as run:
-        run.rows = save(run.run_id)
-    log.info("%s %s: %d rows from %s%s", source, as_of, run.rows, endpoint,
-             " (SANDBOX: fictional data)" if run.sandbox else "")
-    return CollectResult.of(run, client.stats if client else RequestStats())
 
 
 def read_csv(path: Path, columns: tuple[str, ...]) -> list[dict]:

@@ -8,12 +8,11 @@ from pathlib import Path
 
 import pandas as pd
 
-from collector.channels.common import ChannelError, iso_day, once_per_day, read_csv, recorded
+from collector.channels.common import ChannelError, iso_day, once_per_day, read_csv
 from collector.http import HttpClient, RequestStats, public_url
-from collector.result import CollectResult
+from collector.result import CollectResult, recorded
 from warehouse import load
 from warehouse.settings import Settings
-from warehouse.transaction import transaction
 
 SOURCE = "ollama"
 TABLE = "raw_ollama_library"
@@ -125,8 +124,7 @@ def import_archive(con, path: Path) -> CollectResult:
     last = max(frame["as_of"])
 
     def save(run_id: str) -> int:
-        with transaction(con):
-            con.execute(f"DELETE FROM {TABLE} WHERE list_contains(?::DATE[], as_of)", [sorted(set(frame["as_of"]))])
-            return load.append_batch(con, TABLE, frame.assign(run_id=run_id))
+        days = frame.assign(run_id=run_id).groupby("as_of", sort=True)
+        return sum(load.replace_slices(con, [(TABLE, day, [rows]) for day, rows in days]))
 
     return recorded(con, SOURCE, path.resolve().as_uri(), last, save)

@@ -10,12 +10,11 @@ from pathlib import Path
 
 import pandas as pd
 
-from collector.channels.common import ChannelError, iso_day, once_per_day, read_csv, recorded
+from collector.channels.common import ChannelError, iso_day, once_per_day, read_csv
 from collector.http import HttpClient, RequestStats, public_url
-from collector.result import CollectResult
+from collector.result import CollectResult, recorded
 from warehouse import load
 from warehouse.settings import Settings
-from warehouse.transaction import transaction
 
 log = logging.getLogger(__name__)
 
@@ -81,18 +80,19 @@ def fetch_models(client: HttpClient) -> Iterator[dict]:
                "hugging_face_id": item.get("hugging_face_id") or None}
 
 
-def save_slices(con, as_of: dt.date, run_id: str, tokens: pd.DataFrame | None, models: list[dict] | None) -> int:
-    """Replace the as_of slice of each table given, all in one transaction (a table given None is kept)."""
-    n = 0
-    with transaction(con):
-        if tokens is not None:
-            con.execute(f"DELETE FROM {TOKENS_TABLE} WHERE as_of = ?", [as_of])
-            n += load.append_batch(con, TOKENS_TABLE, tokens.assign(as_of=as_of, run_id=run_id))
-        if models is not None:
-            con.execute(f"DELETE FROM {MODELS_TABLE} WHERE as_of = ?", [as_of])
-            frame = pd.DataFrame(models, columns=["id", "canonical_slug", "name", "created", "hugging_face_id"])
-            n += load.append_batch(con, MODELS_TABLE, frame.assign(as_of=as_of, run_id=run_id))
-    return n
+def save_tokens_and_models(con, as_of: dt.date, run_id: str, tokens: pd.DataFrame | None,
+                           models: list[dict] | None) -> int:
+    """Replace the as_of slice of each table given, all in one transaction (a table given None is kept).
+
+    Not the contract's save_*(con, as_of, run_id, rows): one run fills two tables, and an archive only one.
+    """
+    slices = []
+    if tokens is not None:
+        slices.append((TOKENS_TABLE, as_of, [tokens.assign(as_of=as_of, run_id=run_id)]))
+    if models is not None:
+        frame = pd.DataFrame(models, columns=["id", "canonical_slug", "name", "created", "hugging_face_id"])
+        slices.append((MODELS_TABLE, as_of, [frame.assign(as_of=as_of, run_id=run_id)]))
+    return sum(load.replace_slices(con, slices))
 
 
 def collect(con, settings: Settings, *, as_of: dt.date) -> CollectResult:
@@ -104,7 +104,8 @@ def collect(con, settings: Settings, *, as_of: dt.date) -> CollectResult:
         models = list(fetch_models(client))
         if rankings_url is None:
             log.warning("openrouter: no rankings-daily URL configured (OPENROUTER_RANKINGS_URL); models list only")
-        return save_slices(con, as_of, run_id, fetch_rankings(client, rankings_url) if rankings_url else None, models)
+        tokens = fetch_rankings(client, rankings_url) if rankings_url else None
+        return save_tokens_and_models(con, as_of, run_id, tokens, models)
 
     return recorded(con, SOURCE, public_url(api_url), as_of, fetch_and_save, client, settings.secrets())
 
@@ -114,4 +115,4 @@ def import_archive(con, path: Path, as_of: dt.date | None = None) -> CollectResu
     tokens = parse_rankings(read_csv(path, COLUMNS), path.name)
     day = as_of or max(tokens["day"])
     return recorded(con, SOURCE, path.resolve().as_uri(), day,
-                    lambda run_id: save_slices(con, day, run_id, tokens, None))
+                    lambda run_id: save_tokens_and_models(con, day, run_id, tokens, None))

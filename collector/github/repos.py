@@ -18,7 +18,7 @@ from collector.github.graphql import fetch_repos_graphql
 from collector.github.links import REGISTRY, tracked_repos
 from collector.github.rest import fetch_repo_rest
 from collector.github.stargazers import DEFAULT_BUDGET, backfill_stars
-from collector.http import HttpClient, HttpError, RequestStats, probe_sandbox, public_url
+from collector.http import HttpClient, HttpError, RequestStats, observation_date, probe_sandbox, public_url
 from collector.result import CollectResult
 from warehouse import load, runs
 from warehouse.settings import Settings
@@ -91,13 +91,12 @@ def collect(con: duckdb.DuckDBPyConnection, settings: Settings, *, as_of: dt.dat
     """
     api_url, token = settings.github_api, settings.github_token
     stats = RequestStats()
-    today = dt.datetime.now(dt.UTC).date()
     client = HttpClient(api_url, token=token, stats=stats, calls_per_window=REST_CALLS_PER_MINUTE, window_s=60)
     api = "graphql" if token else "rest"
-    with runs.recorded_run(con, SOURCE, public_url(api_url), as_of or today, secrets=settings.secrets(),
+    with runs.recorded_run(con, SOURCE, public_url(api_url), as_of or observation_date(), secrets=settings.secrets(),
                            meter=client, begin=False) as run:
         sandbox_date = probe(api_url, token, stats)
-        as_of = as_of or sandbox_date or today
+        as_of = as_of or observation_date(sandbox_date)
         run.begin(as_of, sandbox_date is not None)
         links = tracked_repos(con, use_registry=not run.sandbox, registry=registry)
         log.info("github: %d repositories to snapshot via %s%s", len(links), api,

@@ -20,7 +20,7 @@ MAX_PAGES = 400         # GitHub refuses deeper stargazer pages (422); such hist
 
 STATE = "SELECT repo, pages, next_page, stars_counted, covered_through, status FROM github_backfill_state"
 ADD_DAYS = """
-INSERT INTO raw_github_star_history (repo, day, stars_added) SELECT repo, day, stars_added FROM _days
+INSERT INTO raw_github_star_history (repo, day, stars_added) SELECT repo, day, stars_added FROM days
 ON CONFLICT (repo, day) DO UPDATE SET stars_added = raw_github_star_history.stars_added + excluded.stars_added
 """
 SAVE_STATE = """
@@ -90,8 +90,11 @@ def read_pages(client: HttpClient, job: Backfill, budget: int) -> None:
             job.status = "complete"
 
 
-def save(con: duckdb.DuckDBPyConnection, job: Backfill, as_of: dt.date, run_id: str) -> None:
-    """Add the days read and the new state in one transaction."""
+def save_backfill(con: duckdb.DuckDBPyConnection, job: Backfill, as_of: dt.date, run_id: str) -> None:
+    """Add the days read to the star history and the new state of one repository's backfill, in one transaction.
+
+    Not the contract's save_*(con, as_of, run_id, rows): the history is summed per day, not a slice replaced.
+    """
     if job.status == "complete":
         job.covered_through = as_of
     elif job.last_day:  # the last day read may have more stars on the next page
@@ -99,9 +102,7 @@ def save(con: duckdb.DuckDBPyConnection, job: Backfill, as_of: dt.date, run_id: 
     days = pd.DataFrame({"repo": job.repo, "day": list(job.days), "stars_added": list(job.days.values())})
     with transaction(con):
         if len(days):
-            con.register("_days", days)
-            con.execute(ADD_DAYS)
-            con.unregister("_days")
+            con.execute(ADD_DAYS)  # reads `days` by its name, as warehouse.load.append_batch does
         con.execute(SAVE_STATE, [job.repo, job.status, job.pages, job.next_page, job.stars_counted,
                                  job.covered_through, run_id])
 
@@ -112,7 +113,7 @@ def backfill_stars(con: duckdb.DuckDBPyConnection, client: HttpClient, found: li
     summary = Counter()
     for job in pending(con, found):
         if job.status == "capped":
-            save(con, job, as_of, run_id)
+            save_backfill(con, job, as_of, run_id)
             summary["capped"] += 1
             continue
         if budget <= 0:
@@ -125,7 +126,7 @@ def backfill_stars(con: duckdb.DuckDBPyConnection, client: HttpClient, found: li
             summary["failed"] += 1
         budget -= job.requests
         if job.pages > started or job.status == "capped":
-            save(con, job, as_of, run_id)
+            save_backfill(con, job, as_of, run_id)
             summary["pages"] += job.pages - started
             summary[job.status] += 1
     if budget <= 0 and summary:

@@ -13,10 +13,9 @@ import pandas as pd
 from collector.hf.card_parse import parse_card
 from collector.http import HttpClient, HttpError, RequestStats, note_sandbox, public_url
 from collector.result import CollectResult
-from warehouse.load import append_batch
+from warehouse import load
 from warehouse.runs import recorded_run
 from warehouse.settings import Settings
-from warehouse.transaction import transaction
 
 log = logging.getLogger(__name__)
 
@@ -98,11 +97,8 @@ def save_cards(con: duckdb.DuckDBPyConnection, as_of: dt.date, run_id: str, card
     Returns the rows written per table.
     """
     frames = parsed_tables(as_of, run_id, cards)
-    with transaction(con):
-        for table in TABLES:
-            con.execute(f"DELETE FROM {table} WHERE as_of = ?", [as_of])
-            append_batch(con, table, frames[table])
-    return {table: len(frame) for table, frame in frames.items()}
+    written = load.replace_slices(con, [(table, as_of, [frames[table]]) for table in TABLES])
+    return dict(zip(TABLES, written, strict=True))
 
 
 def collect(con: duckdb.DuckDBPyConnection, settings: Settings, *, as_of: dt.date | None = None,

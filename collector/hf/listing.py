@@ -14,7 +14,16 @@ from huggingface_hub import HfApi
 from huggingface_hub.hf_api import ModelInfo
 
 from collector.hf import details as hf_details
-from collector.http import HttpError, Meter, RequestStats, hub_session, note_sandbox, probe_sandbox, public_url
+from collector.http import (
+    HttpError,
+    Meter,
+    RequestStats,
+    hub_session,
+    note_sandbox,
+    observation_date,
+    probe_sandbox,
+    public_url,
+)
 from collector.result import CollectResult
 from warehouse import load
 from warehouse.runs import recorded_run
@@ -213,14 +222,13 @@ def collect(con: duckdb.DuckDBPyConnection, settings: Settings, *, as_of: dt.dat
     endpoint, token = settings.hf_endpoint, settings.hf_token
     stats = RequestStats()
     meter = Meter(stats, calls_per_window, window_s, token=token, timeout=timeout)
-    today = dt.datetime.now(dt.UTC).date()
-    with recorded_run(con, "hf", public_url(endpoint), as_of or today, secrets=settings.secrets(), meter=meter,
-                      begin=False) as run:
+    with recorded_run(con, "hf", public_url(endpoint), as_of or observation_date(), secrets=settings.secrets(),
+                      meter=meter, begin=False) as run:
         try:
             sandbox_date = probe_sandbox(endpoint, stats)
         except HttpError as exc:
             raise HfCollectError(f"cannot reach the Hub at {endpoint}: {exc}") from exc
-        as_of = as_of or sandbox_date or today
+        as_of = as_of or observation_date(sandbox_date)
         run.begin(as_of, sandbox_date is not None)
         if run.sandbox:
             note_sandbox(endpoint)

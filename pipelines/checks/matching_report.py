@@ -20,11 +20,10 @@ from collector.hf import listing as hf
 from collector.sandbox import routes_bench
 from collector.sandbox.server import SandboxServer
 from collector.sandbox.world import World
-from pipelines.orchestration import build
+from pipelines.orchestration import build, jobs
 from pipelines.steps import benchmark_scores, lineage, matching
 from pipelines.steps.name_match import Entry, HubIndex, Match, link_id, load_aliases, match_all
 from warehouse.migrate import migrate
-from warehouse.settings import Settings
 
 ROOT = Path(__file__).resolve().parents[2]
 DATA = ROOT.parent / "shared" / "data"
@@ -165,8 +164,7 @@ def sandbox_figures(n_models: int) -> str:
     world, con = World(n_models=n_models), duckdb.connect()
     migrate(con)
     with SandboxServer(world) as server:
-        settings = Settings(hf_endpoint=server.url, livebench_url=f"{server.url}/livebench",
-                            livecodebench_url=f"{server.url}/livecodebench")
+        settings = jobs.sandbox_sources(server).settings
         hf.collect(con, settings, min_downloads=0, details=0)
         livebench.collect(con, settings, as_of=server.date)
         livecodebench.collect(con, settings, as_of=server.date)

@@ -13,7 +13,7 @@ from collector.result import CollectResult
 from collector.sandbox import world_gen
 from collector.sandbox.server import SandboxServer
 from collector.sandbox.world import World
-from warehouse.settings import Settings
+from pipelines.orchestration import jobs
 
 log = logging.getLogger(__name__)
 MIN_MODELS = world_gen.MIN_MODELS  # the smallest world the sandbox generates
@@ -47,12 +47,13 @@ def simulate(con: duckdb.DuckDBPyConnection, world, days: int, start: dt.date | 
     start = start or default_start(world, days)
     results = []
     with SandboxServer(world, date=start).start() as server:
+        settings = jobs.sandbox_sources(server).settings
         for offset in range(days):
             day = start + dt.timedelta(days=offset)
             server.set_date(day)
             log.info("sandbox day %s (%d/%d): collecting fictional models from %s", day, offset + 1, days,
                      server.url)
-            results.append(hf.collect(con, Settings(hf_endpoint=server.url), as_of=day, min_downloads=min_downloads,
+            results.append(hf.collect(con, settings, as_of=day, min_downloads=min_downloads,
                                       details=details, progress=progress))
             if day_done is not None:
                 day_done()

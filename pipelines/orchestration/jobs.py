@@ -14,6 +14,7 @@ from collector.channels import ollama, openrouter
 from collector.github import repos as github
 from collector.hf import cards as model_cards
 from collector.hf import listing as hf
+from collector.http import observation_date
 from pipelines.orchestration import build
 from pipelines.orchestration.schedule import JobSpec
 from pipelines.serving.export_weekly import export_weekly
@@ -60,13 +61,13 @@ def sandbox_sources(server, settings: Settings | None = None) -> Sources:
 
 
 def latest_hf_as_of(con: duckdb.DuckDBPyConnection) -> dt.date | None:
-    """The newest Hub snapshot date in the warehouse."""
-    return con.execute("SELECT max(as_of) FROM raw_hf_models").fetchone()[0]
+    """The newest Hub snapshot date in the warehouse (None before the first)."""
+    return con.execute("SELECT any_value(as_of) FROM stg_hf_latest").fetchone()[0]
 
 
 def as_of(sources: Sources) -> dt.date:
     """The observation date: the sandbox clock, or today (UTC)."""
-    return sources.server.date if sources.sandbox else dt.datetime.now(dt.UTC).date()
+    return observation_date(sources.server.date if sources.sandbox else None)
 
 
 def collect_hf(con: duckdb.DuckDBPyConnection, sources: Sources, progress=None, details: int = 500):
