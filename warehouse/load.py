@@ -22,7 +22,8 @@ from warehouse.transaction import transaction
 Batch = pa.Table | pd.DataFrame
 # DuckDB's cache, not a cap on the process (beyond it DuckDB spills to disk): 64MB bounds what it keeps cached
 # of the row groups already written; the COMMIT's last, partial row group (about 20MB of the Hub listing) fits.
-# One thread: 30-45% more rows per CPU second than two on the 2 shared cores of the build machine.
+# One thread: a second one contends with the collector's own parsing for the cores and loads fewer rows per
+# CPU second (bench/collect_hf.py).
 LOAD_SETTINGS = {"memory_limit": "64MB", "threads": 1}
 
 
@@ -62,7 +63,7 @@ def append_batch(con: duckdb.DuckDBPyConnection, table: str, batch: Batch) -> in
     """Insert one Arrow table or DataFrame whose columns are a subset of the table's, by name.
 
     DuckDB finds the batch by its Python variable name (a replacement scan). con.register() would pin every
-    batch registered in the transaction until it commits: the whole listing in Arrow, measured.
+    batch registered in the transaction until it commits: the whole listing in Arrow.
     """
     if len(batch) == 0:
         return 0
