@@ -20,8 +20,10 @@ import numpy as np
 from pipelines.steps.denoise_signals import (
     LOG_OFFSET,
     REJECT_SPREADS,
+    bin_of,
     empirical_null,
     flatness,
+    level_bins,
     log_dispersion,
     nan_median,
     upper_spread,
@@ -151,12 +153,10 @@ def null_rate(low: np.ndarray, n: np.ndarray, mean: np.ndarray, ok: np.ndarray) 
     rows = np.flatnonzero(ok)
     if len(rows) < 20:
         return np.full(len(low), low[rows].sum() / max(int(n[rows].sum()), 1))
-    n_bins = int(np.clip(len(rows) // 100, 1, 10))
-    edges = np.quantile(np.log(mean[rows]), np.linspace(0, 1, n_bins + 1)[1:-1])
-    bins = np.digitize(np.log(mean[rows]), edges)
-    rate = np.array([low[rows[bins == b]].sum() / max(int(n[rows[bins == b]].sum()), 1) for b in range(n_bins)])
-    with np.errstate(invalid="ignore", divide="ignore"):
-        return rate[np.digitize(np.log(np.maximum(np.nan_to_num(mean), 1e-9)), edges)]
+    edges, bins = level_bins(mean[rows])
+    rate = np.array([low[rows[bins == b]].sum() / max(int(n[rows[bins == b]].sum()), 1)
+                     for b in range(len(edges) + 1)])
+    return rate[bin_of(edges, mean)]
 
 
 def poisson_cdf(k: np.ndarray, mean: np.ndarray) -> np.ndarray:
