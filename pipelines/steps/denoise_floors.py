@@ -8,6 +8,8 @@ doubled or shifted night does not hide a floor:
 - absolute: count data cannot be less dispersed than Poisson, so the organic part of a series has a mean of
   at most its variance; a series whose robust variance is below its level by more than a chi-square test allows
   carries a deterministic part.
+A third test reads the nights a schedule missed: days far below their level, more of them than organic demand at
+that level shows (a binomial test, Benjamini-Hochberg across rows).
 A step in level (a floor that starts, stops or grows when a second pipeline starts) splits the block in two
 segments that are tested and sized on their own. The method is described in docs/denoising.md.
 """
