@@ -162,23 +162,26 @@ def null_rate(low: np.ndarray, n: np.ndarray, mean: np.ndarray, ok: np.ndarray) 
 
 
 def poisson_cdf(k: np.ndarray, mean: np.ndarray) -> np.ndarray:
-    """P(Poisson(mean) <= k) per row (0 where k < 0)."""
-    term, total = np.exp(-mean), np.zeros(len(k))
+    """P(Poisson(mean) <= k) per row (0 where k < 0, and where exp(-mean) underflows: a mean above about 745)."""
+    total, rows = np.zeros(len(k)), np.flatnonzero((k >= 0) & (np.exp(-mean) > 0))
+    term, k, mean = np.exp(-mean[rows]), k[rows], mean[rows]
     for j in range(int(np.max(k, initial=-1)) + 1):
-        total += np.where(j <= k, term, 0.0)
+        total[rows] += np.where(j <= k, term, 0.0)
         term = term * mean / (j + 1)
     return total
 
 
 def binomial_tail(hits: np.ndarray, n: np.ndarray, p: np.ndarray) -> np.ndarray:
-    """P(Binomial(n, p) >= hits) per row."""
-    top = int(np.max(n, initial=0))
+    """P(Binomial(n, p) >= hits) per row (1 without hits: only rows with some are computed)."""
+    tail, rows = np.ones(len(hits)), np.flatnonzero(hits > 0)
+    top = int(np.max(n[rows], initial=0))
     lg = np.array([math.lgamma(j + 1) for j in range(top + 1)])
     j = np.arange(top + 1)[None, :]
-    n_, p_ = n[:, None].astype(np.int64), np.clip(p, 1e-12, 1 - 1e-12)[:, None]
+    n_, p_ = n[rows, None].astype(np.int64), np.clip(p[rows], 1e-12, 1 - 1e-12)[:, None]
     with np.errstate(invalid="ignore"):
         log_pmf = lg[n_] - lg[j] - lg[np.maximum(n_ - j, 0)] + j * np.log(p_) + (n_ - j) * np.log1p(-p_)
-    return np.where((j >= hits[:, None]) & (j <= n_), np.exp(log_pmf), 0.0).sum(axis=1)
+    tail[rows] = np.where((j >= hits[rows, None]) & (j <= n_), np.exp(log_pmf), 0.0).sum(axis=1)
+    return tail
 
 
 def discovery_level(p: np.ndarray, q: float) -> float:
