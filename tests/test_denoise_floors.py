@@ -201,3 +201,27 @@ def test_small_organic_series_need_the_count_test_too():
     assert flag[300:1800].sum() <= 9
     assert flag[1800:].sum() >= 17
     assert (auto[1800:].sum(axis=1) > 0.5 * y[1800:].sum(axis=1)).sum() >= 15
+
+
+def test_missed_nights_reveal_a_floor_under_noisy_demand():
+    # organic demand as noisy as the busiest models' leaves the series about as flat as a quiet organic model's, so
+    # flatness alone misses the floor; the nights the schedule skipped fall to the organic part, far below the level
+    nightly = np.full(DAYS, 240.0)
+    nightly[[3, 9, 17, 24, 33, 40]] = 0.0
+    floored = organic(100, 0.35, 0.1) + nightly
+    y, level = population([floored])
+    auto, flag = run_floors(y, level)
+    assert flag[-1]
+    assert auto[-1].sum() == pytest.approx(nightly.sum(), rel=0.2)
+    assert (auto[-1, [3, 9, 17, 24, 33, 40]] == 0).sum() >= 4  # a missed night keeps its organic demand
+
+
+def test_missed_night_count_is_held_to_its_null_rate():
+    low = np.zeros((3, 40), dtype=bool)
+    low[1, :2], low[2, :8] = True, True
+    y = np.full((3, 40), 10.0)
+    floor = fl.missed_nights(y - 5 * low, y, low, np.full(3, 0.01), 0.001)
+    assert list(floor) == [0.0, 0.0, 5.0]
+    assert fl.binomial_tail(np.array([0, 2]), np.array([10, 10]), np.array([0.5, 0.5])) == pytest.approx(
+        [1.0, 1 - 11 / 1024])
+    assert fl.poisson_cdf(np.array([-1.0, 1.0]), np.array([2.0, 2.0])) == pytest.approx([0.0, 3 * np.exp(-2)])

@@ -8,18 +8,24 @@ doubled or shifted night does not hide a floor:
 - absolute: count data cannot be less dispersed than Poisson, so the organic part of a series has a mean of
   at most its variance; a series whose robust variance is below its level by more than a chi-square test allows
   carries a deterministic part.
+A third test reads the nights a schedule missed: days far below their level, more of them than organic demand at
+that level shows (a binomial test, Benjamini-Hochberg across rows).
 A step in level (a floor that starts, stops or grows when a second pipeline starts) splits the block in two
 segments that are tested and sized on their own. The method is described in docs/denoising.md.
 """
 
+import math
 from statistics import NormalDist
 
 import numpy as np
 
 from pipelines.steps.denoise_signals import (
     LOG_OFFSET,
+    REJECT_SPREADS,
+    bin_of,
     empirical_null,
     flatness,
+    level_bins,
     log_dispersion,
     nan_median,
     upper_spread,
@@ -43,6 +49,7 @@ BUSY = 100.0                 # ... read on rows with at least this many download
 TRIM = 0.25                  # ... its variance leaves out this share of the largest deviations
 TRIM_FACTOR = 0.3686         # ... E[Z^2; |Z| < 1.150] / 0.75: the trimmed mean square of a standard normal
 DEFAULT_S_MIN = 0.1          # ... when too few rows are busy (real Hub models vary by 0.1-0.3 in log space)
+MISS_FDR = 0.05              # missed nights: false discovery rate of the low-day count tests (Benjamini-Hochberg)
 MAX_RUNS = 2                 # a night carries 0, 1 or 2 runs of the schedule (missed, on time, re-run or shifted)
 
 
@@ -127,6 +134,74 @@ def floor_level(y: np.ndarray, level: np.ndarray, target) -> np.ndarray:
     return (lo + hi) / 2
 
 
+def low_days(y: np.ndarray, level: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Days far below their local level (beyond REJECT_SPREADS robust spreads of the row's log deviations, never
+    less than its Poisson spread: a missed or shifted night), and per row the chance that a Poisson day at the row's
+    median level falls that low (whole counts of a few downloads reach 0 or 1 often)."""
+    with np.errstate(invalid="ignore", divide="ignore"):
+        dev = np.log(np.maximum(y, 0) + LOG_OFFSET) - np.log(level + LOG_OFFSET)
+        lvl = nan_median(level, axis=1)
+        spread = np.maximum(1.4826 * nan_median(np.abs(dev), axis=1), np.sqrt(lvl) / (lvl + LOG_OFFSET))
+        cut = np.minimum(np.log(level + LOG_OFFSET) - REJECT_SPREADS * spread[:, None], np.log(level / 2 + LOG_OFFSET))
+        low = np.log(np.maximum(y, 0) + LOG_OFFSET) < cut
+        deepest = np.minimum(np.exp(np.log(lvl + LOG_OFFSET) - REJECT_SPREADS * spread) - LOG_OFFSET, lvl / 2)
+        below = np.ceil(deepest) - 1
+    return low, poisson_cdf(np.nan_to_num(below, nan=-1.0), np.nan_to_num(lvl))
+
+
+def null_rate(low: np.ndarray, n: np.ndarray, mean: np.ndarray, ok: np.ndarray) -> np.ndarray:
+    """Per row, the share of low days among the population's rows (`ok`) of similar level (ten bins by quantile of
+    the log mean): quiet series fall far below their level more often than busy ones."""
+    rows = np.flatnonzero(ok)
+    if len(rows) < 20:
+        return np.full(len(low), low[rows].sum() / max(int(n[rows].sum()), 1))
+    edges, bins = level_bins(mean[rows])
+    rate = np.array([low[rows[bins == b]].sum() / max(int(n[rows[bins == b]].sum()), 1)
+                     for b in range(len(edges) + 1)])
+    return rate[bin_of(edges, mean)]
+
+
+def poisson_cdf(k: np.ndarray, mean: np.ndarray) -> np.ndarray:
+    """P(Poisson(mean) <= k) per row (0 where k < 0, and where exp(-mean) underflows: a mean above about 745)."""
+    total, rows = np.zeros(len(k)), np.flatnonzero((k >= 0) & (np.exp(-mean) > 0))
+    term, k, mean = np.exp(-mean[rows]), k[rows], mean[rows]
+    for j in range(int(np.max(k, initial=-1)) + 1):
+        total[rows] += np.where(j <= k, term, 0.0)
+        term = term * mean / (j + 1)
+    return total
+
+
+def binomial_tail(hits: np.ndarray, n: np.ndarray, p: np.ndarray) -> np.ndarray:
+    """P(Binomial(n, p) >= hits) per row (1 without hits: only rows with some are computed)."""
+    tail, rows = np.ones(len(hits)), np.flatnonzero(hits > 0)
+    top = int(np.max(n[rows], initial=0))
+    lg = np.array([math.lgamma(j + 1) for j in range(top + 1)])
+    j = np.arange(top + 1)[None, :]
+    n_, p_ = n[rows, None].astype(np.int64), np.clip(p[rows], 1e-12, 1 - 1e-12)[:, None]
+    with np.errstate(invalid="ignore"):
+        log_pmf = lg[n_] - lg[j] - lg[np.maximum(n_ - j, 0)] + j * np.log(p_) + (n_ - j) * np.log1p(-p_)
+    tail[rows] = np.where((j >= hits[rows, None]) & (j <= n_), np.exp(log_pmf), 0.0).sum(axis=1)
+    return tail
+
+
+def discovery_level(p: np.ndarray, q: float) -> float:
+    """The largest p-value the Benjamini-Hochberg procedure rejects at false discovery rate q (below q / m if none)."""
+    p = np.sort(p)
+    hit = np.flatnonzero(p <= q * np.arange(1, len(p) + 1) / max(len(p), 1))
+    return float(np.nextafter(p[hit[-1]], 1.0)) if len(hit) else q / max(len(p), 1)
+
+
+def missed_nights(y: np.ndarray, level: np.ndarray, low: np.ndarray, p_null: np.ndarray, alpha: float) -> np.ndarray:
+    """Per row, the floor its missed nights show: a schedule that skips or shifts a night leaves that day at its
+    organic part alone, far below a level it otherwise keeps. Flagged when the row has more such days than its null
+    rate `p_null` allows (a binomial test at `alpha`); the floor is the median drop of those days below their level."""
+    n = (~np.isnan(y) & ~np.isnan(level)).sum(axis=1)
+    hits = low.sum(axis=1)
+    significant = (n >= SEGMENT_DAYS) & (binomial_tail(hits, n, p_null) < alpha)
+    drop = nan_median(np.where(low, level - y, np.nan), axis=1)
+    return np.where(significant & (np.nan_to_num(drop) >= BOUND_MIN), np.nan_to_num(drop), 0.0)
+
+
 def change_point(y: np.ndarray, weekend: np.ndarray, sd: np.ndarray) -> np.ndarray:
     """Per row, the first day after a step in level (up or down), else 0.
 
@@ -161,7 +236,7 @@ def runs(y: np.ndarray, level: np.ndarray, floor: np.ndarray) -> np.ndarray:
     return np.clip(np.nan_to_num(k, nan=1.0), 0, MAX_RUNS)
 
 
-def _segment_floors(y_obs, level, days, f, null, prior, s_min):
+def _segment_floors(y_obs, level, days, f, null, prior, s_min, miss):
     """Flag and size the floor of each row on its observed days in `days` (a mask); the null is the population's
     (flatness `f` over the rows of `null`). Under COUNT_LEVEL downloads a day the relative test needs the count
     test too: its variance must be below what count data with organic demand's least spread allows (proven_floor
@@ -185,7 +260,8 @@ def _segment_floors(y_obs, level, days, f, null, prior, s_min):
             return np.exp(empirical_null(f["stat"], f["mean"], null, f["scale"], at=rest)[0])
 
         floor[rows] = floor_level(ys[rows], ls[rows], typical)
-    return np.maximum(floor, bound)
+    low, p_null, alpha = miss
+    return np.maximum(np.maximum(floor, bound), missed_nights(ys, ls, low & days, p_null, alpha))
 
 
 def floors(y: np.ndarray, y_obs: np.ndarray, weekend: np.ndarray, level: np.ndarray, known: np.ndarray,
@@ -204,13 +280,18 @@ def floors(y: np.ndarray, y_obs: np.ndarray, weekend: np.ndarray, level: np.ndar
     rows = np.flatnonzero(readable)
     sd = np.exp(f["centre"][rows]) * 1.4826
     split[rows] = change_point(y_obs[rows], weekend, sd)
+    low, p_poisson = low_days(y_obs, level)
+    n_seen = (~np.isnan(y_obs) & ~np.isnan(level)).sum(axis=1)
+    p_null = np.maximum(null_rate(low, n_seen, f["mean"], f["ok"] & ~known), p_poisson)
+    alpha = discovery_level(binomial_tail(low.sum(axis=1), n_seen, p_null)[readable], MISS_FDR)
     day = np.arange(y.shape[1])[None, :]
     floor = np.zeros(y.shape)
     for side in (day < split[:, None], day >= split[:, None]):
         active = np.flatnonzero(readable & side.any(axis=1))
         if len(active):
+            miss = (low[active], p_null[active], alpha)
             size = _segment_floors(y_obs[active], level[active], side[active], f, f["ok"] & ~known, prior[active],
-                                   s_min)
+                                   s_min, miss)
             floor[active] += np.where(side[active], size[:, None], 0.0)
     flag = (floor > 0).any(axis=1)
     k = np.where(floor > 0, runs(y, np.where(np.isnan(level), y, level), np.where(floor > 0, floor, 1.0)), 0.0)

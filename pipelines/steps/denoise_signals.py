@@ -233,17 +233,27 @@ def empirical_null(stat: np.ndarray, level: np.ndarray, ok: np.ndarray, scale: n
     rows = np.flatnonzero(ok)
     if len(rows) < 20:
         return np.zeros(len(at)), np.ones(len(at))
-    n_bins = int(np.clip(len(rows) // 100, 1, 10))
-    edges = np.quantile(np.log(level[rows]), np.linspace(0, 1, n_bins + 1)[1:-1])
-    bins = np.digitize(np.log(level[rows]), edges)
-    centre, spread = np.zeros(n_bins), np.ones(n_bins)
-    for b in range(n_bins):
+    edges, bins = level_bins(level[rows])
+    centre, spread = np.zeros(len(edges) + 1), np.ones(len(edges) + 1)
+    for b in range(len(edges) + 1):
         members = rows[bins == b]
         centre[b] = np.median(stat[members])
         spread[b] = max(upper_spread((stat[members] - centre[b]) * scale[members]), 0.02)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        where = np.digitize(np.log(np.maximum(np.nan_to_num(at), 1e-9)), edges)
+    where = bin_of(edges, at)
     return centre[where], spread[where]
+
+
+def level_bins(level: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Inner edges of up to ten bins of similar log level (quantiles, about 100 rows a bin or more), and each bin."""
+    n_bins = int(np.clip(len(level) // 100, 1, 10))
+    edges = np.quantile(np.log(level), np.linspace(0, 1, n_bins + 1)[1:-1])
+    return edges, np.digitize(np.log(level), edges)
+
+
+def bin_of(edges: np.ndarray, level: np.ndarray) -> np.ndarray:
+    """The level bin (level_bins' edges) of each level; NaN and 0 fall in the lowest."""
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.digitize(np.log(np.maximum(np.nan_to_num(level), 1e-9)), edges)
 
 
 def upper_spread(deviation: np.ndarray) -> float:
