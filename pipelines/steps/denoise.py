@@ -35,7 +35,8 @@ SELECT model_id, (row_number() OVER (ORDER BY model_id) - 1)::BIGINT AS m FROM (
     UNION SELECT model_id FROM int_series_daily WHERE day >= $lo AND day < $hi)
 """
 MODELS = """
-WITH snaps AS (SELECT * FROM raw_hf_models WHERE as_of > $lo AND as_of <= $hi),
+WITH snaps AS (SELECT id, as_of, author, created_at, downloads, likes, params, base_models FROM raw_hf_models
+               WHERE as_of > $lo AND as_of <= $hi),
 latest AS (SELECT max(as_of) AS as_of FROM snaps),
 children AS (
     SELECT b.parent AS id, count(*) AS children
@@ -67,6 +68,7 @@ WRITE_DAILY = """
 INSERT INTO int_model_daily
 SELECT r.model_id, r.day, r.raw_downloads, o.organic_downloads::BIGINT, r.imputed, r.decreased
 FROM int_series_daily r JOIN int_denoise_organic o USING (model_id, day)
+ORDER BY r.day
 """
 
 # Output columns, typed (an empty build keeps its types).
