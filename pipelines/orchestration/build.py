@@ -23,6 +23,7 @@ from pipelines.profiles import Config
 from pipelines.steps import benchmark_scores, channels, denoise, lineage, marts, matching, scoring, series
 from pipelines.steps.sql_step import BuildError, run_sql_step
 from pipelines.steps.step_inputs import raw_tables, slices, write_settings
+from warehouse import db
 
 log = logging.getLogger(__name__)
 
@@ -50,6 +51,11 @@ def sql(table: str) -> Step:
     """The step that replaces `table` with the result of pipelines/steps/sql/<table>.sql."""
     return Step(None, (table,))
 
+
+# DuckDB's default limit is 80% of the machine's memory, and it keeps every block a build reads cached up to it: a
+# longer history would make a larger process. Under this limit it evicts those blocks and spills large joins and
+# sorts to disk instead (docs/benchmarks.md, "daily build").
+BUILD_SETTINGS = {"memory_limit": "1GB"}
 
 # Tables the build itself writes before the first step.
 OWN_TABLES = ("build_inputs", "revealed_settings", "profile_weights")
@@ -186,7 +192,8 @@ def run_build(con: duckdb.DuckDBPyConnection, steps: list[Step] | None = None, f
             raise BuildError(f"the build did not start: {exc}") from exc
     compact.history(con)  # compacted raw snapshots read back from Parquet (pipelines/orchestration/compact.py)
     try:
-        return run_steps(con, steps, full, config)
+        with db.settings(con, **BUILD_SETTINGS):
+            return run_steps(con, steps, full, config)
     finally:
         compact.forget_history(con)
 
