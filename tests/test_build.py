@@ -102,6 +102,23 @@ def test_failing_step_keeps_warehouse_and_serving_copy(home, con):
     assert serving_rows(home) == [("a/x", 5)]
 
 
+def test_a_daily_build_runs_under_its_memory_limit_which_is_restored_after(con):
+    limit = "SELECT current_setting('memory_limit')"
+    before = con.execute(limit).fetchall()[0][0]
+    scratch = duckdb.connect()
+    scratch.execute(f"SET memory_limit = '{build.DAILY_SETTINGS['memory_limit']}'")
+    seen = []
+    probe = build.Step(lambda con, config: seen.append(con.execute(limit).fetchall()[0][0]), ())
+    snapshot(con, D, {"a/x": 5})
+    build.run_build(con, [MART, probe])
+    build.run_build(con, [MART, probe], full=True)
+    assert seen == [scratch.execute(limit).fetchall()[0][0], before] and seen[0] != before
+    assert con.execute(limit).fetchall()[0][0] == before
+    with pytest.raises(build.BuildError):
+        build.run_build(con, [MART, build.Step(broken, ())])
+    assert con.execute(limit).fetchall()[0][0] == before
+
+
 def test_empty_warehouse_builds_typed_empty_tables(con):
     build.run_build(con, build.steps_through(denoise.build))
     types = dict(con.execute("SELECT column_name, data_type FROM duckdb_columns() WHERE table_name = 'int_model_noise'"

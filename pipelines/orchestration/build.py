@@ -24,6 +24,7 @@ from pipelines.profiles import Config
 from pipelines.steps import benchmark_scores, channels, denoise, lineage, marts, matching, scoring, series
 from pipelines.steps.sql_step import BuildError, run_sql_step
 from pipelines.steps.step_inputs import raw_tables, slices, write_settings
+from warehouse import db
 
 log = logging.getLogger(__name__)
 
@@ -51,6 +52,12 @@ def sql(table: str) -> Step:
     """The step that replaces `table` with the result of pipelines/steps/sql/<table>.sql."""
     return Step(None, (table,))
 
+
+# DuckDB's default limit is 80% of the machine's memory, and it keeps every block a build reads cached up to it: a
+# longer history would make a larger daily build. Under this limit it evicts those blocks and spills large joins and
+# sorts to disk instead. A full build (every snapshot read anyway) keeps the default: under 1 GB it spilled 19 GB at
+# 100k models x 730 days (docs/benchmarks.md, "daily build").
+DAILY_SETTINGS = {"memory_limit": "1GB"}
 
 # Tables the build itself writes before the first step.
 OWN_TABLES = ("build_inputs", "revealed_settings", "profile_weights")
@@ -176,7 +183,8 @@ def run_build(con: duckdb.DuckDBPyConnection, steps: list[Step] | None = None, f
               profiles_file: Path | None = None) -> BuildReport:
     """Run every step in order inside one transaction, logging time and rows; raise BuildError on failure.
 
-    full: recompute what steps keep between builds (the daily series, pipelines/steps/series.py) from every snapshot.
+    full: recompute what steps keep between builds (the daily series, pipelines/steps/series.py) from every snapshot;
+    otherwise DuckDB works under DAILY_SETTINGS.
     profiles_file: the profiles and scoring settings (None: the packaged file), loaded once and passed to every step.
     """
     steps = STEPS if steps is None else steps
@@ -186,7 +194,8 @@ def run_build(con: duckdb.DuckDBPyConnection, steps: list[Step] | None = None, f
         raise BuildError(f"the build did not start: {exc}") from exc
     compact.history(con)  # compacted raw snapshots read back from Parquet (pipelines/orchestration/compact.py)
     try:
-        return run_steps(con, steps, full, config)
+        with db.settings(con, **({} if full else DAILY_SETTINGS)):
+            return run_steps(con, steps, full, config)
     finally:
         compact.forget_history(con)
 

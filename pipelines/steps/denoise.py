@@ -35,20 +35,26 @@ SELECT model_id, (row_number() OVER (ORDER BY model_id) - 1)::BIGINT AS m FROM (
     UNION SELECT model_id FROM int_series_daily WHERE day >= $lo AND day < $hi)
 """
 MODELS = """
-WITH snaps AS (SELECT * FROM raw_hf_models WHERE as_of > $lo AND as_of <= $hi),
-latest AS (SELECT max(as_of) AS as_of FROM snaps),
+WITH snaps AS NOT MATERIALIZED (
+    SELECT id, as_of, author, created_at, downloads, likes, params, base_models FROM raw_hf_models
+    WHERE as_of > $lo AND as_of <= $hi),
+last_row AS (
+    SELECT id, max(as_of) AS as_of,
+           arg_max(struct_pack(author, created_at, downloads, likes, params, parents := len(base_models)), as_of) AS r
+    FROM snaps GROUP BY id
+),
+latest AS (SELECT max(as_of) AS as_of FROM last_row),
 children AS (
     SELECT b.parent AS id, count(*) AS children
     FROM (SELECT unnest(base_models) AS b FROM snaps WHERE as_of = (SELECT as_of FROM latest))
     GROUP BY 1
-),
-last_row AS (SELECT * FROM snaps QUALIFY row_number() OVER (PARTITION BY id ORDER BY as_of DESC) = 1)
-SELECT i.m, i.model_id AS id, coalesce(r.author, split_part(i.model_id, '/', 1)) AS author, r.params,
-       coalesce(r.likes, 0) AS likes, r.downloads, r.as_of, CAST(r.created_at AS DATE) AS created,
-       coalesce(k.children, 0) AS children, coalesce(len(r.base_models), 0) > 0 AS derived,
-       coalesce(r.as_of = (SELECT as_of FROM latest), false) AS in_latest
+)
+SELECT i.m, i.model_id AS id, coalesce(l.r.author, split_part(i.model_id, '/', 1)) AS author, l.r.params,
+       coalesce(l.r.likes, 0) AS likes, l.r.downloads, l.as_of, CAST(l.r.created_at AS DATE) AS created,
+       coalesce(k.children, 0) AS children, coalesce(l.r.parents, 0) > 0 AS derived,
+       coalesce(l.as_of = (SELECT as_of FROM latest), false) AS in_latest
 FROM int_denoise_ids i
-LEFT JOIN last_row r ON r.id = i.model_id
+LEFT JOIN last_row l ON l.id = i.model_id
 LEFT JOIN children k ON k.id = i.model_id
 ORDER BY i.m
 """
@@ -67,6 +73,7 @@ WRITE_DAILY = """
 INSERT INTO int_model_daily
 SELECT r.model_id, r.day, r.raw_downloads, o.organic_downloads::BIGINT, r.imputed, r.decreased
 FROM int_series_daily r JOIN int_denoise_organic o USING (model_id, day)
+ORDER BY r.day
 """
 
 # Output columns, typed (an empty build keeps its types).

@@ -20,12 +20,15 @@ CREATE TABLE IF NOT EXISTS int_daily_marts_state (key VARCHAR PRIMARY KEY, value
 CREATE TABLE IF NOT EXISTS int_family_members_kept (model_id VARCHAR, family VARCHAR, derived BOOLEAN, created DATE);
 """
 # int_model_daily rows of the days to rewrite: every model's from $since, a redone family's members' from its day
+# (two filtered reads, so the days before $since are read only for the members of a redone family)
 REDO_ROWS = """
 CREATE OR REPLACE TEMP VIEW opt_int_model_daily AS
+SELECT model_id, day, raw_downloads, organic_downloads, imputed FROM int_model_daily WHERE day >= DATE '{since}'
+UNION ALL
 SELECT d.model_id, d.day, d.raw_downloads, d.organic_downloads, d.imputed
 FROM int_model_daily d
-LEFT JOIN (SELECT f.model_id, r.since FROM int_model_facts f JOIN int_family_redo r USING (family)) x USING (model_id)
-WHERE d.day >= DATE '{since}' OR d.day >= x.since
+JOIN (SELECT f.model_id, r.since FROM int_model_facts f JOIN int_family_redo r USING (family)) x USING (model_id)
+WHERE d.day < DATE '{since}' AND d.day >= x.since
 """
 
 
@@ -53,8 +56,9 @@ def daily_marts(con: duckdb.DuckDBPyConnection, since) -> None:
     con.execute("DELETE FROM mart_model_daily WHERE day >= ?", [since])
     con.execute(f"INSERT INTO mart_model_daily SELECT * FROM ({sql_text('mart_model_daily')}) WHERE day >= ?",
                 [since])
-    con.execute("DELETE FROM mart_family_daily m WHERE day >= ? OR EXISTS "
-                "(SELECT 1 FROM int_family_redo r WHERE r.family = m.family AND m.day >= r.since)", [since])
+    con.execute("DELETE FROM mart_family_daily WHERE day >= ?", [since])
+    con.execute("DELETE FROM mart_family_daily m WHERE EXISTS "
+                "(SELECT 1 FROM int_family_redo r WHERE r.family = m.family AND m.day >= r.since)")
     con.execute(REDO_ROWS.format(since=since))
     con.execute(f"INSERT INTO mart_family_daily {sql_text('mart_family_daily')}")
 

@@ -84,11 +84,11 @@ def build(con: duckdb.DuckDBPyConnection, config: Config) -> None:
     con.execute("DELETE FROM int_series_daily WHERE model_id IN (SELECT model_id FROM int_series_patchy)")
     con.execute(f"CREATE OR REPLACE TEMP TABLE int_series_input AS {sql('int_series_input')}", params)
     if after is None:
-        con.execute(f"INSERT INTO int_series_daily {sql('int_series_spans')}")
+        con.execute(f"INSERT INTO int_series_daily SELECT * FROM ({sql('int_series_spans')}) ORDER BY day")
         hand_on(con, series_after=None, series_changed_from=None)
     else:
         con.execute(f"CREATE OR REPLACE TEMP TABLE int_series_new AS {sql('int_series_spans')}")
-        con.execute("INSERT INTO int_series_daily SELECT * FROM int_series_new")
+        con.execute("INSERT INTO int_series_daily SELECT * FROM int_series_new ORDER BY day")
         [(changed_from,)] = con.execute(CHANGED_FROM, {"after": after}).fetchall()
         hand_on(con, series_after=after, series_changed_from=changed_from)
     con.execute(f"CREATE OR REPLACE TEMP TABLE int_series_models_next AS {sql('int_series_models')}", params)

@@ -1,4 +1,4 @@
--- Organic downloads per family and day (each member once) and the derivatives created up to that day.
+-- Organic downloads per family and day (each member once) and the derivatives created up to that day, by day.
 WITH organic AS (
     SELECT f.family, d.day, sum(d.organic_downloads)::BIGINT AS organic_downloads
     FROM opt_int_model_daily d JOIN int_model_facts f USING (model_id)
@@ -16,3 +16,4 @@ UNION ALL
 SELECT o.family, o.day, o.organic_downloads, coalesce(c.derivatives, 0)::BIGINT AS derivatives
 FROM (SELECT * FROM organic SEMI JOIN grown USING (family)) o
 ASOF LEFT JOIN created c ON c.family = o.family AND o.day >= c.created
+ORDER BY day
