@@ -23,7 +23,7 @@ from pipelines.orchestration import compact
 from pipelines.profiles import Config
 from pipelines.steps import benchmark_scores, channels, denoise, lineage, marts, matching, scoring, series
 from pipelines.steps.sql_step import BuildError, run_sql_step
-from pipelines.steps.step_inputs import raw_tables, slices, write_settings
+from pipelines.steps.step_inputs import raw_tables, slices, table_exists, write_settings
 from warehouse import db
 
 log = logging.getLogger(__name__)
@@ -55,8 +55,8 @@ def sql(table: str) -> Step:
 
 # DuckDB's default limit is 80% of the machine's memory, and it keeps every block a build reads cached up to it: a
 # longer history would make a larger daily build. Under this limit it evicts those blocks and spills large joins and
-# sorts to disk instead. A full build (every snapshot read anyway) keeps the default: under 1 GB it spilled 19 GB at
-# 100k models x 730 days (docs/benchmarks.md, "daily build").
+# sorts to disk instead. A full build and a home's first build (every snapshot read anyway) keep the default: under
+# 1 GB a full build spilled 19 GB at 100k models x 730 days (docs/benchmarks.md, "daily build").
 DAILY_SETTINGS = {"memory_limit": "1GB"}
 
 # Tables the build itself writes before the first step.
@@ -184,7 +184,7 @@ def run_build(con: duckdb.DuckDBPyConnection, steps: list[Step] | None = None, f
     """Run every step in order inside one transaction, logging time and rows; raise BuildError on failure.
 
     full: recompute what steps keep between builds (the daily series, pipelines/steps/series.py) from every snapshot;
-    otherwise DuckDB works under DAILY_SETTINGS.
+    otherwise, once a series is kept, DuckDB works under DAILY_SETTINGS.
     profiles_file: the profiles and scoring settings (None: the packaged file), loaded once and passed to every step.
     """
     steps = STEPS if steps is None else steps
@@ -194,10 +194,16 @@ def run_build(con: duckdb.DuckDBPyConnection, steps: list[Step] | None = None, f
         raise BuildError(f"the build did not start: {exc}") from exc
     compact.history(con)  # compacted raw snapshots read back from Parquet (pipelines/orchestration/compact.py)
     try:
-        with db.settings(con, **({} if full else DAILY_SETTINGS)):
+        with db.settings(con, **(DAILY_SETTINGS if is_daily(con, full) else {})):
             return run_steps(con, steps, full, config)
     finally:
         compact.forget_history(con)
+
+
+def is_daily(con: duckdb.DuckDBPyConnection, full: bool) -> bool:
+    """Whether this build extends a series kept by an earlier one (not --full, not a home's first build)."""
+    return not full and table_exists(con, "int_series_state") and con.execute(
+        "SELECT count(*) FROM int_series_state WHERE key = 'slices'").fetchone()[0] > 0
 
 
 def run_steps(con: duckdb.DuckDBPyConnection, steps: list[Step], full: bool, config: Config) -> BuildReport:
