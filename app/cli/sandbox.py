@@ -35,7 +35,7 @@ def register(sub) -> None:
     p.set_defaults(func=cmd_simulate)
 
     p = g.add_parser("evaluate", help="collect a fresh fictional world, build, and score the de-noising")
-    add_world(p, seed=11, why="; 7, 23 and 11 were used to develop the method")
+    add_world(p, seed=11, why="; the seeds the method was developed or held out on are listed in docs/denoising.md")
     p.add_argument("--days", type=positive_int, default=45, metavar="N",
                    help="simulated days to collect (default 45; at least 2)")
     p.add_argument("--dir", type=Path, metavar="PATH",
