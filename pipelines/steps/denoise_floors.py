@@ -198,8 +198,15 @@ def missed_nights(y: np.ndarray, level: np.ndarray, low: np.ndarray, p_null: np.
     n = (~np.isnan(y) & ~np.isnan(level)).sum(axis=1)
     hits = low.sum(axis=1)
     significant = (n >= SEGMENT_DAYS) & (binomial_tail(hits, n, p_null) < alpha)
-    drop = nan_median(np.where(low, level - y, np.nan), axis=1)
-    return np.where(significant & (np.nan_to_num(drop) >= BOUND_MIN), np.nan_to_num(drop), 0.0)
+    drop = night_drop(y, level, low)
+    return np.where(significant & (drop >= BOUND_MIN), drop, 0.0)
+
+
+def night_drop(y: np.ndarray, level: np.ndarray, low: np.ndarray) -> np.ndarray:
+    """Per row, the median drop of its low days below their local level (0 without low days): on a night the schedule
+    missed, the day keeps its organic part alone, so the drop is the floor's size."""
+    with np.errstate(invalid="ignore"):
+        return np.nan_to_num(nan_median(np.where(low, level - y, np.nan), axis=1))
 
 
 def change_point(y: np.ndarray, weekend: np.ndarray, sd: np.ndarray) -> np.ndarray:
@@ -261,7 +268,11 @@ def _segment_floors(y_obs, level, days, f, null, prior, s_min, miss):
 
         floor[rows] = floor_level(ys[rows], ls[rows], typical)
     low, p_null, alpha = miss
-    return np.maximum(np.maximum(floor, bound), missed_nights(ys, ls, low & days, p_null, alpha))
+    found = np.maximum(floor, bound)
+    # a floor above half the level carries most of the traffic: its low days are missed nights and measure it
+    most = found > nan_median(ls, axis=1) / 2
+    found = np.where(most, np.maximum(found, night_drop(ys, ls, low & days)), found)
+    return np.maximum(found, missed_nights(ys, ls, low & days, p_null, alpha))
 
 
 def floors(y: np.ndarray, y_obs: np.ndarray, weekend: np.ndarray, level: np.ndarray, known: np.ndarray,
