@@ -44,6 +44,8 @@ STYLE = """<style>
 .rv-filters fieldset label {display: block; white-space: nowrap}
 .rv-filters select, .rv-page input {color: inherit; background: transparent; font: inherit;
                                     border: 1px solid rgba(128, 128, 128, 0.35); border-radius: 0.3rem}
+.rv-why {margin: 0.75rem 0; font-size: 0.875rem}
+.rv-why summary {cursor: pointer}
 .rv-alert {margin: 0 0 0.75rem 0; padding: 0.5rem 1rem; border-left: 0.25rem solid #ff4b4b; border-radius: 0.3rem;
            background: rgba(255, 75, 75, 0.1)}
 .rv-alert p {margin: 0.2rem 0}
@@ -175,6 +177,13 @@ def table(rows: list[dict], columns: list[Column], label: str) -> str:
                    + "</tr>" for row in rows)
     return (f'<div class="rv-board"><table aria-label="{html.escape(label)}">'
             f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div>")
+
+
+def why_list(rows: list[dict], entity: str, noun: str) -> str:
+    """Why each row sits where it does, in a disclosure under the table (one HTML renderer, no Markdown to parse)."""
+    items = "".join(f"<li><code>{html.escape(str(r[entity]))}</code>: {html.escape(r['why'])}</li>" for r in rows)
+    return (f'<details class="rv-why"><summary>Why each {noun} on this page sits where it does</summary>'
+            f"<ul>{items}</ul></details>")
 
 
 def columns(models: bool, components: list[str]) -> list[Column]:

@@ -115,6 +115,8 @@ about = board.caption(
     + f" · {'select a row' if interactive else 'click a ' + ('model' if models else 'family')} to open its page")
 controls = board_view.alert(alerts) + about + board_view.bar(view, profile_names) + board_view.filters(view, offered)
 pager = board_view.pager(view, pages)
+if weights and rows:
+    pager += board.why_list(rows, entity, "model" if models else "family")
 if not rows:
     st.html(controls)
     st.info("No rows match these filters.")
@@ -143,6 +145,3 @@ def filtered_csv() -> str:
 st.popover("Download as CSV", icon=":material/download:").download_button(
     "Download the filtered view as CSV", data=filtered_csv, mime="text/csv",
     file_name=f"revealed-{view.kind}-{view.profile}.csv", icon=":material/download:", on_click="ignore")
-if weights:
-    with st.expander(f"Why each {'model' if models else 'family'} on this page sits where it does"):
-        st.markdown("\n".join(f"- `{r[entity]}`: {r['why']}" for r in rows))
