@@ -42,6 +42,7 @@ STYLE = """<style>
 .rv-filters fieldset {display: inline-block; vertical-align: top; max-height: 12rem; overflow-y: auto;
                       margin: 0.5rem 0.5rem 0 0; border: 1px solid rgba(128, 128, 128, 0.25); border-radius: 0.5rem}
 .rv-filters fieldset label {display: block; white-space: nowrap}
+.rv-filters input[type="checkbox"] {margin: 0 0.35rem 0 0.5rem}
 .rv-filters select, .rv-page input {color: inherit; background: transparent; font: inherit;
                                     border: 1px solid rgba(128, 128, 128, 0.35); border-radius: 0.3rem}
 .rv-why {margin: 0.75rem 0; font-size: 0.875rem}
