@@ -2,10 +2,12 @@
 
 import csv
 import datetime as dt
+import html
 import os
+import re
 import shutil
 from pathlib import Path
-from urllib.parse import quote
+from urllib.parse import parse_qs, quote, urlsplit
 
 import board_html
 import duckdb
@@ -86,6 +88,14 @@ def board(at: AppTest) -> list[dict[str, dict]]:
     return board_html.rows(table_html(at))
 
 
+def follow(at: AppTest, label: str) -> AppTest:
+    """Open the leaderboard link named label as a browser would: its query string becomes the page's address."""
+    controls = "".join(h.value for h in at.html if 'class="rv-bar"' in h.value)
+    href = re.search(rf'<a href="([^"]*)"[^>]*>{re.escape(html.escape(label))}</a>', controls)
+    assert href, f"no link {label!r} among the leaderboard's controls"
+    return run_page(query=parse_qs(urlsplit(html.unescape(href[1])).query))
+
+
 def test_leaderboard_shows_ranked_models_in_rank_order(serving):
     at = run_page()
     rows = board(at)
@@ -103,8 +113,7 @@ def test_leaderboard_shows_ranked_models_in_rank_order(serving):
 
 
 def test_leaderboard_interactive_grid_on_demand_shows_the_same_page(serving):
-    at = run_page()
-    at.segmented_control(key="view").set_value("Interactive grid").run()
+    at = follow(run_page(), "Interactive grid")
     assert not [h for h in at.html if "<table" in h.value]
     grid = at.dataframe[0].value
     assert grid["model_id"].tolist() == [e[0] for e in serving.execute(TOP_25).fetchall()]
@@ -112,9 +121,7 @@ def test_leaderboard_interactive_grid_on_demand_shows_the_same_page(serving):
 
 
 def test_leaderboard_filters_by_license_class_and_coverage(serving):
-    at = run_page()
-    at.multiselect(key="licenses").set_value(["permissive"])
-    at.slider(key="min_coverage").set_value(0.5).run()
+    at = run_page(query={"profile": "balanced", "license": "permissive", "coverage": "50"})  # the filter form's
     rows = board(at)
     assert len(rows) > 0
     assert board_html.licenses(rows) == {"permissive"}
@@ -123,8 +130,7 @@ def test_leaderboard_filters_by_license_class_and_coverage(serving):
 
 
 def test_leaderboard_families_view(serving):
-    at = run_page()
-    at.segmented_control(key="kind").set_value("Families").run()
+    at = follow(run_page(), "Families")
     rows = board(at)
     families = {r[0] for r in serving.execute("SELECT family FROM mart_families").fetchall()}
     assert {r["family"]["text"] for r in rows} <= families and len(rows) > 0
@@ -132,8 +138,7 @@ def test_leaderboard_families_view(serving):
 
 
 def test_the_usage_profile_ranks_by_local_and_api_use_and_says_why(serving):
-    at = run_page()
-    at.segmented_control(key="profile").set_value("usage").run()
+    at = follow(run_page(), "usage")
     rows = board(at)
     expected = serving.execute("""SELECT m.model_id, m.local_use, m.api_use FROM mart_models m JOIN mart_scores s
         ON s.entity_kind = 'model' AND s.entity_id = m.model_id AND s.profile = 'usage'
@@ -334,9 +339,7 @@ def test_model_page_oversized_id_is_cut_short(serving):
 
 
 def test_leaderboard_pages_through_every_model(serving):
-    at = run_page()
-    at.segmented_control(key="page_size").set_value(100).run()
-    at.number_input(key="page_no").set_value(2).run()
+    at = follow(follow(run_page(), "100"), "Next ›")
     expected = serving.execute("""SELECT m.model_id FROM mart_models m JOIN mart_scores s
         ON s.entity_kind = 'model' AND s.entity_id = m.model_id AND s.profile = 'balanced'
         ORDER BY s.rank NULLS LAST, s.composite DESC NULLS LAST, m.model_id LIMIT 100 OFFSET 100""").fetchall()
@@ -344,18 +347,34 @@ def test_leaderboard_pages_through_every_model(serving):
 
 
 
-def test_leaderboard_goes_back_to_page_1_when_a_filter_leaves_fewer_pages(serving):
+def test_leaderboard_past_its_last_page_says_so_and_shows_page_1(serving):
     license_class, count = serving.execute("""SELECT m.license_class, count(*) FROM mart_models m JOIN mart_scores s
         ON s.entity_kind = 'model' AND s.entity_id = m.model_id AND s.profile = 'balanced' AND s.rank IS NOT NULL
         WHERE m.license_class IS NOT NULL GROUP BY 1 ORDER BY 2, 1 LIMIT 1""").fetchone()
     assert count <= 25  # one page of the default size
-    at = run_page()
-    at.number_input(key="page_no").set_value(2).run()
-    at.multiselect(key="licenses").set_value([license_class]).run()
-    assert not at.exception and at.number_input(key="page_no").value == 1
+    at = run_page(query={"page": "2", "license": license_class})  # an old address, or a page typed in
+    assert "There is no page 2 in this view, which has 1. Showing page 1." in table_html(at)
     rows = board(at)
     assert len(rows) == count and board_html.licenses(rows) == {license_class}
     assert 'aria-label="Models leaderboard, page 1"' in table_html(at)
+
+
+@pytest.mark.parametrize(("query", "said"), [
+    ({"profile": "<script>alert(1)</script>"}, "Unknown profile &#x27;&lt;script&gt;alert(1)&lt;/script&gt;&#x27; in "
+                                               "the address: expected one of balanced, "),
+    ({"kind": ["models", "families"]}, "The address gives kind 2 times: expected it once, models or families."),
+    ({"page": "-1"}, "Unknown page &#x27;-1&#x27; in the address: expected one page number from 1."),
+    ({"page": "x" * 5000}, "Unknown page &#x27;" + "x" * 120 + "...&#x27; in the address"),
+    ({"coverage": "0.5"}, "Unknown coverage &#x27;0.5&#x27; in the address: expected a minimum coverage in percent"),
+    ({"license": "$x **y**"}, "Unknown license class &#x27;$x **y**&#x27; in the address: expected one of the "),
+])
+def test_a_hostile_address_is_named_and_the_default_view_shown(serving, query, said):
+    at = run_page(query={"kind": "families", "rows": "50"} | query)
+    shown = table_html(at)
+    assert said in shown and "Showing the default view." in shown
+    assert "<script>" not in shown
+    assert board_html.column(shown, "model") == [e[0] for e in serving.execute(TOP_25).fetchall()]
+
 
 def test_the_leaderboard_download_has_the_exports_columns_and_no_rank_for_the_unranked(serving):
     ranks = dict(serving.execute("SELECT entity_id, rank FROM mart_scores WHERE entity_kind = 'model' "

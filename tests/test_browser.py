@@ -177,8 +177,7 @@ def test_every_page_is_drawn_for_people(browser, app_url, serving, path, width):
 def test_family_link_on_the_leaderboard_opens_the_family_page(page, app_url, serving):
     page.goto(app_url)
     expect_sandbox_banner(page)
-    page.get_by_role("radiogroup", name="Rank").get_by_role("radio", name="Families").click()
-    settle(page)
+    page.get_by_role("group", name="Rank").get_by_role("link", name="Families").click()
     family = page.get_by_role("table", name="Families leaderboard, page 1").get_by_role("link").first
     name = family.inner_text()
     family.click()
@@ -211,7 +210,7 @@ def test_leaderboard_csv_download_holds_the_whole_filtered_view(page, app_url, s
     page.goto(app_url)
     expect_sandbox_banner(page)
     settle(page)
-    page.get_by_test_id("stPopover").get_by_role("button", name="Page 1 of").click()
+    page.get_by_test_id("stPopover").get_by_role("button", name="Download as CSV").click()
     with page.expect_download() as download:
         page.get_by_role("button", name="Download the filtered view as CSV").click()
     rows = list(csv.DictReader(io.StringIO(Path(download.value.path()).read_text())))
@@ -223,24 +222,40 @@ def test_leaderboard_csv_download_holds_the_whole_filtered_view(page, app_url, s
     assert download.value.suggested_filename == "revealed-models-balanced.csv"
 
 
-def test_leaderboard_filter_from_the_popover(page, app_url, serving):
+def test_leaderboard_filters_and_pages_through_links_and_forms(page, app_url, serving):
     license_class = serving.execute("SELECT license_class FROM mart_models WHERE rank IS NOT NULL "
                                     "GROUP BY ALL ORDER BY count(*) DESC LIMIT 1").fetchone()[0]
     page.goto(app_url)
     expect_sandbox_banner(page)
-    settle(page)
-    page.get_by_test_id("stPopover").get_by_role("button", name="Filters").click()
-    page.get_by_test_id("stMultiSelect").filter(has_text="License class").click()
-    page.get_by_role("option", name=license_class, exact=True).click()
-    expect(page.get_by_text(f"filters: license {license_class}")).to_be_visible()  # the popover stays open
-    settle(page)
-    page.keyboard.press("Escape")  # the option list, then the popover
-    page.keyboard.press("Escape")
-    expect(page.get_by_role("dialog", name="Filters")).to_have_count(0)
+    page.get_by_text("Filters", exact=True).click()
+    filters = page.get_by_role("form", name="Filters")
+    filters.get_by_role("group", name="License class").get_by_label(license_class, exact=True).check()
+    filters.get_by_role("button", name="Apply").click()
+    expect(page.get_by_text(f"filters: license {license_class}")).to_be_visible()
     table = page.get_by_role("table", name="Models leaderboard, page 1")
     expect(table).to_be_visible()
     rows = board_html.rows(table.evaluate("t => t.outerHTML"))
     assert rows and board_html.licenses(rows) == {license_class}
+    assert f"license={license_class}" in page.url  # the view is in the address: it can be kept and shared
+    page.get_by_role("navigation", name="Pages").get_by_role("link", name="Next ›").click()
+    table = page.get_by_role("table", name="Models leaderboard, page 2")
+    expect(table).to_be_visible()
+    assert board_html.licenses(board_html.rows(table.evaluate("t => t.outerHTML"))) == {license_class}
+    page.get_by_role("spinbutton", name="Page").fill("1")
+    page.get_by_role("button", name="Go").click()
+    expect(page.get_by_role("table", name="Models leaderboard, page 1")).to_be_visible()
+    assert f"license={license_class}" in page.url
+
+
+def test_a_bad_address_says_what_was_wrong_and_shows_the_default_view(page, app_url):
+    page.goto(f"{app_url}/?profile=%3Cimg%20src%3Dx%3E&rows=7")
+    said = page.get_by_role("alert").filter(has_text="in the address")
+    expect(said).to_contain_text("Unknown profile '<img src=x>' in the address")
+    expect(said).to_contain_text("Showing the default view.")
+    expect(page.locator("img[src=x]")).to_have_count(0)  # the hostile value is text, not markup
+    expect(page.get_by_role("table", name="Models leaderboard, page 1")).to_be_visible()
+    expect(page.get_by_role("group", name="Weight profile").get_by_role("link", name="balanced")).to_have_attribute(
+        "aria-current", "true")
 
 
 def leaves_loopback(url: str) -> bool:

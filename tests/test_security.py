@@ -125,3 +125,32 @@ def test_leaderboard_table_escapes_every_value():
     assert shown["rank (90% interval)"]["titles"] == [hostile]  # the why tooltip, escaped
     assert shown["model"]["links"] == ["model?model=%3Cscript%3Ealert%281%29%3C/script%3E%22%27%26x"]
     assert shown["model"]["meta"] == f"{row['license_class']} · <1B · a&b"  # small print under the id, as text
+
+
+def test_leaderboard_controls_escape_every_value():
+    from html.parser import HTMLParser
+    from urllib.parse import parse_qs, urlsplit
+
+    from app.web import board, board_view
+
+    hostile = '<script>alert(1)</script>"\'&x'
+    view = board_view.View(profile=hostile, license=(hostile,), page=2)
+    options = {"task": [hostile], "license": [hostile, "permissive"], "size": ["<1B"]}
+    body = (board_view.alert([hostile]) + board_view.bar(view, [hostile, "balanced"])
+            + board_view.filters(view, options) + board_view.pager(view, 3)
+            + board.why_list([{"model_id": hostile, "why": hostile}], "model_id", "model"))
+    tags: list[tuple[str, dict]] = []
+    texts: list[str] = []
+    parser = HTMLParser()
+    parser.handle_starttag = lambda tag, attrs: tags.append((tag, dict(attrs)))
+    parser.handle_data = texts.append
+    parser.feed(body)
+    assert {t for t, _ in tags} <= {"div", "p", "nav", "span", "a", "details", "summary", "form", "input", "fieldset",
+                                    "legend", "label", "select", "option", "button", "ul", "li", "code"}
+    assert not [name for _, a in tags for name in a if name.startswith("on")]
+    assert hostile in texts  # the value is shown as text, never as markup
+    links = [parse_qs(urlsplit(a["href"]).query) for t, a in tags if t == "a"]
+    assert links and all(q["profile"] in ([hostile], ["balanced"]) for q in links)  # carried whole, as data
+    assert all(a["href"].startswith("?") for t, a in tags if t == "a")  # the same page, never another site
+    boxes = [a["value"] for t, a in tags if t == "input" and a["type"] == "checkbox" and a["name"] == "license"]
+    assert boxes == [hostile, "permissive"]

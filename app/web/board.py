@@ -29,6 +29,29 @@ STYLE = """<style>
 .rv-board .bar span {display: block; height: 100%; background: #4c78a8}
 .rv-board img {vertical-align: middle}
 .rv-caption {font-size: 0.875rem; opacity: 0.6; margin: 0 0 0.5rem 0}
+.rv-bar {display: flex; flex-wrap: wrap; align-items: center; gap: 0.5rem 1.25rem; margin: 0.25rem 0 0.75rem 0;
+         font-size: 0.875rem}
+.rv-group {display: inline-flex; flex-wrap: wrap; align-items: center; gap: 0.25rem}
+.rv-label {opacity: 0.6; margin-right: 0.25rem}
+.rv-bar a, .rv-filters summary, .rv-filters button, .rv-page button {padding: 0.15rem 0.6rem; color: inherit;
+         text-decoration: none; border: 1px solid rgba(128, 128, 128, 0.35); border-radius: 0.5rem;
+         background: transparent; font: inherit; cursor: pointer}
+.rv-bar a.on {border-color: currentColor; font-weight: 600}
+.rv-filters {margin: 0 0 0.75rem 0; font-size: 0.875rem}
+.rv-filters summary {display: inline-block}
+.rv-filters fieldset {display: inline-block; vertical-align: top; max-height: 12rem; overflow-y: auto;
+                      margin: 0.5rem 0.5rem 0 0; border: 1px solid rgba(128, 128, 128, 0.25); border-radius: 0.5rem}
+.rv-filters fieldset label {display: block; white-space: nowrap}
+.rv-filters input[type="checkbox"] {margin: 0 0.35rem 0 0.5rem}
+.rv-filters select, .rv-page input {color: inherit; background: transparent; font: inherit;
+                                    border: 1px solid rgba(128, 128, 128, 0.35); border-radius: 0.3rem}
+.rv-why {margin: 0.75rem 0; font-size: 0.875rem}
+.rv-why summary {cursor: pointer}
+.rv-alert {margin: 0 0 0.75rem 0; padding: 0.5rem 1rem; border-left: 0.25rem solid #ff4b4b; border-radius: 0.3rem;
+           background: rgba(255, 75, 75, 0.1)}
+.rv-alert p {margin: 0.2rem 0}
+.rv-page {display: inline-flex; align-items: center; gap: 0.3rem; margin: 0}
+.rv-page input {width: 6rem}
 </style>"""
 
 
@@ -155,6 +178,13 @@ def table(rows: list[dict], columns: list[Column], label: str) -> str:
                    + "</tr>" for row in rows)
     return (f'<div class="rv-board"><table aria-label="{html.escape(label)}">'
             f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div>")
+
+
+def why_list(rows: list[dict], entity: str, noun: str) -> str:
+    """Why each row sits where it does, in a disclosure under the table (one HTML renderer, no Markdown to parse)."""
+    items = "".join(f"<li><code>{html.escape(str(r[entity]))}</code>: {html.escape(r['why'])}</li>" for r in rows)
+    return (f'<details class="rv-why"><summary>Why each {noun} on this page sits where it does</summary>'
+            f"<ul>{items}</ul></details>")
 
 
 def columns(models: bool, components: list[str]) -> list[Column]:
