@@ -6,9 +6,12 @@ collecting over HTTP: this measures the build, not the collector. Data is fictio
     .venv/bin/python bench/build.py                      # 100k x 90 (median of 3) and 1M x 30 (once)
     .venv/bin/python bench/build.py --models 20000 --days 30 --runs 1
     .venv/bin/python bench/build.py --models 20000 20000 --days 30 90 --runs 3 3 --daily
+    .venv/bin/python bench/build.py --models 20000 --days 730 --runs 3 --daily --publish
 
 --daily times the daily build: the warehouse as built on day D-1 is kept, day D's snapshot is added, then the
-(incremental) build runs. Without it every run is a full build (`revealed build --full`).
+(incremental) build runs. Without it every run is a full build (`revealed build --full`). --publish (with --daily)
+then times publishing that build over day D-1's serving copy, each run in its own process, both ways in turns:
+every table into a fresh file (what a full build does) and the update of a copy of day D-1's file.
 """
 
 import argparse
@@ -25,7 +28,7 @@ from pathlib import Path
 from collector.sandbox.raw_seed import seed_raw
 from collector.sandbox.world import World
 from pipelines.orchestration import build
-from warehouse import db
+from warehouse import db, publish
 
 log = logging.getLogger("bench.build")
 
@@ -74,6 +77,36 @@ def time_builds(path: Path, runs: int, queue, state: Path | None = None) -> None
     queue.put((times, steps, peak_rss_mb()))
 
 
+def publish_to(path: Path, serving: Path) -> None:
+    """Publish the warehouse at `path` into `serving`, every table afresh."""
+    con = db.connect(path)
+    publish.publish(con, serving)
+    con.close()
+
+
+def time_publish(path: Path, served: Path, update: bool, queue) -> None:
+    """Publish the warehouse at `path` over a copy of the serving file `served`, updating it or writing every table;
+    put (seconds, peak RSS in MB) on the queue."""
+    target = path.with_name("serving.duckdb")
+    shutil.copyfile(served, target)
+    con = db.connect(path)
+    began = time.perf_counter()
+    publish.publish(con, target, previous_build=publish.served_build(served) if update else None)
+    seconds = time.perf_counter() - began
+    con.close()
+    queue.put((seconds, peak_rss_mb()))
+
+
+def time_publishes(path: Path, served: Path, runs: int) -> dict[str, list]:
+    """Both ways of publishing, in turns, each run in a fresh process: {way: [(seconds, peak RSS MB)]}."""
+    queue, out = multiprocessing.Queue(), {}
+    for _ in range(runs):
+        for way, update in (("every table", False), ("update", True)):
+            in_child(time_publish, path, served, update, queue)
+            out.setdefault(way, []).append(queue.get())
+    return out
+
+
 def in_child(target, *args) -> None:
     """Run target(*args) in a fresh process and fail if it fails."""
     child = multiprocessing.Process(target=target, args=args)
@@ -91,6 +124,7 @@ def main(argv=None) -> int:
     parser.add_argument("--runs", type=int, nargs="*", default=[3, 1])
     parser.add_argument("--cache", type=Path, help="keep seeded warehouses in this folder and reuse them")
     parser.add_argument("--daily", action="store_true", help="time the daily build on day D instead of a full build")
+    parser.add_argument("--publish", action="store_true", help="with --daily: also time publishing the daily build")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s: %(message)s", stream=sys.stderr)
     print("NOTE: sandbox data (fictional models)")
@@ -101,19 +135,29 @@ def main(argv=None) -> int:
             path = folder / f"bench_{models}_{days}.duckdb"
             if not path.exists():
                 in_child(seed_file, path, models, days)
-            queue = multiprocessing.Queue()
+            queue, publishes = multiprocessing.Queue(), {}
             if args.daily:
                 state = Path(scratch) / "day_before.duckdb"
                 in_child(hold_last_day, path, state)
+                if args.publish:
+                    in_child(publish_to, state, Path(scratch) / "served_before.duckdb")
                 in_child(time_builds, Path(scratch) / "daily.duckdb", runs, queue, state)
+                times, steps, rss = queue.get()
+                if args.publish:
+                    publishes = time_publishes(Path(scratch) / "daily.duckdb", Path(scratch) / "served_before.duckdb",
+                                               runs)
             else:
                 in_child(time_builds, path, runs, queue)
-            times, steps, rss = queue.get()
+                times, steps, rss = queue.get()
         kind = "daily build" if args.daily else "build"
         print(f"{kind} {models:>9,} models x {days:>3} days: median {statistics.median(times):6.1f}s "
               f"over {runs} run(s) {[round(t, 1) for t in times]}, peak RSS of the build {rss:,.0f} MB")
         for name, seconds in steps.items():
             print(f"    {name:<40} median {statistics.median(seconds):6.2f}s")
+        for way, results in publishes.items():
+            print(f"publish ({way:<11}) {models:>9,} models x {days:>3} days: median "
+                  f"{statistics.median(s for s, _ in results):6.2f}s over {runs} run(s) "
+                  f"{[round(s, 2) for s, _ in results]}, peak RSS {max(r for _, r in results):,.0f} MB")
     return 0
 
 
