@@ -97,7 +97,7 @@ def publish_to(path: Path, serving: Path) -> None:
 
 def time_publish(path: Path, served: Path, update: bool, queue) -> None:
     """Publish the warehouse at `path` over a copy of the serving file `served`, updating it or writing every table;
-    put (seconds, peak RSS in MB) on the queue."""
+    put (seconds, peak RSS in MB, size of the file in MB) on the queue."""
     target = path.with_name("serving.duckdb")
     shutil.copyfile(served, target)
     con = db.connect(path)
@@ -105,11 +105,11 @@ def time_publish(path: Path, served: Path, update: bool, queue) -> None:
     publish.publish(con, target, previous_build=publish.served_build(served) if update else None)
     seconds = time.perf_counter() - began
     con.close()
-    queue.put((seconds, peak_rss_mb()))
+    queue.put((seconds, peak_rss_mb(), target.stat().st_size / 2**20))
 
 
 def time_publishes(path: Path, served: Path, runs: int) -> dict[str, list]:
-    """Both ways of publishing, in turns, each run in a fresh process: {way: [(seconds, peak RSS MB)]}."""
+    """Both ways of publishing, in turns, each run in a fresh process: {way: [(seconds, peak RSS MB, file MB)]}."""
     queue, out = multiprocessing.Queue(), {}
     for _ in range(runs):
         for way, update in (("every table", False), ("update", True)):
@@ -172,8 +172,9 @@ def main(argv=None) -> int:
             print(f"    {name:<40} median {statistics.median(seconds):6.2f}s")
         for way, results in publishes.items():
             print(f"publish ({way:<11}) {models:>9,} models x {days:>3} days: median "
-                  f"{statistics.median(s for s, _ in results):6.2f}s over {runs} run(s) "
-                  f"{[round(s, 2) for s, _ in results]}, peak RSS {max(r for _, r in results):,.0f} MB")
+                  f"{statistics.median(s for s, _, _ in results):6.2f}s over {runs} run(s) "
+                  f"{[round(s, 2) for s, _, _ in results]}, peak RSS {max(r for _, r, _ in results):,.0f} MB, "
+                  f"serving file {results[-1][2]:,.0f} MB")
     return 0
 
 
