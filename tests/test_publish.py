@@ -110,3 +110,13 @@ def test_a_full_build_publishes_every_table_afresh(home, con, later, caplog):
     caplog.set_level(logging.INFO, logger="warehouse.publish")
     jobs.build_and_publish(con, home, None, full=True)
     assert "(every row)" in caplog.text and "per-day rows" not in caplog.text
+
+
+def test_an_unreadable_serving_copy_is_replaced_whole(home, con, later, tmp_path, caplog):
+    jobs.build_and_publish(con, home, None)
+    paths.serving_file(home).write_bytes(b"not a DuckDB file")
+    collect(con, later[0])
+    caplog.set_level(logging.INFO, logger="warehouse.publish")
+    jobs.build_and_publish(con, home, None)
+    assert "cannot be read" in caplog.text and "(every row)" in caplog.text
+    assert served(paths.serving_file(home)) == full_copy(con, tmp_path / "full.duckdb")

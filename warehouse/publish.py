@@ -62,7 +62,11 @@ def served_build(target: Path) -> str | None:
     """The build the serving file at `target` holds (None: none recorded, or no file)."""
     if not target.exists():
         return None
-    served = db.connect_serving(target)  # not duckdb.connect(target): its cached instance may hold a replaced file
+    try:  # not duckdb.connect(target): its cached instance may hold a replaced file
+        served = db.connect_serving(target)
+    except duckdb.Error as exc:
+        log.warning("the serving copy %s cannot be read (%s): every table is written afresh", target, exc)
+        return None
     try:
         if not served.execute(f"SELECT count(*) FROM duckdb_tables() WHERE database_name = '{db.SERVING_CATALOG}' "
                               f"AND table_name = '{STATE}'").fetchone()[0]:
@@ -124,7 +128,9 @@ def write(con: duckdb.DuckDBPyConnection, tables: list[str], since: dt.date | No
     for table in tables:
         if table not in kept:
             con.execute(f'CREATE OR REPLACE TABLE {TARGET}."{table}" AS SELECT * FROM "{source}".main."{table}"')
-    for statement in filter(str.strip, DAYS_SQL.split(";")) if kept else ():
-        con.execute(statement, {"since": since} if "$since" in statement else None)
+    if kept:
+        redone = con.execute("SELECT least(min(since), ?) FROM int_family_redo", [since]).fetchone()[0]
+        for statement in filter(str.strip, DAYS_SQL.split(";")):
+            con.execute(statement, {k: v for k, v in (("since", since), ("redone", redone)) if f"${k}" in statement})
     con.execute(f"CREATE OR REPLACE TABLE {TARGET}.{STATE} AS SELECT 'build_id' AS key, ? AS value",
                 [build_id(con)])
