@@ -6,9 +6,12 @@ collecting over HTTP: this measures the build, not the collector. Data is fictio
     .venv/bin/python bench/build.py                      # 100k x 90 (median of 3) and 1M x 30 (once)
     .venv/bin/python bench/build.py --models 20000 --days 30 --runs 1
     .venv/bin/python bench/build.py --models 20000 20000 --days 30 90 --runs 3 3 --daily
+    .venv/bin/python bench/build.py --models 20000 --days 730 --runs 3 --daily --publish
 
 --daily times the daily build: the warehouse as built on day D-1 is kept, day D's snapshot is added, then the
-(incremental) build runs. Without it every run is a full build (`revealed build --full`).
+(incremental) build runs. Without it every run is a full build (`revealed build --full`). --publish (with --daily)
+then times publishing that build over day D-1's serving copy, each run in its own process, both ways in turns:
+every table into a fresh file (what a full build does) and the update of a copy of day D-1's file.
 """
 
 import argparse
@@ -25,7 +28,8 @@ from pathlib import Path
 from collector.sandbox.raw_seed import seed_raw
 from collector.sandbox.world import World
 from pipelines.orchestration import build
-from warehouse import db
+from pipelines.steps import denoise, marts, series
+from warehouse import db, publish
 
 log = logging.getLogger("bench.build")
 
@@ -74,6 +78,46 @@ def time_builds(path: Path, runs: int, queue, state: Path | None = None) -> None
     queue.put((times, steps, peak_rss_mb()))
 
 
+def adopt_state(source: Path, state: Path) -> None:
+    """Copy a day-before state made earlier (by hold_last_day, perhaps at another commit) to `state`, its kept days
+    taken as this code's: the build extends them instead of recomputing them (its cost, not figures, is measured)."""
+    shutil.copyfile(source, state)
+    con = db.connect(state)
+    for table, step in (("int_series_state", series), ("int_noise_state", denoise), ("int_daily_marts_state", marts)):
+        con.execute(f"UPDATE {table} SET value = ? WHERE key = 'code'", [step.code_hash()])
+    con.close()
+
+
+def publish_to(path: Path, serving: Path) -> None:
+    """Publish the warehouse at `path` into `serving`, every table afresh."""
+    con = db.connect(path)
+    publish.publish(con, serving)
+    con.close()
+
+
+def time_publish(path: Path, served: Path, update: bool, queue) -> None:
+    """Publish the warehouse at `path` over a copy of the serving file `served`, updating it or writing every table;
+    put (seconds, peak RSS in MB, size of the file in MB) on the queue."""
+    target = path.with_name("serving.duckdb")
+    shutil.copyfile(served, target)
+    con = db.connect(path)
+    began = time.perf_counter()
+    publish.publish(con, target, previous_build=publish.served_build(served) if update else None)
+    seconds = time.perf_counter() - began
+    con.close()
+    queue.put((seconds, peak_rss_mb(), target.stat().st_size / 2**20))
+
+
+def time_publishes(path: Path, served: Path, runs: int) -> dict[str, list]:
+    """Both ways of publishing, in turns, each run in a fresh process: {way: [(seconds, peak RSS MB, file MB)]}."""
+    queue, out = multiprocessing.Queue(), {}
+    for _ in range(runs):
+        for way, update in (("every table", False), ("update", True)):
+            in_child(time_publish, path, served, update, queue)
+            out.setdefault(way, []).append(queue.get())
+    return out
+
+
 def in_child(target, *args) -> None:
     """Run target(*args) in a fresh process and fail if it fails."""
     child = multiprocessing.Process(target=target, args=args)
@@ -91,29 +135,46 @@ def main(argv=None) -> int:
     parser.add_argument("--runs", type=int, nargs="*", default=[3, 1])
     parser.add_argument("--cache", type=Path, help="keep seeded warehouses in this folder and reuse them")
     parser.add_argument("--daily", action="store_true", help="time the daily build on day D instead of a full build")
+    parser.add_argument("--publish", action="store_true", help="with --daily: also time publishing the daily build")
+    parser.add_argument("--state", type=Path, nargs="*", help="with --daily: day-before states made earlier, one per "
+                        "size, copied (never written) instead of made by a full build; kept days taken as this code's")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s: %(message)s", stream=sys.stderr)
     print("NOTE: sandbox data (fictional models)")
-    for models, days, runs in zip(args.models, args.days, args.runs, strict=True):
+    for size, (models, days, runs) in enumerate(zip(args.models, args.days, args.runs, strict=True)):
         with tempfile.TemporaryDirectory() as scratch:
             folder = args.cache or Path(scratch)
             folder.mkdir(parents=True, exist_ok=True)
             path = folder / f"bench_{models}_{days}.duckdb"
-            if not path.exists():
+            if not path.exists() and not args.state:
                 in_child(seed_file, path, models, days)
-            queue = multiprocessing.Queue()
+            queue, publishes = multiprocessing.Queue(), {}
             if args.daily:
                 state = Path(scratch) / "day_before.duckdb"
-                in_child(hold_last_day, path, state)
+                if args.state:
+                    in_child(adopt_state, args.state[size], state)
+                else:
+                    in_child(hold_last_day, path, state)
+                if args.publish:
+                    in_child(publish_to, state, Path(scratch) / "served_before.duckdb")
                 in_child(time_builds, Path(scratch) / "daily.duckdb", runs, queue, state)
+                times, steps, rss = queue.get()
+                if args.publish:
+                    publishes = time_publishes(Path(scratch) / "daily.duckdb", Path(scratch) / "served_before.duckdb",
+                                               runs)
             else:
                 in_child(time_builds, path, runs, queue)
-            times, steps, rss = queue.get()
+                times, steps, rss = queue.get()
         kind = "daily build" if args.daily else "build"
         print(f"{kind} {models:>9,} models x {days:>3} days: median {statistics.median(times):6.1f}s "
               f"over {runs} run(s) {[round(t, 1) for t in times]}, peak RSS of the build {rss:,.0f} MB")
         for name, seconds in steps.items():
             print(f"    {name:<40} median {statistics.median(seconds):6.2f}s")
+        for way, results in publishes.items():
+            print(f"publish ({way:<11}) {models:>9,} models x {days:>3} days: median "
+                  f"{statistics.median(s for s, _, _ in results):6.2f}s over {runs} run(s) "
+                  f"{[round(s, 2) for s, _, _ in results]}, peak RSS {max(r for _, r, _ in results):,.0f} MB, "
+                  f"serving file {results[-1][2]:,.0f} MB")
     return 0
 
 

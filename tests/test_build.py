@@ -162,7 +162,8 @@ def test_publish_copies_marts_runs_and_meta_only(con, home):
     con.execute("CREATE TABLE int_scratch AS SELECT 1 AS n")
     publish.publish(con, paths.serving_file(home))
     served = duckdb.connect(str(paths.serving_file(home)), read_only=True)
-    assert sorted(t for (t,) in served.execute("SHOW TABLES").fetchall()) == ["collection_runs", "mart_models", "meta"]
+    assert sorted(t for (t,) in served.execute("SHOW TABLES").fetchall()) == [
+        "collection_runs", "mart_models", "meta", publish.STATE]
     served.close()
     assert sorted(p.name for p in home.iterdir() if "serving" in p.name) == ["serving.duckdb"]
 

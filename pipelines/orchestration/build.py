@@ -92,8 +92,8 @@ STEPS: list[Step] = [
     Step(scoring.build, ("int_model_facts", "int_entity_inputs", "int_entity_daily", "int_entity_components",
                          "int_entity_scores")),
     # last: the mart_* tables and meta (docs/marts.md); the per-day marts kept and rewritten from the first changed day
-    Step(marts.build, marts.MARTS, state=("int_daily_marts_state", "int_family_members_kept"),
-         scratch=("int_family_redo",)),
+    # (int_family_redo: the families it redid, kept for publishing, which reads it with marts_since)
+    Step(marts.build, marts.MARTS, state=("int_daily_marts_state", "int_family_members_kept", "int_family_redo")),
 ]
 
 

@@ -119,9 +119,11 @@ def collect_channels(con: duckdb.DuckDBPyConnection, sources: Sources):
 
 def build_and_publish(con: duckdb.DuckDBPyConnection, home: Path, profiles_file: Path | None,
                       full: bool = False) -> build.BuildReport:
-    """Run the pipelines with the profiles file (None: the packaged one) and publish home's serving copy."""
+    """Run the pipelines with the profiles file (None: the packaged one) and publish home's serving copy (a daily
+    build: by updating a copy of it, when it holds the build before this one)."""
+    before = publish.build_id(con)
     report = build.run_build(con, full=full, profiles_file=profiles_file)
-    publish.publish(con, paths.serving_file(home))
+    publish.publish(con, paths.serving_file(home), previous_build=before)
     return report
 
 

@@ -50,7 +50,7 @@ def kept_since(con: duckdb.DuckDBPyConnection):
 
 def daily_marts(con: duckdb.DuckDBPyConnection, since) -> None:
     """Rewrite the per-day marts' days from `since` on, and the changed families' from their own day."""
-    run_sql_step(con, "int_family_redo", temp=True)
+    run_sql_step(con, "int_family_redo")  # kept for publishing (warehouse/publish_days.sql)
     log.info("per-day marts kept before %s; %d families with changed members redone", since,
              con.execute("SELECT count(*) FROM int_family_redo").fetchone()[0])
     con.execute("DELETE FROM mart_model_daily WHERE day >= ?", [since])
@@ -76,6 +76,7 @@ def build(con: duckdb.DuckDBPyConnection, config: Config) -> None:
             run_sql_step(con, table)
     con.execute("DELETE FROM int_family_members_kept; INSERT INTO int_family_members_kept "
                 "SELECT model_id, family, depth > 0, created_at::DATE FROM int_model_facts")
+    step_inputs.hand_on(con, marts_since=since)  # the serving copy's per-day rows to replace (warehouse/publish.py)
     as_of = con.execute("SELECT max(as_of) FROM raw_hf_models").fetchone()[0]
     con.execute("INSERT OR REPLACE INTO int_daily_marts_state VALUES ('code', ?), ('as_of', ?)",
                 [code_hash(), str(as_of)])
