@@ -88,7 +88,11 @@ def grid(rows: list[dict]) -> None:
     selected = event.selection.rows if event else []
     if selected:
         page = "model" if models else "family"
-        st.switch_page(f"views/{page}.py", query_params={page: frame.iloc[selected[0]][entity]})
+        # Streamlit first writes these into the leaderboard's own address: with this view in them, Back returns here
+        keep = {}
+        for name, value in view.params():
+            keep.setdefault(name, []).append(value)
+        st.switch_page(f"views/{page}.py", query_params=keep | {page: frame.iloc[selected[0]][entity]})
 
 
 weights = queries.weights().get(view.profile)
