@@ -129,6 +129,19 @@ def test_leaderboard_filters_by_license_class_and_coverage(serving):
     assert "filters: license permissive; coverage at least 50%" in table_html(at)  # the caption says what applies
 
 
+def test_the_leaderboards_caption_says_the_data_is_the_fictional_sandbox(serving):
+    as_of = serving.execute("SELECT value FROM meta WHERE key = 'as_of_hf'").fetchone()[0]
+    caption = re.search(r'<p class="rv-caption">(.*?)</p>', table_html(run_page()))[1]
+    assert f"Sandbox data (fictional) as of {as_of}" in caption
+    assert "Hugging Face" not in caption  # the banner says none of it comes from Hugging Face
+
+
+def test_the_filters_list_size_classes_from_small_to_large(serving):
+    form = "".join(h.value for h in run_page().html if 'aria-label="Filters"' in h.value)
+    sizes = re.findall(r'name="size" value="([^"]*)"', form)
+    assert html.unescape(" ".join(sizes)).split() == ["<1B", "1-9B", "10-39B", "40-99B", "100B+", "unknown"]
+
+
 def test_leaderboard_families_view(serving):
     at = follow(run_page(), "Families")
     rows = board(at)

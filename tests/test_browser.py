@@ -296,3 +296,18 @@ def test_the_start_up_run_gives_up_on_a_server_that_never_answers(caplog):
     with caplog.at_level(logging.WARNING, logger=streamlit_server.log.name):
         streamlit_server.warm_up(url, timeout=0.5)
     assert [r.getMessage() for r in caplog.records] == [f"the app's server did not answer on {url} within 0 s"]
+
+
+def test_back_from_a_grid_selection_returns_to_the_same_view(page, app_url):
+    page.goto(f"{app_url}/?profile=usage&kind=families&view=grid")
+    grid = page.get_by_test_id("stDataFrame")
+    expect(grid).to_be_visible()
+    settle(page)
+    box = grid.bounding_box()
+    page.mouse.click(box["x"] + 16, box["y"] + 35 + 17)  # the first row's selection box, under the header row
+    expect(page).to_have_url(re.compile(r"/family\?"))
+    expect(page.get_by_role("heading", name="Family")).to_be_visible()
+    page.go_back()
+    expect(page.get_by_text(re.compile(r"ranked families · profile usage"))).to_be_visible()
+    expect(page.get_by_test_id("stDataFrame")).to_be_visible()
+    expect(page).to_have_url(re.compile(r"/\?profile=usage&kind=families&view=grid"))

@@ -4,4 +4,5 @@ UNION ALL
 SELECT 'license_class', license_class, count(*) FROM mart_models WHERE license_class IS NOT NULL GROUP BY ALL
 UNION ALL
 SELECT 'size_class', size_class, count(*) FROM mart_models WHERE size_class IS NOT NULL GROUP BY ALL
-ORDER BY field, n DESC
+-- size classes from small to large (then unknown); the others most common first
+ORDER BY field, list_position(['<1B', '1-9B', '10-39B', '40-99B', '100B+'], value) NULLS LAST, n DESC

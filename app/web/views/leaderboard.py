@@ -13,6 +13,7 @@ from app.web import board, board_view, queries
 from app.web.page_header import page_header
 from pipelines.serving import export_weekly, why_rank
 from pipelines.serving import format as fmt
+from warehouse.status_line import data_line
 
 meta = page_header("Leaderboard")
 st.html(board.STYLE)
@@ -88,7 +89,11 @@ def grid(rows: list[dict]) -> None:
     selected = event.selection.rows if event else []
     if selected:
         page = "model" if models else "family"
-        st.switch_page(f"views/{page}.py", query_params={page: frame.iloc[selected[0]][entity]})
+        # Streamlit first writes these into the leaderboard's own address: with this view in them, Back returns here
+        keep = {}
+        for name, value in view.params():
+            keep.setdefault(name, []).append(value)
+        st.switch_page(f"views/{page}.py", query_params=keep | {page: frame.iloc[selected[0]][entity]})
 
 
 weights = queries.weights().get(view.profile)
@@ -111,7 +116,7 @@ about = board.caption(
     f"{total:,} ranked {kind.lower()} · profile {view.profile} · "
     + (f"filters: {'; '.join(chosen)}" if chosen else "no filters")
     + ("" if models or not chosen else " (on each family's root model)")
-    + f" · Hugging Face as of {fmt.date(meta.get('as_of_hf'))} · methodology {meta.get('methodology_version', '-')}"
+    + f" · {data_line(meta)} · methodology {meta.get('methodology_version', '-')}"
     + f" · {'select a row' if interactive else 'click a ' + ('model' if models else 'family')} to open its page")
 controls = board_view.alert(alerts) + about + board_view.bar(view, profile_names) + board_view.filters(view, offered)
 pager = board_view.pager(view, pages)
