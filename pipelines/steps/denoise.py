@@ -59,7 +59,7 @@ LEFT JOIN children k ON k.id = i.model_id
 ORDER BY i.m
 """
 DAILY = """
-SELECT i.m, (d.day - $first)::INTEGER AS t, d.raw_downloads, d.imputed
+SELECT i.m::INTEGER AS m, (d.day - $first)::SMALLINT AS t, d.raw_downloads, d.imputed
 FROM int_series_daily d JOIN int_denoise_ids i USING (model_id)
 WHERE d.day >= $lo AND d.day < $hi
 """
@@ -140,10 +140,13 @@ def automation(x: np.ndarray, observed: np.ndarray, days: np.ndarray, created: n
         cols = slice(max(0, end - BLOCK_DAYS), end)
         s = sig.block_stats(y_obs[:, cols], weekend[cols])
         level = sig.local_level(y_obs[:, cols], weekend[cols])
-        auto_wd, wd = sig.weekday_only(y[:, cols], y_obs[:, cols], weekend[cols], level, s, dip, a, c, fixture)
+        steady[:, cols], wd = sig.weekday_only(y[:, cols], y_obs[:, cols], weekend[cols], level, s, dip, a, c,
+                                               fixture)
+        level[wd] = np.nan  # floors reads neither the level nor the days of weekday-only rows
         rest = np.where(wd[:, None], np.nan, y_obs[:, cols])
-        auto_fl, fl = floors(y[:, cols], rest, weekend[cols], np.where(wd[:, None], np.nan, level), fixture, mirror)
-        steady[:, cols] = auto_wd + auto_fl
+        auto_fl, fl = floors(y[:, cols], rest, weekend[cols], level, fixture, mirror)
+        steady[:, cols] += auto_fl
+        del level, rest, auto_fl
         if end == n_days:
             weekday_flag, floor_flag = wd, fl
     del y, y_obs
