@@ -19,6 +19,7 @@ from pipelines.profiles import Config
 from pipelines.steps import denoise_signals as sig
 from pipelines.steps.denoise_floors import floors
 from pipelines.steps.step_inputs import hand_on, handed
+from warehouse import db
 
 log = logging.getLogger(__name__)
 WINDOW_DAYS = 30
@@ -241,7 +242,8 @@ def denoise_window(con: duckdb.DuckDBPyConnection, lo: dt.date, hi: dt.date) -> 
     mirror = np.zeros(len(models), dtype=bool)
     mirror[pairs["row"].to_numpy()] = True
     mirror &= ~models["derived"].to_numpy() & ~fixture
-    auto, burst, weekday_flag, floor_flag = automation(x, observed, days, created, weekend, fixture, mirror)
+    with db.settings(con, **db.NUMPY_SETTINGS):
+        auto, burst, weekday_flag, floor_flag = automation(x, observed, days, created, weekend, fixture, mirror)
     del observed
     as_of = models["as_of"].max()
     as_of = np.datetime64(as_of if pd.notna(as_of) else "1970-01-01", "D")
