@@ -94,7 +94,7 @@ NUMPY_SETTINGS = {"memory_limit": "256MB"}
 @contextmanager
 def settings(con: duckdb.DuckDBPyConnection, **values):
     """Run the block with DuckDB settings changed, then put the previous values back."""
-    before = {name: con.execute(f"SELECT current_setting('{name}')").fetchone()[0] for name in values}
+    before = {name: con.execute(f"SELECT current_setting('{name}')").fetchall()[0][0] for name in values}
     for name, value in values.items():
         con.execute(f"SET {name} = '{value}'")
     try:
@@ -102,5 +102,5 @@ def settings(con: duckdb.DuckDBPyConnection, **values):
     finally:
         for name, value in before.items():
             con.execute(f"RESET {name}")  # exact when it was the default; memory_limit reads back rounded
-            if con.execute(f"SELECT current_setting('{name}')").fetchone()[0] != value:
+            if con.execute(f"SELECT current_setting('{name}')").fetchall()[0][0] != value:
                 con.execute(f"SET {name} = '{value}'")

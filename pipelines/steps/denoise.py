@@ -158,15 +158,20 @@ def automation(x: np.ndarray, observed: np.ndarray, days: np.ndarray, created: n
     return auto, burst, weekday_flag, floor_flag
 
 
-def days_before(models, in_window: np.ndarray) -> np.ndarray:
+def last_30_days(days: np.ndarray, as_of: np.datetime64) -> slice:
+    """The columns of the 30 days before `as_of` (days are consecutive): a slice, so the columns are read in place."""
+    return slice(*np.searchsorted(days, [as_of - WINDOW_DAYS, as_of]))
+
+
+def days_before(models, in_window: slice) -> np.ndarray:
     """Per model, the 30-day window's days before the series began (the first snapshot), from its creation on."""
     age = (models["as_of"].to_numpy(dtype="datetime64[D]")
            - models["created"].to_numpy(dtype="datetime64[D]", na_value=np.datetime64("NaT")))
     days = np.where(np.isnat(age), WINDOW_DAYS, np.minimum(age.astype(np.int64), WINDOW_DAYS))
-    return np.clip(days - in_window.sum(), 0, WINDOW_DAYS)
+    return np.clip(days - (in_window.stop - in_window.start), 0, WINDOW_DAYS)
 
 
-def noise_rows(models, x: np.ndarray, auto: np.ndarray, burst: np.ndarray, in_window: np.ndarray,
+def noise_rows(models, x: np.ndarray, auto: np.ndarray, burst: np.ndarray, in_window: slice,
                flags: dict[str, np.ndarray], ceiling: np.ndarray) -> pa.Table:
     """int_model_noise: 30-day raw and organic downloads to the latest as_of, automation share and reasons.
 
@@ -247,7 +252,7 @@ def denoise_window(con: duckdb.DuckDBPyConnection, lo: dt.date, hi: dt.date) -> 
     del observed
     as_of = models["as_of"].max()
     as_of = np.datetime64(as_of if pd.notna(as_of) else "1970-01-01", "D")
-    in_window = (days >= as_of - WINDOW_DAYS) & (days < as_of)
+    in_window = last_30_days(days, as_of)
     raw_30d = models["downloads"].fillna(0).to_numpy(dtype=np.float64)
     fitted, spread = sig.engagement_line(raw_30d, models["likes"], models["children"], cohort_of(params),
                                          models["in_latest"].to_numpy(bool))
@@ -282,7 +287,7 @@ def keep_days(con: duckdb.DuckDBPyConnection, w: Window, lo: dt.date, hi: dt.dat
 def write_noise(con: duckdb.DuckDBPyConnection, w: Window) -> None:
     """Replace int_model_noise with the 30-day figures of the latest window."""
     as_of = np.datetime64(w.models["as_of"].max() if len(w.models) else "1970-01-01", "D")
-    in_window = (w.days >= as_of - WINDOW_DAYS) & (w.days < as_of)
+    in_window = last_30_days(w.days, as_of)
     noise = noise_rows(w.models, w.x, w.auto, w.burst, in_window, w.flags, w.ceiling)
     con.register("noise", noise)
     try:
