@@ -143,11 +143,12 @@ def automation(x: np.ndarray, observed: np.ndarray, days: np.ndarray, created: n
         level = sig.local_level(y_obs[:, cols], weekend[cols])
         steady[:, cols], wd = sig.weekday_only(y[:, cols], y_obs[:, cols], weekend[cols], level, s, dip, a, c,
                                                fixture)
-        level[wd] = np.nan  # floors reads neither the level nor the days of weekday-only rows
-        rest = np.where(wd[:, None], np.nan, y_obs[:, cols])
-        auto_fl, fl = floors(y[:, cols], rest, weekend[cols], level, fixture, mirror)
+        # floors reads neither the level nor the days of weekday-only rows (blanked in place: read by no later block)
+        level[wd] = np.nan
+        y_obs[wd, cols] = np.nan
+        auto_fl, fl = floors(y[:, cols], y_obs[:, cols], weekend[cols], level, fixture, mirror)
         steady[:, cols] += auto_fl
-        del level, rest, auto_fl
+        del level, auto_fl
         if end == n_days:
             weekday_flag, floor_flag = wd, fl
     del y, y_obs
