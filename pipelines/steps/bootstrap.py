@@ -16,18 +16,19 @@ ADOPTION, COHORT, MOMENTUM, CAPABILITY = (COMPONENTS.index(c) for c in ("adoptio
                                                                           "capability"))
 
 
-CHUNK = 32  # replicates drawn together: one matrix product per window and chunk
+CHUNK = 32  # replicates drawn together (the random stream depends on it)
+SUB_CHUNK = 8  # replicates computed together: their components are SUB_CHUNK x entities matrices
 
 
-def resample_days(rng: np.random.Generator, values: np.ndarray, count: int) -> np.ndarray:
-    """Count x rows: each row the means of `values`' rows over days drawn with replacement (one draw for all)."""
-    days = values.shape[1]
-    return (rng.multinomial(days, np.full(days, 1 / days), size=count) / days) @ values.T
+def day_weights(rng: np.random.Generator, days: int, count: int) -> np.ndarray:
+    """Count x days: each row the share of a draw of `days` days with replacement that fell on each day."""
+    return rng.multinomial(days, np.full(days, 1 / days), size=count) / days
 
 
 def replicates(inputs: pd.DataFrame, series: Series, point: np.ndarray, settings: Settings, seed_key: int):
     """Yield chunks of replicates: (count, {component column: count x entities values}, NaN-free); others keep
-    the point (so does a component nobody has)."""
+    the point (so does a component nobody has). Each CHUNK's random draws are made at once, its components
+    SUB_CHUNK replicates at a time."""
     rng = np.random.default_rng([settings.bootstrap_seed, seed_key])
     organic, reference = numbers(inputs, "organic_downloads_30d"), numbers(inputs, "adoption_ref")
     clean = numbers(inputs, "clean_score")
@@ -38,22 +39,33 @@ def replicates(inputs: pd.DataFrame, series: Series, point: np.ndarray, settings
     base = np.where(missing, 0.0, point)
     for start in range(0, settings.bootstrap_samples, CHUNK):
         count = min(CHUNK, settings.bootstrap_samples - start)
-        parts = {}
+        capability = None
         if not missing[:, CAPABILITY].all():
-            parts[CAPABILITY] = np.clip(clean + rng.normal(0, settings.benchmark_noise_sd, (count, len(point))), 0, 100)
-        if observed is not None:
-            with np.errstate(invalid="ignore", divide="ignore"):
-                factor = np.where(observed > 0, resample_days(rng, window, count) / observed, 1.0)
-            parts[ADOPTION] = adoption(organic * factor, settings.adoption_decades)
-            parts[COHORT] = cohort_adoption(organic * factor, reference, settings.adoption_cap)
+            capability = rng.normal(0, settings.benchmark_noise_sd, (count, len(point)))
+            np.clip(np.add(capability, clean, out=capability), 0, 100, out=capability)
+        drawn = day_weights(rng, window.shape[1], count) if observed is not None else None
         if series.baseline_days:
-            parts[MOMENTUM] = momentum(resample_days(rng, recent, count), resample_days(rng, baseline, count),
-                                       settings.momentum_prior_daily)
-        for column, values in parts.items():
-            # where resampling left nothing to compute, keep the point value; where the point is missing, stay out
-            values[:] = np.where(np.isnan(values), base[:, column], values)
-            values[:, missing[:, column]] = 0.0
-        yield count, parts
+            drawn_recent, drawn_baseline = day_weights(rng, recent.shape[1], count), \
+                day_weights(rng, baseline.shape[1], count)
+        for lo in range(0, count, SUB_CHUNK):
+            rows = slice(lo, min(lo + SUB_CHUNK, count))
+            parts = {}
+            if capability is not None:
+                parts[CAPABILITY] = capability[rows]
+            if drawn is not None:
+                with np.errstate(invalid="ignore", divide="ignore"):
+                    factor = np.where(observed > 0, drawn[rows] @ window.T / observed, 1.0)
+                parts[ADOPTION] = adoption(organic * factor, settings.adoption_decades)
+                parts[COHORT] = cohort_adoption(organic * factor, reference, settings.adoption_cap)
+                del factor
+            if series.baseline_days:
+                parts[MOMENTUM] = momentum(drawn_recent[rows] @ recent.T, drawn_baseline[rows] @ baseline.T,
+                                           settings.momentum_prior_daily)
+            for column, values in parts.items():
+                # where resampling left nothing to compute, keep the point value; where the point is missing, stay out
+                values[:] = np.where(np.isnan(values), base[:, column], values)
+                values[:, missing[:, column]] = 0.0
+            yield rows.stop - rows.start, parts
 
 
 def ranks_among(scores: np.ndarray, top: np.ndarray) -> np.ndarray:
@@ -83,7 +95,10 @@ def rank_intervals(inputs: pd.DataFrame, series: Series, point: np.ndarray, sett
     for count, parts in replicates(inputs, series, point, settings, seed_key):
         columns = list(parts)
         # the resampled components' change from the point, one replicate per row (each sort reads contiguous memory)
-        change = np.stack([parts[c] - fixed[:, c] for c in columns]).reshape(len(columns), -1) if columns else None
+        change = np.empty((len(columns), count, len(point))) if columns else None
+        for i, c in enumerate(columns):
+            np.subtract(parts.pop(c), fixed[:, c], out=change[i])
+        change = change.reshape(len(columns), -1) if columns else None
         for name, (w, _, _) in profiles.items():
             if len(tops[name]):
                 weighted = np.empty((count, len(point)))

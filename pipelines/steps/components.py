@@ -10,6 +10,7 @@ import pandas as pd
 from pipelines.profiles import COMPONENTS, Settings
 
 ADOPTION_WINDOW_DAYS = 30  # the Hub's downloads field is a rolling 30-day count
+CELLS_PER_BATCH = 1_000_000
 
 
 @dataclass
@@ -30,14 +31,15 @@ class Series:
             return cls(np.zeros((n, 0)), window, 0)
         start = max(first, last - dt.timedelta(days=span - 1))
         days = (last - start).days + 1
-        cells = con.execute("""
+        cells = con.sql("""
             SELECT i.row, (d.day - ?::DATE)::INTEGER AS col, d.organic_downloads
             FROM int_entity_daily d
             JOIN (SELECT entity_id, row_number() OVER (ORDER BY entity_id) - 1 AS row
                   FROM int_entity_inputs WHERE entity_kind = ?) i USING (entity_id)
-            WHERE d.entity_kind = ? AND d.day >= ?::DATE""", [start, kind, kind, start]).fetchnumpy()
+            WHERE d.entity_kind = ? AND d.day >= ?::DATE""", params=[start, kind, kind, start])
         matrix = np.zeros((n, days))
-        matrix[cells["row"], cells["col"]] = cells["organic_downloads"]
+        for batch in cells.to_arrow_reader(CELLS_PER_BATCH):  # not every cell at once: 25M at 1M models
+            matrix[batch["row"].to_numpy(), batch["col"].to_numpy()] = batch["organic_downloads"].to_numpy()
         baseline = min(days - window, window * settings.momentum_baseline_windows)
         return cls(matrix, window, baseline if baseline >= window else 0)
 

@@ -19,6 +19,7 @@ from pipelines.profiles import Config
 from pipelines.steps import denoise_signals as sig
 from pipelines.steps.denoise_floors import floors
 from pipelines.steps.step_inputs import hand_on, handed
+from warehouse import db
 
 log = logging.getLogger(__name__)
 WINDOW_DAYS = 30
@@ -59,7 +60,7 @@ LEFT JOIN children k ON k.id = i.model_id
 ORDER BY i.m
 """
 DAILY = """
-SELECT i.m, (d.day - $first)::INTEGER AS t, d.raw_downloads, d.imputed
+SELECT i.m::INTEGER AS m, (d.day - $first)::SMALLINT AS t, d.raw_downloads, d.imputed
 FROM int_series_daily d JOIN int_denoise_ids i USING (model_id)
 WHERE d.day >= $lo AND d.day < $hi
 """
@@ -101,18 +102,30 @@ def matrix(daily: pa.Table, n_models: int, n_days: int) -> tuple[np.ndarray, np.
     return x, observed
 
 
-def automation(x: np.ndarray, observed: np.ndarray, age: np.ndarray, weekend: np.ndarray, fixture: np.ndarray,
-               mirror: np.ndarray):
-    """Automation per model and day, and per-model flags (burst, weekday_only, floor) of the last block."""
+def ages(days: np.ndarray, created: np.ndarray) -> np.ndarray:
+    """Days since creation per model (rows) and day (columns); infinite when the creation date is unknown."""
+    age = (days[None, :] - created[:, None]).astype(np.float64)
+    age[np.isnat(created)] = np.inf
+    return age
+
+
+def automation(x: np.ndarray, observed: np.ndarray, days: np.ndarray, created: np.ndarray, weekend: np.ndarray,
+               fixture: np.ndarray, mirror: np.ndarray):
+    """Automation per model and day, and per-model flags (burst, weekday_only, floor) of the last block.
+
+    `observed` is overwritten (it becomes the observed days less bursts), so no second matrix is held for it.
+    """
     burst = np.zeros_like(x)
     if x.shape[1] == 0:  # a single snapshot: no daily series to read bursts, floors or weekdays from yet
         none = np.zeros(len(x), dtype=bool)
         return np.where(fixture[:, None], x, burst), burst, none, none
     gap = sig.gap_bursts(x, observed)  # first, so a gap's spread-out burst does not lift the rolling baseline
     for lo in range(0, len(x), ROW_CHUNK):
-        burst[lo:lo + ROW_CHUNK] = sig.bursts(x[lo:lo + ROW_CHUNK] - gap[lo:lo + ROW_CHUNK], age[lo:lo + ROW_CHUNK])
+        rows = slice(lo, lo + ROW_CHUNK)
+        burst[rows] = sig.bursts(x[rows] - gap[rows], ages(days, created[rows]))
     burst += gap
-    y, y_obs = x - burst, observed - burst
+    del gap
+    y, y_obs = x - burst, np.subtract(observed, burst, out=observed)
     n_days = x.shape[1]
     last = slice(max(0, n_days - BLOCK_DAYS), n_days)
     fit = sig.block_stats(y_obs[~fixture, last], weekend[last])
@@ -128,25 +141,38 @@ def automation(x: np.ndarray, observed: np.ndarray, age: np.ndarray, weekend: np
         cols = slice(max(0, end - BLOCK_DAYS), end)
         s = sig.block_stats(y_obs[:, cols], weekend[cols])
         level = sig.local_level(y_obs[:, cols], weekend[cols])
-        auto_wd, wd = sig.weekday_only(y[:, cols], y_obs[:, cols], weekend[cols], level, s, dip, a, c, fixture)
-        rest = np.where(wd[:, None], np.nan, y_obs[:, cols])
-        auto_fl, fl = floors(y[:, cols], rest, weekend[cols], np.where(wd[:, None], np.nan, level), fixture, mirror)
-        steady[:, cols] = auto_wd + auto_fl
+        steady[:, cols], wd = sig.weekday_only(y[:, cols], y_obs[:, cols], weekend[cols], level, s, dip, a, c,
+                                               fixture)
+        # floors reads neither the level nor the days of weekday-only rows (blanked in place: read by no later block)
+        level[wd] = np.nan
+        y_obs[wd, cols] = np.nan
+        auto_fl, fl = floors(y[:, cols], y_obs[:, cols], weekend[cols], level, fixture, mirror)
+        steady[:, cols] += auto_fl
+        del level, auto_fl
         if end == n_days:
             weekday_flag, floor_flag = wd, fl
-    auto = np.where(fixture[:, None], x, burst + steady)
-    return np.where(np.isnan(x), np.nan, np.clip(auto, 0, x)), burst, weekday_flag, floor_flag
+    del y, y_obs
+    auto = np.add(steady, burst, out=steady)
+    auto[fixture] = x[fixture]
+    np.clip(auto, 0, x, out=auto)
+    auto[np.isnan(x)] = np.nan
+    return auto, burst, weekday_flag, floor_flag
 
 
-def days_before(models, in_window: np.ndarray) -> np.ndarray:
+def last_30_days(days: np.ndarray, as_of: np.datetime64) -> slice:
+    """The columns of the 30 days before `as_of` (days are consecutive): a slice, so the columns are read in place."""
+    return slice(*np.searchsorted(days, [as_of - WINDOW_DAYS, as_of]))
+
+
+def days_before(models, in_window: slice) -> np.ndarray:
     """Per model, the 30-day window's days before the series began (the first snapshot), from its creation on."""
     age = (models["as_of"].to_numpy(dtype="datetime64[D]")
            - models["created"].to_numpy(dtype="datetime64[D]", na_value=np.datetime64("NaT")))
     days = np.where(np.isnat(age), WINDOW_DAYS, np.minimum(age.astype(np.int64), WINDOW_DAYS))
-    return np.clip(days - in_window.sum(), 0, WINDOW_DAYS)
+    return np.clip(days - (in_window.stop - in_window.start), 0, WINDOW_DAYS)
 
 
-def noise_rows(models, x: np.ndarray, auto: np.ndarray, burst: np.ndarray, in_window: np.ndarray,
+def noise_rows(models, x: np.ndarray, auto: np.ndarray, burst: np.ndarray, in_window: slice,
                flags: dict[str, np.ndarray], ceiling: np.ndarray) -> pa.Table:
     """int_model_noise: 30-day raw and organic downloads to the latest as_of, automation share and reasons.
 
@@ -191,7 +217,7 @@ class Window:
 
     models: pd.DataFrame
     days: np.ndarray
-    daily: pa.Table
+    daily: pa.Table          # the series cells: m (row) and t (column)
     x: np.ndarray
     auto: np.ndarray
     burst: np.ndarray
@@ -209,11 +235,10 @@ def denoise_window(con: duckdb.DuckDBPyConnection, lo: dt.date, hi: dt.date) -> 
     n_days = (last - first).days + 1 if first else 0
     daily = con.sql(DAILY, params=span | {"first": first}).to_arrow_table()
     x, observed = matrix(daily, len(models), n_days)
+    daily = daily.select(["m", "t"])  # what keep_days reads; the other columns are in x and observed now
     days = np.datetime64(first or "1970-01-01", "D") + np.arange(n_days)
     weekend = ((days.astype(np.int64) + 3) % 7) >= 5  # 1970-01-01 was a Thursday
     created = models["created"].to_numpy(dtype="datetime64[D]", na_value=np.datetime64("NaT"))
-    age = (days[None, :] - created[:, None]).astype(np.float64)
-    age[np.isnat(created)] = np.inf
     params = models["params"].to_numpy(dtype=np.float64, na_value=np.nan)
     names = models["id"].str.split("/", n=1).str[-1].to_numpy()
     fixture = sig.fixture_flags(models["author"].to_numpy(), names, params, models["likes"].to_numpy(),
@@ -223,10 +248,12 @@ def denoise_window(con: duckdb.DuckDBPyConnection, lo: dt.date, hi: dt.date) -> 
     mirror = np.zeros(len(models), dtype=bool)
     mirror[pairs["row"].to_numpy()] = True
     mirror &= ~models["derived"].to_numpy() & ~fixture
-    auto, burst, weekday_flag, floor_flag = automation(x, observed, age, weekend, fixture, mirror)
+    with db.settings(con, **db.NUMPY_SETTINGS):
+        auto, burst, weekday_flag, floor_flag = automation(x, observed, days, created, weekend, fixture, mirror)
+    del observed
     as_of = models["as_of"].max()
     as_of = np.datetime64(as_of if pd.notna(as_of) else "1970-01-01", "D")
-    in_window = (days >= as_of - WINDOW_DAYS) & (days < as_of)
+    in_window = last_30_days(days, as_of)
     raw_30d = models["downloads"].fillna(0).to_numpy(dtype=np.float64)
     fitted, spread = sig.engagement_line(raw_30d, models["likes"], models["children"], cohort_of(params),
                                          models["in_latest"].to_numpy(bool))
@@ -236,7 +263,7 @@ def denoise_window(con: duckdb.DuckDBPyConnection, lo: dt.date, hi: dt.date) -> 
     # metadata is evidence already, so the outlier test runs at fewer spreads, as the floor test does)
     beyond = np.log1p(raw_30d) > fitted + sig.OUTLIER_PRIOR_MADS * spread
     bot = mirror & (floor_flag | beyond | sig.busier_copies(pairs, raw_30d))
-    auto = np.where(bot[:, None], x, auto)
+    auto[bot] = x[bot]
     flags = {"test_fixture": fixture, "burst": (burst[:, in_window] > 0).any(axis=1) & ~fixture & ~bot,
              "floor": floor_flag & ~fixture, "weekday_only": weekday_flag & ~fixture, "mirror": bot,
              "engagement_outlier": outlier}
@@ -248,7 +275,8 @@ def keep_days(con: duckdb.DuckDBPyConnection, w: Window, lo: dt.date, hi: dt.dat
     m, t = w.daily["m"].to_numpy(), w.daily["t"].to_numpy()
     day = w.days[t] if len(w.days) else np.array([], dtype="datetime64[D]")
     rows = (day >= np.datetime64(lo, "D")) & (day < np.datetime64(hi, "D"))
-    organic = np.rint(w.x - np.nan_to_num(w.auto))[m[rows], t[rows]].astype(np.int64)
+    cells = m[rows], t[rows]
+    organic = np.rint(w.x[cells] - np.nan_to_num(w.auto[cells])).astype(np.int64)
     con.register("organic", pa.table({"m": m[rows], "day": day[rows], "organic_downloads": organic}))
     try:
         con.execute("INSERT INTO int_denoise_organic SELECT i.model_id, o.day::DATE, o.organic_downloads "
@@ -260,7 +288,7 @@ def keep_days(con: duckdb.DuckDBPyConnection, w: Window, lo: dt.date, hi: dt.dat
 def write_noise(con: duckdb.DuckDBPyConnection, w: Window) -> None:
     """Replace int_model_noise with the 30-day figures of the latest window."""
     as_of = np.datetime64(w.models["as_of"].max() if len(w.models) else "1970-01-01", "D")
-    in_window = (w.days >= as_of - WINDOW_DAYS) & (w.days < as_of)
+    in_window = last_30_days(w.days, as_of)
     noise = noise_rows(w.models, w.x, w.auto, w.burst, in_window, w.flags, w.ceiling)
     con.register("noise", noise)
     try:

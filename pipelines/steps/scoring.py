@@ -21,20 +21,18 @@ def build(con: duckdb.DuckDBPyConnection, config: Config) -> None:
     run_sql_step(con, "int_model_facts")
     run_sql_step(con, "int_entity_inputs")
     run_sql_step(con, "int_entity_daily", temp=True)  # large and read by this step only: kept out of the file
-    components, scores = [], []
-    for seed_key, kind in enumerate(KINDS):
+    for seed_key, kind in enumerate(KINDS):  # each kind written once scored: models and families never held together
         inputs = con.execute("SELECT * FROM int_entity_inputs WHERE entity_kind = ? ORDER BY entity_id", [kind]).df()
         series = Series.load(con, kind, len(inputs), config.settings)
         point = point_components(inputs, series, config.settings)
-        components.append(pd.concat([inputs[["entity_kind", "entity_id"]],
-                                     pd.DataFrame(point, columns=list(COMPONENTS))], axis=1))
-        scores.append(score(inputs, series, point, config, seed_key))
+        write(con, "int_entity_components", pd.concat([inputs[["entity_kind", "entity_id"]],
+                                                       pd.DataFrame(point, columns=list(COMPONENTS))], axis=1),
+              ", ".join(f"{c}::DOUBLE AS {c}" for c in COMPONENTS), first=seed_key == 0)
+        write(con, "int_entity_scores", score(inputs, series, point, config, seed_key),
+              "profile, composite::DOUBLE AS composite, coverage::DOUBLE AS coverage, rank::INTEGER AS rank, "
+              "rank_low::INTEGER AS rank_low, rank_high::INTEGER AS rank_high", first=seed_key == 0)
         log.info("scored %d %s entities", len(inputs), kind)
-    write(con, "int_entity_components", pd.concat(components, ignore_index=True),
-          ", ".join(f"{c}::DOUBLE AS {c}" for c in COMPONENTS))
-    write(con, "int_entity_scores", pd.concat(scores, ignore_index=True),
-          "profile, composite::DOUBLE AS composite, coverage::DOUBLE AS coverage, rank::INTEGER AS rank, "
-          "rank_low::INTEGER AS rank_low, rank_high::INTEGER AS rank_high")
+        del inputs, series, point
 
 
 def point_ranks(value: np.ndarray, coverage: np.ndarray, min_coverage: float,
@@ -65,12 +63,12 @@ def score(inputs: pd.DataFrame, series: Series, point: np.ndarray, config: Confi
     return pd.concat(frames, ignore_index=True)
 
 
-def write(con: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame, columns: str) -> None:
-    """Replace `table` with entity_kind, entity_id and the given column expressions over `frame`."""
+def write(con: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame, columns: str, first: bool) -> None:
+    """Replace `table` (first) or append to it entity_kind, entity_id and the given column expressions over `frame`."""
     con.register("_frame", frame)
     try:
-        con.execute(f"CREATE OR REPLACE TABLE {table} AS "
-                    f"SELECT entity_kind::VARCHAR AS entity_kind, entity_id::VARCHAR AS entity_id, {columns} "
+        verb = f"CREATE OR REPLACE TABLE {table} AS" if first else f"INSERT INTO {table}"
+        con.execute(f"{verb} SELECT entity_kind::VARCHAR AS entity_kind, entity_id::VARCHAR AS entity_id, {columns} "
                     "FROM _frame")
     finally:
         con.unregister("_frame")
