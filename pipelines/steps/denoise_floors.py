@@ -268,11 +268,12 @@ def _segment_floors(y_obs, level, days, f, null, prior, s_min, miss):
 
         floor[rows] = floor_level(ys[rows], ls[rows], typical)
     low, p_null, alpha = miss
+    low = low & days
     found = np.maximum(floor, bound)
     # a floor above half the level carries most of the traffic: its low days are missed nights and measure it
-    most = found > nan_median(ls, axis=1) / 2
-    found = np.where(most, np.maximum(found, night_drop(ys, ls, low & days)), found)
-    return np.maximum(found, missed_nights(ys, ls, low & days, p_null, alpha))
+    most = np.flatnonzero(found > nan_median(ls, axis=1) / 2)
+    found[most] = np.maximum(found[most], night_drop(ys[most], ls[most], low[most]))
+    return np.maximum(found, missed_nights(ys, ls, low, p_null, alpha))
 
 
 def floors(y: np.ndarray, y_obs: np.ndarray, weekend: np.ndarray, level: np.ndarray, known: np.ndarray,
