@@ -42,20 +42,25 @@ def published_tables(con: duckdb.DuckDBPyConnection) -> list[str]:
     return [name for (name,) in rows]
 
 
-def build_id(con: duckdb.DuckDBPyConnection) -> str | None:
-    """The last committed build of the warehouse (its start time and inputs hash), or None before the first."""
+def build_inputs(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
+    """The warehouse's build_inputs (key -> value) of its last committed build; empty before the first."""
     if not con.execute("SELECT count(*) FROM duckdb_tables() WHERE database_name = current_database() "
                        "AND table_name = 'build_inputs'").fetchone()[0]:
-        return None
-    rows = dict(con.execute("SELECT key, value FROM build_inputs").fetchall())
-    return f"{rows.get('started_at')} {rows.get('inputs_hash')}"
+        return {}
+    return dict(con.execute("SELECT key, value FROM build_inputs").fetchall())
+
+
+def build_id(con: duckdb.DuckDBPyConnection) -> str | None:
+    """The last committed build of the warehouse (its start time and inputs hash), or None before the first."""
+    inputs = build_inputs(con)
+    return f"{inputs.get('started_at')} {inputs.get('inputs_hash')}" if inputs else None
 
 
 def handed_since(con: duckdb.DuckDBPyConnection) -> dt.date | None:
     """The first day this build's marts step rewrote in the per-day marts (None: rebuilt whole, or not run)."""
-    rows = dict(con.execute("SELECT key, value FROM build_inputs").fetchall()) if build_id(con) else {}
-    since = rows.get("marts_since")
-    return dt.date.fromisoformat(since) if since and rows.get("full") != "true" else None
+    inputs = build_inputs(con)
+    since = inputs.get("marts_since")
+    return dt.date.fromisoformat(since) if since and inputs.get("full") != "true" else None
 
 
 def served_build(target: Path) -> str | None:
@@ -101,7 +106,7 @@ def publish(con: duckdb.DuckDBPyConnection, target: Path, previous_build: str | 
     con.execute(f"ATTACH {db.literal(fresh)} AS {TARGET}")
     try:
         con.execute("BEGIN")
-        write(con, tables, since if update else None)
+        write(con, tables, since if update else None, build_id(con))
         con.execute("COMMIT")
         con.execute(f"DETACH {TARGET}")
     except BaseException:
@@ -117,8 +122,9 @@ def publish(con: duckdb.DuckDBPyConnection, target: Path, previous_build: str | 
     return target
 
 
-def write(con: duckdb.DuckDBPyConnection, tables: list[str], since: dt.date | None) -> None:
-    """Write the tables into the attached target: whole, bar the per-day marts' rows before `since` (None: all)."""
+def write(con: duckdb.DuckDBPyConnection, tables: list[str], since: dt.date | None, build: str | None) -> None:
+    """Write the tables into the attached target: whole, bar the per-day marts' rows before `since` (None: all);
+    record `build` as the one it holds."""
     source = con.execute("SELECT current_database()").fetchone()[0]
     served = {name for (name,) in con.execute(
         f"SELECT table_name FROM duckdb_tables() WHERE database_name = '{TARGET}'").fetchall()}
@@ -132,5 +138,4 @@ def write(con: duckdb.DuckDBPyConnection, tables: list[str], since: dt.date | No
         redone = con.execute("SELECT least(min(since), ?) FROM int_family_redo", [since]).fetchone()[0]
         for statement in filter(str.strip, DAYS_SQL.split(";")):
             con.execute(statement, {k: v for k, v in (("since", since), ("redone", redone)) if f"${k}" in statement})
-    con.execute(f"CREATE OR REPLACE TABLE {TARGET}.{STATE} AS SELECT 'build_id' AS key, ? AS value",
-                [build_id(con)])
+    con.execute(f"CREATE OR REPLACE TABLE {TARGET}.{STATE} AS SELECT 'build_id' AS key, ? AS value", [build])
