@@ -158,13 +158,11 @@ def main(argv=None) -> int:
                 if args.publish:
                     in_child(publish_to, state, Path(scratch) / "served_before.duckdb")
                 in_child(time_builds, Path(scratch) / "daily.duckdb", runs, queue, state)
-                times, steps, rss = queue.get()
-                if args.publish:
-                    publishes = time_publishes(Path(scratch) / "daily.duckdb", Path(scratch) / "served_before.duckdb",
-                                               runs)
             else:
                 in_child(time_builds, path, runs, queue)
-                times, steps, rss = queue.get()
+            times, steps, rss = queue.get()
+            if args.daily and args.publish:
+                publishes = time_publishes(Path(scratch) / "daily.duckdb", Path(scratch) / "served_before.duckdb", runs)
         kind = "daily build" if args.daily else "build"
         print(f"{kind} {models:>9,} models x {days:>3} days: median {statistics.median(times):6.1f}s "
               f"over {runs} run(s) {[round(t, 1) for t in times]}, peak RSS of the build {rss:,.0f} MB")
