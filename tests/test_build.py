@@ -122,6 +122,27 @@ def test_a_daily_build_runs_under_its_memory_limit_which_is_restored_after(con):
     assert con.execute(limit).fetchall()[0][0] == before
 
 
+def test_released_table_blocks_are_given_back_and_temporary_tables_stay_in_memory(con):
+    def held(tag: str) -> tuple[int, int]:
+        return con.execute("SELECT memory_usage_bytes, temporary_storage_bytes FROM duckdb_memory() WHERE tag = ?",
+                           [tag]).fetchall()[0]
+
+    con.execute(f"SET memory_limit = '{build.DAILY_SETTINGS['memory_limit']}'")
+    con.execute("CREATE TABLE wide AS SELECT range AS i, md5(range::VARCHAR) AS s FROM range(3000000)")
+    con.execute("CHECKPOINT")
+    con.execute("CREATE TEMP TABLE kept AS SELECT range AS i, md5(range::VARCHAR) AS s FROM range(200000)")
+    summed = con.execute("SELECT sum(i), count(DISTINCT s) FROM wide").fetchall()
+    cached, temporary = held("BASE_TABLE"), held("IN_MEMORY_TABLE")
+    assert cached[0] > 48 * 2**20 and temporary[0] > 5 * 2**20
+    limit = con.execute("SELECT current_setting('memory_limit')").fetchall()[0][0]
+    build.release_table_blocks(con)
+    assert held("BASE_TABLE")[0] < cached[0] / 4
+    assert held("IN_MEMORY_TABLE") == temporary and temporary[1] == 0  # not spilled to disk
+    assert con.execute("SELECT current_setting('memory_limit')").fetchall()[0][0] == limit
+    assert con.execute("SELECT sum(i), count(DISTINCT s) FROM wide").fetchall() == summed
+    assert con.execute("SELECT count(*) FROM kept").fetchall() == [(200000,)]
+
+
 def test_empty_warehouse_builds_typed_empty_tables(con):
     build.run_build(con, build.steps_through(denoise.build))
     types = dict(con.execute("SELECT column_name, data_type FROM duckdb_columns() WHERE table_name = 'int_model_noise'"

@@ -98,6 +98,15 @@ STEPS: list[Step] = [
 ]
 
 
+def release_table_blocks(con: duckdb.DuckDBPyConnection) -> None:
+    """Under DAILY_SETTINGS: make DuckDB give back the table blocks it has cached (read again from the file if a query
+    needs them), keeping what only memory holds (temporary tables, the open transaction's writes)."""
+    held = dict(con.execute("SELECT tag, memory_usage_bytes FROM duckdb_memory()").fetchall())
+    keep_mb = (sum(held.values()) - held.get("BASE_TABLE", 0)) // 2**20 + 8
+    con.execute(f"SET memory_limit = '{keep_mb}MB'")  # a lower limit evicts, table blocks first (they cost no write)
+    con.execute(f"SET memory_limit = '{DAILY_SETTINGS['memory_limit']}'")  # as set: the limit reads back rounded
+
+
 def steps_of(*runs: Callable | str) -> list[Step]:
     """The steps of STEPS that run these functions or make these SQL tables, in build order."""
     found = [s for s in STEPS if (s.run or s.tables[0]) in runs]
@@ -195,8 +204,9 @@ def run_build(con: duckdb.DuckDBPyConnection, steps: list[Step] | None = None, f
         raise BuildError(f"the build did not start: {exc}") from exc
     compact.history(con)  # compacted raw snapshots read back from Parquet (pipelines/orchestration/compact.py)
     try:
-        with db.settings(con, **(DAILY_SETTINGS if is_daily(con, full) else {})):
-            return run_steps(con, steps, full, config)
+        daily = is_daily(con, full)
+        with db.settings(con, **(DAILY_SETTINGS if daily else {})):
+            return run_steps(con, steps, full, config, release=daily)
     finally:
         compact.forget_history(con)
 
@@ -207,8 +217,10 @@ def is_daily(con: duckdb.DuckDBPyConnection, full: bool) -> bool:
         "SELECT count(*) FROM int_series_state WHERE key = 'slices'").fetchone()[0] > 0
 
 
-def run_steps(con: duckdb.DuckDBPyConnection, steps: list[Step], full: bool, config: Config) -> BuildReport:
-    """run_build's body: the steps in one transaction."""
+def run_steps(con: duckdb.DuckDBPyConnection, steps: list[Step], full: bool, config: Config,
+              release: bool = False) -> BuildReport:
+    """run_build's body: the steps in one transaction; release: give back the table blocks DuckDB cached after each
+    step (a daily build: what one step scanned, e.g. a column of every snapshot, is not held through the next ones)."""
     report = BuildReport(inputs_hash(con), dt.datetime.now(dt.UTC).replace(tzinfo=None))
     log.info("build started: %d steps, inputs %s", len(steps), report.inputs_hash)
     con.execute("BEGIN")
@@ -217,6 +229,8 @@ def run_steps(con: duckdb.DuckDBPyConnection, steps: list[Step], full: bool, con
         write_settings(con, config)
         for number, step in enumerate(steps, 1):
             report.steps.append(run_step(con, step, config))
+            if release:
+                release_table_blocks(con)
             log.info("step %d/%d %s: %.2fs %s", number, len(steps), step.name, report.steps[-1].seconds,
                      ", ".join(f"{t}={n:,} rows" for t, n in report.steps[-1].rows.items()))
         began = time.perf_counter()

@@ -20,7 +20,8 @@ CREATE TABLE IF NOT EXISTS int_daily_marts_state (key VARCHAR PRIMARY KEY, value
 CREATE TABLE IF NOT EXISTS int_family_members_kept (model_id VARCHAR, family VARCHAR, derived BOOLEAN, created DATE);
 """
 # int_model_daily rows of the days to rewrite: every model's from $since, a redone family's members' from its day
-# (two filtered reads, so the days before $since are read only for the members of a redone family)
+# (two filtered reads, so the days before $since are read only for the members of a redone family, and only from the
+# earliest redone day $first on: the older row groups are skipped)
 REDO_ROWS = """
 CREATE OR REPLACE TEMP VIEW opt_int_model_daily AS
 SELECT model_id, day, raw_downloads, organic_downloads, imputed FROM int_model_daily WHERE day >= DATE '{since}'
@@ -28,7 +29,7 @@ UNION ALL
 SELECT d.model_id, d.day, d.raw_downloads, d.organic_downloads, d.imputed
 FROM int_model_daily d
 JOIN (SELECT f.model_id, r.since FROM int_model_facts f JOIN int_family_redo r USING (family)) x USING (model_id)
-WHERE d.day < DATE '{since}' AND d.day >= x.since
+WHERE d.day < DATE '{since}' AND d.day >= DATE '{first}' AND d.day >= x.since
 """
 
 
@@ -51,15 +52,15 @@ def kept_since(con: duckdb.DuckDBPyConnection):
 def daily_marts(con: duckdb.DuckDBPyConnection, since) -> None:
     """Rewrite the per-day marts' days from `since` on, and the changed families' from their own day."""
     run_sql_step(con, "int_family_redo")  # kept for publishing (warehouse/publish_days.sql)
-    log.info("per-day marts kept before %s; %d families with changed members redone", since,
-             con.execute("SELECT count(*) FROM int_family_redo").fetchone()[0])
+    count, first = con.execute("SELECT count(*), coalesce(min(since), ?) FROM int_family_redo", [since]).fetchone()
+    log.info("per-day marts kept before %s; %d families with changed members redone", since, count)
     con.execute("DELETE FROM mart_model_daily WHERE day >= ?", [since])
     con.execute(f"INSERT INTO mart_model_daily SELECT * FROM ({sql_text('mart_model_daily')}) WHERE day >= ?",
                 [since])
     con.execute("DELETE FROM mart_family_daily WHERE day >= ?", [since])
-    con.execute("DELETE FROM mart_family_daily m WHERE EXISTS "
-                "(SELECT 1 FROM int_family_redo r WHERE r.family = m.family AND m.day >= r.since)")
-    con.execute(REDO_ROWS.format(since=since))
+    con.execute("DELETE FROM mart_family_daily m WHERE m.day >= ? AND EXISTS "
+                "(SELECT 1 FROM int_family_redo r WHERE r.family = m.family AND m.day >= r.since)", [first])
+    con.execute(REDO_ROWS.format(since=since, first=first))
     con.execute(f"INSERT INTO mart_family_daily {sql_text('mart_family_daily')}")
 
 
