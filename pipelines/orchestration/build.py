@@ -59,6 +59,15 @@ def sql(table: str) -> Step:
 # 1 GB a full build spilled 19 GB at 100k models x 730 days (docs/benchmarks.md, "daily build").
 DAILY_SETTINGS = {"memory_limit": "1GB"}
 
+# The list of snapshots and the latest slice, read by most steps: each read of these views scans the as_of of every
+# snapshot (31 MB of table blocks at 20k models x 730 days), so the build reads it once into temporary objects,
+# which names resolve to first (dropped after the build).
+SNAPSHOTS = """
+CREATE OR REPLACE TEMP TABLE hf_snapshot_runs AS SELECT * FROM "{db}".main.hf_snapshot_runs;
+CREATE OR REPLACE TEMP VIEW stg_hf_latest AS
+SELECT * FROM raw_hf_models WHERE as_of = (SELECT max(as_of) FROM temp.hf_snapshot_runs);
+"""
+
 # Tables the build itself writes before the first step.
 OWN_TABLES = ("build_inputs", "revealed_settings", "profile_weights")
 
@@ -92,18 +101,18 @@ STEPS: list[Step] = [
     # (int_entity_daily, a temporary table only it reads, is dropped after it: 880 MB of DuckDB's 1 GB at 1M x 30)
     Step(scoring.build, ("int_model_facts", "int_entity_inputs", "int_entity_components", "int_entity_scores"),
          scratch=("int_entity_daily",)),
+    # the families whose members changed, from the day the change counts: the marts step redoes their per-day rows
+    # (kept for publishing, which reads it with marts_since)
+    Step(marts.family_redo, ("int_family_redo",)),
     # last: the mart_* tables and meta (docs/marts.md); the per-day marts kept and rewritten from the first changed day
-    # (int_family_redo: the families it redid, kept for publishing, which reads it with marts_since)
-    Step(marts.build, marts.MARTS, state=("int_daily_marts_state", "int_family_members_kept", "int_family_redo")),
+    Step(marts.build, marts.MARTS, state=("int_daily_marts_state", "int_family_members_kept")),
 ]
 
 
 def release_table_blocks(con: duckdb.DuckDBPyConnection) -> None:
     """Under DAILY_SETTINGS: make DuckDB give back the table blocks it has cached (read again from the file if a query
     needs them), keeping what only memory holds (temporary tables, the open transaction's writes)."""
-    held = dict(con.execute("SELECT tag, memory_usage_bytes FROM duckdb_memory()").fetchall())
-    keep_mb = (sum(held.values()) - held.get("BASE_TABLE", 0)) // 2**20 + 8
-    con.execute(f"SET memory_limit = '{keep_mb}MB'")  # a lower limit evicts, table blocks first (they cost no write)
+    con.execute(f"SET memory_limit = '{db.memory_only_mb(con)}MB'")
     con.execute(f"SET memory_limit = '{DAILY_SETTINGS['memory_limit']}'")  # as set: the limit reads back rounded
 
 
@@ -204,10 +213,12 @@ def run_build(con: duckdb.DuckDBPyConnection, steps: list[Step] | None = None, f
         raise BuildError(f"the build did not start: {exc}") from exc
     compact.history(con)  # compacted raw snapshots read back from Parquet (pipelines/orchestration/compact.py)
     try:
+        con.execute(SNAPSHOTS.format(db=con.execute("SELECT current_database()").fetchall()[0][0]))
         daily = is_daily(con, full)
         with db.settings(con, **(DAILY_SETTINGS if daily else {})):
             return run_steps(con, steps, full, config, release=daily)
     finally:
+        con.execute("DROP VIEW IF EXISTS temp.stg_hf_latest; DROP TABLE IF EXISTS temp.hf_snapshot_runs")
         compact.forget_history(con)
 
 

@@ -248,7 +248,7 @@ def denoise_window(con: duckdb.DuckDBPyConnection, lo: dt.date, hi: dt.date) -> 
     mirror = np.zeros(len(models), dtype=bool)
     mirror[pairs["row"].to_numpy()] = True
     mirror &= ~models["derived"].to_numpy() & ~fixture
-    with db.settings(con, **db.NUMPY_SETTINGS):
+    with db.settings(con, **db.numpy_settings(con)):
         auto, burst, weekday_flag, floor_flag = automation(x, observed, days, created, weekend, fixture, mirror)
     del observed
     as_of = models["as_of"].max()

@@ -40,8 +40,8 @@ def code_hash() -> str:
 
 def kept_since(con: duckdb.DuckDBPyConnection):
     """The first day the kept per-day marts must rewrite (None: rebuild them whole)."""
-    if not step_inputs.table_exists(con, "mart_family_daily"):
-        return None
+    if not all(step_inputs.table_exists(con, t) for t in ("mart_family_daily", "int_daily_marts_state")):
+        return None  # (a home whose per-day marts predate their kept state)
     after, since = step_inputs.handed(con, "daily_after"), step_inputs.handed(con, "daily_since")
     state = dict(con.execute("SELECT key, value FROM int_daily_marts_state").fetchall())
     if since is None or state.get("code") != code_hash() or state.get("as_of") != str(after):
@@ -49,9 +49,17 @@ def kept_since(con: duckdb.DuckDBPyConnection):
     return since
 
 
+def family_redo(con: duckdb.DuckDBPyConnection, config: Config) -> None:
+    """Build step: int_family_redo, when the per-day marts are kept (kept for publishing: warehouse/publish_days.sql).
+    A step of its own, so that the table blocks of its read of every int_model_daily row are given back before the
+    marts step (pipelines/orchestration/build.py)."""
+    con.execute("CREATE TABLE IF NOT EXISTS int_family_redo (family VARCHAR, since DATE)")
+    if kept_since(con) is not None:
+        run_sql_step(con, "int_family_redo")
+
+
 def daily_marts(con: duckdb.DuckDBPyConnection, since) -> None:
-    """Rewrite the per-day marts' days from `since` on, and the changed families' from their own day."""
-    run_sql_step(con, "int_family_redo")  # kept for publishing (warehouse/publish_days.sql)
+    """Rewrite the per-day marts' days from `since` on, and those of int_family_redo's families from their own day."""
     count, first = con.execute("SELECT count(*), coalesce(min(since), ?) FROM int_family_redo", [since]).fetchone()
     log.info("per-day marts kept before %s; %d families with changed members redone", since, count)
     con.execute("DELETE FROM mart_model_daily WHERE day >= ?", [since])
@@ -78,6 +86,6 @@ def build(con: duckdb.DuckDBPyConnection, config: Config) -> None:
     con.execute("DELETE FROM int_family_members_kept; INSERT INTO int_family_members_kept "
                 "SELECT model_id, family, depth > 0, created_at::DATE FROM int_model_facts")
     step_inputs.hand_on(con, marts_since=since)  # the serving copy's per-day rows to replace (warehouse/publish.py)
-    as_of = con.execute("SELECT max(as_of) FROM raw_hf_models").fetchone()[0]
+    as_of = con.execute("SELECT max(as_of) FROM hf_snapshot_runs").fetchone()[0]
     con.execute("INSERT OR REPLACE INTO int_daily_marts_state VALUES ('code', ?), ('as_of', ?)",
                 [code_hash(), str(as_of)])
