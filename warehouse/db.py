@@ -96,7 +96,7 @@ def memory_only_mb(con: duckdb.DuckDBPyConnection) -> int:
 def numpy_settings(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
     """For a block that holds large numpy arrays and runs no query: DuckDB held to what only memory holds, at most
     256 MB, so it gives back the table blocks it has cached, which nothing reads meanwhile (648 MB of 1 GB when
-    de-noising starts at 1M models x 30 days; at 20k x 730 120 MB, below 256 MB, held until this limit)."""
+    de-noising starts at 1M models x 30 days; at 20k x 730 it had 120 MB, which a fixed 256 MB left cached)."""
     return {"memory_limit": f"{min(256, memory_only_mb(con))}MB"}
 
 
