@@ -60,7 +60,7 @@ LEFT JOIN children k ON k.id = i.model_id
 ORDER BY i.m
 """
 DAILY = """
-SELECT i.m::INTEGER AS m, (d.day - $first)::SMALLINT AS t, d.raw_downloads, d.imputed
+SELECT i.m::INTEGER AS m, (d.day - $first)::SMALLINT AS t, d.raw_downloads, d.imputed, d.decreased
 FROM int_series_daily d JOIN int_denoise_ids i USING (model_id)
 WHERE d.day >= $lo AND d.day < $hi
 """
@@ -69,12 +69,10 @@ CREATE TABLE IF NOT EXISTS int_noise_state (key VARCHAR PRIMARY KEY, value VARCH
 CREATE TABLE IF NOT EXISTS int_model_daily (model_id VARCHAR, day DATE, raw_downloads BIGINT, organic_downloads BIGINT,
                                         imputed BOOLEAN, decreased BOOLEAN);
 """
-# int_model_daily's rows of the recomputed days: the series plus the organic column of the block that holds the day
+# int_model_daily's rows of a block, in the cells' (day) order: t counts days from $first
 WRITE_DAILY = """
 INSERT INTO int_model_daily
-SELECT r.model_id, r.day, r.raw_downloads, o.organic_downloads::BIGINT, r.imputed, r.decreased
-FROM int_series_daily r JOIN int_denoise_organic o USING (model_id, day)
-ORDER BY r.day
+SELECT model_id, $first + t, raw_downloads, organic_downloads, imputed, decreased FROM cells
 """
 
 # Output columns, typed (an empty build keeps its types).
@@ -217,7 +215,7 @@ class Window:
 
     models: pd.DataFrame
     days: np.ndarray
-    daily: pa.Table          # the series cells: m (row) and t (column)
+    daily: pa.Table          # the series cells in day order: m (row), t (column), imputed and decreased
     x: np.ndarray
     auto: np.ndarray
     burst: np.ndarray
@@ -235,7 +233,8 @@ def denoise_window(con: duckdb.DuckDBPyConnection, lo: dt.date, hi: dt.date) -> 
     n_days = (last - first).days + 1 if first else 0
     daily = con.sql(DAILY, params=span | {"first": first}).to_arrow_table()
     x, observed = matrix(daily, len(models), n_days)
-    daily = daily.select(["m", "t"])  # what keep_days reads; the other columns are in x and observed now
+    # the downloads are in x now; in day order, a block's cells are one slice (keep_days)
+    daily = daily.drop_columns(["raw_downloads"]).take(np.argsort(daily["t"].to_numpy(), kind="stable"))
     days = np.datetime64(first or "1970-01-01", "D") + np.arange(n_days)
     weekend = ((days.astype(np.int64) + 3) % 7) >= 5  # 1970-01-01 was a Thursday
     created = models["created"].to_numpy(dtype="datetime64[D]", na_value=np.datetime64("NaT"))
@@ -271,18 +270,23 @@ def denoise_window(con: duckdb.DuckDBPyConnection, lo: dt.date, hi: dt.date) -> 
 
 
 def keep_days(con: duckdb.DuckDBPyConnection, w: Window, lo: dt.date, hi: dt.date) -> None:
-    """Add the organic downloads of the window's series days in [lo, hi) to int_denoise_organic."""
-    m, t = w.daily["m"].to_numpy(), w.daily["t"].to_numpy()
-    day = w.days[t] if len(w.days) else np.array([], dtype="datetime64[D]")
-    rows = (day >= np.datetime64(lo, "D")) & (day < np.datetime64(hi, "D"))
-    cells = m[rows], t[rows]
-    organic = np.rint(w.x[cells] - np.nan_to_num(w.auto[cells])).astype(np.int64)
-    con.register("organic", pa.table({"m": m[rows], "day": day[rows], "organic_downloads": organic}))
+    """Write the window's series days in [lo, hi) to int_model_daily in day order, with their organic downloads."""
+    start, stop = np.searchsorted(w.daily["t"].to_numpy(),
+                                  np.searchsorted(w.days, [np.datetime64(lo, "D"), np.datetime64(hi, "D")]))
+    if start == stop:
+        return
+    cells = w.daily.slice(start, stop - start)
+    m, t = cells["m"].to_numpy(), cells["t"].to_numpy()
+    raw = w.x[m, t]
+    con.register("cells", pa.table({
+        "model_id": pa.DictionaryArray.from_arrays(m, pa.array(w.models["id"])), "t": t,
+        "raw_downloads": raw.astype(np.int64),
+        "organic_downloads": np.rint(raw - np.nan_to_num(w.auto[m, t])).astype(np.int64),
+        "imputed": cells["imputed"], "decreased": cells["decreased"]}))
     try:
-        con.execute("INSERT INTO int_denoise_organic SELECT i.model_id, o.day::DATE, o.organic_downloads "
-                    "FROM organic o JOIN int_denoise_ids i USING (m)")
+        con.execute(WRITE_DAILY, {"first": w.days[0].astype(dt.date)})
     finally:
-        con.unregister("organic")
+        con.unregister("cells")
 
 
 def write_noise(con: duckdb.DuckDBPyConnection, w: Window) -> None:
@@ -357,8 +361,7 @@ def build(con: duckdb.DuckDBPyConnection, config: Config) -> None:
         windows.setdefault(span, []).append(block)
     latest = (max(block_start(newest - 1), floor_day), top)
     windows.setdefault(latest, [])
-    con.execute("CREATE OR REPLACE TEMP TABLE int_denoise_organic "
-                "(model_id VARCHAR, day DATE, organic_downloads BIGINT)")
+    con.execute("DELETE FROM int_model_daily WHERE day >= ?", [EPOCH if since is None else block_start(oldest)])
     for (lo, hi), blocks in windows.items():
         w = denoise_window(con, lo, hi)
         for block in blocks:
@@ -366,8 +369,6 @@ def build(con: duckdb.DuckDBPyConnection, config: Config) -> None:
         if (lo, hi) == latest:
             write_noise(con, w)
         del w
-    con.execute("DELETE FROM int_model_daily WHERE day >= ?", [EPOCH if since is None else block_start(oldest)])
-    con.execute(WRITE_DAILY)
     kept = dict(con.execute("SELECT key, value FROM int_noise_state").fetchall()).get("as_of") if since else None
     hand_on(con, daily_after=kept and dt.date.fromisoformat(kept), daily_since=since and block_start(oldest))
     con.execute("INSERT OR REPLACE INTO int_noise_state VALUES ('code', ?), ('as_of', ?)", [code_hash(), str(top)])
