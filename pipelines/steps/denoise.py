@@ -91,9 +91,8 @@ def cohort_of(params: np.ndarray) -> np.ndarray:
 def matrix(daily: pa.Table, n_models: int, n_days: int) -> tuple[np.ndarray, np.ndarray]:
     """Dense models x days matrices of raw downloads and of observed (not imputed) downloads, NaN elsewhere."""
     m, t = daily["m"].to_numpy(), daily["t"].to_numpy()
-    raw = daily["raw_downloads"].to_numpy().astype(np.float64)
     x = np.full((n_models, n_days), np.nan)
-    x[m, t] = raw
+    x[m, t] = daily["raw_downloads"].to_numpy()
     observed = x.copy()
     imputed = daily["imputed"].to_numpy(zero_copy_only=False)
     observed[m[imputed], t[imputed]] = np.nan
@@ -102,9 +101,8 @@ def matrix(daily: pa.Table, n_models: int, n_days: int) -> tuple[np.ndarray, np.
 
 def ages(days: np.ndarray, created: np.ndarray) -> np.ndarray:
     """Days since creation per model (rows) and day (columns); infinite when the creation date is unknown."""
-    age = (days[None, :] - created[:, None]).astype(np.float64)
-    age[np.isnat(created)] = np.inf
-    return age
+    born = np.where(np.isnat(created), -np.inf, created.astype(np.int64))
+    return days.astype(np.int64)[None, :] - born[:, None]
 
 
 def automation(x: np.ndarray, observed: np.ndarray, days: np.ndarray, created: np.ndarray, weekend: np.ndarray,

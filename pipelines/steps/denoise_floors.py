@@ -306,6 +306,8 @@ def floors(y: np.ndarray, y_obs: np.ndarray, weekend: np.ndarray, level: np.ndar
                                    s_min, miss)
             floor[active] += np.where(side[active], size[:, None], 0.0)
     flag = (floor > 0).any(axis=1)
-    k = np.where(floor > 0, runs(y, np.where(np.isnan(level), y, level), np.where(floor > 0, floor, 1.0)), 0.0)
+    k, rows = np.zeros(y.shape), np.flatnonzero(flag)  # runs of a floor: 0 on the rows without one
+    fy, fl, ff = y[rows], level[rows], floor[rows]
+    k[rows] = np.where(ff > 0, runs(fy, np.where(np.isnan(fl), fy, fl), np.where(ff > 0, ff, 1.0)), 0.0)
     auto = np.minimum(floor * k, y)
     return np.nan_to_num(auto), flag
