@@ -28,34 +28,32 @@ ROW_CHUNK = 50_000
 EPOCH = dt.date(1970, 1, 1)
 
 # The models of a window: those with snapshots in it or series days in it, each with its last snapshot in the
-# window (defaults when it has none: a span of imputed days whose closing snapshot is later).
+# window (NULL when it has none: a span of imputed days whose closing snapshot is later).
 WINDOW_IDS = """
 CREATE OR REPLACE TEMP TABLE int_denoise_ids AS
-SELECT model_id, (row_number() OVER (ORDER BY model_id) - 1)::BIGINT AS m FROM (
-    SELECT id AS model_id FROM raw_hf_models WHERE as_of > $lo AND as_of <= $hi
-    UNION SELECT model_id FROM int_series_daily WHERE day >= $lo AND day < $hi)
-"""
-MODELS = """
-WITH snaps AS NOT MATERIALIZED (
-    SELECT id, as_of, author, created_at, downloads, likes, params, base_models FROM raw_hf_models
-    WHERE as_of > $lo AND as_of <= $hi),
-last_row AS (
-    SELECT id, max(as_of) AS as_of,
+WITH last_row AS (
+    SELECT id AS model_id, max(as_of) AS as_of,
            arg_max(struct_pack(author, created_at, downloads, likes, params, parents := len(base_models)), as_of) AS r
-    FROM snaps GROUP BY id
+    FROM raw_hf_models WHERE as_of > $lo AND as_of <= $hi GROUP BY id
 ),
-latest AS (SELECT max(as_of) AS as_of FROM last_row),
+series AS (SELECT DISTINCT model_id FROM int_series_daily WHERE day >= $lo AND day < $hi)
+SELECT model_id, (row_number() OVER (ORDER BY model_id) - 1)::BIGINT AS m, l.as_of, l.r
+FROM last_row l FULL JOIN series s USING (model_id)
+"""
+# ... with defaults for those without a snapshot, and how many models of the latest snapshot name each as a parent
+MODELS = """
+WITH latest AS (SELECT max(as_of) AS as_of FROM int_denoise_ids),
 children AS (
     SELECT b.parent AS id, count(*) AS children
-    FROM (SELECT unnest(base_models) AS b FROM snaps WHERE as_of = (SELECT as_of FROM latest))
+    FROM (SELECT unnest(base_models) AS b FROM raw_hf_models
+          WHERE as_of > $lo AND as_of <= $hi AND as_of = (SELECT as_of FROM latest))
     GROUP BY 1
 )
-SELECT i.m, i.model_id AS id, coalesce(l.r.author, split_part(i.model_id, '/', 1)) AS author, l.r.params,
-       coalesce(l.r.likes, 0) AS likes, l.r.downloads, l.as_of, CAST(l.r.created_at AS DATE) AS created,
-       coalesce(k.children, 0) AS children, coalesce(l.r.parents, 0) > 0 AS derived,
-       coalesce(l.as_of = (SELECT as_of FROM latest), false) AS in_latest
+SELECT i.m, i.model_id AS id, coalesce(i.r.author, split_part(i.model_id, '/', 1)) AS author, i.r.params,
+       coalesce(i.r.likes, 0) AS likes, i.r.downloads, i.as_of, CAST(i.r.created_at AS DATE) AS created,
+       coalesce(k.children, 0) AS children, coalesce(i.r.parents, 0) > 0 AS derived,
+       coalesce(i.as_of = (SELECT as_of FROM latest), false) AS in_latest
 FROM int_denoise_ids i
-LEFT JOIN last_row l ON l.id = i.model_id
 LEFT JOIN children k ON k.id = i.model_id
 ORDER BY i.m
 """
