@@ -28,6 +28,7 @@ from pipelines.steps.denoise_signals import (
     level_bins,
     log_dispersion,
     nan_median,
+    nan_quantile,
     upper_spread,
 )
 
@@ -125,7 +126,7 @@ def floor_level(y: np.ndarray, level: np.ndarray, target) -> np.ndarray:
     F is found by bisection between 0 and a low quantile of the days (a missed night is not the floor's size).
     """
     lo = np.zeros(len(y))
-    hi = np.nan_to_num(np.nanquantile(y, FLOOR_TOP_QUANTILE, axis=1)) if len(y) else lo
+    hi = np.nan_to_num(nan_quantile(y, FLOOR_TOP_QUANTILE))
     mean = np.nanmean(y, axis=1) if len(y) else lo
     for _ in range(FLOOR_BISECTIONS):
         mid = (lo + hi) / 2

@@ -51,14 +51,16 @@ def kept_since(con: duckdb.DuckDBPyConnection):
 def daily_marts(con: duckdb.DuckDBPyConnection, since) -> None:
     """Rewrite the per-day marts' days from `since` on, and the changed families' from their own day."""
     run_sql_step(con, "int_family_redo")  # kept for publishing (warehouse/publish_days.sql)
-    log.info("per-day marts kept before %s; %d families with changed members redone", since,
-             con.execute("SELECT count(*) FROM int_family_redo").fetchone()[0])
+    redone, redo_from = con.execute("SELECT count(*), coalesce(min(since), ?) FROM int_family_redo",
+                                    [since]).fetchall()[0]
+    log.info("per-day marts kept before %s; %d families with changed members redone", since, redone)
     con.execute("DELETE FROM mart_model_daily WHERE day >= ?", [since])
     con.execute(f"INSERT INTO mart_model_daily SELECT * FROM ({sql_text('mart_model_daily')}) WHERE day >= ?",
                 [since])
     con.execute("DELETE FROM mart_family_daily WHERE day >= ?", [since])
-    con.execute("DELETE FROM mart_family_daily m WHERE EXISTS "
-                "(SELECT 1 FROM int_family_redo r WHERE r.family = m.family AND m.day >= r.since)")
+    # from the earliest redone family's day (redo_from), so the older row groups are skipped
+    con.execute("DELETE FROM mart_family_daily m WHERE m.day >= ? AND EXISTS "
+                "(SELECT 1 FROM int_family_redo r WHERE r.family = m.family AND m.day >= r.since)", [redo_from])
     con.execute(REDO_ROWS.format(since=since))
     con.execute(f"INSERT INTO mart_family_daily {sql_text('mart_family_daily')}")
 
