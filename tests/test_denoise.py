@@ -237,3 +237,16 @@ def test_rolling_median_matches_a_per_window_median():
                           else np.nan for t in range(30)] for r in x])
     assert np.array_equal(sig.rolling_median(x, 15), expected, equal_nan=True)
     assert sig.rolling_median(np.zeros((2, 0)), 15).shape == (2, 0)
+
+
+@pytest.mark.filterwarnings("ignore:All-NaN slice")
+def test_nan_quantile_is_numpys_nanquantile_bit_for_bit():
+    rng = np.random.default_rng(11)
+    x = rng.gamma(0.7, 30, (400, 45))
+    x[::2] = np.floor(x[::2])  # whole counts, as downloads are
+    x[rng.random(x.shape) < 0.3] = np.nan
+    x[:3] = np.nan
+    x[3, 1:] = np.nan
+    for q in (0.1, 0.25, 0.5):
+        expected = np.nanquantile(x, q, axis=1)
+        assert np.array_equal(sig.nan_quantile(x, q).view(np.int64), expected.view(np.int64))

@@ -81,7 +81,7 @@ STEPS: list[Step] = [
                   "int_series_new")),
     # organic downloads by calendar blocks, kept between builds (docs/denoising.md)
     Step(denoise.build, ("int_model_noise", "int_model_daily"), state=("int_noise_state",),
-         scratch=("int_denoise_ids", "int_denoise_organic")),
+         scratch=("int_denoise_ids",)),
     # declared parents, families, derivative counts (docs/methodology.md)
     Step(lineage.build, ("stg_lineage_edges", "int_lineage_nodes", "int_lineage_edges", "int_model_family",
                          "int_lineage_issues", "int_model_derivatives"),

@@ -28,39 +28,37 @@ ROW_CHUNK = 50_000
 EPOCH = dt.date(1970, 1, 1)
 
 # The models of a window: those with snapshots in it or series days in it, each with its last snapshot in the
-# window (defaults when it has none: a span of imputed days whose closing snapshot is later).
+# window (NULL when it has none: a span of imputed days whose closing snapshot is later).
 WINDOW_IDS = """
 CREATE OR REPLACE TEMP TABLE int_denoise_ids AS
-SELECT model_id, (row_number() OVER (ORDER BY model_id) - 1)::BIGINT AS m FROM (
-    SELECT id AS model_id FROM raw_hf_models WHERE as_of > $lo AND as_of <= $hi
-    UNION SELECT model_id FROM int_series_daily WHERE day >= $lo AND day < $hi)
-"""
-MODELS = """
-WITH snaps AS NOT MATERIALIZED (
-    SELECT id, as_of, author, created_at, downloads, likes, params, base_models FROM raw_hf_models
-    WHERE as_of > $lo AND as_of <= $hi),
-last_row AS (
-    SELECT id, max(as_of) AS as_of,
+WITH last_row AS (
+    SELECT id AS model_id, max(as_of) AS as_of,
            arg_max(struct_pack(author, created_at, downloads, likes, params, parents := len(base_models)), as_of) AS r
-    FROM snaps GROUP BY id
+    FROM raw_hf_models WHERE as_of > $lo AND as_of <= $hi GROUP BY id
 ),
-latest AS (SELECT max(as_of) AS as_of FROM last_row),
+series AS (SELECT DISTINCT model_id FROM int_series_daily WHERE day >= $lo AND day < $hi)
+SELECT model_id, (row_number() OVER (ORDER BY model_id) - 1)::BIGINT AS m, l.as_of, l.r
+FROM last_row l FULL JOIN series s USING (model_id)
+"""
+# ... with defaults for those without a snapshot, and how many models of the latest snapshot name each as a parent
+MODELS = """
+WITH latest AS (SELECT max(as_of) AS as_of FROM int_denoise_ids),
 children AS (
     SELECT b.parent AS id, count(*) AS children
-    FROM (SELECT unnest(base_models) AS b FROM snaps WHERE as_of = (SELECT as_of FROM latest))
+    FROM (SELECT unnest(base_models) AS b FROM raw_hf_models
+          WHERE as_of > $lo AND as_of <= $hi AND as_of = (SELECT as_of FROM latest))
     GROUP BY 1
 )
-SELECT i.m, i.model_id AS id, coalesce(l.r.author, split_part(i.model_id, '/', 1)) AS author, l.r.params,
-       coalesce(l.r.likes, 0) AS likes, l.r.downloads, l.as_of, CAST(l.r.created_at AS DATE) AS created,
-       coalesce(k.children, 0) AS children, coalesce(l.r.parents, 0) > 0 AS derived,
-       coalesce(l.as_of = (SELECT as_of FROM latest), false) AS in_latest
+SELECT i.m, i.model_id AS id, coalesce(i.r.author, split_part(i.model_id, '/', 1)) AS author, i.r.params,
+       coalesce(i.r.likes, 0) AS likes, i.r.downloads, i.as_of, CAST(i.r.created_at AS DATE) AS created,
+       coalesce(k.children, 0) AS children, coalesce(i.r.parents, 0) > 0 AS derived,
+       coalesce(i.as_of = (SELECT as_of FROM latest), false) AS in_latest
 FROM int_denoise_ids i
-LEFT JOIN last_row l ON l.id = i.model_id
 LEFT JOIN children k ON k.id = i.model_id
 ORDER BY i.m
 """
 DAILY = """
-SELECT i.m::INTEGER AS m, (d.day - $first)::SMALLINT AS t, d.raw_downloads, d.imputed
+SELECT i.m::INTEGER AS m, (d.day - $first)::SMALLINT AS t, d.raw_downloads, d.imputed, d.decreased
 FROM int_series_daily d JOIN int_denoise_ids i USING (model_id)
 WHERE d.day >= $lo AND d.day < $hi
 """
@@ -69,12 +67,10 @@ CREATE TABLE IF NOT EXISTS int_noise_state (key VARCHAR PRIMARY KEY, value VARCH
 CREATE TABLE IF NOT EXISTS int_model_daily (model_id VARCHAR, day DATE, raw_downloads BIGINT, organic_downloads BIGINT,
                                         imputed BOOLEAN, decreased BOOLEAN);
 """
-# int_model_daily's rows of the recomputed days: the series plus the organic column of the block that holds the day
+# int_model_daily's rows of a block, in the cells' (day) order: t counts days from $first
 WRITE_DAILY = """
 INSERT INTO int_model_daily
-SELECT r.model_id, r.day, r.raw_downloads, o.organic_downloads::BIGINT, r.imputed, r.decreased
-FROM int_series_daily r JOIN int_denoise_organic o USING (model_id, day)
-ORDER BY r.day
+SELECT model_id, $first + t, raw_downloads, organic_downloads, imputed, decreased FROM cells
 """
 
 # Output columns, typed (an empty build keeps its types).
@@ -93,9 +89,8 @@ def cohort_of(params: np.ndarray) -> np.ndarray:
 def matrix(daily: pa.Table, n_models: int, n_days: int) -> tuple[np.ndarray, np.ndarray]:
     """Dense models x days matrices of raw downloads and of observed (not imputed) downloads, NaN elsewhere."""
     m, t = daily["m"].to_numpy(), daily["t"].to_numpy()
-    raw = daily["raw_downloads"].to_numpy().astype(np.float64)
     x = np.full((n_models, n_days), np.nan)
-    x[m, t] = raw
+    x[m, t] = daily["raw_downloads"].to_numpy()
     observed = x.copy()
     imputed = daily["imputed"].to_numpy(zero_copy_only=False)
     observed[m[imputed], t[imputed]] = np.nan
@@ -104,9 +99,8 @@ def matrix(daily: pa.Table, n_models: int, n_days: int) -> tuple[np.ndarray, np.
 
 def ages(days: np.ndarray, created: np.ndarray) -> np.ndarray:
     """Days since creation per model (rows) and day (columns); infinite when the creation date is unknown."""
-    age = (days[None, :] - created[:, None]).astype(np.float64)
-    age[np.isnat(created)] = np.inf
-    return age
+    born = np.where(np.isnat(created), -np.inf, created.astype(np.int64))
+    return days.astype(np.int64)[None, :] - born[:, None]
 
 
 def automation(x: np.ndarray, observed: np.ndarray, days: np.ndarray, created: np.ndarray, weekend: np.ndarray,
@@ -217,7 +211,7 @@ class Window:
 
     models: pd.DataFrame
     days: np.ndarray
-    daily: pa.Table          # the series cells: m (row) and t (column)
+    daily: pa.Table          # the series cells in day order: m (row), t (column), imputed and decreased
     x: np.ndarray
     auto: np.ndarray
     burst: np.ndarray
@@ -235,7 +229,8 @@ def denoise_window(con: duckdb.DuckDBPyConnection, lo: dt.date, hi: dt.date) -> 
     n_days = (last - first).days + 1 if first else 0
     daily = con.sql(DAILY, params=span | {"first": first}).to_arrow_table()
     x, observed = matrix(daily, len(models), n_days)
-    daily = daily.select(["m", "t"])  # what keep_days reads; the other columns are in x and observed now
+    # the downloads are in x now; in day order, a block's cells are one slice (keep_days)
+    daily = daily.drop_columns(["raw_downloads"]).take(np.argsort(daily["t"].to_numpy(), kind="stable"))
     days = np.datetime64(first or "1970-01-01", "D") + np.arange(n_days)
     weekend = ((days.astype(np.int64) + 3) % 7) >= 5  # 1970-01-01 was a Thursday
     created = models["created"].to_numpy(dtype="datetime64[D]", na_value=np.datetime64("NaT"))
@@ -271,18 +266,23 @@ def denoise_window(con: duckdb.DuckDBPyConnection, lo: dt.date, hi: dt.date) -> 
 
 
 def keep_days(con: duckdb.DuckDBPyConnection, w: Window, lo: dt.date, hi: dt.date) -> None:
-    """Add the organic downloads of the window's series days in [lo, hi) to int_denoise_organic."""
-    m, t = w.daily["m"].to_numpy(), w.daily["t"].to_numpy()
-    day = w.days[t] if len(w.days) else np.array([], dtype="datetime64[D]")
-    rows = (day >= np.datetime64(lo, "D")) & (day < np.datetime64(hi, "D"))
-    cells = m[rows], t[rows]
-    organic = np.rint(w.x[cells] - np.nan_to_num(w.auto[cells])).astype(np.int64)
-    con.register("organic", pa.table({"m": m[rows], "day": day[rows], "organic_downloads": organic}))
+    """Write the window's series days in [lo, hi) to int_model_daily in day order, with their organic downloads."""
+    start, stop = np.searchsorted(w.daily["t"].to_numpy(),
+                                  np.searchsorted(w.days, [np.datetime64(lo, "D"), np.datetime64(hi, "D")]))
+    if start == stop:
+        return
+    cells = w.daily.slice(start, stop - start)
+    m, t = cells["m"].to_numpy(), cells["t"].to_numpy()
+    raw = w.x[m, t]
+    con.register("cells", pa.table({
+        "model_id": pa.DictionaryArray.from_arrays(m, pa.array(w.models["id"])), "t": t,
+        "raw_downloads": raw.astype(np.int64),
+        "organic_downloads": np.rint(raw - np.nan_to_num(w.auto[m, t])).astype(np.int64),
+        "imputed": cells["imputed"], "decreased": cells["decreased"]}))
     try:
-        con.execute("INSERT INTO int_denoise_organic SELECT i.model_id, o.day::DATE, o.organic_downloads "
-                    "FROM organic o JOIN int_denoise_ids i USING (m)")
+        con.execute(WRITE_DAILY, {"first": w.days[0].astype(dt.date)})
     finally:
-        con.unregister("organic")
+        con.unregister("cells")
 
 
 def write_noise(con: duckdb.DuckDBPyConnection, w: Window) -> None:
@@ -357,8 +357,7 @@ def build(con: duckdb.DuckDBPyConnection, config: Config) -> None:
         windows.setdefault(span, []).append(block)
     latest = (max(block_start(newest - 1), floor_day), top)
     windows.setdefault(latest, [])
-    con.execute("CREATE OR REPLACE TEMP TABLE int_denoise_organic "
-                "(model_id VARCHAR, day DATE, organic_downloads BIGINT)")
+    con.execute("DELETE FROM int_model_daily WHERE day >= ?", [EPOCH if since is None else block_start(oldest)])
     for (lo, hi), blocks in windows.items():
         w = denoise_window(con, lo, hi)
         for block in blocks:
@@ -366,8 +365,6 @@ def build(con: duckdb.DuckDBPyConnection, config: Config) -> None:
         if (lo, hi) == latest:
             write_noise(con, w)
         del w
-    con.execute("DELETE FROM int_model_daily WHERE day >= ?", [EPOCH if since is None else block_start(oldest)])
-    con.execute(WRITE_DAILY)
     kept = dict(con.execute("SELECT key, value FROM int_noise_state").fetchall()).get("as_of") if since else None
     hand_on(con, daily_after=kept and dt.date.fromisoformat(kept), daily_since=since and block_start(oldest))
     con.execute("INSERT OR REPLACE INTO int_noise_state VALUES ('code', ?), ('as_of', ?)", [code_hash(), str(top)])

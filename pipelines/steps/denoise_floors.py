@@ -28,6 +28,7 @@ from pipelines.steps.denoise_signals import (
     level_bins,
     log_dispersion,
     nan_median,
+    nan_quantile,
     upper_spread,
 )
 
@@ -125,7 +126,7 @@ def floor_level(y: np.ndarray, level: np.ndarray, target) -> np.ndarray:
     F is found by bisection between 0 and a low quantile of the days (a missed night is not the floor's size).
     """
     lo = np.zeros(len(y))
-    hi = np.nan_to_num(np.nanquantile(y, FLOOR_TOP_QUANTILE, axis=1)) if len(y) else lo
+    hi = np.nan_to_num(nan_quantile(y, FLOOR_TOP_QUANTILE))
     mean = np.nanmean(y, axis=1) if len(y) else lo
     for _ in range(FLOOR_BISECTIONS):
         mid = (lo + hi) / 2
@@ -306,6 +307,8 @@ def floors(y: np.ndarray, y_obs: np.ndarray, weekend: np.ndarray, level: np.ndar
                                    s_min, miss)
             floor[active] += np.where(side[active], size[:, None], 0.0)
     flag = (floor > 0).any(axis=1)
-    k = np.where(floor > 0, runs(y, np.where(np.isnan(level), y, level), np.where(floor > 0, floor, 1.0)), 0.0)
+    k, rows = np.zeros(y.shape), np.flatnonzero(flag)  # runs of a floor: 0 on the rows without one
+    fy, fl, ff = y[rows], level[rows], floor[rows]
+    k[rows] = np.where(ff > 0, runs(fy, np.where(np.isnan(fl), fy, fl), np.where(ff > 0, ff, 1.0)), 0.0)
     auto = np.minimum(floor * k, y)
     return np.nan_to_num(auto), flag

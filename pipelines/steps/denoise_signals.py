@@ -90,6 +90,18 @@ def nan_median(a: np.ndarray, axis: int = -1) -> np.ndarray:
     return np.squeeze(np.where(n > 0, (lo + hi) / 2, np.nan), axis=axis)
 
 
+def nan_quantile(a: np.ndarray, q: float) -> np.ndarray:
+    """np.nanquantile(a, q, axis=1), the same values: rows with the same count of values are read together (sorted,
+    NaN last) instead of one at a time."""
+    s = np.sort(a, axis=1)
+    n = (~np.isnan(a)).sum(axis=1)
+    out = np.full(len(a), np.nan)
+    for k in np.unique(n[n > 0]):
+        rows = n == k
+        out[rows] = np.quantile(s[rows, :k], q, axis=1)
+    return out
+
+
 def rolling_median(x: np.ndarray, window: int) -> np.ndarray:
     """Centred rolling median along days, ignoring NaN (shorter windows at the edges).
 

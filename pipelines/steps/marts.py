@@ -60,7 +60,7 @@ def family_redo(con: duckdb.DuckDBPyConnection, config: Config) -> None:
 
 def daily_marts(con: duckdb.DuckDBPyConnection, since) -> None:
     """Rewrite the per-day marts' days from `since` on, and those of int_family_redo's families from their own day."""
-    count, first = con.execute("SELECT count(*), coalesce(min(since), ?) FROM int_family_redo", [since]).fetchone()
+    count, first = con.execute("SELECT count(*), coalesce(min(since), ?) FROM int_family_redo", [since]).fetchall()[0]
     log.info("per-day marts kept before %s; %d families with changed members redone", since, count)
     con.execute("DELETE FROM mart_model_daily WHERE day >= ?", [since])
     con.execute(f"INSERT INTO mart_model_daily SELECT * FROM ({sql_text('mart_model_daily')}) WHERE day >= ?",
