@@ -5,16 +5,17 @@ python bench/app_render.py [--models 100000] [--days 35] [--starts 3] [--loads 7
 Without --home it builds a synthetic warehouse of --models models (bench/synthetic_hub.py, then the lineage,
 scoring and marts steps) and publishes it. A load is timed from navigation until the top-ranked model's row
 is in the leaderboard table (a data row whose link is that model's id: no placeholder has one). The first load
-after each server start is cold (a server that has just started: `revealed app` runs its first page once as it
-starts, and the browser arrives while that run may still be going); the rest are warm (a new browser session each,
-cached queries). For scale it also times, the same way, an empty Streamlit page (the floor that any Streamlit app
-pays for its front end on this machine) and a bare table page: the title, the sandbox banner and the same first
-25 rows drawn by the same app/web/board.py table, without any control or navigation. Each load is also split, by
-the page's own clock, into Streamlit's boot (navigation until its websocket opens: loading and running its
-scripts, the same for any app) and the page (websocket open until the marker is in the document: the script
-run, the messages and drawing them). Times are taken by the page's own clock. The pages take turns: each round
-starts every page's server once (with --versus, also the leaderboard of other checkouts, for before/after
-pairs), so a change in the machine's load falls on all of them.
+after each server start is cold (a server that has just started: the browser arrives as soon as it serves), timed
+both from navigation and from the server process's start (so whatever a server does before it serves counts, for
+every page alike); the rest are warm (a new browser session each, cached queries). For scale it also times, the same
+way, an empty Streamlit page (the floor that any Streamlit app pays for its front end on this machine) and a bare
+table page: the title, the sandbox banner and the same first 25 rows drawn by the same app/web/board.py table,
+without any control or navigation. Each load is also split, by the page's own clock, into Streamlit's boot
+(navigation until its websocket opens: loading and running its scripts, the same for any app) and the page
+(websocket open until the marker is in the document: the script run, the messages and drawing them). Times are
+taken by the page's own clock. The pages take turns: each round starts every page's server once (with --versus,
+also the leaderboard of other checkouts, for before/after pairs), so a change in the machine's load falls on all
+of them.
 """
 
 import argparse
@@ -97,9 +98,9 @@ def top_row_js(model_id: str) -> str:
 EMPTY_PAGE_JS = "[...document.querySelectorAll('h1')].some(h => h.textContent.includes('empty page'))"
 
 
-def time_loads(serve, marker, marker_js: str, loads: int, split: list) -> tuple[float, list[float]]:
-    """Seconds from navigation until the marker is in the page, for one server start: its first (cold) load and
-    the warm ones.
+def time_loads(serve, marker, marker_js: str, loads: int, split: list) -> tuple[float, float, list[float]]:
+    """Seconds until the marker is in the page, for one server start: its first (cold) load from navigation and from
+    the server process's start, and the warm loads from navigation.
 
     `marker(page)` (a Playwright locator) is what each load waits for; `marker_js` is the same test, run by the page
     on every change of its document, which gives the time. Each load's (boot, page) seconds are appended to
@@ -107,6 +108,7 @@ def time_loads(serve, marker, marker_js: str, loads: int, split: list) -> tuple[
     seconds = []
     with sync_playwright() as p:
         chromium = p.chromium.launch(executable_path=app_server.CHROMIUM, args=app_server.CHROMIUM_ARGS)
+        started = time.time()  # the server process starts now: the cold load also counts the wait until it serves
         with serve() as url:
             for i in range(loads):
                 context = chromium.new_context(viewport={"width": 1440, "height": 900})
@@ -114,15 +116,19 @@ def time_loads(serve, marker, marker_js: str, loads: int, split: list) -> tuple[
                 page = context.new_page()
                 page.goto(url)
                 expect(marker(page)).to_be_attached(timeout=120_000)
-                opened, shown = page.evaluate("[window.__bench.open, window.__bench.shown]")
+                opened, shown, origin = page.evaluate(
+                    "[window.__bench.open, window.__bench.shown, performance.timeOrigin]")
                 if shown is None:
                     raise RuntimeError(f"the page's clock never saw its marker ({marker_js})")
                 seconds.append(shown / 1000)
                 split.append((opened / 1000, (shown - opened) / 1000))
+                if i == 0:
+                    waited = origin / 1000 - started
+                    log.info("server start to navigation: %.2f s", waited)
                 log.info("load %d: %.2f s (boot %.2f s, page %.2f s)", i + 1, seconds[-1], *split[-1])
                 context.close()
         chromium.close()
-    return seconds[0], seconds[1:]
+    return seconds[0], waited + seconds[0], seconds[1:]
 
 
 def script_server(source: str):
@@ -162,10 +168,12 @@ def bare_table_page(home: Path) -> str:
             f"st.html({table!r})\n")
 
 
-def summary(label: str, cold: list[float], warm: list[float], split: list[tuple[float, float]]) -> str:
+def summary(label: str, cold: list[float], from_start: list[float], warm: list[float],
+            split: list[tuple[float, float]]) -> str:
     """One line of medians."""
     boot, page = statistics.median(b for b, _ in split), statistics.median(p for _, p in split)
-    return (f"{label}: cold median {statistics.median(cold):.2f} s ({len(cold)} server starts), "
+    return (f"{label}: cold median {statistics.median(cold):.2f} s from navigation, "
+            f"{statistics.median(from_start):.2f} s from the server process's start ({len(cold)} server starts), "
             f"warm median {statistics.median(warm):.2f} s ({len(warm)} loads); every load: Streamlit's boot "
             f"{boot:.2f} s, then the page {page:.2f} s")
 
@@ -195,16 +203,17 @@ def main() -> None:
         lambda page: page.get_by_text("empty page"), EMPTY_PAGE_JS)
     pages["bare table page (title, banner, the same 25 rows; no controls), same harness"] = (
         script_server(bare_table_page(home)), row, row_js)
-    timed = {label: ([], [], []) for label in pages}
+    timed = {label: ([], [], [], []) for label in pages}
     for start in range(args.starts):  # one server start of each page per round: they share the machine's load
         for label, (serve, marker, marker_js) in pages.items():
             log.info("round %d: %s", start + 1, label)
-            cold, warm, split = timed[label]
-            first_load, later_loads = time_loads(serve, marker, marker_js, args.loads, split)
+            cold, from_start, warm, split = timed[label]
+            first_load, first_from_start, later_loads = time_loads(serve, marker, marker_js, args.loads, split)
             cold.append(first_load)
+            from_start.append(first_from_start)
             warm += later_loads
-    for label, (cold, warm, split) in timed.items():
-        print(summary(label, cold, warm, split))
+    for label, (cold, from_start, warm, split) in timed.items():
+        print(summary(label, cold, from_start, warm, split))
     print(f"load average during the run: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
 
 

@@ -12,7 +12,7 @@ class BoardParser(HTMLParser):
         self.rows: list[list[dict]] = []
         self.cell: dict | None = None
         self.in_body = False
-        self.in_meta = False
+        self.in_meta = 0  # depth of <span> inside the small print
 
     def handle_starttag(self, tag, attrs):
         attrs = dict(attrs)
@@ -24,8 +24,8 @@ class BoardParser(HTMLParser):
             self.cell = {"text": "", "meta": "", "links": [], "images": [], "titles": []}
         elif tag == "span" and attrs.get("title") and self.cell is not None:
             self.cell["titles"].append(attrs["title"])
-        elif tag == "span" and attrs.get("class") == "meta":
-            self.in_meta = True
+        elif tag == "span" and (self.in_meta or attrs.get("class") == "meta"):
+            self.in_meta += 1
         elif tag == "a" and self.cell is not None:
             self.cell["links"].append(attrs.get("href"))
         elif tag == "img" and self.cell is not None:
@@ -35,9 +35,9 @@ class BoardParser(HTMLParser):
         if tag == "tbody":
             self.in_body = False
         elif tag == "span" and self.in_meta:
-            self.in_meta = False
+            self.in_meta -= 1
         elif tag == "th" and self.cell is not None:
-            self.headers.append(self.cell["text"].strip())
+            self.headers.append(self.cell["text"].replace("\u00ad", "").strip())  # as read: no soft hyphen
             self.cell = None
         elif tag == "td" and self.cell is not None:
             self.rows[-1].append(self.cell | {"text": self.cell["text"].strip(), "meta": self.cell["meta"].strip()})

@@ -1,29 +1,39 @@
 """The `revealed` command line: thin commands over library functions."""
 
 import argparse
+import importlib
 import logging
 import os
 import sys
 from dataclasses import fields
 from pathlib import Path
 
-from app.cli import ask, build, collect, core, export, imports, sandbox, serve, up
 from app.cli.flags import UsageError
-from warehouse import db, lock, paths
+from warehouse import lock, paths
 from warehouse.settings import Settings
 
-# One module per command group, in the order `revealed --help` lists them.
-COMMAND_MODULES = [core, collect, imports, sandbox, export, build, up, serve, ask]
+# One module per command group, in the order `revealed --help` lists them, and the commands it adds. A run imports
+# only its command's module: each imports the libraries its commands need (pandas, DuckDB, the collectors), which
+# `revealed app`, about to become the web server, would load for nothing.
+COMMANDS = {"core": ("init", "status"), "collect": ("collect",), "imports": ("import",), "sandbox": ("sandbox",),
+            "export": ("export",), "build": ("build", "compact"), "up": ("up", "schedule"), "serve": ("app",),
+            "ask": ("ask",)}
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """The full argument parser with every registered command."""
+def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+    """The argument parser with the module of `command` registered; with every module when None or unknown."""
     parser = argparse.ArgumentParser(prog="revealed", description=__doc__)
     parser.add_argument("-v", "--verbose", action="store_true", help="log debug detail")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    for module in COMMAND_MODULES:
-        module.register(sub)
+    modules = [name for name, commands in COMMANDS.items() if command in commands] or list(COMMANDS)
+    for name in modules:
+        importlib.import_module(f"app.cli.{name}").register(sub)
     return parser
+
+
+def command_word(argv: list[str]) -> str | None:
+    """The command argv names: its first word that is not an option."""
+    return next((word for word in argv if not word.startswith("-")), None)
 
 
 # Commands that write the warehouse hold the writer lock, so they never collide with the scheduler.
@@ -77,8 +87,8 @@ def settings_from(args) -> Settings:
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the console script."""
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    argv = sys.argv[1:] if argv is None else argv
+    args = build_parser(command_word(argv)).parse_args(argv)
     try:
         settings = settings_from(args)
     except ValueError as exc:  # a bad value in the environment: flags are checked by argparse
@@ -90,6 +100,8 @@ def main(argv: list[str] | None = None) -> int:
         if purpose is None:
             code = args.func(args, settings) or 0
         else:
+            from warehouse import db  # DuckDB: only the commands that write need it here
+
             with lock.hold(settings.home, purpose):
                 db.recover(settings.home)
                 code = args.func(args, settings) or 0

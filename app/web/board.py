@@ -20,10 +20,11 @@ STYLE = """<style>
               border-bottom: 1px solid rgba(128, 128, 128, 0.4)}
 .rv-board td {padding: 0.25rem 0.25rem; white-space: nowrap; border-bottom: 1px solid rgba(128, 128, 128, 0.15)}
 .rv-board .num {text-align: right}
-.rv-board .fit {display: inline-block; white-space: normal; min-width: 12rem}
+.rv-board .fit {display: inline-block; white-space: normal; overflow-wrap: anywhere; min-width: 9rem}
 .rv-board .meta {display: block; font-size: 0.75rem; opacity: 0.6}
+.rv-board .meta span {white-space: nowrap}
 .rv-board tbody tr:hover {background: rgba(128, 128, 128, 0.08)}
-.rv-board .interval {opacity: 0.6; font-size: 0.8rem}
+.rv-board .interval {display: block; opacity: 0.6; font-size: 0.75rem}
 .rv-board .bar {display: inline-block; width: 2.5rem; height: 0.4rem; margin-right: 0.3rem; vertical-align: middle;
                 border-radius: 0.2rem; background: rgba(128, 128, 128, 0.2); overflow: hidden}
 .rv-board .bar span {display: block; height: 100%; background: #4c78a8}
@@ -55,6 +56,10 @@ STYLE = """<style>
 </style>"""
 
 
+# Where a long header word may break (a soft hyphen, drawn as "-" only at a break) when the table is short of room
+SOFT_HYPHENS = {"adoption": "adop\u00adtion", "automation": "auto\u00admation", "capability": "capa\u00adbility",
+                "community": "commu\u00adnity", "derivatives": "deriva\u00adtives", "ecosystem": "eco\u00adsystem",
+                "members": "mem\u00adbers", "momentum": "momen\u00adtum"}
 # cohort_adoption sits next to "adoption": the same downloads against its cohort
 HEADERS = {"cohort_adoption": "in its class", "local_use": "local use", "api_use": "API use"}
 COMPONENT_HELP = {
@@ -104,10 +109,10 @@ def page_link(value, page: str = "model") -> str:
 def linked(name: str, small_print: tuple[str, ...] = (), page: str = "model") -> Callable[[dict], str]:
     """A cell linking row[name] to its model (or family) page, with the small_print fields under it (' · ').
 
-    Only these cells may wrap (after a hyphen of a long id, between the small-print fields), and only when the
-    table is wider than the page."""
+    Only these cells and the headers may wrap, and only when the table is short of room: an id after a hyphen (or
+    anywhere, if it has none), the small print between its fields, never inside one."""
     def cell(row: dict) -> str:
-        meta = " · ".join(text(row[field]) for field in small_print)
+        meta = " · ".join(f"<span>{text(row[field])}</span>" for field in small_print)
         return (f'<span class="fit">{page_link(row[name], page)}'
                 + (f'<span class="meta">{meta}</span>' if small_print else "") + "</span>")
     return cell
@@ -165,7 +170,8 @@ def header(column: Column) -> str:
     """One header cell, with the column's tooltip."""
     attrs = ' class="num"' if column.numeric else ""
     attrs += f' title="{html.escape(column.help)}"' if column.help else ""
-    return f'<th scope="col"{attrs}>{html.escape(column.header)}</th>'
+    words = " ".join(SOFT_HYPHENS.get(word, word) for word in column.header.split(" "))
+    return f'<th scope="col"{attrs}>{html.escape(words)}</th>'
 
 
 def table(rows: list[dict], columns: list[Column], label: str) -> str:

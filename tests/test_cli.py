@@ -1,0 +1,31 @@
+"""The `revealed` command line loads only the module of the command it runs."""
+
+import subprocess
+import sys
+from pathlib import Path
+
+from app.cli import COMMANDS, build_parser
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def choices(parser) -> list[str]:
+    """The commands a parser offers."""
+    return list(next(a for a in parser._actions if a.dest == "command").choices)
+
+
+def test_each_command_is_added_by_the_module_the_table_names():
+    assert choices(build_parser()) == [c for commands in COMMANDS.values() for c in commands]
+    for commands in COMMANDS.values():
+        for command in commands:
+            assert choices(build_parser(command)) == list(commands)
+    assert choices(build_parser("no-such-command")) == choices(build_parser())  # argparse then names them all
+
+
+def test_revealed_app_starts_the_web_server_without_the_other_commands_libraries():
+    check = ("import sys; from app.cli import build_parser, command_word; argv = ['-v', 'app', '--port', '1'];"
+             "args = build_parser(command_word(argv)).parse_args(argv); assert args.func.__name__ == 'cmd_app';"
+             "print(sorted({'duckdb', 'pandas', 'huggingface_hub', 'pyarrow'} & set(sys.modules)))")
+    done = subprocess.run([sys.executable, "-c", check], cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[]"
