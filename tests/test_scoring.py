@@ -28,6 +28,15 @@ def edited(old: str, new: str) -> str:
     return text.replace(old, new)
 
 
+def test_a_tie_for_a_familys_top_member_goes_to_the_last_model_id(con):
+    hub_snapshot(con, [{"id": "m/b"}, {"id": "u/ft", "params": 400_000_000_000, "parents": [("finetune", "m/b")]}])
+    upstream_noise(con, {"m/b": 50, "u/ft": 50})
+    build.run_build(con, STEPS)
+    assert con.execute("SELECT top_model FROM mart_families").fetchall() == [("u/ft",)]
+    size = "SELECT size_class FROM int_entity_inputs WHERE entity_kind = ? AND entity_id = ?"
+    assert con.execute(size, ["family", "m/b"]).fetchall() == con.execute(size, ["model", "u/ft"]).fetchall()
+
+
 def world(con, trend=None) -> None:
     """Twelve 7B models (one cohort), two derivatives, a lone 100B+ model and n/none (never de-noised)."""
     models = [{"id": m} for m in COHORT]

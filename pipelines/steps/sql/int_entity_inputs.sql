@@ -20,14 +20,15 @@ models AS (
     FROM facts
 ),
 families AS (
-    -- size of the family's most-downloaded member, age of its oldest member; each member counted once
+    -- size of the family's most-downloaded member, age of its oldest member (a tie: the last, the first model id);
+    -- each member counted once
     SELECT 'family', family,
-           coalesce(arg_max(size_class, coalesce(organic_downloads_30d, -1)), 'unknown'),
-           coalesce(arg_min(age_class, created_at), 'unknown'),
+           coalesce(arg_max(size_class, (coalesce(organic_downloads_30d, -1), model_id)), 'unknown'),
+           coalesce(arg_min(age_class, (created_at, model_id)) FILTER (WHERE created_at IS NOT NULL), 'unknown'),
            sum(organic_downloads_30d)::BIGINT,
            count(*) FILTER (WHERE depth > 0 AND organic_downloads_30d >= s.active_derivative_min_downloads),
            max(own_stars),
-           arg_max(own_stars_growth_30d, own_stars),
+           arg_max(own_stars_growth_30d, (own_stars, model_id)) FILTER (WHERE own_stars IS NOT NULL),
            max(clean_score),
            bool_and(mostly_automation)
     FROM facts, s

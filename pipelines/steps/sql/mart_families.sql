@@ -14,7 +14,7 @@ rollup AS (
            count(*) FILTER (WHERE depth > 0 AND relation = 'adapter')   AS derivatives_adapter,
            count(*) FILTER (WHERE depth > 0 AND relation = 'merge')     AS derivatives_merge,
            count(*) FILTER (WHERE depth > 0 AND relation = 'unknown')   AS derivatives_unknown,
-           arg_max(model_id, coalesce(organic_downloads_30d, -1)) AS top_model,
+           arg_max(model_id, (coalesce(organic_downloads_30d, -1), model_id)) AS top_model,
            max(as_of_hf) AS as_of_hf, max(as_of_github) AS as_of_github, max(as_of_benchmarks) AS as_of_benchmarks
     FROM members GROUP BY family
 ),
