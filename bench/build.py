@@ -139,6 +139,8 @@ def main(argv=None) -> int:
                         "in this folder and reuse them")
     parser.add_argument("--daily", action="store_true", help="time the daily build on day D instead of a full build")
     parser.add_argument("--publish", action="store_true", help="with --daily: also time publishing the daily build")
+    parser.add_argument("--keep", type=Path, help="with --daily: copy each size's last daily build to "
+                        "DIR/daily_<models>_<days>.duckdb (compare commits with bench/same_tables.py)")
     parser.add_argument("--state", type=Path, nargs="*", help="with --daily: day-before states made earlier, one per "
                         "size, copied (never written) instead of made by a full build; kept days taken as this code's")
     args = parser.parse_args(argv)
@@ -165,6 +167,9 @@ def main(argv=None) -> int:
                 if args.publish:
                     in_child(publish_to, state, Path(scratch) / "served_before.duckdb")
                 in_child(time_builds, Path(scratch) / "daily.duckdb", runs, queue, state)
+                if args.keep:
+                    args.keep.mkdir(parents=True, exist_ok=True)
+                    shutil.copyfile(Path(scratch) / "daily.duckdb", args.keep / f"daily_{models}_{days}.duckdb")
             else:
                 in_child(time_builds, path, runs, queue)
             times, steps, rss = queue.get()
