@@ -71,10 +71,10 @@ def test_poisson_bound_finds_a_small_floor_whole_counts_hide_from_the_log_test()
     small = organic(2, 0.3, 0.2) + 10
     y, level = population([small])
     s_min = 0.1
-    floor = fl.bound_floor(y[-1:], level[-1:], s_min)[0]
+    floor = fl.bound_floor(y[-1:], level[-1:], WEEKEND, s_min)[0]
     assert 3 < floor <= 12  # a lower confidence bound of the 10: the variance of 44 days is itself uncertain
     # organic counts of the same level prove nothing
-    assert fl.bound_floor(organic(12, 0.3, 0.2)[None, :], level[-1:], s_min)[0] == 0
+    assert fl.bound_floor(organic(12, 0.3, 0.2)[None, :], level[-1:], WEEKEND, s_min)[0] == 0
 
 
 def test_chi2_ratio_matches_tabulated_quantiles():
@@ -94,6 +94,47 @@ def test_dispersion_bound_is_calibrated_on_poisson_days(mean):
     assert ratio.mean() == pytest.approx(fl.RV_BIAS, abs=0.04)
     below = ratio < fl.RV_BIAS * fl.chi2_ratio(np.array([fl.RV_DF * DAYS]), fl.BOUND_ALPHA)[0]
     assert below.mean() == pytest.approx(fl.BOUND_ALPHA, abs=0.025)
+
+
+@pytest.mark.parametrize("mean", [3.0, 30.0, 1000.0])
+def test_kind_variance_is_calibrated_on_poisson_days(mean):
+    # Fisher's index of dispersion: the plain variance by kind of day is unbiased on Poisson days and falls below
+    # the test's quantile of its degrees of freedom about BOUND_ALPHA of the time
+    rng = np.random.default_rng(5)
+    y = rng.poisson(mean, (4000, DAYS)).astype(np.float64)
+    var, df = fl.kind_variance(y, WEEKEND)
+    assert (df == DAYS - 2).all()
+    assert (var / mean).mean() == pytest.approx(1.0, abs=0.03)
+    assert (var / mean < fl.chi2_ratio(df, fl.BOUND_ALPHA)).mean() == pytest.approx(fl.BOUND_ALPHA, abs=0.02)
+
+
+def test_plain_variance_proves_regular_schedules_the_robust_one_misses():
+    # 4 pulls a night under 3 organic downloads a day: the robust variance keeps 0.38 x 45 degrees of freedom, the
+    # plain one 43, so it proves most of these schedules where the robust one alone proves few; a schedule that
+    # misses nights is still proven by the robust one, and organic series of the same level by neither
+    rng = np.random.default_rng(17)
+    s_min = 0.1
+
+    def proven(rows):
+        y = np.array(rows, dtype=np.float64)
+        level = sig.local_level(y, WEEKEND)
+        robust = sig.nan_median(level, axis=1) - fl.organic_bound(
+            fl.robust_variance(y, level) / fl.RV_BIAS, fl.RV_DF * DAYS, s_min)
+        return robust > 0, fl.proven_floor(y, level, WEEKEND, s_min) > 0
+
+    def trickle(mean):
+        return rng.poisson(mean * np.exp(0.35 * rng.standard_normal(DAYS)))
+
+    robust, both = proven([trickle(3) + 4 for _ in range(400)])
+    assert both.mean() > robust.mean() + 0.25
+    missing = []
+    for _ in range(400):
+        nights = np.full(DAYS, 12.0)
+        nights[rng.choice(DAYS, 4, replace=False)] = 0.0
+        missing.append(trickle(2) + nights)
+    robust, both = proven(missing)
+    assert both.mean() >= robust.mean() > 0.5
+    assert proven([trickle(7) for _ in range(400)])[1].mean() < 0.01
 
 
 def test_upper_spread_ignores_a_crowded_low_side():

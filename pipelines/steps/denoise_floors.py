@@ -75,21 +75,47 @@ def chi2_ratio(k: np.ndarray, alpha: float) -> np.ndarray:
     return np.maximum(1 - 2 / (9 * k) + NormalDist().inv_cdf(alpha) * np.sqrt(2 / (9 * k)), 0.0) ** 3
 
 
-def organic_bound(var: np.ndarray, n: np.ndarray, s_min: float) -> np.ndarray:
+def kind_variance(y: np.ndarray, weekend: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Per row, the plain sample variance of the days around the mean of their kind (weekday or weekend), and its
+    degrees of freedom (the days less one per kind).
+
+    Of Poisson days, variance x df / mean is chi-square with df degrees (Fisher's index of dispersion). Nothing is
+    trimmed: on a regular schedule it reads every day, and a missed night, a step or a trend only adds to it.
+    """
+    total, df = np.zeros(len(y)), np.zeros(len(y))
+    for kind in (weekend, ~weekend):
+        days = np.where(kind[None, :], y, np.nan)
+        n = (~np.isnan(days)).sum(axis=1)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            total += np.nansum((days - (np.nansum(days, axis=1) / n)[:, None]) ** 2, axis=1)
+        df += np.maximum(n - 1, 0)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return total / df, df
+
+
+def organic_bound(var: np.ndarray, df: np.ndarray, s_min: float) -> np.ndarray:
     """The largest organic mean O whose variance, at least Poisson's O plus a relative spread s_min (O + s^2 O^2),
-    leaves the observed robust variance `var` of n days at or above its BOUND_ALPHA quantile (a chi-square test)."""
-    v = var / (RV_BIAS * chi2_ratio(RV_DF * n, BOUND_ALPHA))
+    leaves the observed variance `var` (unbiased, df degrees of freedom) at or above its BOUND_ALPHA quantile
+    (a chi-square test)."""
+    v = var / chi2_ratio(df, BOUND_ALPHA)
     return (np.sqrt(1 + 4 * s_min ** 2 * v) - 1) / (2 * s_min ** 2)
 
 
-def proven_floor(y: np.ndarray, level: np.ndarray, s_min: float) -> np.ndarray:
-    """Per row, the level above the largest organic mean its robust variance allows (organic_bound): positive when
-    the series is less dispersed than count data with organic demand's least relative spread s_min can be."""
+def proven_floor(y: np.ndarray, level: np.ndarray, weekend: np.ndarray, s_min: float) -> np.ndarray:
+    """Per row, the level above the largest organic mean its variance allows (organic_bound): positive when the
+    series is less dispersed than count data with organic demand's least relative spread s_min can be.
+
+    Two variances, each tested on its own: the robust one (a missed, doubled or shifted night does not hide the
+    floor) and the plain one by kind of day (kind_variance: more degrees of freedom, so a regular schedule is
+    proven at a smaller size); the smaller organic bound holds.
+    """
     lvl, n = nan_median(level, axis=1), (~np.isnan(y)).sum(axis=1)
-    return lvl - organic_bound(robust_variance(y, level), n, s_min)
+    plain = organic_bound(*kind_variance(y, weekend), s_min)
+    robust = organic_bound(robust_variance(y, level) / RV_BIAS, RV_DF * n, s_min)
+    return lvl - np.fmin(robust, plain)
 
 
-def bound_floor(y: np.ndarray, level: np.ndarray, s_min: float) -> np.ndarray:
+def bound_floor(y: np.ndarray, level: np.ndarray, weekend: np.ndarray, s_min: float) -> np.ndarray:
     """Per row, the floor the dispersion bound proves: the level above the largest organic mean its variance allows.
 
     Count data is never less dispersed than Poisson, and organic demand adds a relative spread of at least
@@ -97,7 +123,7 @@ def bound_floor(y: np.ndarray, level: np.ndarray, s_min: float) -> np.ndarray:
     part. 0 where the bound leaves less than BOUND_MIN downloads a day, or with fewer than FLOOR_DAYS observed days
     (whole counts of a few days can tie at the level).
     """
-    return usable_bound(proven_floor(y, level, s_min), (~np.isnan(y)).sum(axis=1))
+    return usable_bound(proven_floor(y, level, weekend, s_min), (~np.isnan(y)).sum(axis=1))
 
 
 def usable_bound(proven: np.ndarray, n: np.ndarray) -> np.ndarray:
@@ -244,7 +270,7 @@ def runs(y: np.ndarray, level: np.ndarray, floor: np.ndarray) -> np.ndarray:
     return np.clip(np.nan_to_num(k, nan=1.0), 0, MAX_RUNS)
 
 
-def _segment_floors(y_obs, level, days, f, null, prior, s_min, miss):
+def _segment_floors(y_obs, level, days, weekend, f, null, prior, s_min, miss):
     """Flag and size the floor of each row on its observed days in `days` (a mask); the null is the population's
     (flatness `f` over the rows of `null`). Under COUNT_LEVEL downloads a day the relative test needs the count
     test too: its variance must be below what count data with organic demand's least spread allows (proven_floor
@@ -257,7 +283,7 @@ def _segment_floors(y_obs, level, days, f, null, prior, s_min, miss):
     centre, spread = empirical_null(f["stat"], f["mean"], null, f["scale"], at=mean)
     with np.errstate(invalid="ignore"):
         z = np.where(np.isfinite(stat) & (n >= SEGMENT_DAYS), (centre - stat) * np.sqrt(n / 20) / spread, 0.0)
-    proven = proven_floor(ys, ls, s_min)
+    proven = proven_floor(ys, ls, weekend, s_min)
     bound = usable_bound(proven, n)
     with np.errstate(invalid="ignore"):
         counted = (mean >= COUNT_LEVEL) | (proven > 0) | prior
@@ -303,8 +329,8 @@ def floors(y: np.ndarray, y_obs: np.ndarray, weekend: np.ndarray, level: np.ndar
         active = np.flatnonzero(readable & side.any(axis=1))
         if len(active):
             miss = (low[active], p_null[active], alpha)
-            size = _segment_floors(y_obs[active], level[active], side[active], f, f["ok"] & ~known, prior[active],
-                                   s_min, miss)
+            size = _segment_floors(y_obs[active], level[active], side[active], weekend, f, f["ok"] & ~known,
+                                   prior[active], s_min, miss)
             floor[active] += np.where(side[active], size[:, None], 0.0)
     flag = (floor > 0).any(axis=1)
     k, rows = np.zeros(y.shape), np.flatnonzero(flag)  # runs of a floor: 0 on the rows without one
