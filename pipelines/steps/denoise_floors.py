@@ -1,13 +1,13 @@
 """Floors: scheduled traffic (nightly CI, mirrors' pulls) under organic demand, found by how little it varies.
 
-Two lower bounds on organic variability, each read with robust (trimmed) statistics so that a missed,
-doubled or shifted night does not hide a floor:
+Two lower bounds on organic variability, each read so that a missed, doubled or shifted night does not hide a
+floor:
 - relative: organic demand varies by a roughly constant factor from day to day at any level, so the trimmed
   mean absolute deviation of log downloads around their local level is compared with the population's (an
   empirical null per level bin); a floor adds a constant and compresses it;
 - absolute: count data cannot be less dispersed than Poisson, so the organic part of a series has a mean of
-  at most its variance; a series whose robust variance is below its level by more than a chi-square test allows
-  carries a deterministic part.
+  at most its variance; a series whose variance (the robust one, or the plain one by kind of day, which such a
+  night only raises) is below its level by more than a chi-square test allows carries a deterministic part.
 A third test reads the nights a schedule missed: days far below their level, more of them than organic demand at
 that level shows (a binomial test, Benjamini-Hochberg across rows).
 A step in level (a floor that starts, stops or grows when a second pipeline starts) splits the block in two
