@@ -137,19 +137,6 @@ def test_plain_variance_proves_regular_schedules_the_robust_one_misses():
     assert proven([trickle(7) for _ in range(400)])[1].mean() < 0.01
 
 
-def test_plain_variance_is_not_read_on_a_launchs_first_days():
-    # 11 observed days of Poisson counts (a model launched 11 days ago): their plain variance falls below the
-    # test's quantile about BOUND_ALPHA of the time, as it should, and that alone would prove a floor under a
-    # launch; under FLOOR_DAYS observed days only the robust variance is read, and it proves almost none
-    rng = np.random.default_rng(19)
-    y = rng.poisson(5 * np.exp(0.1 * rng.standard_normal((2000, DAYS)))).astype(np.float64)
-    y[:, :DAYS - 11] = np.nan
-    level = sig.local_level(y, WEEKEND)
-    plain = sig.nan_median(level, axis=1) - fl.organic_bound(*fl.kind_variance(y, WEEKEND), 0.1)
-    assert (plain > 0).mean() == pytest.approx(fl.BOUND_ALPHA, abs=0.02)
-    assert (fl.proven_floor(y, level, WEEKEND, 0.1) > 0).mean() < 0.01
-
-
 def test_upper_spread_ignores_a_crowded_low_side():
     rng = np.random.default_rng(4)
     organic = rng.standard_normal(2000)

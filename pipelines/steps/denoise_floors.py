@@ -107,11 +107,10 @@ def proven_floor(y: np.ndarray, level: np.ndarray, weekend: np.ndarray, s_min: f
 
     Two variances, each tested on its own: the robust one (a missed, doubled or shifted night does not hide the
     floor) and the plain one by kind of day (kind_variance: more degrees of freedom, so a regular schedule is
-    proven at a smaller size); the smaller organic bound holds. The plain one is read only over FLOOR_DAYS observed
-    days or more, the bound's own minimum (fewer whole counts can be under-dispersed by chance: a launch's first days).
+    proven at a smaller size); the smaller organic bound holds.
     """
     lvl, n = nan_median(level, axis=1), (~np.isnan(y)).sum(axis=1)
-    plain = np.where(n >= FLOOR_DAYS, organic_bound(*kind_variance(y, weekend), s_min), np.nan)
+    plain = organic_bound(*kind_variance(y, weekend), s_min)
     robust = organic_bound(robust_variance(y, level) / RV_BIAS, RV_DF * n, s_min)
     return lvl - np.fmin(robust, plain)
 
