@@ -73,6 +73,14 @@ WRITE_DAILY = """
 INSERT INTO int_model_daily
 SELECT model_id, $first + t, raw_downloads, organic_downloads, imputed, decreased FROM cells
 """
+# ... the rows already there (m is NULL for a model no longer in the window), and those to delete
+KEPT_DAILY = """
+SELECT d.rowid AS row, coalesce(i.m, -1) AS m, (d.day - $first)::INTEGER AS t, d.raw_downloads, d.organic_downloads,
+       d.imputed, d.decreased
+FROM int_model_daily d LEFT JOIN int_denoise_ids i USING (model_id)
+WHERE d.day >= $lo AND d.day < $hi
+"""
+DELETE_DAILY = "DELETE FROM int_model_daily WHERE day >= $lo AND day < $hi AND rowid IN (SELECT row FROM gone)"
 
 # Output columns, typed (an empty build keeps its types).
 NOISE_COLUMNS = ("model_id::VARCHAR AS model_id, as_of::DATE AS as_of, "
@@ -275,22 +283,45 @@ def denoise_window(con: duckdb.DuckDBPyConnection, lo: dt.date, hi: dt.date, kee
     return Window(models, days, imputed, decreased, x, auto, burst, flags, ceiling)
 
 
-def keep_days(con: duckdb.DuckDBPyConnection, w: Window, lo: dt.date, hi: dt.date) -> None:
-    """Write the window's series days in [lo, hi) to int_model_daily in day order, with their organic downloads."""
-    start, stop = np.searchsorted(w.days, [np.datetime64(lo, "D"), np.datetime64(hi, "D")])
-    t, m = np.nonzero(~np.isnan(w.x[:, start:stop].T))  # the cells, day by day
-    if not len(t):
-        return
-    t = (t + start).astype(np.int32)
+def cell_rows(w: Window, m: np.ndarray, t: np.ndarray) -> dict[str, np.ndarray]:
+    """int_model_daily's values of the window's cells (m, t): raw and organic downloads, imputed and decreased."""
     raw = w.x[m, t]
-    con.register("cells", pa.table({
-        "model_id": pa.DictionaryArray.from_arrays(m, pa.array(w.models["id"])), "t": t,
-        "raw_downloads": raw.astype(np.int64),
-        "organic_downloads": np.rint(raw - np.nan_to_num(w.auto[m, t])).astype(np.int64),
-        "imputed": w.imputed[m, t], "decreased": w.decreased[m, t]}))
+    return {"raw_downloads": raw.astype(np.int64),
+            "organic_downloads": np.rint(raw - np.nan_to_num(w.auto[m, t])).astype(np.int64),
+            "imputed": w.imputed[m, t], "decreased": w.decreased[m, t]}
+
+
+def keep_days(con: duckdb.DuckDBPyConnection, w: Window, lo: dt.date, hi: dt.date) -> None:
+    """Make int_model_daily's rows of the days in [lo, hi) the window's series days with their organic downloads: a
+    row already there with the same values stays, the others are deleted and the missing ones appended in day order
+    (a daily build changes few of the open block's rows: the new day's are appended, most others stay)."""
+    start, stop = np.searchsorted(w.days, [np.datetime64(lo, "D"), np.datetime64(hi, "D")])
+    span = {"lo": lo, "hi": hi, "first": w.days[0].astype(dt.date) if len(w.days) else lo}
+    stays = np.zeros((len(w.x), stop - start), dtype=bool)  # the cells whose row is there already
+    gone = []
+    for batch in con.sql(KEPT_DAILY, params=span).to_arrow_reader(ROW_CHUNK):
+        kept = {name: batch[name].to_numpy(zero_copy_only=False) for name in batch.schema.names}
+        inside = np.flatnonzero((kept["m"] >= 0) & (kept["t"] >= start) & (kept["t"] < stop))
+        m, t = kept["m"][inside], kept["t"][inside]
+        same = ~np.isnan(w.x[m, t]) & ~stays[m, t - start]
+        for name, values in cell_rows(w, m, t).items():
+            same &= kept[name][inside] == values
+        rows = np.flatnonzero(same)
+        rows = rows[np.unique(m[rows] * len(w.days) + t[rows], return_index=True)[1]]  # one row per cell
+        stays[m[rows], t[rows] - start] = True
+        keep = np.zeros(len(kept["row"]), dtype=bool)
+        keep[inside[rows]] = True
+        gone.append(kept["row"][~keep])
+    t, m = np.nonzero((~np.isnan(w.x[:, start:stop]) & ~stays).T)  # the new cells, day by day
+    t = (t + start).astype(np.int32)
+    con.register("gone", pa.table({"row": np.concatenate(gone or [np.zeros(0, dtype=np.int64)])}))
+    con.register("cells", pa.table({"model_id": pa.DictionaryArray.from_arrays(m, pa.array(w.models["id"])), "t": t}
+                                   | cell_rows(w, m, t)))
     try:
-        con.execute(WRITE_DAILY, {"first": w.days[0].astype(dt.date)})
+        con.execute(DELETE_DAILY, {"lo": lo, "hi": hi})
+        con.execute(WRITE_DAILY, {"first": span["first"]})
     finally:
+        con.unregister("gone")
         con.unregister("cells")
 
 
@@ -366,7 +397,8 @@ def build(con: duckdb.DuckDBPyConnection, config: Config) -> None:
         windows.setdefault(span, []).append(block)
     latest = (max(block_start(newest - 1), floor_day), top)
     windows.setdefault(latest, [])
-    con.execute("DELETE FROM int_model_daily WHERE day >= ?", [EPOCH if since is None else block_start(oldest)])
+    if since is None:
+        con.execute("DELETE FROM int_model_daily")
     for (lo, hi), blocks in windows.items():
         w = denoise_window(con, lo, hi, block_start(min(blocks)) if blocks else hi)
         for block in blocks:
