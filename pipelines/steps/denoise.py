@@ -283,12 +283,13 @@ def denoise_window(con: duckdb.DuckDBPyConnection, lo: dt.date, hi: dt.date, kee
     return Window(models, days, imputed, decreased, x, auto, burst, flags, ceiling)
 
 
-def cell_rows(w: Window, m: np.ndarray, t: np.ndarray) -> dict[str, np.ndarray]:
-    """int_model_daily's values of the window's cells (m, t): raw and organic downloads, imputed and decreased."""
-    raw = w.x[m, t]
+def cell_rows(w: Window, cell: np.ndarray) -> dict[str, np.ndarray]:
+    """int_model_daily's values of the window's cells (flat indices of its models x days matrices): raw and organic
+    downloads, imputed and decreased."""
+    raw = np.take(w.x, cell)
     return {"raw_downloads": raw.astype(np.int64),
-            "organic_downloads": np.rint(raw - np.nan_to_num(w.auto[m, t])).astype(np.int64),
-            "imputed": w.imputed[m, t], "decreased": w.decreased[m, t]}
+            "organic_downloads": np.rint(raw - np.nan_to_num(np.take(w.auto, cell))).astype(np.int64),
+            "imputed": np.take(w.imputed, cell), "decreased": np.take(w.decreased, cell)}
 
 
 def keep_days(con: duckdb.DuckDBPyConnection, w: Window, lo: dt.date, hi: dt.date) -> None:
@@ -297,26 +298,27 @@ def keep_days(con: duckdb.DuckDBPyConnection, w: Window, lo: dt.date, hi: dt.dat
     (a daily build changes few of the open block's rows: the new day's are appended, most others stay)."""
     start, stop = np.searchsorted(w.days, [np.datetime64(lo, "D"), np.datetime64(hi, "D")])
     span = {"lo": lo, "hi": hi, "first": w.days[0].astype(dt.date) if len(w.days) else lo}
-    stays = np.zeros((len(w.x), stop - start), dtype=bool)  # the cells whose row is there already
+    stays = np.zeros(w.x.shape, dtype=bool)  # the cells whose row is there already
     gone = []
     for batch in con.sql(KEPT_DAILY, params=span).to_arrow_reader(ROW_CHUNK):
         kept = {name: batch[name].to_numpy(zero_copy_only=False) for name in batch.schema.names}
         inside = np.flatnonzero((kept["m"] >= 0) & (kept["t"] >= start) & (kept["t"] < stop))
-        m, t = kept["m"][inside], kept["t"][inside]
-        same = ~np.isnan(w.x[m, t]) & ~stays[m, t - start]
-        for name, values in cell_rows(w, m, t).items():
-            same &= kept[name][inside] == values
+        cell = kept["m"][inside] * len(w.days) + kept["t"][inside]
+        values = cell_rows(w, cell)
+        same = ~np.isnan(np.take(w.x, cell)) & ~np.take(stays, cell)
+        for name in values:
+            same &= kept[name][inside] == values[name]
         rows = np.flatnonzero(same)
-        rows = rows[np.unique(m[rows] * len(w.days) + t[rows], return_index=True)[1]]  # one row per cell
-        stays[m[rows], t[rows] - start] = True
+        rows = rows[np.unique(cell[rows], return_index=True)[1]]  # one row per cell
+        stays.reshape(-1)[cell[rows]] = True
         keep = np.zeros(len(kept["row"]), dtype=bool)
         keep[inside[rows]] = True
         gone.append(kept["row"][~keep])
-    t, m = np.nonzero((~np.isnan(w.x[:, start:stop]) & ~stays).T)  # the new cells, day by day
+    t, m = np.nonzero((~np.isnan(w.x[:, start:stop]) & ~stays[:, start:stop]).T)  # the new cells, day by day
     t = (t + start).astype(np.int32)
     con.register("gone", pa.table({"row": np.concatenate(gone or [np.zeros(0, dtype=np.int64)])}))
     con.register("cells", pa.table({"model_id": pa.DictionaryArray.from_arrays(m, pa.array(w.models["id"])), "t": t}
-                                   | cell_rows(w, m, t)))
+                                   | cell_rows(w, m * len(w.days) + t)))
     try:
         con.execute(DELETE_DAILY, {"lo": lo, "hi": hi})
         con.execute(WRITE_DAILY, {"first": span["first"]})
