@@ -98,13 +98,13 @@ def cohort_of(params: np.ndarray) -> np.ndarray:
 def matrix(daily: pa.Table, n_models: int, n_days: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Dense models x days matrices of raw downloads and of observed (not imputed) downloads, NaN elsewhere, and
     of the cells' imputed and decreased flags (False where there is no cell)."""
-    m, t = daily["m"].to_numpy(), daily["t"].to_numpy()
+    cell = daily["m"].to_numpy().astype(np.int64) * n_days + daily["t"].to_numpy()  # flat indices
     x = np.full((n_models, n_days), np.nan)
-    x[m, t] = daily["raw_downloads"].to_numpy()
+    x.reshape(-1)[cell] = daily["raw_downloads"].to_numpy()
     flags = {}
     for name in ("imputed", "decreased"):
         flags[name] = np.zeros((n_models, n_days), dtype=bool)
-        flags[name][m, t] = daily[name].to_numpy(zero_copy_only=False)
+        flags[name].reshape(-1)[cell] = daily[name].to_numpy(zero_copy_only=False)
     observed = np.where(flags["imputed"], np.nan, x)
     return x, observed, flags["imputed"], flags["decreased"]
 
@@ -299,17 +299,21 @@ def keep_days(con: duckdb.DuckDBPyConnection, w: Window, lo: dt.date, hi: dt.dat
     start, stop = np.searchsorted(w.days, [np.datetime64(lo, "D"), np.datetime64(hi, "D")])
     span = {"lo": lo, "hi": hi, "first": w.days[0].astype(dt.date) if len(w.days) else lo}
     stays = np.zeros(w.x.shape, dtype=bool)  # the cells whose row is there already
+    owner = np.empty(w.x.size, dtype=np.int32)  # per cell, which of a batch's equal rows stays
     gone = []
     for batch in con.sql(KEPT_DAILY, params=span).to_arrow_reader(ROW_CHUNK):
         kept = {name: batch[name].to_numpy(zero_copy_only=False) for name in batch.schema.names}
         inside = np.flatnonzero((kept["m"] >= 0) & (kept["t"] >= start) & (kept["t"] < stop))
         cell = kept["m"][inside] * len(w.days) + kept["t"][inside]
+        seen = ~np.isnan(np.take(w.x, cell)) & ~np.take(stays, cell)  # a cell of the window, not kept yet
+        inside, cell = inside[seen], cell[seen]
         values = cell_rows(w, cell)
-        same = ~np.isnan(np.take(w.x, cell)) & ~np.take(stays, cell)
+        same = np.ones(len(cell), dtype=bool)
         for name in values:
             same &= kept[name][inside] == values[name]
         rows = np.flatnonzero(same)
-        rows = rows[np.unique(cell[rows], return_index=True)[1]]  # one row per cell
+        owner[cell[rows]] = np.arange(len(rows))
+        rows = rows[owner[cell[rows]] == np.arange(len(rows))]  # one row per cell
         stays.reshape(-1)[cell[rows]] = True
         keep = np.zeros(len(kept["row"]), dtype=bool)
         keep[inside[rows]] = True
