@@ -81,6 +81,13 @@ FROM int_model_daily d LEFT JOIN int_denoise_ids i USING (model_id)
 WHERE d.day >= $lo AND d.day < $hi
 """
 DELETE_DAILY = "DELETE FROM int_model_daily WHERE day >= $lo AND day < $hi AND rowid IN (SELECT row FROM gone)"
+# ... and those whose values changed (updated in place: deleting scattered rows pins the table blocks holding them
+# until the build commits, beyond what the build's memory limit allows for)
+UPDATE_DAILY = """
+UPDATE int_model_daily SET raw_downloads = c.raw_downloads, organic_downloads = c.organic_downloads,
+                           imputed = c.imputed, decreased = c.decreased
+FROM changed c WHERE int_model_daily.rowid = c.row AND int_model_daily.day >= $lo AND int_model_daily.day < $hi
+"""
 
 # Output columns, typed (an empty build keeps its types).
 NOISE_COLUMNS = ("model_id::VARCHAR AS model_id, as_of::DATE AS as_of, "
@@ -294,40 +301,47 @@ def cell_rows(w: Window, cell: np.ndarray) -> dict[str, np.ndarray]:
 
 def keep_days(con: duckdb.DuckDBPyConnection, w: Window, lo: dt.date, hi: dt.date) -> None:
     """Make int_model_daily's rows of the days in [lo, hi) the window's series days with their organic downloads: a
-    row already there with the same values stays, the others are deleted and the missing ones appended in day order
-    (a daily build changes few of the open block's rows: the new day's are appended, most others stay)."""
+    row already there for a cell stays, updated where its values changed; rows of no cell are deleted and the cells
+    without a row appended in day order (a daily build changes few of the open block's rows: the new day's are
+    appended, most others stay as they are)."""
     start, stop = np.searchsorted(w.days, [np.datetime64(lo, "D"), np.datetime64(hi, "D")])
     span = {"lo": lo, "hi": hi, "first": w.days[0].astype(dt.date) if len(w.days) else lo}
     stays = np.zeros(w.x.shape, dtype=bool)  # the cells whose row is there already
-    owner = np.empty(w.x.size, dtype=np.int32)  # per cell, which of a batch's equal rows stays
-    gone = []
-    for batch in con.sql(KEPT_DAILY, params=span).to_arrow_reader(ROW_CHUNK):
-        kept = {name: batch[name].to_numpy(zero_copy_only=False) for name in batch.schema.names}
-        inside = np.flatnonzero((kept["m"] >= 0) & (kept["t"] >= start) & (kept["t"] < stop))
-        cell = kept["m"][inside] * len(w.days) + kept["t"][inside]
-        seen = ~np.isnan(np.take(w.x, cell)) & ~np.take(stays, cell)  # a cell of the window, not kept yet
-        inside, cell = inside[seen], cell[seen]
-        values = cell_rows(w, cell)
-        same = np.ones(len(cell), dtype=bool)
-        for name in values:
-            same &= kept[name][inside] == values[name]
-        rows = np.flatnonzero(same)
-        owner[cell[rows]] = np.arange(len(rows))
-        rows = rows[owner[cell[rows]] == np.arange(len(rows))]  # one row per cell
-        stays.reshape(-1)[cell[rows]] = True
-        keep = np.zeros(len(kept["row"]), dtype=bool)
-        keep[inside[rows]] = True
-        gone.append(kept["row"][~keep])
+    owner = np.empty(w.x.size, dtype=np.int32)  # per cell, which of a batch's rows stays
+    gone, changed, changed_cells = ([np.zeros(0, dtype=np.int64)] for _ in range(3))  # row ids; the changed rows' cells
+    with con.sql(KEPT_DAILY, params=span).to_arrow_reader(ROW_CHUNK) as reader:  # closed: it pins table blocks
+        for batch in reader:
+            kept = {name: batch[name].to_numpy(zero_copy_only=False) for name in batch.schema.names}
+            inside = np.flatnonzero((kept["m"] >= 0) & (kept["t"] >= start) & (kept["t"] < stop))
+            cell = kept["m"][inside] * len(w.days) + kept["t"][inside]
+            seen = ~np.isnan(np.take(w.x, cell)) & ~np.take(stays, cell)  # a cell of the window, not kept yet
+            inside, cell = inside[seen], cell[seen]
+            owner[cell] = np.arange(len(cell))
+            first = owner[cell] == np.arange(len(cell))  # one row per cell
+            inside, cell = inside[first], cell[first]
+            stays.reshape(-1)[cell] = True
+            values = cell_rows(w, cell)
+            same = np.ones(len(cell), dtype=bool)
+            for name in values:
+                same &= kept[name][inside] == values[name]
+            changed.append(kept["row"][inside[~same]])
+            changed_cells.append(cell[~same])
+            keep = np.zeros(len(kept["row"]), dtype=bool)
+            keep[inside] = True
+            gone.append(kept["row"][~keep])
     t, m = np.nonzero((~np.isnan(w.x[:, start:stop]) & ~stays[:, start:stop]).T)  # the new cells, day by day
     t = (t + start).astype(np.int32)
-    con.register("gone", pa.table({"row": np.concatenate(gone or [np.zeros(0, dtype=np.int64)])}))
+    con.register("gone", pa.table({"row": np.concatenate(gone)}))
+    con.register("changed", pa.table({"row": np.concatenate(changed)} | cell_rows(w, np.concatenate(changed_cells))))
     con.register("cells", pa.table({"model_id": pa.DictionaryArray.from_arrays(m, pa.array(w.models["id"])), "t": t}
                                    | cell_rows(w, m * len(w.days) + t)))
     try:
         con.execute(DELETE_DAILY, {"lo": lo, "hi": hi})
+        con.execute(UPDATE_DAILY, {"lo": lo, "hi": hi})
         con.execute(WRITE_DAILY, {"first": span["first"]})
     finally:
         con.unregister("gone")
+        con.unregister("changed")
         con.unregister("cells")
 
 
