@@ -250,3 +250,39 @@ def test_nan_quantile_is_numpys_nanquantile_bit_for_bit():
     for q in (0.1, 0.25, 0.5):
         expected = np.nanquantile(x, q, axis=1)
         assert np.array_equal(sig.nan_quantile(x, q).view(np.int64), expected.view(np.int64))
+
+
+def test_keep_days_leaves_equal_rows_and_writes_what_a_fresh_write_would(con):
+    """keep_days: a row equal to its cell stays where it is (one of two equal copies), a changed, vanished or unknown
+    model's row is replaced or deleted, the days outside [lo, hi) are untouched; the rows are a fresh write's."""
+    day = [dt.date(2026, 3, 2) + dt.timedelta(days=k) for k in range(5)]
+    con.execute(denoise.STATE)
+    con.execute("CREATE TEMP TABLE int_denoise_ids AS SELECT * FROM (VALUES ('a/m0', 0), ('a/m1', 1), ('a/m2', 2)) "
+                "t(model_id, m)")
+    before = [("a/m0", day[0], 1, 1, False, False),   # equal: stays
+              ("a/m0", day[1], 2, 2, False, False),   # organic downloads changed
+              ("a/m1", day[0], 5, 5, False, False),   # equal, twice: one stays
+              ("a/m1", day[0], 5, 5, False, False),
+              ("a/m1", day[1], 3, 3, False, False),   # no such cell any more
+              ("gone/m", day[2], 1, 1, False, False),  # a model no longer in the window
+              ("a/m0", day[4], 7, 7, False, False)]   # outside [lo, hi)
+    con.executemany("INSERT INTO int_model_daily VALUES (?, ?, ?, ?, ?, ?)", before)
+    [(equal_row,)] = con.execute("SELECT rowid FROM int_model_daily WHERE model_id = 'a/m0' AND day = ?",
+                                 [day[0]]).fetchall()
+    [(last_row,)] = con.execute("SELECT max(rowid) FROM int_model_daily").fetchall()
+    x = np.array([[1, 2, 3, 4], [5, np.nan, 7, 8], [np.nan, np.nan, 9, 10]])
+    auto = np.array([[0, 1, 0, 0], [0, np.nan, 1, 0], [np.nan, np.nan, 0, 2.4]])
+    imputed = np.zeros(x.shape, dtype=bool)
+    imputed[2, 3] = True
+    w = denoise.Window(pd.DataFrame({"id": ["a/m0", "a/m1", "a/m2"]}), np.datetime64(day[0], "D") + np.arange(4),
+                       imputed, np.zeros(x.shape, dtype=bool), x, auto, np.zeros(x.shape), {}, np.zeros(3))
+    denoise.keep_days(con, w, day[0], day[4])
+    fresh = [(f"a/m{i}", day[k], int(x[i, k]), int(np.rint(x[i, k] - auto[i, k])), bool(imputed[i, k]), False)
+             for i in range(3) for k in range(4) if not np.isnan(x[i, k])]
+    rows = con.execute("SELECT * FROM int_model_daily").fetchall()
+    assert sorted(rows) == sorted(fresh + [before[-1]])
+    assert con.execute("SELECT model_id, day FROM int_model_daily WHERE rowid = ?", [equal_row]).fetchall() \
+        == [("a/m0", day[0])]
+    days = [d for (_, d) in con.execute("SELECT rowid, day FROM int_model_daily WHERE rowid > ? ORDER BY rowid",
+                                        [last_row]).fetchall()]
+    assert days == sorted(days)  # appended in day order

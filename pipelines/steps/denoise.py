@@ -28,7 +28,8 @@ ROW_CHUNK = 50_000
 EPOCH = dt.date(1970, 1, 1)
 
 # The models of a window: those with snapshots in it or series days in it, each with its last snapshot in the
-# window (NULL when it has none: a span of imputed days whose closing snapshot is later).
+# window (NULL when it has none: a span of imputed days whose closing snapshot is later). A series day d in the window
+# without such a snapshot is in a span closing after hi > d + 1, so it is imputed: only imputed days are read for them.
 WINDOW_IDS = """
 CREATE OR REPLACE TEMP TABLE int_denoise_ids AS
 WITH last_row AS (
@@ -36,7 +37,7 @@ WITH last_row AS (
            arg_max(struct_pack(author, created_at, downloads, likes, params, parents := len(base_models)), as_of) AS r
     FROM raw_hf_models WHERE as_of > $lo AND as_of <= $hi GROUP BY id
 ),
-series AS (SELECT DISTINCT model_id FROM int_series_daily WHERE day >= $lo AND day < $hi)
+series AS (SELECT DISTINCT model_id FROM int_series_daily WHERE day >= $lo AND day < $hi AND imputed)
 SELECT model_id, (row_number() OVER (ORDER BY model_id) - 1)::BIGINT AS m, l.as_of, l.r
 FROM last_row l FULL JOIN series s USING (model_id)
 """
@@ -72,6 +73,21 @@ WRITE_DAILY = """
 INSERT INTO int_model_daily
 SELECT model_id, $first + t, raw_downloads, organic_downloads, imputed, decreased FROM cells
 """
+# ... the rows already there (m is NULL for a model no longer in the window), and those to delete
+KEPT_DAILY = """
+SELECT d.rowid AS row, coalesce(i.m, -1) AS m, (d.day - $first)::INTEGER AS t, d.raw_downloads, d.organic_downloads,
+       d.imputed, d.decreased
+FROM int_model_daily d LEFT JOIN int_denoise_ids i USING (model_id)
+WHERE d.day >= $lo AND d.day < $hi
+"""
+DELETE_DAILY = "DELETE FROM int_model_daily WHERE day >= $lo AND day < $hi AND rowid IN (SELECT row FROM gone)"
+# ... and those whose values changed (updated in place: deleting scattered rows pins the table blocks holding them
+# until the build commits, beyond what the build's memory limit allows for)
+UPDATE_DAILY = """
+UPDATE int_model_daily SET raw_downloads = c.raw_downloads, organic_downloads = c.organic_downloads,
+                           imputed = c.imputed, decreased = c.decreased
+FROM changed c WHERE int_model_daily.rowid = c.row AND int_model_daily.day >= $lo AND int_model_daily.day < $hi
+"""
 
 # Output columns, typed (an empty build keeps its types).
 NOISE_COLUMNS = ("model_id::VARCHAR AS model_id, as_of::DATE AS as_of, "
@@ -86,15 +102,18 @@ def cohort_of(params: np.ndarray) -> np.ndarray:
     return np.where(np.isnan(params) | (params <= 0), -1, np.digitize(params, [1e9, 1e10, 4e10, 1e11]))
 
 
-def matrix(daily: pa.Table, n_models: int, n_days: int) -> tuple[np.ndarray, np.ndarray]:
-    """Dense models x days matrices of raw downloads and of observed (not imputed) downloads, NaN elsewhere."""
-    m, t = daily["m"].to_numpy(), daily["t"].to_numpy()
+def matrix(daily: pa.Table, n_models: int, n_days: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Dense models x days matrices of raw downloads and of observed (not imputed) downloads, NaN elsewhere, and
+    of the cells' imputed and decreased flags (False where there is no cell)."""
+    cell = daily["m"].to_numpy().astype(np.int64) * n_days + daily["t"].to_numpy()  # flat indices
     x = np.full((n_models, n_days), np.nan)
-    x[m, t] = daily["raw_downloads"].to_numpy()
-    observed = x.copy()
-    imputed = daily["imputed"].to_numpy(zero_copy_only=False)
-    observed[m[imputed], t[imputed]] = np.nan
-    return x, observed
+    x.reshape(-1)[cell] = daily["raw_downloads"].to_numpy()
+    flags = {}
+    for name in ("imputed", "decreased"):
+        flags[name] = np.zeros((n_models, n_days), dtype=bool)
+        flags[name].reshape(-1)[cell] = daily[name].to_numpy(zero_copy_only=False)
+    observed = np.where(flags["imputed"], np.nan, x)
+    return x, observed, flags["imputed"], flags["decreased"]
 
 
 def ages(days: np.ndarray, created: np.ndarray) -> np.ndarray:
@@ -104,8 +123,9 @@ def ages(days: np.ndarray, created: np.ndarray) -> np.ndarray:
 
 
 def automation(x: np.ndarray, observed: np.ndarray, days: np.ndarray, created: np.ndarray, weekend: np.ndarray,
-               fixture: np.ndarray, mirror: np.ndarray):
-    """Automation per model and day, and per-model flags (burst, weekday_only, floor) of the last block.
+               fixture: np.ndarray, mirror: np.ndarray, first: int = 0):
+    """Automation per model and day from column `first` on (NaN before: the blocks that end before it, which no
+    caller reads, are skipped), and per-model flags (burst, weekday_only, floor) of the last block.
 
     `observed` is overwritten (it becomes the observed days less bursts), so no second matrix is held for it.
     """
@@ -131,7 +151,8 @@ def automation(x: np.ndarray, observed: np.ndarray, days: np.ndarray, created: n
     log.info("noise model: variance %.3f*m^2 + %.3f*m, weekend dip %.2f (spread %.2f)", a, c, *dip)
     steady = np.zeros_like(x)
     weekday_flag = floor_flag = np.zeros(len(x), dtype=bool)
-    for end in range(n_days, 0, -BLOCK_DAYS):
+    ends = range(n_days, min(first, n_days - 1), -BLOCK_DAYS)  # the last block always: its flags are returned
+    for end in ends:
         cols = slice(max(0, end - BLOCK_DAYS), end)
         s = sig.block_stats(y_obs[:, cols], weekend[cols])
         level = sig.local_level(y_obs[:, cols], weekend[cols])
@@ -150,6 +171,7 @@ def automation(x: np.ndarray, observed: np.ndarray, days: np.ndarray, created: n
     auto[fixture] = x[fixture]
     np.clip(auto, 0, x, out=auto)
     auto[np.isnan(x)] = np.nan
+    auto[:, :max(0, ends[-1] - BLOCK_DAYS)] = np.nan
     return auto, burst, weekday_flag, floor_flag
 
 
@@ -211,7 +233,8 @@ class Window:
 
     models: pd.DataFrame
     days: np.ndarray
-    daily: pa.Table          # the series cells in day order: m (row), t (column), imputed and decreased
+    imputed: np.ndarray      # the series cells' flags (models x days)
+    decreased: np.ndarray
     x: np.ndarray
     auto: np.ndarray
     burst: np.ndarray
@@ -219,8 +242,9 @@ class Window:
     ceiling: np.ndarray
 
 
-def denoise_window(con: duckdb.DuckDBPyConnection, lo: dt.date, hi: dt.date) -> Window:
-    """De-noise the series days in [lo, hi) with the snapshots of as_of in (lo, hi] (int_denoise_ids: its models)."""
+def denoise_window(con: duckdb.DuckDBPyConnection, lo: dt.date, hi: dt.date, keep_from: dt.date) -> Window:
+    """De-noise the series days in [lo, hi) with the snapshots of as_of in (lo, hi] (int_denoise_ids: its models); the
+    automation of days before `keep_from` and the 30 days of int_model_noise is not computed (NaN)."""
     span = {"lo": lo, "hi": hi}
     con.execute(WINDOW_IDS, span)
     models = con.execute(MODELS, span).df()
@@ -228,9 +252,8 @@ def denoise_window(con: duckdb.DuckDBPyConnection, lo: dt.date, hi: dt.date) -> 
                               span).fetchall()[0]
     n_days = (last - first).days + 1 if first else 0
     daily = con.sql(DAILY, params=span | {"first": first}).to_arrow_table()
-    x, observed = matrix(daily, len(models), n_days)
-    # the downloads are in x now; in day order, a block's cells are one slice (keep_days)
-    daily = daily.drop_columns(["raw_downloads"]).take(np.argsort(daily["t"].to_numpy(), kind="stable"))
+    x, observed, imputed, decreased = matrix(daily, len(models), n_days)
+    del daily
     days = np.datetime64(first or "1970-01-01", "D") + np.arange(n_days)
     weekend = ((days.astype(np.int64) + 3) % 7) >= 5  # 1970-01-01 was a Thursday
     created = models["created"].to_numpy(dtype="datetime64[D]", na_value=np.datetime64("NaT"))
@@ -243,12 +266,14 @@ def denoise_window(con: duckdb.DuckDBPyConnection, lo: dt.date, hi: dt.date) -> 
     mirror = np.zeros(len(models), dtype=bool)
     mirror[pairs["row"].to_numpy()] = True
     mirror &= ~models["derived"].to_numpy() & ~fixture
-    with db.settings(con, **db.numpy_settings(con)):
-        auto, burst, weekday_flag, floor_flag = automation(x, observed, days, created, weekend, fixture, mirror)
-    del observed
     as_of = models["as_of"].max()
     as_of = np.datetime64(as_of if pd.notna(as_of) else "1970-01-01", "D")
     in_window = last_30_days(days, as_of)
+    first_read = min(np.searchsorted(days, np.datetime64(keep_from, "D")), in_window.start)
+    with db.settings(con, **db.numpy_settings(con)):
+        auto, burst, weekday_flag, floor_flag = automation(x, observed, days, created, weekend, fixture, mirror,
+                                                           first_read)
+    del observed
     raw_30d = models["downloads"].fillna(0).to_numpy(dtype=np.float64)
     fitted, spread = sig.engagement_line(raw_30d, models["likes"], models["children"], cohort_of(params),
                                          models["in_latest"].to_numpy(bool))
@@ -262,26 +287,61 @@ def denoise_window(con: duckdb.DuckDBPyConnection, lo: dt.date, hi: dt.date) -> 
     flags = {"test_fixture": fixture, "burst": (burst[:, in_window] > 0).any(axis=1) & ~fixture & ~bot,
              "floor": floor_flag & ~fixture, "weekday_only": weekday_flag & ~fixture, "mirror": bot,
              "engagement_outlier": outlier}
-    return Window(models, days, daily, x, auto, burst, flags, ceiling)
+    return Window(models, days, imputed, decreased, x, auto, burst, flags, ceiling)
+
+
+def cell_rows(w: Window, cell: np.ndarray) -> dict[str, np.ndarray]:
+    """int_model_daily's values of the window's cells (flat indices of its models x days matrices): raw and organic
+    downloads, imputed and decreased."""
+    raw = np.take(w.x, cell)
+    return {"raw_downloads": raw.astype(np.int64),
+            "organic_downloads": np.rint(raw - np.nan_to_num(np.take(w.auto, cell))).astype(np.int64),
+            "imputed": np.take(w.imputed, cell), "decreased": np.take(w.decreased, cell)}
 
 
 def keep_days(con: duckdb.DuckDBPyConnection, w: Window, lo: dt.date, hi: dt.date) -> None:
-    """Write the window's series days in [lo, hi) to int_model_daily in day order, with their organic downloads."""
-    start, stop = np.searchsorted(w.daily["t"].to_numpy(),
-                                  np.searchsorted(w.days, [np.datetime64(lo, "D"), np.datetime64(hi, "D")]))
-    if start == stop:
-        return
-    cells = w.daily.slice(start, stop - start)
-    m, t = cells["m"].to_numpy(), cells["t"].to_numpy()
-    raw = w.x[m, t]
-    con.register("cells", pa.table({
-        "model_id": pa.DictionaryArray.from_arrays(m, pa.array(w.models["id"])), "t": t,
-        "raw_downloads": raw.astype(np.int64),
-        "organic_downloads": np.rint(raw - np.nan_to_num(w.auto[m, t])).astype(np.int64),
-        "imputed": cells["imputed"], "decreased": cells["decreased"]}))
+    """Make int_model_daily's rows of the days in [lo, hi) the window's series days with their organic downloads: a
+    row already there for a cell stays, updated where its values changed; rows of no cell are deleted and the cells
+    without a row appended in day order (a daily build changes few of the open block's rows: the new day's are
+    appended, most others stay as they are)."""
+    start, stop = np.searchsorted(w.days, [np.datetime64(lo, "D"), np.datetime64(hi, "D")])
+    span = {"lo": lo, "hi": hi, "first": w.days[0].astype(dt.date) if len(w.days) else lo}
+    stays = np.zeros(w.x.shape, dtype=bool)  # the cells whose row is there already
+    owner = np.empty(w.x.size, dtype=np.int32)  # per cell, which of a batch's rows stays
+    gone, changed, changed_cells = ([np.zeros(0, dtype=np.int64)] for _ in range(3))  # row ids; the changed rows' cells
+    with con.sql(KEPT_DAILY, params=span).to_arrow_reader(ROW_CHUNK) as reader:  # closed: it pins table blocks
+        for batch in reader:
+            kept = {name: batch[name].to_numpy(zero_copy_only=False) for name in batch.schema.names}
+            inside = np.flatnonzero((kept["m"] >= 0) & (kept["t"] >= start) & (kept["t"] < stop))
+            cell = kept["m"][inside] * len(w.days) + kept["t"][inside]
+            seen = ~np.isnan(np.take(w.x, cell)) & ~np.take(stays, cell)  # a cell of the window, not kept yet
+            inside, cell = inside[seen], cell[seen]
+            owner[cell] = np.arange(len(cell))
+            first = owner[cell] == np.arange(len(cell))  # one row per cell
+            inside, cell = inside[first], cell[first]
+            stays.reshape(-1)[cell] = True
+            values = cell_rows(w, cell)
+            same = np.ones(len(cell), dtype=bool)
+            for name in values:
+                same &= kept[name][inside] == values[name]
+            changed.append(kept["row"][inside[~same]])
+            changed_cells.append(cell[~same])
+            keep = np.zeros(len(kept["row"]), dtype=bool)
+            keep[inside] = True
+            gone.append(kept["row"][~keep])
+    t, m = np.nonzero((~np.isnan(w.x[:, start:stop]) & ~stays[:, start:stop]).T)  # the new cells, day by day
+    t = (t + start).astype(np.int32)
+    con.register("gone", pa.table({"row": np.concatenate(gone)}))
+    con.register("changed", pa.table({"row": np.concatenate(changed)} | cell_rows(w, np.concatenate(changed_cells))))
+    con.register("cells", pa.table({"model_id": pa.DictionaryArray.from_arrays(m, pa.array(w.models["id"])), "t": t}
+                                   | cell_rows(w, m * len(w.days) + t)))
     try:
-        con.execute(WRITE_DAILY, {"first": w.days[0].astype(dt.date)})
+        con.execute(DELETE_DAILY, {"lo": lo, "hi": hi})
+        con.execute(UPDATE_DAILY, {"lo": lo, "hi": hi})
+        con.execute(WRITE_DAILY, {"first": span["first"]})
     finally:
+        con.unregister("gone")
+        con.unregister("changed")
         con.unregister("cells")
 
 
@@ -357,9 +417,10 @@ def build(con: duckdb.DuckDBPyConnection, config: Config) -> None:
         windows.setdefault(span, []).append(block)
     latest = (max(block_start(newest - 1), floor_day), top)
     windows.setdefault(latest, [])
-    con.execute("DELETE FROM int_model_daily WHERE day >= ?", [EPOCH if since is None else block_start(oldest)])
+    if since is None:
+        con.execute("DELETE FROM int_model_daily")
     for (lo, hi), blocks in windows.items():
-        w = denoise_window(con, lo, hi)
+        w = denoise_window(con, lo, hi, block_start(min(blocks)) if blocks else hi)
         for block in blocks:
             keep_days(con, w, block_start(block), block_start(block + 1))
         if (lo, hi) == latest:
