@@ -33,7 +33,12 @@ def raw_tables(con: duckdb.DuckDBPyConnection) -> list[str]:
 
 
 def slices(con: duckdb.DuckDBPyConnection, table: str) -> list[tuple]:
-    """The as_of slices of a raw table: (as_of, rows, first run id, last run id), by as_of."""
+    """The as_of slices of a raw table: (as_of, rows, first run id, last run id), by as_of; raw_hf_models' from the
+    build's temporary hf_slices when there is one (pipelines/orchestration/build.py: read once per build)."""
+    if table == "raw_hf_models" and con.execute(
+            "SELECT count(*) FROM duckdb_tables() WHERE database_name = 'temp' AND table_name = 'hf_slices'"
+    ).fetchall()[0][0]:
+        return con.execute("SELECT * FROM temp.hf_slices ORDER BY as_of").fetchall()
     cols = {c for (c,) in con.execute(
         "SELECT column_name FROM duckdb_columns() WHERE database_name = current_database() "
         "AND table_name = ?", [table]).fetchall()}
