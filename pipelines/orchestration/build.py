@@ -23,7 +23,7 @@ from pipelines.orchestration import compact
 from pipelines.profiles import Config
 from pipelines.steps import benchmark_scores, channels, denoise, lineage, marts, matching, scoring, series
 from pipelines.steps.sql_step import BuildError, run_sql_step
-from pipelines.steps.step_inputs import raw_tables, slices, table_exists, write_settings
+from pipelines.steps.step_inputs import raw_tables, slices, slices_query, table_exists, write_settings
 from warehouse import db
 
 log = logging.getLogger(__name__)
@@ -65,8 +65,7 @@ DAILY_SETTINGS = {"memory_limit": "1GB"}
 # build); the latest slice's view names its day, so that its reads skip the row groups of older snapshots.
 SNAPSHOTS = """
 CREATE OR REPLACE TEMP TABLE hf_snapshot_runs AS SELECT * FROM "{db}".main.hf_snapshot_runs;
-CREATE OR REPLACE TEMP TABLE hf_slices AS
-SELECT as_of, count(*) AS rows, min(run_id) AS first_run, max(run_id) AS last_run FROM raw_hf_models GROUP BY as_of;
+CREATE OR REPLACE TEMP TABLE hf_slices AS {slices};
 """
 LATEST = "CREATE OR REPLACE TEMP VIEW stg_hf_latest AS SELECT * FROM raw_hf_models WHERE as_of = {day}"
 
@@ -215,7 +214,8 @@ def run_build(con: duckdb.DuckDBPyConnection, steps: list[Step] | None = None, f
         raise BuildError(f"the build did not start: {exc}") from exc
     compact.history(con)  # compacted raw snapshots read back from Parquet (pipelines/orchestration/compact.py)
     try:
-        con.execute(SNAPSHOTS.format(db=con.execute("SELECT current_database()").fetchall()[0][0]))
+        con.execute(SNAPSHOTS.format(db=con.execute("SELECT current_database()").fetchall()[0][0],
+                                     slices=slices_query(con, "raw_hf_models")))
         [(latest,)] = con.execute("SELECT max(as_of) FROM hf_slices").fetchall()
         con.execute(LATEST.format(day=f"DATE '{latest}'" if latest else "NULL"))
         daily = is_daily(con, full)
