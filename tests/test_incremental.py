@@ -8,7 +8,7 @@ import pytest
 from collector.sandbox.raw_seed import seed_raw
 from collector.sandbox.world import World
 from pipelines.orchestration import build, compact
-from pipelines.steps import denoise
+from pipelines.steps import denoise, marts
 
 DAYS = 50
 FIRST_BUILD = 31      # days in the first build; the next days are added one build at a time
@@ -16,10 +16,12 @@ BREAK = range(38, 46)  # days never collected: day 46 starts a new run
 
 
 def tables(con) -> dict[str, list]:
-    """Every built table the app and the exports read, as sorted rows (meta without its build time)."""
+    """Every built table the app and the exports read, and the marts' kept first days, as sorted rows (meta without its
+    build time)."""
     names = [n for (n,) in con.execute(
         "SELECT table_name FROM duckdb_tables() WHERE schema_name = 'main' AND NOT temporary "
-        "AND (table_name LIKE 'mart\\_%' ESCAPE '\\' OR table_name IN ('int_model_daily', 'int_model_noise', 'meta'))"
+        "AND (table_name LIKE 'mart\\_%' ESCAPE '\\' OR table_name IN ('int_model_daily', 'int_model_noise', 'meta', "
+        "'int_model_first_day'))"
     ).fetchall()]
     out = {}
     for name in names:
@@ -103,6 +105,33 @@ def test_day_by_day_builds_across_denoising_blocks_equal_a_full_rebuild(con, cap
     full = tables(con)
     for name in full:
         assert daily[name] == full[name], name
+
+
+def test_kept_first_days_are_reread_from_the_rewritten_days_only(con):
+    seed_history(con)
+    build.run_build(con)
+    first_day = "SELECT model_id, min(day) FROM int_model_daily GROUP BY 1"
+    assert sorted(con.execute("SELECT * FROM int_model_first_day").fetchall()) == sorted(
+        con.execute(first_day).fetchall())
+    since = con.execute("SELECT max(day) - 10 FROM int_model_daily").fetchone()[0]
+    old, moved, gone = [m for (m,) in con.execute(
+        "(SELECT model_id FROM int_model_first_day WHERE first_day < ? ORDER BY model_id LIMIT 1) UNION ALL "
+        "(SELECT model_id FROM int_model_first_day WHERE first_day >= ? AND model_id IN "
+        " (SELECT model_id FROM int_model_daily WHERE day > ? GROUP BY 1 HAVING count(*) > 1) "
+        " ORDER BY model_id LIMIT 2)",
+        [since, since, since]).fetchall()]
+    # as the de-noising step rewrites the days from `since` on: one model's first row and another's rows are gone
+    con.execute("DELETE FROM int_model_daily WHERE model_id = ? AND day = (SELECT min(day) FROM int_model_daily "
+                "WHERE model_id = ?)", [moved, moved])
+    con.execute("DELETE FROM int_model_daily WHERE model_id = ?", [gone])
+    # a kept first day before `since` is not read again (made wrong here to show it)
+    con.execute("UPDATE int_model_first_day SET first_day = first_day - 5 WHERE model_id = ?", [old])
+    marts.first_days(con, since)
+    kept = dict(con.execute("SELECT * FROM int_model_first_day").fetchall())
+    expected = dict(con.execute(first_day).fetchall())
+    assert gone not in kept and kept[moved] == expected[moved] > since
+    assert kept[old] == expected[old] - dt.timedelta(5)
+    assert {m: d for m, d in kept.items() if m != old} == {m: d for m, d in expected.items() if m != old}
 
 
 def test_a_replaced_old_snapshot_recomputes_the_series(con, caplog):

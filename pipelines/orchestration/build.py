@@ -23,7 +23,7 @@ from pipelines.orchestration import compact
 from pipelines.profiles import Config
 from pipelines.steps import benchmark_scores, channels, denoise, lineage, marts, matching, scoring, series
 from pipelines.steps.sql_step import BuildError, run_sql_step
-from pipelines.steps.step_inputs import raw_tables, slices, table_exists, write_settings
+from pipelines.steps.step_inputs import raw_tables, slices, slices_query, table_exists, write_settings
 from warehouse import db
 
 log = logging.getLogger(__name__)
@@ -59,14 +59,15 @@ def sql(table: str) -> Step:
 # 1 GB a full build spilled 19 GB at 100k models x 730 days (docs/benchmarks.md, "daily build").
 DAILY_SETTINGS = {"memory_limit": "1GB"}
 
-# The list of snapshots and the latest slice, read by most steps: each read of these views scans the as_of of every
-# snapshot (31 MB of table blocks at 20k models x 730 days), so the build reads it once into temporary objects,
-# which names resolve to first (dropped after the build).
+# The list of snapshots, their slices (the inputs hash and the series step's fingerprint) and the latest slice, read
+# by most steps: each read of these views scans the as_of of every snapshot (31 MB of table blocks at 20k models x
+# 730 days), so the build reads them once into temporary objects, which names resolve to first (dropped after the
+# build); the latest slice's view names its day, so that its reads skip the row groups of older snapshots.
 SNAPSHOTS = """
 CREATE OR REPLACE TEMP TABLE hf_snapshot_runs AS SELECT * FROM "{db}".main.hf_snapshot_runs;
-CREATE OR REPLACE TEMP VIEW stg_hf_latest AS
-SELECT * FROM raw_hf_models WHERE as_of = (SELECT max(as_of) FROM temp.hf_snapshot_runs);
+CREATE OR REPLACE TEMP TABLE hf_slices AS {slices};
 """
+LATEST = "CREATE OR REPLACE TEMP VIEW stg_hf_latest AS SELECT * FROM raw_hf_models WHERE as_of = {day}"
 
 # Tables the build itself writes before the first step.
 OWN_TABLES = ("build_inputs", "revealed_settings", "profile_weights")
@@ -101,9 +102,9 @@ STEPS: list[Step] = [
     # (int_entity_daily, a temporary table only it reads, is dropped after it: 880 MB of DuckDB's 1 GB at 1M x 30)
     Step(scoring.build, ("int_model_facts", "int_entity_inputs", "int_entity_components", "int_entity_scores"),
          scratch=("int_entity_daily",)),
-    # the families whose members changed, from the day the change counts: the marts step redoes their per-day rows
-    # (kept for publishing, which reads it with marts_since)
-    Step(marts.family_redo, ("int_family_redo",)),
+    # the families whose members changed, from the day the change counts (each model's first daily row, kept): the
+    # marts step redoes their per-day rows (kept for publishing, which reads it with marts_since)
+    Step(marts.family_redo, ("int_family_redo",), state=("int_model_first_day",)),
     # last: the mart_* tables and meta (docs/marts.md); the per-day marts kept and rewritten from the first changed day
     Step(marts.build, marts.MARTS, state=("int_daily_marts_state", "int_family_members_kept")),
 ]
@@ -213,12 +214,16 @@ def run_build(con: duckdb.DuckDBPyConnection, steps: list[Step] | None = None, f
         raise BuildError(f"the build did not start: {exc}") from exc
     compact.history(con)  # compacted raw snapshots read back from Parquet (pipelines/orchestration/compact.py)
     try:
-        con.execute(SNAPSHOTS.format(db=con.execute("SELECT current_database()").fetchall()[0][0]))
+        con.execute(SNAPSHOTS.format(db=con.execute("SELECT current_database()").fetchall()[0][0],
+                                     slices=slices_query(con, "raw_hf_models")))
+        [(latest,)] = con.execute("SELECT max(as_of) FROM hf_slices").fetchall()
+        con.execute(LATEST.format(day=f"DATE '{latest}'" if latest else "NULL"))
         daily = is_daily(con, full)
         with db.settings(con, **(DAILY_SETTINGS if daily else {})):
             return run_steps(con, steps, full, config, release=daily)
     finally:
-        con.execute("DROP VIEW IF EXISTS temp.stg_hf_latest; DROP TABLE IF EXISTS temp.hf_snapshot_runs")
+        con.execute("DROP VIEW IF EXISTS temp.stg_hf_latest; DROP TABLE IF EXISTS temp.hf_snapshot_runs; "
+                    "DROP TABLE IF EXISTS temp.hf_slices")
         compact.forget_history(con)
 
 

@@ -1,5 +1,6 @@
 """Marts step: the tables of docs/marts.md that the app, the exports and the questionnaires read."""
 
+import datetime as dt
 import hashlib
 import logging
 
@@ -10,6 +11,7 @@ from pipelines.steps import step_inputs
 from pipelines.steps.sql_step import run_sql_step, sql_text
 
 log = logging.getLogger(__name__)
+EPOCH = dt.date(1970, 1, 1)
 MARTS = ("mart_models", "mart_families", "mart_scores", "mart_model_daily", "mart_family_daily", "mart_lineage",
          "mart_snapshot_growth", "mart_profile_weights", "mart_channel_families", "meta")
 # Per-day marts kept between builds: rewritten from int_model_daily's first recomputed day (pipelines/steps/denoise.py),
@@ -35,7 +37,8 @@ WHERE d.day < DATE '{since}' AND d.day >= DATE '{first}' AND d.day >= x.since
 
 def code_hash() -> str:
     """A hash of the kept marts' SQL: a change rebuilds them whole."""
-    return hashlib.sha256("".join(sql_text(name) for name in (*DAILY, "int_family_redo")).encode()).hexdigest()[:16]
+    names = (*DAILY, "int_family_redo", "int_model_first_day")
+    return hashlib.sha256("".join(sql_text(name) for name in names).encode()).hexdigest()[:16]
 
 
 def kept_since(con: duckdb.DuckDBPyConnection):
@@ -49,12 +52,23 @@ def kept_since(con: duckdb.DuckDBPyConnection):
     return since
 
 
+def first_days(con: duckdb.DuckDBPyConnection, since) -> None:
+    """Bring the kept int_model_first_day up to int_model_daily, whose days from `since` on (None: every day, or the
+    table is new) the de-noising step rewrote."""
+    since = since if since is not None and step_inputs.table_exists(con, "int_model_first_day") else EPOCH
+    con.execute("CREATE TABLE IF NOT EXISTS int_model_first_day (model_id VARCHAR, first_day DATE)")
+    con.execute("DELETE FROM int_model_first_day WHERE first_day >= ?", [since])
+    con.execute(f"INSERT INTO int_model_first_day SELECT * FROM ({sql_text('int_model_first_day')}) ORDER BY first_day",
+                {"since": since})
+
+
 def family_redo(con: duckdb.DuckDBPyConnection, config: Config) -> None:
-    """Build step: int_family_redo, when the per-day marts are kept (kept for publishing: warehouse/publish_days.sql).
-    A step of its own, so that the table blocks of its read of every int_model_daily row are given back before the
-    marts step (pipelines/orchestration/build.py)."""
+    """Build step: each model's first daily row (int_model_first_day), then int_family_redo when the per-day marts are
+    kept (kept for publishing: warehouse/publish_days.sql)."""
     con.execute("CREATE TABLE IF NOT EXISTS int_family_redo (family VARCHAR, since DATE)")
-    if kept_since(con) is not None:
+    since = kept_since(con)
+    first_days(con, since)
+    if since is not None:
         run_sql_step(con, "int_family_redo")
 
 

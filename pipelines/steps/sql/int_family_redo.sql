@@ -7,10 +7,7 @@ changed AS (
     UNION ALL
     (SELECT * FROM int_family_members_kept EXCEPT SELECT * FROM now)
 ),
-first_row AS (
-    SELECT model_id, min(day) AS first_day FROM int_model_daily
-    WHERE model_id IN (SELECT model_id FROM changed) GROUP BY model_id
-)
+first_row AS (SELECT model_id, first_day FROM int_model_first_day WHERE model_id IN (SELECT model_id FROM changed))
 SELECT c.family, min(least(coalesce(c.created, DATE '9999-12-31'), coalesce(f.first_day, DATE '9999-12-31'))) AS since
 FROM changed c LEFT JOIN first_row f USING (model_id)
 GROUP BY c.family
