@@ -30,7 +30,7 @@ from pathlib import Path
 from collector.sandbox.raw_seed import seed_raw
 from collector.sandbox.world import World
 from pipelines.orchestration import build
-from pipelines.steps import denoise, marts, series
+from pipelines.steps import denoise, marts, series, step_inputs
 from warehouse import db, publish
 
 log = logging.getLogger("bench.build")
@@ -82,11 +82,14 @@ def time_builds(path: Path, runs: int, queue, state: Path | None = None) -> None
 
 def adopt_state(source: Path, state: Path) -> None:
     """Copy a day-before state made earlier (by hold_last_day, perhaps at another commit) to `state`, its kept days
-    taken as this code's: the build extends them instead of recomputing them (its cost, not figures, is measured)."""
+    taken as this code's, with the kept tables an older code did not keep yet: the build extends them instead of
+    recomputing them (its cost, not figures, is measured)."""
     shutil.copyfile(source, state)
     con = db.connect(state)
     for table, step in (("int_series_state", series), ("int_noise_state", denoise), ("int_daily_marts_state", marts)):
         con.execute(f"UPDATE {table} SET value = ? WHERE key = 'code'", [step.code_hash()])
+    if not step_inputs.table_exists(con, "int_model_first_day"):
+        marts.first_days(con, None)
     con.close()
 
 
