@@ -18,14 +18,13 @@ import pyarrow as pa
 from pipelines.profiles import Config
 from pipelines.steps import denoise_signals as sig
 from pipelines.steps.denoise_floors import floors
-from pipelines.steps.step_inputs import hand_on, handed
+from pipelines.steps.step_inputs import EPOCH, hand_on, handed
 from warehouse import db
 
 log = logging.getLogger(__name__)
 WINDOW_DAYS = 30
 BLOCK_DAYS = 45
 ROW_CHUNK = 50_000
-EPOCH = dt.date(1970, 1, 1)
 
 # The models of a window: those with snapshots in it or series days in it, each with its last snapshot in the
 # window (NULL when it has none: a span of imputed days whose closing snapshot is later). A series day d in the window

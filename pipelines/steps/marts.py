@@ -1,6 +1,5 @@
 """Marts step: the tables of docs/marts.md that the app, the exports and the questionnaires read."""
 
-import datetime as dt
 import hashlib
 import logging
 
@@ -11,7 +10,6 @@ from pipelines.steps import step_inputs
 from pipelines.steps.sql_step import run_sql_step, sql_text
 
 log = logging.getLogger(__name__)
-EPOCH = dt.date(1970, 1, 1)
 MARTS = ("mart_models", "mart_families", "mart_scores", "mart_model_daily", "mart_family_daily", "mart_lineage",
          "mart_snapshot_growth", "mart_profile_weights", "mart_channel_families", "meta")
 # Per-day marts kept between builds: rewritten from int_model_daily's first recomputed day (pipelines/steps/denoise.py),
@@ -55,7 +53,7 @@ def kept_since(con: duckdb.DuckDBPyConnection):
 def first_days(con: duckdb.DuckDBPyConnection, since) -> None:
     """Bring the kept int_model_first_day up to int_model_daily, whose days from `since` on (None: every day, or the
     table is new) the de-noising step rewrote."""
-    since = since if since is not None and step_inputs.table_exists(con, "int_model_first_day") else EPOCH
+    since = since if since is not None and step_inputs.table_exists(con, "int_model_first_day") else step_inputs.EPOCH
     con.execute("CREATE TABLE IF NOT EXISTS int_model_first_day (model_id VARCHAR, first_day DATE)")
     con.execute("DELETE FROM int_model_first_day WHERE first_day >= ?", [since])
     con.execute(f"INSERT INTO int_model_first_day SELECT * FROM ({sql_text('int_model_first_day')}) ORDER BY first_day",

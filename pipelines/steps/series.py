@@ -18,10 +18,9 @@ import duckdb
 
 from pipelines.profiles import Config
 from pipelines.steps.sql_step import sql_text as sql
-from pipelines.steps.step_inputs import hand_on, slices
+from pipelines.steps.step_inputs import EPOCH, hand_on, slices
 
 log = logging.getLogger(__name__)
-EPOCH = dt.date(1970, 1, 1)
 FILES = ("int_series_input", "int_series_patchy", "int_series_models", "int_series_spans")
 
 STATE = """

@@ -8,6 +8,8 @@ import duckdb
 
 from pipelines.profiles import METHODOLOGY_VERSION, Config
 
+EPOCH = dt.date(1970, 1, 1)  # a read "from every day", and the anchor of de-noising's calendar blocks
+
 log = logging.getLogger(__name__)
 
 # Upstream tables a step may find absent (their producer not run yet): read through opt_<table> views,
