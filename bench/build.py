@@ -69,7 +69,7 @@ def hold_last_day(path: Path, state: Path) -> None:
 def settle(con) -> None:
     """Do now the vacuum DuckDB's checkpoints left for later: each does at most `max_vacuum_tasks` (100) merges of
     row groups. A deployment's daily checkpoints keep up with it; a history seeded in one go (730 loads, few
-    checkpoints) leaves hundreds, which the next commits would do, 100 at a time (4.7, 2.9, 2.9 s at 100k x 730)."""
+    checkpoints) leaves hundreds, which the next commits would do, 100 at a time (7.2, 2.9, 2.9 s at 100k x 730)."""
     con.execute("SET max_vacuum_tasks = 1000000; SET checkpoint_threshold = '0b'")
     con.execute("BEGIN; CREATE TABLE bench_settle (x INTEGER); DROP TABLE bench_settle; COMMIT")
 
