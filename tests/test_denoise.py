@@ -252,6 +252,23 @@ def test_nan_quantile_is_numpys_nanquantile_bit_for_bit():
         assert np.array_equal(sig.nan_quantile(x, q).view(np.int64), expected.view(np.int64))
 
 
+def test_window_models_are_each_models_last_snapshot_in_the_window(con):
+    """int_denoise_ids: a model per snapshot or imputed series day in the window, with its last snapshot of (lo, hi]
+    (none for a model seen only on imputed days); snapshots on lo or after hi are not the window's."""
+    day = [dt.date(2026, 3, 2) + dt.timedelta(days=k) for k in range(5)]
+    con.execute(series.STATE)
+    snapshots = [(day[1], "a/two", 1, []), (day[3], "a/two", 5, [{"relation": "finetune", "parent": "a/left"}]),
+                 (day[1], "a/left", 2, []), (day[2], "a/left", 3, []),
+                 (day[0], "a/old", 4, []), (day[4], "a/later", 6, [])]
+    con.executemany("INSERT INTO raw_hf_models (as_of, run_id, id, author, likes, base_models) "
+                    "VALUES (?, 'test', ?, 'a', ?, ?)", snapshots)
+    con.execute("INSERT INTO int_series_daily VALUES ('b/imputed', ?, 10, true, false), ('a/old', ?, 10, false, false)",
+                [day[1], day[1]])
+    con.execute(denoise.WINDOW_IDS, {"lo": day[0], "hi": day[3]})
+    rows = con.execute("SELECT model_id, m, as_of, r.likes, r.parents FROM int_denoise_ids ORDER BY m").fetchall()
+    assert rows == [("a/left", 0, day[2], 3, 0), ("a/two", 1, day[3], 5, 1), ("b/imputed", 2, None, None, None)]
+
+
 def test_keep_days_leaves_equal_rows_and_writes_what_a_fresh_write_would(con):
     """keep_days: a row equal to its cell stays where it is (one of two equal copies), a changed, vanished or unknown
     model's row is replaced or deleted, the days outside [lo, hi) are untouched; the rows are a fresh write's."""

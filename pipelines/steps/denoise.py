@@ -29,12 +29,15 @@ ROW_CHUNK = 50_000
 # The models of a window: those with snapshots in it or series days in it, each with its last snapshot in the
 # window (NULL when it has none: a span of imputed days whose closing snapshot is later). A series day d in the window
 # without such a snapshot is in a span closing after hi > d + 1, so it is imputed: only imputed days are read for them.
+# The last snapshot is found by its day, then joined (the load path keeps one row per model and day): an arg_max of
+# the columns over every snapshot of the window took 2.5x as long.
 WINDOW_IDS = """
 CREATE OR REPLACE TEMP TABLE int_denoise_ids AS
-WITH last_row AS (
-    SELECT id AS model_id, max(as_of) AS as_of,
-           arg_max(struct_pack(author, created_at, downloads, likes, params, parents := len(base_models)), as_of) AS r
-    FROM raw_hf_models WHERE as_of > $lo AND as_of <= $hi GROUP BY id
+WITH last_day AS (SELECT id, max(as_of) AS as_of FROM raw_hf_models WHERE as_of > $lo AND as_of <= $hi GROUP BY id),
+last_row AS (
+    SELECT id AS model_id, as_of,
+           struct_pack(author, created_at, downloads, likes, params, parents := len(base_models)) AS r
+    FROM raw_hf_models JOIN last_day USING (id, as_of) WHERE as_of > $lo AND as_of <= $hi
 ),
 series AS (SELECT DISTINCT model_id FROM int_series_daily WHERE day >= $lo AND day < $hi AND imputed)
 SELECT model_id, (row_number() OVER (ORDER BY model_id) - 1)::BIGINT AS m, l.as_of, l.r
