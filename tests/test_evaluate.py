@@ -36,6 +36,17 @@ def test_metrics_on_a_known_comparison():
     assert shapes["weekly"] == {"shape": "weekly", "models": 1, "flagged": 0.0, "any_removed": 1.0, "mdape": 0.1}
 
 
+def test_mdape_without_mirrors_leaves_out_the_bot_mirrors_trickle():
+    noise = pd.DataFrame({"model_id": ["f", "m", "g"], "raw_downloads_30d": [300, 5000, 400],
+                          "organic_downloads_30d": [30, 0, 110], "mostly_automation": [True, True, True]})
+    truth = pd.DataFrame({"id": ["f", "m", "g"], "organic_30d": [20, 6, 100], "automation_30d": [280, 4994, 300],
+                          "mostly_automation": [True, True, True], "automation_kind": ["floor", "mirror", "nightly"],
+                          "organic_shape": ["plain"] * 3})
+    m = evaluate.compare(noise, truth)
+    assert m["mdape_automated"] == pytest.approx(0.5)  # errors 0.5, 1.0 (the mirror's 6 taken as 0) and 0.1
+    assert m["mdape_automated_no_mirrors"] == pytest.approx(0.3)
+
+
 def test_top_spearman_reads_only_the_head_of_the_true_ranking():
     n = 1000
     truth = pd.DataFrame({"id": [f"m{i}" for i in range(n)], "organic_30d": np.arange(n, 0, -1) * 10,

@@ -37,6 +37,7 @@ class Evaluation:
     mdape_raw: float
     mdape_automated: float
     mdape_automated_sizeable: float
+    mdape_automated_no_mirrors: float
     precision: float
     recall: float
     flagged: int
@@ -87,6 +88,7 @@ def compare(noise: pd.DataFrame, truth: pd.DataFrame) -> dict:
     flagged, actual = both["mostly_automation"].to_numpy(bool), both["mostly_automation_true"].to_numpy(bool)
     automated = (both["automation_30d"] > 0) & (both["automation_kind"] != "fixture")
     sizeable = automated & (both["organic_30d"] >= SIZEABLE)
+    not_mirror = automated & (both["automation_kind"] != "mirror")
     top = both.nlargest(TOP, "organic_30d")
     return {
         "listed": len(both),
@@ -99,6 +101,8 @@ def compare(noise: pd.DataFrame, truth: pd.DataFrame) -> dict:
         "mdape_automated": mdape(both.loc[automated, "organic_downloads_30d"], both.loc[automated, "organic_30d"]),
         "mdape_automated_sizeable": mdape(both.loc[sizeable, "organic_downloads_30d"],
                                           both.loc[sizeable, "organic_30d"]),
+        "mdape_automated_no_mirrors": mdape(both.loc[not_mirror, "organic_downloads_30d"],
+                                            both.loc[not_mirror, "organic_30d"]),
         "precision": float((flagged & actual).sum() / max(flagged.sum(), 1)),
         "recall": float((flagged & actual).sum() / max(actual.sum(), 1)),
         "flagged": int(flagged.sum()), "truly_mostly_automation": int(actual.sum()),
@@ -147,6 +151,7 @@ def render(result: Evaluation) -> str:
         f"{'MdAPE of organic 30-day downloads':<44}{r['mdape_raw']:>10.1%}{r['mdape_organic']:>12.1%}",
         f"{'MdAPE, automated models (not fixtures)':<44}{'':>10}{r['mdape_automated']:>12.1%}",
         f"{f'... with >= {SIZEABLE} true organic in 30 days':<44}{'':>10}{r['mdape_automated_sizeable']:>12.1%}",
+        f"{'... without bot mirrors (organic taken as 0)':<44}{'':>10}{r['mdape_automated_no_mirrors']:>12.1%}",
         f"{'mostly automation: precision':<44}{'':>10}{r['precision']:>12.3f}",
         f"{'mostly automation: recall':<44}{'':>10}{r['recall']:>12.3f}",
         f"flagged {r['flagged']}, truly mostly automation {r['truly_mostly_automation']}",

@@ -37,9 +37,6 @@ def build(con: duckdb.DuckDBPyConnection, config: Config) -> None:
 def match(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     """One row per Ollama library model and OpenRouter permaslug, matched to the latest Hub snapshot."""
     [(snapshot,)] = con.execute("SELECT any_value(as_of) FROM stg_hf_latest").fetchall()
-    hub = [HubModel(i, f, int(d or 0)) for i, f, d in con.execute(
-        "SELECT l.id, coalesce(f.family, l.id), l.downloads FROM stg_hf_latest l "
-        "LEFT JOIN int_model_family f ON f.model_id = l.id").fetchall()]
     # An Ollama model that appears after the first scrape was published then; earlier ones have no known date.
     local = con.execute("""SELECT model, CASE WHEN min(as_of) > (SELECT min(as_of) FROM raw_ollama_library)
                                               THEN min(as_of) END
@@ -51,10 +48,13 @@ def match(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
                                            arg_max(hugging_face_id, as_of) AS hugging_face_id
                                     FROM raw_openrouter_models GROUP BY canonical_slug) m
                            ON m.canonical_slug = s.slug ORDER BY s.slug""").fetchall()
-    if snapshot is None:
-        return pd.DataFrame(columns=MATCH_COLUMNS)
     entries = [("ollama", name, first, None) for name, first in local]
     entries += [("openrouter", slug, release_of(slug) or created, hint) for slug, created, hint in api]
+    if snapshot is None or not entries:  # the Hub's name index costs seconds at 100k models: only built when used
+        return pd.DataFrame(columns=MATCH_COLUMNS)
+    hub = [HubModel(i, f, int(d or 0)) for i, f, d in con.execute(
+        "SELECT l.id, coalesce(f.family, l.id), l.downloads FROM stg_hf_latest l "
+        "LEFT JOIN int_model_family f ON f.model_id = l.id").fetchall()]
     rows = match_all(HubIndex(hub, snapshot), entries)
     return pd.DataFrame([[getattr(r, c) for c in MATCH_COLUMNS] for r in rows], columns=MATCH_COLUMNS)
 
