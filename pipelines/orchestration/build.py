@@ -156,10 +156,15 @@ class BuildReport:
 
 
 def inputs_hash(con: duckdb.DuckDBPyConnection) -> str:
-    """A hash of what the build reads: per raw table, its as_of slices with row counts and run ids."""
+    """A hash of what the build reads: per raw table, its as_of slices with row counts and run ids (in a build,
+    raw_hf_models' are the hf_slices it has read already)."""
     digest = hashlib.sha256()
+    in_build = con.execute("SELECT count(*) FROM duckdb_tables() WHERE database_name = 'temp' "
+                           "AND table_name = 'hf_slices'").fetchall()[0][0]
     for table in raw_tables(con):
-        for row in slices(con, table):
+        rows = con.execute("SELECT * FROM hf_slices ORDER BY as_of").fetchall() \
+            if in_build and table == "raw_hf_models" else slices(con, table)
+        for row in rows:
             digest.update(repr((table, *row)).encode())
     return digest.hexdigest()[:16]
 

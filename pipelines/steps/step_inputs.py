@@ -48,12 +48,7 @@ def slices_query(con: duckdb.DuckDBPyConnection, table: str) -> str:
 
 
 def slices(con: duckdb.DuckDBPyConnection, table: str) -> list[tuple]:
-    """The as_of slices of a raw table (slices_query), by as_of; raw_hf_models' from the build's temporary hf_slices
-    when there is one (pipelines/orchestration/build.py: read once per build)."""
-    if table == "raw_hf_models" and con.execute(
-            "SELECT count(*) FROM duckdb_tables() WHERE database_name = 'temp' AND table_name = 'hf_slices'"
-    ).fetchall()[0][0]:
-        return con.execute("SELECT * FROM temp.hf_slices ORDER BY as_of").fetchall()
+    """The as_of slices of a raw table (slices_query), by as_of."""
     return con.execute(f"{slices_query(con, table)} ORDER BY 1").fetchall()
 
 
