@@ -16,6 +16,7 @@ import pandas as pd
 import pyarrow as pa
 
 from pipelines.profiles import Config
+from pipelines.steps import denoise_schedules
 from pipelines.steps import denoise_signals as sig
 from pipelines.steps.denoise_floors import floors
 from pipelines.steps.step_inputs import EPOCH, hand_on, handed
@@ -372,7 +373,8 @@ def block_of(day: dt.date) -> int:
 
 def code_hash() -> str:
     """A hash of the de-noising code: a change recomputes every kept day."""
-    files = [Path(__file__), Path(sig.__file__), Path(sys.modules[floors.__module__].__file__)]
+    files = [Path(__file__), Path(sig.__file__), Path(sys.modules[floors.__module__].__file__),
+             Path(denoise_schedules.__file__)]
     return hashlib.sha256(b"".join(f.read_bytes() for f in files)).hexdigest()[:16]
 
 
