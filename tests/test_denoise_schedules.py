@@ -59,3 +59,61 @@ def test_small_irregular_schedules_are_found_only_by_the_mixture(monkeypatch):
     without = fl.floors(y, y, WEEKEND, level, none, none)[1]
     assert without[1000:].sum() <= 10
     assert (flag[:1000] & ~without[:1000]).sum() <= 1  # organic rows the mixture adds (v8's own false floors: 4)
+
+
+def straightforward(y: np.ndarray, level: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """v11's schedule_test as merged (42246aa): every row at once, a fresh array per operation."""
+    seen = ~np.isnan(y) & ~np.isnan(level)
+    count = np.where(seen, y, 0.0).astype(np.int32)
+    mean = np.where(seen, np.maximum(level, sch.MIX_MEAN), 1.0).astype(np.float32)
+    with np.errstate(invalid="ignore"):
+        lvl = np.nan_to_num(sig.nan_median(np.where(seen, level, np.nan), axis=1))
+    terms = sch.nb_terms(sch.MIX_SPREADS, int(np.max(count, initial=0)))
+
+    def coefficients(m, spreads):
+        for s in spreads:
+            r = np.float32(1 / s ** 2)
+            denom = np.log(r + m)
+            yield r * (np.log(r) - denom), np.log(m) - denom
+
+    def day_sum(day):
+        return np.where(seen, day, 0.0).sum(axis=1, dtype=np.float64)
+
+    as_is = [t[count] for t in terms]
+    organic = np.max([day_sum(c + at + count * per)
+                      for c, (at, per) in zip(as_is, coefficients(mean, sch.MIX_SPREADS), strict=True)], axis=0)
+    prior = np.log([sch.MIX_OFF, 1 - 2 * sch.MIX_OFF, sch.MIX_OFF]).astype(np.float32)
+    best, size = np.full(len(y), -np.inf), np.zeros(len(y))
+    for share in sch.MIX_SHARES:
+        floor = np.rint(share * lvl).astype(np.int32)[:, None]
+        organic_part = [np.maximum(count - k * floor, -1) for k in range(len(prior))]
+        as_float = [c.astype(np.float32) for c in organic_part]
+        rest = np.maximum(mean - np.float32(share) * lvl[:, None].astype(np.float32), np.float32(sch.MIX_MEAN))
+        every = sch.MIX_EVERY
+        for t, missed, (at, per) in zip(terms[::every], as_is[::every],
+                                        coefficients(rest, sch.MIX_SPREADS[::every]), strict=True):
+            looked_up = [missed] + [t[c] for c in organic_part[1:]]
+            day = np.max([p + c + at + f * per for c, f, p in zip(looked_up, as_float, prior, strict=True)], axis=0)
+            total = day_sum(day)
+            size = np.where(total > best, share * lvl, size)
+            best = np.maximum(best, total)
+    return best - organic, size
+
+
+@pytest.mark.parametrize("block", [1, 37, sch.MIX_ROWS])
+def test_schedule_test_in_blocks_matches_the_straightforward_computation(monkeypatch, block):
+    # bit for bit, ratio and floor, on organic series, launches, wild ones, irregular schedules and unseen days
+    rng = np.random.default_rng(block)
+    y = np.vstack([organic(rng, rng.uniform(0.2, 60, (300, 1)), 0.35, 300),
+                   organic(rng, 8 + 40 * np.exp(-np.arange(DAYS) / 8.0)[None, :], 0.3, 50),
+                   organic(rng, 10, 0.8, 50),
+                   organic(rng, rng.uniform(1, 6, (100, 1)), 0.35, 100) + irregular(rng, 9, 100)])
+    y[rng.random(y.shape) < 0.05] = np.nan
+    y[-1] = np.nan
+    level = sig.local_level(y, WEEKEND)
+    monkeypatch.setattr(sch, "MIX_ROWS", block)
+    stat, size = sch.schedule_test(y, level)
+    want_stat, want_size = straightforward(y, level)
+    assert (want_stat > sch.MIX_CRIT).sum() >= 20  # schedules the test proves are among the rows compared
+    np.testing.assert_array_equal(stat, want_stat)
+    np.testing.assert_array_equal(size, want_size)
