@@ -1,6 +1,5 @@
 """`revealed app`: serve the Streamlit app."""
 
-import os
 import sys
 
 from app.cli.flags import add_port
@@ -15,16 +14,24 @@ def register(sub) -> None:
     p.set_defaults(func=cmd_app)
 
 
-def streamlit_command(listen_port: int) -> list[str]:
-    """The headless `streamlit run` command line for the app on 127.0.0.1 (app/web/streamlit_server.py warms it up)."""
-    return [sys.executable, "-m", "app.web.streamlit_server", "run", str(STREAMLIT_APP), "--server.headless", "true",
+def streamlit_args(listen_port: int) -> list[str]:
+    """Streamlit's arguments for the app, headless on 127.0.0.1 (app/web/streamlit_server.py warms it up)."""
+    return ["run", str(STREAMLIT_APP), "--server.headless", "true",
             "--server.address", "127.0.0.1", "--server.port", str(listen_port),
             "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none",
-            "--client.showErrorDetails", "type", "--client.toolbarMode", "viewer"]
+            "--client.showErrorDetails", "type", "--client.toolbarMode", "viewer",
+            "--runner.postScriptGC", "false"]  # a full collection after every page run: 30-60 ms holding the GIL
+
+
+def streamlit_command(listen_port: int) -> list[str]:
+    """The app's server as a command line of its own (`revealed up` runs it beside the scheduler)."""
+    return [sys.executable, "-m", "app.web.streamlit_server", *streamlit_args(listen_port)]
 
 
 def cmd_app(args, settings: Settings) -> int:
-    """Become the Streamlit server (so signals reach it directly) until interrupted."""
+    """Become the Streamlit server in this process (no second Python start) until interrupted."""
+    from app.web import streamlit_server  # imports Streamlit: only this command needs it
+
     print(f"revealed app on http://127.0.0.1:{args.port} (Ctrl+C to stop)", flush=True)
-    command = streamlit_command(args.port)
-    os.execv(command[0], command)
+    streamlit_server.main(streamlit_args(args.port))
+    return 0

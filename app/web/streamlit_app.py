@@ -1,11 +1,11 @@
 """The revealed app: page navigation over app/web/views (not pages/, which Streamlit would also serve on its own)."""
 
-from pathlib import Path
-
 import streamlit as st
 
-# A file, not ":material/...": Streamlit would point the favicon at a font server on the internet.
-st.set_page_config(page_title="revealed", page_icon=str(Path(__file__).parent / "icon.svg"), layout="wide")
+# An emoji, which the browser draws itself. ":material/..." (and with no icon, the page's own) would point the favicon
+# at a font server on the internet; an image file costs a server's first run about twice the emoji's 0.07-0.12 s
+# (Streamlit imports numpy and PIL for it; docs/benchmarks.md).
+st.set_page_config(page_title="revealed", page_icon="📊", layout="wide")
 
 PAGES = [
     st.Page("views/leaderboard.py", title="Leaderboard", icon=":material/leaderboard:", default=True),
