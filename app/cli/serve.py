@@ -28,10 +28,9 @@ def streamlit_command(listen_port: int) -> list[str]:
     return [sys.executable, "-m", "app.web.streamlit_server", *streamlit_args(listen_port)]
 
 
-def cmd_app(args, settings: Settings) -> int:
-    """Become the Streamlit server in this process (no second Python start) until interrupted."""
+def cmd_app(args, settings: Settings) -> None:
+    """Become the Streamlit server in this process (no second Python start); exits with Streamlit's status."""
     from app.web import streamlit_server  # imports Streamlit: only this command needs it
 
     print(f"revealed app on http://127.0.0.1:{args.port} (Ctrl+C to stop)", flush=True)
     streamlit_server.main(streamlit_args(args.port))
-    return 0
