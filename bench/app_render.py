@@ -1,6 +1,7 @@
 """Time to first render of the leaderboard in a real browser (Debian Chromium via Playwright) on a big warehouse.
 
 python bench/app_render.py [--models 100000] [--days 35] [--starts 3] [--loads 7] [--home DIR] [--versus CHECKOUT ...]
+    [--wait SECONDS]
 
 Without --home it builds a synthetic warehouse of --models models (bench/synthetic_hub.py, then the lineage,
 scoring and marts steps) and publishes it. A load is timed from navigation until the top-ranked model's row
@@ -98,18 +99,20 @@ def top_row_js(model_id: str) -> str:
 EMPTY_PAGE_JS = "[...document.querySelectorAll('h1')].some(h => h.textContent.includes('empty page'))"
 
 
-def time_loads(serve, marker, marker_js: str, loads: int, split: list) -> tuple[float, float, list[float]]:
+def time_loads(serve, marker, marker_js: str, loads: int, split: list,
+               wait: float = 0.0) -> tuple[float, float, list[float]]:
     """Seconds until the marker is in the page, for one server start: its first (cold) load from navigation and from
     the server process's start, and the warm loads from navigation.
 
     `marker(page)` (a Playwright locator) is what each load waits for; `marker_js` is the same test, run by the page
     on every change of its document, which gives the time. Each load's (boot, page) seconds are appended to
-    `split`."""
+    `split`. The first load starts `wait` seconds after the server answers."""
     seconds = []
     with sync_playwright() as p:
         chromium = p.chromium.launch(executable_path=app_server.CHROMIUM, args=app_server.CHROMIUM_ARGS)
         started = time.time()  # the server process starts now: the cold load also counts the wait until it serves
         with serve() as url:
+            time.sleep(wait)  # 0: the browser comes as soon as the server answers
             for i in range(loads):
                 context = chromium.new_context(viewport={"width": 1440, "height": 900})
                 context.add_init_script(CLOCK % marker_js)
@@ -189,6 +192,9 @@ def main() -> None:
     parser.add_argument("--versus", type=Path, metavar="CHECKOUT", nargs="+", default=[],
                         help="also time the leaderboard of other checkouts of revealed (say `git worktree add "
                              "CHECKOUT main`), in the same rounds")
+    parser.add_argument("--wait", type=float, default=0.0, metavar="SECONDS",
+                        help="send the browser this long after each server answers, to see what its start-up run "
+                             "costs a visitor who comes at once (the figure from the server's start holds the wait)")
     args = parser.parse_args()
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s", stream=sys.stderr)
     home = args.home or build_home(args.models, args.days)
@@ -208,7 +214,8 @@ def main() -> None:
         for label, (serve, marker, marker_js) in pages.items():
             log.info("round %d: %s", start + 1, label)
             cold, from_start, warm, split = timed[label]
-            first_load, first_from_start, later_loads = time_loads(serve, marker, marker_js, args.loads, split)
+            first_load, first_from_start, later_loads = time_loads(serve, marker, marker_js, args.loads, split,
+                                                                          args.wait)
             cold.append(first_load)
             from_start.append(first_from_start)
             warm += later_loads
