@@ -53,7 +53,8 @@ children AS (
           WHERE as_of > $lo AND as_of <= $hi AND as_of = (SELECT as_of FROM latest))
     GROUP BY 1
 )
-SELECT i.m, i.model_id AS id, coalesce(i.r.author, split_part(i.model_id, '/', 1)) AS author, i.r.params,
+SELECT i.m, i.model_id AS id, regexp_replace(i.model_id, '^[^/]*/', '') AS name,
+       coalesce(i.r.author, split_part(i.model_id, '/', 1)) AS author, i.r.params,
        coalesce(i.r.likes, 0) AS likes, i.r.downloads, i.as_of, CAST(i.r.created_at AS DATE) AS created,
        coalesce(k.children, 0) AS children, coalesce(i.r.parents, 0) > 0 AS derived,
        coalesce(i.as_of = (SELECT as_of FROM latest), false) AS in_latest
@@ -218,10 +219,9 @@ def noise_rows(models, x: np.ndarray, auto: np.ndarray, burst: np.ndarray, in_wi
     organic = np.rint(np.clip(w - auto_30d, 0, w)).astype(np.int64)
     share = np.divide(w - organic, w, out=np.zeros_like(w), where=w > 0)
     flags = flags | {"burst": flags["burst"] | (unseen_burst > 0) & ~flags["test_fixture"]}
-    reasons = pd.Series("", index=range(len(w)), dtype=object)
-    for name, hit in flags.items():
-        reasons = reasons.where(~hit, reasons + ";" + name)
-    reasons = reasons.str.lstrip(";").to_numpy()
+    combination = sum(hit.astype(np.int64) << bit for bit, hit in enumerate(flags.values()))
+    reasons = np.array([";".join(name for bit, name in enumerate(flags) if code >> bit & 1)
+                        for code in range(1 << len(flags))], dtype=object)[combination]
     return pa.table({
         "model_id": models["id"].to_numpy()[keep], "as_of": models["as_of"].to_numpy()[keep],
         "raw_downloads_30d": w[keep].astype(np.int64), "organic_downloads_30d": organic[keep],
@@ -261,7 +261,7 @@ def denoise_window(con: duckdb.DuckDBPyConnection, lo: dt.date, hi: dt.date, kee
     weekend = ((days.astype(np.int64) + 3) % 7) >= 5  # 1970-01-01 was a Thursday
     created = models["created"].to_numpy(dtype="datetime64[D]", na_value=np.datetime64("NaT"))
     params = models["params"].to_numpy(dtype=np.float64, na_value=np.nan)
-    names = models["id"].str.split("/", n=1).str[-1].to_numpy()
+    names = models["name"].to_numpy()
     fixture = sig.fixture_flags(models["author"].to_numpy(), names, params, models["likes"].to_numpy(),
                                 models["children"].to_numpy())
     pairs = sig.mirror_pairs(models["author"].to_numpy(), names, models["created"], models["likes"].to_numpy(),
