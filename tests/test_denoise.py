@@ -204,6 +204,15 @@ def test_mirror_busier_than_its_source_is_all_automation_without_a_floor(noise):
     assert source["noise_reasons"] == "" and source["organic_downloads_30d"] == source["raw_downloads_30d"]
 
 
+def test_fixture_flags_match_each_value_by_name_or_owner():
+    # repeated and missing values: each distinct value is searched once, a missing one never matches
+    author = ["hf-internal-testing", "meta", None, "hf-internal-testing", "CI_bot", np.nan, "contest", "meta"]
+    name = ["bert", "Tiny-Random-gpt2", "model-test", "bert", None, "dummy-x", "latest", "llama-test-7b"]
+    flags = sig.fixture_flags(author, name, [50e6] * 8, [5] * 8, [0] * 8)
+    assert flags.tolist() == [True, True, True, True, True, True, False, False]
+    assert not sig.fixture_flags(author[:2], name[:2], [2e8, 2e8], [5, 5], [0, 0]).any()  # too large for a fixture
+
+
 def test_busier_copies_compare_each_likely_mirror_with_its_source():
     author, name = ["org", "bot", "bot2"], ["Popular-7B", "Popular-7B", "Popular-7B"]
     created = pd.to_datetime(["2025-01-01", "2025-06-01", "2025-07-01"])
