@@ -23,7 +23,7 @@ from pipelines.orchestration import compact
 from pipelines.profiles import Config
 from pipelines.steps import benchmark_scores, channels, denoise, lineage, marts, matching, scoring, series
 from pipelines.steps.sql_step import BuildError, run_sql_step
-from pipelines.steps.step_inputs import raw_tables, slices, slices_query, table_exists, write_settings
+from pipelines.steps.step_inputs import hf_slices, raw_tables, slices, slices_query, table_exists, write_settings
 from warehouse import db
 
 log = logging.getLogger(__name__)
@@ -162,8 +162,7 @@ def inputs_hash(con: duckdb.DuckDBPyConnection) -> str:
     in_build = con.execute("SELECT count(*) FROM duckdb_tables() WHERE database_name = 'temp' "
                            "AND table_name = 'hf_slices'").fetchall()[0][0]
     for table in raw_tables(con):
-        rows = con.execute("SELECT * FROM hf_slices ORDER BY as_of").fetchall() \
-            if in_build and table == "raw_hf_models" else slices(con, table)
+        rows = hf_slices(con) if in_build and table == "raw_hf_models" else slices(con, table)
         for row in rows:
             digest.update(repr((table, *row)).encode())
     return digest.hexdigest()[:16]

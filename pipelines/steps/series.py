@@ -18,7 +18,7 @@ import duckdb
 
 from pipelines.profiles import Config
 from pipelines.steps.sql_step import sql_text as sql
-from pipelines.steps.step_inputs import EPOCH, hand_on
+from pipelines.steps.step_inputs import EPOCH, hand_on, hf_slices
 
 log = logging.getLogger(__name__)
 FILES = ("int_series_input", "int_series_patchy", "int_series_models", "int_series_spans")
@@ -38,9 +38,8 @@ def code_hash() -> str:
 
 
 def fingerprint(con: duckdb.DuckDBPyConnection) -> list[list]:
-    """The raw_hf_models slices as JSON-able rows (as_of, rows, first run id, last run id), from the build's hf_slices
-    (pipelines/orchestration/build.py: read once per build)."""
-    return [[str(as_of), *rest] for as_of, *rest in con.execute("SELECT * FROM hf_slices ORDER BY as_of").fetchall()]
+    """The build's raw_hf_models slices as JSON-able rows (as_of, rows, first run id, last run id)."""
+    return [[str(as_of), *rest] for as_of, *rest in hf_slices(con)]
 
 
 def kept_until(con: duckdb.DuckDBPyConnection, now: list[list]) -> tuple[dt.date | None, str]:

@@ -52,6 +52,11 @@ def slices(con: duckdb.DuckDBPyConnection, table: str) -> list[tuple]:
     return con.execute(f"{slices_query(con, table)} ORDER BY 1").fetchall()
 
 
+def hf_slices(con: duckdb.DuckDBPyConnection) -> list[tuple]:
+    """raw_hf_models' slices as a build read them once (its temporary hf_slices, pipelines/orchestration/build.py)."""
+    return con.execute("SELECT * FROM temp.hf_slices ORDER BY as_of").fetchall()
+
+
 def table_exists(con: duckdb.DuckDBPyConnection, table: str) -> bool:
     """Whether the warehouse's main schema has this table."""
     return con.execute(
