@@ -20,7 +20,7 @@ def streamlit_args(listen_port: int) -> list[str]:
             "--server.address", "127.0.0.1", "--server.port", str(listen_port),
             "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none",
             "--client.showErrorDetails", "type", "--client.toolbarMode", "viewer",
-            "--runner.postScriptGC", "false"]  # a full collection after every page run: 30-60 ms holding the GIL
+            "--runner.postScriptGC", "false"]  # a full collection after every page run: 27-65 ms holding the GIL
 
 
 def streamlit_command(listen_port: int) -> list[str]:
