@@ -66,7 +66,7 @@ LEFT JOIN children k ON k.id = i.model_id
 ORDER BY i.m
 """
 # Every series row of the window is a model of the window's, so when no two of them share a hash, the hash names it: a
-# join on that number costs half the join on the id (docs/benchmarks.md, "The de-noising step: fewer joins").
+# join on that number costs 0.6 of the join on the id (docs/benchmarks.md, "The de-noising step: fewer joins").
 DAILY = """
 SELECT i.m * $n_days + (d.day - $first::DATE) AS cell, d.raw_downloads, d.imputed, d.decreased
 FROM int_series_daily d JOIN int_denoise_ids i ON {on}
