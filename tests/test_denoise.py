@@ -273,9 +273,37 @@ def test_window_models_are_each_models_last_snapshot_in_the_window(con):
                     "VALUES (?, 'test', ?, 'a', ?, ?)", snapshots)
     con.execute("INSERT INTO int_series_daily VALUES ('b/imputed', ?, 10, true, false), ('a/old', ?, 10, false, false)",
                 [day[1], day[1]])
-    con.execute(denoise.WINDOW_IDS, {"lo": day[0], "hi": day[3]})
+    con.execute(denoise.WINDOW_IDS.format(last_day=denoise.LAST_DAY[False]), {"lo": day[0], "hi": day[3]})
     rows = con.execute("SELECT model_id, m, as_of, r.likes, r.parents FROM int_denoise_ids ORDER BY m").fetchall()
     assert rows == [("a/left", 0, day[2], 3, 0), ("a/two", 1, day[3], 5, 1), ("b/imputed", 2, None, None, None)]
+
+
+def test_newest_window_reads_last_days_from_the_series_models_and_joins_series_rows_by_hash(tmp_path):
+    """In the newest snapshot's window, int_denoise_ids from int_series_models is the one from the window's snapshots
+    (a model last seen inside the window included), and its series rows joined on the models' hashes are those
+    joined on their ids."""
+    con = db.connect(tmp_path / "w.duckdb")
+    listed = {"clean-org/model-0": range(0), "ci-heavy/gap-burst-7B": range(30, 38), "gone/early": range(20, DAYS + 1)}
+    frame = pd.concat([snapshots(m, np.full(DAYS, 50.0), 10, unlisted=gaps) for m, gaps in listed.items()])
+    con.register("frame", frame)
+    con.execute("INSERT INTO raw_hf_models (as_of, run_id, id, author, created_at, downloads, downloads_all_time, "
+                "likes, params) SELECT as_of, run_id, id, author, created_at, downloads, downloads_all_time, likes, "
+                "params FROM frame")
+    build.run_build(con, build.steps_of(series.build))
+    span = {"lo": FIRST + dt.timedelta(days=10), "hi": AS_OF}
+    ids = []
+    for newest in (True, False):
+        con.execute(denoise.WINDOW_IDS.format(last_day=denoise.LAST_DAY[newest]), span)
+        ids.append(con.execute("SELECT * FROM int_denoise_ids ORDER BY m").fetchall())
+    assert ids[0] == ids[1]
+    assert [(model, as_of) for model, _, as_of, *_ in ids[0]] == [
+        ("ci-heavy/gap-burst-7B", AS_OF), ("clean-org/model-0", AS_OF), ("gone/early", FIRST + dt.timedelta(days=19))]
+    params = span | {"first": span["lo"], "n_days": 35}
+    rows = [con.execute(denoise.DAILY.format(on=on) + " ORDER BY cell", params).fetchall()
+            for on in (denoise.BY_HASH, denoise.BY_ID)]
+    assert rows[0] == rows[1]
+    assert len(rows[0]) == con.execute("SELECT count(*) FROM int_series_daily WHERE day >= $lo AND day < $hi",
+                                       span).fetchall()[0][0] > 0
 
 
 def test_keep_days_leaves_equal_rows_and_writes_what_a_fresh_write_would(con):

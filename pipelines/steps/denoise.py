@@ -1,6 +1,6 @@
 """Build step: split daily downloads into organic demand and CI/automation (int_model_noise, int_model_daily).
 
-Reads int_series_daily and raw_hf_models only (never the sandbox's truth). Method: docs/denoising.md.
+Reads int_series_daily, int_series_models and raw_hf_models only (never the sandbox's truth). Method: docs/denoising.md.
 """
 
 import datetime as dt
@@ -31,17 +31,20 @@ ROW_CHUNK = 50_000
 # window (NULL when it has none: a span of imputed days whose closing snapshot is later). A series day d in the window
 # without such a snapshot is in a span closing after hi > d + 1, so it is imputed: only imputed days are read for them.
 # The last snapshot is found by its day, then joined (the load path keeps one row per model and day): an arg_max of
-# the columns over every snapshot of the window took 2.5x as long.
+# the columns over every snapshot of the window took 2.5x as long. In the window of the newest snapshot that day is
+# the series step's int_series_models (each model's last snapshot), which spares grouping every snapshot of the window.
+LAST_DAY = {True: "SELECT model_id AS id, as_of FROM int_series_models WHERE as_of > $lo AND as_of <= $hi",
+            False: "SELECT id, max(as_of) AS as_of FROM raw_hf_models WHERE as_of > $lo AND as_of <= $hi GROUP BY id"}
 WINDOW_IDS = """
 CREATE OR REPLACE TEMP TABLE int_denoise_ids AS
-WITH last_day AS (SELECT id, max(as_of) AS as_of FROM raw_hf_models WHERE as_of > $lo AND as_of <= $hi GROUP BY id),
+WITH last_day AS ({last_day}),
 last_row AS (
     SELECT id AS model_id, as_of,
            struct_pack(author, created_at, downloads, likes, params, parents := len(base_models)) AS r
     FROM raw_hf_models JOIN last_day USING (id, as_of) WHERE as_of > $lo AND as_of <= $hi
 ),
 series AS (SELECT DISTINCT model_id FROM int_series_daily WHERE day >= $lo AND day < $hi AND imputed)
-SELECT model_id, (row_number() OVER (ORDER BY model_id) - 1)::BIGINT AS m, l.as_of, l.r
+SELECT model_id, (row_number() OVER (ORDER BY model_id) - 1)::BIGINT AS m, l.as_of, l.r, hash(model_id) AS h
 FROM last_row l FULL JOIN series s USING (model_id)
 """
 # ... with defaults for those without a snapshot, and how many models of the latest snapshot name each as a parent
@@ -62,11 +65,15 @@ FROM int_denoise_ids i
 LEFT JOIN children k ON k.id = i.model_id
 ORDER BY i.m
 """
+# Every series row of the window is a model of the window's, so when no two of them share a hash, the hash names it: a
+# join on that number costs 0.6 of the join on the id (docs/benchmarks.md, "The de-noising step: fewer joins").
 DAILY = """
-SELECT i.m::INTEGER AS m, (d.day - $first)::SMALLINT AS t, d.raw_downloads, d.imputed, d.decreased
-FROM int_series_daily d JOIN int_denoise_ids i USING (model_id)
+SELECT i.m * $n_days + (d.day - $first::DATE) AS cell, d.raw_downloads, d.imputed, d.decreased
+FROM int_series_daily d JOIN int_denoise_ids i ON {on}
 WHERE d.day >= $lo AND d.day < $hi
 """
+BY_HASH, BY_ID = "hash(d.model_id) = i.h", "d.model_id = i.model_id"
+UNIQUE_HASHES = "SELECT count(DISTINCT h) = count(*) FROM int_denoise_ids"
 STATE = """
 CREATE TABLE IF NOT EXISTS int_noise_state (key VARCHAR PRIMARY KEY, value VARCHAR);
 CREATE TABLE IF NOT EXISTS int_model_daily (model_id VARCHAR, day DATE, raw_downloads BIGINT, organic_downloads BIGINT,
@@ -109,7 +116,7 @@ def cohort_of(params: np.ndarray) -> np.ndarray:
 def matrix(daily: pa.Table, n_models: int, n_days: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Dense models x days matrices of raw downloads and of observed (not imputed) downloads, NaN elsewhere, and
     of the cells' imputed and decreased flags (False where there is no cell)."""
-    cell = daily["m"].to_numpy().astype(np.int64) * n_days + daily["t"].to_numpy()  # flat indices
+    cell = daily["cell"].to_numpy()  # flat indices
     x = np.full((n_models, n_days), np.nan)
     x.reshape(-1)[cell] = daily["raw_downloads"].to_numpy()
     flags = {}
@@ -245,16 +252,19 @@ class Window:
     ceiling: np.ndarray
 
 
-def denoise_window(con: duckdb.DuckDBPyConnection, lo: dt.date, hi: dt.date, keep_from: dt.date) -> Window:
-    """De-noise the series days in [lo, hi) with the snapshots of as_of in (lo, hi] (int_denoise_ids: its models); the
-    automation of days before `keep_from` and the 30 days of int_model_noise is not computed (NaN)."""
+def denoise_window(con: duckdb.DuckDBPyConnection, lo: dt.date, hi: dt.date, keep_from: dt.date,
+                   newest: bool) -> Window:
+    """De-noise the series days in [lo, hi) with the snapshots of as_of in (lo, hi] (int_denoise_ids: its models; hi is
+    the newest snapshot when `newest`); the automation of days before `keep_from` and the 30 days of int_model_noise is
+    not computed (NaN)."""
     span = {"lo": lo, "hi": hi}
-    con.execute(WINDOW_IDS, span)
+    con.execute(WINDOW_IDS.format(last_day=LAST_DAY[newest]), span)
     models = con.execute(MODELS, span).df()
     first, last = con.execute("SELECT min(day), max(day) FROM int_series_daily WHERE day >= $lo AND day < $hi",
                               span).fetchall()[0]
     n_days = (last - first).days + 1 if first else 0
-    daily = con.sql(DAILY, params=span | {"first": first}).to_arrow_table()
+    on = BY_HASH if con.execute(UNIQUE_HASHES).fetchall()[0][0] else BY_ID
+    daily = con.sql(DAILY.format(on=on), params=span | {"first": first, "n_days": n_days}).to_arrow_table()
     x, observed, imputed, decreased = matrix(daily, len(models), n_days)
     del daily
     days = np.datetime64(first or "1970-01-01", "D") + np.arange(n_days)
@@ -424,7 +434,7 @@ def build(con: duckdb.DuckDBPyConnection, config: Config) -> None:
     if since is None:
         con.execute("DELETE FROM int_model_daily")
     for (lo, hi), blocks in windows.items():
-        w = denoise_window(con, lo, hi, block_start(min(blocks)) if blocks else hi)
+        w = denoise_window(con, lo, hi, block_start(min(blocks)) if blocks else hi, hi == top)
         for block in blocks:
             keep_days(con, w, block_start(block), block_start(block + 1))
         if (lo, hi) == latest:
