@@ -14,7 +14,8 @@ import pytest
 import sandbox_built
 from playwright.sync_api import expect, sync_playwright
 
-from app.web import app_server, streamlit_server
+from app.web import app_server, board, queries, streamlit_server
+from pipelines import profiles
 from pipelines.serving import export_weekly, questionnaire_picks
 from pipelines.serving import questionnaire as qn
 from warehouse import db
@@ -116,7 +117,36 @@ def test_leaderboard_renders_real_rows(page, app_url, serving, home):
     sparkline = first.get_by_role("img", name=re.compile("^30 days of organic downloads: "))
     expect(sparkline).to_be_visible()
     assert sparkline.evaluate("img => img.complete && img.naturalWidth > 0")
+    settle(page)  # the first screen (blank sparkline cells) was replaced in place: one table, every trend, the why
+    expect(page.get_by_role("table")).to_have_count(1)
+    expect(page.locator(".rv-board .spark")).to_have_count(0)
+    expect(first.get_by_role("cell").first.locator("span[title]")).to_have_attribute("title", re.compile(r"^#1 of "))
+    why = page.locator("details.rv-why")
+    expect(why.get_by_text("Why each model on this page sits where it does")).to_be_visible()
+    expect(why.locator("li")).to_have_count(25)
     assert str(home) not in page.content()
+
+
+@pytest.mark.parametrize("width", [1440, 700])  # at 700 px the headers wrap and the sparklines set their column
+def test_the_first_screen_has_every_cell_where_the_full_table_has_it(page, serving, width):
+    page.set_viewport_size({"width": width, "height": 900})
+    config = profiles.load()
+    weights = config.profiles[config.default_profile]
+    columns = board.columns(True, [c for c in profiles.COMPONENTS if weights.get(c, 0) > 0])
+    params = {"profile": config.default_profile, "tasks": [], "licenses": [], "sizes": [], "open_only": False,
+              "min_coverage": 0.0, "limit": 25, "offset": 0}
+    cur = serving.execute(queries.sql("leaderboard_models"), params)
+    rows = [dict(zip([d[0] for d in cur.description], row, strict=True)) for row in cur.fetchall()]
+    trends = dict(serving.execute(queries.sql("model_trends"), {"ids": [r["model_id"] for r in rows],
+                                                                "days": board.TREND_DAYS}).fetchall())
+    boxes = "cells => cells.map(c => { const r = c.getBoundingClientRect(); return [r.x, r.y, r.width, r.height]; })"
+    page.set_content(board.STYLE + board.table(rows, columns, label="first screen"))
+    blank = page.locator("td, th").evaluate_all(boxes)
+    assert page.locator(".spark").count() == len(rows) and page.locator("img").count() == 0
+    page.set_content(board.STYLE + board.table([r | {"trend": trends[r["model_id"]]} for r in rows], columns,
+                                               label="full table"))
+    assert page.locator("img").count() == len(rows)
+    assert page.locator("td, th").evaluate_all(boxes) == blank, "the sparklines moved cells when they came"
 
 
 @pytest.mark.parametrize("width", [1280, 1440])

@@ -28,7 +28,7 @@ STYLE = """<style>
 .rv-board .bar {display: inline-block; width: 2.5rem; height: 0.4rem; margin-right: 0.3rem; vertical-align: middle;
                 border-radius: 0.2rem; background: rgba(128, 128, 128, 0.2); overflow: hidden}
 .rv-board .bar span {display: block; height: 100%; background: #4c78a8}
-.rv-board img {vertical-align: middle}
+.rv-board img, .rv-board .spark {vertical-align: middle}
 .rv-caption {font-size: 0.875rem; opacity: 0.6; margin: 0 0 0.5rem 0}
 .rv-bar {display: flex; flex-wrap: wrap; align-items: center; gap: 0.5rem 1.25rem; margin: 0.25rem 0 0.75rem 0;
          font-size: 0.875rem}
@@ -53,7 +53,7 @@ STYLE = """<style>
 .rv-alert p {margin: 0.2rem 0}
 .rv-page {display: inline-flex; align-items: center; gap: 0.3rem; margin: 0}
 .rv-page input {width: 6rem}
-</style>"""
+""" + f".rv-board .spark {{display: inline-block; width: {SPARK_WIDTH}px; height: {SPARK_HEIGHT}px}}\n</style>"
 
 
 # Where a long header word may break (a soft hyphen, drawn as "-" only at a break) when the table is short of room
@@ -156,6 +156,11 @@ def sparkline(values) -> str:
     return f'<img src="{src}" width="{SPARK_WIDTH}" height="{SPARK_HEIGHT}" alt="{alt}" title="{alt}">'
 
 
+def trend(row: dict) -> str:
+    """The row's sparkline; before its trend is read (no "trend" key yet), blank space of the sparkline's size."""
+    return sparkline(row["trend"]) if "trend" in row else '<span class="spark"></span>'
+
+
 def field(name: str, show: Callable | None = None) -> Callable[[dict], str]:
     """A cell showing row[name] as escaped text, through a format from pipelines/serving/format.py when given."""
     return lambda row: text(row[name]) if show is None else html.escape(show(row[name]))
@@ -205,7 +210,7 @@ def columns(models: bool, components: list[str]) -> list[Column]:
         Column("composite", markup("composite", bar), help="weighted composite of the components, 0-100"),
         Column("coverage", field("coverage", fmt.pct), numeric=True,
                help="share of the profile's weight whose components are present"),
-        Column(f"last {TREND_DAYS} days", markup("trend", sparkline), help="organic downloads per day"),
+        Column(f"last {TREND_DAYS} days", trend, help="organic downloads per day"),
         Column("organic 30d", field("organic_downloads_30d", fmt.compact), numeric=True,
                help="downloads in the last 30 days with CI and automation traffic removed"),
     ]

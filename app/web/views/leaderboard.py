@@ -99,14 +99,9 @@ def grid(rows: list[dict]) -> None:
 weights = queries.weights().get(view.profile)
 # the components the chosen profile weighs (a profile's zero-weight components would only widen the table)
 components = [c for c in queries.components() if not weights or weights.get(c, 0) > 0]
-if rows:
-    trends = queries.records("model_trends" if models else "family_trends", ids=[r[entity] for r in rows],
-                             days=board.TREND_DAYS)
-    by_id = {t[entity]: t["trend"] for t in trends}
+if weights:
     for r in rows:
-        r["trend"] = by_id.get(r[entity])
-        if weights:
-            r["why"] = why_rank.sentence(r, weights, r["ranked"])
+        r["why"] = why_rank.sentence(r, weights, r["ranked"])
 chosen = [f"{name} {', '.join(these)}" for name, these in (("task", view.task), ("license", view.license),
                                                             ("size", view.size)) if these]
 chosen += [f"coverage at least {view.coverage}%"] * (view.coverage > 0) + ["open weight only"] * view.open_only
@@ -126,13 +121,28 @@ if not rows:
     st.html(controls)
     st.info("No rows match these filters.")
     st.stop()
+
+
+def static_page(tail: str = "") -> str:
+    """The controls and this page's table (each row's sparkline once it has its trend), then tail."""
+    return controls + board.table(rows, board.columns(models, components),
+                                  label=f"{kind} leaderboard, page {view.page}") + tail
+
+
+if not interactive:  # the first screen before the sparklines' query; the same element then gets them, in place
+    slot = st.empty()
+    slot.html(static_page())
+trends = queries.records("model_trends" if models else "family_trends", ids=[r[entity] for r in rows],
+                         days=board.TREND_DAYS)
+by_id = {t[entity]: t["trend"] for t in trends}
+for r in rows:
+    r["trend"] = by_id.get(r[entity])
 if interactive:
     st.html(controls)
     grid(rows)
     st.html(pager)
 else:
-    st.html(controls + board.table(rows, board.columns(models, components),
-                                   label=f"{kind} leaderboard, page {view.page}") + pager)
+    slot.html(static_page(pager))
 
 
 def filtered_csv() -> str:
