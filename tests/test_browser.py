@@ -128,17 +128,16 @@ def test_leaderboard_renders_real_rows(page, app_url, serving, home):
 
 
 @pytest.mark.parametrize("width", [1440, 700])  # at 700 px the headers wrap and the sparklines set their column
-def test_the_first_screen_has_every_cell_where_the_full_table_has_it(page, serving, width):
+def test_the_first_screen_has_every_cell_where_the_full_table_has_it(page, home, monkeypatch, width):
+    monkeypatch.setenv("REVEALED_HOME", str(home))  # the page's own readers (app/web/queries.py) on the served home
     page.set_viewport_size({"width": width, "height": 900})
-    config = profiles.load()
-    weights = config.profiles[config.default_profile]
-    columns = board.columns(True, [c for c in profiles.COMPONENTS if weights.get(c, 0) > 0])
-    params = {"profile": config.default_profile, "tasks": [], "licenses": [], "sizes": [], "open_only": False,
-              "min_coverage": 0.0, "limit": 25, "offset": 0}
-    cur = serving.execute(queries.sql("leaderboard_models"), params)
-    rows = [dict(zip([d[0] for d in cur.description], row, strict=True)) for row in cur.fetchall()]
-    trends = dict(serving.execute(queries.sql("model_trends"), {"ids": [r["model_id"] for r in rows],
-                                                                "days": board.TREND_DAYS}).fetchall())
+    profile = profiles.load().default_profile
+    weights = queries.weights()[profile]
+    columns = board.columns(True, [c for c in queries.components() if weights.get(c, 0) > 0])
+    rows = queries.records("leaderboard_models", profile=profile, tasks=[], licenses=[], sizes=[], open_only=False,
+                           min_coverage=0.0, limit=25, offset=0)
+    trends = {t["model_id"]: t["trend"] for t in queries.records("model_trends", ids=[r["model_id"] for r in rows],
+                                                                   days=board.TREND_DAYS)}
     boxes = "cells => cells.map(c => { const r = c.getBoundingClientRect(); return [r.x, r.y, r.width, r.height]; })"
     page.set_content(board.STYLE + board.table(rows, columns, label="first screen"))
     blank = page.locator("td, th").evaluate_all(boxes)
