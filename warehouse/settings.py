@@ -69,12 +69,22 @@ class Settings:
                 value = Path(value).expanduser()
             elif name in URLS and value is not None:
                 value = _url(name, value)
+            if name == "home":
+                _home(value)
             clean[name] = value
         return replace(self, **clean)
 
     def secrets(self) -> list[str]:
         """The token values set, for redaction from errors and logs."""
         return [token for token in (self.hf_token, self.github_token) if token]
+
+
+def _home(home: Path) -> None:
+    """ValueError naming $REVEALED_HOME when it is a file or lies under one (a missing folder is created later)."""
+    blocker = next((p for p in (home, *home.parents) if p.exists() and not p.is_dir()), None)
+    if blocker is not None:
+        where = "a file" if blocker == home else f"under the file '{blocker}'"
+        raise ValueError(f"home ($REVEALED_HOME) is '{home}', {where}; expected a folder (created when missing)")
 
 
 def _url(name: str, value: str) -> str:
