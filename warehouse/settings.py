@@ -2,7 +2,7 @@
 
 import os
 import urllib.parse
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 
@@ -75,8 +75,17 @@ class Settings:
         return replace(self, **clean)
 
     def secrets(self) -> list[str]:
-        """The token values set, for redaction from errors and logs."""
-        return [token for token in (self.hf_token, self.github_token) if token]
+        """The token values and the passwords of user:password URLs set, for redaction from errors and logs."""
+        passwords = [urllib.parse.urlsplit(url).password for url in (getattr(self, name) for name in URLS) if url]
+        return [secret for secret in (self.hf_token, self.github_token, *passwords) if secret]
+
+
+def redact(text: str, secrets: Iterable[str]) -> str:
+    """The text with every secret masked."""
+    for secret in secrets:
+        if secret:
+            text = text.replace(secret, "***")
+    return text
 
 
 def _home(home: Path) -> None:

@@ -12,6 +12,7 @@ import duckdb
 import requests
 
 from collector import reference
+from collector.http import public_url
 from pipelines.checks import simulate
 from pipelines.orchestration import build, jobs
 from warehouse import db, paths, schedule_state
@@ -97,9 +98,9 @@ def probe_live(endpoint: str, timeout: float = PROBE_TIMEOUT_S) -> str | None:
     try:
         response = requests.get(f"{endpoint.rstrip('/')}/api/models", params={"limit": 1}, timeout=timeout)
     except requests.RequestException as exc:
-        return f"{endpoint} did not answer ({type(exc).__name__})"
+        return f"{public_url(endpoint)} did not answer ({type(exc).__name__})"
     if response.status_code >= 500:
-        return f"{endpoint} answered HTTP {response.status_code}"
+        return f"{public_url(endpoint)} answered HTTP {response.status_code}"
     return None
 
 
