@@ -88,11 +88,17 @@ def redact(text: str, secrets: Iterable[str]) -> str:
     return text
 
 
+def not_a_folder(path: Path) -> str | None:
+    """'a file' or "under the file '...'" when path cannot be a folder; None when it is one or can be made one."""
+    blocker = next((p for p in (path, *path.parents) if p.exists() and not p.is_dir()), None)
+    if blocker is None:
+        return None
+    return "a file" if blocker == path else f"under the file '{blocker}'"
+
+
 def _home(home: Path) -> None:
     """ValueError naming $REVEALED_HOME when it is a file or lies under one (a missing folder is created later)."""
-    blocker = next((p for p in (home, *home.parents) if p.exists() and not p.is_dir()), None)
-    if blocker is not None:
-        where = "a file" if blocker == home else f"under the file '{blocker}'"
+    if where := not_a_folder(home):
         raise ValueError(f"home ($REVEALED_HOME) is '{home}', {where}; expected a folder (created when missing)")
 
 

@@ -1,8 +1,8 @@
 """The `revealed build` command: run the pipelines, then publish the serving copy."""
 
 import logging
-from pathlib import Path
 
+from app.cli.flags import folder
 from pipelines.orchestration import compact, jobs
 from warehouse import db, paths
 from warehouse.settings import Settings
@@ -20,7 +20,7 @@ def register(sub) -> None:
                                        "history (builds read them back; results are unchanged)")
     p.add_argument("--keep-days", type=int, default=compact.KEEP_DAYS,
                    help=f"days before the newest snapshot kept in the warehouse (default {compact.KEEP_DAYS})")
-    p.add_argument("--out", type=Path, help="folder (default $REVEALED_HOME/history)")
+    p.add_argument("--out", type=folder, help="folder (default $REVEALED_HOME/history)")
     p.set_defaults(func=cmd_compact)
 
 
