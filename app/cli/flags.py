@@ -2,6 +2,8 @@
 
 import argparse
 import datetime as dt
+import errno
+import socket
 import urllib.parse
 from pathlib import Path
 
@@ -103,6 +105,18 @@ def folder(value: str) -> Path:
 def add_out(p, name: str, where: str = "exports") -> None:
     """--out: the folder an export writes into."""
     p.add_argument("--out", type=folder, help=f"folder to write {name} into (default $REVEALED_HOME/{where})")
+
+
+def check_port_free(app_port: int) -> None:
+    """Raise UsageError when something already listens on 127.0.0.1:app_port."""
+    with socket.socket() as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind(("127.0.0.1", app_port))
+        except OSError as exc:
+            why = "another program listens on it" if exc.errno == errno.EADDRINUSE else exc.strerror
+            raise UsageError(f"port {app_port} on 127.0.0.1 is not available ({why}); "
+                             "choose another with --port N") from None
 
 
 def add_port(p, default: int, help: str) -> None:

@@ -7,7 +7,16 @@ import threading
 from pathlib import Path
 
 from app.cli.collect import hf_summary
-from app.cli.flags import UsageError, add_listing, add_world, group, iso_date, non_negative_int, positive_int
+from app.cli.flags import (
+    UsageError,
+    add_listing,
+    add_world,
+    check_port_free,
+    group,
+    iso_date,
+    non_negative_int,
+    positive_int,
+)
 from app.cli.progress import Progress
 from pipelines.checks import evaluate, fault_matrix, simulate
 from warehouse import db, paths
@@ -49,6 +58,8 @@ def register(sub) -> None:
 
 def cmd_serve(args, settings: Settings) -> int:
     """Build the world, start the server, print its URL, and wait for Ctrl-C."""
+    if args.port:
+        check_port_free(args.port)
     log.info("building a sandbox world of %d models (seed %d)", args.models, args.seed)
     world = simulate.world(args.seed, args.models)
     stop = threading.Event()
