@@ -91,16 +91,17 @@ def test_a_home_that_is_a_file_or_under_one_is_named_in_one_line(tmp_path, comma
     assert blocker.read_text() == "kept\n" and [p.name for p in tmp_path.iterdir()] == ["afile"]
 
 
-@pytest.mark.parametrize("command", [["export", "weekly"], ["export", "benchmarks"], ["export", "parquet"],
-                                     ["compact"]])
+@pytest.mark.parametrize("command", [["export", "weekly", "--out"], ["export", "benchmarks", "--out"],
+                                     ["export", "parquet", "--out"], ["compact", "--out"],
+                                     ["sandbox", "evaluate", "--dir"]])
 def test_an_out_folder_that_is_a_file_is_named_before_anything_runs(tmp_path, command):
     blocker = tmp_path / "afile"
     blocker.write_text("kept\n")
-    done = subprocess.run([sys.executable, "-m", "app.cli", *command, "--out", str(blocker / "sub")],
+    done = subprocess.run([sys.executable, "-m", "app.cli", *command, str(blocker / "sub")],
                           capture_output=True, text=True, timeout=60,
                           env={"REVEALED_HOME": str(tmp_path / "home"), "PATH": ""})
     assert (done.returncode, done.stdout) == (2, "")
-    assert done.stderr.splitlines()[-1] == (f"revealed {' '.join(command)}: error: argument --out: "
+    assert done.stderr.splitlines()[-1] == (f"revealed {' '.join(command[:-1])}: error: argument {command[-1]}: "
                                             f"'{blocker / 'sub'}' is under the file '{blocker}'; expected a folder "
                                             "(created when missing)")
     assert blocker.read_text() == "kept\n" and [p.name for p in tmp_path.iterdir()] == ["afile"]

@@ -12,6 +12,7 @@ from app.cli.flags import (
     add_listing,
     add_world,
     check_port_free,
+    folder,
     group,
     iso_date,
     non_negative_int,
@@ -47,7 +48,7 @@ def register(sub) -> None:
     add_world(p, seed=11, why="; the seeds the method was developed or held out on are listed in docs/denoising.md")
     p.add_argument("--days", type=positive_int, default=45, metavar="N",
                    help="simulated days to collect (default 45; at least 2)")
-    p.add_argument("--dir", type=Path, metavar="PATH",
+    p.add_argument("--dir", type=folder, metavar="PATH",
                    help="keep the evaluation warehouse in this new folder (default: a temporary folder, removed)")
     p.set_defaults(func=cmd_evaluate)
 
@@ -101,10 +102,10 @@ def cmd_evaluate(args, settings: Settings) -> int:
     if args.dir is not None and args.dir.exists() and any(args.dir.iterdir()):
         raise UsageError(f"--dir {args.dir} is not empty; expected a new or empty folder")
     with tempfile.TemporaryDirectory(prefix="revealed-evaluate-") as scratch:
-        folder = args.dir or Path(scratch)
-        folder.mkdir(parents=True, exist_ok=True)
-        log.info("evaluation warehouse (fictional sandbox data): %s", folder / "evaluate.duckdb")
-        result = evaluate.evaluate(folder, seed=args.seed, models=args.models, days=args.days)
+        workdir = args.dir or Path(scratch)
+        workdir.mkdir(parents=True, exist_ok=True)
+        log.info("evaluation warehouse (fictional sandbox data): %s", workdir / "evaluate.duckdb")
+        result = evaluate.evaluate(workdir, seed=args.seed, models=args.models, days=args.days)
     print(evaluate.render(result))
     where = args.dir / "evaluate.duckdb" if args.dir else "a temporary folder (removed)"
     print(f"warehouse: {where}; your REVEALED_HOME was not touched")
