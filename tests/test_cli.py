@@ -47,3 +47,14 @@ def test_a_busy_port_is_named_before_anything_starts(tmp_path, command):
     assert (done.returncode, done.stdout) == (2, "")
     assert done.stderr.splitlines()[-1] == (f"revealed: error: port {port} on 127.0.0.1 is not available (another "
                                             "program listens on it); choose another with --port N")
+
+
+@pytest.mark.parametrize("value", ["abc", "0", "-5"])
+def test_compact_names_a_bad_keep_days_before_opening_the_warehouse(tmp_path, value):
+    done = subprocess.run([sys.executable, "-m", "app.cli", "compact", "--keep-days", value], cwd=ROOT,
+                          capture_output=True, text=True, timeout=60,
+                          env={**os.environ, "REVEALED_HOME": str(tmp_path)})
+    assert (done.returncode, done.stdout) == (2, "")
+    assert done.stderr.splitlines()[-1] == (f"revealed compact: error: argument --keep-days: '{value}' is not a whole "
+                                            "number of at least 1")
+    assert not any(tmp_path.iterdir())
