@@ -131,7 +131,7 @@ def test_imported_data_is_labelled_archived_never_live_or_sandbox(imported, tmp_
     answers.write_text("open_weight: true\n")
     assert cli.main(["ask", "-q", "fine_tune_base", "--answers", str(answers), "--format", "json"]) == 0
     out = json.loads(capsys.readouterr().out)
-    assert out["data_kind"] == "reference" and out["note"] == fmt.REFERENCE_NOTE + "."
+    assert out["data_kind"] == "reference" and out["note"] == fmt.reference_note("2024-07-11") + "."
     page = AppTest.from_file(str(STREAMLIT_APP), default_timeout=120).run()
     assert not page.exception and not page.warning
     assert [i.value for i in page.info][:1] == [f"**Real public data, archived 2024-07-11: Hugging Face snapshots "

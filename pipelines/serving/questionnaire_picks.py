@@ -56,6 +56,7 @@ class Result:
     matched: int
     data_kind: str
     notes: list[str]
+    as_of_hf: str | None = None  # the Hub snapshot's date, which archived data's note names
 
 
 def plan(questionnaire: Questionnaire, answers: dict, absent: tuple[str, ...] = ()) -> Plan:
@@ -112,7 +113,7 @@ def recommend(con: duckdb.DuckDBPyConnection, questionnaire: Questionnaire, answ
     absent = tuple(c for c, n in zip(profiles.COMPONENTS, counts, strict=True) if n == 0)
     p = plan(questionnaire, answers, absent)
     frame = candidates(con, questionnaire, p, p.filters, top)
-    kind = con.execute("SELECT value FROM meta WHERE key = 'data_kind'").fetchone()
+    meta = dict(con.execute("SELECT key, value FROM meta WHERE key IN ('data_kind', 'as_of_hf')").fetchall())
     config = questionnaire.config
     picks = [make_pick(row, p, config.profiles[config.default_profile]) for row in frame.to_dict("records")]
     matched = int(frame["matched"].iloc[0]) if len(frame) else 0
@@ -120,7 +121,8 @@ def recommend(con: duckdb.DuckDBPyConnection, questionnaire: Questionnaire, answ
     if not picks:
         notes += [f"no model in this build meets the answer to {qid} ({answers[qid]!r}) even on its own, so relaxing "
                   "the other answers cannot help" for qid in blocking(con, questionnaire, p)]
-    return Result(questionnaire, answers, p, picks, matched, kind[0] if kind else "unknown", notes)
+    return Result(questionnaire, answers, p, picks, matched, meta.get("data_kind") or "unknown", notes,
+                  meta.get("as_of_hf"))
 
 
 def candidates(con: duckdb.DuckDBPyConnection, questionnaire: Questionnaire, p: Plan, filters: list[dict],
