@@ -9,6 +9,8 @@ import sys
 import duckdb
 import pytest
 
+from app import cli
+from collector import http
 from collector.hf import listing as hf
 from collector.sandbox.server import SandboxServer
 from collector.sandbox.world import World
@@ -94,15 +96,25 @@ def test_a_url_password_never_reaches_the_terminal_or_the_warehouse(tmp_path):
                             ["up", "--source", "live", "--no-serve"])]
     assert [d.returncode for d in done] == [1, 1, 2]
     said = "".join(d.stdout + d.stderr for d in done)
-    assert "http://me:***@127.0.0.1:9" in said and "http://127.0.0.1:9 did not answer" in said
-    assert PASSWORD not in said
+    assert "cannot reach the Hub at http://127.0.0.1:9: GET http://127.0.0.1:9/_sandbox/info failed" in said
+    assert "http://127.0.0.1:9 did not answer" in said and PASSWORD not in said and "me:" not in said
     con = duckdb.connect(str(paths.warehouse_file(tmp_path)), read_only=True)
     errors = con.execute("SELECT source, endpoint, error FROM collection_runs ORDER BY source").fetchall()
     con.close()
     assert [(source, endpoint) for source, endpoint, _ in errors] == [("github", "http://127.0.0.1:9"),
                                                                       ("hf", "http://127.0.0.1:9")]
-    assert all("***" in error and PASSWORD not in error for _, _, error in errors)
+    assert all(error and PASSWORD not in error for _, _, error in errors)
     assert [p for p in tmp_path.rglob("*") if p.is_file() and PASSWORD.encode() in p.read_bytes()] == []
+
+
+@pytest.mark.parametrize("variable, command", [("OLLAMA_URL", ["collect", "ollama"]),
+                                               ("LIVEBENCH_URL", ["collect", "benchmarks", "--skip", "livecodebench"])])
+def test_a_url_password_never_reaches_a_collectors_lines(home, monkeypatch, capsys, caplog, variable, command):
+    monkeypatch.setattr(http, "sleep", lambda s: None)
+    monkeypatch.setenv(variable, PASSWORD_URL)
+    assert cli.main(command) == 1
+    said = "".join(capsys.readouterr()) + caplog.text
+    assert ": FAILED" in said and "http://127.0.0.1:9" in said and PASSWORD not in said
 
 
 LOG_A_URL = """import argparse, logging, os
