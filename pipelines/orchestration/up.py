@@ -131,6 +131,8 @@ def choose(env: Settings, choice: str, requested: Choice, given: set[str],
         raise UpError("invalid settings: " + ", ".join(bad))
     home = env.home
     previous = _previous(home, holds_data(home), say)
+    if choice == "auto" and previous and previous.source != "live":
+        choice = previous.source  # a resumed sandbox or reference home keeps its data: nothing to probe
     kind = choice
     if choice in ("live", "auto"):
         reason = probe_live(env.hf_endpoint)
