@@ -13,6 +13,7 @@ import requests
 
 from collector import reference
 from collector.http import public_url
+from pipelines import profiles
 from pipelines.checks import simulate
 from pipelines.orchestration import build, jobs
 from warehouse import db, paths, schedule_state
@@ -254,7 +255,7 @@ def bring_up(home: Path, settings: Choice, sources: jobs.Sources, say: Callable[
 
 def _build(home: Path, con, profiles_file: Path | None, say: Callable[[str], None], step: str, doing: str) -> None:
     """Build and publish unless the published data already comes from these inputs."""
-    if _published_hash(home) == build.inputs_hash(con):
+    if _published_hash(home) == build.inputs_hash(con, profiles.load(profiles_file)):
         say(f"{step} Build: the published data is up to date")
         return
     say(f"{step} {doing}")
