@@ -160,7 +160,7 @@ class Meter:
 
     def send(self, send: Callable, method: str, url: str, transient: tuple):
         """Call send() until it answers something other than a retryable failure; count every attempt."""
-        shown = self.redact(url)
+        shown = public_url(self.redact(url))
         self.last_url = shown
         for attempt in range(self.max_retries + 1):
             if self.pacer.wait():
@@ -228,7 +228,7 @@ class HttpClient:
         )
         if response.ok or response.status_code == 404:
             return response
-        raise HttpError(f"{method} {self.meter.redact(response.url)} answered HTTP {response.status_code}; "
+        raise HttpError(f"{method} {public_url(self.meter.redact(response.url))} answered HTTP {response.status_code}; "
                         "expected 2xx or 404")
 
 

@@ -136,12 +136,30 @@ def test_collect_build_export_end_to_end(home, sandbox, world, tmp_path, capsys)
     con.close()
 
 
+def test_the_export_says_sandbox_or_archived_data_in_the_terminal(home, capsys):
+    path = marts_contract.write(paths.serving_file(home))
+    for kind, note in (("reference", "NOTE: Real public data, archived 2026-11-20: Hugging Face snapshots imported "
+                                     "from archives, not live; every row says data_kind=reference."),
+                       ("sandbox", "NOTE: SANDBOX data: fictional models; every row says data_kind=sandbox.")):
+        con = duckdb.connect(str(path))
+        con.execute("UPDATE meta SET value = ? WHERE key = 'data_kind'", [kind])
+        con.close()
+        assert main(["export", "benchmarks", "--out", str(home / kind)]) == 0
+        assert capsys.readouterr().out.splitlines() == [f"wrote {home / kind / 'benchmarks.csv'} "
+                                                        f"({len(csv_rows(home / kind))} rows)", note]
+
+
+def csv_rows(out) -> list[dict]:
+    with (out / "benchmarks.csv").open(newline="") as f:
+        return list(csv.DictReader(f))
+
+
 def test_live_export_says_live_and_bad_meta_is_refused(tmp_path):
     path = marts_contract.write(tmp_path / "serving.duckdb")
     con = duckdb.connect(str(path))
     con.execute("UPDATE meta SET value = 'live' WHERE key = 'data_kind'")
-    written, rows, sandbox = export_benchmarks(con, tmp_path / "out")
-    assert not sandbox and rows > 1
+    written, rows, kind = export_benchmarks(con, tmp_path / "out")
+    assert kind == "live" and rows > 1
     lines = written.read_text().splitlines()
     assert lines[0] == "source,release,model,hf_id,family,category,score,n_items,data_kind"
     assert {line.rsplit(",", 1)[1] for line in lines[1:]} == {"live"}

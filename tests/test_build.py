@@ -8,11 +8,12 @@ import sys
 import duckdb
 import pandas as pd
 import pytest
+from hub_rows import hub_snapshot
 
 from app import cli
 from pipelines import profiles
 from pipelines.checks.simulate import simulate
-from pipelines.orchestration import build
+from pipelines.orchestration import build, up
 from pipelines.steps import denoise, series
 from warehouse import db, paths, publish
 
@@ -81,14 +82,38 @@ def test_the_build_list_names_every_table_the_build_creates(con, world):
     assert len(listed) == len(set(listed))  # made by one step only
 
 
-def test_inputs_hash_changes_with_what_the_build_reads(con):
+def test_inputs_hash_changes_with_what_the_build_reads(con, tmp_path):
+    config = profiles.load()
     snapshot(con, D, {"a/x": 5})
-    first = build.inputs_hash(con)
-    assert build.inputs_hash(con) == first
+    first = build.inputs_hash(con, config)
+    assert build.inputs_hash(con, profiles.load()) == first
     snapshot(con, D, {"a/x": 5}, run_id="r2")  # the same slice collected again
-    second = build.inputs_hash(con)
+    second = build.inputs_hash(con, config)
     snapshot(con, D + dt.timedelta(1), {"a/x": 6}, run_id="r2")
-    assert len({first, second, build.inputs_hash(con)}) == 3
+    third = build.inputs_hash(con, config)
+    reweighed = tmp_path / "profiles.toml"
+    reweighed.write_text(profiles.DEFAULT_FILE.read_text().replace("capability = 0.70", "capability = 0.60")
+                         .replace("[profiles.capability]\nadoption = 0.10", "[profiles.capability]\nadoption = 0.20"))
+    assert len({first, second, third, build.inputs_hash(con, profiles.load(reweighed))}) == 4
+
+
+def test_up_rebuilds_when_the_profiles_change_and_only_then(home, con, tmp_path):
+    hub_snapshot(con, [{"id": "a/a"}, {"id": "a/b"}])
+    reweighed = tmp_path / "profiles.toml"
+    reweighed.write_text(profiles.DEFAULT_FILE.read_text().replace(
+        "[profiles.balanced]\nadoption = 0.20\ncohort_adoption = 0.10\nmomentum = 0.15",
+        "[profiles.balanced]\nadoption = 0.30\ncohort_adoption = 0.10\nmomentum = 0.05"))
+    said = []
+    for profiles_file in (None, None, reweighed, reweighed):
+        up._build(home, con, profiles_file, said.append, "[6/7]", "Building and publishing...")
+    assert [s for s in said if s.startswith("[6/7]")] == [
+        "[6/7] Building and publishing...", "[6/7] Build: the published data is up to date",
+        "[6/7] Building and publishing...", "[6/7] Build: the published data is up to date"]
+    served = db.connect_serving(paths.serving_file(home))
+    weight = served.execute("SELECT weight FROM mart_profile_weights WHERE profile = 'balanced' "
+                            "AND component = 'adoption'").fetchone()
+    served.close()
+    assert weight == (0.30,)
 
 
 def test_failing_step_keeps_warehouse_and_serving_copy(home, con):

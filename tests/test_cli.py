@@ -1,8 +1,12 @@
 """The `revealed` command line loads only the module of the command it runs."""
 
+import os
+import socket
 import subprocess
 import sys
 from pathlib import Path
+
+import pytest
 
 from app.cli import COMMANDS, build_parser
 
@@ -29,3 +33,28 @@ def test_revealed_app_starts_the_web_server_without_the_other_commands_libraries
     done = subprocess.run([sys.executable, "-c", check], cwd=ROOT, capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "[]"
+
+
+@pytest.mark.parametrize("command", [["app"], ["sandbox", "serve", "--models", "50"]])
+def test_a_busy_port_is_named_before_anything_starts(tmp_path, command):
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        done = subprocess.run([sys.executable, "-m", "app.cli", *command, "--port", str(port)], cwd=ROOT,
+                              capture_output=True, text=True, timeout=120, env={**os.environ,
+                                                                                "REVEALED_HOME": str(tmp_path)})
+    assert (done.returncode, done.stdout) == (2, "")
+    assert done.stderr.splitlines()[-1] == (f"revealed: error: port {port} on 127.0.0.1 is not available (another "
+                                            "program listens on it); choose another with --port N")
+
+
+@pytest.mark.parametrize("value", ["abc", "0", "-5"])
+def test_compact_names_a_bad_keep_days_before_opening_the_warehouse(tmp_path, value):
+    done = subprocess.run([sys.executable, "-m", "app.cli", "compact", "--keep-days", value], cwd=ROOT,
+                          capture_output=True, text=True, timeout=60,
+                          env={**os.environ, "REVEALED_HOME": str(tmp_path)})
+    assert (done.returncode, done.stdout) == (2, "")
+    assert done.stderr.splitlines()[-1] == (f"revealed compact: error: argument --keep-days: '{value}' is not a whole "
+                                            "number of at least 1")
+    assert not any(tmp_path.iterdir())

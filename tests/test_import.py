@@ -131,7 +131,7 @@ def test_imported_data_is_labelled_archived_never_live_or_sandbox(imported, tmp_
     answers.write_text("open_weight: true\n")
     assert cli.main(["ask", "-q", "fine_tune_base", "--answers", str(answers), "--format", "json"]) == 0
     out = json.loads(capsys.readouterr().out)
-    assert out["data_kind"] == "reference" and out["note"] == fmt.REFERENCE_NOTE + "."
+    assert out["data_kind"] == "reference" and out["note"] == fmt.reference_note("2024-07-11") + "."
     page = AppTest.from_file(str(STREAMLIT_APP), default_timeout=120).run()
     assert not page.exception and not page.warning
     assert [i.value for i in page.info][:1] == [f"**Real public data, archived 2024-07-11: Hugging Face snapshots "
@@ -241,6 +241,25 @@ def test_the_cli_reports_a_malformed_file_in_one_line(home, tmp_path, capsys):
     bad.write_text("id,downloads_30d\na/x,lots\n")
     assert cli.main(["import", "hub-snapshot", str(bad), "--as-of", "2022-07-02"]) == 1
     assert f"revealed: error: {bad}, line 2: expected 'downloads_30d'" in capsys.readouterr().err
+
+
+def test_an_archive_is_refused_in_a_home_holding_sandbox_data(home, tmp_path, capsys):
+    assert cli.main(["sandbox", "simulate", "--days", "1", "--models", "50", "--details", "0"]) == 0
+    con = db.connect(paths.warehouse_file(home))
+    before = con.execute("SELECT count(*), count(DISTINCT as_of) FROM raw_hf_models").fetchone()
+    runs = con.execute("SELECT count(*) FROM collection_runs").fetchone()
+    con.close()
+    capsys.readouterr()
+    archive = tmp_path / "archive.csv"
+    archive.write_text("id,downloads_30d\nreal/model,7\n")
+    assert cli.main(["import", "hub-snapshot", str(archive), "--as-of", "2030-01-01"]) == 1
+    assert capsys.readouterr().err == (f"revealed: error: {archive}: this warehouse holds sandbox (fictional) data, "
+                                       "which a build would rank and label as archived real data with it; expected a "
+                                       "REVEALED_HOME without sandbox runs (nothing was imported)\n")
+    con = db.connect(paths.warehouse_file(home))
+    assert con.execute("SELECT count(*), count(DISTINCT as_of) FROM raw_hf_models").fetchone() == before
+    assert con.execute("SELECT count(*) FROM collection_runs").fetchone() == runs
+    con.close()
 
 
 def test_a_gap_longer_than_a_week_is_not_spread_into_days(con):

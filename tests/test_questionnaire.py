@@ -113,6 +113,20 @@ def test_impossible_constraints_give_no_picks_not_an_error(served):
     assert result.picks == [] and result.matched == 0
 
 
+def test_no_picks_name_the_answers_that_alone_leave_no_model(served, tmp_path):
+    path = tmp_path / "sizes.yaml"
+    path.write_text(yaml.safe_dump({"title": "t", "questions": [
+        {"id": q, "prompt": "p", "type": "number", "min": 0, "max": 5000, "filter": {"column": "params_b", "op": op}}
+        for q, op in (("largest", "le"), ("smallest", "ge"))]}))
+    q = qn.load(str(path))
+    alone = questionnaire_picks.recommend(served, q, qn.check_answers(q, {"largest": 10, "smallest": 4000}))
+    assert alone.picks == [] and [n for n in alone.notes if "even on its own" in n] == [
+        "no model in this build meets the answer to smallest (4000) even on its own, so relaxing the other answers "
+        "cannot help"]
+    together = questionnaire_picks.recommend(served, q, qn.check_answers(q, {"largest": 10, "smallest": 20}))
+    assert together.picks == [] and not [n for n in together.notes if "even on its own" in n]
+
+
 def test_hostile_option_values_are_parameters_not_sql(served, tmp_path):
     hostile = "permissive') OR TRUE --"
     path = tmp_path / "hostile.yaml"
@@ -212,8 +226,11 @@ def test_typed_answers_from_the_terminal(question, text, value):
 def test_terminal_multi_choice_by_numbers_and_names():
     q = qn.load("fine_tune_base").question("licenses")
     assert qn.answer_from_text(q, "1, copyleft") == ["permissive", "copyleft"]
-    with pytest.raises(qn.QuestionnaireError, match="'9'"):
-        qn.answer_from_text(q, "9")
+    for typed in ("9", "0", "1, Copyleft"):
+        with pytest.raises(qn.QuestionnaireError) as caught:
+            qn.answer_from_text(q, typed)
+        assert str(caught.value) == (f"{typed.split(', ')[-1]!r} is not an option; expected a number from 1 to 4 or "
+                                     "one of permissive, copyleft, restricted, unknown")
 
 
 def test_a_component_without_any_data_gets_no_weight(tmp_path):

@@ -2,6 +2,7 @@
 
 import csv
 import gzip
+import json
 import os
 import re
 import subprocess
@@ -171,6 +172,20 @@ def test_status_says_archived_and_nothing_is_scheduled(brought_up):
     assert status.stdout.splitlines()[1].startswith("Reference world: real public data, archived 2024-07-11; nothing")
     schedule = revealed(home, "schedule")
     assert schedule.returncode == 2 and "nothing to collect" in schedule.stderr
+
+
+def test_ask_names_the_answers_the_archive_cannot_meet(brought_up, tmp_path):
+    home, _ = brought_up
+    blocked = {"fine_tune_base": ["max_params_b", "min_params_b"], "run_locally": ["vram_gb", "need_quantized"],
+               "procurement": ["stability"]}
+    for name, stability in (*((n, None) for n in blocked), ("procurement", "any")):
+        answers = tmp_path / f"{name}-{stability}.yaml"
+        answers.write_text(f"stability: {stability}\n" if stability else "{}\n")
+        done = revealed(home, "ask", "-q", name, "--answers", str(answers), "--format", "json", "--top", "25")
+        assert done.returncode == 0, done.stderr
+        out = json.loads(done.stdout)
+        named = [n.split()[9] for n in out["notes"] if "even on its own" in n]
+        assert (out["matched"], named) == ((18, []) if stability else (0, blocked[name]))
 
 
 def test_up_again_resumes_without_reloading(brought_up):

@@ -146,7 +146,7 @@ def test_a_stopping_scheduler_does_not_mark_another_process_stopped(home):
 LOG_A_FAILED_JOB = """import argparse, logging
 from app import cli
 from warehouse.settings import Settings
-cli.configure_logging(argparse.Namespace(command="schedule", verbose=False), Settings.from_env().home)
+cli.configure_logging(argparse.Namespace(command="schedule", verbose=False), Settings.from_env())
 logging.getLogger("pipelines.orchestration.schedule").info("job hf started")
 try:
     raise ConnectionError("the Hub did not answer")

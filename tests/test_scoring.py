@@ -198,7 +198,7 @@ def test_meta_says_sandbox_or_live(con):
     build.run_build(con, STEPS)
     meta = dict(con.execute("SELECT * FROM meta").fetchall())
     assert meta["data_kind"] == "live" and meta["methodology_version"] == profiles.METHODOLOGY_VERSION
-    assert meta["as_of_hf"] == "2026-11-01" and meta["inputs_hash"] == build.inputs_hash(con)
+    assert meta["as_of_hf"] == "2026-11-01" and meta["inputs_hash"] == build.inputs_hash(con, profiles.load())
     hub_snapshot(con, [{"id": "a/a"}], as_of=pd.Timestamp("2026-11-02").date(), sandbox=True)
     build.run_build(con, STEPS)
     assert dict(con.execute("SELECT * FROM meta").fetchall())["data_kind"] == "sandbox"

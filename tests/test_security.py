@@ -1,6 +1,7 @@
 """Secrets never reach logs, the database, exports or error messages; user input never reaches SQL as text."""
 
 import logging
+import os
 import re
 import subprocess
 import sys
@@ -8,6 +9,8 @@ import sys
 import duckdb
 import pytest
 
+from app import cli
+from collector import http
 from collector.hf import listing as hf
 from collector.sandbox.server import SandboxServer
 from collector.sandbox.world import World
@@ -79,6 +82,58 @@ def test_failed_run_error_never_carries_the_token(home):
     con.close()
     assert error and HF_SECRET not in error and HF_SECRET not in str(failure.value)
     assert files_with_secrets(home) == []
+
+
+PASSWORD = "pw_SENTINELpassword42"
+PASSWORD_URL = f"http://me:{PASSWORD}@127.0.0.1:9"
+
+
+def test_a_url_password_never_reaches_the_terminal_or_the_warehouse(tmp_path):
+    env = {**os.environ, "REVEALED_HOME": str(tmp_path), "HF_ENDPOINT": PASSWORD_URL, "GITHUB_API_URL": PASSWORD_URL}
+    done = [subprocess.run([sys.executable, "-m", "app.cli", *command], env=env, capture_output=True, text=True,
+                           timeout=120)
+            for command in (["collect", "hf", "--details", "0"], ["collect", "github"],
+                            ["up", "--source", "live", "--no-serve"])]
+    assert [d.returncode for d in done] == [1, 1, 2]
+    said = "".join(d.stdout + d.stderr for d in done)
+    assert "cannot reach the Hub at http://127.0.0.1:9: GET http://127.0.0.1:9/_sandbox/info failed" in said
+    assert "http://127.0.0.1:9 did not answer" in said and PASSWORD not in said and "me:" not in said
+    con = duckdb.connect(str(paths.warehouse_file(tmp_path)), read_only=True)
+    errors = con.execute("SELECT source, endpoint, error FROM collection_runs ORDER BY source").fetchall()
+    con.close()
+    assert [(source, endpoint) for source, endpoint, _ in errors] == [("github", "http://127.0.0.1:9"),
+                                                                      ("hf", "http://127.0.0.1:9")]
+    assert all(error and PASSWORD not in error for _, _, error in errors)
+    assert [p for p in tmp_path.rglob("*") if p.is_file() and PASSWORD.encode() in p.read_bytes()] == []
+
+
+@pytest.mark.parametrize("variable, command", [("OLLAMA_URL", ["collect", "ollama"]),
+                                               ("LIVEBENCH_URL", ["collect", "benchmarks", "--skip", "livecodebench"])])
+def test_a_url_password_never_reaches_a_collectors_lines(home, monkeypatch, capsys, caplog, variable, command):
+    monkeypatch.setattr(http, "sleep", lambda s: None)
+    monkeypatch.setenv(variable, PASSWORD_URL)
+    assert cli.main(command) == 1
+    said = "".join(capsys.readouterr()) + caplog.text
+    assert ": FAILED" in said and "http://127.0.0.1:9" in said and PASSWORD not in said
+
+
+LOG_A_URL = """import argparse, logging, os
+from app import cli
+from warehouse.settings import Settings
+cli.configure_logging(argparse.Namespace(command="schedule", verbose=False), Settings.from_env())
+try:
+    raise ConnectionError(os.environ["HF_ENDPOINT"] + " did not answer")
+except ConnectionError:
+    logging.getLogger("collector.http").exception("GET %s failed", os.environ["HF_ENDPOINT"])
+"""
+
+
+def test_a_url_password_never_reaches_the_log_file_or_its_terminal_line(tmp_path):
+    done = subprocess.run([sys.executable, "-c", LOG_A_URL], capture_output=True, text=True, timeout=60,
+                          env={**os.environ, "REVEALED_HOME": str(tmp_path), "HF_ENDPOINT": PASSWORD_URL})
+    logged = paths.log_file(tmp_path).read_text()
+    assert done.stderr == "ERROR: GET http://me:***@127.0.0.1:9 failed\n"
+    assert "ConnectionError: http://me:***@127.0.0.1:9 did not answer" in logged and PASSWORD not in logged
 
 
 @pytest.mark.parametrize("hostile", ["x' OR '1'='1", "a/b'; DROP TABLE mart_models; --", "%' --"])

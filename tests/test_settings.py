@@ -74,3 +74,34 @@ def test_the_cli_names_a_bad_environment_value_in_one_line(tmp_path):
     assert done.stderr == ("revealed: error: hf_endpoint ($HF_ENDPOINT) is 'not a url'; expected an http(s) URL "
                            "such as https://huggingface.co\n")
     assert not any(tmp_path.iterdir())  # nothing written
+
+
+@pytest.mark.parametrize("command", [["status"], ["up", "--source", "reference", "--no-serve"], ["app"]])
+@pytest.mark.parametrize("under", ["", "sub"])
+def test_a_home_that_is_a_file_or_under_one_is_named_in_one_line(tmp_path, command, under):
+    blocker = tmp_path / "afile"
+    blocker.write_text("kept\n")
+    home = blocker / under if under else blocker
+    done = subprocess.run([sys.executable, "-m", "app.cli", *command], capture_output=True, text=True, timeout=60,
+                          env={"REVEALED_HOME": str(home), "PATH": ""})
+    where = f"under the file '{blocker}'" if under else "a file"
+    assert (done.returncode, done.stdout) == (2, "")
+    assert done.stderr == (f"revealed: error: home ($REVEALED_HOME) is '{home}', {where}; expected a folder "
+                           "(created when missing)\n")
+    assert blocker.read_text() == "kept\n" and [p.name for p in tmp_path.iterdir()] == ["afile"]
+
+
+@pytest.mark.parametrize("command", [["export", "weekly", "--out"], ["export", "benchmarks", "--out"],
+                                     ["export", "parquet", "--out"], ["compact", "--out"],
+                                     ["sandbox", "evaluate", "--dir"]])
+def test_an_out_folder_that_is_a_file_is_named_before_anything_runs(tmp_path, command):
+    blocker = tmp_path / "afile"
+    blocker.write_text("kept\n")
+    done = subprocess.run([sys.executable, "-m", "app.cli", *command, str(blocker / "sub")],
+                          capture_output=True, text=True, timeout=60,
+                          env={"REVEALED_HOME": str(tmp_path / "home"), "PATH": ""})
+    assert (done.returncode, done.stdout) == (2, "")
+    assert done.stderr.splitlines()[-1] == (f"revealed {' '.join(command[:-1])}: error: argument {command[-1]}: "
+                                            f"'{blocker / 'sub'}' is under the file '{blocker}'; expected a folder "
+                                            "(created when missing)")
+    assert blocker.read_text() == "kept\n" and [p.name for p in tmp_path.iterdir()] == ["afile"]

@@ -40,3 +40,13 @@ def test_status_shows_missing_values_one_way_and_times_to_the_second(home, con, 
         assert not re.search(rf"\b{word}\b", out), (word, out)
     assert not re.search(r"\d\d:\d\d:\d\d\.\d", out), out  # no microseconds
     assert "00:00:00" not in out  # a date is shown as a date
+
+
+def test_status_with_no_recent_runs_asked_shows_freshness_only(home, con, capsys):
+    runs.finish_run(con, runs.start_run(con, "hf", "http://127.0.0.1:1", DAY, sandbox=True), requests=3, rows=10)
+    con.close()
+    assert cli.main(["status", "--runs", "0"]) == 0
+    out = capsys.readouterr().out
+    lines = out.rstrip().splitlines()
+    assert lines[-3] == "Freshness per source (times in UTC):" and lines[-1].split()[:2] == ["hf", "2026-03-01"]
+    assert "Recent runs" not in out and "DataFrame" not in out

@@ -14,7 +14,9 @@ import pytest
 import requests
 
 from app import cli
+from pipelines.orchestration import up
 from warehouse import db, paths, runs
+from warehouse.settings import Settings
 
 pytestmark = pytest.mark.slow
 
@@ -111,6 +113,19 @@ def test_up_refuses_to_mix_sandbox_into_a_live_home(home, capsys):
         del os.environ["HF_ENDPOINT"]
     err = capsys.readouterr().err
     assert "already holds live data" in err
+
+
+@pytest.mark.parametrize("source", ["sandbox", "reference"])
+def test_auto_resumes_a_sandbox_or_reference_home_without_probing_the_hub(home, monkeypatch, source):
+    (home / "up.json").write_text(json.dumps({"source": source, "seed": 3, "models": 600, "history_days": 4}))
+    con = db.connect(paths.warehouse_file(home))
+    runs.start_run(con, "hf", "http://127.0.0.1:1", dt.date(2026, 3, 1), sandbox=source == "sandbox")
+    con.close()
+    monkeypatch.setenv("HF_ENDPOINT", closed_url())
+    said = []
+    settings = up.choose(Settings.from_env(), "auto", up.Choice("auto"), set(), said.append)
+    assert (settings.source, settings.seed, settings.models) == (source, 3, 600)
+    assert not [s for s in said if "cannot be reached" in s]
 
 
 def test_up_live_only_says_what_cannot_be_reached(home, monkeypatch, capsys):

@@ -9,6 +9,8 @@ from typing import Protocol
 
 import duckdb
 
+from warehouse.settings import redact
+
 REPAIRS_SHOWN = 50  # repair lines stored per run; the rest are counted
 
 
@@ -71,14 +73,6 @@ def _finish(run: Run, meter: Metered | None, error: str | None, secrets: list[st
     run.sandbox = run.sandbox or bool(meter is not None and meter.sandbox)  # the sandbox says so in its answers
     finish_run(run.con, run.run_id, requests=getattr(stats, "requests", 0), retries=getattr(stats, "retries", 0),
                rows=run.rows, error=error, repairs=[redact(r, secrets) for r in run.repairs], sandbox=run.sandbox)
-
-
-def redact(text: str, secrets: Iterable[str]) -> str:
-    """The text with every secret masked."""
-    for secret in secrets:
-        if secret:
-            text = text.replace(secret, "***")
-    return text
 
 
 def start_run(con: duckdb.DuckDBPyConnection, source: str, endpoint: str, as_of: dt.date,

@@ -2,7 +2,7 @@
 
 import os
 import urllib.parse
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 
@@ -69,12 +69,37 @@ class Settings:
                 value = Path(value).expanduser()
             elif name in URLS and value is not None:
                 value = _url(name, value)
+            if name == "home":
+                _home(value)
             clean[name] = value
         return replace(self, **clean)
 
     def secrets(self) -> list[str]:
-        """The token values set, for redaction from errors and logs."""
-        return [token for token in (self.hf_token, self.github_token) if token]
+        """The token values and the passwords of user:password URLs set, for redaction from errors and logs."""
+        passwords = [urllib.parse.urlsplit(url).password for url in (getattr(self, name) for name in URLS) if url]
+        return [secret for secret in (self.hf_token, self.github_token, *passwords) if secret]
+
+
+def redact(text: str, secrets: Iterable[str]) -> str:
+    """The text with every secret masked."""
+    for secret in secrets:
+        if secret:
+            text = text.replace(secret, "***")
+    return text
+
+
+def not_a_folder(path: Path) -> str | None:
+    """'a file' or "under the file '...'" when path cannot be a folder; None when it is one or can be made one."""
+    blocker = next((p for p in (path, *path.parents) if p.exists() and not p.is_dir()), None)
+    if blocker is None:
+        return None
+    return "a file" if blocker == path else f"under the file '{blocker}'"
+
+
+def _home(home: Path) -> None:
+    """ValueError naming $REVEALED_HOME when it is a file or lies under one (a missing folder is created later)."""
+    if where := not_a_folder(home):
+        raise ValueError(f"home ($REVEALED_HOME) is '{home}', {where}; expected a folder (created when missing)")
 
 
 def _url(name: str, value: str) -> str:

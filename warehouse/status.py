@@ -73,9 +73,10 @@ def render(con: duckdb.DuckDBPyConnection, home: Path, recent: int = 10) -> str:
         lines += ["", "no collection runs yet: try 'revealed up', 'revealed sandbox simulate --days 3' "
                       "or 'revealed collect hf'"]
         return "\n".join(lines)
-    runs = recent_runs(con, recent)
-    lines += ["", "Freshness per source (times in UTC):", as_text(fresh, ("last_ok_as_of",), ("last_ok_at",)),
-              "", "Recent runs:", as_text(runs.drop(columns=["started_at"]), ("as_of",), ("finished_at",))]
+    lines += ["", "Freshness per source (times in UTC):", as_text(fresh, ("last_ok_as_of",), ("last_ok_at",))]
+    if recent:
+        runs = recent_runs(con, recent).drop(columns=["started_at"])
+        lines += ["", "Recent runs:", as_text(runs, ("as_of",), ("finished_at",))]
     if fresh["sandbox"].any():
         lines.insert(0, "NOTE: this warehouse holds SANDBOX data: fictional models, not real Hugging Face data.")
     if archived:

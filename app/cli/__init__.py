@@ -6,11 +6,10 @@ import logging
 import os
 import sys
 from dataclasses import fields
-from pathlib import Path
 
 from app.cli.flags import UsageError
 from warehouse import lock, paths
-from warehouse.settings import Settings
+from warehouse.settings import Settings, redact
 
 # One module per command group, in the order `revealed --help` lists them, and the commands it adds. A run imports
 # only its command's module: each imports the libraries its commands need (pandas, DuckDB, the collectors), which
@@ -53,27 +52,40 @@ LOGGED_TO_FILE = {"up", "schedule"}
 LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 
 
-class OneLine(logging.Formatter):
+class Redacted(logging.Formatter):
+    """LOG_FORMAT with the settings' secrets masked, tracebacks included."""
+
+    def __init__(self, secrets: list[str]):
+        super().__init__(LOG_FORMAT)
+        self.secrets = secrets
+
+    def format(self, record: logging.LogRecord) -> str:
+        """The record as LOG_FORMAT, secrets masked."""
+        return redact(super().format(record), self.secrets)
+
+
+class OneLine(Redacted):
     """'LEVEL: message' without the traceback, which only the log file gets."""
 
     def format(self, record: logging.LogRecord) -> str:
-        """The level and the message, one line."""
-        return f"{record.levelname}: {record.getMessage()}"
+        """The level and the message, one line, secrets masked."""
+        return redact(f"{record.levelname}: {record.getMessage()}", self.secrets)
 
 
-def configure_logging(args, home: Path) -> None:
+def configure_logging(args, settings: Settings) -> None:
     """Log to stderr; for up and schedule, everything to home's log file and only warnings to stderr."""
     level = logging.DEBUG if args.verbose else logging.INFO
+    to_terminal = logging.StreamHandler(sys.stderr)
     if args.command not in LOGGED_TO_FILE:
-        logging.basicConfig(level=level, format=LOG_FORMAT, stream=sys.stderr)
+        to_terminal.setFormatter(Redacted(settings.secrets()))
+        logging.basicConfig(level=level, handlers=[to_terminal])
     elif not logging.getLogger().handlers:  # as basicConfig: logging set up already (as under pytest) stays
-        path = paths.log_file(home)
+        path = paths.log_file(settings.home)
         path.parent.mkdir(parents=True, exist_ok=True)
         to_file = logging.FileHandler(path, encoding="utf-8")
-        to_file.setFormatter(logging.Formatter(LOG_FORMAT))
-        to_terminal = logging.StreamHandler(sys.stderr)
+        to_file.setFormatter(Redacted(settings.secrets()))
         to_terminal.setLevel(logging.WARNING)
-        to_terminal.setFormatter(OneLine())
+        to_terminal.setFormatter(OneLine(settings.secrets()))
         logging.basicConfig(level=level, handlers=[to_file, to_terminal])
     for noisy in ("httpx", "httpx2", "urllib3", "apscheduler"):  # per-request and per-tick lines are noise
         logging.getLogger(noisy).setLevel(logging.DEBUG if args.verbose else logging.WARNING)
@@ -94,7 +106,7 @@ def main(argv: list[str] | None = None) -> int:
     except ValueError as exc:  # a bad value in the environment: flags are checked by argparse
         print(f"revealed: error: {exc}", file=sys.stderr)
         return 2
-    configure_logging(args, settings.home)
+    configure_logging(args, settings)
     purpose = writer_purpose(args)
     try:
         if purpose is None:
@@ -118,5 +130,5 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     except Exception as exc:  # one clear line for the user; -v shows the traceback
         logging.getLogger("revealed").debug("failed", exc_info=True)
-        print(f"revealed: error: {exc}", file=sys.stderr)
+        print(f"revealed: error: {redact(str(exc), settings.secrets())}", file=sys.stderr)
         return 1

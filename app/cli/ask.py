@@ -120,16 +120,18 @@ def prompt_answers(questionnaire: qn.Questionnaire) -> dict:
     return answers
 
 
-def note(kind: str) -> str:
-    """What the picks' data is: live, archived (imported) or the fictional sandbox."""
-    return {"live": "live data", "reference": fmt.REFERENCE_NOTE + "."}.get(kind, SANDBOX_NOTE)
+def note(result: questionnaire_picks.Result) -> str:
+    """What the picks' data is: live, archived (imported, with the Hub snapshot's date) or the fictional sandbox."""
+    if result.data_kind == "reference":
+        return fmt.reference_note(result.as_of_hf) + "."
+    return "live data" if result.data_kind == "live" else SANDBOX_NOTE
 
 
 def to_json(result: questionnaire_picks.Result) -> str:
     """Picks as JSON with the data kind, the constraints and the weights used."""
     return json.dumps({
         "data_kind": result.data_kind,
-        "note": note(result.data_kind),
+        "note": note(result),
         "questionnaire": result.questionnaire.name,
         "answers": result.answers,
         "weights": {c: round(w, 4) for c, w in result.plan.weights.items()},
@@ -144,7 +146,7 @@ def to_markdown(result: questionnaire_picks.Result) -> str:
     """Picks as a Markdown shortlist."""
     lines = [f"# {result.questionnaire.title}", ""]
     if result.data_kind != "live":
-        lines += [f"> {note(result.data_kind)}", ""]
+        lines += [f"> {note(result)}", ""]
     weights = ", ".join(f"{c.replace('_', ' ')} {w:.0%}" for c, w in result.plan.weights.items() if w > 0)
     lines += [f"Models meeting every constraint: {result.matched:,}; weights: {weights}.",
               *(f"Note: {n}." for n in result.notes), ""]

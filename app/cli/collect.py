@@ -93,7 +93,7 @@ def cmd_collect_hf(args, settings: Settings) -> int:
                             progress=lambda label, total: Progress(label, total, unit="models"))
     finally:
         con.close()
-    print(hf_summary(result, endpoint))
+    print(hf_summary(result, public_url(endpoint)))
     return 0
 
 
@@ -167,16 +167,16 @@ def cmd_collect_openrouter(args, settings: Settings) -> int:
 
 def _channel(settings: Settings, name: str, url: str, collect, as_of) -> int:
     """Open the warehouse, collect, print one line; 1 when the run failed (earlier slices kept)."""
-    day = as_of or default_as_of(url)
+    day, shown = as_of or default_as_of(url), public_url(url)
     con = db.connect(paths.warehouse_file(settings.home))
     try:
         result: CollectResult = collect(con, settings, as_of=day)
     except (HttpError, ChannelError) as exc:
-        print(f"{name} {url}: FAILED, earlier data kept: {exc}")
+        print(f"{name} {shown}: FAILED, earlier data kept: {exc}")
         return 1
     finally:
         con.close()
-    print(f"{name} {url}: run {result.run_id} ok, {result.rows:,} rows as of {day}"
+    print(f"{name} {shown}: run {result.run_id} ok, {result.rows:,} rows as of {day}"
           + (" (SANDBOX: fictional data)" if result.sandbox else "") + " (run `revealed build` to match and rank them)")
     return 0
 
@@ -199,7 +199,7 @@ def cmd_collect_benchmarks(args, settings: Settings) -> int:
 
 def _livebench(con, settings: Settings, as_of: dt.date, releases: list[dt.date] | None) -> bool:
     """Collect LiveBench and print one line per release; True when something failed."""
-    url = settings.livebench_url
+    url = public_url(settings.livebench_url)
     try:
         result = livebench.collect(con, settings, as_of=as_of, releases=releases)
     except HttpError as exc:
@@ -216,7 +216,7 @@ def _livebench(con, settings: Settings, as_of: dt.date, releases: list[dt.date] 
 
 def _livecodebench(con, settings: Settings, as_of: dt.date) -> bool:
     """Collect LiveCodeBench and print contamination-free vs all-problems scores; True when it failed."""
-    url = settings.livecodebench_url
+    url = public_url(settings.livecodebench_url)
     try:
         result = livecodebench.collect(con, settings, as_of=as_of)
         run_id, rows = result.run_id, result.rows

@@ -28,12 +28,11 @@ def cmd_export_benchmarks(args, settings: Settings) -> int:
     """Write benchmarks.csv from the published serving copy."""
     con = db.connect_serving(paths.serving_file(settings.home))
     try:
-        path, rows, sandbox = export_benchmarks(con, args.out or paths.exports_dir(settings.home))
+        path, rows, kind = export_benchmarks(con, args.out or paths.exports_dir(settings.home))
+        as_of_hf = con.execute("SELECT value FROM meta WHERE key = 'as_of_hf'").fetchone()
     finally:
         con.close()
-    print(f"wrote {path} ({rows:,} rows)")
-    if sandbox:
-        print("NOTE: SANDBOX data: fictional models and scores; every row says data_kind=sandbox.")
+    report({str(path): rows}, kind, as_of_hf and as_of_hf[0])
     return 0
 
 

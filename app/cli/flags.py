@@ -2,10 +2,12 @@
 
 import argparse
 import datetime as dt
+import errno
+import socket
 import urllib.parse
 from pathlib import Path
 
-from warehouse.settings import ENVIRONMENT, Settings
+from warehouse.settings import ENVIRONMENT, Settings, not_a_folder
 
 
 def group(sub, name: str, help: str):
@@ -92,9 +94,29 @@ def add_url(p, flag: str, setting: str, help: str) -> None:
                    help=f"{help} (default ${ENVIRONMENT[setting]}{otherwise})")
 
 
+def folder(value: str) -> Path:
+    """A folder, existing or to be created: not a file, nor under one."""
+    path = Path(value).expanduser()
+    if where := not_a_folder(path):
+        raise argparse.ArgumentTypeError(f"{value!r} is {where}; expected a folder (created when missing)")
+    return path
+
+
 def add_out(p, name: str, where: str = "exports") -> None:
     """--out: the folder an export writes into."""
-    p.add_argument("--out", type=Path, help=f"folder to write {name} into (default $REVEALED_HOME/{where})")
+    p.add_argument("--out", type=folder, help=f"folder to write {name} into (default $REVEALED_HOME/{where})")
+
+
+def check_port_free(app_port: int) -> None:
+    """Raise UsageError when something already listens on 127.0.0.1:app_port."""
+    with socket.socket() as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind(("127.0.0.1", app_port))
+        except OSError as exc:
+            why = "another program listens on it" if exc.errno == errno.EADDRINUSE else exc.strerror
+            raise UsageError(f"port {app_port} on 127.0.0.1 is not available ({why}); "
+                             "choose another with --port N") from None
 
 
 def add_port(p, default: int, help: str) -> None:

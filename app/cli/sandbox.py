@@ -7,7 +7,17 @@ import threading
 from pathlib import Path
 
 from app.cli.collect import hf_summary
-from app.cli.flags import UsageError, add_listing, add_world, group, iso_date, non_negative_int, positive_int
+from app.cli.flags import (
+    UsageError,
+    add_listing,
+    add_world,
+    check_port_free,
+    folder,
+    group,
+    iso_date,
+    non_negative_int,
+    positive_int,
+)
 from app.cli.progress import Progress
 from pipelines.checks import evaluate, fault_matrix, simulate
 from warehouse import db, paths
@@ -38,7 +48,7 @@ def register(sub) -> None:
     add_world(p, seed=11, why="; the seeds the method was developed or held out on are listed in docs/denoising.md")
     p.add_argument("--days", type=positive_int, default=45, metavar="N",
                    help="simulated days to collect (default 45; at least 2)")
-    p.add_argument("--dir", type=Path, metavar="PATH",
+    p.add_argument("--dir", type=folder, metavar="PATH",
                    help="keep the evaluation warehouse in this new folder (default: a temporary folder, removed)")
     p.set_defaults(func=cmd_evaluate)
 
@@ -49,6 +59,8 @@ def register(sub) -> None:
 
 def cmd_serve(args, settings: Settings) -> int:
     """Build the world, start the server, print its URL, and wait for Ctrl-C."""
+    if args.port:
+        check_port_free(args.port)
     log.info("building a sandbox world of %d models (seed %d)", args.models, args.seed)
     world = simulate.world(args.seed, args.models)
     stop = threading.Event()
@@ -90,10 +102,10 @@ def cmd_evaluate(args, settings: Settings) -> int:
     if args.dir is not None and args.dir.exists() and any(args.dir.iterdir()):
         raise UsageError(f"--dir {args.dir} is not empty; expected a new or empty folder")
     with tempfile.TemporaryDirectory(prefix="revealed-evaluate-") as scratch:
-        folder = args.dir or Path(scratch)
-        folder.mkdir(parents=True, exist_ok=True)
-        log.info("evaluation warehouse (fictional sandbox data): %s", folder / "evaluate.duckdb")
-        result = evaluate.evaluate(folder, seed=args.seed, models=args.models, days=args.days)
+        workdir = args.dir or Path(scratch)
+        workdir.mkdir(parents=True, exist_ok=True)
+        log.info("evaluation warehouse (fictional sandbox data): %s", workdir / "evaluate.duckdb")
+        result = evaluate.evaluate(workdir, seed=args.seed, models=args.models, days=args.days)
     print(evaluate.render(result))
     where = args.dir / "evaluate.duckdb" if args.dir else "a temporary folder (removed)"
     print(f"warehouse: {where}; your REVEALED_HOME was not touched")

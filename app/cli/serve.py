@@ -2,7 +2,7 @@
 
 import sys
 
-from app.cli.flags import add_port
+from app.cli.flags import add_port, check_port_free
 from app.web import STREAMLIT_APP
 from warehouse.settings import Settings
 
@@ -32,5 +32,6 @@ def cmd_app(args, settings: Settings) -> None:
     """Become the Streamlit server in this process (no second Python start); exits with Streamlit's status."""
     from app.web import streamlit_server  # imports Streamlit: only this command needs it
 
+    check_port_free(args.port)
     print(f"revealed app on http://127.0.0.1:{args.port} (Ctrl+C to stop)", flush=True)
     streamlit_server.main(streamlit_args(args.port))

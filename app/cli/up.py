@@ -1,14 +1,12 @@
 """`revealed up` (everything, one command) and `revealed schedule` (the scheduler alone)."""
 
 import dataclasses
-import errno
 import signal
-import socket
 import subprocess
 import time
 from pathlib import Path
 
-from app.cli.flags import UsageError, add_port, whole_number
+from app.cli.flags import UsageError, add_port, check_port_free, whole_number
 from app.cli.progress import Progress
 from app.cli.serve import streamlit_command
 from collector import reference
@@ -82,18 +80,6 @@ def _serve(home: Path, sources: jobs.Sources, app_port: int | None) -> int:
             except subprocess.TimeoutExpired:
                 app.kill()
         scheduler.shutdown()
-
-
-def check_port_free(app_port: int) -> None:
-    """Raise UsageError when something already listens on 127.0.0.1:app_port."""
-    with socket.socket() as probe:
-        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        try:
-            probe.bind(("127.0.0.1", app_port))
-        except OSError as exc:
-            why = "another program listens on it" if exc.errno == errno.EADDRINUSE else exc.strerror
-            raise UsageError(f"port {app_port} on 127.0.0.1 is not available ({why}); "
-                             "choose another with --port N") from None
 
 
 def _already_running(home: Path, info: dict) -> RuntimeError:

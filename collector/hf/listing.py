@@ -227,7 +227,7 @@ def collect(con: duckdb.DuckDBPyConnection, settings: Settings, *, as_of: dt.dat
         try:
             sandbox_date = probe_sandbox(endpoint, stats)
         except HttpError as exc:
-            raise HfCollectError(f"cannot reach the Hub at {endpoint}: {exc}") from exc
+            raise HfCollectError(f"cannot reach the Hub at {public_url(endpoint)}: {exc}") from exc
         as_of = as_of or observation_date(sandbox_date)
         run.begin(as_of, sandbox_date is not None)
         if run.sandbox:

@@ -42,6 +42,10 @@ def endpoint_of(path: Path) -> str:
 
 def import_snapshot(con: duckdb.DuckDBPyConnection, path: Path, as_of: dt.date) -> CollectResult:
     """Make the listing in `path` the as_of slice of raw_hf_models, as a recorded hf run (one transaction)."""
+    if con.execute("SELECT bool_or(sandbox) FROM collection_runs").fetchone()[0]:
+        raise SnapshotError(f"{path}: this warehouse holds sandbox (fictional) data, which a build would rank and "
+                            "label as archived real data with it; expected a REVEALED_HOME without sandbox runs "
+                            "(nothing was imported)")
     stats = RequestStats()
     with recorded_run(con, "hf", endpoint_of(path), as_of) as run:
         rows = read_snapshot(path)

@@ -155,10 +155,13 @@ class BuildReport:
         return sum(s.seconds for s in self.steps)
 
 
-def inputs_hash(con: duckdb.DuckDBPyConnection) -> str:
-    """A hash of what the build reads: per raw table, its as_of slices with row counts and run ids (in a build,
-    raw_hf_models' are the hf_slices it has read already)."""
+def inputs_hash(con: duckdb.DuckDBPyConnection, config: Config) -> str:
+    """A hash of what the build reads: the profiles and scoring settings, and per raw table its as_of slices with row
+    counts and run ids (in a build, raw_hf_models' are the hf_slices it has read already)."""
     digest = hashlib.sha256()
+    digest.update(repr((config.default_profile, sorted((name, sorted(weights.items()))
+                                                       for name, weights in config.profiles.items()),
+                        config.settings)).encode())
     in_build = con.execute("SELECT count(*) FROM duckdb_tables() WHERE database_name = 'temp' "
                            "AND table_name = 'hf_slices'").fetchall()[0][0]
     for table in raw_tables(con):
@@ -241,7 +244,7 @@ def run_steps(con: duckdb.DuckDBPyConnection, steps: list[Step], full: bool, con
               release: bool = False) -> BuildReport:
     """run_build's body: the steps in one transaction; release: give back the table blocks DuckDB cached after each
     step (a daily build: what one step scanned, e.g. a column of every snapshot, is not held through the next ones)."""
-    report = BuildReport(inputs_hash(con), dt.datetime.now(dt.UTC).replace(tzinfo=None))
+    report = BuildReport(inputs_hash(con, config), dt.datetime.now(dt.UTC).replace(tzinfo=None))
     log.info("build started: %d steps, inputs %s", len(steps), report.inputs_hash)
     con.execute("BEGIN")
     try:

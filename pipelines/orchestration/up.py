@@ -12,6 +12,8 @@ import duckdb
 import requests
 
 from collector import reference
+from collector.http import public_url
+from pipelines import profiles
 from pipelines.checks import simulate
 from pipelines.orchestration import build, jobs
 from warehouse import db, paths, schedule_state
@@ -97,9 +99,9 @@ def probe_live(endpoint: str, timeout: float = PROBE_TIMEOUT_S) -> str | None:
     try:
         response = requests.get(f"{endpoint.rstrip('/')}/api/models", params={"limit": 1}, timeout=timeout)
     except requests.RequestException as exc:
-        return f"{endpoint} did not answer ({type(exc).__name__})"
+        return f"{public_url(endpoint)} did not answer ({type(exc).__name__})"
     if response.status_code >= 500:
-        return f"{endpoint} answered HTTP {response.status_code}"
+        return f"{public_url(endpoint)} answered HTTP {response.status_code}"
     return None
 
 
@@ -130,6 +132,8 @@ def choose(env: Settings, choice: str, requested: Choice, given: set[str],
         raise UpError("invalid settings: " + ", ".join(bad))
     home = env.home
     previous = _previous(home, holds_data(home), say)
+    if choice == "auto" and previous and previous.source != "live":
+        choice = previous.source  # a resumed sandbox or reference home keeps its data: nothing to probe
     kind = choice
     if choice in ("live", "auto"):
         reason = probe_live(env.hf_endpoint)
@@ -251,7 +255,7 @@ def bring_up(home: Path, settings: Choice, sources: jobs.Sources, say: Callable[
 
 def _build(home: Path, con, profiles_file: Path | None, say: Callable[[str], None], step: str, doing: str) -> None:
     """Build and publish unless the published data already comes from these inputs."""
-    if _published_hash(home) == build.inputs_hash(con):
+    if _published_hash(home) == build.inputs_hash(con, profiles.load(profiles_file)):
         say(f"{step} Build: the published data is up to date")
         return
     say(f"{step} {doing}")

@@ -14,8 +14,8 @@ ORDER BY source, release, model, category = 'global' DESC, category
 """
 
 
-def export_benchmarks(con: duckdb.DuckDBPyConnection, out: Path) -> tuple[Path, int, bool]:
-    """Write out/benchmarks.csv atomically; return (path, rows, sandbox). Every row says its data_kind, last."""
+def export_benchmarks(con: duckdb.DuckDBPyConnection, out: Path) -> tuple[Path, int, str]:
+    """Write out/benchmarks.csv atomically; return (path, rows, data kind). Every row says its data_kind, last."""
     kind = con.execute("SELECT value FROM meta WHERE key = 'data_kind'").fetchone()
     if kind is None or kind[0] not in ("sandbox", "live", "reference"):
         raise ValueError(f"the serving copy's meta.data_kind is {kind and kind[0]!r}; expected 'sandbox', 'live' "
@@ -27,8 +27,7 @@ def export_benchmarks(con: duckdb.DuckDBPyConnection, out: Path) -> tuple[Path, 
     frame["data_kind"] = kind[0]
     out.mkdir(parents=True, exist_ok=True)
     path, partial = out / FILE, out / f".{FILE}.partial"
-    sandbox = kind[0] == "sandbox"
     with partial.open("w", newline="") as handle:
         frame.to_csv(handle, index=False, date_format="%Y-%m-%d")
     os.replace(partial, path)
-    return path, len(frame), sandbox
+    return path, len(frame), kind[0]

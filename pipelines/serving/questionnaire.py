@@ -302,8 +302,13 @@ def answer_from_text(q: dict, text: str):
         value = words[text.lower()]
     else:
         values = option_values(q)
-        picked = [values[int(t) - 1] if t.isdigit() and 1 <= int(t) <= len(values) else t
-                  for t in (p.strip() for p in text.split(",")) if t]
+        tokens = [t for t in (p.strip() for p in text.split(",")) if t]
+        numbered = {str(i): v for i, v in enumerate(values, 1)}
+        wrong = next((t for t in tokens if t not in numbered and t not in values), None)
+        if wrong is not None:
+            raise QuestionnaireError(f"{shown(wrong)} is not an option; expected a number from 1 to {len(values)} "
+                                     f"or one of {', '.join(map(str, values))}")
+        picked = [numbered.get(t, t) for t in tokens]
         value = picked if q["type"] == "multi_choice" else ",".join(picked)
     check_answer(q, value, "answer")
     return value

@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
+import pandas as pd
 
 from pipelines import profiles
 from pipelines.serving import format as fmt
@@ -55,6 +56,7 @@ class Result:
     matched: int
     data_kind: str
     notes: list[str]
+    as_of_hf: str | None = None  # the Hub snapshot's date, which archived data's note names
 
 
 def plan(questionnaire: Questionnaire, answers: dict, absent: tuple[str, ...] = ()) -> Plan:
@@ -107,24 +109,41 @@ def where_clause(filters: list[dict]) -> tuple[str, dict]:
 
 def recommend(con: duckdb.DuckDBPyConnection, questionnaire: Questionnaire, answers: dict, top: int = 10) -> Result:
     """The best `top` models that meet every hard constraint, scored under the adjusted weights."""
-    config = questionnaire.config
     counts = con.execute(f"SELECT {', '.join(f'count({c})' for c in profiles.COMPONENTS)} FROM mart_models").fetchone()
     absent = tuple(c for c, n in zip(profiles.COMPONENTS, counts, strict=True) if n == 0)
     p = plan(questionnaire, answers, absent)
-    where, params = where_clause(p.filters)
+    frame = candidates(con, questionnaire, p, p.filters, top)
+    meta = dict(con.execute("SELECT key, value FROM meta WHERE key IN ('data_kind', 'as_of_hf')").fetchall())
+    config = questionnaire.config
+    picks = [make_pick(row, p, config.profiles[config.default_profile]) for row in frame.to_dict("records")]
+    matched = int(frame["matched"].iloc[0]) if len(frame) else 0
+    notes = [f"no {c} data in this build: its weight is spread over the other components" for c in absent]
+    if not picks:
+        notes += [f"no model in this build meets the answer to {qid} ({answers[qid]!r}) even on its own, so relaxing "
+                  "the other answers cannot help" for qid in blocking(con, questionnaire, p)]
+    return Result(questionnaire, answers, p, picks, matched, meta.get("data_kind") or "unknown", notes,
+                  meta.get("as_of_hf"))
+
+
+def candidates(con: duckdb.DuckDBPyConnection, questionnaire: Questionnaire, p: Plan, filters: list[dict],
+               top: int) -> pd.DataFrame:
+    """The `top` models that meet `filters`, scored under the plan's weights, each with the count that met them."""
+    where, params = where_clause(filters)
     params |= {f"w_{c}": w for c, w in p.weights.items()}
     params |= {"bits": p.settings["bits"], "overhead": VRAM_OVERHEAD, "top": top,
-               "min_coverage": config.settings.min_coverage}
+               "min_coverage": questionnaire.config.settings.min_coverage}
     sql = (PICKS_SQL.replace("{where}", where)
            .replace("{weighted}", " + ".join(f"coalesce($w_{c} * {c}, 0)" for c in profiles.COMPONENTS))
            .replace("{present_weight}", " + ".join(f"$w_{c} * ({c} IS NOT NULL)::INT" for c in profiles.COMPONENTS))
            .replace("{order}", f"{p.priority} IS NULL, {p.priority} DESC, " if p.priority else ""))
-    frame = con.execute(sql, params).df()
-    kind = con.execute("SELECT value FROM meta WHERE key = 'data_kind'").fetchone()
-    picks = [make_pick(row, p, config.profiles[config.default_profile]) for row in frame.to_dict("records")]
-    matched = int(frame["matched"].iloc[0]) if len(frame) else 0
-    notes = [f"no {c} data in this build: its weight is spread over the other components" for c in absent]
-    return Result(questionnaire, answers, p, picks, matched, kind[0] if kind else "unknown", notes)
+    return con.execute(sql, params).df()
+
+
+def blocking(con: duckdb.DuckDBPyConnection, questionnaire: Questionnaire, p: Plan) -> list[str]:
+    """The questions whose constraints alone leave no model (a column this build lacks, say)."""
+    questions = dict.fromkeys(f["question"] for f in p.filters)
+    return [qid for qid in questions
+            if candidates(con, questionnaire, p, [f for f in p.filters if f["question"] == qid], 1).empty]
 
 
 def make_pick(row: dict, p: Plan, default_weights: dict[str, float]) -> Pick:
