@@ -158,9 +158,13 @@ class Meter:
         """The text with the token, if any, masked."""
         return text.replace(self.token, "***") if self.token else text
 
+    def shown(self, url: str) -> str:
+        """The URL as it may be logged, raised or recorded: token masked, no user:password part."""
+        return public_url(self.redact(url))
+
     def send(self, send: Callable, method: str, url: str, transient: tuple):
         """Call send() until it answers something other than a retryable failure; count every attempt."""
-        shown = public_url(self.redact(url))
+        shown = self.shown(url)
         self.last_url = shown
         for attempt in range(self.max_retries + 1):
             if self.pacer.wait():
@@ -228,7 +232,7 @@ class HttpClient:
         )
         if response.ok or response.status_code == 404:
             return response
-        raise HttpError(f"{method} {public_url(self.meter.redact(response.url))} answered HTTP {response.status_code}; "
+        raise HttpError(f"{method} {self.meter.shown(response.url)} answered HTTP {response.status_code}; "
                         "expected 2xx or 404")
 
 
