@@ -35,18 +35,20 @@ def test_revealed_app_starts_the_web_server_without_the_other_commands_libraries
     assert done.stdout.strip() == "[]"
 
 
-@pytest.mark.parametrize("command", [["app"], ["sandbox", "serve", "--models", "50"]])
-def test_a_busy_port_is_named_before_anything_starts(tmp_path, command):
+@pytest.mark.parametrize("command", [["app"], ["sandbox", "serve", "--models", "50"], ["up"]])
+def test_a_busy_port_is_named_before_anything_starts_or_is_created(tmp_path, command):
+    home = tmp_path / "home"
     with socket.socket() as busy:
         busy.bind(("127.0.0.1", 0))
         busy.listen()
         port = busy.getsockname()[1]
         done = subprocess.run([sys.executable, "-m", "app.cli", *command, "--port", str(port)], cwd=ROOT,
                               capture_output=True, text=True, timeout=120, env={**os.environ,
-                                                                                "REVEALED_HOME": str(tmp_path)})
+                                                                                "REVEALED_HOME": str(home)})
     assert (done.returncode, done.stdout) == (2, "")
     assert done.stderr.splitlines()[-1] == (f"revealed: error: port {port} on 127.0.0.1 is not available (another "
                                             "program listens on it); choose another with --port N")
+    assert not home.exists()  # no logs/, lock or warehouse
 
 
 @pytest.mark.parametrize("value", ["abc", "0", "-5"])
