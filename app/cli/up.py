@@ -35,7 +35,7 @@ def register(sub) -> None:
     p.add_argument("--no-serve", action="store_true", help="stop after the first build and export")
     p.set_defaults(func=cmd_up, refuse=refuse_up)
     p = sub.add_parser("schedule", help="run the scheduled jobs in the foreground until interrupted")
-    p.set_defaults(func=cmd_schedule)
+    p.set_defaults(func=cmd_schedule, refuse=refuse_schedule)
 
 
 def _say(text: str) -> None:
@@ -136,8 +136,8 @@ def _up(args, settings: Settings, requested: up.Choice, given: set[str], app_por
         return _serve(home, sources, app_port)
 
 
-def cmd_schedule(args, settings: Settings) -> int:
-    """Run the scheduled jobs against the sources the first `revealed up` of this folder chose."""
+def refuse_schedule(args, settings: Settings) -> None:
+    """Refuse, before anything is created in it, a home `up` never brought up or one holding the reference world."""
     home = settings.home
     try:
         world = up.saved_choice(home)
@@ -150,6 +150,12 @@ def cmd_schedule(args, settings: Settings) -> int:
         raise UsageError(f"{home} was never brought up ({up.choice_file(home).name} is missing), so there "
                          "is nothing to schedule: run 'revealed up' first (it chooses live or sandbox data, "
                          "collects the first day, then schedules)")
+
+
+def cmd_schedule(args, settings: Settings) -> int:
+    """Run the scheduled jobs against the sources the first `revealed up` of this folder chose (refuse_schedule)."""
+    home = settings.home
+    world = up.saved_choice(home)
     try:
         with lock.hold_scheduler(home, "revealed schedule"):
             _say(f"revealed schedule: {world.source} data in {home} (full log: {paths.log_file(home)})")
