@@ -1,5 +1,6 @@
 """Weight profiles, scoring settings (pipelines/profiles.toml or the file given) and the methodology version."""
 
+import math
 import tomllib
 from dataclasses import dataclass, fields
 from pathlib import Path
@@ -96,8 +97,8 @@ def parse_profile(path: Path, name: str, weights) -> dict[str, float]:
     for component, weight in weights.items():
         if component not in COMPONENTS:
             raise ProfileError(f"{where}: unknown component {component!r}; expected one of {', '.join(COMPONENTS)}")
-        if isinstance(weight, bool) or not isinstance(weight, int | float) or weight < 0:
-            raise ProfileError(f"{where}: weight of {component} is {weight!r}; expected a number >= 0")
+        if not finite_number(weight) or weight < 0:
+            raise ProfileError(f"{where}: weight of {component} is {weight!r}; expected a finite number >= 0")
     total = sum(weights.values())
     if abs(total - 1) > WEIGHT_SUM_TOLERANCE:
         raise ProfileError(f"{where}: weights sum to {total:g}; expected 1 (within {WEIGHT_SUM_TOLERANCE})")
@@ -117,11 +118,16 @@ def parse_settings(path: Path, raw) -> Settings:
     for f in fields(Settings):
         value, (low, high, low_inclusive) = raw[f.name], BOUNDS[f.name]
         whole = f.type is int
-        ok = not isinstance(value, bool) and isinstance(value, int if whole else int | float)
+        ok = finite_number(value) and (not whole or isinstance(value, int))
         ok = ok and (value >= low if low_inclusive else value > low) and (high is None or value <= high)
         if not ok:
-            kind = "a whole number" if whole else "a number"
+            kind = "a whole number" if whole else "a finite number"
             span = f"{'>=' if low_inclusive else '>'} {low}" + (f" and <= {high}" if high is not None else "")
             raise ProfileError(f"{path}: setting {f.name} is {value!r}; expected {kind} {span}")
         values[f.name] = f.type(value)
     return Settings(**values)
+
+
+def finite_number(value) -> bool:
+    """An int or float other than inf, -inf and nan (which TOML accepts), and not true or false."""
+    return not isinstance(value, bool) and isinstance(value, int | float) and math.isfinite(value)

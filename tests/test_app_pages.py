@@ -290,6 +290,17 @@ def test_questionnaire_page_gives_a_shortlist(serving):
     assert sum(c.value.startswith("#") and " ranked with composite " in c.value for c in at.caption) == len(picks)
 
 
+def test_questionnaire_page_without_picks_names_the_blocking_question_and_answer_as_shown(serving):
+    at = run_page("questionnaire")
+    at.selectbox(key="questionnaire").set_value("fine_tune_base").run()
+    at.number_input(key="fine_tune_base.min_params_b").set_value(1000)
+    at.button[0].click().run()
+    assert not at.exception and not at.dataframe
+    assert [i.value for i in at.info if "even on its own" in i.value] == [
+        'no model in this build meets the answer "1000" to "Smallest model worth fine-tuning, in billions of '
+        'parameters?" even on its own, so relaxing the other answers cannot help']
+
+
 def test_no_published_data_says_run_up_without_paths(tmp_path, monkeypatch):
     monkeypatch.setenv("REVEALED_HOME", str(tmp_path))
     at = run_page()

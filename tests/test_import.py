@@ -262,6 +262,18 @@ def test_an_archive_is_refused_in_a_home_holding_sandbox_data(home, tmp_path, ca
     con.close()
 
 
+def test_the_parquet_export_of_archived_data_names_the_first_and_last_day_of_its_history(home, tmp_path, capsys):
+    for day in ("2024-07-11", "2022-07-02", "2022-10-01"):
+        archive = tmp_path / f"{day}.csv"
+        archive.write_text("id,downloads_30d\nreal/model,7\n")
+        assert cli.main(["import", "hub-snapshot", str(archive), "--as-of", day]) == 0
+    capsys.readouterr()
+    assert cli.main(["export", "parquet", "--out", str(tmp_path / "parquet")]) == 0
+    assert capsys.readouterr().out.splitlines()[-1] == (
+        "NOTE: Real public data, archived 2022-07-02 to 2024-07-11: Hugging Face snapshots imported from archives, "
+        "not live; every row says data_kind=reference.")
+
+
 def test_a_gap_longer_than_a_week_is_not_spread_into_days(con):
     # days 0, 1, then 10, 11: the 9-day gap starts a new run; only the spans inside each run are days
     old = dt.date(2020, 1, 1)

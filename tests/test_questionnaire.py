@@ -113,18 +113,35 @@ def test_impossible_constraints_give_no_picks_not_an_error(served):
     assert result.picks == [] and result.matched == 0
 
 
-def test_no_picks_name_the_answers_that_alone_leave_no_model(served, tmp_path):
+def test_no_picks_name_the_questions_and_answers_that_alone_leave_no_model_as_the_person_saw_them(served, tmp_path):
     path = tmp_path / "sizes.yaml"
-    path.write_text(yaml.safe_dump({"title": "t", "questions": [
-        {"id": q, "prompt": "p", "type": "number", "min": 0, "max": 5000, "filter": {"column": "params_b", "op": op}}
-        for q, op in (("largest", "le"), ("smallest", "ge"))]}))
+    sizes = [{"id": q, "prompt": f"{word} size, in billions of parameters?", "type": "number", "min": 0, "max": 5000,
+              "filter": {"column": "params_b", "op": op}} for q, word, op in (("largest", "Largest", "le"),
+                                                                              ("smallest", "Smallest", "ge"))]
+    task = {"id": "task", "prompt": "Which task?", "type": "choice", "default": "any", "options": [
+        {"value": "any", "label": "Any task"},
+        {"value": "none", "label": "A task no model has", "filters": [{"column": "pipeline_tag", "op": "eq",
+                                                                       "value": "no-such-task"}]}]}
+    path.write_text(yaml.safe_dump({"title": "t", "questions": [*sizes, task]}))
     q = qn.load(str(path))
-    alone = questionnaire_picks.recommend(served, q, qn.check_answers(q, {"largest": 10, "smallest": 4000}))
+    alone = questionnaire_picks.recommend(served, q, qn.check_answers(q, {"largest": 10, "smallest": 4000,
+                                                                          "task": "none"}))
     assert alone.picks == [] and [n for n in alone.notes if "even on its own" in n] == [
-        "no model in this build meets the answer to smallest (4000) even on its own, so relaxing the other answers "
-        "cannot help"]
+        'no model in this build meets the answer "4000" to "Smallest size, in billions of parameters?" even on its '
+        "own, so relaxing the other answers cannot help",
+        'no model in this build meets the answer "A task no model has" to "Which task?" even on its own, so relaxing '
+        "the other answers cannot help"]
     together = questionnaire_picks.recommend(served, q, qn.check_answers(q, {"largest": 10, "smallest": 20}))
     assert together.picks == [] and not [n for n in together.notes if "even on its own" in n]
+
+
+def test_an_answer_is_labelled_as_the_person_saw_it():
+    q = qn.load("procurement")
+    shown = {qid: qn.answer_label(q.question(qid), value) for qid, value in
+             (("licenses", ["permissive", "copyleft"]), ("clean_required", False), ("max_automation", 0.25),
+              ("stability", "steady"))}
+    assert shown == {"licenses": "Permissive, Copyleft", "clean_required": "no", "max_automation": "0.25",
+                     "stability": "Not collapsing: momentum at least 30/100"}
 
 
 def test_hostile_option_values_are_parameters_not_sql(served, tmp_path):

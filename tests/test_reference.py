@@ -20,6 +20,7 @@ from collector import reference
 from collector.reference_extract import extract
 from pipelines.checks import matching_report
 from pipelines.orchestration import up
+from pipelines.serving import questionnaire as qn
 from warehouse.settings import Settings
 
 pytestmark = pytest.mark.slow
@@ -184,8 +185,9 @@ def test_ask_names_the_answers_the_archive_cannot_meet(brought_up, tmp_path):
         done = revealed(home, "ask", "-q", name, "--answers", str(answers), "--format", "json", "--top", "25")
         assert done.returncode == 0, done.stderr
         out = json.loads(done.stdout)
-        named = [n.split()[9] for n in out["notes"] if "even on its own" in n]
-        assert (out["matched"], named) == ((18, []) if stability else (0, blocked[name]))
+        named = [q for n in out["notes"] for q in re.findall(r'" to "(.+)" even on its own', n)]
+        prompts = [qn.load(name).question(qid)["prompt"] for qid in blocked[name]]
+        assert (out["matched"], named) == ((18, []) if stability else (0, prompts))
 
 
 def test_up_again_resumes_without_reloading(brought_up):

@@ -131,7 +131,7 @@ def test_schedule_on_a_folder_that_never_ran_up_says_how_to_start(home):
     assert done.returncode == 2 and done.stdout == ""
     assert done.stderr.count("\n") == 1 and "up.json is missing" in done.stderr
     assert "run 'revealed up' first" in done.stderr
-    assert not (home / "scheduler.json").exists()
+    assert list(home.iterdir()) == []  # no logs/, lock or state file
 
 
 def test_a_stopping_scheduler_does_not_mark_another_process_stopped(home):

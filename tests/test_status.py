@@ -50,3 +50,19 @@ def test_status_with_no_recent_runs_asked_shows_freshness_only(home, con, capsys
     lines = out.rstrip().splitlines()
     assert lines[-3] == "Freshness per source (times in UTC):" and lines[-1].split()[:2] == ["hf", "2026-03-01"]
     assert "Recent runs" not in out and "DataFrame" not in out
+
+
+def test_status_on_a_home_that_does_not_exist_says_so_and_creates_nothing(tmp_path, monkeypatch, capsys):
+    missing = tmp_path / "mistyped"
+    monkeypatch.setenv("REVEALED_HOME", str(missing))
+    assert cli.main(["status"]) == 1
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert captured.err == (f"revealed: error: no home at '{missing}' ($REVEALED_HOME): the folder does not exist; "
+                            "'revealed up' creates one, or set REVEALED_HOME to an existing home\n")
+    assert not missing.exists() and list(tmp_path.iterdir()) == []
+
+
+def test_status_on_an_existing_empty_home_says_nothing_was_collected_yet(home, capsys):
+    assert cli.main(["status"]) == 0
+    assert "no collection runs yet: try 'revealed up'" in capsys.readouterr().out

@@ -67,6 +67,9 @@ def connect_serving(path: Path) -> duckdb.DuckDBPyConnection:
 
 def connect_for_status(home: Path) -> tuple[duckdb.DuckDBPyConnection, str | None]:
     """The warehouse read-only, or the serving copy with a note when a writer holds the warehouse."""
+    if not home.is_dir():  # a mistyped home: creating a warehouse there would show an empty, healthy-looking one
+        raise FileNotFoundError(f"no home at '{home}' ($REVEALED_HOME): the folder does not exist; "
+                                "'revealed up' creates one, or set REVEALED_HOME to an existing home")
     path = paths.warehouse_file(home)
     if not path.exists():
         return connect(path), None

@@ -106,9 +106,11 @@ def main(argv: list[str] | None = None) -> int:
     except ValueError as exc:  # a bad value in the environment: flags are checked by argparse
         print(f"revealed: error: {exc}", file=sys.stderr)
         return 2
-    configure_logging(args, settings)
     purpose = writer_purpose(args)
     try:
+        if hasattr(args, "refuse"):  # a command's refusals, before logging, the lock or the warehouse create files
+            args.refuse(args, settings)
+        configure_logging(args, settings)
         if purpose is None:
             code = args.func(args, settings) or 0
         else:

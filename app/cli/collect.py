@@ -3,7 +3,7 @@
 import datetime as dt
 from urllib.parse import urlsplit
 
-from app.cli.flags import add_as_of, add_listing, add_url, group, iso_date, non_negative_int, positive_int
+from app.cli.flags import UsageError, add_as_of, add_listing, add_url, group, iso_date, non_negative_int, positive_int
 from app.cli.progress import Progress
 from collector.benchmarks import livebench, livecodebench
 from collector.channels import ollama, openrouter
@@ -15,6 +15,7 @@ from collector.hf import listing as hf
 from collector.http import HttpError, RequestStats, observation_date, probe_sandbox, public_url
 from collector.result import CollectResult
 from pipelines import profiles
+from pipelines.orchestration import up
 from pipelines.steps import benchmark_scores
 from warehouse import db, paths
 from warehouse.settings import Settings
@@ -31,14 +32,14 @@ def register(sub) -> None:
                    help="collect only this LiveBench release (default: every known release the site publishes)")
     add_as_of(p)
     p.add_argument("--skip", choices=["livebench", "livecodebench"], help="leave one source out")
-    p.set_defaults(func=cmd_collect_benchmarks)
+    p.set_defaults(func=cmd_collect_benchmarks, refuse=refuse_reference)
 
     p = g.add_parser("cards", help="model cards of the top models: GitHub links and legacy benchmark claims")
     add_url(p, "--endpoint", "hf_endpoint", "Hub base URL")
     p.add_argument("--top", type=positive_int, default=model_cards.DEFAULT_TOP, metavar="N",
                    help=f"cards of the N most downloaded models in the latest Hub slice "
                         f"(default {model_cards.DEFAULT_TOP})")
-    p.set_defaults(func=cmd_collect_cards)
+    p.set_defaults(func=cmd_collect_cards, refuse=refuse_reference)
 
     p = g.add_parser("github", help="GitHub stars of the registry's and model cards' repositories "
                                     "(GITHUB_TOKEN from the environment enables GraphQL)")
@@ -47,7 +48,7 @@ def register(sub) -> None:
                    help=f"stargazer pages (100 stars each) to read for star histories; 0 skips them "
                         f"(default {DEFAULT_BUDGET})")
     add_as_of(p)
-    p.set_defaults(func=cmd_collect_github)
+    p.set_defaults(func=cmd_collect_github, refuse=refuse_reference)
 
     p = g.add_parser("hf", help="Hugging Face models: downloads, lineage tags, child counts")
     add_url(p, "--endpoint", "hf_endpoint", "Hub base URL")
@@ -56,12 +57,12 @@ def register(sub) -> None:
     p.add_argument("--limit", type=positive_int, metavar="N", help="collect at most N models")
     p.add_argument("--calls-per-window", type=positive_int, default=1000, metavar="N",
                    help="API calls allowed per 5 minutes (default 1000; anonymous Hub use allows 500)")
-    p.set_defaults(func=cmd_collect_hf)
+    p.set_defaults(func=cmd_collect_hf, refuse=refuse_reference)
 
     p = g.add_parser("ollama", help="pull counts of the Ollama library (one scrape of ollama.com/library)")
     add_url(p, "--url", "ollama_url", "site serving /library")
     add_as_of(p)
-    p.set_defaults(func=cmd_collect_ollama)
+    p.set_defaults(func=cmd_collect_ollama, refuse=refuse_reference)
 
     p = g.add_parser("openrouter", help="OpenRouter's models list and tokens per model and day")
     add_url(p, "--url", "openrouter_api", "API base serving /models")
@@ -69,7 +70,21 @@ def register(sub) -> None:
             "URL of the rankings-daily CSV (date,model_permaslug,total_tokens); without it only the models list "
             "is collected")
     add_as_of(p)
-    p.set_defaults(func=cmd_collect_openrouter)
+    p.set_defaults(func=cmd_collect_openrouter, refuse=refuse_reference)
+
+
+def refuse_other_source(writes: tuple[str, ...]):
+    """The refuse hook (app/cli/__init__.py) of a command writing `writes` data: other sources' homes are refused."""
+    def refuse(args, settings: Settings) -> None:
+        words = ("revealed", args.command, getattr(args, f"{args.command}_command", None))
+        try:
+            up.refuse_other_source(settings.home, " ".join(w for w in words if w), writes)
+        except up.UpError as exc:
+            raise UsageError(str(exc)) from None
+    return refuse
+
+
+refuse_reference = refuse_other_source(("live", "sandbox"))  # collect reads live services or a sandbox server
 
 
 def default_as_of(url: str) -> dt.date:

@@ -45,7 +45,7 @@ def cmd_weekly(args, settings: Settings) -> int:
 
 
 def report(written: dict[str, int], kind: str, as_of_hf: str | None = None) -> None:
-    """One line per file written, and the sandbox or archived-data note (with the Hub listing's date if known)."""
+    """One line per file written, and the sandbox or archived-data note (with the Hub listings' dates if known)."""
     for path, rows in written.items():
         print(f"wrote {path} ({rows:,} rows)")
     if kind == "sandbox":
@@ -64,7 +64,9 @@ def cmd_parquet(args, settings: Settings) -> int:
         con = db.connect_read_only(warehouse)
         try:
             written, kind = export_parquet(con, out)
+            first, last = con.execute("SELECT min(as_of), max(as_of) FROM raw_hf_models").fetchone()
         finally:
             con.close()
-    report({str(out / table): rows for table, rows in written.items()}, kind)
+    report({str(out / table): rows for table, rows in written.items()}, kind,
+           str(first) if first == last else f"{first} to {last}")
     return 0

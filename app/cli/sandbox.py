@@ -6,7 +6,7 @@ import tempfile
 import threading
 from pathlib import Path
 
-from app.cli.collect import hf_summary
+from app.cli.collect import hf_summary, refuse_other_source
 from app.cli.flags import (
     UsageError,
     add_listing,
@@ -42,7 +42,7 @@ def register(sub) -> None:
     p.add_argument("--start", type=iso_date, metavar="YYYY-MM-DD",
                    help="first simulated day (default: so that the last day is the sandbox's today)")
     add_listing(p, per=" per day")
-    p.set_defaults(func=cmd_simulate)
+    p.set_defaults(func=cmd_simulate, refuse=refuse_other_source(("sandbox",)))
 
     p = g.add_parser("evaluate", help="collect a fresh fictional world, build, and score the de-noising")
     add_world(p, seed=11, why="; the seeds the method was developed or held out on are listed in docs/denoising.md")

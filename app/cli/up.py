@@ -33,9 +33,9 @@ def register(sub) -> None:
                    help="sandbox history to simulate, {} to {} days (default 35; more on a resumed folder "
                         "simulates the earlier days)".format(*up.LIMITS["history_days"]))
     p.add_argument("--no-serve", action="store_true", help="stop after the first build and export")
-    p.set_defaults(func=cmd_up)
+    p.set_defaults(func=cmd_up, refuse=refuse_up)
     p = sub.add_parser("schedule", help="run the scheduled jobs in the foreground until interrupted")
-    p.set_defaults(func=cmd_schedule)
+    p.set_defaults(func=cmd_schedule, refuse=refuse_schedule)
 
 
 def _say(text: str) -> None:
@@ -89,14 +89,18 @@ def _already_running(home: Path, info: dict) -> RuntimeError:
                         "'revealed app --port N' serves the app beside it")
 
 
-def cmd_up(args, settings: Settings) -> int:
-    """Check the flags, the port and that no other scheduler runs; bring everything up (or resume), then serve."""
-    app_port = None if args.no_serve else args.port
+def refuse_up(args, settings: Settings) -> None:
+    """Refuse, before anything is created in the home, when another scheduler runs it or the app's port is taken."""
     running = lock.scheduler_holder(settings.home)
     if running:
         raise _already_running(settings.home, running)
-    if app_port:
-        check_port_free(app_port)
+    if not args.no_serve:
+        check_port_free(args.port)
+
+
+def cmd_up(args, settings: Settings) -> int:
+    """Bring everything up (or resume), then serve; refuse_up has checked the port and that no other scheduler runs."""
+    app_port = None if args.no_serve else args.port
     flags = {name: getattr(args, up.FLAGS[name].removeprefix("--")) for name in up.LIMITS}
     given = {name: value for name, value in flags.items() if value is not None}
     requested = dataclasses.replace(up.Choice(args.source), **given)
@@ -132,8 +136,8 @@ def _up(args, settings: Settings, requested: up.Choice, given: set[str], app_por
         return _serve(home, sources, app_port)
 
 
-def cmd_schedule(args, settings: Settings) -> int:
-    """Run the scheduled jobs against the sources the first `revealed up` of this folder chose."""
+def refuse_schedule(args, settings: Settings) -> None:
+    """Refuse, before anything is created in it, a home `up` never brought up or one holding the reference world."""
     home = settings.home
     try:
         world = up.saved_choice(home)
@@ -146,6 +150,12 @@ def cmd_schedule(args, settings: Settings) -> int:
         raise UsageError(f"{home} was never brought up ({up.choice_file(home).name} is missing), so there "
                          "is nothing to schedule: run 'revealed up' first (it chooses live or sandbox data, "
                          "collects the first day, then schedules)")
+
+
+def cmd_schedule(args, settings: Settings) -> int:
+    """Run the scheduled jobs against the sources the first `revealed up` of this folder chose (refuse_schedule)."""
+    home = settings.home
+    world = up.saved_choice(home)
     try:
         with lock.hold_scheduler(home, "revealed schedule"):
             _say(f"revealed schedule: {world.source} data in {home} (full log: {paths.log_file(home)})")

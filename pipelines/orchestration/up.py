@@ -78,6 +78,16 @@ def saved_choice(home: Path) -> Choice | None:
     return settings
 
 
+def refuse_other_source(home: Path, command: str, writes: tuple[str, ...]) -> None:
+    """UpError when `up` brought home up (up.json) with a source other than the ones `command` writes."""
+    previous = saved_choice(home)
+    if previous is None or previous.source in writes:
+        return
+    held = f"the reference world ({reference.NOTE})" if previous.source == "reference" else "live data"
+    raise UpError(f"{home} holds {held}, as 'revealed up' recorded in {choice_file(home).name}: '{command}' would add "
+                  f"{' or '.join(writes)} data to it and the board would mislabel both; use a new REVEALED_HOME for it")
+
+
 def holds_data(home: Path) -> bool:
     """True when home's warehouse has recorded any collection run (a writer at work counts as data)."""
     if not paths.warehouse_file(home).exists():

@@ -241,6 +241,16 @@ def option_values(q: dict) -> list:
     return [o["value"] for o in q["options"]]
 
 
+def answer_label(q: dict, value) -> str:
+    """A valid answer as the person saw it: an option's label (labels, comma-separated), yes or no, or the number."""
+    if q["type"] == "number":
+        return f"{value:g}"
+    if q["type"] == "boolean":
+        return "yes" if value else "no"
+    labels = {o["value"]: str(o.get("label", o["value"])) for o in q["options"]}
+    return ", ".join(labels[v] for v in (value if q["type"] == "multi_choice" else [value]))
+
+
 def check_answer(q: dict, value, where: str) -> None:
     """An answer of the question's type and range."""
     kind = q["type"]

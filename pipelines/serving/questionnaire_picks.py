@@ -10,7 +10,15 @@ import pandas as pd
 from pipelines import profiles
 from pipelines.serving import format as fmt
 from pipelines.serving import why_rank
-from pipelines.serving.questionnaire import OPS, SETTINGS, VRAM_OVERHEAD, Pick, Questionnaire, QuestionnaireError
+from pipelines.serving.questionnaire import (
+    OPS,
+    SETTINGS,
+    VRAM_OVERHEAD,
+    Pick,
+    Questionnaire,
+    QuestionnaireError,
+    answer_label,
+)
 
 PICKS_SQL = (Path(__file__).parent / "questionnaire_picks.sql").read_text()
 HIGH_AUTOMATION = 0.3
@@ -119,8 +127,9 @@ def recommend(con: duckdb.DuckDBPyConnection, questionnaire: Questionnaire, answ
     matched = int(frame["matched"].iloc[0]) if len(frame) else 0
     notes = [f"no {c} data in this build: its weight is spread over the other components" for c in absent]
     if not picks:
-        notes += [f"no model in this build meets the answer to {qid} ({answers[qid]!r}) even on its own, so relaxing "
-                  "the other answers cannot help" for qid in blocking(con, questionnaire, p)]
+        asked = [questionnaire.question(qid) for qid in blocking(con, questionnaire, p)]
+        notes += [f'no model in this build meets the answer "{answer_label(q, answers[q["id"]])}" to "{q["prompt"]}" '
+                  "even on its own, so relaxing the other answers cannot help" for q in asked]
     return Result(questionnaire, answers, p, picks, matched, meta.get("data_kind") or "unknown", notes,
                   meta.get("as_of_hf"))
 
