@@ -63,7 +63,8 @@ def write(path: Path, models: int = 120, days: int = 35, seed: int = 7) -> Path:
     con.executemany(f"INSERT INTO mart_models VALUES ({', '.join(['?'] * 42)})", rows)
     con.execute("""CREATE TABLE mart_scores AS
         SELECT 'model' AS entity_kind, model_id AS entity_id, p.profile, composite, coverage, rank, rank_low,
-               rank_high FROM mart_models, (VALUES ('balanced'), ('capability')) p(profile)""")
+               rank_high, pipeline_tag, license_class, size_class, open_weight
+        FROM mart_models, (VALUES ('balanced'), ('capability')) p(profile)""")
     con.execute("""CREATE TABLE mart_families AS
         SELECT family, count(*) AS members, sum(raw_downloads_30d) AS raw_downloads_30d,
                sum(organic_downloads_30d) AS organic_downloads_30d,
@@ -81,8 +82,10 @@ def write(path: Path, models: int = 120, days: int = 35, seed: int = 7) -> Path:
                max(ecosystem) AS ecosystem, max(community) AS community, max(capability) AS capability,
                any_value(size_class) AS size_class, bool_and(mostly_automation) AS mostly_automation
         FROM mart_models GROUP BY family""")
-    con.execute("""INSERT INTO mart_scores SELECT 'family', family, p.profile, composite, coverage, rank, rank_low,
-        rank_high FROM mart_families, (VALUES ('balanced'), ('capability')) p(profile)""")
+    con.execute("""INSERT INTO mart_scores SELECT 'family', f.family, p.profile, f.composite, f.coverage, f.rank,
+        f.rank_low, f.rank_high, r.pipeline_tag, r.license_class, r.size_class, coalesce(r.open_weight, false)
+        FROM mart_families f LEFT JOIN mart_models r ON r.model_id = f.family,
+             (VALUES ('balanced'), ('capability')) p(profile)""")
     con.execute(f"""CREATE TABLE mart_model_daily AS
         SELECT model_id, DATE '{as_of}' - d::INTEGER AS day, (raw_downloads_30d / 30 + d * 7)::BIGINT AS raw_downloads,
                (organic_downloads_30d / 30 + d * 5)::BIGINT AS organic_downloads, d = 3 AS imputed

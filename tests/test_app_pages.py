@@ -15,7 +15,8 @@ import pytest
 import sandbox_built
 from streamlit.testing.v1 import AppTest
 
-from app.web import STREAMLIT_APP, noise_reasons
+from app.web import STREAMLIT_APP, noise_reasons, queries
+from app.web.board import TREND_DAYS
 from collector.benchmarks import livebench
 from collector.sandbox.server import SandboxServer
 from collector.sandbox.world import World
@@ -110,6 +111,27 @@ def test_leaderboard_shows_ranked_models_in_rank_order(serving):
     assert rows[0]["model"]["meta"] == f"{license_class} · {size_class} · {task or '-'}"
     for r in rows:  # a sparkline per row, described for screen readers
         assert r["last 30 days"]["images"][0].startswith("30 days of organic downloads: ")
+
+
+def test_first_pages_sparklines_are_kept_and_the_trend_queries_match_a_scan(serving):
+    """mart_trends holds every profile's top 100 models and families; the app's trend queries give what a scan of the
+    per-day marts gives, for kept rows, other rows and a window mart_trends does not hold."""
+    for kind, daily, key in (("model", "mart_model_daily", "model_id"), ("family", "mart_family_daily", "family")):
+        top = {i for (i,) in serving.execute("SELECT entity_id FROM mart_scores WHERE entity_kind = ? AND rank <= 100",
+                                             [kind]).fetchall()}
+        kept = dict(serving.execute("SELECT entity_id, trend FROM mart_trends WHERE entity_kind = ? AND days = ?",
+                                    [kind, TREND_DAYS]).fetchall())
+
+        def scan(days: int, key: str = key, daily: str = daily) -> dict:
+            return dict(serving.execute(f"SELECT {key}, list(organic_downloads ORDER BY day) FROM {daily} "
+                                        f"WHERE day > (SELECT max(day) FROM {daily}) - {days} GROUP BY ALL").fetchall())
+
+        assert len(top) > 25 and set(kept) == top
+        assert kept == {i: scan(TREND_DAYS).get(i) for i in top}
+        ids = sorted(top)[:10] + sorted(set(scan(TREND_DAYS)) - top)[:10]
+        for days in (TREND_DAYS, 7):
+            got = dict(serving.execute(queries.sql(f"{kind}_trends"), {"ids": ids, "days": days}).fetchall())
+            assert got == {i: t for i, t in scan(days).items() if i in ids}
 
 
 def test_leaderboard_interactive_grid_on_demand_shows_the_same_page(serving):

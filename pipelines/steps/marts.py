@@ -10,8 +10,8 @@ from pipelines.steps import step_inputs
 from pipelines.steps.sql_step import run_sql_step, sql_text
 
 log = logging.getLogger(__name__)
-MARTS = ("mart_models", "mart_families", "mart_scores", "mart_model_daily", "mart_family_daily", "mart_lineage",
-         "mart_snapshot_growth", "mart_profile_weights", "mart_channel_families", "meta")
+MARTS = ("mart_models", "mart_families", "mart_scores", "mart_model_daily", "mart_family_daily", "mart_trends",
+         "mart_lineage", "mart_snapshot_growth", "mart_profile_weights", "mart_channel_families", "meta")
 # Per-day marts kept between builds: rewritten from int_model_daily's first recomputed day (pipelines/steps/denoise.py),
 # and a family whose members changed from the first day the change counts (pipelines/steps/sql/int_family_redo.sql).
 DAILY = ("mart_model_daily", "mart_family_daily")

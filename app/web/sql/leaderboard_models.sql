@@ -1,16 +1,15 @@
 -- Models ranked under one weight profile (unranked ones are not listed), filtered; one page of rows ($limit NULL =
--- all), the filtered total and how many the profile ranks. The page is picked on the few columns the filters and the
--- order need; only its rows are joined to the wide model columns.
+-- all), the filtered total and how many the profile ranks. The page is picked on mart_scores alone (it holds the
+-- filter columns); only its rows are joined to the wide model columns.
 WITH picked AS (
     SELECT s.entity_id AS model_id, s.rank, s.rank_low, s.rank_high, s.composite, s.coverage,
            count(*) OVER () AS total
     FROM mart_scores s
-    JOIN mart_models m ON m.model_id = s.entity_id
     WHERE s.entity_kind = 'model' AND s.profile = $profile AND s.rank IS NOT NULL
-      AND (len($tasks::VARCHAR[]) = 0 OR list_contains($tasks::VARCHAR[], m.pipeline_tag))
-      AND (len($licenses::VARCHAR[]) = 0 OR list_contains($licenses::VARCHAR[], m.license_class))
-      AND (len($sizes::VARCHAR[]) = 0 OR list_contains($sizes::VARCHAR[], m.size_class))
-      AND (NOT $open_only OR m.open_weight)
+      AND (len($tasks::VARCHAR[]) = 0 OR list_contains($tasks::VARCHAR[], s.pipeline_tag))
+      AND (len($licenses::VARCHAR[]) = 0 OR list_contains($licenses::VARCHAR[], s.license_class))
+      AND (len($sizes::VARCHAR[]) = 0 OR list_contains($sizes::VARCHAR[], s.size_class))
+      AND (NOT $open_only OR s.open_weight)
       AND coalesce(s.coverage, 0) >= $min_coverage
     ORDER BY s.rank NULLS LAST, s.composite DESC NULLS LAST, s.entity_id
     LIMIT $limit OFFSET $offset

@@ -1,1 +1,1 @@
-SELECT DISTINCT profile FROM mart_scores ORDER BY profile = $default DESC, profile
+SELECT DISTINCT profile FROM mart_profile_weights ORDER BY profile = $default DESC, profile
