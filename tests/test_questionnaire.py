@@ -160,7 +160,11 @@ def test_hostile_option_values_are_parameters_not_sql(served, tmp_path):
     (definition(question={"filter": {"column": "password", "op": "le"}}), "unknown column 'password'"),
     (definition(question={"filter": {"column": "params_b", "op": "like"}}), "unknown op 'like'"),
     (definition(question={"type": "slider"}), "type 'slider' is unknown"),
-    (definition(question={"min": "small"}), "min is 'small'; expected a number"),
+    (definition(question={"min": "small"}), "min is 'small'; expected a finite number"),
+    (definition(question={"max": float("inf")}), "max is inf; expected a finite number"),
+    (yaml.safe_dump({"title": "t", "questions": [{"id": "c", "prompt": "p", "type": "choice", "options": [
+        {"value": "a", "filters": [{"column": "params_b", "op": "le", "value": float("nan")}]}]}]}),
+     "value nan for params_b le; expected a number"),
     (definition(question={"default": 99}), "99 is not a number from 0 to 10"),
     (definition(question={"id": "drop table"}), "id must be a name"),
     (definition(base_profile="nope"), "base_profile 'nope' is not a profile"),
@@ -210,6 +214,7 @@ def test_unknown_questionnaire_lists_the_builtins():
     ({"vram_gb": "lots"}, "answer to 'vram_gb': 'lots' is not a number from 1 to 1024"),
     ({"vram_gb": 5000}, "5000 is not a number from 1 to 1024"),
     ({"vram_gb": True}, "True is not a number"),
+    ({"vram_gb": float("nan")}, "nan is not a number from 1 to 1024"),
     ({"precision": "int3"}, "'int3' is not an option; expected one of fp16, q8_0, q4_k_m, q2_k"),
     ({"need_quantized": "yes"}, "'yes' is not true or false"),
 ])

@@ -164,8 +164,8 @@ def check_question(q, where: str) -> None:
         raise QuestionnaireError(f"{where}: options are only for choice and multi_choice questions")
     if q["type"] == "number":
         for bound in ("min", "max"):
-            if not is_number(q.get(bound)):
-                raise QuestionnaireError(f"{where}: {bound} is {shown(q.get(bound))}; expected a number")
+            if not profiles.finite_number(q.get(bound)):
+                raise QuestionnaireError(f"{where}: {bound} is {shown(q.get(bound))}; expected a finite number")
         if q["min"] > q["max"]:
             raise QuestionnaireError(f"{where}: min {q['min']} is above max {q['max']}")
     elif "min" in q or "max" in q:
@@ -198,7 +198,7 @@ def check_effect(effect: dict, where: str) -> None:
     weights = effect.get("weights", {})
     check_keys(weights, set(profiles.COMPONENTS), f"{where} weights")
     for component, delta in weights.items():
-        if not is_number(delta) or not -1 <= delta <= 1:
+        if not profiles.finite_number(delta) or not -1 <= delta <= 1:
             raise QuestionnaireError(f"{where}: weight change for {component} is {shown(delta)}; "
                                      "expected a number from -1 to 1")
     if "priority" in effect and effect["priority"] not in profiles.COMPONENTS:
@@ -207,7 +207,7 @@ def check_effect(effect: dict, where: str) -> None:
     settings = effect.get("set", {})
     check_keys(settings, set(SETTINGS), f"{where} set")
     for key, value in settings.items():
-        if not is_number(value) or not 1 <= value <= 32:
+        if not profiles.finite_number(value) or not 1 <= value <= 32:
             raise QuestionnaireError(f"{where}: {key} is {shown(value)}; expected a number from 1 to 32")
 
 
@@ -225,15 +225,11 @@ def check_filter(f, where: str) -> None:
         return
     kind = DERIVED.get(column) or next(k for k, cols in COLUMNS.items() if column in cols)
     values = value if op == "in" and isinstance(value, list) else [value]
-    ok = {"number": is_number, "bool": lambda v: isinstance(v, bool), "text": lambda v: isinstance(v, str)}[kind]
+    ok = {"number": profiles.finite_number, "bool": lambda v: isinstance(v, bool),
+          "text": lambda v: isinstance(v, str)}[kind]
     if (op == "in") != isinstance(value, list) or not all(ok(v) for v in values):
         shape = f"a list of {kind} values" if op == "in" else f"a {kind}"
         raise QuestionnaireError(f"{where}: value {shown(value)} for {column} {op}; expected {shape}")
-
-
-def is_number(value) -> bool:
-    """An int or float, not a bool."""
-    return isinstance(value, int | float) and not isinstance(value, bool)
 
 
 def option_values(q: dict) -> list:
@@ -255,7 +251,7 @@ def check_answer(q: dict, value, where: str) -> None:
     """An answer of the question's type and range."""
     kind = q["type"]
     if kind == "number":
-        if not is_number(value) or not q["min"] <= value <= q["max"]:
+        if not profiles.finite_number(value) or not q["min"] <= value <= q["max"]:
             raise QuestionnaireError(f"{where}: {shown(value)} is not a number from {q['min']} to {q['max']}")
     elif kind == "boolean":
         if not isinstance(value, bool):
