@@ -153,7 +153,7 @@ def checkout_app(home: Path, root: Path):
 def bare_table_page(home: Path) -> str:
     """Source of a page with the leaderboard's title, sandbox banner and first 25 rows, and nothing else."""
     con = db.connect_serving(home / "serving.duckdb")
-    params = {"profile": profiles.load().default_profile, "tasks": [], "licenses": [], "sizes": [],
+    params = {"kind": "model", "profile": profiles.load().default_profile, "tasks": [], "licenses": [], "sizes": [],
               "open_only": False, "min_coverage": 0.0, "limit": 25, "offset": 0}
     cur = con.execute(queries.sql("leaderboard_models"), params)
     rows = [dict(zip([d[0] for d in cur.description], row, strict=True)) for row in cur.fetchall()]

@@ -134,8 +134,8 @@ def test_the_first_screen_has_every_cell_where_the_full_table_has_it(page, home,
     profile = profiles.load().default_profile
     weights = queries.weights()[profile]
     columns = board.columns(True, [c for c in queries.components() if weights.get(c, 0) > 0])
-    rows = queries.records("leaderboard_models", profile=profile, tasks=[], licenses=[], sizes=[], open_only=False,
-                           min_coverage=0.0, limit=25, offset=0)
+    rows = queries.records("leaderboard_models", kind="model", profile=profile, tasks=[], licenses=[], sizes=[],
+                           open_only=False, min_coverage=0.0, limit=25, offset=0)
     trends = {t["model_id"]: t["trend"] for t in queries.records("model_trends", ids=[r["model_id"] for r in rows],
                                                                    days=board.TREND_DAYS)}
     boxes = "cells => cells.map(c => { const r = c.getBoundingClientRect(); return [r.x, r.y, r.width, r.height]; })"

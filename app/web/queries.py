@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -16,6 +17,7 @@ if TYPE_CHECKING:  # pandas is imported by the first run() (DuckDB's .df()): rec
     import pandas as pd
 
 SQL = Path(__file__).parent / "sql"
+INCLUDE = re.compile(r"^-- include (\w+)$", re.MULTILINE)
 NO_DATA = "No data yet: run `revealed up` to collect, build and publish."
 
 
@@ -44,8 +46,8 @@ def serving_version() -> tuple[str, int]:
 
 @cache
 def sql(name: str) -> str:
-    """The text of app/web/sql/<name>.sql."""
-    return (SQL / f"{name}.sql").read_text()
+    """The text of app/web/sql/<name>.sql, each `-- include NAME` line replaced by the text of NAME.sql."""
+    return INCLUDE.sub(lambda line: sql(line[1]), (SQL / f"{name}.sql").read_text())
 
 
 @st.cache_resource(max_entries=4, show_spinner=False, on_release=lambda con: con.close())

@@ -32,8 +32,9 @@ if alerts:
 models = view.kind == "models"
 query = "leaderboard_models" if models else "leaderboard_families"
 entity = "model_id" if models else "family"
-params = {"profile": view.profile, "tasks": list(view.task), "licenses": list(view.license), "sizes": list(view.size),
-          "open_only": view.open_only, "min_coverage": view.coverage / 100}
+params = {"kind": "model" if models else "family", "profile": view.profile, "tasks": list(view.task),
+          "licenses": list(view.license), "sizes": list(view.size), "open_only": view.open_only,
+          "min_coverage": view.coverage / 100}
 
 
 def page_rows(page_no: int) -> list[dict]:
