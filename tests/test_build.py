@@ -267,7 +267,15 @@ def test_build_command_extends_the_series_unless_full(home, caplog):
     con.close()
 
 
-def test_build_of_an_empty_folder_publishes_nothing(home, capsys):
+def test_build_of_an_empty_folder_is_refused_and_creates_nothing(home, capsys):
+    assert cli.main(["build"]) == 1
+    err = capsys.readouterr().err
+    assert f"no warehouse at {paths.warehouse_file(home)}" in err and "revealed up" in err
+    assert list(home.iterdir()) == []
+
+
+def test_build_of_a_warehouse_without_snapshots_publishes_nothing(con, home, capsys):
+    con.close()
     assert cli.main(["build"]) == 1
     err = capsys.readouterr().err
     assert "would publish nothing" in err and "nothing was published yet" in err and "revealed up" in err

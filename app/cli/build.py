@@ -15,13 +15,21 @@ def register(sub) -> None:
     p = sub.add_parser("build", help="run the pipelines from raw snapshots to marts and publish the serving copy")
     p.add_argument("--full", action="store_true",
                    help="recompute the stored daily series from every snapshot instead of extending it")
-    p.set_defaults(func=cmd_build)
+    p.set_defaults(func=cmd_build, refuse=refuse_build)
     p = sub.add_parser("compact", help="move raw Hub snapshots older than the days a daily build reads to Parquet "
                                        "history (builds read them back; results are unchanged)")
     p.add_argument("--keep-days", type=positive_int, default=compact.KEEP_DAYS,
                    help=f"days before the newest snapshot kept in the warehouse (default {compact.KEEP_DAYS})")
     p.add_argument("--out", type=folder, help="folder (default $REVEALED_HOME/history)")
     p.set_defaults(func=cmd_compact)
+
+
+def refuse_build(args, settings: Settings) -> None:
+    """Refuse, before anything is created in the home, a home with no warehouse: nothing was collected to build."""
+    warehouse = paths.warehouse_file(settings.home)
+    if not warehouse.exists():
+        raise FileNotFoundError(f"no warehouse at {warehouse}: nothing has been collected here, so there is nothing "
+                                "to build and nothing was published; run 'revealed up' to collect and publish")
 
 
 def cmd_build(args, settings: Settings) -> int:
