@@ -78,9 +78,10 @@ CASES["mirror-bot/Popular-7B"] = (np.zeros(DAYS), np.rint(200 + RNG.normal(0, 3,
 # a copy pulled harder than its liked source, on a schedule as uneven as organic demand (no floor to read): demand
 # that large would leave likes
 CASES["clean-org/Famous-3B"] = (organic(200), np.zeros(DAYS), 700, 3_000_000_000)
-CASES["mirror-bot/Famous-3B"] = (np.zeros(DAYS), np.rint(400 * np.exp(0.4 * RNG.standard_normal(DAYS))), 0,
-                                 3_000_000_000)
-CREATED = {"mirror-bot/Popular-7B": "2025-06-01", "mirror-bot/Famous-3B": "2025-06-01"}
+# (re-spelled as real re-uploads are: case, separators and a word that says so)
+CASES["mirror-bot/famous_3b-backup"] = (np.zeros(DAYS), np.rint(400 * np.exp(0.4 * RNG.standard_normal(DAYS))), 0,
+                                        3_000_000_000)
+CREATED = {"mirror-bot/Popular-7B": "2025-06-01", "mirror-bot/famous_3b-backup": "2025-06-01"}
 
 
 @pytest.fixture(scope="module")
@@ -198,7 +199,7 @@ def test_bot_mirror_is_all_automation_and_its_source_is_untouched(noise):
 
 
 def test_mirror_busier_than_its_source_is_all_automation_without_a_floor(noise):
-    mirror, source = noise.loc["mirror-bot/Famous-3B"], noise.loc["clean-org/Famous-3B"]
+    mirror, source = noise.loc["mirror-bot/famous_3b-backup"], noise.loc["clean-org/Famous-3B"]
     assert "floor" not in mirror["noise_reasons"] and "mirror" in mirror["noise_reasons"]
     assert mirror["organic_downloads_30d"] == 0
     assert source["noise_reasons"] == "" and source["organic_downloads_30d"] == source["raw_downloads_30d"]
@@ -223,12 +224,12 @@ def test_busier_copies_compare_each_likely_mirror_with_its_source():
 
 def test_mirror_flags_need_an_earlier_more_liked_model_of_another_owner():
     author = ["org", "bot", "org2", "fan", "solo"]
-    name = ["Popular-7B", "popular-7b", "Popular-7B", "Popular-7B", "Unique-1B"]
+    name = ["popular7b", "popular7b", "popular7b", "popular7b", "unique1b"]  # stems, as the MODELS query gives them
     created = pd.to_datetime(["2025-01-01", "2025-06-01", "2024-12-01", "2024-06-01", "2025-01-01"])
     likes = [900, 0, 5, 1, 0]
     children = [30, 0, 0, 0, 0]
     pairs = sig.mirror_pairs(author, name, created, likes, children)
-    # the bot copy (case differs) mirrors every earlier, more liked copy; org2 has likes of its own; "fan" is older
+    # the bot copy mirrors every earlier, more liked copy; org2 has likes of its own; "fan" is older
     # than every liked copy
     assert set(pairs["row"]) == {1} and sorted(pairs["row_source"].tolist()) == [0, 2, 3]
     assert 1 not in sig.mirror_pairs(author, name, created, likes, [30, 1, 0, 0, 0])["row"].tolist()  # a derivative

@@ -176,8 +176,9 @@ def automation(d, level: np.ndarray, mirror_of: np.ndarray) -> dict[str, np.ndar
 def mirrors(d, level: np.ndarray, likes: np.ndarray) -> np.ndarray:
     """Bot mirrors: long-tail roots without children re-made as re-uploads of popular major roots.
 
-    Same name, another owner, created later, the source's size and license, a trickle of organic demand and
-    almost no likes. Returns each model's source index (-1 for models that are not mirrors).
+    The source's name as re-uploads spell it (`world_names.reuploaded`), another owner, created later, the source's
+    size and license, a trickle of organic demand and almost no likes. Returns each model's source index (-1 for
+    models that are not mirrors).
     """
     rng = np.random.default_rng([d.seed, d.total, 17])
     source = np.full(d.total, -1, dtype=np.int64)
@@ -187,7 +188,7 @@ def mirrors(d, level: np.ndarray, likes: np.ndarray) -> np.ndarray:
     weight = level[:d.m0] / level[:d.m0].sum()
     src = rng.choice(d.m0, n, p=weight)
     source[slots] = src
-    d.name[slots] = d.name[src]
+    d.name[slots] = names.reuploaded(np.random.default_rng([d.seed, d.total, 18]), d.name[src], d.author[src])
     d.author[slots] = d.users[rng.integers(0, len(d.users), n)]
     d.params[slots] = d.params[src]
     d.created[slots] = np.minimum(d.created[src] + rng.integers(5, 200, n), d.span - 1)

@@ -91,6 +91,19 @@ def odd_names(rng: np.random.Generator, n: int) -> np.ndarray:
     return out
 
 
+def reuploaded(rng: np.random.Generator, names: np.ndarray, owners: np.ndarray) -> np.ndarray:
+    """A re-upload's name: half keep the source's; the rest are lower-cased, re-punctuated, carry a word that says
+    what they are, or the source's owner in front (`owner_-_name`): all seen on the real Hub."""
+    out = names.astype(object).copy()
+    how = rng.choice(5, len(names), p=[0.5, 0.15, 0.15, 0.1, 0.1])
+    word = pick(rng, ["-mirror", "_copy", "-backup", "-reupload"], len(names))
+    for i in range(len(names)):
+        name = names[i]
+        out[i] = [name, name.lower(), name.replace("-", "_").replace(".", ""), name + word[i],
+                  f"{owners[i]}_-_{name}"][how[i]]
+    return out
+
+
 def make_unique(ids: pd.Series) -> pd.Series:
     """Append -v2, -v3 ... to repeated ids (case-insensitively, as on the Hub)."""
     ids = ids.reset_index(drop=True)

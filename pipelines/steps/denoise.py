@@ -57,6 +57,11 @@ children AS (
     GROUP BY 1
 )
 SELECT i.m, i.model_id AS id, regexp_replace(i.model_id, '^[^/]*/', '') AS name,
+       -- what a re-upload keeps of its source's name (real pairs on the 2024-07-11 Hub: `AbsoluteReality_v1.8.1`
+       -- copied as `absolutereality-v181`, `flan-t5-large` as `flan-t5-large-copy`): case, separators and a
+       -- trailing re-upload word set aside
+       coalesce(nullif(regexp_replace(regexp_replace(lower(name), '[-_. ](mirror|copy|backup|clone|re-?upload)$', ''),
+                                      '[-_. ]', '', 'g'), ''), lower(name)) AS stem,
        coalesce(i.r.author, split_part(i.model_id, '/', 1)) AS author, i.r.params,
        coalesce(i.r.likes, 0) AS likes, i.r.downloads, i.as_of, CAST(i.r.created_at AS DATE) AS created,
        coalesce(k.children, 0) AS children, coalesce(i.r.parents, 0) > 0 AS derived,
@@ -274,8 +279,8 @@ def denoise_window(con: duckdb.DuckDBPyConnection, lo: dt.date, hi: dt.date, kee
     names = models["name"].to_numpy()
     fixture = sig.fixture_flags(models["author"].to_numpy(), names, params, models["likes"].to_numpy(),
                                 models["children"].to_numpy())
-    pairs = sig.mirror_pairs(models["author"].to_numpy(), names, models["created"], models["likes"].to_numpy(),
-                             models["children"].to_numpy())
+    pairs = sig.mirror_pairs(models["author"].to_numpy(), models["stem"].to_numpy(), models["created"],
+                             models["likes"].to_numpy(), models["children"].to_numpy())
     mirror = np.zeros(len(models), dtype=bool)
     mirror[pairs["row"].to_numpy()] = True
     mirror &= ~models["derived"].to_numpy() & ~fixture

@@ -56,15 +56,16 @@ def matches(pattern: re.Pattern, values: np.ndarray) -> np.ndarray:
     return np.append(hit, False)[codes]
 
 
-def mirror_pairs(author, name, created, likes, children) -> pd.DataFrame:
-    """Likely bot mirrors and their sources: (row, row_source) pairs where the row's name (case-insensitive) is
-    shared with an earlier model of another owner with more likes, and the row has no more than MIRROR_LIKES likes
-    and no derivatives of its own (what the Hub shows of a re-upload).
+def mirror_pairs(author, stem, created, likes, children) -> pd.DataFrame:
+    """Likely bot mirrors and their sources: (row, row_source) pairs where the row's name stem (the de-noising's
+    `MODELS` query: the name up to case, separators and a re-upload word) is shared with an earlier model of another
+    owner with more likes, and the row has no more than MIRROR_LIKES likes and no derivatives of its own (what the Hub
+    shows of a re-upload).
 
     The caller leaves out models that declare a base model: derivatives share names by convention
     (`<base>-GGUF`, `<base>-lora`), a re-upload declares nothing.
     """
-    frame = pd.DataFrame({"author": np.asarray(author, dtype=object), "stem": pd.Series(name, dtype=object).str.lower(),
+    frame = pd.DataFrame({"author": np.asarray(author, dtype=object), "stem": np.asarray(stem, dtype=object),
                           "created": pd.to_datetime(pd.Series(created)), "likes": np.asarray(likes, dtype=np.int64),
                           "children": np.asarray(children, dtype=np.int64)})
     frame["row"] = np.arange(len(frame))
