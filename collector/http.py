@@ -18,6 +18,8 @@ import requests
 from huggingface_hub import constants as hf_constants
 from huggingface_hub.utils._http import default_client_factory
 
+from warehouse.settings import redact
+
 log = logging.getLogger(__name__)
 
 SANDBOX_HEADER = "X-Revealed-Sandbox"
@@ -156,7 +158,7 @@ class Meter:
 
     def redact(self, text: str) -> str:
         """The text with the token, if any, masked."""
-        return text.replace(self.token, "***") if self.token else text
+        return redact(text, [self.token])
 
     def shown(self, url: str) -> str:
         """The URL as it may be logged, raised or recorded: token masked, no user:password part."""
