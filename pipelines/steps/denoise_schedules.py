@@ -1,5 +1,4 @@
-"""Irregular schedules at low counts: a likelihood-ratio test of k runs of a floor F a night (k = 0, 1 or 2) against
-organic demand.
+"""Irregular schedules: a likelihood-ratio test of k runs of a floor F a night (k = 0, 1 or 2) against organic demand.
 
 A schedule day is F plus organic demand, a missed night organic demand alone, a re-run 2F plus organic demand. Its
 off nights inflate every variance (the plain one) or cost the trimmed one most of its degrees of freedom, but they lie
@@ -21,7 +20,7 @@ MIX_SPREADS = 0.05 * 40.0 ** (np.arange(12) / 11)  # organic relative spreads pr
 MIX_EVERY = 3               # ... the schedule on every third of them (its runs carry the fit; the null keeps the rest)
 MIX_MEAN = 0.5              # a day's organic mean is at least this: a rolling median of whole counts can be 0
 MIX_CRIT = 8.0              # critical log-likelihood ratio: the largest 3-sigma quantile over organic series (tests)
-MIX_LEVEL = 60.0            # tested below this level (downloads a day): above it the relative test reads the floor
+MIX_LEVEL = 2000.0          # tested below this level (downloads a day): its table of count terms grows with the counts
 MIX_ROWS = 1024             # rows tested at a time: a block's arrays stay in the processor's cache
 
 
