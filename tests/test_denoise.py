@@ -2,6 +2,7 @@
 
 import datetime as dt
 
+import duckdb
 import numpy as np
 import pandas as pd
 import pytest
@@ -220,6 +221,17 @@ def test_busier_copies_compare_each_likely_mirror_with_its_source():
     pairs = sig.mirror_pairs(author, name, created, [900, 0, 0], [30, 0, 0])
     assert sorted(pairs["row"].tolist()) == [1, 2] and set(pairs["row_source"]) == {0}
     assert sig.busier_copies(pairs, [5_000, 8_000, 1_000]).tolist() == [False, True, False]
+
+
+@pytest.mark.parametrize(("name", "stem"), [
+    ("AbsoluteReality_v1.8.1", "absoluterealityv181"), ("absolutereality-v181", "absoluterealityv181"),
+    ("flan-t5-large-copy", "flant5large"), ("Llama-2-7b-hf.mirror", "llama27bhf"), ("x_re-upload", "x"),
+    ("Popular-7B-GGUF", "popular7bgguf"),  # a build's suffix is part of its name
+    ("-copy", "-copy"),  # nothing left: the name itself
+])
+def test_name_stem_sets_aside_case_separators_and_a_reupload_word(name, stem):
+    query = f"SELECT {denoise.NAME_STEM.format(name='$n')}"
+    assert duckdb.connect().execute(query, {"n": name}).fetchall() == [(stem,)]
 
 
 def test_mirror_flags_need_an_earlier_more_liked_model_of_another_owner():

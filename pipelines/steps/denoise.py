@@ -47,8 +47,14 @@ series AS (SELECT DISTINCT model_id FROM int_series_daily WHERE day >= $lo AND d
 SELECT model_id, (row_number() OVER (ORDER BY model_id) - 1)::BIGINT AS m, l.as_of, l.r, hash(model_id) AS h
 FROM last_row l FULL JOIN series s USING (model_id)
 """
+# What a re-upload keeps of its source's name (real pairs on the 2024-07-11 Hub: `AbsoluteReality_v1.8.1` copied as
+# `absolutereality-v181`, `flan-t5-large` as `flan-t5-large-copy`): case, separators and a trailing re-upload word set
+# aside (the name itself when nothing is left)
+NAME_STEM = """coalesce(nullif(regexp_replace(
+    regexp_replace(lower({name}), '[-_. ](mirror|copy|backup|clone|re-?upload)$', ''), '[-_. ]', '', 'g'), ''),
+    lower({name}))"""
 # ... with defaults for those without a snapshot, and how many models of the latest snapshot name each as a parent
-MODELS = """
+MODELS = f"""
 WITH latest AS (SELECT max(as_of) AS as_of FROM int_denoise_ids),
 children AS (
     SELECT b.parent AS id, count(*) AS children
@@ -57,11 +63,7 @@ children AS (
     GROUP BY 1
 )
 SELECT i.m, i.model_id AS id, regexp_replace(i.model_id, '^[^/]*/', '') AS name,
-       -- what a re-upload keeps of its source's name (real pairs on the 2024-07-11 Hub: `AbsoluteReality_v1.8.1`
-       -- copied as `absolutereality-v181`, `flan-t5-large` as `flan-t5-large-copy`): case, separators and a
-       -- trailing re-upload word set aside
-       coalesce(nullif(regexp_replace(regexp_replace(lower(name), '[-_. ](mirror|copy|backup|clone|re-?upload)$', ''),
-                                      '[-_. ]', '', 'g'), ''), lower(name)) AS stem,
+       {NAME_STEM.format(name="regexp_replace(i.model_id, '^[^/]*/', '')")} AS stem,
        coalesce(i.r.author, split_part(i.model_id, '/', 1)) AS author, i.r.params,
        coalesce(i.r.likes, 0) AS likes, i.r.downloads, i.as_of, CAST(i.r.created_at AS DATE) AS created,
        coalesce(k.children, 0) AS children, coalesce(i.r.parents, 0) > 0 AS derived,

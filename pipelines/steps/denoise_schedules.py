@@ -19,8 +19,8 @@ MIX_SHARES = np.linspace(0.5, 0.95, 8)  # floors tried, as shares of the level: 
 MIX_SPREADS = 0.05 * 40.0 ** (np.arange(12) / 11)  # organic relative spreads profiled: 0.05 (about Poisson) to 2
 MIX_EVERY = 3               # ... the schedule on every third of them (its runs carry the fit; the null keeps the rest)
 MIX_MEAN = 0.5              # a day's organic mean is at least this: a rolling median of whole counts can be 0
-MIX_CRIT = 8.0              # critical log-likelihood ratio: the largest 3-sigma quantile over organic series (tests)
-MIX_LEVEL = 2000.0          # tested below this level (downloads a day): its table of count terms grows with the counts
+MIX_CRIT = 8.0              # critical log-likelihood ratio: above the 3-sigma quantile of log-normal organic series
+MIX_LEVEL = 2000.0          # tested below this level (downloads a day): keeps the counts, so the lgamma table, moderate
 MIX_ROWS = 1024             # rows tested at a time: a block's arrays stay in the processor's cache
 
 
