@@ -310,12 +310,11 @@ def floors(y: np.ndarray, y_obs: np.ndarray, weekend: np.ndarray, level: np.ndar
            prior: np.ndarray):
     """Automation per day of a floor under organic demand, and the per-row flag.
 
-    `level` is the local level (NaN for rows too small to read), `known` rows (fixtures) and `prior` rows (likely
-    mirrors) stay out of the population's nulls, and `prior` rows are flagged on weaker relative evidence. A row
-    with a step in level is tested and sized on each side of it; a side's floor applies only to its days, and each
-    day carries the whole runs of its floor that bring it nearest the organic level.
+    `level` is the local level (NaN for rows too small to read), `known` rows (fixtures) stay out of the
+    population's null, `prior` rows (mirrors) are flagged on weaker relative evidence. A row with a step in
+    level is tested and sized on each side of it; a side's floor applies only to its days, and each day
+    carries the whole runs of its floor that bring it nearest the organic level.
     """
-    known = known | prior  # the population's nulls are organic demand's: likely mirrors stay out, as fixtures do
     f = flatness(y_obs, level, FLOOR_DAYS, known)
     s_min = flattest_organic(f, f["ok"] & ~known)
     readable = np.isfinite(nan_median(level, axis=1))
