@@ -28,8 +28,8 @@ def ratio(y: np.ndarray) -> np.ndarray:
 
 @pytest.mark.parametrize(("level", "sigma"), [(6, 0.1), (24, 0.2), (50, 0.3), (300, 0.2), (1500, 0.3)])
 def test_schedule_test_is_calibrated_on_organic_series(level, sigma):
-    # MIX_CRIT is a 3-sigma critical value on organic demand of any relative spread: of 6,000 series at most 0.135%
-    # (8) above it; a critical value of 6 lets 10 through at 24 a day
+    # MIX_CRIT is a 3-sigma critical value on log-normal organic demand of any relative spread: of 6,000 series at
+    # most 0.135% (8) above it; a critical value of 6 lets 10 through at 24 a day
     rng = np.random.default_rng(level)
     assert (ratio(organic(rng, level, sigma, 6000)) > sch.MIX_CRIT).sum() <= 8
 

@@ -50,9 +50,9 @@ FROM last_row l FULL JOIN series s USING (model_id)
 # What a re-upload keeps of its source's name (real pairs on the 2024-07-11 Hub: `AbsoluteReality_v1.8.1` copied as
 # `absolutereality-v181`, `flan-t5-large` as `flan-t5-large-copy`): case, separators and a trailing re-upload word set
 # aside (the name itself when nothing is left)
-NAME_STEM = """coalesce(nullif(regexp_replace(
-    regexp_replace(lower({name}), '[-_. ](mirror|copy|backup|clone|re-?upload)$', ''), '[-_. ]', '', 'g'), ''),
-    lower({name}))"""
+NAME_STEM = """lower(coalesce(nullif(regexp_replace(
+    regexp_replace({name}, '[-_. ](mirror|copy|backup|clone|re-?upload)$', '', 'i'), '[-_. ]', '', 'g'), ''),
+    {name}))"""
 # ... with defaults for those without a snapshot, and how many models of the latest snapshot name each as a parent
 MODELS = f"""
 WITH latest AS (SELECT max(as_of) AS as_of FROM int_denoise_ids),
@@ -62,13 +62,12 @@ children AS (
           WHERE as_of > $lo AND as_of <= $hi AND as_of = (SELECT as_of FROM latest))
     GROUP BY 1
 )
-SELECT i.m, i.model_id AS id, regexp_replace(i.model_id, '^[^/]*/', '') AS name,
-       {NAME_STEM.format(name="regexp_replace(i.model_id, '^[^/]*/', '')")} AS stem,
+SELECT i.m, i.model_id AS id, i.name, {NAME_STEM.format(name="i.name")} AS stem,
        coalesce(i.r.author, split_part(i.model_id, '/', 1)) AS author, i.r.params,
        coalesce(i.r.likes, 0) AS likes, i.r.downloads, i.as_of, CAST(i.r.created_at AS DATE) AS created,
        coalesce(k.children, 0) AS children, coalesce(i.r.parents, 0) > 0 AS derived,
        coalesce(i.as_of = (SELECT as_of FROM latest), false) AS in_latest
-FROM int_denoise_ids i
+FROM (SELECT *, regexp_replace(model_id, '^[^/]*/', '') AS name FROM int_denoise_ids) i
 LEFT JOIN children k ON k.id = i.model_id
 ORDER BY i.m
 """
