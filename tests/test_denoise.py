@@ -82,7 +82,15 @@ CASES["clean-org/Famous-3B"] = (organic(200), np.zeros(DAYS), 700, 3_000_000_000
 # (re-spelled as real re-uploads are: case, separators and a word that says so)
 CASES["mirror-bot/famous_3b-backup"] = (np.zeros(DAYS), np.rint(400 * np.exp(0.4 * RNG.standard_normal(DAYS))), 0,
                                         3_000_000_000)
-CREATED = {"mirror-bot/Popular-7B": "2025-06-01", "mirror-bot/famous_3b-backup": "2025-06-01"}
+# builds that share a name but not files with an earlier, more liked model: an independent quantization under the
+# conventional name and a conversion to another library, each busier than the model it shares the name with
+CASES["clean-org/Famous-3B-GGUF"] = (organic(150), np.zeros(DAYS), 40, 3_000_000_000)
+CASES["quant-shop/Famous-3B-GGUF"] = (organic(400), np.zeros(DAYS), 0, 3_000_000_000)
+CASES["converter/Famous-3B"] = (organic(400), np.zeros(DAYS), 0, 3_000_000_000)
+FILES = {"clean-org/Famous-3B-GGUF": (None, ["gguf"]), "quant-shop/Famous-3B-GGUF": (None, ["gguf", "4-bit"]),
+         "converter/Famous-3B": ("transformers.js", ["onnx"])}
+CREATED = {"mirror-bot/Popular-7B": "2025-06-01", "mirror-bot/famous_3b-backup": "2025-06-01",
+           "quant-shop/Famous-3B-GGUF": "2025-06-01", "converter/Famous-3B": "2025-06-01"}
 
 
 @pytest.fixture(scope="module")
@@ -91,10 +99,12 @@ def noise(tmp_path_factory) -> pd.DataFrame:
     con = db.connect(tmp_path_factory.mktemp("denoise") / "w.duckdb")
     frame = pd.concat([snapshots(m, o + a, likes, params, UNLISTED.get(m, range(0)), CREATED.get(m, "2025-01-01"))
                        for m, (o, a, likes, params) in CASES.items()])
+    frame["library_name"] = [FILES.get(m, (None, []))[0] for m in frame["id"]]
+    frame["tags"] = [FILES.get(m, (None, []))[1] for m in frame["id"]]
     con.register("frame", frame)
     con.execute("INSERT INTO raw_hf_models (as_of, run_id, id, author, created_at, downloads, downloads_all_time, "
-                "likes, params) SELECT as_of, run_id, id, author, created_at, downloads, downloads_all_time, likes, "
-                "params FROM frame")
+                "likes, params, library_name, tags) SELECT as_of, run_id, id, author, created_at, downloads, "
+                "downloads_all_time, likes, params, library_name, tags FROM frame")
     build.run_build(con, build.steps_of(series.build, denoise.build))
     out = con.execute("SELECT * FROM int_model_noise").df().set_index("model_id")
     daily = con.execute("SELECT count(*), count(*) FILTER (WHERE organic_downloads > raw_downloads), "
@@ -206,6 +216,12 @@ def test_mirror_busier_than_its_source_is_all_automation_without_a_floor(noise):
     assert source["noise_reasons"] == "" and source["organic_downloads_30d"] == source["raw_downloads_30d"]
 
 
+@pytest.mark.parametrize("model", ["quant-shop/Famous-3B-GGUF", "converter/Famous-3B"])
+def test_a_build_sharing_a_liked_models_name_is_not_a_mirror(noise, model):
+    row = noise.loc[model]
+    assert "mirror" not in row["noise_reasons"] and row["organic_downloads_30d"] == row["raw_downloads_30d"]
+
+
 def test_fixture_flags_match_each_value_by_name_or_owner():
     # repeated and missing values: each distinct value is searched once, a missing one never matches
     author = ["hf-internal-testing", "meta", None, "hf-internal-testing", "CI_bot", np.nan, "contest", "meta"]
@@ -218,7 +234,7 @@ def test_fixture_flags_match_each_value_by_name_or_owner():
 def test_busier_copies_compare_each_likely_mirror_with_its_source():
     author, name = ["org", "bot", "bot2"], ["Popular-7B", "Popular-7B", "Popular-7B"]
     created = pd.to_datetime(["2025-01-01", "2025-06-01", "2025-07-01"])
-    pairs = sig.mirror_pairs(author, name, created, [900, 0, 0], [30, 0, 0])
+    pairs = sig.mirror_pairs(author, name, ["|"] * 3, created, [900, 0, 0], [30, 0, 0])
     assert sorted(pairs["row"].tolist()) == [1, 2] and set(pairs["row_source"]) == {0}
     assert sig.busier_copies(pairs, [5_000, 8_000, 1_000]).tolist() == [False, True, False]
 
@@ -234,17 +250,31 @@ def test_name_stem_sets_aside_case_separators_and_a_reupload_word(name, stem):
     assert duckdb.connect().execute(query, {"n": name}).fetchall() == [(stem,)]
 
 
+@pytest.mark.parametrize(("name", "build"), [
+    ("Codestral-22B-v0.1-GGUF", True), ("llama-3-8b-instruct-awq", True), ("gemma-2b-it-bnb-4bit", True),
+    ("Llama-3-70B-Instruct-exl2-6.0bpw", True), ("Qwen2-7B-Instruct-MLX", True), ("phi-2.onnx", True),
+    ("whisper-tiny", False), ("Mistral-7B-Instruct-v0.3", False), ("awqward-7b", False), ("mlxr", False),
+])
+def test_a_build_names_its_format(name, build):
+    assert bool(sig.BUILD_NAME.search(name)) is build
+
+
 def test_mirror_flags_need_an_earlier_more_liked_model_of_another_owner():
     author = ["org", "bot", "org2", "fan", "solo"]
     name = ["popular7b", "popular7b", "popular7b", "popular7b", "unique1b"]  # stems, as the MODELS query gives them
     created = pd.to_datetime(["2025-01-01", "2025-06-01", "2024-12-01", "2024-06-01", "2025-01-01"])
     likes = [900, 0, 5, 1, 0]
     children = [30, 0, 0, 0, 0]
-    pairs = sig.mirror_pairs(author, name, created, likes, children)
+    files = ["transformers|"] * 5
+    pairs = sig.mirror_pairs(author, name, files, created, likes, children)
     # the bot copy mirrors every earlier, more liked copy; org2 has likes of its own; "fan" is older
     # than every liked copy
     assert set(pairs["row"]) == {1} and sorted(pairs["row_source"].tolist()) == [0, 2, 3]
-    assert 1 not in sig.mirror_pairs(author, name, created, likes, [30, 1, 0, 0, 0])["row"].tolist()  # a derivative
+    derivative = [30, 1, 0, 0, 0]
+    assert 1 not in sig.mirror_pairs(author, name, files, created, likes, derivative)["row"].tolist()
+    # a conversion (another library or format) is not a copy of what it converts
+    converted = ["transformers|", "transformers.js|", "transformers|", "transformers|gguf", "|"]
+    assert sig.mirror_pairs(author, name, converted, created, likes, children)["row"].tolist() == []
 
 
 def test_rolling_median_matches_a_per_window_median():
@@ -298,10 +328,12 @@ def test_newest_window_reads_last_days_from_the_series_models_and_joins_series_r
     con = db.connect(tmp_path / "w.duckdb")
     listed = {"clean-org/model-0": range(0), "ci-heavy/gap-burst-7B": range(30, 38), "gone/early": range(20, DAYS + 1)}
     frame = pd.concat([snapshots(m, np.full(DAYS, 50.0), 10, unlisted=gaps) for m, gaps in listed.items()])
+    frame["library_name"] = [FILES.get(m, (None, []))[0] for m in frame["id"]]
+    frame["tags"] = [FILES.get(m, (None, []))[1] for m in frame["id"]]
     con.register("frame", frame)
     con.execute("INSERT INTO raw_hf_models (as_of, run_id, id, author, created_at, downloads, downloads_all_time, "
-                "likes, params) SELECT as_of, run_id, id, author, created_at, downloads, downloads_all_time, likes, "
-                "params FROM frame")
+                "likes, params, library_name, tags) SELECT as_of, run_id, id, author, created_at, downloads, "
+                "downloads_all_time, likes, params, library_name, tags FROM frame")
     build.run_build(con, build.steps_of(series.build))
     span = {"lo": FIRST + dt.timedelta(days=10), "hi": AS_OF}
     ids = []

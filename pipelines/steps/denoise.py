@@ -27,6 +27,14 @@ WINDOW_DAYS = 30
 BLOCK_DAYS = 45
 ROW_CHUNK = 50_000
 
+# Tags that name a build's format (quantizations, runtimes): a conversion or a quantization changes them
+FORMAT_TAGS = ", ".join(f"'{t}'" for t in (
+    "gguf", "ggml", "gptq", "awq", "exl2", "mlx", "onnx", "openvino", "coreml", "tflite", "bitsandbytes",
+    "2-bit", "3-bit", "4-bit", "5-bit", "6-bit", "8-bit"))
+# What a re-upload keeps of its source's files, as the Hub reads them: the library and the format tags (a conversion,
+# e.g. `Xenova/jina-embeddings-v2-small-en` in transformers.js from sentence-transformers, changes them)
+FILES = f"""coalesce(library_name, '') || '|' || array_to_string(list_sort(list_distinct(list_filter(
+    list_transform(tags, lambda t: lower(t)), lambda t: t IN ({FORMAT_TAGS})))), ',')"""
 # The models of a window: those with snapshots in it or series days in it, each with its last snapshot in the
 # window (NULL when it has none: a span of imputed days whose closing snapshot is later). A series day d in the window
 # without such a snapshot is in a span closing after hi > d + 1, so it is imputed: only imputed days are read for them.
@@ -35,12 +43,13 @@ ROW_CHUNK = 50_000
 # the series step's int_series_models (each model's last snapshot), which spares grouping every snapshot of the window.
 LAST_DAY = {True: "SELECT model_id AS id, as_of FROM int_series_models WHERE as_of > $lo AND as_of <= $hi",
             False: "SELECT id, max(as_of) AS as_of FROM raw_hf_models WHERE as_of > $lo AND as_of <= $hi GROUP BY id"}
-WINDOW_IDS = """
+WINDOW_IDS = f"""
 CREATE OR REPLACE TEMP TABLE int_denoise_ids AS
-WITH last_day AS ({last_day}),
+WITH last_day AS ({{last_day}}),
 last_row AS (
     SELECT id AS model_id, as_of,
-           struct_pack(author, created_at, downloads, likes, params, parents := len(base_models)) AS r
+           struct_pack(author, created_at, downloads, likes, params, parents := len(base_models),
+                       files := {FILES}) AS r
     FROM raw_hf_models JOIN last_day USING (id, as_of) WHERE as_of > $lo AND as_of <= $hi
 ),
 series AS (SELECT DISTINCT model_id FROM int_series_daily WHERE day >= $lo AND day < $hi AND imputed)
@@ -62,7 +71,7 @@ children AS (
           WHERE as_of > $lo AND as_of <= $hi AND as_of = (SELECT as_of FROM latest))
     GROUP BY 1
 )
-SELECT i.m, i.model_id AS id, i.name, {NAME_STEM.format(name="i.name")} AS stem,
+SELECT i.m, i.model_id AS id, i.name, {NAME_STEM.format(name="i.name")} AS stem, coalesce(i.r.files, '|') AS files,
        coalesce(i.r.author, split_part(i.model_id, '/', 1)) AS author, i.r.params,
        coalesce(i.r.likes, 0) AS likes, i.r.downloads, i.as_of, CAST(i.r.created_at AS DATE) AS created,
        coalesce(k.children, 0) AS children, coalesce(i.r.parents, 0) > 0 AS derived,
@@ -280,11 +289,11 @@ def denoise_window(con: duckdb.DuckDBPyConnection, lo: dt.date, hi: dt.date, kee
     names = models["name"].to_numpy()
     fixture = sig.fixture_flags(models["author"].to_numpy(), names, params, models["likes"].to_numpy(),
                                 models["children"].to_numpy())
-    pairs = sig.mirror_pairs(models["author"].to_numpy(), models["stem"].to_numpy(), models["created"],
-                             models["likes"].to_numpy(), models["children"].to_numpy())
+    pairs = sig.mirror_pairs(models["author"].to_numpy(), models["stem"].to_numpy(), models["files"].to_numpy(),
+                             models["created"], models["likes"].to_numpy(), models["children"].to_numpy())
     mirror = np.zeros(len(models), dtype=bool)
     mirror[pairs["row"].to_numpy()] = True
-    mirror &= ~models["derived"].to_numpy() & ~fixture
+    mirror &= ~models["derived"].to_numpy() & ~fixture & ~sig.matches(sig.BUILD_NAME, names)
     as_of = models["as_of"].max()
     as_of = np.datetime64(as_of if pd.notna(as_of) else "1970-01-01", "D")
     in_window = last_30_days(days, as_of)

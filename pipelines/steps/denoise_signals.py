@@ -16,6 +16,10 @@ TEST_NAME = re.compile(r"^tiny-random|^dummy[-_]|[-_](?:testing|ci|test)$", re.I
 FIXTURE_MAX_PARAMS = 100_000_000
 TINY_PARAMS = 10_000_000
 MIRROR_LIKES = 2
+# A build's format in its name (`<base>-GGUF`, `-AWQ`, `-4bit`, `-6.0bpw`): independent builds of one base share such
+# names by convention (the 2024-07-11 Hub has 13 `Codestral-22B-v0.1-GGUF` of 13 owners), so they are not re-uploads
+BUILD_NAME = re.compile(r"(?:^|[-_. ])(?:gguf|ggml|gptq|awq|exl2|mlx|onnx|openvino|bnb|int[48]|fp8|\d+bit|"
+                        r"\d+(?:\.\d+)?bpw)(?:[-_. ]|$)", re.IGNORECASE)
 
 BURST_WINDOW = 15            # days in the centred rolling median that is a burst's baseline
 BURST_FACTOR = 3.0           # a burst day is above FACTOR x baseline + SCALES x robust scale + MIN
@@ -56,21 +60,21 @@ def matches(pattern: re.Pattern, values: np.ndarray) -> np.ndarray:
     return np.append(hit, False)[codes]
 
 
-def mirror_pairs(author, stem, created, likes, children) -> pd.DataFrame:
+def mirror_pairs(author, stem, files, created, likes, children) -> pd.DataFrame:
     """Likely bot mirrors and their sources: (row, row_source) pairs where the row's name stem (the de-noising's
-    `MODELS` query: the name up to case, separators and a re-upload word) is shared with an earlier model of another
-    owner with more likes, and the row has no more than MIRROR_LIKES likes and no derivatives of its own (what the Hub
-    shows of a re-upload).
+    `MODELS` query: the name up to case, separators and a re-upload word) and files (its library and format tags) are
+    shared with an earlier model of another owner with more likes, and the row has no more than MIRROR_LIKES likes and
+    no derivatives of its own (what the Hub shows of a re-upload).
 
-    The caller leaves out models that declare a base model: derivatives share names by convention
-    (`<base>-GGUF`, `<base>-lora`), a re-upload declares nothing.
+    The caller leaves out models that declare a base model or name a build's format (BUILD_NAME): derivatives share
+    names by convention (`<base>-GGUF`, `<base>-lora`), a re-upload declares nothing.
     """
     frame = pd.DataFrame({"author": np.asarray(author, dtype=object), "stem": np.asarray(stem, dtype=object),
-                          "created": pd.to_datetime(pd.Series(created)), "likes": np.asarray(likes, dtype=np.int64),
-                          "children": np.asarray(children, dtype=np.int64)})
+                          "files": np.asarray(files, dtype=object), "created": pd.to_datetime(pd.Series(created)),
+                          "likes": np.asarray(likes, dtype=np.int64), "children": np.asarray(children, dtype=np.int64)})
     frame["row"] = np.arange(len(frame))
     suspects = frame[(frame["likes"] <= MIRROR_LIKES) & (frame["children"] == 0)]
-    pairs = suspects.merge(frame, on="stem", suffixes=("", "_source"))
+    pairs = suspects.merge(frame, on=["stem", "files"], suffixes=("", "_source"))
     hit = ((pairs["author"] != pairs["author_source"]) & (pairs["likes_source"] > pairs["likes"])
            & (pairs["created_source"] < pairs["created"]))
     return pairs.loc[hit, ["row", "row_source"]]
