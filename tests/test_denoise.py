@@ -234,7 +234,7 @@ def test_fixture_flags_match_each_value_by_name_or_owner():
 def test_busier_copies_compare_each_likely_mirror_with_its_source():
     author, name = ["org", "bot", "bot2"], ["Popular-7B", "Popular-7B", "Popular-7B"]
     created = pd.to_datetime(["2025-01-01", "2025-06-01", "2025-07-01"])
-    pairs = sig.mirror_pairs(author, name, ["|"] * 3, created, [900, 0, 0], [30, 0, 0])
+    pairs = sig.mirror_pairs(author, name, created, [900, 0, 0], [30, 0, 0])
     assert sorted(pairs["row"].tolist()) == [1, 2] and set(pairs["row_source"]) == {0}
     assert sig.busier_copies(pairs, [5_000, 8_000, 1_000]).tolist() == [False, True, False]
 
@@ -261,20 +261,20 @@ def test_a_build_names_its_format(name, build):
 
 def test_mirror_flags_need_an_earlier_more_liked_model_of_another_owner():
     author = ["org", "bot", "org2", "fan", "solo"]
-    name = ["popular7b", "popular7b", "popular7b", "popular7b", "unique1b"]  # stems, as the MODELS query gives them
+    kept = ["popular7b/transformers|"] * 4 + ["unique1b/transformers|"]  # as the MODELS query gives them
     created = pd.to_datetime(["2025-01-01", "2025-06-01", "2024-12-01", "2024-06-01", "2025-01-01"])
     likes = [900, 0, 5, 1, 0]
     children = [30, 0, 0, 0, 0]
-    files = ["transformers|"] * 5
-    pairs = sig.mirror_pairs(author, name, files, created, likes, children)
+    pairs = sig.mirror_pairs(author, kept, created, likes, children)
     # the bot copy mirrors every earlier, more liked copy; org2 has likes of its own; "fan" is older
     # than every liked copy
     assert set(pairs["row"]) == {1} and sorted(pairs["row_source"].tolist()) == [0, 2, 3]
     derivative = [30, 1, 0, 0, 0]
-    assert 1 not in sig.mirror_pairs(author, name, files, created, likes, derivative)["row"].tolist()
+    assert 1 not in sig.mirror_pairs(author, kept, created, likes, derivative)["row"].tolist()
     # a conversion (another library or format) is not a copy of what it converts
-    converted = ["transformers|", "transformers.js|", "transformers|", "transformers|gguf", "|"]
-    assert sig.mirror_pairs(author, name, converted, created, likes, children)["row"].tolist() == []
+    converted = ["popular7b/transformers|", "popular7b/transformers.js|", "popular7b/transformers|",
+                 "popular7b/transformers|gguf", "unique1b/|"]
+    assert sig.mirror_pairs(author, converted, created, likes, children)["row"].tolist() == []
 
 
 def test_rolling_median_matches_a_per_window_median():

@@ -62,7 +62,8 @@ FROM last_row l FULL JOIN series s USING (model_id)
 NAME_STEM = """lower(coalesce(nullif(regexp_replace(
     regexp_replace({name}, '[-_. ](mirror|copy|backup|clone|re-?upload)$', '', 'i'), '[-_. ]', '', 'g'), ''),
     {name}))"""
-# ... with defaults for those without a snapshot, and how many models of the latest snapshot name each as a parent
+# ... with what a re-upload keeps of its source (its name stem, then its files; a name has no `/`), defaults for those
+# without a snapshot, and how many models of the latest snapshot name each as a parent
 MODELS = f"""
 WITH latest AS (SELECT max(as_of) AS as_of FROM int_denoise_ids),
 children AS (
@@ -71,7 +72,7 @@ children AS (
           WHERE as_of > $lo AND as_of <= $hi AND as_of = (SELECT as_of FROM latest))
     GROUP BY 1
 )
-SELECT i.m, i.model_id AS id, i.name, {NAME_STEM.format(name="i.name")} AS stem, coalesce(i.r.files, '|') AS files,
+SELECT i.m, i.model_id AS id, i.name, {NAME_STEM.format(name="i.name")} || '/' || coalesce(i.r.files, '|') AS kept,
        coalesce(i.r.author, split_part(i.model_id, '/', 1)) AS author, i.r.params,
        coalesce(i.r.likes, 0) AS likes, i.r.downloads, i.as_of, CAST(i.r.created_at AS DATE) AS created,
        coalesce(k.children, 0) AS children, coalesce(i.r.parents, 0) > 0 AS derived,
@@ -289,8 +290,8 @@ def denoise_window(con: duckdb.DuckDBPyConnection, lo: dt.date, hi: dt.date, kee
     names = models["name"].to_numpy()
     fixture = sig.fixture_flags(models["author"].to_numpy(), names, params, models["likes"].to_numpy(),
                                 models["children"].to_numpy())
-    pairs = sig.mirror_pairs(models["author"].to_numpy(), models["stem"].to_numpy(), models["files"].to_numpy(),
-                             models["created"], models["likes"].to_numpy(), models["children"].to_numpy())
+    pairs = sig.mirror_pairs(models["author"].to_numpy(), models["kept"].to_numpy(), models["created"],
+                             models["likes"].to_numpy(), models["children"].to_numpy())
     mirror = np.zeros(len(models), dtype=bool)
     mirror[pairs["row"].to_numpy()] = True
     mirror &= ~models["derived"].to_numpy() & ~fixture & ~sig.matches(sig.BUILD_NAME, names)

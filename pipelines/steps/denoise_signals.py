@@ -60,21 +60,21 @@ def matches(pattern: re.Pattern, values: np.ndarray) -> np.ndarray:
     return np.append(hit, False)[codes]
 
 
-def mirror_pairs(author, stem, files, created, likes, children) -> pd.DataFrame:
-    """Likely bot mirrors and their sources: (row, row_source) pairs where the row's name stem (the de-noising's
-    `MODELS` query: the name up to case, separators and a re-upload word) and files (its library and format tags) are
-    shared with an earlier model of another owner with more likes, and the row has no more than MIRROR_LIKES likes and
+def mirror_pairs(author, kept, created, likes, children) -> pd.DataFrame:
+    """Likely bot mirrors and their sources: (row, row_source) pairs where what the row kept of a source (the
+    de-noising's `MODELS` query: the name up to case, separators and a re-upload word, and the files' library and format
+    tags) is an earlier model's of another owner with more likes, and the row has no more than MIRROR_LIKES likes and
     no derivatives of its own (what the Hub shows of a re-upload).
 
     The caller leaves out models that declare a base model or name a build's format (BUILD_NAME): derivatives share
     names by convention (`<base>-GGUF`, `<base>-lora`), a re-upload declares nothing.
     """
-    frame = pd.DataFrame({"author": np.asarray(author, dtype=object), "stem": np.asarray(stem, dtype=object),
-                          "files": np.asarray(files, dtype=object), "created": pd.to_datetime(pd.Series(created)),
-                          "likes": np.asarray(likes, dtype=np.int64), "children": np.asarray(children, dtype=np.int64)})
+    frame = pd.DataFrame({"author": np.asarray(author, dtype=object), "kept": np.asarray(kept, dtype=object),
+                          "created": pd.to_datetime(pd.Series(created)), "likes": np.asarray(likes, dtype=np.int64),
+                          "children": np.asarray(children, dtype=np.int64)})
     frame["row"] = np.arange(len(frame))
     suspects = frame[(frame["likes"] <= MIRROR_LIKES) & (frame["children"] == 0)]
-    pairs = suspects.merge(frame, on=["stem", "files"], suffixes=("", "_source"))
+    pairs = suspects.merge(frame, on="kept", suffixes=("", "_source"))
     hit = ((pairs["author"] != pairs["author_source"]) & (pairs["likes_source"] > pairs["likes"])
            & (pairs["created_source"] < pairs["created"]))
     return pairs.loc[hit, ["row", "row_source"]]
