@@ -256,7 +256,8 @@ def test_name_stem_sets_aside_case_separators_and_a_reupload_word(name, stem):
     ("whisper-tiny", False), ("Mistral-7B-Instruct-v0.3", False), ("awqward-7b", False), ("mlxr", False),
 ])
 def test_a_build_names_its_format(name, build):
-    assert bool(sig.BUILD_NAME.search(name)) is build
+    query = f"SELECT regexp_matches($n, '{denoise.BUILD_NAME}', 'i')"
+    assert duckdb.connect().execute(query, {"n": name}).fetchall() == [(build,)]
 
 
 def test_mirror_flags_need_an_earlier_more_liked_model_of_another_owner():

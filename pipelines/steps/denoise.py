@@ -62,6 +62,11 @@ FROM last_row l FULL JOIN series s USING (model_id)
 NAME_STEM = """lower(coalesce(nullif(regexp_replace(
     regexp_replace({name}, '[-_. ](mirror|copy|backup|clone|re-?upload)$', '', 'i'), '[-_. ]', '', 'g'), ''),
     {name}))"""
+# A build's format in a name (`<base>-GGUF`, `-AWQ`, `-4bit`, `-6.0bpw`) says it is derived as a declared base model
+# does: independent builds of one base share such names by convention (13 `Codestral-22B-v0.1-GGUF` of 13 owners on the
+# 2024-07-11 Hub), so they are not re-uploads of each other
+BUILD_NAME = (r"(^|[-_. ])(gguf|ggml|gptq|awq|exl2|mlx|onnx|openvino|bnb|int[48]|fp8|[0-9]+bit|[0-9]+(\.[0-9]+)?bpw)"
+              r"([-_. ]|$)")
 # ... with what a re-upload keeps of its source (its name stem, then its files; a name has no `/`), defaults for those
 # without a snapshot, and how many models of the latest snapshot name each as a parent
 MODELS = f"""
@@ -75,7 +80,8 @@ children AS (
 SELECT i.m, i.model_id AS id, i.name, {NAME_STEM.format(name="i.name")} || '/' || coalesce(i.r.files, '|') AS kept,
        coalesce(i.r.author, split_part(i.model_id, '/', 1)) AS author, i.r.params,
        coalesce(i.r.likes, 0) AS likes, i.r.downloads, i.as_of, CAST(i.r.created_at AS DATE) AS created,
-       coalesce(k.children, 0) AS children, coalesce(i.r.parents, 0) > 0 AS derived,
+       coalesce(k.children, 0) AS children,
+       coalesce(i.r.parents, 0) > 0 OR regexp_matches(i.name, '{BUILD_NAME}', 'i') AS derived,
        coalesce(i.as_of = (SELECT as_of FROM latest), false) AS in_latest
 FROM (SELECT *, regexp_replace(model_id, '^[^/]*/', '') AS name FROM int_denoise_ids) i
 LEFT JOIN children k ON k.id = i.model_id
@@ -294,7 +300,7 @@ def denoise_window(con: duckdb.DuckDBPyConnection, lo: dt.date, hi: dt.date, kee
                              models["likes"].to_numpy(), models["children"].to_numpy())
     mirror = np.zeros(len(models), dtype=bool)
     mirror[pairs["row"].to_numpy()] = True
-    mirror &= ~models["derived"].to_numpy() & ~fixture & ~sig.matches(sig.BUILD_NAME, names)
+    mirror &= ~models["derived"].to_numpy() & ~fixture
     as_of = models["as_of"].max()
     as_of = np.datetime64(as_of if pd.notna(as_of) else "1970-01-01", "D")
     in_window = last_30_days(days, as_of)

@@ -16,10 +16,6 @@ TEST_NAME = re.compile(r"^tiny-random|^dummy[-_]|[-_](?:testing|ci|test)$", re.I
 FIXTURE_MAX_PARAMS = 100_000_000
 TINY_PARAMS = 10_000_000
 MIRROR_LIKES = 2
-# A build's format in its name (`<base>-GGUF`, `-AWQ`, `-4bit`, `-6.0bpw`): independent builds of one base share such
-# names by convention (the 2024-07-11 Hub has 13 `Codestral-22B-v0.1-GGUF` of 13 owners), so they are not re-uploads
-BUILD_NAME = re.compile(r"(?:^|[-_. ])(?:gguf|ggml|gptq|awq|exl2|mlx|onnx|openvino|bnb|int[48]|fp8|\d+bit|"
-                        r"\d+(?:\.\d+)?bpw)(?:[-_. ]|$)", re.IGNORECASE)
 
 BURST_WINDOW = 15            # days in the centred rolling median that is a burst's baseline
 BURST_FACTOR = 3.0           # a burst day is above FACTOR x baseline + SCALES x robust scale + MIN
@@ -66,8 +62,8 @@ def mirror_pairs(author, kept, created, likes, children) -> pd.DataFrame:
     tags) is an earlier model's of another owner with more likes, and the row has no more than MIRROR_LIKES likes and
     no derivatives of its own (what the Hub shows of a re-upload).
 
-    The caller leaves out models that declare a base model or name a build's format (BUILD_NAME): derivatives share
-    names by convention (`<base>-GGUF`, `<base>-lora`), a re-upload declares nothing.
+    The caller leaves out derivatives (a declared base model, or a build's format in the name): they share names by
+    convention (`<base>-GGUF`, `<base>-lora`), a re-upload declares nothing.
     """
     frame = pd.DataFrame({"author": np.asarray(author, dtype=object), "kept": np.asarray(kept, dtype=object),
                           "created": pd.to_datetime(pd.Series(created)), "likes": np.asarray(likes, dtype=np.int64),
