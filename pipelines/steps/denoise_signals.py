@@ -77,8 +77,8 @@ def mirror_pairs(author, kept, created, likes, children) -> pd.DataFrame:
 
 
 def busier_copies(pairs: pd.DataFrame, downloads: np.ndarray) -> np.ndarray:
-    """Likely mirrors downloaded at least as much as a source they share a name stem with: demand that large would
-    leave likes, and the copy has almost none while its source has more."""
+    """Likely mirrors downloaded at least as much as a source they share a name stem and files with: demand that large
+    would leave likes, and the copy has almost none while its source has more."""
     downloads = np.asarray(downloads, dtype=np.float64)
     rows = pairs["row"].to_numpy()
     out = np.zeros(len(downloads), dtype=bool)
