@@ -141,6 +141,18 @@ def test_downloads_far_out_of_line_with_engagement_do_not_top_a_single_snapshot_
     assert 0 < flagged[0] < flagged[1] / 100  # far out of line: a few in a thousand, not a cut for everyone
 
 
+@pytest.mark.parametrize(("model", "mirror"), [
+    ("DevaMalla/llama7b", True), ("mhemetfaik/flan-t5-large-copy", True), ("Yntec/EpicDiffusion", True),  # re-uploads
+    ("SanctumAI/Codestral-22B-v0.1-GGUF", False),  # one of 13 owners' builds under the conventional name
+    ("Xenova/jina-embeddings-v2-small-en", False), ("FL33TW00D-HF/whisper-tiny", False),  # conversions
+])
+def test_re_uploads_are_bot_mirrors_and_builds_are_not(serving, model, mirror):
+    raw, organic, reasons = serving.execute(
+        "SELECT raw_downloads_30d, organic_downloads_30d, noise_reasons FROM mart_models WHERE model_id = ?",
+        [model]).fetchone()
+    assert ("mirror" in reasons.split(";")) is mirror and (organic == 0 if mirror else organic == raw)
+
+
 def test_the_app_says_real_public_data_archived_on_the_day(brought_up, monkeypatch):
     monkeypatch.setenv("REVEALED_HOME", str(brought_up[0]))
     page = AppTest.from_file(str(STREAMLIT_APP), default_timeout=120).run()
