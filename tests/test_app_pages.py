@@ -244,6 +244,15 @@ def test_model_page_shows_the_linked_repository_and_its_growth(serving):
     assert any(f"GitHub: {repo}" in c.value and "stars in the last 30 days" in c.value for c in at.caption)
 
 
+def test_a_bot_mirrors_page_links_to_the_model_it_re_uploads(serving):
+    model_id, source = serving.execute("SELECT model_id, mirror_of FROM mart_models WHERE mirror_of IS NOT NULL "
+                                       "ORDER BY raw_downloads_30d DESC LIMIT 1").fetchone()
+    at = run_page("model", {"model": model_id})
+    links = [(p.proto.label, p.proto.page, p.proto.query_string) for p in at.get("page_link")]
+    assert any(label.startswith(f"Read as a re-upload of {source} ") and (page, query) ==
+               ("model", f"model={quote(source, safe='')}") for label, page, query in links), links
+
+
 def test_model_page_unknown_id_names_it(serving):
     at = run_page("model", {"model": "nobody/no-such-model"})
     assert any("'nobody/no-such-model'" in e.value and "owner/name" in e.value for e in at.error)

@@ -206,13 +206,15 @@ def test_bot_mirror_is_all_automation_and_its_source_is_untouched(noise):
     mirror, source = noise.loc["mirror-bot/Popular-7B"], noise.loc["clean-org/Popular-7B"]
     assert mirror["noise_reasons"].split(";")[:2] == ["floor", "mirror"]
     assert mirror["organic_downloads_30d"] == 0 and mirror["mostly_automation"]
+    assert mirror["mirror_of"] == "clean-org/Popular-7B"
     assert source["noise_reasons"] == "" and source["organic_downloads_30d"] == source["raw_downloads_30d"]
+    assert noise.loc[~noise["noise_reasons"].str.contains("mirror"), "mirror_of"].isna().all()
 
 
 def test_mirror_busier_than_its_source_is_all_automation_without_a_floor(noise):
     mirror, source = noise.loc["mirror-bot/famous_3b-backup"], noise.loc["clean-org/Famous-3B"]
     assert "floor" not in mirror["noise_reasons"] and "mirror" in mirror["noise_reasons"]
-    assert mirror["organic_downloads_30d"] == 0
+    assert mirror["organic_downloads_30d"] == 0 and mirror["mirror_of"] == "clean-org/Famous-3B"
     assert source["noise_reasons"] == "" and source["organic_downloads_30d"] == source["raw_downloads_30d"]
 
 
@@ -237,6 +239,11 @@ def test_busier_copies_compare_each_likely_mirror_with_its_source():
     pairs = sig.mirror_pairs(author, name, created, [900, 0, 0], [30, 0, 0])
     assert sorted(pairs["row"].tolist()) == [1, 2] and set(pairs["row_source"]) == {0}
     assert sig.busier_copies(pairs, [5_000, 8_000, 1_000]).tolist() == [False, True, False]
+
+
+def test_a_mirrors_source_is_its_most_liked_match():
+    pairs = pd.DataFrame({"row": [1, 1, 1, 4], "row_source": [0, 2, 3, 2]})
+    assert sig.mirror_sources(pairs, [900, 0, 5, 900, 0]).tolist() == [-1, 0, -1, -1, 2]  # a tie: the first row
 
 
 @pytest.mark.parametrize(("name", "stem"), [
@@ -375,7 +382,8 @@ def test_keep_days_leaves_equal_rows_and_writes_what_a_fresh_write_would(con):
     imputed = np.zeros(x.shape, dtype=bool)
     imputed[2, 3] = True
     w = denoise.Window(pd.DataFrame({"id": ["a/m0", "a/m1", "a/m2"]}), np.datetime64(day[0], "D") + np.arange(4),
-                       imputed, np.zeros(x.shape, dtype=bool), x, auto, np.zeros(x.shape), {}, np.zeros(3))
+                       imputed, np.zeros(x.shape, dtype=bool), x, auto, np.zeros(x.shape), {}, np.zeros(3),
+                       np.full(3, None))
     denoise.keep_days(con, w, day[0], day[4])
     fresh = [(f"a/m{i}", day[k], int(x[i, k]), int(np.rint(x[i, k] - auto[i, k])), bool(imputed[i, k]), False)
              for i in range(3) for k in range(4) if not np.isnan(x[i, k])]

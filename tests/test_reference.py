@@ -141,16 +141,18 @@ def test_downloads_far_out_of_line_with_engagement_do_not_top_a_single_snapshot_
     assert 0 < flagged[0] < flagged[1] / 100  # far out of line: a few in a thousand, not a cut for everyone
 
 
-@pytest.mark.parametrize(("model", "mirror"), [
-    ("DevaMalla/llama7b", True), ("mhemetfaik/flan-t5-large-copy", True), ("Yntec/EpicDiffusion", True),  # re-uploads
-    ("SanctumAI/Codestral-22B-v0.1-GGUF", False),  # one of 13 owners' builds under the conventional name
-    ("Xenova/jina-embeddings-v2-small-en", False), ("FL33TW00D-HF/whisper-tiny", False),  # conversions
+@pytest.mark.parametrize(("model", "source"), [
+    ("DevaMalla/llama7b", "huggyllama/llama-7b"), ("mhemetfaik/flan-t5-large-copy", "google/flan-t5-large"),
+    ("Yntec/EpicDiffusion", "johnslegers/epic-diffusion"),  # re-uploads, re-spelled or not
+    ("SanctumAI/Codestral-22B-v0.1-GGUF", None),  # one of 13 owners' builds under the conventional name
+    ("Xenova/jina-embeddings-v2-small-en", None), ("FL33TW00D-HF/whisper-tiny", None),  # conversions
 ])
-def test_re_uploads_are_bot_mirrors_and_builds_are_not(serving, model, mirror):
-    raw, organic, reasons = serving.execute(
-        "SELECT raw_downloads_30d, organic_downloads_30d, noise_reasons FROM mart_models WHERE model_id = ?",
-        [model]).fetchone()
-    assert ("mirror" in reasons.split(";")) is mirror and (organic == 0 if mirror else organic == raw)
+def test_re_uploads_are_bot_mirrors_of_their_source_and_builds_are_not(serving, model, source):
+    raw, organic, reasons, mirror_of = serving.execute(
+        "SELECT raw_downloads_30d, organic_downloads_30d, noise_reasons, mirror_of FROM mart_models "
+        "WHERE model_id = ?", [model]).fetchone()
+    assert mirror_of == source and ("mirror" in reasons.split(";")) is (source is not None)
+    assert organic == (0 if source else raw)
 
 
 def test_the_app_says_real_public_data_archived_on_the_day(brought_up, monkeypatch):

@@ -127,7 +127,8 @@ NOISE_COLUMNS = ("model_id::VARCHAR AS model_id, as_of::DATE AS as_of, "
                  "raw_downloads_30d::BIGINT AS raw_downloads_30d, "
                  "organic_downloads_30d::BIGINT AS organic_downloads_30d, "
                  "automation_share::DOUBLE AS automation_share, noise_reasons::VARCHAR AS noise_reasons, "
-                 "mostly_automation::BOOLEAN AS mostly_automation, unseen_share::DOUBLE AS unseen_share")
+                 "mostly_automation::BOOLEAN AS mostly_automation, unseen_share::DOUBLE AS unseen_share, "
+                 "mirror_of::VARCHAR AS mirror_of")
 
 
 def cohort_of(params: np.ndarray) -> np.ndarray:
@@ -222,8 +223,9 @@ def days_before(models, in_window: slice) -> np.ndarray:
 
 
 def noise_rows(models, x: np.ndarray, auto: np.ndarray, burst: np.ndarray, in_window: slice,
-               flags: dict[str, np.ndarray], ceiling: np.ndarray) -> pa.Table:
-    """int_model_noise: 30-day raw and organic downloads to the latest as_of, automation share and reasons.
+               flags: dict[str, np.ndarray], ceiling: np.ndarray, mirror_of: np.ndarray) -> pa.Table:
+    """int_model_noise: 30-day raw and organic downloads to the latest as_of, automation share and reasons (and the
+    source a bot mirror re-uploads).
 
     A model whose series shows none of the window's days (a lone or months-apart snapshot) has only what one
     snapshot can show: its downloads above the engagement ceiling count as automation.
@@ -256,6 +258,7 @@ def noise_rows(models, x: np.ndarray, auto: np.ndarray, burst: np.ndarray, in_wi
         "raw_downloads_30d": w[keep].astype(np.int64), "organic_downloads_30d": organic[keep],
         "automation_share": share[keep], "noise_reasons": reasons[keep], "mostly_automation": share[keep] > 0.5,
         "unseen_share": np.divide(np.minimum(unseen, w), w, out=np.zeros_like(w), where=w > 0)[keep],
+        "mirror_of": mirror_of[keep],
     })
 
 
@@ -272,6 +275,7 @@ class Window:
     burst: np.ndarray
     flags: dict[str, np.ndarray]
     ceiling: np.ndarray
+    mirror_of: np.ndarray    # per model, the id of the source a bot mirror re-uploads (None for the others)
 
 
 def denoise_window(con: duckdb.DuckDBPyConnection, lo: dt.date, hi: dt.date, keep_from: dt.date,
@@ -322,7 +326,9 @@ def denoise_window(con: duckdb.DuckDBPyConnection, lo: dt.date, hi: dt.date, kee
     flags = {"test_fixture": fixture, "burst": (burst[:, in_window] > 0).any(axis=1) & ~fixture & ~bot,
              "floor": floor_flag & ~fixture, "weekday_only": weekday_flag & ~fixture, "mirror": bot,
              "engagement_outlier": outlier}
-    return Window(models, days, imputed, decreased, x, auto, burst, flags, ceiling)
+    source = sig.mirror_sources(pairs, models["likes"].to_numpy())
+    mirror_of = np.where(bot & (source >= 0), models["id"].to_numpy()[np.maximum(source, 0)], None)
+    return Window(models, days, imputed, decreased, x, auto, burst, flags, ceiling, mirror_of)
 
 
 def cell_rows(w: Window, cell: np.ndarray) -> dict[str, np.ndarray]:
@@ -384,7 +390,7 @@ def write_noise(con: duckdb.DuckDBPyConnection, w: Window) -> None:
     """Replace int_model_noise with the 30-day figures of the latest window."""
     as_of = np.datetime64(w.models["as_of"].max() if len(w.models) else "1970-01-01", "D")
     in_window = last_30_days(w.days, as_of)
-    noise = noise_rows(w.models, w.x, w.auto, w.burst, in_window, w.flags, w.ceiling)
+    noise = noise_rows(w.models, w.x, w.auto, w.burst, in_window, w.flags, w.ceiling, w.mirror_of)
     con.register("noise", noise)
     try:
         con.execute(f"CREATE OR REPLACE TABLE int_model_noise AS SELECT {NOISE_COLUMNS} FROM noise ORDER BY model_id")

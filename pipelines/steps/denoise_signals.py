@@ -86,6 +86,16 @@ def busier_copies(pairs: pd.DataFrame, downloads: np.ndarray) -> np.ndarray:
     return out
 
 
+def mirror_sources(pairs: pd.DataFrame, likes: np.ndarray) -> np.ndarray:
+    """Per model, the row of the most liked source it is paired with by mirror_pairs (the original), -1 for none."""
+    likes = np.asarray(likes, dtype=np.int64)
+    best = pairs.assign(likes=likes[pairs["row_source"].to_numpy()]).sort_values(
+        ["row", "likes", "row_source"], ascending=[True, False, True]).drop_duplicates("row")
+    out = np.full(len(likes), -1, dtype=np.int64)
+    out[best["row"].to_numpy()] = best["row_source"].to_numpy()
+    return out
+
+
 def nan_median(a: np.ndarray, axis: int = -1) -> np.ndarray:
     """Median ignoring NaN along an axis (NaN when all are NaN or none), by sorting: fast for many short rows."""
     if a.shape[axis] == 0:

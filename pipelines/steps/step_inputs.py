@@ -16,7 +16,8 @@ log = logging.getLogger(__name__)
 # which are empty when the table is missing, so a missing component becomes NULL, never zero.
 OPTIONAL = {
     "int_model_noise": "model_id VARCHAR, as_of DATE, raw_downloads_30d BIGINT, organic_downloads_30d BIGINT, "
-                   "automation_share DOUBLE, noise_reasons VARCHAR, mostly_automation BOOLEAN, unseen_share DOUBLE",
+                   "automation_share DOUBLE, noise_reasons VARCHAR, mostly_automation BOOLEAN, unseen_share DOUBLE, "
+                   "mirror_of VARCHAR",
     "int_model_daily": "model_id VARCHAR, day DATE, raw_downloads BIGINT, organic_downloads BIGINT, imputed BOOLEAN",
     "int_model_github": "model_id VARCHAR, repo VARCHAR, link_source VARCHAR, stars BIGINT, stars_growth_30d BIGINT, "
                     "as_of_github DATE",

@@ -48,6 +48,7 @@ SELECT
     n.organic_downloads_30d,
     n.automation_share,
     n.noise_reasons,
+    n.mirror_of,
     coalesce(n.mostly_automation, false) AS mostly_automation,
     n.unseen_share,
     d.derivatives_finetune, d.derivatives_quantized, d.derivatives_adapter, d.derivatives_merge, d.derivatives_unknown,
