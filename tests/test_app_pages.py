@@ -7,7 +7,7 @@ import os
 import re
 import shutil
 from pathlib import Path
-from urllib.parse import parse_qs, quote, urlsplit
+from urllib.parse import parse_qs, quote, unquote, urlsplit
 
 import board_html
 import duckdb
@@ -16,7 +16,7 @@ import sandbox_built
 from streamlit.testing.v1 import AppTest
 
 from app.web import STREAMLIT_APP, noise_reasons, queries
-from app.web.board import TREND_DAYS
+from app.web.board import TREND_DAYS, href
 from collector.benchmarks import livebench
 from collector.sandbox.server import SandboxServer
 from collector.sandbox.world import World
@@ -274,6 +274,12 @@ def test_noise_page_shows_most_automated_first(serving):
     assert table["automation_share"].is_monotonic_decreasing and len(table) > 0
     unranked = serving.execute("SELECT count(*) FROM mart_models WHERE mostly_automation AND rank IS NULL").fetchone()
     assert next(m for m in at.metric if m.label == "Mostly automated, not ranked").value == f"{unranked[0]:,}"
+    # a bot mirror's row links to the model it re-uploads, every other row's cell is empty
+    sources = dict(serving.execute("SELECT model_id, mirror_of FROM mart_models WHERE mirror_of IS NOT NULL")
+                   .fetchall())
+    shown = {unquote(m.partition("=")[2]): link for m, link in zip(table["model_id"], table["mirror_of"], strict=True)}
+    assert shown == {m: href("model", sources[m]) if m in sources else "" for m in shown}
+    assert set(shown) & set(sources)
 
 
 def test_noise_page_explains_every_reason_the_pipeline_gave(serving):

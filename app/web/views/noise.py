@@ -37,7 +37,8 @@ tables.table(noisy, {"model_id": tables.link("Model"),
                      "automation_share": tables.number("Automation", "%.0f%%"),
                      "unseen_share": tables.number("Unseen", "%.0f%%", help="share of the 30-day count on days "
                                                    "without a daily figure"),
-                     "noise_reasons": tables.text("Why removed")})
+                     "noise_reasons": tables.text("Why removed"),
+                     "mirror_of": tables.link("Re-upload of")})
 st.subheader("Downloads removed per reason")
 reasons = queries.run("noise_reasons")
 st.markdown("\n".join(f"- `{r.reason}`: {fmt.count(r.models)} model{'s' * (r.models != 1)}, "
