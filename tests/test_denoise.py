@@ -257,6 +257,15 @@ def test_name_stem_sets_aside_case_separators_and_a_reupload_word(name, stem):
     assert duckdb.connect().execute(query, {"n": name}).fetchall() == [(stem,)]
 
 
+@pytest.mark.parametrize(("library", "tags", "files"), [
+    ("transformers", ["llama", "GGUF", "gguf", "4-bit"], "transformers|4-bit,gguf"),  # format tags only, once, sorted
+    ("transformers.js", None, "transformers.js|"), (None, None, "|"), (None, ["onnx"], "|onnx"),
+])
+def test_files_are_the_library_and_the_format_tags(library, tags, files):
+    query = f"SELECT {denoise.FILES} FROM (SELECT $l::VARCHAR AS library_name, $t::VARCHAR[] AS tags)"
+    assert duckdb.connect().execute(query, {"l": library, "t": tags}).fetchall() == [(files,)]
+
+
 @pytest.mark.parametrize(("name", "build"), [
     ("Codestral-22B-v0.1-GGUF", True), ("llama-3-8b-instruct-awq", True), ("gemma-2b-it-bnb-4bit", True),
     ("Llama-3-70B-Instruct-exl2-6.0bpw", True), ("Qwen2-7B-Instruct-MLX", True), ("phi-2.onnx", True),

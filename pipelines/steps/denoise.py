@@ -33,8 +33,8 @@ FORMAT_TAGS = ", ".join(f"'{t}'" for t in (
     "2-bit", "3-bit", "4-bit", "5-bit", "6-bit", "8-bit"))
 # What a re-upload keeps of its source's files, as the Hub reads them: the library and the format tags (a conversion,
 # e.g. `Xenova/jina-embeddings-v2-small-en` in transformers.js from sentence-transformers, changes them)
-FILES = f"""coalesce(library_name, '') || '|' || array_to_string(list_sort(list_distinct(list_filter(
-    list_transform(tags, lambda t: lower(t)), lambda t: t IN ({FORMAT_TAGS})))), ',')"""
+FILES = f"""coalesce(library_name, '') || '|' || coalesce(array_to_string(list_sort(list_distinct(list_filter(
+    list_transform(tags, lambda t: lower(t)), lambda t: t IN ({FORMAT_TAGS})))), ','), '')"""
 # The models of a window: those with snapshots in it or series days in it, each with its last snapshot in the
 # window (NULL when it has none: a span of imputed days whose closing snapshot is later). A series day d in the window
 # without such a snapshot is in a span closing after hi > d + 1, so it is imputed: only imputed days are read for them.
