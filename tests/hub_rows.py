@@ -28,7 +28,7 @@ def upstream_noise(con, organic: dict[str, int], as_of: dt.date = AS_OF, days: i
              "automation_share": 0.2, "noise_reasons": "burst", "mostly_automation": False,
              "unseen_share": 0.0} for k, v in organic.items()]
     con.register("_noise", pd.DataFrame(rows))
-    con.execute("CREATE OR REPLACE TABLE int_model_noise AS SELECT * FROM _noise")
+    con.execute("CREATE OR REPLACE TABLE int_model_noise AS SELECT *, NULL::VARCHAR AS mirror_of FROM _noise")
     daily = []
     for k, v in organic.items():
         slope = (trend or {}).get(k, 0.0)
