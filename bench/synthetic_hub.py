@@ -36,7 +36,8 @@ def fill(con: duckdb.DuckDBPyConnection, n: int, days: int = 0) -> None:
         CREATE OR REPLACE TABLE int_model_noise AS
         SELECT id AS model_id, as_of, downloads AS raw_downloads_30d,
                (downloads * 0.8)::BIGINT AS organic_downloads_30d,
-               0.2 AS automation_share, '' AS noise_reasons, false AS mostly_automation, 0.0 AS unseen_share
+               0.2 AS automation_share, '' AS noise_reasons, false AS mostly_automation, 0.0 AS unseen_share,
+               NULL::VARCHAR AS mirror_of
         FROM raw_hf_models""")
     if days:
         con.execute(f"""

@@ -82,12 +82,12 @@ CASES["clean-org/Famous-3B"] = (organic(200), np.zeros(DAYS), 700, 3_000_000_000
 # (re-spelled as real re-uploads are: case, separators and a word that says so)
 CASES["mirror-bot/famous_3b-backup"] = (np.zeros(DAYS), np.rint(400 * np.exp(0.4 * RNG.standard_normal(DAYS))), 0,
                                         3_000_000_000)
-# builds that share a name but not files with an earlier, more liked model: an independent quantization under the
-# conventional name and a conversion to another library, each busier than the model it shares the name with
+# builds that share a name with an earlier, more liked model, each busier than it: an independent quantization under the
+# conventional name (the same library and format: only its name says it is a build) and a conversion to another library
 CASES["clean-org/Famous-3B-GGUF"] = (organic(150), np.zeros(DAYS), 40, 3_000_000_000)
 CASES["quant-shop/Famous-3B-GGUF"] = (organic(400), np.zeros(DAYS), 0, 3_000_000_000)
 CASES["converter/Famous-3B"] = (organic(400), np.zeros(DAYS), 0, 3_000_000_000)
-FILES = {"clean-org/Famous-3B-GGUF": (None, ["gguf"]), "quant-shop/Famous-3B-GGUF": (None, ["gguf", "4-bit"]),
+FILES = {"clean-org/Famous-3B-GGUF": (None, ["gguf"]), "quant-shop/Famous-3B-GGUF": (None, ["gguf"]),
          "converter/Famous-3B": ("transformers.js", ["onnx"])}
 CREATED = {"mirror-bot/Popular-7B": "2025-06-01", "mirror-bot/famous_3b-backup": "2025-06-01",
            "quant-shop/Famous-3B-GGUF": "2025-06-01", "converter/Famous-3B": "2025-06-01"}
@@ -236,14 +236,16 @@ def test_fixture_flags_match_each_value_by_name_or_owner():
 def test_busier_copies_compare_each_likely_mirror_with_its_source():
     author, name = ["org", "bot", "bot2"], ["Popular-7B", "Popular-7B", "Popular-7B"]
     created = pd.to_datetime(["2025-01-01", "2025-06-01", "2025-07-01"])
-    pairs = sig.mirror_pairs(author, name, created, [900, 0, 0], [30, 0, 0])
+    pairs = sig.mirror_pairs(author, name, [""] * 3, created, [900, 0, 0], [30, 0, 0])
     assert sorted(pairs["row"].tolist()) == [1, 2] and set(pairs["row_source"]) == {0}
     assert sig.busier_copies(pairs, [5_000, 8_000, 1_000]).tolist() == [False, True, False]
 
 
-def test_a_mirrors_source_is_its_most_liked_match():
-    pairs = pd.DataFrame({"row": [1, 1, 1, 4], "row_source": [0, 2, 3, 2]})
-    assert sig.mirror_sources(pairs, [900, 0, 5, 900, 0]).tolist() == [-1, 0, -1, -1, 2]  # a tie: the first row
+def test_a_mirrors_source_is_its_most_liked_listed_match():
+    pairs = pd.DataFrame({"row": [1, 1, 1, 4, 5, 5], "row_source": [0, 2, 3, 2, 0, 6]})
+    listed = [True, True, True, True, True, True, False]
+    sources = sig.mirror_sources(pairs, [900, 0, 5, 900, 0, 0, 5_000], listed)
+    assert sources.tolist() == [-1, 0, -1, -1, 2, 0, -1]  # a tie goes to the first row, an unlisted source comes last
 
 
 @pytest.mark.parametrize(("name", "stem"), [
@@ -257,13 +259,13 @@ def test_name_stem_sets_aside_case_separators_and_a_reupload_word(name, stem):
     assert duckdb.connect().execute(query, {"n": name}).fetchall() == [(stem,)]
 
 
-@pytest.mark.parametrize(("library", "tags", "files"), [
-    ("transformers", ["llama", "GGUF", "gguf", "4-bit"], "transformers|4-bit,gguf"),  # format tags only, once, sorted
-    ("transformers.js", None, "transformers.js|"), (None, None, "|"), (None, ["onnx"], "|onnx"),
+@pytest.mark.parametrize(("tags", "formats"), [
+    (["llama", "GGUF", "gguf", "4-bit"], "4-bit,gguf"),  # format tags only, once, sorted
+    (["onnx"], "onnx"), (["llama"], ""), (None, ""),
 ])
-def test_files_are_the_library_and_the_format_tags(library, tags, files):
-    query = f"SELECT {denoise.FILES} FROM (SELECT $l::VARCHAR AS library_name, $t::VARCHAR[] AS tags)"
-    assert duckdb.connect().execute(query, {"l": library, "t": tags}).fetchall() == [(files,)]
+def test_formats_are_the_format_tags(tags, formats):
+    query = f"SELECT {denoise.FORMATS} FROM (SELECT $t::VARCHAR[] AS tags)"
+    assert duckdb.connect().execute(query, {"t": tags}).fetchall() == [(formats,)]
 
 
 @pytest.mark.parametrize(("name", "build"), [
@@ -278,20 +280,25 @@ def test_a_build_names_its_format(name, build):
 
 def test_mirror_flags_need_an_earlier_more_liked_model_of_another_owner():
     author = ["org", "bot", "org2", "fan", "solo"]
-    kept = ["popular7b/transformers|"] * 4 + ["unique1b/transformers|"]  # as the MODELS query gives them
+    kept = ["popular7b/transformers"] * 4 + ["unique1b/transformers"]  # as the MODELS query gives them
     created = pd.to_datetime(["2025-01-01", "2025-06-01", "2024-12-01", "2024-06-01", "2025-01-01"])
     likes = [900, 0, 5, 1, 0]
     children = [30, 0, 0, 0, 0]
-    pairs = sig.mirror_pairs(author, kept, created, likes, children)
+    pairs = sig.mirror_pairs(author, kept, [""] * 5, created, likes, children)
     # the bot copy mirrors every earlier, more liked copy; org2 has likes of its own; "fan" is older
     # than every liked copy
     assert set(pairs["row"]) == {1} and sorted(pairs["row_source"].tolist()) == [0, 2, 3]
     derivative = [30, 1, 0, 0, 0]
-    assert 1 not in sig.mirror_pairs(author, kept, created, likes, derivative)["row"].tolist()
-    # a conversion (another library or format) is not a copy of what it converts
-    converted = ["popular7b/transformers|", "popular7b/transformers.js|", "popular7b/transformers|",
-                 "popular7b/transformers|gguf", "unique1b/|"]
-    assert sig.mirror_pairs(author, converted, created, likes, children)["row"].tolist() == []
+    assert 1 not in sig.mirror_pairs(author, kept, [""] * 5, created, likes, derivative)["row"].tolist()
+    # a conversion to another library is not a copy of what it converts
+    converted = ["popular7b/transformers", "popular7b/transformers.js", "popular7b/transformers", "popular7b/",
+                 "unique1b/"]
+    assert sig.mirror_pairs(author, converted, [""] * 5, created, likes, children)["row"].tolist() == []
+    # nor a model with a format its namesakes lack; a source may have gained formats since it was copied
+    added = ["onnx", "gguf", "", "gguf,onnx", ""]
+    assert sorted(sig.mirror_pairs(author, kept, added, created, likes, children)["row_source"]) == [3]
+    assert sorted(sig.mirror_pairs(author, kept, ["onnx", "", "", "", ""], created, likes, children)["row_source"]) \
+        == [0, 2, 3]
 
 
 def test_rolling_median_matches_a_per_window_median():
@@ -345,12 +352,10 @@ def test_newest_window_reads_last_days_from_the_series_models_and_joins_series_r
     con = db.connect(tmp_path / "w.duckdb")
     listed = {"clean-org/model-0": range(0), "ci-heavy/gap-burst-7B": range(30, 38), "gone/early": range(20, DAYS + 1)}
     frame = pd.concat([snapshots(m, np.full(DAYS, 50.0), 10, unlisted=gaps) for m, gaps in listed.items()])
-    frame["library_name"] = [FILES.get(m, (None, []))[0] for m in frame["id"]]
-    frame["tags"] = [FILES.get(m, (None, []))[1] for m in frame["id"]]
     con.register("frame", frame)
     con.execute("INSERT INTO raw_hf_models (as_of, run_id, id, author, created_at, downloads, downloads_all_time, "
-                "likes, params, library_name, tags) SELECT as_of, run_id, id, author, created_at, downloads, "
-                "downloads_all_time, likes, params, library_name, tags FROM frame")
+                "likes, params) SELECT as_of, run_id, id, author, created_at, downloads, downloads_all_time, likes, "
+                "params FROM frame")
     build.run_build(con, build.steps_of(series.build))
     span = {"lo": FIRST + dt.timedelta(days=10), "hi": AS_OF}
     ids = []

@@ -27,13 +27,12 @@ WINDOW_DAYS = 30
 BLOCK_DAYS = 45
 ROW_CHUNK = 50_000
 
-# Tags that name a build's format (quantizations, runtimes): a conversion or a quantization changes them
+# Tags that name a build's format (quantizations, runtimes; the names' own list is BUILD_NAME): a conversion or a
+# quantization adds one, and a popular repository gains exports (ONNX, OpenVINO) after copies of it were made
 FORMAT_TAGS = ", ".join(f"'{t}'" for t in (
     "gguf", "ggml", "gptq", "awq", "exl2", "mlx", "onnx", "openvino", "coreml", "tflite", "bitsandbytes",
     "2-bit", "3-bit", "4-bit", "5-bit", "6-bit", "8-bit"))
-# What a re-upload keeps of its source's files, as the Hub reads them: the library and the format tags (a conversion,
-# e.g. `Xenova/jina-embeddings-v2-small-en` in transformers.js from sentence-transformers, changes them)
-FILES = f"""coalesce(library_name, '') || '|' || coalesce(array_to_string(list_sort(list_distinct(list_filter(
+FORMATS = f"""coalesce(array_to_string(list_sort(list_distinct(list_filter(
     list_transform(tags, lambda t: lower(t)), lambda t: t IN ({FORMAT_TAGS})))), ','), '')"""
 # The models of a window: those with snapshots in it or series days in it, each with its last snapshot in the
 # window (NULL when it has none: a span of imputed days whose closing snapshot is later). A series day d in the window
@@ -48,8 +47,8 @@ CREATE OR REPLACE TEMP TABLE int_denoise_ids AS
 WITH last_day AS ({{last_day}}),
 last_row AS (
     SELECT id AS model_id, as_of,
-           struct_pack(author, created_at, downloads, likes, params, parents := len(base_models),
-                       files := {FILES}) AS r
+           struct_pack(author, created_at, downloads, likes, params, library_name, parents := len(base_models),
+                       formats := {FORMATS}) AS r
     FROM raw_hf_models JOIN last_day USING (id, as_of) WHERE as_of > $lo AND as_of <= $hi
 ),
 series AS (SELECT DISTINCT model_id FROM int_series_daily WHERE day >= $lo AND day < $hi AND imputed)
@@ -62,13 +61,16 @@ FROM last_row l FULL JOIN series s USING (model_id)
 NAME_STEM = """lower(coalesce(nullif(regexp_replace(
     regexp_replace({name}, '[-_. ](mirror|copy|backup|clone|re-?upload)$', '', 'i'), '[-_. ]', '', 'g'), ''),
     {name}))"""
-# A build's format in a name (`<base>-GGUF`, `-AWQ`, `-4bit`, `-6.0bpw`) says it is derived as a declared base model
+# A build's format in a name (`<base>-GGUF`, `-AWQ`, `-4bit`, `-6.0bpw`; the tags' own list is FORMAT_TAGS) says it is
+# derived as a declared base model
 # does: independent builds of one base share such names by convention (13 `Codestral-22B-v0.1-GGUF` of 13 owners on the
 # 2024-07-11 Hub), so they are not re-uploads of each other
 BUILD_NAME = (r"(^|[-_. ])(gguf|ggml|gptq|awq|exl2|mlx|onnx|openvino|bnb|int[48]|fp8|[0-9]+bit|[0-9]+(\.[0-9]+)?bpw)"
               r"([-_. ]|$)")
-# ... with what a re-upload keeps of its source (its name stem, then its files; a name has no `/`), defaults for those
-# without a snapshot, and how many models of the latest snapshot name each as a parent
+# ... with what a re-upload keeps of its source (its name stem and library, as one key: a name has no `/`; a copy made
+# from a conversion, e.g. `Xenova/jina-embeddings-v2-small-en` in transformers.js from sentence-transformers, changes
+# the library) and its format tags, defaults for those without a snapshot, and how many models of the latest snapshot
+# name each as a parent
 MODELS = f"""
 WITH latest AS (SELECT max(as_of) AS as_of FROM int_denoise_ids),
 children AS (
@@ -77,7 +79,9 @@ children AS (
           WHERE as_of > $lo AND as_of <= $hi AND as_of = (SELECT as_of FROM latest))
     GROUP BY 1
 )
-SELECT i.m, i.model_id AS id, i.name, {NAME_STEM.format(name="i.name")} || '/' || coalesce(i.r.files, '|') AS kept,
+SELECT i.m, i.model_id AS id, i.name,
+       {NAME_STEM.format(name="i.name")} || '/' || coalesce(i.r.library_name, '') AS kept,
+       coalesce(i.r.formats, '') AS formats,
        coalesce(i.r.author, split_part(i.model_id, '/', 1)) AS author, i.r.params,
        coalesce(i.r.likes, 0) AS likes, i.r.downloads, i.as_of, CAST(i.r.created_at AS DATE) AS created,
        coalesce(k.children, 0) AS children,
@@ -300,8 +304,8 @@ def denoise_window(con: duckdb.DuckDBPyConnection, lo: dt.date, hi: dt.date, kee
     names = models["name"].to_numpy()
     fixture = sig.fixture_flags(models["author"].to_numpy(), names, params, models["likes"].to_numpy(),
                                 models["children"].to_numpy())
-    pairs = sig.mirror_pairs(models["author"].to_numpy(), models["kept"].to_numpy(), models["created"],
-                             models["likes"].to_numpy(), models["children"].to_numpy())
+    pairs = sig.mirror_pairs(models["author"].to_numpy(), models["kept"].to_numpy(), models["formats"].to_numpy(),
+                             models["created"], models["likes"].to_numpy(), models["children"].to_numpy())
     mirror = np.zeros(len(models), dtype=bool)
     mirror[pairs["row"].to_numpy()] = True
     mirror &= ~models["derived"].to_numpy() & ~fixture
@@ -326,8 +330,8 @@ def denoise_window(con: duckdb.DuckDBPyConnection, lo: dt.date, hi: dt.date, kee
     flags = {"test_fixture": fixture, "burst": (burst[:, in_window] > 0).any(axis=1) & ~fixture & ~bot,
              "floor": floor_flag & ~fixture, "weekday_only": weekday_flag & ~fixture, "mirror": bot,
              "engagement_outlier": outlier}
-    source = sig.mirror_sources(pairs, models["likes"].to_numpy())
-    mirror_of = np.where(bot & (source >= 0), models["id"].to_numpy()[np.maximum(source, 0)], None)
+    source = sig.mirror_sources(pairs, models["likes"].to_numpy(), models["in_latest"].to_numpy(bool))
+    mirror_of = np.where(bot, models["id"].to_numpy()[source], None)  # every bot has a source
     return Window(models, days, imputed, decreased, x, auto, burst, flags, ceiling, mirror_of)
 
 

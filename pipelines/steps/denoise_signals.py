@@ -56,29 +56,35 @@ def matches(pattern: re.Pattern, values: np.ndarray) -> np.ndarray:
     return np.append(hit, False)[codes]
 
 
-def mirror_pairs(author, kept, created, likes, children) -> pd.DataFrame:
+def mirror_pairs(author, kept, formats, created, likes, children) -> pd.DataFrame:
     """Likely bot mirrors and their sources: (row, row_source) pairs where what the row kept of a source (the
-    de-noising's `MODELS` query: the name up to case, separators and a re-upload word, and the files' library and format
-    tags) is an earlier model's of another owner with more likes, and the row has no more than MIRROR_LIKES likes and
-    no derivatives of its own (what the Hub shows of a re-upload).
+    de-noising's `MODELS` query: the name up to case, separators and a re-upload word, and the library) is an earlier
+    model's of another owner with more likes and every format tag of the row's is the source's too, and the row has no
+    more than MIRROR_LIKES likes and no derivatives of its own (what the Hub shows of a re-upload).
 
-    The caller leaves out derivatives (a declared base model, or a build's format in the name): they share names by
-    convention (`<base>-GGUF`, `<base>-lora`), a re-upload declares nothing.
+    A copy keeps what it copied while its source may gain exports later, so the source may have more formats, never
+    fewer: a model with a format its namesake lacks is a conversion. The caller leaves out derivatives (a declared base
+    model, or a build's format in the name): they share names by convention (`<base>-GGUF`, `<base>-lora`), a
+    re-upload declares nothing.
     """
     frame = pd.DataFrame({"author": np.asarray(author, dtype=object), "kept": np.asarray(kept, dtype=object),
-                          "created": pd.to_datetime(pd.Series(created)), "likes": np.asarray(likes, dtype=np.int64),
-                          "children": np.asarray(children, dtype=np.int64)})
+                          "formats": np.asarray(formats, dtype=object), "created": pd.to_datetime(pd.Series(created)),
+                          "likes": np.asarray(likes, dtype=np.int64), "children": np.asarray(children, dtype=np.int64)})
     frame["row"] = np.arange(len(frame))
     suspects = frame[(frame["likes"] <= MIRROR_LIKES) & (frame["children"] == 0)]
     pairs = suspects.merge(frame, on="kept", suffixes=("", "_source"))
     hit = ((pairs["author"] != pairs["author_source"]) & (pairs["likes_source"] > pairs["likes"])
            & (pairs["created_source"] < pairs["created"]))
-    return pairs.loc[hit, ["row", "row_source"]]
+    pairs = pairs[hit]
+    copied, source = pairs["formats"].to_numpy(), pairs["formats_source"].to_numpy()
+    kept = (copied == "") | (copied == source)
+    kept[~kept] = [set(a.split(",")) <= set(b.split(",")) for a, b in zip(copied[~kept], source[~kept], strict=True)]
+    return pairs.loc[kept, ["row", "row_source"]]
 
 
 def busier_copies(pairs: pd.DataFrame, downloads: np.ndarray) -> np.ndarray:
-    """Likely mirrors downloaded at least as much as a source they share a name stem and files with: demand that large
-    would leave likes, and the copy has almost none while its source has more."""
+    """Likely mirrors downloaded at least as much as a source they are paired with: demand that large would leave likes,
+    and the copy has almost none while its source has more."""
     downloads = np.asarray(downloads, dtype=np.float64)
     rows = pairs["row"].to_numpy()
     out = np.zeros(len(downloads), dtype=bool)
@@ -86,11 +92,13 @@ def busier_copies(pairs: pd.DataFrame, downloads: np.ndarray) -> np.ndarray:
     return out
 
 
-def mirror_sources(pairs: pd.DataFrame, likes: np.ndarray) -> np.ndarray:
-    """Per model, the row of the most liked source it is paired with by mirror_pairs (the original), -1 for none."""
+def mirror_sources(pairs: pd.DataFrame, likes: np.ndarray, listed: np.ndarray) -> np.ndarray:
+    """Per model, the row of the source mirror_pairs pairs it with that is the original: in the latest snapshot (so
+    its page exists) first, then the most liked; -1 for none."""
     likes = np.asarray(likes, dtype=np.int64)
-    best = pairs.assign(likes=likes[pairs["row_source"].to_numpy()]).sort_values(
-        ["row", "likes", "row_source"], ascending=[True, False, True]).drop_duplicates("row")
+    source = pairs["row_source"].to_numpy()
+    best = pairs.assign(listed=np.asarray(listed, dtype=bool)[source], likes=likes[source]).sort_values(
+        ["row", "listed", "likes", "row_source"], ascending=[True, False, False, True]).drop_duplicates("row")
     out = np.full(len(likes), -1, dtype=np.int64)
     out[best["row"].to_numpy()] = best["row_source"].to_numpy()
     return out

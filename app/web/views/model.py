@@ -86,7 +86,7 @@ with left:
              f"CI/automation ({fmt.pct(m['automation_share'])}). " + ("Why:" if reasons else "No noise detected."))
     if reasons:
         st.markdown("\n".join(f"- `{r}`: {noise_reasons.meaning(r)}" for r in reasons))
-    if not fmt.missing(m.get("mirror_of")):
+    if not fmt.missing(m["mirror_of"]):
         st.page_link("views/model.py", label=f"Read as a re-upload of {m['mirror_of']} (more likes, created earlier, "
                      "same name stem and files)", query_params={"model": m["mirror_of"]})
     if (m["unseen_share"] or 0) > 0:
