@@ -88,7 +88,7 @@ with left:
         st.markdown("\n".join(f"- `{r}`: {noise_reasons.meaning(r)}" for r in reasons))
     if not fmt.missing(m["mirror_of"]):
         st.page_link("views/model.py", label=f"Read as a re-upload of {m['mirror_of']} (more likes, created earlier, "
-                     "same name stem and files)", query_params={"model": m["mirror_of"]})
+                     "same name stem and library)", query_params={"model": m["mirror_of"]})
     if (m["unseen_share"] or 0) > 0:
         st.caption(f"{fmt.pct(m['unseen_share'])} of the 30-day count falls on days without a daily figure "
                    "(before this warehouse's first snapshot, or before the model was listed): attributed, not "
