@@ -77,9 +77,10 @@ def mirror_pairs(author, kept, formats, created, likes, children) -> pd.DataFram
            & (pairs["created_source"] < pairs["created"]))
     pairs = pairs[hit]
     copied, source = pairs["formats"].to_numpy(), pairs["formats_source"].to_numpy()
-    kept = (copied == "") | (copied == source)
-    kept[~kept] = [set(a.split(",")) <= set(b.split(",")) for a, b in zip(copied[~kept], source[~kept], strict=True)]
-    return pairs.loc[kept, ["row", "row_source"]]
+    within = (copied == "") | (copied == source)
+    within[~within] = [set(a.split(",")) <= set(b.split(",")) for a, b in zip(copied[~within], source[~within],
+                                                                            strict=True)]
+    return pairs.loc[within, ["row", "row_source"]]
 
 
 def busier_copies(pairs: pd.DataFrame, downloads: np.ndarray) -> np.ndarray:
