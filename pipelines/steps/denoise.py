@@ -62,9 +62,8 @@ NAME_STEM = """lower(coalesce(nullif(regexp_replace(
     regexp_replace({name}, '[-_. ](mirror|copy|backup|clone|re-?upload)$', '', 'i'), '[-_. ]', '', 'g'), ''),
     {name}))"""
 # A build's format in a name (`<base>-GGUF`, `-AWQ`, `-4bit`, `-6.0bpw`; the tags' own list is FORMAT_TAGS) says it is
-# derived as a declared base model
-# does: independent builds of one base share such names by convention (13 `Codestral-22B-v0.1-GGUF` of 13 owners on the
-# 2024-07-11 Hub), so they are not re-uploads of each other
+# derived, as a declared base model does: independent builds of one base share such names by convention (13
+# `Codestral-22B-v0.1-GGUF` of 13 owners on the 2024-07-11 Hub), so they are not re-uploads of each other
 BUILD_NAME = (r"(^|[-_. ])(gguf|ggml|gptq|awq|exl2|mlx|onnx|openvino|bnb|int[48]|fp8|[0-9]+bit|[0-9]+(\.[0-9]+)?bpw)"
               r"([-_. ]|$)")
 # ... with what a re-upload keeps of its source (its name stem and library, as one key: a name has no `/`; a copy made
@@ -226,14 +225,14 @@ def days_before(models, in_window: slice) -> np.ndarray:
     return np.clip(days - (in_window.stop - in_window.start), 0, WINDOW_DAYS)
 
 
-def noise_rows(models, x: np.ndarray, auto: np.ndarray, burst: np.ndarray, in_window: slice,
-               flags: dict[str, np.ndarray], ceiling: np.ndarray, mirror_of: np.ndarray) -> pa.Table:
-    """int_model_noise: 30-day raw and organic downloads to the latest as_of, automation share and reasons (and the
-    source a bot mirror re-uploads).
+def noise_rows(win: "Window", in_window: slice) -> pa.Table:
+    """int_model_noise of a de-noised window: 30-day raw and organic downloads to the latest as_of, automation share and
+    reasons (and the source a bot mirror re-uploads).
 
     A model whose series shows none of the window's days (a lone or months-apart snapshot) has only what one
     snapshot can show: its downloads above the engagement ceiling count as automation.
     """
+    models, x, auto, burst, flags, ceiling = win.models, win.x, win.auto, win.burst, win.flags, win.ceiling
     keep = models["in_latest"].to_numpy()
     xw, aw = x[:, in_window], auto[:, in_window]
     raw, auto_obs, burst_obs = np.nansum(xw, axis=1), np.nansum(aw, axis=1), burst[:, in_window].sum(axis=1)
@@ -262,7 +261,7 @@ def noise_rows(models, x: np.ndarray, auto: np.ndarray, burst: np.ndarray, in_wi
         "raw_downloads_30d": w[keep].astype(np.int64), "organic_downloads_30d": organic[keep],
         "automation_share": share[keep], "noise_reasons": reasons[keep], "mostly_automation": share[keep] > 0.5,
         "unseen_share": np.divide(np.minimum(unseen, w), w, out=np.zeros_like(w), where=w > 0)[keep],
-        "mirror_of": mirror_of[keep],
+        "mirror_of": win.mirror_of[keep],
     })
 
 
@@ -394,7 +393,7 @@ def write_noise(con: duckdb.DuckDBPyConnection, w: Window) -> None:
     """Replace int_model_noise with the 30-day figures of the latest window."""
     as_of = np.datetime64(w.models["as_of"].max() if len(w.models) else "1970-01-01", "D")
     in_window = last_30_days(w.days, as_of)
-    noise = noise_rows(w.models, w.x, w.auto, w.burst, in_window, w.flags, w.ceiling, w.mirror_of)
+    noise = noise_rows(w, in_window)
     con.register("noise", noise)
     try:
         con.execute(f"CREATE OR REPLACE TABLE int_model_noise AS SELECT {NOISE_COLUMNS} FROM noise ORDER BY model_id")
