@@ -4,6 +4,8 @@ import datetime as dt
 
 import pandas as pd
 
+from pipelines.steps.denoise import NOISE_COLUMNS
+
 AS_OF = dt.date(2026, 11, 1)
 
 
@@ -26,9 +28,9 @@ def upstream_noise(con, organic: dict[str, int], as_of: dt.date = AS_OF, days: i
     """int_model_noise and int_model_daily as de-noising writes them; trend[id] is the daily growth (default flat)."""
     rows = [{"model_id": k, "as_of": as_of, "raw_downloads_30d": int(v * 1.25), "organic_downloads_30d": v,
              "automation_share": 0.2, "noise_reasons": "burst", "mostly_automation": False,
-             "unseen_share": 0.0} for k, v in organic.items()]
+             "unseen_share": 0.0, "mirror_of": None} for k, v in organic.items()]
     con.register("_noise", pd.DataFrame(rows))
-    con.execute("CREATE OR REPLACE TABLE int_model_noise AS SELECT *, NULL::VARCHAR AS mirror_of FROM _noise")
+    con.execute(f"CREATE OR REPLACE TABLE int_model_noise AS SELECT {NOISE_COLUMNS} FROM _noise")
     daily = []
     for k, v in organic.items():
         slope = (trend or {}).get(k, 0.0)
