@@ -18,7 +18,7 @@ def test_metrics_on_a_known_comparison():
                           "automation_30d": [0, 0, 280, 10, 0], "mostly_automation": [False, False, True, False, False],
                           "automation_kind": ["none", "none", "floor", "burst", "none"],
                           "organic_shape": ["launch", "weekly", "plain", "plain", "plain"]})
-    m = evaluate.compare(noise, truth)
+    m = evaluate.compare(evaluate.joined(noise, truth))
     assert m["listed"] == 4 and m["precision"] == 0.5 and m["recall"] == 1.0
     assert m["spearman_organic"] == pytest.approx(1.0) and m["spearman_raw"] == pytest.approx(1 - 6 * 6 / (4 * 15))
     # absolute percentage errors 0, 0.1, 0.5 and 10/390: the median is halfway between the middle two
@@ -42,7 +42,7 @@ def test_mdape_without_mirrors_leaves_out_the_bot_mirrors_trickle():
     truth = pd.DataFrame({"id": ["f", "m", "g"], "organic_30d": [20, 6, 100], "automation_30d": [280, 4994, 300],
                           "mostly_automation": [True, True, True], "automation_kind": ["floor", "mirror", "nightly"],
                           "organic_shape": ["plain"] * 3})
-    m = evaluate.compare(noise, truth)
+    m = evaluate.compare(evaluate.joined(noise, truth))
     assert m["mdape_automated"] == pytest.approx(0.5)  # errors 0.5, 1.0 (the mirror's 6 taken as 0) and 0.1
     assert m["mdape_automated_no_mirrors"] == pytest.approx(0.3)
 
@@ -56,7 +56,7 @@ def test_top_spearman_reads_only_the_head_of_the_true_ranking():
     organic[evaluate.TOP:] = organic[evaluate.TOP:][::-1]  # the tail (not in the top 500) is ranked backwards
     noise = pd.DataFrame({"model_id": truth["id"], "raw_downloads_30d": organic, "organic_downloads_30d": organic,
                           "mostly_automation": False})
-    m = evaluate.compare(noise, truth)
+    m = evaluate.compare(evaluate.joined(noise, truth))
     assert m["spearman_organic_top"] == pytest.approx(1.0) and m["spearman_organic"] < 0.9
 
 
@@ -73,6 +73,14 @@ def test_evaluate_meets_the_targets_on_an_untuned_seed(tmp_path):
     assert result.precision >= 0.95 and result.recall >= 0.75
     kinds = {k["kind"]: k for k in result.kinds}
     assert kinds["mirror"]["recall"] >= 0.8 and kinds["fixture"]["recall"] == 1.0
+    again, rows = evaluate.rescore(tmp_path)  # de-noised from scratch on the kept warehouse: the same figures
+    assert evaluate.render(again) == evaluate.render(result)
+    assert len(rows) == result.listed and rows["mostly_automation"].sum() == result.flagged
+
+
+def test_rescore_names_a_folder_without_a_kept_evaluation(tmp_path):
+    with pytest.raises(FileNotFoundError, match="holds no kept evaluation; expected the --dir"):
+        evaluate.rescore(tmp_path)
 
 
 def test_evaluate_command_says_the_data_is_fictional(tmp_path, capsys):

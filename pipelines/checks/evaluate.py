@@ -1,6 +1,7 @@
 """Measure de-noising against the sandbox's ground truth: collect a world over HTTP, build, compare."""
 
 import datetime as dt
+import json
 import logging
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -17,6 +18,7 @@ from warehouse import db
 
 log = logging.getLogger(__name__)
 TOP = 500  # the head of the true organic ranking, where a leaderboard is read
+WORLD_FILE = "world.json"  # in an evaluation folder: the seed, size and days of its world
 SIZEABLE = 100  # true organic 30-day downloads: MdAPE is also read over automated models at least this large
 
 
@@ -80,11 +82,17 @@ def by_shape(both: pd.DataFrame) -> list[dict]:
             for shape, g in clean.groupby("organic_shape", sort=True)]
 
 
-def compare(noise: pd.DataFrame, truth: pd.DataFrame) -> dict:
-    """Metrics of int_model_noise rows against World.truth rows of the same as_of (joined on model id)."""
+def joined(noise: pd.DataFrame, truth: pd.DataFrame) -> pd.DataFrame:
+    """int_model_noise rows joined to World.truth rows of the same as_of on model id (truth columns that clash end
+    in _true)."""
     both = noise.merge(truth, left_on="model_id", right_on="id", how="inner", suffixes=("", "_true"))
     if both.empty:
         raise ValueError("no model of int_model_noise is in the truth table; expected the same world and as_of")
+    return both
+
+
+def compare(both: pd.DataFrame) -> dict:
+    """Metrics of de-noised estimates against the truth, on rows joined by `joined`."""
     flagged, actual = both["mostly_automation"].to_numpy(bool), both["mostly_automation_true"].to_numpy(bool)
     automated = (both["automation_30d"] > 0) & (both["automation_kind"] != "fixture")
     sizeable = automated & (both["organic_30d"] >= SIZEABLE)
@@ -113,7 +121,8 @@ def compare(noise: pd.DataFrame, truth: pd.DataFrame) -> dict:
 def evaluate(folder: Path, seed: int = 11, models: int = 10_000, days: int = 45) -> Evaluation:
     """Collect `days` simulated days of a fresh world into a new warehouse under folder, build, compare.
 
-    The build runs the steps up to and including de-noising (the later steps do not change its figures).
+    The build runs the steps up to and including de-noising (the later steps do not change its figures). The
+    folder also gets WORLD_FILE (the world's seed, size and days), so rescore can score it again.
     """
     if days < 2:
         raise ValueError(f"days={days} gives no daily series; expected at least 2 (30 or more for floors)")
@@ -124,13 +133,35 @@ def evaluate(folder: Path, seed: int = 11, models: int = 10_000, days: int = 45)
     con = db.connect(path)
     try:
         simulate(con, world, days, details=0)
-        build.run_build(con, build.steps_through(denoise.build))
+    finally:
+        con.close()
+    (Path(folder) / WORLD_FILE).write_text(json.dumps({"seed": seed, "models": models, "days": days}))
+    return score(path, world, days)[0]
+
+
+def rescore(folder: Path) -> tuple[Evaluation, pd.DataFrame]:
+    """De-noise an evaluation warehouse kept by evaluate (--dir) again, from scratch with the code as it is now, and
+    compare: the evaluation and its per-model rows (estimates joined to the truth). Nothing is collected again."""
+    folder = Path(folder)
+    if not (folder / WORLD_FILE).is_file() or not (folder / "evaluate.duckdb").is_file():
+        raise FileNotFoundError(f"{folder} holds no kept evaluation; expected the --dir of `revealed sandbox evaluate` "
+                                f"with evaluate.duckdb and {WORLD_FILE}")
+    kept = json.loads((folder / WORLD_FILE).read_text())
+    world = World(seed=kept["seed"], n_models=kept["models"])
+    return score(folder / "evaluate.duckdb", world, kept["days"], full=True)
+
+
+def score(path: Path, world: World, days: int, full: bool = False) -> tuple[Evaluation, pd.DataFrame]:
+    """Build a collected evaluation warehouse up to de-noising and compare it with the world's truth."""
+    con = db.connect(path)
+    try:
+        build.run_build(con, build.steps_through(denoise.build), full=full)
         noise = con.execute("SELECT * FROM int_model_noise").df()
         as_of = noise_as_of(con)
     finally:
         con.close()
-    metrics = compare(noise, world.truth(as_of))
-    return Evaluation(seed=seed, models=models, days=days, as_of=as_of, **metrics)
+    both = joined(noise, world.truth(as_of))
+    return Evaluation(seed=world.seed, models=world.n_models, days=days, as_of=as_of, **compare(both)), both
 
 
 def noise_as_of(con: duckdb.DuckDBPyConnection) -> dt.date:

@@ -1,0 +1,92 @@
+"""A de-noising round on FICTIONAL sandbox worlds: score kept evaluations with the code as it is, and compare two codes.
+
+Usage:
+  .venv/bin/python bench/denoise_rounds.py rescore --tag TAG --out OUT DIR [DIR ...]
+  .venv/bin/python bench/denoise_rounds.py compare OUT/BASE_TAG OUT/NEW_TAG
+Each DIR is the --dir of `revealed sandbox evaluate` (its warehouse and world.json). `rescore` copies the warehouse,
+de-noises the copy from scratch with the code on PYTHONPATH (the installed tree by default), prints the report and
+keeps the per-model rows as OUT/TAG/<seed>.parquet. `compare` reads two such folders of the same seeds and prints,
+per seed and in total, the flags added and lost (true or false) and the estimates that moved closer to the truth.
+Run a baseline with `PYTHONPATH=<a checkout of the baseline>` and the candidate from its own checkout.
+"""
+
+import argparse
+import shutil
+import sys
+import tempfile
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from pipelines.checks import evaluate  # noqa: E402
+
+KEEP = ["model_id", "raw_downloads_30d", "organic_downloads_30d", "mostly_automation", "noise_reasons",
+        "organic_30d", "automation_share_true", "mostly_automation_true", "automation_kind"]
+
+
+def rescore(folders: list[Path], tag: str, out: Path) -> None:
+    """Score each kept evaluation again on a scratch copy; print its report and keep its rows."""
+    (out / tag).mkdir(parents=True, exist_ok=True)
+    for folder in folders:
+        with tempfile.TemporaryDirectory(prefix="revealed-rescore-") as scratch:
+            for name in ("evaluate.duckdb", evaluate.WORLD_FILE):
+                shutil.copy(folder / name, Path(scratch) / name)
+            result, rows = evaluate.rescore(Path(scratch))
+        print(evaluate.render(result), flush=True)
+        rows[KEEP].to_parquet(out / tag / f"{result.seed}.parquet")
+        print(f"rows: {out / tag / f'{result.seed}.parquet'}\n", flush=True)
+
+
+def compare(base: Path, new: Path) -> None:
+    """Per seed present in both folders: flags added and lost, and estimates closer or further from the truth."""
+    seeds = sorted({p.stem for p in base.glob("*.parquet")} & {p.stem for p in new.glob("*.parquet")}, key=int)
+    if not seeds:
+        raise SystemExit(f"no seed has rows in both {base} and {new}; expected the OUT/TAG folders of `rescore`")
+    print(line("seed", [name for name, _ in COLUMNS]) + f"{'precision':>11}{'recall':>8}{'base p / r':>14}")
+    total = np.zeros(len(COLUMNS), dtype=int)
+    for seed in seeds:
+        a, b = (pd.read_parquet(d / f"{seed}.parquet").set_index("model_id") for d in (base, new))
+        b = b.loc[a.index]
+        fa, fb, truth = a["mostly_automation"], b["mostly_automation"], a["mostly_automation_true"]
+        added, lost = fb & ~fa, fa & ~fb
+        err_a, err_b = ((x["organic_downloads_30d"] - x["organic_30d"]).abs() for x in (a, b))
+        moved = a["organic_downloads_30d"] != b["organic_downloads_30d"]
+        row = np.array([added.sum(), (added & truth).sum(), lost.sum(), (lost & truth).sum(), moved.sum(),
+                        (moved & (err_b < err_a)).sum()])
+        total += row
+        p_r = [((f & truth).sum() / max(f.sum(), 1), (f & truth).sum() / max(truth.sum(), 1)) for f in (fb, fa)]
+        print(line(seed, row) + f"{p_r[0][0]:>11.3f}{p_r[0][1]:>8.3f}{p_r[1][0]:>8.3f} {p_r[1][1]:.3f}")
+    print(line("all", total))
+
+
+COLUMNS = [("added", 7), ("true", 6), ("lost", 6), ("true", 6), ("moved", 7), ("closer", 8)]
+
+
+def line(label, values) -> str:
+    """One row of the comparison table."""
+    return f"{label:>6}" + "".join(f"{v:>{width}}" for v, (_, width) in zip(values, COLUMNS, strict=True))
+
+
+def main() -> None:
+    """Parse the command line and run one subcommand."""
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    sub = p.add_subparsers(dest="command", required=True)
+    r = sub.add_parser("rescore", help="de-noise kept evaluations again with the code on PYTHONPATH")
+    r.add_argument("--tag", required=True, help="name of this code's rows, e.g. main or a commit")
+    r.add_argument("--out", type=Path, required=True, help="folder of the rows (OUT/TAG/<seed>.parquet)")
+    r.add_argument("dirs", type=Path, nargs="+", metavar="DIR", help="--dir folders of `revealed sandbox evaluate`")
+    c = sub.add_parser("compare", help="flags added and lost between two tags")
+    c.add_argument("base", type=Path)
+    c.add_argument("new", type=Path)
+    args = p.parse_args()
+    if args.command == "rescore":
+        rescore(args.dirs, args.tag, args.out)
+    else:
+        compare(args.base, args.new)
+
+
+if __name__ == "__main__":
+    main()
