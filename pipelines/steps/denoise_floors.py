@@ -298,8 +298,8 @@ def _segment_floors(y_obs, level, days, weekend, f, null, prior, s_min, miss):
     low, p_null, alpha = miss
     low = low & days
     found = np.maximum(floor, bound)
-    # the mixture test for irregular schedules, on the rows no other test found (over FLOOR_DAYS, as the bound)
-    found += schedule_floor(ys, ls, (found == 0) & (n >= FLOOR_DAYS))
+    # the mixture test for irregular schedules, on the rows no other test found (SEGMENT_DAYS or more, as the z test)
+    found += schedule_floor(ys, ls, (found == 0) & (n >= SEGMENT_DAYS))
     # a floor above half the level carries most of the traffic: its low days are missed nights and measure it
     most = np.flatnonzero(found > nan_median(ls, axis=1) / 2)
     found[most] = np.maximum(found[most], night_drop(ys[most], ls[most], low[most]))
