@@ -4,7 +4,6 @@ import csv
 import datetime as dt
 
 import duckdb
-import marts_contract
 import numpy as np
 import pytest
 import requests
@@ -137,7 +136,7 @@ def test_collect_build_export_end_to_end(home, sandbox, world, tmp_path, capsys)
 
 
 def test_the_export_says_sandbox_or_archived_data_in_the_terminal(home, capsys):
-    path = marts_contract.write(paths.serving_file(home))
+    path = benchmark_copy(paths.serving_file(home))
     for kind, note in (("reference", "NOTE: Real public data, archived 2026-11-20: Hugging Face snapshots imported "
                                      "from archives, not live; every row says data_kind=reference."),
                        ("sandbox", "NOTE: SANDBOX data: fictional models; every row says data_kind=sandbox.")):
@@ -149,13 +148,27 @@ def test_the_export_says_sandbox_or_archived_data_in_the_terminal(home, capsys):
                                                         f"({len(csv_rows(home / kind))} rows)", note]
 
 
+def benchmark_copy(path):
+    """A fictional serving copy with what the benchmark export reads: meta and mart_benchmarks (one unmatched row)."""
+    con = duckdb.connect(str(path))
+    con.execute("CREATE TABLE meta AS SELECT * FROM (VALUES ('data_kind', 'sandbox'), ('as_of_hf', '2026-11-20')) "
+                "t(key, value)")
+    con.execute("""CREATE TABLE mart_benchmarks AS SELECT * FROM (VALUES
+        ('livebench', '2026-10-30', 'base-1', 'acme/base-1', 'acme/base-1', 'global', 61.25, 120, 'clean'),
+        ('livebench', '2026-10-30', 'Mystery-Model-9B', NULL, NULL, 'global', 41.5, 120, 'clean'),
+        ('livebench', '2026-10-30', 'base-1', 'acme/base-1', 'acme/base-1', 'coding', 58.0, 40, 'legacy'))
+        t(source, release, model, hf_id, family, category, score, n_items, kind)""")
+    con.close()
+    return path
+
+
 def csv_rows(out) -> list[dict]:
     with (out / "benchmarks.csv").open(newline="") as f:
         return list(csv.DictReader(f))
 
 
 def test_live_export_says_live_and_bad_meta_is_refused(tmp_path):
-    path = marts_contract.write(tmp_path / "serving.duckdb")
+    path = benchmark_copy(tmp_path / "serving.duckdb")
     con = duckdb.connect(str(path))
     con.execute("UPDATE meta SET value = 'live' WHERE key = 'data_kind'")
     written, rows, kind = export_benchmarks(con, tmp_path / "out")
