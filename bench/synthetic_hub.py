@@ -2,6 +2,8 @@
 
 import duckdb
 
+from pipelines.steps.denoise import NOISE_COLUMNS
+
 AS_OF = "2026-11-01"
 
 
@@ -32,13 +34,13 @@ def fill(con: duckdb.DuckDBPyConnection, n: int, days: int = 0) -> None:
                                                 f'ELSE h(i, 6, {bases}) END')}}}]
                END
         FROM range({n}) t(i)""")
-    con.execute("""
+    con.execute(f"""
         CREATE OR REPLACE TABLE int_model_noise AS
-        SELECT id AS model_id, as_of, downloads AS raw_downloads_30d,
-               (downloads * 0.8)::BIGINT AS organic_downloads_30d,
-               0.2 AS automation_share, '' AS noise_reasons, false AS mostly_automation, 0.0 AS unseen_share,
-               NULL::VARCHAR AS mirror_of
-        FROM raw_hf_models""")
+        SELECT {NOISE_COLUMNS} FROM (
+            SELECT id AS model_id, as_of, downloads AS raw_downloads_30d,
+                   downloads * 0.8 AS organic_downloads_30d, 0.2 AS automation_share, '' AS noise_reasons,
+                   false AS mostly_automation, 0.0 AS unseen_share, NULL AS mirror_of
+            FROM raw_hf_models)""")
     if days:
         con.execute(f"""
             CREATE OR REPLACE TABLE int_model_daily AS

@@ -19,7 +19,7 @@ from pipelines.profiles import Config
 from pipelines.steps import denoise_schedules
 from pipelines.steps import denoise_signals as sig
 from pipelines.steps.denoise_floors import floors
-from pipelines.steps.step_inputs import EPOCH, hand_on, handed
+from pipelines.steps.step_inputs import EPOCH, OPTIONAL, hand_on, handed
 from warehouse import db
 
 log = logging.getLogger(__name__)
@@ -126,12 +126,8 @@ FROM changed c WHERE int_model_daily.rowid = c.row AND int_model_daily.day >= $l
 """
 
 # Output columns, typed (an empty build keeps its types).
-NOISE_COLUMNS = ("model_id::VARCHAR AS model_id, as_of::DATE AS as_of, "
-                 "raw_downloads_30d::BIGINT AS raw_downloads_30d, "
-                 "organic_downloads_30d::BIGINT AS organic_downloads_30d, "
-                 "automation_share::DOUBLE AS automation_share, noise_reasons::VARCHAR AS noise_reasons, "
-                 "mostly_automation::BOOLEAN AS mostly_automation, unseen_share::DOUBLE AS unseen_share, "
-                 "mirror_of::VARCHAR AS mirror_of")
+NOISE_COLUMNS = ", ".join(f"{name}::{kind} AS {name}" for name, kind in
+                          (column.split() for column in OPTIONAL["int_model_noise"].split(", ")))
 
 
 def cohort_of(params: np.ndarray) -> np.ndarray:

@@ -13,7 +13,8 @@ EPOCH = dt.date(1970, 1, 1)  # a read "from every day", and the anchor of de-noi
 log = logging.getLogger(__name__)
 
 # Upstream tables a step may find absent (their producer not run yet): read through opt_<table> views,
-# which are empty when the table is missing, so a missing component becomes NULL, never zero.
+# which are empty when the table is missing, so a missing component becomes NULL, never zero. The de-noising
+# writes int_model_noise with exactly these columns (denoise.NOISE_COLUMNS).
 OPTIONAL = {
     "int_model_noise": "model_id VARCHAR, as_of DATE, raw_downloads_30d BIGINT, organic_downloads_30d BIGINT, "
                    "automation_share DOUBLE, noise_reasons VARCHAR, mostly_automation BOOLEAN, unseen_share DOUBLE, "
