@@ -4,9 +4,10 @@ Usage:
   .venv/bin/python bench/denoise_rounds.py rescore --tag TAG --out OUT DIR [DIR ...]
   .venv/bin/python bench/denoise_rounds.py compare OUT/BASE_TAG OUT/NEW_TAG
 Each DIR is the --dir of `revealed sandbox evaluate` (its warehouse and world.json). `rescore` copies the warehouse,
-de-noises the copy from scratch with the code on PYTHONPATH (the installed tree by default), prints the report and
-keeps the per-model rows as OUT/TAG/<seed>.parquet. `compare` reads two such folders of the same seeds and prints,
-per seed and in total, the flags added and lost (true or false) and the estimates that moved closer to the truth.
+de-noises the copy from scratch with the code on PYTHONPATH (this script's checkout by default; another checkout must
+hold `evaluate.rescore`, commit 121807f or later), prints the report and keeps the per-model rows as
+OUT/TAG/<seed>.parquet. `compare` reads two such folders of the same seeds and prints, per seed and in total, the flags
+added and lost (true or false) and the estimates that moved closer to the truth.
 Run a baseline with `PYTHONPATH=<a checkout of the baseline>` and the candidate from its own checkout.
 """
 
@@ -25,6 +26,7 @@ from pipelines.checks import evaluate  # noqa: E402
 
 KEEP = ["model_id", "raw_downloads_30d", "organic_downloads_30d", "mostly_automation", "noise_reasons",
         "organic_30d", "automation_share_true", "mostly_automation_true", "automation_kind"]
+COLUMNS = [("added", 7), ("true", 6), ("lost", 6), ("true", 6), ("moved", 7), ("closer", 8)]  # compare's table
 
 
 def rescore(folders: list[Path], tag: str, out: Path) -> None:
@@ -62,10 +64,8 @@ def compare(base: Path, new: Path) -> None:
     print(line("all", total))
 
 
-COLUMNS = [("added", 7), ("true", 6), ("lost", 6), ("true", 6), ("moved", 7), ("closer", 8)]
 
-
-def line(label, values) -> str:
+def line(label: str | int, values) -> str:
     """One row of the comparison table."""
     return f"{label:>6}" + "".join(f"{v:>{width}}" for v, (_, width) in zip(values, COLUMNS, strict=True))
 

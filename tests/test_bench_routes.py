@@ -149,7 +149,7 @@ def test_the_export_says_sandbox_or_archived_data_in_the_terminal(home, capsys):
 
 
 def benchmark_copy(path):
-    """A fictional serving copy with what the benchmark export reads: meta and mart_benchmarks (one unmatched row)."""
+    """A fictional serving copy of what the benchmark export reads: meta, 2 clean rows (1 unmatched), a legacy row."""
     con = duckdb.connect(str(path))
     con.execute("CREATE TABLE meta AS SELECT * FROM (VALUES ('data_kind', 'sandbox'), ('as_of_hf', '2026-11-20')) "
                 "t(key, value)")
@@ -172,9 +172,10 @@ def test_live_export_says_live_and_bad_meta_is_refused(tmp_path):
     con = duckdb.connect(str(path))
     con.execute("UPDATE meta SET value = 'live' WHERE key = 'data_kind'")
     written, rows, kind = export_benchmarks(con, tmp_path / "out")
-    assert kind == "live" and rows > 1
+    assert kind == "live" and rows == 2  # the clean rows, the unmatched one with them; not the legacy one
     lines = written.read_text().splitlines()
     assert lines[0] == "source,release,model,hf_id,family,category,score,n_items,data_kind"
+    assert "livebench,2026-10-30,Mystery-Model-9B,,,global,41.5,120,live" in lines
     assert {line.rsplit(",", 1)[1] for line in lines[1:]} == {"live"}
     con.execute("DELETE FROM meta WHERE key = 'data_kind'")
     with pytest.raises(ValueError, match="meta.data_kind is None; expected 'sandbox', 'live' or 'reference'"):

@@ -82,6 +82,21 @@ def test_small_irregular_schedules_are_found_only_by_the_mixture(monkeypatch):
     assert (flag[:1000] & ~without[:1000]).sum() <= 1  # organic rows the mixture adds (v8's own false floors: 4)
 
 
+@pytest.mark.parametrize(("seen", "at_least", "at_most"), [(19, 20, 30), (fl.SEGMENT_DAYS - 1, 0, 0)])
+def test_schedules_of_models_listed_for_under_20_days_are_read_by_the_mixture(seen, at_least, at_most):
+    # 20 pulls a night under 5 organic downloads on models seen for 19 days: the mixture test reads segments of
+    # SEGMENT_DAYS observed days or more (v18), and finds 24 of 30 where the relative and missed-nights tests
+    # alone (v15: 20 days or more) found 10; under SEGMENT_DAYS no test reads the days
+    rng = np.random.default_rng(17)
+    quiet = organic(rng, rng.uniform(3, 30, (1000, 1)), 0.35, 1000)
+    y = np.vstack([quiet, organic(rng, 5, 0.35, 30) + irregular(rng, 20, 30)])
+    y[1000:, :DAYS - seen] = np.nan
+    level = sig.local_level(y, WEEKEND)
+    none = np.zeros(len(y), dtype=bool)
+    found = fl.floors(y, y, WEEKEND, level, none, none)[1][1000:].sum()
+    assert at_least <= found <= at_most
+
+
 def test_busy_irregular_schedules_are_read_by_the_mixture():
     # 400 pulls a night under 100 organic downloads as noisy as busy Hub models (0.25), a tenth of nights missed and a
     # tenth run twice: the mixture reads and sizes them (v12 ran it under 60 downloads a day only)

@@ -1,4 +1,4 @@
-"""Measure de-noising against the sandbox's ground truth: collect a world over HTTP, build, compare."""
+"""Measure de-noising against the sandbox's ground truth: collect a world over HTTP, build, compare (or rescore)."""
 
 import datetime as dt
 import json
@@ -83,8 +83,7 @@ def by_shape(both: pd.DataFrame) -> list[dict]:
 
 
 def joined(noise: pd.DataFrame, truth: pd.DataFrame) -> pd.DataFrame:
-    """int_model_noise rows joined to World.truth rows of the same as_of on model id (truth columns that clash end
-    in _true)."""
+    """int_model_noise rows joined on model id to World.truth rows of the same as_of (clashing truth columns: _true)."""
     both = noise.merge(truth, left_on="model_id", right_on="id", how="inner", suffixes=("", "_true"))
     if both.empty:
         raise ValueError("no model of int_model_noise is in the truth table; expected the same world and as_of")
@@ -140,12 +139,13 @@ def evaluate(folder: Path, seed: int = 11, models: int = 10_000, days: int = 45)
 
 
 def rescore(folder: Path) -> tuple[Evaluation, pd.DataFrame]:
-    """De-noise an evaluation warehouse kept by evaluate (--dir) again, from scratch with the code as it is now, and
-    compare: the evaluation and its per-model rows (estimates joined to the truth). Nothing is collected again."""
+    """De-noise a kept evaluation warehouse again, in place, with the code as it is now; its report and rows."""
     folder = Path(folder)
-    if not (folder / WORLD_FILE).is_file() or not (folder / "evaluate.duckdb").is_file():
-        raise FileNotFoundError(f"{folder} holds no kept evaluation; expected the --dir of `revealed sandbox evaluate` "
-                                f"with evaluate.duckdb and {WORLD_FILE}")
+    missing = [name for name in ("evaluate.duckdb", WORLD_FILE) if not (folder / name).is_file()]
+    if missing:
+        raise FileNotFoundError(f"{folder} lacks {' and '.join(missing)}; expected the --dir of `revealed sandbox "
+                                f"evaluate` (a folder kept before {WORLD_FILE} existed needs one: "
+                                '{"seed": S, "models": N, "days": D})')
     kept = json.loads((folder / WORLD_FILE).read_text())
     world = World(seed=kept["seed"], n_models=kept["models"])
     return score(folder / "evaluate.duckdb", world, kept["days"], full=True)

@@ -16,10 +16,10 @@ import pandas as pd
 import pyarrow as pa
 
 from pipelines.profiles import Config
-from pipelines.steps import denoise_schedules
+from pipelines.steps import denoise_schedules, step_inputs
 from pipelines.steps import denoise_signals as sig
 from pipelines.steps.denoise_floors import floors
-from pipelines.steps.step_inputs import EPOCH, OPTIONAL, hand_on, handed
+from pipelines.steps.step_inputs import EPOCH, hand_on, handed
 from warehouse import db
 
 log = logging.getLogger(__name__)
@@ -126,8 +126,7 @@ FROM changed c WHERE int_model_daily.rowid = c.row AND int_model_daily.day >= $l
 """
 
 # Output columns, typed (an empty build keeps its types).
-NOISE_COLUMNS = ", ".join(f"{name}::{kind} AS {name}" for name, kind in
-                          (column.split() for column in OPTIONAL["int_model_noise"].split(", ")))
+NOISE_COLUMNS = ", ".join(f"{name}::{kind} AS {name}" for name, kind in step_inputs.columns("int_model_noise"))
 
 
 def cohort_of(params: np.ndarray) -> np.ndarray:
@@ -442,9 +441,7 @@ def build(con: duckdb.DuckDBPyConnection, config: Config) -> None:
     first, last = con.execute("SELECT min(day), max(day) FROM int_series_daily").fetchall()[0]
     first_as_of, top = con.execute("SELECT min(as_of), max(as_of) FROM raw_hf_models").fetchall()[0]
     if top is None:  # nothing collected yet: typed empty tables
-        names = ", ".join(f"NULL AS {c.split(' AS ')[1]}" for c in NOISE_COLUMNS.split(", "))
-        con.execute(f"CREATE OR REPLACE TABLE int_model_noise AS SELECT {NOISE_COLUMNS} FROM (SELECT {names}) "
-                    "WHERE false")
+        con.execute(f"CREATE OR REPLACE TABLE int_model_noise ({step_inputs.OPTIONAL['int_model_noise']})")
         con.execute("DELETE FROM int_model_daily; DELETE FROM int_noise_state")
         return
     last = last or top - dt.timedelta(days=1)

@@ -78,21 +78,24 @@ def handed(con: duckdb.DuckDBPyConnection, key: str) -> dt.date | None:
     return dt.date.fromisoformat(row[0]) if row and row[0] else None
 
 
+def columns(table: str) -> list[tuple[str, str]]:
+    """(name, type) of each column of an OPTIONAL table."""
+    return [tuple(column.split()) for column in OPTIONAL[table].split(", ")]
+
+
 def optional_views(con: duckdb.DuckDBPyConnection, reads: tuple[str, ...] = tuple(OPTIONAL)) -> None:
     """Create the temporary opt_<table> views, empty where the table is missing.
 
     `reads` names the optional tables the calling step reads: only their absence is worth a log line (the
     others may simply be built by a later step).
     """
-    for table, columns in OPTIONAL.items():
-        names = ", ".join(col.split()[0] for col in columns.split(", "))
+    for table in OPTIONAL:
         if table_exists(con, table):
-            body = f'SELECT {names} FROM main."{table}"'
+            body = f'SELECT {", ".join(name for name, _ in columns(table))} FROM main."{table}"'
         else:
             if table in reads:
                 log.info("%s is absent (its step has not run): the figures it feeds are NULL", table)
-            casts = ", ".join(f"NULL::{col.split()[1]} AS {col.split()[0]}" for col in columns.split(", "))
-            body = f"SELECT {casts} WHERE false"
+            body = f'SELECT {", ".join(f"NULL::{kind} AS {name}" for name, kind in columns(table))} WHERE false'
         con.execute(f"CREATE OR REPLACE TEMP VIEW opt_{table} AS {body}")
 
 
