@@ -38,7 +38,7 @@ def test_schedule_test_is_calibrated_on_organic_series(level, sigma):
 def test_schedule_test_is_calibrated_on_the_shortest_segments_it_reads(level, sigma):
     # the floors run it on segments of SEGMENT_DAYS observed days or more (a model's first weeks, a side of a step).
     # Organic series seen on their last 10 days cross MIX_CRIT a little more often than whole blocks: 0.12-0.18% at
-    # 300-1,500 a day (a round 17 Monte Carlo, 18,000 series each), against 0.135% at 3 sigma; at most 0.2% here
+    # 300-1,500 a day (round 17: 18,000 series per cell, and these 12,000), against 0.135% at 3 sigma; at most 0.2%
     rng = np.random.default_rng([level, fl.SEGMENT_DAYS])
     y = organic(rng, level, sigma, 12000)
     y[:, :DAYS - fl.SEGMENT_DAYS] = np.nan

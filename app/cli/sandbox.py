@@ -49,7 +49,8 @@ def register(sub) -> None:
     p.add_argument("--days", type=positive_int, default=45, metavar="N",
                    help="simulated days to collect (default 45; at least 2)")
     p.add_argument("--dir", type=folder, metavar="PATH",
-                   help="keep the evaluation warehouse in this new folder (default: a temporary folder, removed)")
+                   help="keep the evaluation warehouse and world.json in this new folder, to score again with "
+                        "bench/denoise_rounds.py (default: a temporary folder, removed)")
     p.set_defaults(func=cmd_evaluate)
 
     p = g.add_parser("faults", help="inject every fault into every source's sandbox and report what happened")
