@@ -252,6 +252,7 @@ def test_a_mirrors_source_is_its_most_liked_listed_match():
     ("AbsoluteReality_v1.8.1", "absoluterealityv181"), ("absolutereality-v181", "absoluterealityv181"),
     ("flan-t5-large-copy", "flant5large"), ("Llama-2-7b-hf.mirror", "llama27bhf"), ("x_re-upload", "x"),
     ("Popular-7B-GGUF", "popular7bgguf"),  # a build's suffix is part of its name
+    ("meta-llama_-_Llama-2-7b-hf", "llama27bhf"),  # the source's owner spelled in front (`owner_-_name`)
     ("-copy", "-copy"),  # nothing left: the name itself
 ])
 def test_name_stem_sets_aside_case_separators_and_a_reupload_word(name, stem):
@@ -271,6 +272,7 @@ def test_formats_are_the_format_tags(tags, formats):
 @pytest.mark.parametrize(("name", "build"), [
     ("Codestral-22B-v0.1-GGUF", True), ("llama-3-8b-instruct-awq", True), ("gemma-2b-it-bnb-4bit", True),
     ("Llama-3-70B-Instruct-exl2-6.0bpw", True), ("Qwen2-7B-Instruct-MLX", True), ("phi-2.onnx", True),
+    ("meta-llama_-_Llama-2-7b-hf-4bits", True),
     ("whisper-tiny", False), ("Mistral-7B-Instruct-v0.3", False), ("awqward-7b", False), ("mlxr", False),
 ])
 def test_a_build_names_its_format(name, build):

@@ -56,15 +56,14 @@ SELECT model_id, (row_number() OVER (ORDER BY model_id) - 1)::BIGINT AS m, l.as_
 FROM last_row l FULL JOIN series s USING (model_id)
 """
 # What a re-upload keeps of its source's name (real pairs on the 2024-07-11 Hub: `AbsoluteReality_v1.8.1` copied as
-# `absolutereality-v181`, `flan-t5-large` as `flan-t5-large-copy`): case, separators and a trailing re-upload word set
-# aside (the name itself when nothing is left)
-NAME_STEM = """lower(coalesce(nullif(regexp_replace(
-    regexp_replace({name}, '[-_. ](mirror|copy|backup|clone|re-?upload)$', '', 'i'), '[-_. ]', '', 'g'), ''),
-    {name}))"""
+# `absolutereality-v181`, `flan-t5-large` as `flan-t5-large-copy`): case, separators, the source's owner spelled in
+# front (`owner_-_name`) and a trailing re-upload word set aside (the name itself when nothing is left)
+NAME_STEM = """lower(coalesce(nullif(regexp_replace(regexp_replace(regexp_replace({name}, '^.+_-_', ''),
+    '[-_. ](mirror|copy|backup|clone|re-?upload)$', '', 'i'), '[-_. ]', '', 'g'), ''), {name}))"""
 # A build's format in a name (`<base>-GGUF`, `-AWQ`, `-4bit`, `-6.0bpw`; the tags' own list is FORMAT_TAGS) says it is
 # derived, as a declared base model does: independent builds of one base share such names by convention (13
 # `Codestral-22B-v0.1-GGUF` of 13 owners on the 2024-07-11 Hub), so they are not re-uploads of each other
-BUILD_NAME = (r"(^|[-_. ])(gguf|ggml|gptq|awq|exl2|mlx|onnx|openvino|bnb|int[48]|fp8|[0-9]+bit|[0-9]+(\.[0-9]+)?bpw)"
+BUILD_NAME = (r"(^|[-_. ])(gguf|ggml|gptq|awq|exl2|mlx|onnx|openvino|bnb|int[48]|fp8|[0-9]+bits?|[0-9]+(\.[0-9]+)?bpw)"
               r"([-_. ]|$)")
 # ... with what a re-upload keeps of its source (its name stem and library, as one key: a name has no `/`; a copy made
 # from a conversion, e.g. `Xenova/jina-embeddings-v2-small-en` in transformers.js from sentence-transformers, changes
