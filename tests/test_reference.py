@@ -146,6 +146,9 @@ def test_downloads_far_out_of_line_with_engagement_do_not_top_a_single_snapshot_
     ("Yntec/EpicDiffusion", "johnslegers/epic-diffusion"),  # re-uploads, re-spelled or not
     ("SanctumAI/Codestral-22B-v0.1-GGUF", None),  # one of 13 owners' builds under the conventional name
     ("Xenova/jina-embeddings-v2-small-en", None), ("FL33TW00D-HF/whisper-tiny", None),  # conversions
+    # a build named with its source's owner in front, beside an earlier, liked build of the same library
+    # (`bartowski/Meta-Llama-3-70B-Instruct-GGUF`): its stem reads as theirs since v19, its name says it is a build
+    ("RichardErkhov/meta-llama_-_Meta-Llama-3-70B-Instruct-gguf", None),
 ])
 def test_re_uploads_are_bot_mirrors_of_their_source_and_builds_are_not(serving, model, source):
     raw, organic, reasons, mirror_of = serving.execute(
