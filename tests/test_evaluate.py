@@ -8,6 +8,7 @@ import pytest
 
 from app import cli
 from pipelines.checks import evaluate
+from pipelines.steps import denoise
 
 
 def test_metrics_on_a_known_comparison():
@@ -90,6 +91,7 @@ def test_evaluate_command_says_the_data_is_fictional(tmp_path, capsys):
     assert cli.main(["sandbox", "evaluate", "--models", "300", "--days", "3", "--dir", str(tmp_path / "ev")]) == 0
     out = capsys.readouterr().out
     assert "FICTIONAL" in out and "Spearman" in out and str(tmp_path / "ev") in out
+    assert f"de-noising code {denoise.code_hash()}" in out  # which method the figures are of
 
 
 def test_evaluate_rejects_a_series_of_one_day(tmp_path):

@@ -30,6 +30,7 @@ class Evaluation:
     models: int
     days: int
     as_of: dt.date
+    method: str  # the hash of the de-noising code that scored it (denoise.code_hash)
     listed: int
     spearman_organic: float
     spearman_raw: float
@@ -161,7 +162,8 @@ def score(path: Path, world: World, days: int, full: bool = False) -> tuple[Eval
     finally:
         con.close()
     both = joined(noise, world.truth(as_of))
-    return Evaluation(seed=world.seed, models=world.n_models, days=days, as_of=as_of, **compare(both)), both
+    return Evaluation(seed=world.seed, models=world.n_models, days=days, as_of=as_of, method=denoise.code_hash(),
+                      **compare(both)), both
 
 
 def noise_as_of(con: duckdb.DuckDBPyConnection) -> dt.date:
@@ -175,7 +177,7 @@ def render(result: Evaluation) -> str:
     return "\n".join([
         "NOTE: sandbox evaluation on FICTIONAL data (a synthetic world with known ground truth).",
         f"seed {r['seed']}, {r['models']:,} models, {r['days']} days collected, as_of {r['as_of']}, "
-        f"{r['listed']:,} models listed",
+        f"{r['listed']:,} models listed; de-noising code {r['method']}",
         f"{'metric':<44}{'raw':>10}{'de-noised':>12}",
         f"{'Spearman vs true organic 30-day ranking':<44}{r['spearman_raw']:>10.3f}{r['spearman_organic']:>12.3f}",
         f"{f'Spearman, top {TOP} by true organic':<44}{r['spearman_raw_top']:>10.3f}{r['spearman_organic_top']:>12.3f}",
