@@ -170,6 +170,19 @@ def test_the_app_says_real_public_data_archived_on_the_day(brought_up, monkeypat
     assert not re.search(r"(?<!not )(?<!never )\blive\b", log, re.IGNORECASE)
 
 
+def test_the_families_page_lists_the_largest_families_without_daily_series(brought_up, serving, monkeypatch):
+    # snapshots a year apart give no daily series: the page says so and still lists the latest snapshot's families
+    monkeypatch.setenv("REVEALED_HOME", str(brought_up[0]))
+    page = AppTest.from_file(str(STREAMLIT_APP), default_timeout=120).run()
+    page.switch_page("views/families.py").run()
+    assert not page.exception
+    assert any(i.value.startswith("No daily family series in the published data") for i in page.info)
+    listed = next(df.value for df in page.dataframe if "family" in df.value.columns)
+    top = serving.execute("SELECT family FROM mart_families ORDER BY organic_downloads_30d DESC NULLS LAST, family "
+                          "LIMIT 1").fetchone()[0]
+    assert len(listed) == 50 and listed["family"].iloc[0] == f"family?family={top}"
+
+
 def test_the_export_says_reference_and_the_archived_day(brought_up, tmp_path):
     home, _ = brought_up
     done = revealed(home, "export", "weekly", "--out", str(tmp_path))

@@ -11,27 +11,27 @@ top = st.slider("Families to show", 3, 15, 8, key="families_top")
 share = queries.run("family_share_daily", top=top)
 conc = queries.run("family_concentration")
 if share.empty:
-    st.info("No family series in the published data.")
-    st.stop()
+    st.info("No daily family series in the published data: shares over time need daily snapshots (archived data has "
+            "point-in-time ones). The largest families below are from the latest snapshot.")
+else:
+    latest = conc.iloc[-1]
+    cols = st.columns(3)
+    cols[0].metric("Top-5 family share", fmt.pct(latest["top5_share"]),
+                   delta=f"{(latest['top5_share'] - conc.iloc[0]['top5_share']) * 100:+.1f} pts over the window")
+    cols[1].metric("HHI", f"{latest['hhi']:.3f}", help="Herfindahl-Hirschman index of family shares: "
+                   "sum of squared shares, 1 = one family takes everything")
+    cols[2].metric("Days covered", f"{len(conc)}")
 
-latest = conc.iloc[-1]
-cols = st.columns(3)
-cols[0].metric("Top-5 family share", fmt.pct(latest["top5_share"]),
-               delta=f"{(latest['top5_share'] - conc.iloc[0]['top5_share']) * 100:+.1f} pts over the window")
-cols[1].metric("HHI", f"{latest['hhi']:.3f}", help="Herfindahl-Hirschman index of family shares: "
-               "sum of squared shares, 1 = one family takes everything")
-cols[2].metric("Days covered", f"{len(conc)}")
-
-st.subheader("Share of organic downloads")
-st.altair_chart(charts.family_share(share))
-st.subheader("Derivative growth")
-st.altair_chart(charts.derivative_growth(share))
-st.subheader("Concentration over time")
-left, right = st.columns(2)
-with left:
-    st.altair_chart(charts.top5_share(conc))
-with right:
-    st.altair_chart(charts.hhi(conc))
+    st.subheader("Share of organic downloads")
+    st.altair_chart(charts.family_share(share))
+    st.subheader("Derivative growth")
+    st.altair_chart(charts.derivative_growth(share))
+    st.subheader("Concentration over time")
+    left, right = st.columns(2)
+    with left:
+        st.altair_chart(charts.top5_share(conc))
+    with right:
+        st.altair_chart(charts.hhi(conc))
 
 st.subheader("Largest families")
 families = queries.run("families_top", limit=50)
