@@ -269,6 +269,29 @@ def test_a_component_without_any_data_gets_no_weight(tmp_path):
     assert result.picks and not any("momentum" in c for p in result.picks for c in p.caveats)
 
 
+def test_a_constraint_on_data_the_build_lacks_is_not_applied_and_says_so(tmp_path):
+    # archived snapshots carry no parameter counts and bare `base_model:` tags say no relation
+    path = tmp_path / "serving.duckdb"
+    shutil.copy(sandbox_built.built_home() / "serving.duckdb", path)
+    with duckdb.connect(str(path)) as con:
+        kinds = ["derivatives_finetune", "derivatives_quantized", "derivatives_adapter", "derivatives_merge"]
+        con.execute(f"UPDATE mart_models SET params_b = NULL, size_class = 'unknown', derivatives_unknown = "
+                    f"{' + '.join(kinds)}, {', '.join(f'{k} = 0' for k in kinds)}")
+    served = db.connect_serving(path)
+    q = qn.load("run_locally")
+    result = questionnaire_picks.recommend(served, q, qn.check_answers(q, {}))
+    served.close()
+    assert [n for n in result.notes if "is not applied" in n] == [
+        'the answer "24" to "How much GPU memory (VRAM or unified memory) can the model use, in GB?" is not applied: '
+        "this build has no parameter counts",
+        'the answer "yes" to "Do you need ready-made quantised builds (GGUF, AWQ, GPTQ) to exist already?" is not '
+        "applied: this build has no derivative relations (every derivative names its base without saying how it "
+        "derives)"]
+    assert result.picks and "weights_gb" not in [f["column"] for f in result.plan.filters]
+    assert all(any(c.startswith('not checked against your answer to "How much GPU memory') for c in pick.caveats)
+               and not any("parameters" in r or "top " in r for r in pick.reasons) for pick in result.picks)
+
+
 DEBUG_TEXT = re.compile(r"[a-z]+_[a-z_]+|\(<=|>=|<=|/8|\d\.\d{4,}|\bx \d")
 
 

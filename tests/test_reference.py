@@ -21,6 +21,7 @@ from collector.reference_extract import extract
 from pipelines.checks import matching_report
 from pipelines.orchestration import up
 from pipelines.serving import questionnaire as qn
+from pipelines.serving import questionnaire_picks
 from warehouse.settings import Settings
 
 pytestmark = pytest.mark.slow
@@ -181,6 +182,17 @@ def test_the_families_page_lists_the_largest_families_without_daily_series(broug
     top = serving.execute("SELECT family FROM mart_families ORDER BY organic_downloads_30d DESC NULLS LAST, family "
                           "LIMIT 1").fetchone()[0]
     assert len(listed) == 50 and listed["family"].iloc[0] == f"family?family={top}"
+
+
+@pytest.mark.parametrize("name", ["run_locally", "fine_tune_base", "procurement"])
+def test_every_builtin_questionnaire_answers_with_its_defaults(serving, name):
+    # no parameter counts, derivative relations or momentum in the archived snapshots: those answers are not applied
+    q = qn.load(name)
+    result = questionnaire_picks.recommend(serving, q, qn.check_answers(q, {}))
+    assert result.picks and result.data_kind == "reference"
+    skipped = [n for n in result.notes if "is not applied: this build has no" in n]
+    assert skipped and all(any(c.startswith("not checked against your answer") for c in p.caveats)
+                           for p in result.picks)
 
 
 def test_the_export_says_reference_and_the_archived_day(brought_up, tmp_path):

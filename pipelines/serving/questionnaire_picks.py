@@ -120,18 +120,41 @@ def recommend(con: duckdb.DuckDBPyConnection, questionnaire: Questionnaire, answ
     counts = con.execute(f"SELECT {', '.join(f'count({c})' for c in profiles.COMPONENTS)} FROM mart_models").fetchone()
     absent = tuple(c for c, n in zip(profiles.COMPONENTS, counts, strict=True) if n == 0)
     p = plan(questionnaire, answers, absent)
+    unknown = unknown_columns(con, {f["column"] for f in p.filters if f["op"] != "present"})
+    skipped = {f["question"]: unknown[f["column"]] for f in p.filters if f["column"] in unknown}
+    p.filters = [f for f in p.filters if f["column"] not in unknown]
     frame = candidates(con, questionnaire, p, p.filters, top)
     meta = dict(con.execute("SELECT key, value FROM meta WHERE key IN ('data_kind', 'as_of_hf')").fetchall())
     config = questionnaire.config
     picks = [make_pick(row, p, config.profiles[config.default_profile]) for row in frame.to_dict("records")]
+    for pick in picks:
+        pick.caveats += [f'not checked against your answer to "{questionnaire.question(qid)["prompt"]}": no {missing} '
+                         "in this build" for qid, missing in skipped.items()]
     matched = int(frame["matched"].iloc[0]) if len(frame) else 0
     notes = [f"no {c} data in this build: its weight is spread over the other components" for c in absent]
+    notes += [f'the answer "{answer_label(q, answers[qid])}" to "{q["prompt"]}" is not applied: this build has no '
+              f"{missing}" for qid, missing in skipped.items() for q in [questionnaire.question(qid)]]
     if not picks:
         asked = [questionnaire.question(qid) for qid in blocking(con, questionnaire, p)]
         notes += [f'no model in this build meets the answer "{answer_label(q, answers[q["id"]])}" to "{q["prompt"]}" '
                   "even on its own, so relaxing the other answers cannot help" for q in asked]
     return Result(questionnaire, answers, p, picks, matched, meta.get("data_kind") or "unknown", notes,
                   meta.get("as_of_hf"))
+
+
+def unknown_columns(con: duckdb.DuckDBPyConnection, columns: set[str]) -> dict[str, str]:
+    """Of these constraint columns, those the build holds no value of, each with what it lacks: a column with no
+    value at all (archived snapshots carry no parameter counts), or derivatives by relation when no derivative says how
+    it derives (a bare `base_model:` tag)."""
+    known = con.execute(f"""SELECT count(params_b), {", ".join(f"count({c})" for c in profiles.COMPONENTS)},
+        count(*) FILTER (derivatives_finetune + derivatives_quantized + derivatives_adapter + derivatives_merge > 0)
+        FROM mart_models""").fetchone()
+    lacking = {"params_b": "parameter counts", "weights_gb": "parameter counts"} if known[0] == 0 else {}
+    lacking |= {c: f"{c} data" for c, n in zip(profiles.COMPONENTS, known[1:-1], strict=True) if n == 0}
+    if known[-1] == 0:
+        lacking |= {f"derivatives_{r}": "derivative relations (every derivative names its base without saying how it "
+                    "derives)" for r in ("finetune", "quantized", "adapter", "merge")}
+    return {c: lacking[c] for c in columns if c in lacking}
 
 
 def candidates(con: duckdb.DuckDBPyConnection, questionnaire: Questionnaire, p: Plan, filters: list[dict],
@@ -175,7 +198,8 @@ def downloads(row: dict) -> str:
     """'people downloaded it 98.7k times last month, top 5% of 1-9B models'."""
     said = f"people downloaded it {fmt.compact(row['organic_downloads_30d'])} times in the last 30 days"
     top = math.ceil(100 * row["size_rank"] / row["size_peers"])
-    return said + (f", top {top}% of {row['size_class']} models" if top <= 50 else "")
+    known = top <= 50 and row["size_class"] != "unknown"  # the class of unknown sizes is no peer group
+    return said + (f", top {top}% of {row['size_class']} models" if known else "")
 
 
 def params(value) -> str:
