@@ -7,7 +7,7 @@ import os
 import re
 import shutil
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 import board_html
 import pytest
@@ -218,6 +218,27 @@ def test_family_link_on_the_leaderboard_opens_the_family_page(page, app_url, ser
     expect(page.get_by_role("heading", name=name, exact=True)).to_be_visible()
     expect(page.get_by_text("Members by relation")).to_be_visible()
     assert page.url.endswith("/family?family=" + name)
+
+
+def test_a_search_on_the_model_page_shows_its_first_match(page, app_url, serving):
+    shown, wanted = [m for (m,) in serving.execute(TOP_2).fetchall()]
+    page.goto(f"{app_url}/model?model={quote(shown, safe='')}")
+    expect(page.get_by_role("heading", name=shown, exact=True)).to_be_visible()
+    settle(page)
+    page.get_by_label("Find a model by id").fill(wanted)
+    page.get_by_label("Find a model by id").press("Enter")
+    expect(page.get_by_role("heading", name=wanted, exact=True)).to_be_visible()
+    expect(page).to_have_url(f"{app_url}/model?model={quote(wanted, safe='')}")
+
+
+def test_a_bot_mirrors_link_to_its_source_moves_the_address_too(page, app_url, serving):
+    mirror, source = serving.execute("SELECT model_id, mirror_of FROM mart_models WHERE mirror_of IS NOT NULL "
+                                     "ORDER BY raw_downloads_30d DESC, model_id LIMIT 1").fetchone()
+    page.goto(f"{app_url}/model?model={quote(mirror, safe='')}")
+    settle(page)
+    page.get_by_role("link", name=f"Read as a re-upload of {source}").click()
+    expect(page.get_by_role("heading", name=source, exact=True)).to_be_visible()
+    expect(page).to_have_url(f"{app_url}/model?model={quote(source, safe='')}")  # a reload or a shared link: the same
 
 
 def test_unknown_model_in_the_url_is_named(page, app_url):
