@@ -110,6 +110,8 @@ with left:
             st.caption("Diamonds mark imputed days (a gap in the snapshots filled with the average).")
 with right:
     st.subheader("Derivatives and community")
+    st.caption("Direct children by the relation their Hub tags give (unknown: the tag names this model without a "
+               "relation, as the 2024 snapshots' tags do).")
     d = st.columns(5)
     for col, relation in zip(d, ["finetune", "quantized", "adapter", "merge", "unknown"], strict=True):
         col.metric(relation, fmt.compact(m[f"derivatives_{relation}"]))
