@@ -171,6 +171,14 @@ def test_the_app_says_real_public_data_archived_on_the_day(brought_up, monkeypat
     assert not re.search(r"(?<!not )(?<!never )\blive\b", log, re.IGNORECASE)
 
 
+def test_the_leaderboard_says_why_its_trends_are_blank(brought_up, monkeypatch):
+    monkeypatch.setenv("REVEALED_HOME", str(brought_up[0]))
+    page = AppTest.from_file(str(STREAMLIT_APP), default_timeout=120).run()
+    assert not page.exception
+    assert any(c.value.startswith("No daily series in the published data, so the last 30 days are blank")
+               for c in page.caption)
+
+
 def test_the_families_page_lists_the_largest_families_without_daily_series(brought_up, serving, monkeypatch):
     # snapshots a year apart give no daily series: the page says so and still lists the latest snapshot's families
     monkeypatch.setenv("REVEALED_HOME", str(brought_up[0]))

@@ -144,6 +144,9 @@ if interactive:
     st.html(pager)
 else:
     slot.html(static_page(pager))
+if not any(r["trend"] for r in rows):
+    st.caption(f"No daily series in the published data, so the last {board.TREND_DAYS} days are blank: they need "
+               "daily snapshots (archived data holds point-in-time ones).")
 
 
 def filtered_csv() -> str:
