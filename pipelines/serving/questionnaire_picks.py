@@ -120,7 +120,7 @@ def recommend(con: duckdb.DuckDBPyConnection, questionnaire: Questionnaire, answ
     counts = con.execute(f"SELECT {', '.join(f'count({c})' for c in profiles.COMPONENTS)} FROM mart_models").fetchone()
     absent = tuple(c for c, n in zip(profiles.COMPONENTS, counts, strict=True) if n == 0)
     p = plan(questionnaire, answers, absent)
-    unknown = unknown_columns(con, {f["column"] for f in p.filters if f["op"] != "present"})
+    unknown = unknown_columns(con, {f["column"] for f in p.filters if f["op"] != "present"}, absent)
     skipped = {f["question"]: unknown[f["column"]] for f in p.filters if f["column"] in unknown}
     p.filters = [f for f in p.filters if f["column"] not in unknown]
     frame = candidates(con, questionnaire, p, p.filters, top)
@@ -142,16 +142,13 @@ def recommend(con: duckdb.DuckDBPyConnection, questionnaire: Questionnaire, answ
                   meta.get("as_of_hf"))
 
 
-def unknown_columns(con: duckdb.DuckDBPyConnection, columns: set[str]) -> dict[str, str]:
-    """Of these constraint columns, those the build holds no value of, each with what it lacks: a column with no
-    value at all (archived snapshots carry no parameter counts), or derivatives by relation when no derivative says how
-    it derives (a bare `base_model:` tag)."""
-    known = con.execute(f"""SELECT count(params_b), {", ".join(f"count({c})" for c in profiles.COMPONENTS)},
-        count(*) FILTER (derivatives_finetune + derivatives_quantized + derivatives_adapter + derivatives_merge > 0)
-        FROM mart_models""").fetchone()
-    lacking = {"params_b": "parameter counts", "weights_gb": "parameter counts"} if known[0] == 0 else {}
-    lacking |= {c: f"{c} data" for c, n in zip(profiles.COMPONENTS, known[1:-1], strict=True) if n == 0}
-    if known[-1] == 0:
+def unknown_columns(con: duckdb.DuckDBPyConnection, columns: set[str], absent: tuple[str, ...]) -> dict[str, str]:
+    """Of these constraint columns, those this build has no value of (`absent` components too), with what it lacks."""
+    sizes, related = con.execute("""SELECT count(params_b), count(*) FILTER (derivatives_finetune
+        + derivatives_quantized + derivatives_adapter + derivatives_merge > 0) FROM mart_models""").fetchone()
+    lacking = {"params_b": "parameter counts", "weights_gb": "parameter counts"} if sizes == 0 else {}
+    lacking |= {c: f"{c} data" for c in absent}
+    if related == 0:  # every derivative's `base_model:` tag names its base without the relation
         lacking |= {f"derivatives_{r}": "derivative relations (every derivative names its base without saying how it "
                     "derives)" for r in ("finetune", "quantized", "adapter", "merge")}
     return {c: lacking[c] for c in columns if c in lacking}
@@ -172,7 +169,7 @@ def candidates(con: duckdb.DuckDBPyConnection, questionnaire: Questionnaire, p: 
 
 
 def blocking(con: duckdb.DuckDBPyConnection, questionnaire: Questionnaire, p: Plan) -> list[str]:
-    """The questions whose constraints alone leave no model (a column this build lacks, say)."""
+    """The questions whose applied constraints alone leave no model."""
     questions = dict.fromkeys(f["question"] for f in p.filters)
     return [qid for qid in questions
             if candidates(con, questionnaire, p, [f for f in p.filters if f["question"] == qid], 1).empty]
