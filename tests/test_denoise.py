@@ -253,6 +253,7 @@ def test_a_mirrors_source_is_its_most_liked_listed_match():
     ("flan-t5-large-copy", "flant5large"), ("Llama-2-7b-hf.mirror", "llama27bhf"), ("x_re-upload", "x"),
     ("Popular-7B-GGUF", "popular7bgguf"),  # a build's suffix is part of its name
     ("meta-llama_-_Llama-2-7b-hf", "llama27bhf"),  # the source's owner spelled in front (`owner_-_name`)
+    ("Travis_Scott_-_RVC_-_1000_Epoch_48k", "rvc1000epoch48k"),  # only the first `_-_` ends an owner (a real name)
     ("-copy", "-copy"),  # nothing left: the name itself
 ])
 def test_name_stem_sets_aside_case_separators_and_a_reupload_word(name, stem):

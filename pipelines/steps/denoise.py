@@ -58,7 +58,7 @@ FROM last_row l FULL JOIN series s USING (model_id)
 # What a re-upload keeps of its source's name (real pairs on the 2024-07-11 Hub: `AbsoluteReality_v1.8.1` copied as
 # `absolutereality-v181`, `flan-t5-large` as `flan-t5-large-copy`): case, separators, the source's owner spelled in
 # front (`owner_-_name`) and a trailing re-upload word set aside (the name itself when nothing is left)
-NAME_STEM = """lower(coalesce(nullif(regexp_replace(regexp_replace(regexp_replace({name}, '^.+_-_', ''),
+NAME_STEM = """lower(coalesce(nullif(regexp_replace(regexp_replace(regexp_replace({name}, '^.+?_-_', ''),
     '[-_. ](mirror|copy|backup|clone|re-?upload)$', '', 'i'), '[-_. ]', '', 'g'), ''), {name}))"""
 # A build's format in a name (`<base>-GGUF`, `-AWQ`, `-4bit`, `-6.0bpw`; the tags' own list is FORMAT_TAGS) says it is
 # derived, as a declared base model does: independent builds of one base share such names by convention (13
