@@ -238,7 +238,25 @@ def test_busier_copies_compare_each_likely_mirror_with_its_source():
     created = pd.to_datetime(["2025-01-01", "2025-06-01", "2025-07-01"])
     pairs = sig.mirror_pairs(author, name, [""] * 3, created, [900, 0, 0], [30, 0, 0])
     assert sorted(pairs["row"].tolist()) == [1, 2] and set(pairs["row_source"]) == {0}
-    assert sig.busier_copies(pairs, [5_000, 8_000, 1_000]).tolist() == [False, True, False]
+    assert sig.busier_copies(pairs, [5_000, 8_000, 1_000], [900, 0, 0]).tolist() == [False, True, False]
+
+
+def test_a_busier_copy_needs_a_like_gap_beyond_chance():
+    # a course's exercises: the same name, one like between them, no evidence (a real pattern: `ppo-Huggy` of 1,316
+    # owners on the 2024-07-11 Hub); five likes beside none on as many downloads is (0.5^5 = 0.03)
+    author, name = ["student-a", "student-b", "org", "bot"], ["ppo-Huggy", "ppo-Huggy", "Model-1B", "Model-1B"]
+    created = pd.to_datetime(["2025-01-01", "2025-02-01", "2025-01-01", "2025-02-01"])
+    likes = [1, 0, 5, 0]
+    pairs = sig.mirror_pairs(author, name, [""] * 4, created, likes, [0] * 4)
+    assert sorted(pairs["row"].tolist()) == [1, 3]
+    assert sig.busier_copies(pairs, [11, 46, 300, 300], likes).tolist() == [False, False, False, True]
+    assert sig.busier_copies(pairs, [11, 46, 300, 300], [1, 0, 4, 0]).tolist() == [False] * 4  # 0.5^4 = 0.06
+
+
+def test_fewer_likes_p_is_the_binomial_tail():
+    p = sig.fewer_likes_p(np.array([0, 1, 2, 1]), np.array([1, 5, 3028, 0]), np.array([46.0, 100, 5_000, 5]),
+                          np.array([11.0, 100, 6e6, 0]))
+    assert p == pytest.approx([11 / 57, 7 / 64, 0.537898, 1.0], abs=1e-6)
 
 
 def test_a_mirrors_source_is_its_most_liked_listed_match():

@@ -16,6 +16,7 @@ TEST_NAME = re.compile(r"^tiny-random|^dummy[-_]|[-_](?:testing|ci|test)$", re.I
 FIXTURE_MAX_PARAMS = 100_000_000
 TINY_PARAMS = 10_000_000
 MIRROR_LIKES = 2
+MIRROR_ALPHA = 0.05          # a busier copy is liked less than its source by more than chance allows at this level
 
 BURST_WINDOW = 15            # days in the centred rolling median that is a burst's baseline
 BURST_FACTOR = 3.0           # a burst day is above FACTOR x baseline + SCALES x robust scale + MIN
@@ -83,14 +84,33 @@ def mirror_pairs(author, kept, formats, created, likes, children) -> pd.DataFram
     return pairs.loc[within, ["row", "row_source"]]
 
 
-def busier_copies(pairs: pd.DataFrame, downloads: np.ndarray) -> np.ndarray:
-    """Likely mirrors downloaded at least as much as a source they are paired with: demand that large would leave likes,
-    and the copy has almost none while its source has more."""
-    downloads = np.asarray(downloads, dtype=np.float64)
-    rows = pairs["row"].to_numpy()
+def busier_copies(pairs: pd.DataFrame, downloads: np.ndarray, likes: np.ndarray) -> np.ndarray:
+    """Likely mirrors downloaded at least as much as a source they are paired with and liked less than it by more than
+    chance: demand that large would leave likes (fewer_likes_p). One like's difference is no evidence: hundreds of a
+    course's exercises share a name and a like or two each."""
+    downloads, likes = np.asarray(downloads, dtype=np.float64), np.asarray(likes, dtype=np.int64)
+    rows, source = pairs["row"].to_numpy(), pairs["row_source"].to_numpy()
+    busier = downloads[rows] >= downloads[source]
+    p = fewer_likes_p(likes[rows], likes[source], downloads[rows], downloads[source])
     out = np.zeros(len(downloads), dtype=bool)
-    out[rows[downloads[rows] >= downloads[pairs["row_source"].to_numpy()]]] = True
+    out[rows[busier & (p < MIRROR_ALPHA)]] = True
     return out
+
+
+def fewer_likes_p(copy_likes, source_likes, copy_downloads, source_downloads) -> np.ndarray:
+    """P(a copy has at most its likes) if copy and source drew likes at one rate per download: of the pair's likes, the
+    copy's are Binomial(both, its share of their downloads). A copy has at most MIRROR_LIKES, so the sum is short."""
+    n = (copy_likes + source_likes).astype(np.float64)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        share = np.nan_to_num(copy_downloads / (copy_downloads + source_downloads), nan=0.5)
+        log_q, log_r = np.log1p(-share), np.log(share)
+        total, log_choose = np.zeros(len(n)), np.zeros(len(n))
+        for j in range(MIRROR_LIKES + 1):
+            if j:
+                log_choose += np.log(np.maximum(n - j + 1, 1)) - np.log(j)
+            term = np.exp(log_choose + (j * log_r if j else 0.0) + np.where(n > j, (n - j) * log_q, 0.0))
+            total += np.where((j <= copy_likes) & (j <= n), term, 0.0)
+    return np.minimum(total, 1.0)
 
 
 def mirror_sources(pairs: pd.DataFrame, likes: np.ndarray, listed: np.ndarray) -> np.ndarray:
