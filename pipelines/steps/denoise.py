@@ -318,7 +318,7 @@ def denoise_window(con: duckdb.DuckDBPyConnection, lo: dt.date, hi: dt.date, kee
     # a bot mirror: a re-upload nobody likes or builds on, whose traffic is flat or beyond its engagement (the
     # metadata is evidence already, so the outlier test runs at fewer spreads, as the floor test does)
     beyond = np.log1p(raw_30d) > fitted + sig.OUTLIER_PRIOR_MADS * spread
-    bot = mirror & (floor_flag | beyond | sig.busier_copies(pairs, raw_30d, models["likes"].to_numpy()))
+    bot = mirror & (floor_flag | beyond | sig.busier_copies(pairs, raw_30d))
     auto[bot] = x[bot]
     flags = {"test_fixture": fixture, "burst": (burst[:, in_window] > 0).any(axis=1) & ~fixture & ~bot,
              "floor": floor_flag & ~fixture, "weekday_only": weekday_flag & ~fixture, "mirror": bot,

@@ -16,7 +16,7 @@ TEST_NAME = re.compile(r"^tiny-random|^dummy[-_]|[-_](?:testing|ci|test)$", re.I
 FIXTURE_MAX_PARAMS = 100_000_000
 TINY_PARAMS = 10_000_000
 MIRROR_LIKES = 2
-MIRROR_ALPHA = 0.05          # a busier copy is liked less than its source by more than chance allows at this level
+MIRROR_ALPHA = 0.05          # a source's lead in likes over its copy is beyond chance at this level
 
 BURST_WINDOW = 15            # days in the centred rolling median that is a burst's baseline
 BURST_FACTOR = 3.0           # a burst day is above FACTOR x baseline + SCALES x robust scale + MIN
@@ -60,13 +60,15 @@ def matches(pattern: re.Pattern, values: np.ndarray) -> np.ndarray:
 def mirror_pairs(author, kept, formats, created, likes, children) -> pd.DataFrame:
     """Likely bot mirrors and their sources: (row, row_source) pairs where what the row kept of a source (the
     de-noising's `MODELS` query: the name up to case, separators and a re-upload word, and the library) is an earlier
-    model's of another owner with more likes and every format tag of the row's is the source's too, and the row has no
-    more than MIRROR_LIKES likes and no derivatives of its own (what the Hub shows of a re-upload).
+    model's of another owner that leads it in likes beyond chance (like_lead_p) and every format tag of the row's is the
+    source's too, and the row has no more than MIRROR_LIKES likes and no derivatives of its own (what the Hub shows of a
+    re-upload).
 
     A copy keeps what it copied while its source may gain exports later, so the source may have more formats, never
     fewer: a model with a format its namesake lacks is a conversion. The caller leaves out derivatives (a declared base
     model, or a build's format in the name): they share names by convention (`<base>-GGUF`, `<base>-lora`), a
-    re-upload declares nothing.
+    re-upload declares nothing. A like or two between namesakes is no sign of a popular source: a course's hundreds of
+    exercises share a name and a like or two each.
     """
     frame = pd.DataFrame({"author": np.asarray(author, dtype=object), "kept": np.asarray(kept, dtype=object),
                           "formats": np.asarray(formats, dtype=object), "created": pd.to_datetime(pd.Series(created)),
@@ -74,8 +76,8 @@ def mirror_pairs(author, kept, formats, created, likes, children) -> pd.DataFram
     frame["row"] = np.arange(len(frame))
     suspects = frame[(frame["likes"] <= MIRROR_LIKES) & (frame["children"] == 0)]
     pairs = suspects.merge(frame, on="kept", suffixes=("", "_source"))
-    hit = ((pairs["author"] != pairs["author_source"]) & (pairs["likes_source"] > pairs["likes"])
-           & (pairs["created_source"] < pairs["created"]))
+    hit = ((pairs["author"] != pairs["author_source"]) & (pairs["created_source"] < pairs["created"])
+           & (like_lead_p(pairs["likes"].to_numpy(), pairs["likes_source"].to_numpy()) < MIRROR_ALPHA))
     pairs = pairs[hit]
     copied, source = pairs["formats"].to_numpy(), pairs["formats_source"].to_numpy()
     within = (copied == "") | (copied == source)
@@ -84,33 +86,26 @@ def mirror_pairs(author, kept, formats, created, likes, children) -> pd.DataFram
     return pairs.loc[within, ["row", "row_source"]]
 
 
-def busier_copies(pairs: pd.DataFrame, downloads: np.ndarray, likes: np.ndarray) -> np.ndarray:
-    """Likely mirrors downloaded at least as much as a source they are paired with and liked less than it by more than
-    chance: demand that large would leave likes (fewer_likes_p). One like's difference is no evidence: hundreds of a
-    course's exercises share a name and a like or two each."""
-    downloads, likes = np.asarray(downloads, dtype=np.float64), np.asarray(likes, dtype=np.int64)
-    rows, source = pairs["row"].to_numpy(), pairs["row_source"].to_numpy()
-    busier = downloads[rows] >= downloads[source]
-    p = fewer_likes_p(likes[rows], likes[source], downloads[rows], downloads[source])
+def like_lead_p(copy_likes: np.ndarray, source_likes: np.ndarray) -> np.ndarray:
+    """P(a copy has at most its likes) if copy and source were liked alike: Binomial(the pair's likes, 1/2). A copy has
+    at most MIRROR_LIKES likes, so the sum is short (no likes beside 5 of the source's: 0.5^5 = 0.03)."""
+    n = np.asarray(copy_likes, dtype=np.float64) + np.asarray(source_likes, dtype=np.float64)
+    total, log_choose = np.zeros(len(n)), np.zeros(len(n))
+    for j in range(MIRROR_LIKES + 1):
+        if j:
+            log_choose += np.log(np.maximum(n - j + 1, 1)) - np.log(j)
+        total += np.where((j <= np.asarray(copy_likes)) & (j <= n), np.exp(log_choose - n * np.log(2)), 0.0)
+    return total
+
+
+def busier_copies(pairs: pd.DataFrame, downloads: np.ndarray) -> np.ndarray:
+    """Likely mirrors downloaded at least as much as a source they are paired with: demand that large would leave likes,
+    and the copy has almost none while its source has clearly more."""
+    downloads = np.asarray(downloads, dtype=np.float64)
+    rows = pairs["row"].to_numpy()
     out = np.zeros(len(downloads), dtype=bool)
-    out[rows[busier & (p < MIRROR_ALPHA)]] = True
+    out[rows[downloads[rows] >= downloads[pairs["row_source"].to_numpy()]]] = True
     return out
-
-
-def fewer_likes_p(copy_likes, source_likes, copy_downloads, source_downloads) -> np.ndarray:
-    """P(a copy has at most its likes) if copy and source drew likes at one rate per download: of the pair's likes, the
-    copy's are Binomial(both, its share of their downloads). A copy has at most MIRROR_LIKES, so the sum is short."""
-    n = (copy_likes + source_likes).astype(np.float64)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        share = np.nan_to_num(copy_downloads / (copy_downloads + source_downloads), nan=0.5)
-        log_q, log_r = np.log1p(-share), np.log(share)
-        total, log_choose = np.zeros(len(n)), np.zeros(len(n))
-        for j in range(MIRROR_LIKES + 1):
-            if j:
-                log_choose += np.log(np.maximum(n - j + 1, 1)) - np.log(j)
-            term = np.exp(log_choose + (j * log_r if j else 0.0) + np.where(n > j, (n - j) * log_q, 0.0))
-            total += np.where((j <= copy_likes) & (j <= n), term, 0.0)
-    return np.minimum(total, 1.0)
 
 
 def mirror_sources(pairs: pd.DataFrame, likes: np.ndarray, listed: np.ndarray) -> np.ndarray:
