@@ -333,7 +333,7 @@ def test_questionnaire_page_without_picks_names_the_blocking_question_and_answer
     at.number_input(key="fine_tune_base.min_params_b").set_value(1000)
     at.button[0].click().run()
     assert not at.exception and not at.dataframe
-    assert [i.value for i in at.info if "even on its own" in i.value] == [
+    assert [i.value for i in at.warning if "even on its own" in i.value] == [
         'no model in this build meets the answer "1000" to "Smallest model worth fine-tuning, in billions of '
         'parameters?" even on its own, so relaxing the other answers cannot help']
 

@@ -255,41 +255,65 @@ def test_terminal_multi_choice_by_numbers_and_names():
                                      "one of permissive, copyleft, restricted, unknown")
 
 
-def test_a_component_without_any_data_gets_no_weight(tmp_path):
+def recommend_on_a_copy(tmp_path, change: str, name: str, answers: dict):
+    """Recommend over a copy of the sandbox-built serving file after an SQL change to it."""
     path = tmp_path / "serving.duckdb"
     shutil.copy(sandbox_built.built_home() / "serving.duckdb", path)
     with duckdb.connect(str(path)) as con:
-        con.execute("UPDATE mart_models SET momentum = NULL")
+        con.execute(change)
     served = db.connect_serving(path)
-    q = qn.load("run_locally")
-    result = questionnaire_picks.recommend(served, q, qn.check_answers(q, {}))
-    served.close()
+    q = qn.load(name)
+    try:
+        return questionnaire_picks.recommend(served, q, qn.check_answers(q, answers), top=25)
+    finally:
+        served.close()
+
+
+def test_a_component_without_any_data_gets_no_weight(tmp_path):
+    result = recommend_on_a_copy(tmp_path, "UPDATE mart_models SET momentum = NULL", "run_locally", {})
     assert result.plan.weights["momentum"] == 0 and sum(result.plan.weights.values()) == pytest.approx(1)
     assert "no momentum data in this build: its weight is spread over the other components" in result.notes
     assert result.picks and not any("momentum" in c for p in result.picks for c in p.caveats)
 
 
-def test_a_constraint_on_data_the_build_lacks_is_not_applied_and_says_so(tmp_path):
-    # archived snapshots carry no parameter counts and bare `base_model:` tags say no relation
-    path = tmp_path / "serving.duckdb"
-    shutil.copy(sandbox_built.built_home() / "serving.duckdb", path)
-    with duckdb.connect(str(path)) as con:
-        kinds = ["derivatives_finetune", "derivatives_quantized", "derivatives_adapter", "derivatives_merge"]
-        con.execute(f"UPDATE mart_models SET params_b = NULL, size_class = 'unknown', derivatives_unknown = "
-                    f"{' + '.join(kinds)}, {', '.join(f'{k} = 0' for k in kinds)}")
-    served = db.connect_serving(path)
-    q = qn.load("run_locally")
-    result = questionnaire_picks.recommend(served, q, qn.check_answers(q, {}))
-    served.close()
+KINDS = ["derivatives_finetune", "derivatives_quantized", "derivatives_adapter", "derivatives_merge"]
+
+
+@pytest.mark.parametrize(("unrelated", "lacks"), [
+    (" + ".join(KINDS), "derivative relations (every derivative names its base without saying how it derives)"),
+    ("0", "derivatives (no model in it names a base model)"),
+], ids=["no relation", "no derivative"])
+def test_a_constraint_on_data_the_build_lacks_is_not_applied_and_says_so(tmp_path, unrelated, lacks):
+    # archived snapshots carry no parameter counts and bare `base_model:` tags say no relation; a build may have no
+    # derivatives at all
+    result = recommend_on_a_copy(tmp_path, f"UPDATE mart_models SET params_b = NULL, size_class = 'unknown', "
+                                 f"derivatives_unknown = {unrelated}, {', '.join(f'{k} = 0' for k in KINDS)}",
+                                 "run_locally", {})
     assert [n for n in result.notes if "is not applied" in n] == [
         'the answer "24" to "How much GPU memory (VRAM or unified memory) can the model use, in GB?" is not applied: '
         "this build has no parameter counts",
         'the answer "yes" to "Do you need ready-made quantised builds (GGUF, AWQ, GPTQ) to exist already?" is not '
-        "applied: this build has no derivative relations (every derivative names its base without saying how it "
-        "derives)"]
+        f"applied: this build has no {lacks}"]
     assert result.picks and "weights_gb" not in [f["column"] for f in result.plan.filters]
-    assert all(any(c.startswith('not checked against your answer to "How much GPU memory') for c in pick.caveats)
-               and not any("parameters" in r or "top " in r for r in pick.reasons) for pick in result.picks)
+    unchecked = [f'not checked against your answer to "{q["prompt"]}": no {what} in this build' for q, what in (
+        (result.questionnaire.question("vram_gb"), "parameter counts"),
+        (result.questionnaire.question("need_quantized"), lacks))]
+    for pick in result.picks:
+        assert pick.caveats[:2] == unchecked and not any("not checked" in c for c in pick.caveats[2:])
+        assert not any(c.startswith("no quantised derivative yet") for c in pick.caveats)  # relations are not known
+        assert not any("parameters" in r or "top " in r for r in pick.reasons)
+
+
+def test_a_limit_on_any_column_without_a_value_is_not_applied_and_says_so(tmp_path):
+    # clean_score is no component, and `present` is the limit's only op: it left no pick before
+    result = recommend_on_a_copy(tmp_path, "UPDATE mart_models SET clean_score = NULL", "procurement", {})
+    prompt = "Require a clean benchmark score (not just a model-card claim)?"
+    assert [n for n in result.notes if "is not applied" in n] == [
+        f'the answer "yes" to "{prompt}" is not applied: this build has no clean score data']
+    assert result.picks and [f["column"] for f in result.plan.filters] == [
+        "license_class", "automation_share", "momentum", "open_weight"]  # only that limit is left out
+    assert all(p.caveats[0] == f'not checked against your answer to "{prompt}": no clean score data in this build'
+               for p in result.picks)
 
 
 DEBUG_TEXT = re.compile(r"[a-z]+_[a-z_]+|\(<=|>=|<=|/8|\d\.\d{4,}|\bx \d")

@@ -148,10 +148,10 @@ def to_markdown(result: questionnaire_picks.Result) -> str:
     if result.data_kind != "live":
         lines += [f"> {note(result)}", ""]
     weights = ", ".join(f"{c.replace('_', ' ')} {w:.0%}" for c, w in result.plan.weights.items() if w > 0)
-    lines += [f"Models meeting every constraint: {result.matched:,}; weights: {weights}.",
+    lines += [f"Models meeting every applied constraint: {result.matched:,}; weights: {weights}.",
               *(f"Note: {n}." for n in result.notes), ""]
     if not result.picks:
-        lines.append("No model meets every constraint: relax an answer and ask again.")
+        lines.append("No model meets every applied constraint: relax an answer and ask again.")
     for i, p in enumerate(result.picks, 1):
         lines += [f"## {i}. {p.model_id}",
                   f"family {p.family} · score {fmt.score(p.score)} · coverage {fmt.pct(p.coverage)}", ""]

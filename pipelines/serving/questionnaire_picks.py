@@ -11,6 +11,7 @@ from pipelines import profiles
 from pipelines.serving import format as fmt
 from pipelines.serving import why_rank
 from pipelines.serving.questionnaire import (
+    ALL_COLUMNS,
     OPS,
     SETTINGS,
     VRAM_OVERHEAD,
@@ -19,11 +20,15 @@ from pipelines.serving.questionnaire import (
     QuestionnaireError,
     answer_label,
 )
+from pipelines.steps.denoise import BUILD_NAME
 
 PICKS_SQL = (Path(__file__).parent / "questionnaire_picks.sql").read_text()
 HIGH_AUTOMATION = 0.3
 LARGE_GAP = 10.0
 FALLING_MOMENTUM = 30.0
+RELATIONS = tuple(f"derivatives_{r}" for r in ("finetune", "quantized", "adapter", "merge"))
+LACKS = {"params_b": "parameter counts"}  # what a build without any value of a column lacks, where not "<column> data"
+READ_AS = {"weights_gb": "params_b", "is_base": "family"}  # questionnaire_picks.sql's derived columns: what they read
 STRONG, WEAK = 60.0, 40.0  # a weighed component at least STRONG is a reason, below WEAK a caveat
 # How a strong or weak component reads ({} is its raw figure, pipelines/serving/why_rank.py); adoption's strength is
 # downloads(); low momentum has its own caveat.
@@ -117,21 +122,20 @@ def where_clause(filters: list[dict]) -> tuple[str, dict]:
 
 def recommend(con: duckdb.DuckDBPyConnection, questionnaire: Questionnaire, answers: dict, top: int = 10) -> Result:
     """The best `top` models that meet every hard constraint, scored under the adjusted weights."""
-    counts = con.execute(f"SELECT {', '.join(f'count({c})' for c in profiles.COMPONENTS)} FROM mart_models").fetchone()
-    absent = tuple(c for c, n in zip(profiles.COMPONENTS, counts, strict=True) if n == 0)
+    lacks = lacking(con)
+    absent = tuple(c for c in profiles.COMPONENTS if c in lacks)
     p = plan(questionnaire, answers, absent)
-    unknown = unknown_columns(con, {f["column"] for f in p.filters if f["op"] != "present"}, absent)
-    skipped = {f["question"]: unknown[f["column"]] for f in p.filters if f["column"] in unknown}
-    p.filters = [f for f in p.filters if f["column"] not in unknown]
+    skipped = {f["question"]: lacks[f["column"]] for f in p.filters if f["column"] in lacks}
+    p.filters = [f for f in p.filters if f["column"] not in lacks]
     frame = candidates(con, questionnaire, p, p.filters, top)
     meta = dict(con.execute("SELECT key, value FROM meta WHERE key IN ('data_kind', 'as_of_hf')").fetchall())
     config = questionnaire.config
-    picks = [make_pick(row, p, config.profiles[config.default_profile]) for row in frame.to_dict("records")]
-    for pick in picks:
-        pick.caveats += [f'not checked against your answer to "{questionnaire.question(qid)["prompt"]}": no {missing} '
-                         "in this build" for qid, missing in skipped.items()]
+    unchecked = [f'not checked against your answer to "{questionnaire.question(qid)["prompt"]}": no {missing} in '
+                 "this build" for qid, missing in skipped.items()]
+    picks = [make_pick(row, p, config.profiles[config.default_profile], lacks, unchecked)
+             for row in frame.to_dict("records")]
     matched = int(frame["matched"].iloc[0]) if len(frame) else 0
-    notes = [f"no {c} data in this build: its weight is spread over the other components" for c in absent]
+    notes = [f"no {lacks[c]} in this build: its weight is spread over the other components" for c in absent]
     notes += [f'the answer "{answer_label(q, answers[qid])}" to "{q["prompt"]}" is not applied: this build has no '
               f"{missing}" for qid, missing in skipped.items() for q in [questionnaire.question(qid)]]
     if not picks:
@@ -142,16 +146,17 @@ def recommend(con: duckdb.DuckDBPyConnection, questionnaire: Questionnaire, answ
                   meta.get("as_of_hf"))
 
 
-def unknown_columns(con: duckdb.DuckDBPyConnection, columns: set[str], absent: tuple[str, ...]) -> dict[str, str]:
-    """Of these constraint columns, those this build has no value of (`absent` components too), with what it lacks."""
-    sizes, related = con.execute("""SELECT count(params_b), count(*) FILTER (derivatives_finetune
-        + derivatives_quantized + derivatives_adapter + derivatives_merge > 0) FROM mart_models""").fetchone()
-    lacking = {"params_b": "parameter counts", "weights_gb": "parameter counts"} if sizes == 0 else {}
-    lacking |= {c: f"{c} data" for c in absent}
-    if related == 0:  # every derivative's `base_model:` tag names its base without the relation
-        lacking |= {f"derivatives_{r}": "derivative relations (every derivative names its base without saying how it "
-                    "derives)" for r in ("finetune", "quantized", "adapter", "merge")}
-    return {c: lacking[c] for c in columns if c in lacking}
+def lacking(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
+    """Every column a questionnaire may filter on that this build has no value of, with what it lacks (one scan)."""
+    columns = sorted(ALL_COLUMNS)
+    *counts, related, unrelated = con.execute(
+        f"SELECT {', '.join(f'count({c})' for c in columns)}, count(*) FILTER ({' + '.join(RELATIONS)} > 0), "
+        "count(*) FILTER (derivatives_unknown > 0) FROM mart_models").fetchone()
+    lacks = {c: LACKS.get(c, f"{c.replace('_', ' ')} data") for c, n in zip(columns, counts, strict=True) if n == 0}
+    if not related:  # a relation's count is 0, never NULL, where it has none: known only where some model has one
+        lacks |= dict.fromkeys(RELATIONS, "derivative relations (every derivative names its base without saying how "
+                               "it derives)" if unrelated else "derivatives (no model in it names a base model)")
+    return lacks | {d: lacks[c] for d, c in READ_AS.items() if c in lacks}
 
 
 def candidates(con: duckdb.DuckDBPyConnection, questionnaire: Questionnaire, p: Plan, filters: list[dict],
@@ -159,7 +164,7 @@ def candidates(con: duckdb.DuckDBPyConnection, questionnaire: Questionnaire, p: 
     """The `top` models that meet `filters`, scored under the plan's weights, each with the count that met them."""
     where, params = where_clause(filters)
     params |= {f"w_{c}": w for c, w in p.weights.items()}
-    params |= {"bits": p.settings["bits"], "overhead": VRAM_OVERHEAD, "top": top,
+    params |= {"bits": p.settings["bits"], "overhead": VRAM_OVERHEAD, "top": top, "build_name": BUILD_NAME,
                "min_coverage": questionnaire.config.settings.min_coverage}
     sql = (PICKS_SQL.replace("{where}", where)
            .replace("{weighted}", " + ".join(f"coalesce($w_{c} * {c}, 0)" for c in profiles.COMPONENTS))
@@ -175,8 +180,9 @@ def blocking(con: duckdb.DuckDBPyConnection, questionnaire: Questionnaire, p: Pl
             if candidates(con, questionnaire, p, [f for f in p.filters if f["question"] == qid], 1).empty]
 
 
-def make_pick(row: dict, p: Plan, default_weights: dict[str, float]) -> Pick:
-    """A pick with how it meets each constraint and its strong components as reasons, weak ones as caveats."""
+def make_pick(row: dict, p: Plan, default_weights: dict[str, float], lacks: dict[str, str],
+              unchecked: list[str]) -> Pick:
+    """A pick with how it meets each constraint, strong components as reasons, unchecked limits then weak as caveats."""
     pick = Pick(row["model_id"], row["family"], round(float(row["score"]), 1), round(float(row["score_coverage"]), 3))
     sizes = [f for f in p.filters if f["column"] == "params_b"]
     pick.reasons = [describe(f, row, p) for f in p.filters if f["column"] != "params_b"]
@@ -185,7 +191,7 @@ def make_pick(row: dict, p: Plan, default_weights: dict[str, float]) -> Pick:
     strong = [downloads(row) if c == "adoption" else why_rank.figure(c, row, STRENGTHS)
               for c in weighed if row[c] >= STRONG]
     pick.reasons += [r for r in strong if r]
-    pick.caveats = caveats({**row, "score_coverage": pick.coverage}, p)
+    pick.caveats = [*unchecked, *caveats({**row, "score_coverage": pick.coverage}, p, lacks)]
     pick.caveats += [w for w in (why_rank.figure(c, row, WEAKNESSES) for c in weighed if row[c] < WEAK) if w]
     pick.why = why_rank.sentence(row, default_weights, row["ranked_total"])
     return pick
@@ -242,7 +248,7 @@ def describe(f: dict, row: dict, p: Plan) -> str:
     return f"{column.replace('_', ' ')}: {fmt.whole(actual) if isinstance(actual, float) else actual}"
 
 
-def caveats(row: dict, p: Plan) -> list[str]:
+def caveats(row: dict, p: Plan, lacks: dict[str, str]) -> list[str]:
     """What a careful reader should know about this pick, drawn from the data."""
     notes = []
     if not fmt.missing(row["automation_share"]) and row["automation_share"] >= HIGH_AUTOMATION:
@@ -266,6 +272,6 @@ def caveats(row: dict, p: Plan) -> list[str]:
         notes.append(f"license {row['license']!r} unclassified: check it yourself")
     if not row["open_weight"]:
         notes.append("weights gated: access needs approval")
-    if p.settings["bits"] < 16 and not row["derivatives_quantized"]:
+    if p.settings["bits"] < 16 and "derivatives_quantized" not in lacks and not row["derivatives_quantized"]:
         notes.append(f"no quantised derivative yet: you would quantise it to {p.settings['bits']:g} bits yourself")
     return notes

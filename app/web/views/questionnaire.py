@@ -53,11 +53,11 @@ if submitted:
         cur.close()
     weights = ", ".join(f"{c} {w:.0%}" for c, w in result.plan.weights.items() if w > 0)
     st.subheader("Shortlist")
-    st.caption(f"Models meeting every constraint: {result.matched:,} · weights: {weights}")
+    st.caption(f"Models meeting every applied constraint: {result.matched:,} · weights: {weights}")
     for note in result.notes:
-        st.info(note)
+        st.warning(note)
     if not result.picks:
-        st.info("No model meets every constraint: relax an answer and try again.")
+        st.info("No model meets every applied constraint: relax an answer and try again.")
         st.stop()
     st.dataframe(pd.DataFrame([{"#": i, "model": p.model_id, "family": p.family, "score": p.score,
                                 "coverage": fmt.pct(p.coverage), "caveats": len(p.caveats)}
