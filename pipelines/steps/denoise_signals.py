@@ -76,9 +76,9 @@ def mirror_pairs(author, kept, formats, created, likes, children) -> pd.DataFram
     frame["row"] = np.arange(len(frame))
     suspects = frame[(frame["likes"] <= MIRROR_LIKES) & (frame["children"] == 0)]
     pairs = suspects.merge(frame, on="kept", suffixes=("", "_source"))
-    hit = ((pairs["author"] != pairs["author_source"]) & (pairs["created_source"] < pairs["created"])
-           & (like_lead_p(pairs["likes"].to_numpy(), pairs["likes_source"].to_numpy()) < MIRROR_ALPHA))
-    pairs = pairs[hit]
+    pairs = pairs[(pairs["author"] != pairs["author_source"]) & (pairs["created_source"] < pairs["created"])
+                  & (pairs["likes_source"] > pairs["likes"])]  # what a lead needs, cheaply, before its test
+    pairs = pairs[like_lead_p(pairs["likes"].to_numpy(), pairs["likes_source"].to_numpy()) < MIRROR_ALPHA]
     copied, source = pairs["formats"].to_numpy(), pairs["formats_source"].to_numpy()
     within = (copied == "") | (copied == source)
     within[~within] = [set(a.split(",")) <= set(b.split(",")) for a, b in zip(copied[~within], source[~within],
