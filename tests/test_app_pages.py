@@ -102,7 +102,7 @@ def test_leaderboard_shows_ranked_models_in_rank_order(serving):
     rows = board(at)
     expected = serving.execute(TOP_25).fetchall()
     assert [r["model"]["text"] for r in rows] == [e[0] for e in expected]
-    assert [r["model"]["links"] for r in rows] == [[f"model?model={quote(e[0])}"] for e in expected]
+    assert [r["model"]["links"] for r in rows] == [[f"model?model={quote(e[0], safe='')}"] for e in expected]
     model_id, rank, low, high, composite = expected[0]
     assert rows[0]["rank (90% interval)"]["text"] == f"#{rank} ({low}-{high})"
     assert rows[0]["composite"]["text"] == f"{composite:.1f}"
@@ -169,7 +169,7 @@ def test_leaderboard_families_view(serving):
     rows = board(at)
     families = {r[0] for r in serving.execute("SELECT family FROM mart_families").fetchall()}
     assert {r["family"]["text"] for r in rows} <= families and len(rows) > 0
-    assert all(r["family"]["links"] == [f"family?family={quote(r['family']['text'])}"] for r in rows)
+    assert all(r["family"]["links"] == [f"family?family={quote(r['family']['text'], safe='')}"] for r in rows)
 
 
 def test_the_usage_profile_ranks_by_local_and_api_use_and_says_why(serving):
@@ -202,7 +202,7 @@ def test_family_page_shows_members_by_relation_share_and_top_members(serving):
     top = at.dataframe[1].value
     expected = serving.execute("SELECT model_id FROM mart_models WHERE family = ? "
                                "ORDER BY organic_downloads_30d DESC NULLS LAST, model_id LIMIT 25", [family]).fetchall()
-    assert top["model_id"].tolist() == [f"model?model={e[0]}" for e in expected]
+    assert top["model_id"].tolist() == [f"model?model={quote(e[0], safe='')}" for e in expected]
     assert "None" not in top.astype(str).to_numpy()  # the root has no parent: an empty cell
     assert {"Derivatives over time", "Share of all organic downloads"} <= {s.value for s in at.subheader}
 
@@ -217,7 +217,7 @@ def test_families_view_and_model_page_link_to_the_family_page(serving):
     listed = next(df.value for df in at.dataframe if "family" in df.value.columns)
     expected = serving.execute("SELECT family FROM mart_families ORDER BY organic_downloads_30d DESC NULLS LAST, "
                                "family LIMIT 50").fetchall()
-    assert listed["family"].tolist() == [f"family?family={f}" for (f,) in expected]
+    assert listed["family"].tolist() == [f"family?family={quote(f, safe='')}" for (f,) in expected]
     model_id, family = serving.execute(
         "SELECT model_id, family FROM mart_models WHERE model_id <> family ORDER BY rank LIMIT 1").fetchone()
     at = run_page("model", {"model": model_id})
@@ -234,7 +234,7 @@ def test_model_page_from_query_param_shows_every_component(serving):
     assert components["component"].tolist() == ["adoption", "adoption in its class", "momentum", "ecosystem",
                                                  "community", "capability", "local use", "API use"]
     ancestors = next(df.value for df in at.dataframe if "parent" in df.value.columns)
-    assert f"model?model={family}" in ancestors["parent"].tolist()  # a link to the root's page
+    assert f"model?model={quote(family, safe='')}" in ancestors["parent"].tolist()  # a link to the root's page
 
 
 def test_model_page_shows_the_linked_repository_and_its_growth(serving):

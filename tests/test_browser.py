@@ -164,13 +164,18 @@ def test_leaderboard_fits_a_laptop_screen(browser, app_url, view, width):
     context.close()
 
 
-def test_leaderboard_link_opens_the_model_page(page, app_url, serving):
+def test_leaderboard_link_opens_the_model_page_and_one_back_returns(page, app_url, serving):
     model_id = serving.execute(TOP_2).fetchone()[0]
     page.goto(app_url)
     board_row(page, model_id).get_by_role("link", name=model_id, exact=True).click()
     expect(page.get_by_role("heading", name=model_id)).to_be_visible()
     expect(page.get_by_text("From raw input to score")).to_be_visible()
-    assert unquote(page.url).endswith(f"/model?model={model_id}")  # the page writes it back, slash encoded
+    settle(page)
+    # the link's address is the one the page writes back: no second history entry for the same model
+    expect(page).to_have_url(f"{app_url}/model?model={quote(model_id, safe='')}")
+    page.go_back()
+    expect(page.get_by_role("table", name="Models leaderboard, page 1")).to_be_visible()
+    expect(page).to_have_url(f"{app_url}/")
 
 
 # Streamlit's page loaded by a deep link (/noise) first looks for its server under that path: these two 404s are

@@ -9,6 +9,7 @@ import subprocess
 import sys
 from collections import Counter
 from pathlib import Path
+from urllib.parse import quote
 
 import duckdb
 import pytest
@@ -194,7 +195,7 @@ def test_the_families_page_lists_the_largest_families_without_daily_series(broug
     listed = next(df.value for df in page.dataframe if "family" in df.value.columns)
     top = serving.execute("SELECT family FROM mart_families ORDER BY organic_downloads_30d DESC NULLS LAST, family "
                           "LIMIT 1").fetchone()[0]
-    assert len(listed) == 50 and listed["family"].iloc[0] == f"family?family={top}"
+    assert len(listed) == 50 and listed["family"].iloc[0] == f"family?family={quote(top, safe='')}"
 
 
 def test_the_export_says_reference_and_the_archived_day(brought_up, tmp_path):

@@ -178,7 +178,7 @@ def test_leaderboard_table_escapes_every_value():
     shown = board_html.rows(body)[0]
     assert shown["model"]["text"] == hostile
     assert shown["rank (90% interval)"]["titles"] == [hostile]  # the why tooltip, escaped
-    assert shown["model"]["links"] == ["model?model=%3Cscript%3Ealert%281%29%3C/script%3E%22%27%26x"]
+    assert shown["model"]["links"] == ["model?model=%3Cscript%3Ealert%281%29%3C%2Fscript%3E%22%27%26x"]
     assert shown["model"]["meta"] == f"{row['license_class']} · <1B · a&b"  # small print under the id, as text
 
 

@@ -96,7 +96,7 @@ def text(value) -> str:
 
 def href(page: str, value) -> str:
     """The app page `page` (model or family) for one id, relative so it works under any base path."""
-    return f"{page}?{page}=" + quote(str(value), safe="/")
+    return f"{page}?{page}=" + quote(str(value), safe="")
 
 
 def page_link(value, page: str = "model") -> str:
