@@ -246,6 +246,49 @@ def test_a_bot_mirrors_link_to_its_source_moves_the_address_too(page, app_url, s
     expect(page).to_have_url(f"{app_url}/model?model={quote(source, safe='')}")  # a reload or a shared link: the same
 
 
+def test_a_link_on_the_model_page_is_followed_while_a_search_is_in_the_box(page, app_url, serving):
+    # a mirror whose id no other model's id contains: searching for it shows it first, and not its source
+    mirror, source = serving.execute(
+        "SELECT model_id, mirror_of FROM mart_models m WHERE mirror_of IS NOT NULL AND NOT EXISTS (SELECT 1 FROM "
+        "mart_models o WHERE o.model_id <> m.model_id AND contains(lower(o.model_id), lower(m.model_id))) "
+        "ORDER BY raw_downloads_30d DESC, model_id LIMIT 1").fetchone()
+    page.goto(f"{app_url}/model?model={quote(source, safe='')}")
+    settle(page)
+    search = page.get_by_label("Find a model by id")
+    search.fill(mirror)
+    search.press("Enter")
+    expect(page.get_by_role("heading", name=mirror, exact=True)).to_be_visible()
+    settle(page)
+    page.get_by_role("link", name=f"Read as a re-upload of {source}").click()
+    expect(page).to_have_url(f"{app_url}/model?model={quote(source, safe='')}")
+    settle(page)
+    expect(search).to_have_value(mirror)  # the search that does not match the source is still in the box
+    expect(page.get_by_role("heading", name=source, exact=True)).to_be_visible()
+    expect(page).to_have_url(f"{app_url}/model?model={quote(source, safe='')}")  # not given back to the search
+    page.go_back()
+    expect(page.get_by_role("heading", name=mirror, exact=True)).to_be_visible()
+    settle(page)
+    page.go_forward()
+    expect(page.get_by_role("heading", name=source, exact=True)).to_be_visible()
+    settle(page)
+    expect(page.get_by_role("heading", name=source, exact=True)).to_be_visible()
+
+
+def test_a_pick_in_the_model_box_moves_the_page_and_the_address(page, app_url, serving):
+    shown, picked = [m for (m,) in serving.execute(TOP_2).fetchall()]
+    page.goto(f"{app_url}/model?model={quote(shown, safe='')}")
+    expect(page.get_by_role("heading", name=shown, exact=True)).to_be_visible()
+    settle(page)
+    page.get_by_test_id("stSelectbox").filter(has_text="Model").click()
+    page.get_by_role("option", name=picked, exact=True).click()
+    expect(page.get_by_role("heading", name=picked, exact=True)).to_be_visible()
+    expect(page).to_have_url(f"{app_url}/model?model={quote(picked, safe='')}")
+    settle(page)
+    page.go_back()
+    expect(page.get_by_role("heading", name=shown, exact=True)).to_be_visible()
+    expect(page).to_have_url(f"{app_url}/model?model={quote(shown, safe='')}")
+
+
 def test_unknown_model_in_the_url_is_named(page, app_url):
     page.goto(f"{app_url}/model?model=nobody/missing-model")
     expect(page.get_by_text("Unknown model id 'nobody/missing-model'")).to_be_visible()

@@ -11,11 +11,18 @@ from pipelines.serving import why_rank
 
 CHILDREN = 15
 
+
+def new_search() -> None:
+    """A new search shows its first match: the model in the address gives way."""
+    st.query_params.pop("model", None)
+
+
 meta = page_header("Model")
-text = st.text_input("Find a model by id", key="model_search", placeholder="owner/name or part of it")
+text = st.text_input("Find a model by id", key="model_search", placeholder="owner/name or part of it",
+                     on_change=new_search)
 matches = queries.run("model_search", text=text or "", limit=50)["model_id"].tolist()
 
-m = url_pick("model", "model", matches, "Model", searched=bool(text), key="model_pick",
+m = url_pick("model", "model", matches, "Model", key="model_pick",
              empty=f"No model id contains {text!r}.",
              unknown="Unknown model id {shown}: no model with that id in the published data. "
                      "Expected a Hugging Face repo id such as owner/name; search for one below.")
