@@ -252,8 +252,8 @@ def test_a_source_leads_its_copy_in_likes_beyond_chance():
 
 
 def test_like_lead_p_is_the_binomial_tail_at_one_half():
-    p = sig.like_lead_p(np.array([0, 0, 1, 2, 2, 1]), np.array([1, 5, 7, 9, 3028, 0]))
-    assert p == pytest.approx([0.5, 1 / 32, 9 / 256, 67 / 2048, 0.0, 1.0])
+    p = sig.like_lead_p(np.array([0, 0, 1, 2, 2, 1, 0, 3]), np.array([1, 5, 7, 9, 3028, 0, 0, 3]))
+    assert p == pytest.approx([0.5, 1 / 32, 9 / 256, 67 / 2048, 0.0, 1.0, 1.0, 42 / 64])
 
 
 def test_a_mirrors_source_is_its_most_liked_listed_match():
@@ -296,7 +296,7 @@ def test_a_build_names_its_format(name, build):
     assert duckdb.connect().execute(query, {"n": name}).fetchall() == [(build,)]
 
 
-def test_mirror_flags_need_an_earlier_more_liked_model_of_another_owner():
+def test_mirror_flags_need_an_earlier_model_of_another_owner_that_leads_in_likes():
     author = ["org", "bot", "org2", "fan", "solo"]
     kept = ["popular7b/transformers"] * 4 + ["unique1b/transformers"]  # as the MODELS query gives them
     created = pd.to_datetime(["2025-01-01", "2025-06-01", "2024-12-01", "2024-06-01", "2025-01-01"])

@@ -146,9 +146,10 @@ def test_downloads_far_out_of_line_with_engagement_do_not_top_a_single_snapshot_
 @pytest.mark.parametrize(("model", "source"), [
     ("DevaMalla/llama7b", "huggyllama/llama-7b"), ("Yntec/EpicDiffusion", "johnslegers/epic-diffusion"),
     ("autogluon/chronos-t5-base", "amazon/chronos-t5-base"),  # re-uploads, re-spelled or not
-    # a re-upload with no sign of a bot's traffic: busier only than a namesake with one like (`CLARA-MeD/flan-t5-large`,
-    # 24 downloads), less than its source; a repository moved to a new owner, whose old one leads it by 5 likes to 2
-    # (the library's default: its users' demand); and course exercises, one of 345 and one of 1,316 owners'
+    # a re-upload with no sign of a bot's traffic: less downloaded than its source, busier only than a namesake that
+    # does not lead it (`CLARA-MeD/flan-t5-large`, 1 like, 24 downloads); a repository moved to a new owner, whose old
+    # one has 5 likes to its 2, no lead (the library's default: its users' demand); and course exercises, one of 345
+    # and one of 1,316 owners'
     ("mhemetfaik/flan-t5-large-copy", None), ("Systran/faster-whisper-tiny", None),
     ("NikosKokkini/poca-SoccerTwos", None), ("XKirsh/ppo-Huggy", None),
     ("SanctumAI/Codestral-22B-v0.1-GGUF", None),  # one of 13 owners' builds under the conventional name

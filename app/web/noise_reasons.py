@@ -7,9 +7,9 @@ REASONS = {
     "weekday_only": "working days far above weekends, beyond the usual weekend dip: the weekday excess is removed",
     "floor": "a flat, scheduled level far steadier than people's downloads, as nightly jobs produce: that level is "
              "removed on each day it ran (none on a missed night, twice on a re-run)",
-    "mirror": "a re-upload of a more-liked model under its name (up to case, punctuation or a word like -copy) and "
-              "with its library and format, by another owner, with no likes or derivatives of its own and flat or "
-              "out-of-line traffic: every download counts as automation",
+    "mirror": "a re-upload of a model that clearly leads it in likes, under its name (up to case, punctuation or a "
+              "word like -copy) and with its library and format, by another owner, with at most 2 likes and no "
+              "derivatives of its own and flat or out-of-line traffic: every download counts as automation",
     "engagement_outlier": "far more downloads than its likes and derivatives predict for its size: "
                           "flagged only when daily data sizes the automation; without daily data (archived "
                           "snapshots), the downloads beyond what they explain are removed",

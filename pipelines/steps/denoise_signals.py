@@ -87,14 +87,14 @@ def mirror_pairs(author, kept, formats, created, likes, children) -> pd.DataFram
 
 
 def like_lead_p(copy_likes: np.ndarray, source_likes: np.ndarray) -> np.ndarray:
-    """P(a copy has at most its likes) if copy and source were liked alike: Binomial(the pair's likes, 1/2). A copy has
-    at most MIRROR_LIKES likes, so the sum is short (no likes beside 5 of the source's: 0.5^5 = 0.03)."""
-    n = np.asarray(copy_likes, dtype=np.float64) + np.asarray(source_likes, dtype=np.float64)
+    """P(Binomial(copy + source likes, 1/2) <= copy likes): how often a copy liked as its source has no more likes."""
+    copy_likes = np.asarray(copy_likes, dtype=np.int64)
+    n = copy_likes + np.asarray(source_likes, dtype=np.int64)
     total, log_choose = np.zeros(len(n)), np.zeros(len(n))
-    for j in range(MIRROR_LIKES + 1):
+    for j in range(int(copy_likes.max(initial=0)) + 1):
         if j:
             log_choose += np.log(np.maximum(n - j + 1, 1)) - np.log(j)
-        total += np.where((j <= np.asarray(copy_likes)) & (j <= n), np.exp(log_choose - n * np.log(2)), 0.0)
+        total += np.where(j <= copy_likes, np.exp(log_choose - n * np.log(2)), 0.0)
     return total
 
 
