@@ -230,8 +230,8 @@ def test_model_page_from_query_param_shows_every_component(serving):
         "SELECT model_id, family FROM mart_models WHERE model_id <> family ORDER BY rank LIMIT 1").fetchone()
     at = run_page("model", {"model": model_id})
     assert model_id in [h.value for h in at.header]
-    components = at.dataframe[0].value
-    assert components["component"].tolist() == ["adoption", "adoption in its class", "momentum", "ecosystem",
+    components = at.table[0].value
+    assert components["Component"].tolist() == ["adoption", "adoption in its class", "momentum", "ecosystem",
                                                  "community", "capability", "local use", "API use"]
     ancestors = next(df.value for df in at.dataframe if "parent" in df.value.columns)
     assert f"model?model={quote(family, safe='')}" in ancestors["parent"].tolist()  # a link to the root's page

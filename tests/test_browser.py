@@ -6,6 +6,7 @@ import logging
 import os
 import re
 import shutil
+from itertools import pairwise
 from pathlib import Path
 from urllib.parse import quote, unquote, urlsplit
 
@@ -211,6 +212,36 @@ def test_every_page_is_drawn_for_people(browser, app_url, serving, path, width):
     assert [url for url in failed if url not in probes] == []
     assert [text for text in said if "status of 404" not in text] == [] and len(said) == len(probes)
     context.close()
+
+
+def test_the_model_pages_inputs_table_shows_every_source_whole_at_1280(page, app_url, serving):
+    model_id = serving.execute(TOP_2).fetchone()[0]
+    page.set_viewport_size({"width": 1280, "height": 800})
+    page.goto(f"{app_url}/model?model={quote(model_id, safe='')}")
+    inputs = page.get_by_test_id("stTable").filter(has_text="Source, as of")
+    expect(inputs.get_by_role("row")).to_have_count(9)
+    settle(page)
+    sources = inputs.locator("tbody tr td:last-child")
+    assert sources.first.inner_text().startswith("Hugging Face, ")
+    cut = sources.evaluate_all("cells => cells.filter(c => { const r = c.getBoundingClientRect(); "
+                               "return c.scrollWidth > c.clientWidth || r.right > innerWidth; }).map(c => c.innerText)")
+    assert cut == [], f"source cells cut at 1280 px: {cut}"
+
+
+def test_the_noise_chart_labels_every_bar_at_1280(page, app_url):
+    page.set_viewport_size({"width": 1280, "height": 800})
+    page.goto(f"{app_url}/noise")
+    chart = page.get_by_test_id("stVegaLiteChart")
+    expect(chart.locator(".role-axis-label text").first).to_be_visible()
+    settle(page)
+    bars = chart.locator(".role-mark rect, .role-mark path").evaluate_all(
+        "marks => new Set(marks.map(m => Math.round(m.getBoundingClientRect().top))).size")
+    # the y axis's labels (model ids, not the x axis's numbers), each drawn and none over the next
+    labels = chart.locator(".role-axis").filter(has_text="/").locator(".role-axis-label text").evaluate_all(
+        "ts => ts.filter(t => getComputedStyle(t).opacity !== '0' && t.getAttribute('opacity') !== '0')"
+        ".map(t => { const r = t.getBoundingClientRect(); return [r.top, r.bottom]; })")
+    assert len(labels) == bars > 1, f"{len(labels)} labels for {bars} bars"
+    assert all(above[1] <= below[0] for above, below in pairwise(labels)), "labels overlap"
 
 
 def test_family_link_on_the_leaderboard_opens_the_family_page(page, app_url, serving):

@@ -106,9 +106,10 @@ def noise_bars(noisy: pd.DataFrame) -> alt.Chart:
                       var_name="part", value_name="downloads")
     long["part"] = long["part"].map({"organic_downloads_30d": "organic", "removed": "automation (removed)"})
     return alt.Chart(long).mark_bar().encode(
-        y=alt.Y("model_id:N", sort=list(noisy["model_id"]), title=None, axis=alt.Axis(labelLimit=0)),
+        y=alt.Y("model_id:N", sort=list(noisy["model_id"]), title=None,
+                axis=alt.Axis(labelLimit=0, labelOverlap=False)),  # Streamlit's theme thins labels that nearly touch
         x=alt.X("downloads:Q", title="downloads, last 30 days", axis=alt.Axis(format="~s")),
         color=alt.Color("part:N", title=None),
         tooltip=["model_id:N", "part:N", alt.Tooltip("downloads:Q", format=",")],
-    ).properties(height=22 * len(noisy))  # a row per model, each labelled: a fixed height, which a fit can keep
+    ).properties(height=26 * len(noisy))  # a row per model, each labelled: a fixed height, which a fit can keep
     # (a stepped height warns "Dropping fit-y" whenever Streamlit's container fits the chart on a redraw)

@@ -70,11 +70,10 @@ inputs = pd.DataFrame([
      "no matched OpenRouter model" if fmt.missing(m["api_tokens_30d"]) else
      f"{fmt.compact(m['api_tokens_30d'])} OpenRouter tokens in 30 days against the most used model",
      "OpenRouter, " + ("not matched" if fmt.missing(m["as_of_api"]) else fmt.date(m["as_of_api"]))),
-], columns=["component", "score", "raw input", "source, as of"])
-inputs["score"] = inputs["score"].map(lambda v: "missing (not counted)" if fmt.missing(v) else fmt.score(v))
-tables.table(inputs, {"component": tables.text("Component"), "score": tables.text("Score, 0-100"),
-                      "raw input": tables.text("Raw input"),
-                      "source, as of": tables.text("Source, as of")})
+], columns=["Component", "Score, 0-100", "Raw input", "Source, as of"])
+inputs["Score, 0-100"] = inputs["Score, 0-100"].map(
+    lambda v: "missing (not counted)" if fmt.missing(v) else fmt.score(v))
+st.table(inputs, hide_index=True)  # a static table wraps its text: a grid cuts the last column at 1280 px
 st.caption(f"Composite {fmt.score(m['composite'])} = weighted mean of the present components under the default "
            f"profile; coverage {fmt.pct(m['coverage'])} of the weight is present. "
            f"Methodology {m['methodology_version']}, inputs {m['inputs_hash']}.")
