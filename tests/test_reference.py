@@ -199,6 +199,24 @@ def test_the_families_page_lists_the_largest_families_without_daily_series(broug
     assert len(listed) == 50 and listed["family"].iloc[0] == f"family?family={quote(top, safe='')}"
 
 
+def test_the_model_page_and_data_health_date_livebench_alike(brought_up, serving, monkeypatch):
+    # the scores are LiveBench's 2024-07-26 release, read into the archive dated 2024-07-11: both pages say both
+    monkeypatch.setenv("REVEALED_HOME", str(brought_up[0]))
+    model_id = serving.execute("SELECT model_id FROM mart_models WHERE clean_source = 'livebench:2024-07-26' "
+                               "ORDER BY rank NULLS LAST, model_id LIMIT 1").fetchone()[0]
+    page = AppTest.from_file(str(STREAMLIT_APP), default_timeout=120)
+    page.query_params["model"] = model_id
+    page.run().switch_page("views/model.py").run()
+    assert not page.exception
+    inputs = page.table[0].value.set_index("Component")
+    assert inputs.loc["capability", "Source, as of"] == "livebench, release 2024-07-26, read 2024-07-11"
+    page.switch_page("views/data_health.py").run()
+    assert not page.exception
+    freshness = next(df.value for df in page.dataframe if "last_ok_as_of" in df.value.columns).set_index("source")
+    assert freshness.loc["livebench", "last_ok_as_of"] == "release 2024-07-26, read 2024-07-11"
+    assert freshness.loc["hf", "last_ok_as_of"] == "2024-07-11"
+
+
 def test_the_export_says_reference_and_the_archived_day(brought_up, tmp_path):
     home, _ = brought_up
     done = revealed(home, "export", "weekly", "--out", str(tmp_path))

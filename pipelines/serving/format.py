@@ -74,3 +74,10 @@ def date(value) -> str:
     if isinstance(value, dt.datetime):
         return value.strftime("%Y-%m-%d" if value.time() == dt.time() else "%Y-%m-%d %H:%M")
     return value.isoformat()
+
+
+def release_read(release, read) -> str:
+    """When benchmark scores are from: 'release 2024-07-26, read 2024-07-11', or the one date if they agree."""
+    if missing(release) or not release or date(release) == date(read):
+        return date(read)
+    return f"release {date(release)}, read {date(read)}"

@@ -24,8 +24,10 @@ st.caption(f"Last good collection run finished {fmt.date(last_run)} · warehouse
 st.subheader("Freshness per source")
 freshness["data"] = freshness["sandbox"].map({True: "sandbox (fictional)",
                                               False: "archived (imported file)" if archived else "live"})
-for column in ("last_ok_as_of", "last_ok_at"):
-    freshness[column] = freshness[column].map(fmt.date)
+releases = {r["source"]: r["release"] for r in queries.records("benchmark_releases")}
+freshness["last_ok_as_of"] = [fmt.release_read(releases.get(source), as_of)
+                              for source, as_of in zip(freshness["source"], freshness["last_ok_as_of"], strict=True)]
+freshness["last_ok_at"] = freshness["last_ok_at"].map(fmt.date)
 tables.table(freshness, {"source": tables.text("Source"), "last_ok_as_of": tables.text("Data as of"),
                          "last_ok_at": tables.text("Collected"), "failed_runs": tables.number("Failed runs"),
                          "data": tables.text("Data")})

@@ -44,6 +44,7 @@ st.info(f"**Why {fmt.rank(m['rank'])}:** " + why_rank.sentence(m.to_dict(), weig
                                                                int(m["ranked"])), icon=":material/help:")
 
 st.subheader("From raw input to score")
+source, _, release = ("benchmarks" if fmt.missing(m["clean_source"]) else m["clean_source"]).partition(":")
 inputs = pd.DataFrame([
     ("adoption", m["adoption"], f"{fmt.compact(m['organic_downloads_30d'])} organic downloads in 30 days "
      f"(raw {fmt.compact(m['raw_downloads_30d'])}) against the most downloaded model",
@@ -61,7 +62,7 @@ inputs = pd.DataFrame([
     ("capability", m["capability"],
      "no clean benchmark score" if fmt.missing(m["clean_score"]) else
      f"clean score {fmt.score(m['clean_score'])} ({m['clean_source']})",
-     f"benchmarks, {fmt.date(m['as_of_benchmarks'])}"),
+     f"{source}, {fmt.release_read(release, m['as_of_benchmarks'])}"),
     ("local use", m["local_use"],
      "no matched Ollama library model" if fmt.missing(m["local_pulls_30d"]) else
      f"{fmt.compact(m['local_pulls_30d'])} Ollama pulls in 30 days against the most pulled model",

@@ -1,0 +1,1 @@
+SELECT source, max(release) AS release FROM mart_benchmarks GROUP BY source
