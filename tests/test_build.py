@@ -97,6 +97,23 @@ def test_inputs_hash_changes_with_what_the_build_reads(con, tmp_path):
     assert len({first, second, third, build.inputs_hash(con, profiles.load(reweighed))}) == 4
 
 
+def test_up_rebuilds_data_published_by_other_code(home, con):
+    hub_snapshot(con, [{"id": "a/a"}, {"id": "a/b"}])
+    said = []
+    up._build(home, con, None, said.append, "[6/7]", "Building and publishing...")
+    served = db.connect_serving(paths.serving_file(home))
+    assert served.execute("SELECT value FROM meta WHERE key = 'code_hash'").fetchone() == (build.code_hash(),)
+    served.close()
+    served = duckdb.connect(str(paths.serving_file(home)))  # as published by an earlier version of the pipelines
+    served.execute("UPDATE meta SET value = 'older-code' WHERE key = 'code_hash'")
+    served.close()
+    up._build(home, con, None, said.append, "[6/7]", "Building and publishing...")
+    up._build(home, con, None, said.append, "[6/7]", "Building and publishing...")
+    assert [s for s in said if s.startswith("[6/7]")] == [
+        "[6/7] Building and publishing...", "[6/7] Building and publishing...",
+        "[6/7] Build: the published data is up to date"]
+
+
 def test_up_rebuilds_when_the_profiles_change_and_only_then(home, con, tmp_path):
     hub_snapshot(con, [{"id": "a/a"}, {"id": "a/b"}])
     reweighed = tmp_path / "profiles.toml"

@@ -171,11 +171,19 @@ def inputs_hash(con: duckdb.DuckDBPyConnection, config: Config) -> str:
     return digest.hexdigest()[:16]
 
 
+def code_hash() -> str:
+    """A hash of the pipelines' code (every .py and .sql file): published data from other code is rebuilt by `up`."""
+    root = Path(__file__).resolve().parents[1]
+    files = sorted(p for p in root.rglob("*") if p.suffix in (".py", ".sql"))
+    return hashlib.sha256(b"".join(str(p.relative_to(root)).encode() + p.read_bytes() for p in files)).hexdigest()[:16]
+
+
 def write_build_inputs(con: duckdb.DuckDBPyConnection, report: BuildReport, full: bool) -> None:
     """Record the inputs hash, start time and whether to rebuild kept state where later steps can read them."""
     con.execute("CREATE OR REPLACE TABLE build_inputs (key VARCHAR PRIMARY KEY, value VARCHAR)")
     con.executemany("INSERT INTO build_inputs VALUES (?, ?)", [
         ["inputs_hash", report.inputs_hash],
+        ["code_hash", code_hash()],
         ["started_at", report.started_at.isoformat(timespec="seconds")],
         ["full", str(full).lower()],
     ])

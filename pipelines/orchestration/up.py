@@ -210,16 +210,16 @@ def _has_ok_run(con, source: str, day: dt.date) -> bool:
                        [source, day]).fetchone()[0]
 
 
-def _published_hash(home: Path) -> str | None:
+def _published_hashes(home: Path) -> dict[str, str]:
+    """The published data's inputs and code hashes (meta), none when nothing is published."""
     try:
         con = db.connect_serving(paths.serving_file(home))
     except FileNotFoundError:
-        return None
+        return {}
     try:
-        row = con.execute("SELECT value FROM meta WHERE key = 'inputs_hash'").fetchone()
+        return dict(con.execute("SELECT key, value FROM meta WHERE key IN ('inputs_hash', 'code_hash')").fetchall())
     finally:
         con.close()
-    return row[0] if row else None
 
 
 def bring_up(home: Path, settings: Choice, sources: jobs.Sources, say: Callable[[str], None],
@@ -264,8 +264,9 @@ def bring_up(home: Path, settings: Choice, sources: jobs.Sources, say: Callable[
 
 
 def _build(home: Path, con, profiles_file: Path | None, say: Callable[[str], None], step: str, doing: str) -> None:
-    """Build and publish unless the published data already comes from these inputs."""
-    if _published_hash(home) == build.inputs_hash(con, profiles.load(profiles_file)):
+    """Build and publish unless the published data already comes from these inputs and this code."""
+    current = {"inputs_hash": build.inputs_hash(con, profiles.load(profiles_file)), "code_hash": build.code_hash()}
+    if _published_hashes(home) == current:
         say(f"{step} Build: the published data is up to date")
         return
     say(f"{step} {doing}")
