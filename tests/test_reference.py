@@ -199,6 +199,21 @@ def test_the_families_page_lists_the_largest_families_without_daily_series(broug
     assert len(listed) == 50 and listed["family"].iloc[0] == f"family?family={quote(top, safe='')}"
 
 
+def test_gating_the_archive_does_not_carry_is_unknown_not_open(brought_up, serving, monkeypatch):
+    # the 2024 listing has no `gated`: Meta-Llama-3-8B (gated on the Hub) was shown as "open weight"
+    assert serving.execute("SELECT count(open_weight) FROM mart_models").fetchone() == (0,)
+    monkeypatch.setenv("REVEALED_HOME", str(brought_up[0]))
+    page = AppTest.from_file(str(STREAMLIT_APP), default_timeout=120)
+    page.query_params["model"] = "meta-llama/Meta-Llama-3-8B"
+    page.run().switch_page("views/model.py").run()
+    assert not page.exception and any("· gating unknown ·" in c.value for c in page.caption)
+    board = AppTest.from_file(str(STREAMLIT_APP), default_timeout=120)
+    board.query_params["open_only"] = "1"
+    board.run()
+    assert not board.exception and any("No rows match" in i.value for i in board.info)
+    assert any("archived listings do not carry gating" in h.value for h in board.html)
+
+
 def test_the_model_page_and_data_health_date_livebench_alike(brought_up, serving, monkeypatch):
     # the scores are LiveBench's 2024-07-26 release, read into the archive dated 2024-07-11: both pages say both
     monkeypatch.setenv("REVEALED_HOME", str(brought_up[0]))
@@ -240,11 +255,13 @@ def test_status_says_archived_and_nothing_is_scheduled(brought_up):
 
 
 def test_ask_answers_every_builtin_and_names_the_limits_the_archive_cannot_check(brought_up, tmp_path):
-    # no parameter counts, derivative relations or daily history for momentum in the 2024 listing: those answers are
-    # not applied, said in a note and in every pick's caveats (before, each built-in's defaults picked nothing)
+    # no parameter counts, derivative relations, gating or daily history for momentum in the 2024 listing: those answers
+    # are not applied, said in a note and in every pick's caveats (before, each built-in's defaults picked nothing, and
+    # every model passed for open weight)
     home, _ = brought_up
-    unchecked = {"fine_tune_base": ["max_params_b", "min_params_b"], "run_locally": ["vram_gb", "need_quantized"],
-                 "procurement": ["stability"]}
+    unchecked = {"fine_tune_base": ["max_params_b", "min_params_b", "open_weight"],
+                 "run_locally": ["vram_gb", "need_quantized", "open_weight"],
+                 "procurement": ["stability", "open_weight"]}
     matched = {"fine_tune_base": 5298, "run_locally": 44, "procurement": 18}
     for name, stability in (*((n, None) for n in unchecked), ("procurement", "any")):
         answers = tmp_path / f"{name}-{stability}.yaml"
@@ -253,7 +270,7 @@ def test_ask_answers_every_builtin_and_names_the_limits_the_archive_cannot_check
         assert done.returncode == 0, done.stderr
         out = json.loads(done.stdout)
         named = [q for n in out["notes"] for q in re.findall(r'" to "(.+)" is not applied: this build has no', n)]
-        prompts = [] if stability else [qn.load(name).question(qid)["prompt"] for qid in unchecked[name]]
+        prompts = [qn.load(name).question(qid)["prompt"] for qid in (["open_weight"] if stability else unchecked[name])]
         assert (out["matched"], named) == (matched[name], prompts)
         assert out["picks"] and all(sum(c.startswith("not checked against your answer") for c in pick["caveats"])
                                     == len(prompts) for pick in out["picks"])
@@ -274,7 +291,8 @@ def test_ask_picks_no_build_as_a_base_and_puts_first_what_it_could_not_check(bro
     assert len(out["fine_tune_base"]) == 200 and builds == []
     # relations are unknown, so "no quantised derivative yet" would be a guess beside the unchecked quantised limit
     for pick in out["run_locally"]:
-        assert [c.startswith("not checked against your answer") for c in pick["caveats"]][:3] == [True, True, False]
+        unchecked = [c.startswith("not checked against your answer") for c in pick["caveats"]]
+        assert unchecked[:4] == [True, True, True, False]
         assert not any(c.startswith("no quantised derivative yet") for c in pick["caveats"])
 
 
@@ -286,7 +304,8 @@ def test_the_questionnaire_page_warns_of_the_limits_it_could_not_check(brought_u
     page.button[0].click().run()
     assert not page.exception
     warned = [w.value for w in page.warning if "is not applied" in w.value]
-    assert len(warned) == 2 and warned[0].startswith('the answer "24" to "How much GPU memory')
+    assert len(warned) == 3 and warned[0].startswith('the answer "24" to "How much GPU memory')
+    assert "no gating data" in warned[2]
     assert any(c.value.startswith("Models meeting every applied constraint: 44 ") for c in page.caption)
 
 

@@ -13,6 +13,11 @@ def reference_note(as_of: str | None) -> str:
     return REFERENCE_NOTE.replace("archived:", f"archived {as_of}:") if as_of else REFERENCE_NOTE
 
 
+def gating(open_weight) -> str:
+    """Whether a model's weights download without approval, or that the listing did not say."""
+    return "gating unknown" if missing(open_weight) else "open weight" if open_weight else "gated weights"
+
+
 def missing(value) -> bool:
     """True for None, NaN and pandas NA/NaT (pandas is not imported for this: the leaderboard runs without it)."""
     if value is None or (isinstance(value, float) and math.isnan(value)):

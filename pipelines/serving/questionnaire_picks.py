@@ -27,7 +27,8 @@ HIGH_AUTOMATION = 0.3
 LARGE_GAP = 10.0
 FALLING_MOMENTUM = 30.0
 RELATIONS = tuple(f"derivatives_{r}" for r in ("finetune", "quantized", "adapter", "merge"))
-LACKS = {"params_b": "parameter counts"}  # what a build without any value of a column lacks, where not "<column> data"
+# what a build without any value of a column lacks, where not "<column> data"
+LACKS = {"params_b": "parameter counts", "open_weight": "gating data (which weights need approval)"}
 READ_AS = {"weights_gb": "params_b", "is_base": "family"}  # questionnaire_picks.sql's derived columns: what they read
 STRONG, WEAK = 60.0, 40.0  # a weighed component at least STRONG is a reason, below WEAK a caveat
 # How a strong or weak component reads ({} is its raw figure, pipelines/serving/why_rank.py); adoption's strength is
@@ -270,7 +271,7 @@ def caveats(row: dict, p: Plan, lacks: dict[str, str]) -> list[str]:
         notes.append(f"adoption momentum low ({row['momentum']:.0f}/100)")
     if row["license_class"] == "unknown":
         notes.append(f"license {row['license']!r} unclassified: check it yourself")
-    if not row["open_weight"]:
+    if not fmt.missing(row["open_weight"]) and not row["open_weight"]:
         notes.append("weights gated: access needs approval")
     if p.settings["bits"] < 16 and "derivatives_quantized" not in lacks and not row["derivatives_quantized"]:
         notes.append(f"no quantised derivative yet: you would quantise it to {p.settings['bits']:g} bits yourself")

@@ -49,6 +49,9 @@ if not rows and view.page != 1:  # a page number past the end (typed in, or an o
                   f"{math.ceil(rows[0]['total'] / view.rows) if rows else 0:,}. Showing page 1.")
     view = replace(view, page=1)
 total = rows[0]["total"] if rows else 0
+if view.open_only and not total and not queries.records("gating_known")[0]["known"]:
+    alerts.append("No model here says whether its weights need approval (archived listings do not carry gating): "
+                  "the open-weight filter matches none.")
 pages = max(1, math.ceil(total / view.rows))
 
 

@@ -32,7 +32,7 @@ st.page_link("views/family.py", label=f"Family {m['family']}", query_params={"fa
              icon=":material/account_tree:")
 st.caption(f"license {m['license']} ({m['license_class']}) · {m['size_class']} "
            f"({fmt.score(m['params_b'])}B params) · {m['pipeline_tag']} · "
-           f"{'open weight' if m['open_weight'] else 'gated weights'} · created {fmt.date(m['created_at'])}")
+           f"{fmt.gating(m['open_weight'])} · created {fmt.date(m['created_at'])}")
 cols = st.columns(5)
 tables.rank_metric(cols[0], m)
 cols[1].metric("Composite", fmt.score(m["composite"]))

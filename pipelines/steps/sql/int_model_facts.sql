@@ -41,7 +41,7 @@ SELECT
          WHEN regexp_matches(l.license, '^(a?gpl|lgpl|cc-by-sa|mpl|epl|eupl|osl|odbl)') THEN 'copyleft'
          ELSE 'restricted' END AS license_class,
     l.pipeline_tag,
-    l.gated IS DISTINCT FROM 'manual' AS open_weight,
+    l.gated <> 'manual' AS open_weight,  -- NULL where the listing has no gating (archived snapshots)
     l.created_at,
     l.likes,
     coalesce(n.raw_downloads_30d, l.downloads) AS raw_downloads_30d,
