@@ -224,11 +224,12 @@ def test_the_model_page_and_data_health_date_livebench_alike(brought_up, serving
     page.run().switch_page("views/model.py").run()
     assert not page.exception
     inputs = page.table[0].value.set_index("Component")
-    assert inputs.loc["capability", "Source, as of"] == "livebench, release 2024-07-26, read 2024-07-11"
+    paired = "release 2024-07-26, paired with the 2024-07-11 archive"  # the release is later than the Hub snapshot
+    assert inputs.loc["capability", "Source, as of"] == f"livebench, {paired}"
     page.switch_page("views/data_health.py").run()
     assert not page.exception
     freshness = next(df.value for df in page.dataframe if "last_ok_as_of" in df.value.columns).set_index("source")
-    assert freshness.loc["livebench", "last_ok_as_of"] == "release 2024-07-26, read 2024-07-11"
+    assert freshness.loc["livebench", "last_ok_as_of"] == "release 2024-07-26, paired with the 2024-07-11 archive"
     assert freshness.loc["hf", "last_ok_as_of"] == "2024-07-11"
 
 

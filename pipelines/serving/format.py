@@ -82,7 +82,9 @@ def date(value) -> str:
 
 
 def release_read(release, read) -> str:
-    """When benchmark scores are from: 'release 2024-07-26, read 2024-07-11', or the one date if they agree."""
+    """When benchmark scores are from: release and read dates, one if they agree, or the archive a release joined."""
     if missing(release) or not release or date(release) == date(read):
         return date(read)
+    if date(read) < date(release):
+        return f"release {date(release)}, paired with the {date(read)} archive"
     return f"release {date(release)}, read {date(read)}"
