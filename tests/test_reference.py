@@ -277,6 +277,16 @@ def test_ask_answers_every_builtin_and_names_the_limits_the_archive_cannot_check
                                     == len(prompts) for pick in out["picks"])
 
 
+def test_procurement_says_its_automation_figure_was_not_seen_day_by_day(brought_up, tmp_path):
+    # one archived snapshot: the share of automation is read from a 30-day count, not from daily series
+    answers = tmp_path / "defaults.yaml"
+    answers.write_text("{}\n")
+    done = revealed(brought_up[0], "ask", "-q", "procurement", "--answers", str(answers), "--format", "json")
+    assert done.returncode == 0, done.stderr
+    reasons = [r for pick in json.loads(done.stdout)["picks"] for r in pick["reasons"] if "CI or automation" in r]
+    assert reasons and all(r.endswith("of it was not seen day by day)") for r in reasons)
+
+
 def test_ask_picks_no_build_as_a_base_and_puts_first_what_it_could_not_check(brought_up, tmp_path):
     # builds such as `unsloth/llama-3-8b-Instruct-bnb-4bit` name no parent on the 2024 Hub: one was the second base
     home, _ = brought_up

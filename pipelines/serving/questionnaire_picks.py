@@ -237,7 +237,10 @@ def describe(f: dict, row: dict, p: Plan) -> str:
     if column == "open_weight":
         return "weights download without approval" if actual else "weights need approval to download"
     if column == "automation_share":
-        return f"only {fmt.pct(actual)} of its downloads come from CI or automation"
+        unseen = row["unseen_share"]
+        return f"only {fmt.pct(actual)} of its downloads come from CI or automation" + (
+            f" (as far as a 30-day count shows: {fmt.pct(unseen)} of it was not seen day by day)"
+            if not fmt.missing(unseen) and unseen >= 0.5 else "")
     if column.startswith("derivatives_"):
         kind = {"finetune": "fine-tunes", "quantized": "ready-made quantised builds", "adapter": "adapters",
                 "merge": "merges"}[column.removeprefix("derivatives_")]
