@@ -7,13 +7,12 @@ from app.web.page_header import page_header
 from pipelines.serving import format as fmt
 
 meta = page_header("Families")
-top = st.slider("Families to show", 3, 15, 8, key="families_top")
-share = queries.run("family_share_daily", top=top)
 conc = queries.run("family_concentration")
-if share.empty:
+if conc.empty:  # no slider then: it only sizes the daily charts
     st.info("No daily family series in the published data: shares over time need daily snapshots (archived data has "
             "point-in-time ones). The largest families below are from the latest snapshot.")
 else:
+    share = queries.run("family_share_daily", top=st.slider("Families to show", 3, 15, 8, key="families_top"))
     latest = conc.iloc[-1]
     cols = st.columns(3)
     cols[0].metric("Top-5 family share", fmt.pct(latest["top5_share"]),
