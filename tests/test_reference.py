@@ -207,7 +207,8 @@ def test_gating_the_archive_does_not_carry_is_unknown_not_open(brought_up, servi
     page = AppTest.from_file(str(STREAMLIT_APP), default_timeout=120)
     page.query_params["model"] = "meta-llama/Meta-Llama-3-8B"
     page.run().switch_page("views/model.py").run()
-    assert not page.exception and any("· gating unknown ·" in c.value for c in page.caption)
+    assert not page.exception and any("· size unknown · text-generation · gating unknown ·" in c.value
+                                      for c in page.caption)  # no "unknown (-B params)" either
     board = AppTest.from_file(str(STREAMLIT_APP), default_timeout=120)
     board.query_params["open_only"] = "1"
     board.run()

@@ -30,8 +30,8 @@ m = url_pick("model", "model", matches, "Model", key="model_pick",
 st.header(m["model_id"])
 st.page_link("views/family.py", label=f"Family {m['family']}", query_params={"family": m["family"]},
              icon=":material/account_tree:")
-st.caption(f"license {m['license']} ({m['license_class']}) · {m['size_class']} "
-           f"({fmt.score(m['params_b'])}B params) · {m['pipeline_tag']} · "
+size = "size unknown" if fmt.missing(m["params_b"]) else f"{m['size_class']} ({fmt.score(m['params_b'])}B params)"
+st.caption(f"license {m['license']} ({m['license_class']}) · {size} · {m['pipeline_tag']} · "
            f"{fmt.gating(m['open_weight'])} · created {fmt.date(m['created_at'])}")
 cols = st.columns(5)
 tables.rank_metric(cols[0], m)
