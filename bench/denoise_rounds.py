@@ -3,11 +3,13 @@
 Usage:
   .venv/bin/python bench/denoise_rounds.py rescore --tag TAG --out OUT DIR [DIR ...]
   .venv/bin/python bench/denoise_rounds.py compare OUT/BASE_TAG OUT/NEW_TAG
+  .venv/bin/python bench/denoise_rounds.py homes HOME_A HOME_B [--show N]
 Each DIR is the --dir of `revealed sandbox evaluate` (its warehouse and world.json). `rescore` copies the warehouse,
 de-noises the copy from scratch with the code on PYTHONPATH (this script's checkout by default; another checkout must
 hold `evaluate.rescore`, commit 121807f or later), prints the report and keeps the per-model rows as
 OUT/TAG/<seed>.parquet. `compare` reads two such folders of the same seeds and prints, per seed and in total, the flags
-added and lost (true or false) and the estimates that moved closer to the truth.
+added and lost (true or false) and the estimates that moved closer to the truth. `homes` compares two homes' de-noised
+rows (the real reference world built by two codes: `revealed up --source reference --no-serve`).
 Run a baseline with `PYTHONPATH=<a checkout of the baseline>` and the candidate from its own checkout.
 """
 
@@ -17,6 +19,7 @@ import sys
 import tempfile
 from pathlib import Path
 
+import duckdb
 import numpy as np
 import pandas as pd
 
@@ -64,6 +67,26 @@ def compare(base: Path, new: Path) -> None:
     print(line("all", total))
 
 
+def homes(base: Path, new: Path, shown: int) -> None:
+    """Two homes' int_model_noise (the reference world built by two codes): bot mirrors, and the rows that differ."""
+    con = duckdb.connect()
+    for name, home in (("a", base), ("b", new)):
+        con.execute(f"ATTACH '{home / 'revealed.duckdb'}' AS {name} (READ_ONLY)")
+    for name, home in (("a", base), ("b", new)):
+        bots, raw = con.execute(f"SELECT count(*), sum(raw_downloads_30d) FROM {name}.int_model_noise "
+                                "WHERE mirror_of IS NOT NULL").fetchone()
+        print(f"{home}: {bots:,} bot mirrors, {raw or 0:,.0f} raw 30-day downloads")
+    changed = con.execute("""SELECT a.model_id, a.raw_downloads_30d AS raw, a.organic_downloads_30d AS organic_a,
+        b.organic_downloads_30d AS organic_b, a.noise_reasons AS reasons_a, b.noise_reasons AS reasons_b,
+        a.mirror_of AS mirror_of_a, b.mirror_of AS mirror_of_b
+        FROM a.int_model_noise a JOIN b.int_model_noise b USING (model_id)
+        WHERE a.organic_downloads_30d IS DISTINCT FROM b.organic_downloads_30d
+           OR a.noise_reasons IS DISTINCT FROM b.noise_reasons OR a.mirror_of IS DISTINCT FROM b.mirror_of
+        ORDER BY raw DESC, model_id""").df()
+    print(f"{len(changed):,} rows differ; {(changed.mirror_of_b.notna() & changed.mirror_of_a.isna()).sum():,} new bot "
+          f"mirrors, {(changed.mirror_of_a.notna() & changed.mirror_of_b.isna()).sum():,} no longer")
+    print(changed.head(shown).to_string(index=False))
+
 
 def line(label: str | int, values) -> str:
     """One row of the comparison table."""
@@ -81,11 +104,17 @@ def main() -> None:
     c = sub.add_parser("compare", help="flags added and lost between two tags")
     c.add_argument("base", type=Path)
     c.add_argument("new", type=Path)
+    h = sub.add_parser("homes", help="bot mirrors and the de-noised rows that differ between two homes")
+    h.add_argument("base", type=Path, help="a REVEALED_HOME (its revealed.duckdb)")
+    h.add_argument("new", type=Path)
+    h.add_argument("--show", type=int, default=20, help="differing rows to print, most downloaded first")
     args = p.parse_args()
     if args.command == "rescore":
         rescore(args.dirs, args.tag, args.out)
-    else:
+    elif args.command == "compare":
         compare(args.base, args.new)
+    else:
+        homes(args.base, args.new, args.show)
 
 
 if __name__ == "__main__":
