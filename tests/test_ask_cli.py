@@ -102,6 +102,17 @@ def test_without_a_terminal_batch_flags_are_required(published):
     assert done.returncode == 2 and "--questionnaire NAME --answers FILE" in done.stderr
 
 
+def test_without_a_terminal_a_named_questionnaire_asks_for_answers_and_the_help_says_so(published, monkeypatch):
+    monkeypatch.setenv("COLUMNS", "200")  # the help's lines unwrapped
+    done = revealed(published, "ask", "-q", "run_locally", stdin=subprocess.DEVNULL)
+    assert (done.returncode, done.stdout, done.stderr) == (2, "", (
+        "revealed: error: no terminal to ask the questions in (stdin is not a terminal); expected --answers FILE "
+        "(revealed ask -q run_locally --template FILE writes one)\n"))
+    helped = " ".join(revealed(published, "ask", "--help").stdout.split())
+    assert "without one (stdin not a terminal: a pipe, a script, CI) it needs --questionnaire NAME --answers FILE" \
+        in helped and "--answers FILE YAML/JSON answers (question id: answer); required without a terminal" in helped
+
+
 def test_nothing_published_says_run_build(tmp_path):
     answers = write(tmp_path / "a.yaml", "vram_gb: 8\n")
     done = revealed(tmp_path, "ask", "-q", "run_locally", "--answers", str(answers))

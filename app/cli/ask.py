@@ -16,10 +16,14 @@ SANDBOX_NOTE = "Sandbox data: fictional models and numbers from the local sandbo
 
 def register(sub) -> None:
     """Add ask."""
-    p = sub.add_parser("ask", help="pick models with a questionnaire: interactive, or batch with --answers")
+    p = sub.add_parser("ask", help="pick models with a questionnaire: interactive, or batch with --answers",
+                       description="Pick models with a questionnaire. In a terminal it asks each question in turn; "
+                                   "without one (stdin not a terminal: a pipe, a script, CI) it needs "
+                                   "--questionnaire NAME --answers FILE (--template FILE writes an answers file).")
     p.add_argument("--questionnaire", "-q", metavar="NAME",
                    help=f"built-in ({', '.join(qn.builtin_names())}) or a .yaml file; asked when omitted")
-    p.add_argument("--answers", type=Path, metavar="FILE", help="YAML/JSON answers (question id: answer)")
+    p.add_argument("--answers", type=Path, metavar="FILE",
+                   help="YAML/JSON answers (question id: answer); required without a terminal")
     p.add_argument("--format", choices=["md", "json"], default="md", help="output format (default md)")
     p.add_argument("--top", type=positive_int, default=5, help="how many picks (default 5)")
     p.add_argument("--template", nargs="?", const=Path("-"), type=Path, metavar="FILE",
@@ -35,7 +39,10 @@ def cmd_ask(args, settings: Settings) -> int:
     if args.template:
         return write_template(args, settings)
     if args.answers is None and not sys.stdin.isatty():
-        raise UsageError("no terminal to ask in; give --questionnaire NAME --answers FILE")
+        name = args.questionnaire or "NAME"
+        expected = "--answers FILE" if args.questionnaire else "--questionnaire NAME --answers FILE"
+        raise UsageError(f"no terminal to ask the questions in (stdin is not a terminal); expected {expected} "
+                         f"(revealed ask -q {name} --template FILE writes one)")
     try:
         questionnaire = qn.load(args.questionnaire or choose_questionnaire(settings), settings.profiles)
         answers = (qn.answers_from_file(questionnaire, args.answers) if args.answers
