@@ -253,6 +253,15 @@ def test_a_bot_mirrors_page_links_to_the_model_it_re_uploads(serving):
                ("model", f"model={quote(source, safe='')}") for label, page, query in links), links
 
 
+def test_an_unranked_models_page_says_not_ranked_and_why_not_a_dash(serving):
+    model_id = serving.execute("SELECT model_id FROM mart_models WHERE rank IS NULL AND mostly_automation "
+                               "ORDER BY raw_downloads_30d DESC LIMIT 1").fetchone()[0]
+    at = run_page("model", {"model": model_id})
+    assert [m.value for m in at.metric if m.label == "Rank"] == ["not ranked"]
+    assert "Not ranked: most of its downloads are CI or automation (see the Noise page)." in [i.value for i in at.info]
+    assert "Why -" not in texts(at)
+
+
 def test_model_page_unknown_id_names_it(serving):
     at = run_page("model", {"model": "nobody/no-such-model"})
     assert any("'nobody/no-such-model'" in e.value and "owner/name" in e.value for e in at.error)
@@ -324,7 +333,16 @@ def test_questionnaire_page_gives_a_shortlist(serving):
              for m in picks["model"]]
     known = [c for c in clean if c is not None]
     assert clean[:len(known)] == sorted(known, reverse=True) and known
-    assert sum(c.value.startswith("#") and " ranked with composite " in c.value for c in at.caption) == len(picks)
+    assert "Order: highest capability first (picks without it last), then highest questionnaire score." in [
+        c.value for c in at.caption]
+    # the questionnaire's score and coverage are told apart from the leaderboard's rank, composite and coverage
+    assert list(picks.columns[3:5]) == ["questionnaire score", "questionnaire coverage"]
+    cards = [m.value for m in at.markdown if m.value.startswith("**")]
+    assert [c.split(" · ")[-1] for c in cards] == [f"questionnaire score {s:.1f} (coverage {c})" for s, c in
+                                                    zip(picks["questionnaire score"], picks["questionnaire coverage"],
+                                                        strict=True)]
+    assert sum(c.value.startswith("Leaderboard (balanced profile): #") and " ranked with composite " in c.value
+               for c in at.caption) == len(picks)
 
 
 def test_questionnaire_page_without_picks_names_the_blocking_question_and_answer_as_shown(serving):

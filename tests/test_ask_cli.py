@@ -73,6 +73,26 @@ def test_batch_markdown_says_sandbox(published, tmp_path):
     assert "Sandbox data: fictional" in done.stdout and "## 1. " in done.stdout and "- why: " in done.stdout
 
 
+@pytest.mark.parametrize(("name", "answers", "order"), [
+    ("run_locally", "vram_gb: 80\npriority: pulled\n",
+     "Order: highest local use first (picks without it last), then highest questionnaire score."),
+    ("procurement", "stability: any\nclean_required: false\n", "Order: highest questionnaire score first."),
+])
+def test_markdown_says_the_order_and_labels_the_questionnaire_score_apart_from_the_leaderboard(
+        published, tmp_path, name, answers, order):
+    done = revealed(published, "ask", "-q", name, "--answers", str(write(tmp_path / "a.yaml", answers)), "--top", "3")
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    assert lines[lines.index(order) + 2].startswith("## 1. ")  # said once, just above the picks
+    picks = json.loads(revealed(published, "ask", "-q", name, "--answers", str(tmp_path / "a.yaml"), "--format", "json",
+                                "--top", "3").stdout)["picks"]
+    for i, pick in enumerate(picks, 1):
+        card = lines[lines.index(f"## {i}. {pick['model_id']}") + 1:]
+        assert card[0] == (f"family {pick['family']} · questionnaire score {pick['score']:.1f} "
+                           f"(coverage {pick['coverage'] * 100:.0f}%)")
+        assert card[2] == f"- leaderboard (balanced profile): {pick['why']}"
+
+
 @pytest.mark.parametrize(("content", "message"), [
     ("ram: 8\n", "unknown question 'ram'"),
     ("vram_gb: plenty\n", "'plenty' is not a number from 1 to 1024"),

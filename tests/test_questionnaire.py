@@ -333,7 +333,13 @@ def test_fine_tune_base_recommends_real_bases_within_the_size(served):
     for row, pick in zip(rows, result.picks, strict=True):
         assert row["model_id"] == row["family"]  # names no parent: a base, not someone's fine-tune
         assert 1 <= row["params_b"] <= 14 and row["pipeline_tag"] == "text-generation"
-        assert any(r.startswith("a base model: it names no parent model on the Hub") for r in pick.reasons)
+        # "a base model" only where fine-tunes name it theirs: naming no parent, an instruct model may pass
+        said = [r for r in pick.reasons if "parent" in r]
+        assert said == ([f"a base model: it names no parent model on the Hub; {row['derivatives_finetune']:,} "
+                         f"fine-tune{'s build' if row['derivatives_finetune'] != 1 else ' builds'} on it"]
+                        if row["derivatives_finetune"] else
+                        ["no declared parent: its Hub listing names no model it derives from"])
+    assert {r["derivatives_finetune"] > 0 for r in rows} == {True, False}  # the sandbox has both
 
 
 def test_reasons_read_as_plain_language_and_weak_figures_are_caveats(served):

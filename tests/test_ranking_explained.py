@@ -111,7 +111,8 @@ def test_every_leaderboard_row_says_why_and_the_model_page_and_ask_say_the_same(
     assert picked
     for model_id in picked:
         if model_id in by_id:
-            assert f"- rank: {why_rank.sentence(by_id[model_id], weights, len(ranked))}" in done.stdout
+            assert f"- leaderboard (balanced profile): {why_rank.sentence(by_id[model_id], weights, len(ranked))}" \
+                in done.stdout
 
 
 def test_every_family_row_says_why(home, monkeypatch):

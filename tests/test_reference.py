@@ -309,6 +309,40 @@ def test_ask_picks_no_build_as_a_base_and_puts_first_what_it_could_not_check(bro
         assert not any(c.startswith("no quantised derivative yet") for c in pick["caveats"])
 
 
+def test_fine_tune_base_calls_no_pick_a_base_model_where_the_archive_says_no_relation(brought_up, tmp_path):
+    # the 2024 listing names parents without a relation: microsoft/Phi-3-mini-4k-instruct names none, and was
+    # "a base model"
+    answers = tmp_path / "defaults.yaml"
+    answers.write_text("{}\n")
+    done = revealed(brought_up[0], "ask", "-q", "fine_tune_base", "--answers", str(answers), "--format", "json",
+                    "--top", "50")
+    assert done.returncode == 0, done.stderr
+    picks = json.loads(done.stdout)["picks"]
+    assert "microsoft/Phi-3-mini-4k-instruct" in [p["model_id"] for p in picks]
+    assert all([r for r in p["reasons"] if "parent" in r] == [
+        "no declared parent: its Hub listing names no model it derives from"] for p in picks)
+    assert not any("base model" in r for p in picks for r in p["reasons"])
+
+
+def test_the_questionnaire_page_says_its_order_and_unranked_pages_say_why(brought_up, monkeypatch):
+    # local use, the pulled priority, has no value in the archive: it orders nothing, and the line says the score does
+    monkeypatch.setenv("REVEALED_HOME", str(brought_up[0]))
+    page = AppTest.from_file(str(STREAMLIT_APP), default_timeout=120).run()
+    page.switch_page("views/questionnaire.py").run()
+    page.selectbox(key="questionnaire").set_value("run_locally").run()
+    page.radio(key="run_locally.priority").set_value("pulled")
+    page.button[0].click().run()
+    assert not page.exception
+    assert "Order: highest questionnaire score first." in [c.value for c in page.caption]
+    page = AppTest.from_file(str(STREAMLIT_APP), default_timeout=120)
+    page.query_params["model"] = AST
+    page.run()
+    page.switch_page("views/model.py").run()
+    said = [i.value for i in page.info]
+    assert "Not ranked: most of its downloads are CI or automation (see the Noise page)." in said
+    assert [m.value for m in page.metric if m.label == "Rank"] == ["not ranked"]
+
+
 def test_the_questionnaire_page_warns_of_the_limits_it_could_not_check(brought_up, monkeypatch):
     monkeypatch.setenv("REVEALED_HOME", str(brought_up[0]))
     page = AppTest.from_file(str(STREAMLIT_APP), default_timeout=120).run()

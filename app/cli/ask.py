@@ -154,15 +154,18 @@ def to_markdown(result: questionnaire_picks.Result) -> str:
     lines = [f"# {result.questionnaire.title}", ""]
     if result.data_kind != "live":
         lines += [f"> {note(result)}", ""]
-    weights = ", ".join(f"{c.replace('_', ' ')} {w:.0%}" for c, w in result.plan.weights.items() if w > 0)
-    lines += [f"Models meeting every applied constraint: {result.matched:,}; weights: {weights}.",
+    lines += [f"Models meeting every applied constraint: {result.matched:,}; "
+              f"weights: {questionnaire_picks.weights_text(result.plan)}.",
               *(f"Note: {n}." for n in result.notes), ""]
     if not result.picks:
         lines.append("No model meets every applied constraint: relax an answer and ask again.")
+    else:
+        lines += [questionnaire_picks.order_text(result.plan), ""]
     for i, p in enumerate(result.picks, 1):
-        lines += [f"## {i}. {p.model_id}",
-                  f"family {p.family} · score {fmt.score(p.score)} · coverage {fmt.pct(p.coverage)}", ""]
-        lines += [f"- rank: {p.why}", *(f"- why: {r}" for r in p.reasons)]
+        lines += [f"## {i}. {p.model_id}", f"family {p.family} · questionnaire score {fmt.score(p.score)} "
+                  f"(coverage {fmt.pct(p.coverage)})", ""]
+        lines += [f"- leaderboard ({result.questionnaire.config.default_profile} profile): {p.why}",
+                  *(f"- why: {r}" for r in p.reasons)]
         lines += [f"- caveat: {c}" for c in p.caveats]
         lines.append("")
     return "\n".join(lines).rstrip() + "\n"

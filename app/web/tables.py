@@ -52,5 +52,6 @@ def table(frame: pd.DataFrame, columns: dict[str, dict], **kwargs) -> None:
 def rank_metric(slot, row) -> None:
     """A rank as a metric ('#100'), its 90% interval under it: together they would be cut in a narrow column."""
     interval = None if fmt.missing(row["rank_low"]) else f"90% interval {int(row['rank_low'])}-{int(row['rank_high'])}"
-    slot.metric("Rank", fmt.rank(row["rank"]), delta=interval, delta_color="off", delta_arrow="off",
+    rank = "not ranked" if fmt.missing(row["rank"]) else fmt.rank(row["rank"])
+    slot.metric("Rank", rank, delta=interval, delta_color="off", delta_arrow="off",
                 help="rank under the default profile, with its bootstrap 90% interval")

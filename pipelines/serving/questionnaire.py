@@ -22,7 +22,8 @@ COLUMNS = {
 ALL_COLUMNS = set().union(*COLUMNS.values())
 # weights_gb (questionnaire_picks.sql): params (billions) x bits per weight / 8 x 1.2 for KV cache and runtime.
 VRAM_OVERHEAD = 1.2
-# Columns questionnaire_picks.sql derives: weights_gb, and is_base (the model names no parent: a family root).
+# Columns questionnaire_picks.sql derives: weights_gb, and is_base (names no parent and no build format in its name;
+# questionnaire_picks.describe says 'a base model' only where fine-tunes name it theirs).
 DERIVED = {"weights_gb": "number", "is_base": "bool"}
 SETTINGS = {"bits": 16.0}  # values an option may set, with their defaults
 OPS = {"eq": "=", "ne": "<>", "lt": "<", "le": "<=", "gt": ">", "ge": ">=", "in": "IN", "present": "IS NOT NULL"}

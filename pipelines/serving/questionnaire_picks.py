@@ -102,6 +102,7 @@ def plan(questionnaire: Questionnaire, answers: dict, absent: tuple[str, ...] = 
         raise QuestionnaireError("these answers leave no weight on a component this build has data for; "
                                  f"expected at least one of {', '.join(c for c in weights if c not in absent)}")
     result.weights = {c: w / total for c, w in weights.items()}
+    result.priority = None if result.priority in absent else result.priority  # no value of it to put first
     return result
 
 
@@ -145,6 +146,17 @@ def recommend(con: duckdb.DuckDBPyConnection, questionnaire: Questionnaire, answ
                   "even on its own, so relaxing the other answers cannot help" for q in asked]
     return Result(questionnaire, answers, p, picks, matched, meta.get("data_kind") or "unknown", notes,
                   meta.get("as_of_hf"))
+
+
+def weights_text(p: Plan) -> str:
+    """The weighed components: 'adoption 21%, cohort adoption 11%, ...'."""
+    return ", ".join(f"{c.replace('_', ' ')} {w:.0%}" for c, w in p.weights.items() if w > 0)
+
+
+def order_text(p: Plan) -> str:
+    """The shortlist's order, in the weights' words: the stated priority first (questionnaire_picks.sql's ORDER BY)."""
+    first = f"highest {p.priority.replace('_', ' ')} first (picks without it last), then " if p.priority else ""
+    return f"Order: {first}highest questionnaire score{'' if p.priority else ' first'}."
 
 
 def lacking(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
@@ -226,10 +238,13 @@ def describe(f: dict, row: dict, p: Plan) -> str:
     if column == "weights_gb":
         return (f"fits in {wanted:g} GB: needs about {actual:.1f} GB at {p.settings['bits']:g} bits per weight "
                 f"({params(row['params_b'])} parameters)")
-    if column == "is_base":
-        built = row["derivatives_finetune"] if actual and not fmt.missing(row["derivatives_finetune"]) else 0
-        return ("a base model: it names no parent model on the Hub" if actual else "a derivative of another model") \
-            + (f"; {fmt.count(built)} fine-tune{'s build' if built != 1 else ' builds'} on it" if built else "")
+    if column == "is_base":  # a base only where fine-tunes name it theirs: no parent alone may be an untagged fine-tune
+        if not actual:
+            return "a derivative of another model"
+        built = 0 if fmt.missing(row["derivatives_finetune"]) else row["derivatives_finetune"]
+        return (f"a base model: it names no parent model on the Hub; {fmt.count(built)} fine-tune"
+                f"{'s build' if built != 1 else ' builds'} on it" if built else
+                "no declared parent: its Hub listing names no model it derives from")
     if column in ("license_class", "license"):
         return f"license {row['license']} ({row['license_class']})"
     if column == "pipeline_tag":

@@ -40,8 +40,8 @@ cols[2].metric("Coverage", fmt.pct(m["coverage"]))
 cols[3].metric("Organic downloads, 30 d", fmt.compact(m["organic_downloads_30d"]))
 cols[4].metric("Automation share", fmt.pct(m["automation_share"]))
 weights = queries.weights()[meta["default_profile"]]
-st.info(f"**Why {fmt.rank(m['rank'])}:** " + why_rank.sentence(m.to_dict(), weights,
-                                                               int(m["ranked"])), icon=":material/help:")
+why = why_rank.sentence(m.to_dict(), weights, int(m["ranked"]))  # an unranked model's opens 'Not ranked: <reason>'
+st.info(why if fmt.missing(m["rank"]) else f"**Why {fmt.rank(m['rank'])}:** {why}", icon=":material/help:")
 
 st.subheader("From raw input to score")
 source, _, release = ("benchmarks" if fmt.missing(m["clean_source"]) else m["clean_source"]).partition(":")

@@ -51,22 +51,25 @@ if submitted:
         result = questionnaire_picks.recommend(cur, questionnaire, answers, top=top)
     finally:
         cur.close()
-    weights = ", ".join(f"{c} {w:.0%}" for c, w in result.plan.weights.items() if w > 0)
     st.subheader("Shortlist")
-    st.caption(f"Models meeting every applied constraint: {result.matched:,} · weights: {weights}")
+    st.caption(f"Models meeting every applied constraint: {result.matched:,} · "
+               f"weights: {questionnaire_picks.weights_text(result.plan)}")
     for note in result.notes:
         st.warning(note)
     if not result.picks:
         st.info("No model meets every applied constraint: relax an answer and try again.")
         st.stop()
-    st.dataframe(pd.DataFrame([{"#": i, "model": p.model_id, "family": p.family, "score": p.score,
-                                "coverage": fmt.pct(p.coverage), "caveats": len(p.caveats)}
+    st.caption(questionnaire_picks.order_text(result.plan))
+    st.dataframe(pd.DataFrame([{"#": i, "model": p.model_id, "family": p.family, "questionnaire score": p.score,
+                                "questionnaire coverage": fmt.pct(p.coverage), "caveats": len(p.caveats)}
                                for i, p in enumerate(result.picks, 1)]), hide_index=True,
-                 column_config={"score": st.column_config.ProgressColumn(min_value=0, max_value=100, format="%.1f")})
+                 column_config={"questionnaire score": st.column_config.ProgressColumn(min_value=0, max_value=100,
+                                                                                      format="%.1f")})
     for i, p in enumerate(result.picks, 1):
         with st.container(border=True):
-            st.markdown(f"**{i}. {p.model_id}** · family `{p.family}` · score {fmt.score(p.score)}")
-            st.caption(p.why)
+            st.markdown(f"**{i}. {p.model_id}** · family `{p.family}` · questionnaire score {fmt.score(p.score)} "
+                        f"(coverage {fmt.pct(p.coverage)})")
+            st.caption(f"Leaderboard ({result.questionnaire.config.default_profile} profile): {p.why}")
             why, against = st.columns(2)
             why.markdown("\n".join(f"- {r}" for r in p.reasons))
             against.markdown("\n".join(f"- :orange[{c}]" for c in p.caveats) or "- no caveats from the data")
