@@ -96,18 +96,26 @@ class World:
         if day_to < day_from:
             raise ValueError(f"day_to {day_to} is before day_from {day_from}")
         days = np.arange(day_from.toordinal(), day_to.toordinal() + 1, dtype=np.int64)
-        return world_traffic.daily(self._t, self.seed, self._idx(idx), days)
+        return self._traffic_daily(self._idx(idx), days)
+
+    def _traffic_daily(self, idx: np.ndarray, days: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(organic, automation) per model idx and day ordinal; subclasses may supply other traffic."""
+        return world_traffic.daily(self._t, self.seed, idx, days)
+
+    def _traffic_sums(self, idx: np.ndarray, first: int, last: int) -> tuple[np.ndarray, np.ndarray]:
+        """(organic, automation) totals per model idx over day ordinals first..last, as sums of _traffic_daily."""
+        return world_traffic.window_sums(self._t, self.seed, idx, first, last)
 
     def _window(self, first: int, last: int, idx) -> tuple[np.ndarray, np.ndarray]:
         """(organic, automation) totals over day ordinals first..last; cached for all models."""
         if idx is not None:
-            return world_traffic.window_sums(self._t, self.seed, self._idx(idx), first, last)
+            return self._traffic_sums(self._idx(idx), first, last)
         with self._lock:
             key = (first, last)
             if key not in self._window_cache:
                 if len(self._window_cache) >= _CACHE_DATES * 2:
                     self._window_cache.pop(next(iter(self._window_cache)))
-                self._window_cache[key] = world_traffic.window_sums(self._t, self.seed, self._idx(None), first, last)
+                self._window_cache[key] = self._traffic_sums(self._idx(None), first, last)
             return self._window_cache[key]
 
     def window_30d(self, date: dt.date, idx=None) -> tuple[np.ndarray, np.ndarray]:
@@ -127,17 +135,17 @@ class World:
         if idx is not None and len(self._idx(idx)) <= _SUBSET_DIRECT:
             sub = self._idx(idx)
             first = int(self._t["created"][sub].min()) if len(sub) else first
-            return world_traffic.window_sums(self._t, self.seed, sub, first, d - 1)
+            return self._traffic_sums(sub, first, d - 1)
         with self._lock:
             if d not in self._cum_cache:
                 done = [k for k in self._cum_cache if k <= d]
                 if done:
                     base = max(done)
                     organic, automation = self._cum_cache[base]
-                    add_o, add_a = world_traffic.window_sums(self._t, self.seed, self._idx(None), base, d - 1)
+                    add_o, add_a = self._traffic_sums(self._idx(None), base, d - 1)
                     value = (organic + add_o, automation + add_a)
                 else:
-                    value = world_traffic.window_sums(self._t, self.seed, self._idx(None), first, d - 1)
+                    value = self._traffic_sums(self._idx(None), first, d - 1)
                 if len(self._cum_cache) >= _CACHE_DATES:
                     self._cum_cache.pop(min(self._cum_cache))
                 self._cum_cache[d] = value
