@@ -2,6 +2,7 @@
 
 Usage:
   .venv/bin/python bench/blind_world.py evaluate --seed S --models N --days D --dir DIR
+  .venv/bin/python bench/blind_world.py rescore --dir DIR      (de-noise a kept DIR again with the current code)
   .venv/bin/python bench/blind_world.py describe --seed S --models N
 The design (kinds, proportions, parameters) is in bench/blind_traffic.py and collector/sandbox/README.md.
 """
@@ -66,9 +67,19 @@ def evaluate(folder: Path, seed: int, models: int, days: int) -> str:
         simulate(con, world, days, details=0)
     finally:
         con.close()
-    (folder / WORLD_FILE).write_text(json.dumps({"world": "blind", "design": "bench/blind_world.py", "seed": seed,
-                                                 "models": models, "days": days}))
+    (folder / WORLD_FILE).write_text(json.dumps({
+        "world": "blind", "design": "bench/blind_world.py", "seed": seed, "models": models, "days": days,
+        "rescore": f"python bench/blind_world.py rescore --dir {folder}"}))
     return BANNER + "\n" + render(score(path, world, days)[0])
+
+
+def rescore(folder: Path) -> str:
+    """De-noise a kept blind evaluation warehouse again with the code as it is now; the report."""
+    kept = json.loads((folder / WORLD_FILE).read_text())
+    if kept.get("world") != "blind":
+        raise ValueError(f"{folder / WORLD_FILE} is not a blind world's; expected the --dir of `evaluate` here")
+    world = BlindWorld(seed=kept["seed"], n_models=kept["models"])
+    return BANNER + "\n" + render(score(folder / "evaluate.duckdb", world, kept["days"], full=True)[0])
 
 
 def kind_table(truth: pd.DataFrame) -> pd.DataFrame:
@@ -122,9 +133,12 @@ def main(argv: list[str] | None = None) -> None:
         if name == "evaluate":
             p.add_argument("--days", type=int, default=45)
             p.add_argument("--dir", type=Path, required=True)
+    sub.add_parser("rescore").add_argument("--dir", type=Path, required=True)
     args = parser.parse_args(argv)
     if args.command == "evaluate":
         print(evaluate(args.dir, args.seed, args.models, args.days))
+    elif args.command == "rescore":
+        print(rescore(args.dir))
     else:
         print(describe(args.seed, args.models))
 

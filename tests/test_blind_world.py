@@ -10,8 +10,10 @@ import pytest
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
 
 import blind_traffic  # noqa: E402
+import blind_world  # noqa: E402
 from blind_world import BlindWorld  # noqa: E402
 
+from pipelines.checks import evaluate  # noqa: E402
 from pipelines.checks.simulate import simulate  # noqa: E402
 
 SEED, MODELS = 3, 500  # a small world where every kind and shape occurs
@@ -68,3 +70,14 @@ def test_the_traffic_is_deterministic_and_computed_in_any_chunks(blind):
     assert np.array_equal(part[0], organic[idx, 10:]) and np.array_equal(part[1], automation[idx, 10:])
     sums = blind_traffic.window_sums(blind.design, idx, lo.toordinal(), hi.toordinal())
     assert np.array_equal(sums[0], organic[idx].sum(axis=1)) and np.array_equal(sums[1], automation[idx].sum(axis=1))
+
+
+def test_the_sandbox_rescore_refuses_a_blind_folder(tmp_path):
+    (tmp_path / "evaluate.duckdb").touch()
+    (tmp_path / "world.json").write_text('{"world": "blind", "rescore": "python bench/blind_world.py rescore", '
+                                         '"seed": 1, "models": 50, "days": 2}')
+    with pytest.raises(ValueError, match="holds the blind world, not the sandbox's; rescore it with `python bench"):
+        evaluate.rescore(tmp_path)
+    (tmp_path / "world.json").write_text('{"seed": 1, "models": 50, "days": 2}')
+    with pytest.raises(ValueError, match="is not a blind world's"):
+        blind_world.rescore(tmp_path)

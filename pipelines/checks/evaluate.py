@@ -148,6 +148,9 @@ def rescore(folder: Path) -> tuple[Evaluation, pd.DataFrame]:
                                 f"evaluate` (a folder kept before {WORLD_FILE} existed needs one: "
                                 '{"seed": S, "models": N, "days": D})')
     kept = json.loads((folder / WORLD_FILE).read_text())
+    if kept.get("world", "sandbox") != "sandbox":
+        raise ValueError(f"{folder} holds the {kept['world']} world, not the sandbox's; rescore it with "
+                         f"`{kept.get('rescore', 'the tool that made it')}`")
     world = World(seed=kept["seed"], n_models=kept["models"])
     return score(folder / "evaluate.duckdb", world, kept["days"], full=True)
 
