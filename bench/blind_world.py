@@ -22,9 +22,7 @@ sys.path.insert(1, str(Path(__file__).resolve().parents[1]))
 import blind_traffic  # noqa: E402
 
 from collector.sandbox.world import World  # noqa: E402
-from pipelines.checks.evaluate import WORLD_FILE, render, score  # noqa: E402
-from pipelines.checks.simulate import simulate  # noqa: E402
-from warehouse import db  # noqa: E402
+from pipelines.checks.evaluate import WORLD_FILE, collect, render, score  # noqa: E402
 
 BANNER = "BLIND WORLD: independently designed traffic (bench/blind_world.py), FICTIONAL data."
 
@@ -55,21 +53,10 @@ class BlindWorld(World):
 
 def evaluate(folder: Path, seed: int, models: int, days: int) -> str:
     """Collect `days` days of a BlindWorld over HTTP into a new warehouse under folder, score it; the report."""
-    if days < 2:
-        raise ValueError(f"days={days} gives no daily series; expected at least 2")
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / "evaluate.duckdb"
-    if path.exists():
-        raise FileExistsError(f"{path} already exists; expected a fresh folder")
     world = BlindWorld(seed=seed, n_models=models)
-    con = db.connect(path)
-    try:
-        simulate(con, world, days, details=0)
-    finally:
-        con.close()
-    (folder / WORLD_FILE).write_text(json.dumps({
+    path = collect(folder, world, days, {
         "world": "blind", "design": "bench/blind_world.py", "seed": seed, "models": models, "days": days,
-        "rescore": f"python bench/blind_world.py rescore --dir {folder}"}))
+        "rescore": f"python bench/blind_world.py rescore --dir {folder}"})
     return BANNER + "\n" + render(score(path, world, days)[0])
 
 

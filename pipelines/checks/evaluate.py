@@ -124,19 +124,25 @@ def evaluate(folder: Path, seed: int = 11, models: int = 10_000, days: int = 45)
     The build runs the steps up to and including de-noising (the later steps do not change its figures). The
     folder also gets WORLD_FILE (the world's seed, size and days), so rescore can score it again.
     """
+    world = World(seed=seed, n_models=models)
+    return score(collect(Path(folder), world, days, {"seed": seed, "models": models, "days": days}), world, days)[0]
+
+
+def collect(folder: Path, world: World, days: int, kept: dict) -> Path:
+    """Collect `days` simulated days of `world` into a new warehouse under folder, `kept` as WORLD_FILE; its path."""
     if days < 2:
         raise ValueError(f"days={days} gives no daily series; expected at least 2 (30 or more for floors)")
-    path = Path(folder) / "evaluate.duckdb"
+    path = folder / "evaluate.duckdb"
     if path.exists():
         raise FileExistsError(f"{path} already exists; expected a fresh folder for the evaluation warehouse")
-    world = World(seed=seed, n_models=models)
+    folder.mkdir(parents=True, exist_ok=True)
     con = db.connect(path)
     try:
         simulate(con, world, days, details=0)
     finally:
         con.close()
-    (Path(folder) / WORLD_FILE).write_text(json.dumps({"seed": seed, "models": models, "days": days}))
-    return score(path, world, days)[0]
+    (folder / WORLD_FILE).write_text(json.dumps(kept))
+    return path
 
 
 def rescore(folder: Path) -> tuple[Evaluation, pd.DataFrame]:
