@@ -251,6 +251,16 @@ def test_a_source_leads_its_copy_in_likes_beyond_chance():
     assert pairs["row"].tolist() == [3] and pairs["row_source"].tolist() == [2]  # 6 beside 1: (1 + 7) / 2^7 = 0.06
 
 
+def test_engagement_line_spread_is_each_cohorts_own_with_cohorts_interleaved():
+    # two cohorts on one exact line each, rows interleaved: every residual is 0, so each spread is the floor
+    rng = np.random.default_rng(5)
+    likes = rng.integers(1, 500, 80).astype(float)
+    cohort = np.tile([0, 1], 40)
+    raw = np.expm1(np.where(cohort == 0, 1.0, 0.5) * np.log1p(likes) + np.where(cohort == 0, 3.0, 6.0))
+    fitted, spread = sig.engagement_line(raw, likes, np.zeros(80), cohort, np.ones(80, dtype=bool))
+    assert fitted == pytest.approx(np.log1p(raw)) and (spread == sig.OUTLIER_MIN_MAD).all()
+
+
 def test_like_lead_p_is_the_binomial_tail_at_one_half():
     p = sig.like_lead_p(np.array([0, 0, 1, 2, 2, 1, 0, 3]), np.array([1, 5, 7, 9, 3028, 0, 0, 3]))
     assert p == pytest.approx([0.5, 1 / 32, 9 / 256, 67 / 2048, 0.0, 1.0, 1.0, 42 / 64])

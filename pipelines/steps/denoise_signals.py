@@ -419,6 +419,6 @@ def engagement_line(raw_30d, likes, children, cohort, fit) -> tuple[np.ndarray, 
             continue
         slope, icept = resistant_line(x[used], y[used])
         fitted[rows] = slope * x[rows] + icept
-        spread[rows] = max(1.4826 * np.median(np.abs(y[used] - fitted[np.searchsorted(rows, used)])),
+        spread[rows] = max(1.4826 * np.median(np.abs(y[used] - fitted[used])),
                            OUTLIER_MIN_MAD)
     return fitted, spread
