@@ -9,7 +9,6 @@ The design (kinds, proportions, parameters) is in bench/blind_traffic.py and col
 
 import argparse
 import datetime as dt
-import json
 import sys
 from pathlib import Path
 
@@ -17,12 +16,12 @@ import numpy as np
 import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).parent))
-sys.path.insert(1, str(Path(__file__).resolve().parents[1]))
+sys.path.append(str(Path(__file__).resolve().parents[1]))  # after PYTHONPATH: a round runs another checkout
 
 import blind_traffic  # noqa: E402
 
 from collector.sandbox.world import World  # noqa: E402
-from pipelines.checks.evaluate import WORLD_FILE, collect, render, score  # noqa: E402
+from pipelines.checks.evaluate import WORLD_FILE, collect, kept_world, render, score  # noqa: E402
 
 BANNER = "BLIND WORLD: independently designed traffic (bench/blind_world.py), FICTIONAL data."
 
@@ -62,7 +61,7 @@ def evaluate(folder: Path, seed: int, models: int, days: int) -> str:
 
 def rescore(folder: Path) -> str:
     """De-noise a kept blind evaluation warehouse again with the code as it is now; the report."""
-    kept = json.loads((folder / WORLD_FILE).read_text())
+    kept = kept_world(folder)
     if kept.get("world") != "blind":
         raise ValueError(f"{folder / WORLD_FILE} is not a blind world's; expected the --dir of `evaluate` here")
     world = BlindWorld(seed=kept["seed"], n_models=kept["models"])
@@ -110,7 +109,7 @@ def describe(seed: int, models: int) -> str:
 
 
 def main(argv: list[str] | None = None) -> None:
-    """Parse the command line and run evaluate or describe."""
+    """Parse the command line and run evaluate, rescore or describe."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command", required=True)
     for name in ("evaluate", "describe"):

@@ -145,15 +145,20 @@ def collect(folder: Path, world: World, days: int, kept: dict) -> Path:
     return path
 
 
+def kept_world(folder: Path) -> dict:
+    """WORLD_FILE of a kept evaluation folder (its world's seed, size and days); an error naming what it lacks."""
+    missing = [name for name in ("evaluate.duckdb", WORLD_FILE) if not (folder / name).is_file()]
+    if missing:
+        raise FileNotFoundError(f"{folder} lacks {' and '.join(missing)}; expected the --dir of an evaluation "
+                                f"(a folder kept before {WORLD_FILE} existed needs one: "
+                                '{"seed": S, "models": N, "days": D})')
+    return json.loads((folder / WORLD_FILE).read_text())
+
+
 def rescore(folder: Path) -> tuple[Evaluation, pd.DataFrame]:
     """De-noise a kept evaluation warehouse again, in place, with the code as it is now; its report and rows."""
     folder = Path(folder)
-    missing = [name for name in ("evaluate.duckdb", WORLD_FILE) if not (folder / name).is_file()]
-    if missing:
-        raise FileNotFoundError(f"{folder} lacks {' and '.join(missing)}; expected the --dir of `revealed sandbox "
-                                f"evaluate` (a folder kept before {WORLD_FILE} existed needs one: "
-                                '{"seed": S, "models": N, "days": D})')
-    kept = json.loads((folder / WORLD_FILE).read_text())
+    kept = kept_world(folder)
     if kept.get("world", "sandbox") != "sandbox":
         raise ValueError(f"{folder} holds the {kept['world']} world, not the sandbox's; rescore it with "
                          f"`{kept.get('rescore', 'the tool that made it')}`")

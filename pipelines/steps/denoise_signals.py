@@ -27,7 +27,7 @@ WEEKDAY_RATIO = 0.5          # weekend level below this share of the weekday lev
 WEEKDAY_Z = 3.0              # ... and the combined evidence this many standard errors beyond organic demand
 OUTLIER_MADS = 4.0           # engagement outlier: log downloads this many robust spreads above the cohort line
 OUTLIER_MIN_MAD = 0.25
-OUTLIER_PRIOR_MADS = 2.0     # ... for a likely mirror (a re-upload by its metadata)
+OUTLIER_PRIOR_MADS = 2.0     # ... for a likely mirror (a re-upload by its metadata); beyond it: a floor's prior
 OUTLIER_KEEP_MADS = 2.0      # an outlier without daily data keeps downloads up to this many spreads above the line
 LOG_OFFSET = 0.5             # log(y + offset): days with no download stay finite
 LEVEL_WEEKDAYS = 11          # a day's local level: rolling median of about two weeks of the same kind of day
@@ -419,6 +419,5 @@ def engagement_line(raw_30d, likes, children, cohort, fit) -> tuple[np.ndarray, 
             continue
         slope, icept = resistant_line(x[used], y[used])
         fitted[rows] = slope * x[rows] + icept
-        spread[rows] = max(1.4826 * np.median(np.abs(y[used] - fitted[used])),
-                           OUTLIER_MIN_MAD)
+        spread[rows] = max(1.4826 * np.median(np.abs(y[used] - fitted[used])), OUTLIER_MIN_MAD)
     return fitted, spread
