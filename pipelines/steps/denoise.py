@@ -154,11 +154,10 @@ def ages(days: np.ndarray, created: np.ndarray) -> np.ndarray:
 
 
 def automation(x: np.ndarray, observed: np.ndarray, days: np.ndarray, created: np.ndarray, weekend: np.ndarray,
-               fixture: np.ndarray, prior: np.ndarray, first: int = 0):
+               fixture: np.ndarray, mirror: np.ndarray, first: int = 0):
     """Automation per model and day from column `first` on (NaN before: the blocks that end before it, which no
     caller reads, are skipped), and per-model flags (burst, weekday_only, floor) of the last block.
 
-    `prior` rows (likely mirrors, downloads far beyond their engagement) need weaker series evidence of a floor.
     `observed` is overwritten (it becomes the observed days less bursts), so no second matrix is held for it.
     """
     burst = np.zeros_like(x)
@@ -193,7 +192,7 @@ def automation(x: np.ndarray, observed: np.ndarray, days: np.ndarray, created: n
         # floors reads neither the level nor the days of weekday-only rows (blanked in place: read by no later block)
         level[wd] = np.nan
         y_obs[wd, cols] = np.nan
-        auto_fl, fl = floors(y[:, cols], y_obs[:, cols], weekend[cols], level, fixture, prior)
+        auto_fl, fl = floors(y[:, cols], y_obs[:, cols], weekend[cols], level, fixture, mirror)
         steady[:, cols] += auto_fl
         del level, auto_fl
         if end == n_days:
@@ -307,20 +306,18 @@ def denoise_window(con: duckdb.DuckDBPyConnection, lo: dt.date, hi: dt.date, kee
     as_of = np.datetime64(as_of if pd.notna(as_of) else "1970-01-01", "D")
     in_window = last_30_days(days, as_of)
     first_read = min(np.searchsorted(days, np.datetime64(keep_from, "D")), in_window.start)
+    with db.settings(con, **db.numpy_settings(con)):
+        auto, burst, weekday_flag, floor_flag = automation(x, observed, days, created, weekend, fixture, mirror,
+                                                           first_read)
+    del observed
     raw_30d = models["downloads"].fillna(0).to_numpy(dtype=np.float64)
     fitted, spread = sig.engagement_line(raw_30d, models["likes"], models["children"], cohort_of(params),
                                          models["in_latest"].to_numpy(bool))
     ceiling = np.expm1(fitted + sig.OUTLIER_KEEP_MADS * spread)
     outlier = np.log1p(raw_30d) > fitted + sig.OUTLIER_MADS * spread
-    beyond = np.log1p(raw_30d) > fitted + sig.OUTLIER_PRIOR_MADS * spread
-    # downloads far beyond what likes and derivatives predict are evidence of automation already, as a likely
-    # mirror's metadata is: the floor test reads both on weaker series evidence
-    with db.settings(con, **db.numpy_settings(con)):
-        auto, burst, weekday_flag, floor_flag = automation(x, observed, days, created, weekend, fixture,
-                                                           mirror | beyond & ~fixture, first_read)
-    del observed
     # a bot mirror: a re-upload nobody likes or builds on, whose traffic is flat or beyond its engagement (the
     # metadata is evidence already, so the outlier test runs at fewer spreads, as the floor test does)
+    beyond = np.log1p(raw_30d) > fitted + sig.OUTLIER_PRIOR_MADS * spread
     bot = mirror & (floor_flag | beyond | sig.busier_copies(pairs, raw_30d))
     auto[bot] = x[bot]
     flags = {"test_fixture": fixture, "burst": (burst[:, in_window] > 0).any(axis=1) & ~fixture & ~bot,

@@ -34,7 +34,7 @@ from pipelines.steps.denoise_signals import (
 )
 
 FLOOR_Z = 3.0                # relative test: robust spreads below the population's centre
-PRIOR_Z = 1.0                # ... for models whose metadata says automation (likely mirrors, far beyond engagement)
+PRIOR_Z = 1.0                # ... for models whose metadata already says automation (mirrors)
 COUNT_LEVEL = 15.0           # ... below this level also the count test (a Poisson variance m above s^2 m^2, s ~ 0.25)
 FLOOR_DAYS = 20              # fewest observed days in a block for the relative test's null
 SEGMENT_DAYS = 10            # fewest observed days in a segment to test it
@@ -311,9 +311,9 @@ def floors(y: np.ndarray, y_obs: np.ndarray, weekend: np.ndarray, level: np.ndar
     """Automation per day of a floor under organic demand, and the per-row flag.
 
     `level` is the local level (NaN for rows too small to read), `known` rows (fixtures) stay out of the
-    population's null, `prior` rows (likely mirrors, models far beyond their engagement) are flagged on weaker
-    relative evidence. A row with a step in level is tested and sized on each side of it; a side's floor applies
-    only to its days, and each day carries the whole runs of its floor that bring it nearest the organic level.
+    population's null, `prior` rows (mirrors) are flagged on weaker relative evidence. A row with a step in
+    level is tested and sized on each side of it; a side's floor applies only to its days, and each day
+    carries the whole runs of its floor that bring it nearest the organic level.
     """
     f = flatness(y_obs, level, FLOOR_DAYS, known)
     s_min = flattest_organic(f, f["ok"] & ~known)
