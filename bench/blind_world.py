@@ -21,7 +21,7 @@ sys.path.append(str(Path(__file__).resolve().parents[1]))  # after PYTHONPATH: a
 import blind_traffic  # noqa: E402
 
 from collector.sandbox.world import World  # noqa: E402
-from pipelines.checks.evaluate import WORLD_FILE, collect, kept_world, render, score  # noqa: E402
+from pipelines.checks.evaluate import WORLD_FILE, check_fresh, collect, kept_world, render, score  # noqa: E402
 
 BANNER = "BLIND WORLD: independently designed traffic (bench/blind_world.py), FICTIONAL data."
 
@@ -52,6 +52,7 @@ class BlindWorld(World):
 
 def evaluate(folder: Path, seed: int, models: int, days: int) -> str:
     """Collect `days` days of a BlindWorld over HTTP into a new warehouse under folder, score it; the report."""
+    check_fresh(folder, days)
     world = BlindWorld(seed=seed, n_models=models)
     path = collect(folder, world, days, {
         "world": "blind", "design": "bench/blind_world.py", "seed": seed, "models": models, "days": days,

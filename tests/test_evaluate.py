@@ -94,6 +94,10 @@ def test_evaluate_command_says_the_data_is_fictional(tmp_path, capsys):
     assert f"de-noising code {denoise.code_hash()}" in out  # which method the figures are of
 
 
-def test_evaluate_rejects_a_series_of_one_day(tmp_path):
+def test_evaluate_rejects_a_series_of_one_day_or_a_used_folder_before_building_a_world(tmp_path, monkeypatch):
+    monkeypatch.setattr(evaluate, "World", lambda **kw: pytest.fail("a world built before the checks"))
     with pytest.raises(ValueError, match="days=1 gives no daily series; expected at least 2"):
         evaluate.evaluate(tmp_path, days=1)
+    (tmp_path / "evaluate.duckdb").touch()
+    with pytest.raises(FileExistsError, match="evaluate.duckdb already exists; expected a fresh folder"):
+        evaluate.evaluate(tmp_path, days=3)

@@ -124,17 +124,24 @@ def evaluate(folder: Path, seed: int = 11, models: int = 10_000, days: int = 45)
     The build runs the steps up to and including de-noising (the later steps do not change its figures). The
     folder also gets WORLD_FILE (the world's seed, size and days), so rescore can score it again.
     """
+    check_fresh(Path(folder), days)
     world = World(seed=seed, n_models=models)
     return score(collect(Path(folder), world, days, {"seed": seed, "models": models, "days": days}), world, days)[0]
 
 
-def collect(folder: Path, world: World, days: int, kept: dict) -> Path:
-    """Collect `days` simulated days of `world` into a new warehouse under folder, `kept` as WORLD_FILE; its path."""
+def check_fresh(folder: Path, days: int) -> None:
+    """An error, before any world is built, when `days` gives no daily series or folder already holds a warehouse."""
     if days < 2:
         raise ValueError(f"days={days} gives no daily series; expected at least 2 (30 or more for floors)")
+    if (folder / "evaluate.duckdb").exists():
+        raise FileExistsError(f"{folder / 'evaluate.duckdb'} already exists; expected a fresh folder for the "
+                              "evaluation warehouse")
+
+
+def collect(folder: Path, world: World, days: int, kept: dict) -> Path:
+    """Collect `days` simulated days of `world` into a new warehouse under folder, `kept` as WORLD_FILE; its path."""
+    check_fresh(folder, days)
     path = folder / "evaluate.duckdb"
-    if path.exists():
-        raise FileExistsError(f"{path} already exists; expected a fresh folder for the evaluation warehouse")
     folder.mkdir(parents=True, exist_ok=True)
     con = db.connect(path)
     try:
