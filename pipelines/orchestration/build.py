@@ -9,6 +9,7 @@ failing step leaves every table (and the serving copy) as it was.
 """
 
 import datetime as dt
+import functools
 import hashlib
 import logging
 import time
@@ -171,6 +172,7 @@ def inputs_hash(con: duckdb.DuckDBPyConnection, config: Config) -> str:
     return digest.hexdigest()[:16]
 
 
+@functools.cache  # the code this process runs: read once, as it was imported, not again on every build
 def code_hash() -> str:
     """A hash of the pipelines' code (every .py and .sql file): published data from other code is rebuilt by `up`."""
     root = Path(__file__).resolve().parents[1]
