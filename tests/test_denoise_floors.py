@@ -286,3 +286,33 @@ def test_a_floor_carrying_most_of_the_traffic_is_sized_by_its_missed_nights():
     organic_left = y[-10:].sum(axis=1) - auto[-10:].sum(axis=1)
     true_organic = y[-10:].sum(axis=1) - np.array(sizes)
     assert np.median(np.abs(organic_left - true_organic) / true_organic) < 0.5  # 0.77 sized by dispersion alone
+
+
+def noisy_job(start: int, rate: float, late: float) -> np.ndarray:
+    """A nightly job from day `start` on whose runs land past midnight with probability `late`: 0, 1 or 2 runs a day."""
+    on_time = RNG.random(DAYS) >= late
+    runs = on_time.astype(int) + np.r_[0, ~on_time[:-1]].astype(int)
+    return np.where(np.arange(DAYS) >= start, RNG.poisson(rate * runs), 0).astype(np.float64)
+
+
+def test_a_noisy_schedule_that_starts_inside_the_block_is_a_held_rise():
+    # two late-running jobs added on day 20 make the days noisier than organic demand (no flatness test can see
+    # them), but the level doubles from one week to the next and stays: its increment is the floor after the step
+    job = noisy_job(20, 40, 0.3) + noisy_job(20, 25, 0.3)
+    y, level = population([organic(5, 0.3, 0.1) + job])
+    auto, flag = run_floors(y, level)
+    assert flag[-1]
+    assert auto[-1, :20].sum() == 0
+    assert auto[-1].sum() == pytest.approx(job.sum(), rel=0.25)
+
+
+def test_trends_launch_decays_and_viral_spikes_are_not_held_rises():
+    # each row split where its level moves most; only the level that doubles at once and stays is a new consumer
+    days = np.arange(DAYS)
+    trend = RNG.poisson(40 * np.exp(0.03 * (days - DAYS))).astype(np.float64)         # 3% a day: about 4x in 45 days
+    decay = RNG.poisson(200 * (1 + 3 * np.exp(-days / 8))).astype(np.float64)           # a launch fading
+    viral = RNG.poisson(100 * (1 + np.where(days >= 18, 10 * np.exp(-(days - 18) / 3), 0))).astype(np.float64)
+    rise = RNG.poisson(np.where(days >= 18, 300, 100)).astype(np.float64)               # the positive control
+    y, split = np.array([trend, decay, viral, rise]), np.array([25, 14, 18, 18])
+    assert list(fl.held_rise(y, split) > 0) == [False, False, False, True]
+    assert fl.held_rise(y, split)[3] == pytest.approx(200, rel=0.15)

@@ -51,6 +51,9 @@ BUSY = 100.0                 # ... read on rows with at least this many download
 TRIM = 0.25                  # ... its variance leaves out this share of the largest deviations
 TRIM_FACTOR = 0.3686         # ... E[Z^2; |Z| < 1.150] / 0.75: the trimmed mean square of a standard normal
 DEFAULT_S_MIN = 0.1          # ... when too few rows are busy (real Hub models vary by 0.1-0.3 in log space)
+RISE = 2.0                   # held rise: the level after a step up at least this many times the level before ...
+RISE_HELD = 1.5              # ... each side's first and last week within this factor (not a trend, a launch or a decay)
+RISE_DAYS = 14               # ... over two weeks of observed days on each side
 MISS_FDR = 0.05              # missed nights: false discovery rate of the low-day count tests (Benjamini-Hochberg)
 MAX_RUNS = 2                 # a night carries 0, 1 or 2 runs of the schedule (missed, on time, re-run or shifted)
 
@@ -263,6 +266,35 @@ def change_point(y: np.ndarray, weekend: np.ndarray, sd: np.ndarray) -> np.ndarr
     return np.where(step[np.arange(len(y)), best] > STEP_Z, best + 1, 0)
 
 
+def held_rise(y: np.ndarray, split: np.ndarray) -> np.ndarray:
+    """Per row, the increment of a step up that a new schedule explains (else 0): the level after the step (`split`)
+    at least RISE times the level before, reached at once (the week after at least RISE times the week before) and
+    held on both sides (each side's first and last week within RISE_HELD), over RISE_DAYS observed days on each
+    side and by at least COUNT_LEVEL downloads a day. Organic demand rises gradually (a trend) or surges and decays
+    (a launch, a viral spike); a level that doubles from one week to the next and stays is a new consumer."""
+    rise = np.zeros(len(y))
+    day = np.arange(y.shape[1])[None, :]
+    rows = np.flatnonzero(split > 0)
+    if not len(rows):
+        return rise
+    weeks = []
+    for side in (day < split[rows, None], day >= split[rows, None]):
+        z = np.where(side, y[rows], np.nan)
+        order = np.cumsum(~np.isnan(z), axis=1)
+        n = order[:, -1:]
+        first, last = np.where(order <= 7, z, np.nan), np.where(order > n - 7, z, np.nan)
+        weeks.append((nan_median(z, axis=1), nan_median(first, axis=1), nan_median(last, axis=1), n[:, 0]))
+    (before, b_first, b_last, n_b), (after, a_first, a_last, n_a) = weeks
+    with np.errstate(invalid="ignore", divide="ignore"):
+        held = [np.abs(np.log((a + LOG_OFFSET) / (b + LOG_OFFSET))) <= np.log(RISE_HELD)
+                for a, b in ((b_last, b_first), (a_last, a_first))]
+        hit = ((after + LOG_OFFSET >= RISE * (before + LOG_OFFSET)) & (a_first + LOG_OFFSET >= RISE * (
+            b_last + LOG_OFFSET)) & held[0] & held[1] & (n_b >= RISE_DAYS) & (n_a >= RISE_DAYS)
+            & (after - before >= COUNT_LEVEL))
+    rise[rows] = np.where(hit, after - before, 0.0)
+    return rise
+
+
 def runs(y: np.ndarray, level: np.ndarray, floor: np.ndarray) -> np.ndarray:
     """Per day, how many runs of the day's floor F (> 0) it carries, 0 to MAX_RUNS: the count that leaves y nearest
     the organic local level (level - F). A missed night keeps its organic demand; a re-run is removed twice."""
@@ -335,6 +367,8 @@ def floors(y: np.ndarray, y_obs: np.ndarray, weekend: np.ndarray, level: np.ndar
             size = _segment_floors(y_obs[active], level[active], side[active], weekend, f, f["ok"] & ~known,
                                    prior[active], s_min, miss)
             floor[active] += np.where(side[active], size[:, None], 0.0)
+    rise = held_rise(y_obs, split)
+    floor = np.where(day >= split[:, None], np.maximum(floor, rise[:, None]), floor)
     flag = (floor > 0).any(axis=1)
     k, rows = np.zeros(y.shape), np.flatnonzero(flag)  # runs of a floor: 0 on the rows without one
     fy, fl, ff = y[rows], level[rows], floor[rows]
