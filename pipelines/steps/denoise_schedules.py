@@ -8,7 +8,6 @@ alternative and the null both profile it), so they are not read as a schedule. T
 its critical value is a Monte Carlo quantile (tests/test_denoise_schedules.py). Method: docs/denoising.md.
 """
 
-import math
 
 import numpy as np
 
@@ -28,9 +27,10 @@ def nb_terms(spreads: np.ndarray, top: int) -> np.ndarray:
     """lgamma(y + r) - lgamma(r) - lgamma(y + 1) per spread s (r = 1 / s^2) and count y = 0..top, in float32; -inf at
     y = -1 (index -1: a count below 0 is impossible)."""
     out = np.full((len(spreads), top + 2), -np.inf, dtype=np.float32)
-    for i, s in enumerate(spreads):
-        r = 1 / s ** 2
-        out[i, :-1] = [math.lgamma(y + r) - math.lgamma(r) - math.lgamma(y + 1) for y in range(top + 1)]
+    steps = np.arange(top, dtype=np.float64)
+    for i, s in enumerate(spreads):  # lgamma(y + r) - lgamma(r) = sum of log(r + j), j < y; lgamma(y + 1) likewise
+        out[i, 0] = 0.0
+        out[i, 1:-1] = np.cumsum(np.log(1 / s ** 2 + steps) - np.log1p(steps))
     return out
 
 
