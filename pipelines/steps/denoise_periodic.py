@@ -22,41 +22,37 @@ PERIODIC_DAYS = 20           # fewest observed days to test a row (three weeks: 
 
 
 def ranks(r: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Per row, the mid-ranks of its values (0 where NaN) and the tie term sum(t^3 - t) over groups of ties."""
-    n_days = r.shape[1]
-    days = np.arange(n_days, dtype=np.int16)
+    """Per row, the mid-ranks of its values (NaN stays NaN) and the tie term sum(t^3 - t) over groups of ties."""
+    days = np.arange(r.shape[1])
     order = np.argsort(r, axis=1)  # NaN last, each its own group (NaN != NaN)
     s = np.take_along_axis(r, order, axis=1)
-    starts, ends = np.ones(r.shape, dtype=bool), np.ones(r.shape, dtype=bool)
-    np.not_equal(s[:, 1:], s[:, :-1], out=starts[:, 1:])
-    ends[:, :-1] = starts[:, 1:]
-    first = np.maximum.accumulate(np.where(starts, days, np.int16(0)), axis=1)
-    last = np.minimum.accumulate(np.where(ends, days, np.int16(n_days - 1))[:, ::-1], axis=1)[:, ::-1]
-    seen = ~np.isnan(s)
-    size = (last - first + 1).astype(np.float32)
-    ties = np.einsum("ij,ij->i", size, size * seen, dtype=np.float64) - seen.sum(axis=1)
-    mid = ((first + last).astype(np.float32) / 2 + 1) * seen
-    rank = np.empty(r.shape, dtype=np.float32)
-    np.put_along_axis(rank, order, mid, axis=1)
-    return rank, ties
+    differs = s[:, 1:] != s[:, :-1]
+    first = np.maximum.accumulate(np.where(np.c_[np.ones(len(r), bool), differs], days, 0), axis=1)
+    last = np.minimum.accumulate(np.where(np.c_[differs, np.ones(len(r), bool)], days, days[-1])[:, ::-1],
+                                 axis=1)[:, ::-1]
+    rank = np.empty(r.shape)
+    np.put_along_axis(rank, order, (first + last) / 2 + 1, axis=1)
+    seen = ~np.isnan(r)
+    size = np.empty(r.shape)
+    np.put_along_axis(size, order, last - first + 1.0, axis=1)
+    return np.where(seen, rank, np.nan), np.where(seen, size ** 2 - 1, 0.0).sum(axis=1)
 
 
 def periodic_p(y: np.ndarray, level: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Per row, the p-value of its highest phase over every period (the largest one-sided Mann-Whitney z of one
-    phase's ranks against the other days', tie-corrected; Bonferroni over the phases tried), that period and phase.
-    The ranks are those of the log deviations from the local level, read as ratios (the same order)."""
+    phase's ranks against the other days', tie-corrected; Bonferroni over the phases tried), that period and phase."""
     with np.errstate(invalid="ignore", divide="ignore"):
-        r = (np.maximum(y, 0) + LOG_OFFSET) / (level + LOG_OFFSET)
+        r = np.log(np.maximum(y, 0) + LOG_OFFSET) - np.log(level + LOG_OFFSET)
     rank, ties = ranks(r)
+    seen = ~np.isnan(rank)
     period = np.repeat(PERIODS, PERIODS)
     phase = np.concatenate([np.arange(k) for k in PERIODS])
-    onehot = (np.arange(r.shape[1])[:, None] % period[None, :] == phase[None, :]).astype(np.float32)
-    seen = ~np.isnan(r)
+    onehot = (np.arange(r.shape[1])[:, None] % period[None, :] == phase[None, :]).astype(np.float64)
     n = seen.sum(axis=1, keepdims=True).astype(np.float64)
-    n1 = (seen.astype(np.float32) @ onehot).astype(np.float64)  # whole numbers and halves: float32 sums are exact
+    n1 = seen.astype(np.float64) @ onehot
     with np.errstate(invalid="ignore", divide="ignore"):
         var = n1 * (n - n1) / 12 * ((n + 1) - ties[:, None] / (n * (n - 1)))
-        z = ((rank @ onehot).astype(np.float64) - n1 * (n + 1) / 2) / np.sqrt(var)
+        z = (np.nan_to_num(rank) @ onehot - n1 * (n + 1) / 2) / np.sqrt(var)
     z = np.where(np.isfinite(z), z, -np.inf)
     best = np.argmax(z, axis=1)
     top = z[np.arange(len(z)), best]
