@@ -19,13 +19,11 @@ from statistics import NormalDist
 
 import numpy as np
 
-from pipelines.steps.denoise_periodic import periodic
 from pipelines.steps.denoise_schedules import schedule_floor
 from pipelines.steps.denoise_signals import (
     LOG_OFFSET,
     REJECT_SPREADS,
     bin_of,
-    discovery_level,
     empirical_null,
     flatness,
     level_bins,
@@ -217,6 +215,13 @@ def binomial_tail(hits: np.ndarray, n: np.ndarray, p: np.ndarray) -> np.ndarray:
     return tail
 
 
+def discovery_level(p: np.ndarray, q: float) -> float:
+    """The largest p-value the Benjamini-Hochberg procedure rejects at false discovery rate q (below q / m if none)."""
+    p = np.sort(p)
+    hit = np.flatnonzero(p <= q * np.arange(1, len(p) + 1) / max(len(p), 1))
+    return float(np.nextafter(p[hit[-1]], 1.0)) if len(hit) else q / max(len(p), 1)
+
+
 def missed_nights(y: np.ndarray, level: np.ndarray, low: np.ndarray, p_null: np.ndarray, alpha: float) -> np.ndarray:
     """Per row, the floor its missed nights show: a schedule that skips or shifts a night leaves that day at its
     organic part alone, far below a level it otherwise keeps. Flagged when the row has more such days than its null
@@ -369,7 +374,4 @@ def floors(y: np.ndarray, y_obs: np.ndarray, weekend: np.ndarray, level: np.ndar
     fy, fl, ff = y[rows], level[rows], floor[rows]
     k[rows] = np.where(ff > 0, runs(fy, np.where(np.isnan(fl), fy, fl), np.where(ff > 0, ff, 1.0)), 0.0)
     auto = np.minimum(floor * k, y)
-    # schedules every few days, on the rows no floor test found
-    per = periodic(y_obs, level, weekend, readable & ~flag)
-    auto = np.minimum(np.nan_to_num(auto) + per, np.nan_to_num(y))
-    return auto, flag | (per > 0).any(axis=1)
+    return np.nan_to_num(auto), flag

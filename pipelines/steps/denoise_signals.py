@@ -309,13 +309,6 @@ def bin_of(edges: np.ndarray, level: np.ndarray) -> np.ndarray:
         return np.digitize(np.log(np.maximum(np.nan_to_num(level), 1e-9)), edges)
 
 
-def discovery_level(p: np.ndarray, q: float) -> float:
-    """The largest p-value the Benjamini-Hochberg procedure rejects at false discovery rate q (below q / m if none)."""
-    p = np.sort(p)
-    hit = np.flatnonzero(p <= q * np.arange(1, len(p) + 1) / max(len(p), 1))
-    return float(np.nextafter(p[hit[-1]], 1.0)) if len(hit) else q / max(len(p), 1)
-
-
 def upper_spread(deviation: np.ndarray) -> float:
     """A robust spread (1.4826 x MAD) read from the deviations above the centre only.
 
