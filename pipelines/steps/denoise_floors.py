@@ -11,7 +11,8 @@ floor:
 A third test reads the nights a schedule missed: days far below their level, more of them than organic demand at
 that level shows (a binomial test, Benjamini-Hochberg across rows).
 A step in level (a floor that starts, stops or grows when a second pipeline starts) splits the block in two
-segments that are tested and sized on their own. The method is described in docs/denoising.md.
+segments that are tested and sized on their own; a step up to at least twice the level that holds on both sides is a
+schedule that started (a held rise), however noisy its runs. The method is described in docs/denoising.md.
 """
 
 import math

@@ -8,7 +8,6 @@ alternative and the null both profile it), so they are not read as a schedule. T
 its critical value is a Monte Carlo quantile (tests/test_denoise_schedules.py). Method: docs/denoising.md.
 """
 
-
 import numpy as np
 
 from pipelines.steps.denoise_signals import nan_median
