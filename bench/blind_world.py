@@ -21,7 +21,15 @@ sys.path.append(str(Path(__file__).resolve().parents[1]))  # after PYTHONPATH: a
 import blind_traffic  # noqa: E402
 
 from collector.sandbox.world import World  # noqa: E402
-from pipelines.checks.evaluate import WORLD_FILE, check_fresh, collect, kept_world, render, score  # noqa: E402
+from pipelines.checks.evaluate import (  # noqa: E402
+    WORLD_FILE,
+    Evaluation,
+    check_fresh,
+    collect,
+    kept_world,
+    render,
+    score,
+)
 
 BANNER = "BLIND WORLD: independently designed traffic (bench/blind_world.py), FICTIONAL data."
 
@@ -60,13 +68,18 @@ def evaluate(folder: Path, seed: int, models: int, days: int) -> str:
     return BANNER + "\n" + render(score(path, world, days)[0])
 
 
-def rescore(folder: Path) -> str:
-    """De-noise a kept blind evaluation warehouse again with the code as it is now; the report."""
+def rescored(folder: Path) -> tuple[Evaluation, pd.DataFrame]:
+    """De-noise a kept blind evaluation warehouse again, in place, with the code as it is now; its figures and rows."""
     kept = kept_world(folder)
     if kept.get("world") != "blind":
         raise ValueError(f"{folder / WORLD_FILE} is not a blind world's; expected the --dir of `evaluate` here")
     world = BlindWorld(seed=kept["seed"], n_models=kept["models"])
-    return BANNER + "\n" + render(score(folder / "evaluate.duckdb", world, kept["days"], full=True)[0])
+    return score(folder / "evaluate.duckdb", world, kept["days"], full=True)
+
+
+def rescore(folder: Path) -> str:
+    """De-noise a kept blind evaluation warehouse again with the code as it is now; the report."""
+    return BANNER + "\n" + render(rescored(folder)[0])
 
 
 def kind_table(truth: pd.DataFrame) -> pd.DataFrame:

@@ -1,12 +1,13 @@
-"""A de-noising round on FICTIONAL sandbox worlds: score kept evaluations with the code as it is, and compare two codes.
+"""A de-noising round on FICTIONAL worlds (sandbox, blind): score kept evaluations again, and compare two codes.
 
 Usage:
   .venv/bin/python bench/denoise_rounds.py rescore --tag TAG --out OUT DIR [DIR ...]
   .venv/bin/python bench/denoise_rounds.py compare OUT/BASE_TAG OUT/NEW_TAG
   .venv/bin/python bench/denoise_rounds.py homes HOME_A HOME_B [--show N]
-Each DIR is the --dir of `revealed sandbox evaluate` (its warehouse and world.json). `rescore` copies the warehouse,
-de-noises the copy from scratch with the code on PYTHONPATH (this script's checkout by default; another checkout must
-hold `evaluate.rescore`, commit 121807f or later), prints the report and keeps the per-model rows as
+Each DIR is the --dir of `revealed sandbox evaluate` or of `bench/blind_world.py evaluate` (its warehouse and
+world.json). `rescore` copies the warehouse, de-noises the copy from scratch with the code on PYTHONPATH (this
+script's checkout by default; another checkout must hold `evaluate.rescore`, commit 121807f or later, and for blind
+worlds `evaluate.kept_world`, b5753f2 or later), prints the report and keeps the per-model rows as
 OUT/TAG/<seed>.parquet. `compare` reads two such folders of the same seeds and prints, per seed and in total, the flags
 added and lost (true or false) and the estimates that moved closer to the truth. `homes` compares two homes' de-noised
 rows (the real reference world built by two codes: `revealed up --source reference --no-serve`).
@@ -25,6 +26,8 @@ import pandas as pd
 
 sys.path.append(str(Path(__file__).resolve().parents[1]))  # after PYTHONPATH: a round runs another checkout
 
+import blind_world  # noqa: E402
+
 from pipelines.checks import evaluate  # noqa: E402
 
 KEEP = ["model_id", "raw_downloads_30d", "organic_downloads_30d", "mostly_automation", "noise_reasons",
@@ -39,8 +42,9 @@ def rescore(folders: list[Path], tag: str, out: Path) -> None:
         with tempfile.TemporaryDirectory(prefix="revealed-rescore-") as scratch:
             for name in ("evaluate.duckdb", evaluate.WORLD_FILE):
                 shutil.copy(folder / name, Path(scratch) / name)
-            result, rows = evaluate.rescore(Path(scratch))
-        print(evaluate.render(result), flush=True)
+            blind = evaluate.kept_world(Path(scratch)).get("world") == "blind"
+            result, rows = (blind_world.rescored if blind else evaluate.rescore)(Path(scratch))
+        print((blind_world.BANNER + "\n" if blind else "") + evaluate.render(result), flush=True)
         rows[KEEP].to_parquet(out / tag / f"{result.seed}.parquet")
         print(f"rows: {out / tag / f'{result.seed}.parquet'}\n", flush=True)
 
@@ -100,7 +104,8 @@ def main() -> None:
     r = sub.add_parser("rescore", help="de-noise kept evaluations again with the code on PYTHONPATH")
     r.add_argument("--tag", required=True, help="name of this code's rows, e.g. main or a commit")
     r.add_argument("--out", type=Path, required=True, help="folder of the rows (OUT/TAG/<seed>.parquet)")
-    r.add_argument("dirs", type=Path, nargs="+", metavar="DIR", help="--dir folders of `revealed sandbox evaluate`")
+    r.add_argument("dirs", type=Path, nargs="+", metavar="DIR",
+                   help="--dir folders of `revealed sandbox evaluate` or `bench/blind_world.py evaluate`")
     c = sub.add_parser("compare", help="flags added and lost between two tags")
     c.add_argument("base", type=Path)
     c.add_argument("new", type=Path)
