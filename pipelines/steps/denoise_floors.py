@@ -369,7 +369,8 @@ def floors(y: np.ndarray, y_obs: np.ndarray, weekend: np.ndarray, level: np.ndar
                                    prior[active], s_min, miss)
             floor[active] += np.where(side[active], size[:, None], 0.0)
     rise = held_rise(y_obs, split)
-    floor = np.where(day >= split[:, None], np.maximum(floor, rise[:, None]), floor)
+    up = np.flatnonzero(rise)  # the few rows with a held rise, not the whole matrix
+    floor[up] = np.where(day >= split[up, None], np.maximum(floor[up], rise[up, None]), floor[up])
     flag = (floor > 0).any(axis=1)
     k, rows = np.zeros(y.shape), np.flatnonzero(flag)  # runs of a floor: 0 on the rows without one
     fy, fl, ff = y[rows], level[rows], floor[rows]
